@@ -1,0 +1,3 @@
+"""gtm-check: go-to-market readiness across the customer journey."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,6 @@
+"""Entry point for ``python -m gtm_check``."""
+
+from gtm_check.cli import main
+
+if __name__ == "__main__":
+    main()

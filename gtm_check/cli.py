@@ -1,0 +1,202 @@
+"""The gtm-check command line: parse options, call the core, choose the exit code."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from gtm_check import __version__
+from gtm_check.audit import EXIT_INTERNAL, EXIT_INVALID, AuditRequest, audit
+from gtm_check.errors import GtmCheckError
+from gtm_check.loader import load_launch
+from gtm_check.report import RenderOptions
+from gtm_check.vocabulary import Stage
+
+app = typer.Typer(
+    name="gtm-check",
+    help="Go-to-market readiness across the customer journey: learn, buy, use, grow.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    # Plain (not Rich) help and usage errors: one readable line on stderr, and no Rich import
+    # for commands that do not draw tables.
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+
+
+_debug = False
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"gtm-check {__version__}")
+        raise typer.Exit()
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(
+            f"'{value}' is not a date in the form YYYY-MM-DD", param_hint="'--as-of'"
+        ) from None
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show a traceback for internal errors.")
+    ] = False,
+) -> None:
+    global _debug
+    _debug = debug
+
+
+LaunchArg = Annotated[
+    Path,
+    typer.Argument(metavar="LAUNCH", help="The launch file (YAML).", show_default=False),
+]
+AllowOutside = Annotated[
+    bool,
+    typer.Option(
+        "--allow-outside",
+        help="Let the launch file name checklists outside its own folder.",
+    ),
+]
+
+
+@app.command("audit")
+def audit_command(
+    launch: LaunchArg,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="YYYY-MM-DD",
+            help="Score as on this date (default: today).",
+            show_default=False,
+        ),
+    ] = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.table,
+    min_score: Annotated[
+        float | None,
+        typer.Option(
+            "--min-score",
+            min=0,
+            max=100,
+            metavar="N",
+            help="Minimum score (0-100) each gated stage needs (overrides the file).",
+        ),
+    ] = None,
+    gate_stage: Annotated[
+        list[Stage] | None,
+        typer.Option(
+            "--gate-stage",
+            metavar="STAGE",
+            help="Gate on this stage: learn, buy, use or grow (repeatable; overrides the file).",
+        ),
+    ] = None,
+    allow_outside: AllowOutside = False,
+) -> None:
+    """Score readiness per journey stage and report the gaps.
+
+    Exit codes: 0 gate passed, 1 gate failed, 2 invalid input or usage, 3 internal error.
+    """
+    request = AuditRequest(
+        launch=launch,
+        as_of=_parse_date(as_of) or dt.date.today(),
+        format=format.value,
+        min_score=min_score,
+        gate_stages=tuple(gate_stage or ()),
+        allow_outside=allow_outside,
+        render=RenderOptions(width=_width(), color=_color()),
+    )
+    with _guard():
+        outcome = audit(request)
+    sys.stdout.write(outcome.output)
+    raise typer.Exit(outcome.exit_code)
+
+
+@app.command("validate")
+def validate_command(launch: LaunchArg, allow_outside: AllowOutside = False) -> None:
+    """Check a launch file and the checklists it names; report every problem found.
+
+    Exit codes: 0 valid, 2 invalid, 3 internal error.
+    """
+    with _guard():
+        loaded = load_launch(launch, allow_outside=allow_outside)
+    count = len(loaded.checklists)
+    typer.echo(
+        f"{launch}: valid ({loaded.item_count} items in {count} checklist"
+        f"{'' if count == 1 else 's'}, {len(loaded.launch.items)} item states, "
+        f"{len(loaded.launch.waivers)} waivers)"
+    )
+
+
+@contextmanager
+def _guard() -> Iterator[None]:
+    """Bad input exits 2 with one located line per problem; anything else is our bug: 3."""
+    try:
+        yield
+    except GtmCheckError as exc:
+        for problem in exc.problems:
+            typer.echo(problem.render(), err=True)
+        raise typer.Exit(EXIT_INVALID) from None
+    except (typer.Exit, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        _internal_error(exc)
+
+
+def _internal_error(exc: Exception) -> NoReturn:
+    if _debug:
+        raise exc
+    typer.echo(
+        f"gtm-check: internal error ({type(exc).__name__}). This is a bug in gtm-check, "
+        "not in your files; please report it with the command you ran "
+        "(run again with --debug for the traceback).",
+        err=True,
+    )
+    raise typer.Exit(EXIT_INTERNAL)
+
+
+def _width() -> int:
+    columns = os.environ.get("COLUMNS")
+    if columns and columns.isdigit():
+        return max(40, int(columns))
+    if sys.stdout.isatty():
+        return max(40, shutil.get_terminal_size().columns)
+    return 80
+
+
+def _color() -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,73 @@
+"""Problems a user can cause, each located at path:line:column, and the error that carries them."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the input, located as precisely as the input allows.
+
+    ``line`` and ``column`` are 1-based; a problem with the file as a whole is at 1:1.
+    """
+
+    path: str
+    line: int
+    column: int
+    message: str
+    hint: str | None = None
+
+    def render(self) -> str:
+        """One line, whatever the message holds: ``path:line:column: message (hint)``."""
+        text = f"{self.path}:{self.line}:{self.column}: {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return _printable(text)
+
+
+class GtmCheckError(Exception):
+    """Raised for anything wrong with the user's input or command line: exit code 2."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        if not problems:
+            raise ValueError("GtmCheckError needs at least one problem")
+        self.problems = tuple(sorted(set(problems), key=_problem_order))
+        super().__init__("\n".join(p.render() for p in self.problems))
+
+    @classmethod
+    def single(
+        cls, path: str, message: str, *, line: int = 1, column: int = 1, hint: str | None = None
+    ) -> GtmCheckError:
+        return cls([Problem(path, line, column, message, hint)])
+
+
+def _problem_order(problem: Problem) -> tuple[str, int, int, str]:
+    return (problem.path, problem.line, problem.column, problem.message)
+
+
+QUOTE_LIMIT = 60
+
+
+def quoted(value: object) -> str:
+    """A user's value for a message: quoted, on one line, and cut short when long."""
+    text = _printable(str(value))
+    if len(text) > QUOTE_LIMIT:
+        text = text[: QUOTE_LIMIT - 1] + "…"
+    return f"'{text}'"
+
+
+def _printable(text: str) -> str:
+    # Control characters and line separators would break the one-line-per-problem format
+    # (and could forge extra lines in a CI log): show them escaped instead.
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """A "did you mean" hint naming the closest choice, or None when nothing is close."""
+    matches = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
+    return f"did you mean {quoted(matches[0])}?" if matches else None

@@ -1,0 +1,293 @@
+"""Finds and reads launch files and checklists, and turns them into validated models.
+
+Every problem is reported with the file, line and column where it was written; all problems
+in a file are reported together.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from gtm_check import yamltree
+from gtm_check.errors import GtmCheckError, Problem, did_you_mean, quoted
+from gtm_check.models import Checklist, Launch
+from gtm_check.validation import kind_of, problems_from_validation
+from gtm_check.vocabulary import DEPARTMENTS, TRAITS
+from gtm_check.yamltree import PathKey
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+"""Largest launch or checklist file read (64 MiB, room for about 400,000 items)."""
+
+BUILTIN = "builtin"
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class LoadedChecklist:
+    checklist: Checklist
+    document: yamltree.Document
+    builtin: bool
+
+
+@dataclass(frozen=True)
+class LoadedLaunch:
+    """A launch file and every checklist it names, checked against each other."""
+
+    launch: Launch
+    document: yamltree.Document
+    checklists: tuple[LoadedChecklist, ...]
+    known_traits: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def item_count(self) -> int:
+        return sum(len(c.checklist.items) for c in self.checklists)
+
+
+def builtin_dir() -> Path:
+    """Where the built-in checklists are: inside the installed package, or the source tree."""
+    packaged = Path(str(resources.files("gtm_check"))) / "checklists"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "checklists"
+
+
+def builtin_names() -> list[str]:
+    """Built-in checklist names, in report order (the documented departments first)."""
+    names = [p.stem for p in builtin_dir().glob("*.yaml")]
+    order = list(DEPARTMENTS)
+    return sorted(names, key=lambda n: (order.index(n) if n in order else len(order), n))
+
+
+def read_text(path: Path, display: str) -> str:
+    """The file's text, or a located error saying why it cannot be read."""
+    try:
+        if path.is_dir():
+            raise GtmCheckError.single(display, "is a directory, not a file")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise GtmCheckError.single(
+                display, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}"
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise GtmCheckError.single(display, "no such file") from None
+    except PermissionError:
+        raise GtmCheckError.single(display, "permission denied") from None
+    except OSError as exc:
+        raise GtmCheckError.single(display, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        # utf-8-sig: a byte-order mark, which some editors write, is not part of the text.
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise GtmCheckError.single(
+            display, "not valid UTF-8 text", line=line, column=column
+        ) from None
+
+
+def parse_model(text: str, display: str, model: type[ModelT]) -> tuple[ModelT, yamltree.Document]:
+    """Parse YAML text into ``model``; raise GtmCheckError listing every problem found."""
+    document = yamltree.parse(text, display)
+    instance, problems = _validate(document, model)
+    if instance is None or problems:
+        raise GtmCheckError(problems)
+    return instance, document
+
+
+def _validate(
+    document: yamltree.Document, model: type[ModelT]
+) -> tuple[ModelT | None, list[Problem]]:
+    """The model, or None, and every problem: the parser's and the validator's together."""
+    problems = list(document.problems)
+    if not isinstance(document.data, dict):
+        kind = "nothing" if document.data is None else kind_of(document.data)
+        problems.append(
+            document.problem((), f"expected a mapping of keys to values at the top, got {kind}")
+        )
+        return None, problems
+    try:
+        return model.model_validate(document.data), problems
+    except ValidationError as exc:
+        problems.extend(problems_from_validation(exc, document, model))
+        return None, problems
+
+
+def load_checklist(path: Path, display: str, *, builtin: bool = False) -> LoadedChecklist:
+    checklist, document = parse_model(read_text(path, display), display, Checklist)
+    problems = [
+        document.problem(
+            ("items", index, "id"),
+            f"item id {quoted(item.id)} must start with its department '{checklist.department}.'",
+        )
+        for index, item in enumerate(checklist.items)
+        if item.department != checklist.department
+    ]
+    if problems:
+        raise GtmCheckError(problems)
+    return LoadedChecklist(checklist, document, builtin)
+
+
+def load_launch(path: Path, *, allow_outside: bool = False) -> LoadedLaunch:
+    """Read a launch file and its checklists and check that they agree with each other.
+
+    Reports every problem it can find in one go: the launch file's own, the checklists',
+    and references between them (unknown item ids and traits), even when the launch file
+    has other problems too.
+    """
+    display = str(path)
+    document = yamltree.parse(read_text(path, display), display)
+    launch, problems = _validate(document, Launch)
+    data = document.data if isinstance(document.data, dict) else {}
+    refs = data.get("checklists", [BUILTIN])
+    checklists: list[LoadedChecklist] = []
+    if isinstance(refs, list) and all(isinstance(r, str) for r in refs):
+        try:
+            checklists = _load_checklists(refs, document, path.parent, allow_outside=allow_outside)
+        except GtmCheckError as exc:
+            problems.extend(exc.problems)
+    known_traits = frozenset(TRAITS) | {
+        trait for c in checklists for item in c.checklist.items for trait in item.applies_if
+    }
+    if checklists and not any(p.path != display for p in problems):
+        taken = {(p.line, p.column) for p in problems}
+        references = [
+            *_duplicate_ids(checklists),
+            *_unknown_references(data, document, checklists),
+            *_unknown_traits(data, document, known_traits),
+        ]
+        problems.extend(p for p in references if (p.line, p.column) not in taken)
+    if problems or launch is None:
+        raise GtmCheckError(problems)
+    return LoadedLaunch(launch, document, tuple(checklists), known_traits)
+
+
+def _load_checklists(
+    refs: Sequence[str], document: yamltree.Document, folder: Path, *, allow_outside: bool
+) -> list[LoadedChecklist]:
+    problems: list[Problem] = []
+    targets: list[tuple[Path, str, bool, PathKey]] = []
+    names = builtin_names()
+    for index, ref in enumerate(refs):
+        loc: PathKey = ("checklists", index)
+        if ref == BUILTIN:
+            targets.extend((builtin_dir() / f"{n}.yaml", f"builtin:{n}", True, loc) for n in names)
+        elif "/" not in ref and "\\" not in ref and not ref.endswith((".yaml", ".yml")):
+            if ref in names:
+                targets.append((builtin_dir() / f"{ref}.yaml", f"builtin:{ref}", True, loc))
+            else:
+                problems.append(
+                    document.problem(
+                        loc,
+                        f"no built-in checklist named {quoted(ref)}",
+                        hint=did_you_mean(ref, [*names, BUILTIN])
+                        or "write a relative path such as ./ours.yaml for your own",
+                    )
+                )
+        else:
+            try:
+                target = _confined(folder, ref, allow_outside=allow_outside)
+            except ValueError as exc:
+                problems.append(document.problem(loc, str(exc)))
+                continue
+            targets.append((target, os.path.normpath(target), False, loc))
+
+    loaded: list[LoadedChecklist] = []
+    seen: set[Path] = set()
+    for target, display, builtin, loc in targets:
+        real = target.resolve()
+        if real in seen:
+            continue  # `builtin` and `legal` together name legal.yaml once
+        seen.add(real)
+        if not target.is_file():
+            # A checklist that is not there is a mistake in the launch file: point at it.
+            why = "is a directory, not a file" if target.is_dir() else "does not exist"
+            named = refs[int(loc[1])]
+            problems.append(document.problem(loc, f"checklist {quoted(named)} {why}"))
+            continue
+        try:
+            loaded.append(load_checklist(target, display, builtin=builtin))
+        except GtmCheckError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise GtmCheckError(problems)
+    return loaded
+
+
+def _confined(folder: Path, ref: str, *, allow_outside: bool) -> Path:
+    """The checklist path ``ref`` names, refusing one that leads out of ``folder``."""
+    candidate = Path(ref)
+    if allow_outside:
+        return candidate if candidate.is_absolute() else folder / candidate
+    if candidate.is_absolute():
+        raise ValueError(
+            f"checklist path {quoted(ref)} is absolute; use a path relative to the launch file "
+            "(or pass --allow-outside)"
+        )
+    base = folder.resolve()
+    target = (folder / candidate).resolve()
+    if not target.is_relative_to(base):
+        raise ValueError(
+            f"checklist path {quoted(ref)} leads outside the launch file's folder "
+            "(pass --allow-outside to read it anyway)"
+        )
+    return folder / candidate
+
+
+def _duplicate_ids(checklists: Sequence[LoadedChecklist]) -> Iterable[Problem]:
+    first: dict[str, tuple[str, int]] = {}
+    for loaded in checklists:
+        for index, item in enumerate(loaded.checklist.items):
+            loc = ("items", index, "id")
+            if item.id in first:
+                where, line = first[item.id]
+                yield loaded.document.problem(
+                    loc, f"duplicate item id {quoted(item.id)} (first defined at {where}:{line})"
+                )
+            else:
+                first[item.id] = (loaded.document.path, loaded.document.position(loc)[0])
+
+
+def _unknown_references(
+    data: dict[str, Any], document: yamltree.Document, checklists: Sequence[LoadedChecklist]
+) -> Iterable[Problem]:
+    ids = {item.id for c in checklists for item in c.checklist.items}
+    items = data.get("items")
+    for item_id in items if isinstance(items, dict) else {}:
+        if item_id not in ids:
+            yield document.problem(
+                ("items", item_id),
+                f"unknown item id {quoted(item_id)}",
+                key=True,
+                hint=did_you_mean(item_id, ids),
+            )
+    waivers = data.get("waivers")
+    for index, waiver in enumerate(waivers if isinstance(waivers, list) else []):
+        item = waiver.get("item") if isinstance(waiver, dict) else None
+        if isinstance(item, str) and item not in ids:
+            yield document.problem(
+                ("waivers", index, "item"),
+                f"waiver for unknown item id {quoted(item)}",
+                hint=did_you_mean(item, ids),
+            )
+
+
+def _unknown_traits(
+    data: dict[str, Any], document: yamltree.Document, known: frozenset[str]
+) -> Iterable[Problem]:
+    traits = data.get("traits")
+    for index, trait in enumerate(traits if isinstance(traits, list) else []):
+        if isinstance(trait, str) and trait not in known:
+            yield document.problem(
+                ("traits", index),
+                f"unknown trait {quoted(trait)}",
+                hint=did_you_mean(trait, known) or "known traits: " + ", ".join(sorted(known)),
+            )

@@ -1,0 +1,33 @@
+"""Output formats: each module renders a Report to a string; the registry names them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
+
+from gtm_check.results import Report
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How the caller wants the report drawn; formats ignore what does not concern them."""
+
+    width: int = 80
+    color: bool = False
+
+
+Renderer = Callable[[Report, RenderOptions], str]
+
+# Format name -> module; each module has `render(report, options) -> str`. Imported only
+# when chosen, so that JSON output never pays for Rich.
+FORMATS: dict[str, str] = {
+    "table": "gtm_check.report.table",
+    "json": "gtm_check.report.json",
+}
+
+
+def renderer(name: str) -> Renderer:
+    module = import_module(FORMATS[name])
+    render: Renderer = module.render
+    return render

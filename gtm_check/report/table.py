@@ -1,0 +1,202 @@
+"""The terminal report: header, stage bars, department x stage heat map, gap list (Rich)."""
+
+from __future__ import annotations
+
+import io
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from gtm_check.report import RenderOptions
+from gtm_check.results import ItemResult, Report
+from gtm_check.vocabulary import Severity, Stage, Verdict
+
+BAR_WIDTH = 10
+VERDICT_STYLE = {Verdict.READY: "green", Verdict.AT_RISK: "yellow", Verdict.BLOCKED: "bold red"}
+SEVERITY_STYLE = {
+    Severity.BLOCKER: "bold red",
+    Severity.HIGH: "red",
+    Severity.MEDIUM: "yellow",
+    Severity.LOW: "dim",
+}
+
+
+def render(report: Report, options: RenderOptions | None = None) -> str:
+    options = options or RenderOptions()
+    console = Console(
+        file=io.StringIO(),
+        width=options.width,
+        color_system="standard" if options.color else None,
+        force_terminal=options.color,
+        no_color=not options.color,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        legacy_windows=False,
+    )
+    console.print(
+        Group(
+            _header(report),
+            _stages(report),
+            Text(""),
+            _heat_map(report),
+            Text(""),
+            _gaps(report),
+        )
+    )
+    output = console.file.getvalue()  # type: ignore[attr-defined]
+    assert isinstance(output, str)
+    if options.color:
+        return output
+    # Rich pads every line to the full width; without colour the padding is noise.
+    return "\n".join(line.rstrip() for line in output.split("\n"))
+
+
+def _header(report: Report) -> RenderableType:
+    launch = report.launch
+    gate = report.gate
+    days = launch.days_to_launch
+    when = (
+        f"{days} days to launch"
+        if days > 1
+        else {1: "launches tomorrow", 0: "launches today"}.get(days, f"launched {-days} days ago")
+    )
+    title = Text(launch.name, style="bold")
+    title.append(f"  launch {launch.launch_date.isoformat()} · {when} · as of {launch.as_of}")
+    verdict = (
+        Text(" GATE PASSED ", style="bold black on green")
+        if gate.passed
+        else Text(" GATE FAILED ", style="bold white on red")
+    )
+    line = Text.assemble(
+        verdict,
+        "  overall ",
+        (_score(report.overall.score), "bold"),
+        f" · {report.overall.open} open · {report.overall.overdue} overdue · gate: "
+        f"{', '.join(gate.stages)} at {_number(gate.min_score)}+",
+    )
+    lines: list[RenderableType] = [title, line]
+    for failure in gate.failures:
+        lines.append(Text(f"  ✗ {failure}", style="red"))
+    lines.append(Text(""))
+    return Group(*lines)
+
+
+def _stages(report: Report) -> RenderableType:
+    ungated = [s.key.value for s in report.stages if s.key not in report.gate.stages]
+    table = _table("Customer journey", expand=False)
+    if ungated:
+        table.caption = f"not gated: {', '.join(ungated)}"
+        table.caption_justify = "left"
+    table.add_column("Stage", no_wrap=True)
+    table.add_column("Score", justify="right")
+    table.add_column("", no_wrap=True)
+    table.add_column("Verdict", no_wrap=True)
+    table.add_column("Open", justify="right")
+    table.add_column("Blockers", justify="right")
+    table.add_column("Overdue", justify="right")
+    for stage in report.stages:
+        gated = stage.key in report.gate.stages
+        table.add_row(
+            Text(stage.name, style="" if gated else "dim"),
+            _score(stage.score),
+            _bar(stage.score, VERDICT_STYLE[stage.verdict]),
+            Text(stage.verdict.value, style=VERDICT_STYLE[stage.verdict]),
+            str(stage.open),
+            str(stage.open_blockers),
+            str(stage.overdue),
+        )
+    return table
+
+
+def _table(title: str, *, expand: bool) -> Table:
+    return Table(
+        box=box.SIMPLE_HEAD,
+        title=title,
+        title_justify="left",
+        title_style="bold",
+        expand=expand,
+        pad_edge=False,
+        show_edge=False,
+        padding=(0, 1),
+        collapse_padding=True,
+    )
+
+
+def _heat_map(report: Report) -> RenderableType:
+    table = _table("Departments by stage (score %)", expand=False)
+    table.add_column("Department", no_wrap=True)
+    for stage in Stage:
+        table.add_column(stage.value.capitalize(), justify="right")
+    table.add_column("All", justify="right")
+    table.add_column("Open", justify="right")
+    threshold = report.gate.min_score
+    for dept in report.departments:
+        table.add_row(
+            Text(dept.name),
+            *(_heat(dept.stages[stage], threshold) for stage in Stage),
+            _heat(dept.score, threshold),
+            str(dept.open),
+        )
+    return table
+
+
+def _gaps(report: Report) -> RenderableType:
+    if not report.gaps:
+        return Text("No open items.", style="green")
+    table = _table(f"Open items ({len(report.gaps)}), most urgent first", expand=True)
+    table.add_column("Severity", no_wrap=True)
+    table.add_column("Item · owner", ratio=1, overflow="fold")
+    table.add_column("Stage", no_wrap=True)
+    table.add_column("Due", no_wrap=True)
+    for gap in report.gaps:
+        item = Text(gap.id, style="bold")
+        item.append(f"\n{gap.title}")
+        details = [gap.owner or "no owner", gap.status.value]
+        if gap.waiver is not None and gap.waiver.expired:
+            details.append(f"waiver expired {gap.waiver.expires}")
+        item.append("\n" + " · ".join(details), style="dim")
+        table.add_row(
+            Text(gap.severity.value, style=SEVERITY_STYLE[gap.severity]),
+            item,
+            gap.stage.value,
+            _due(gap),
+        )
+    return table
+
+
+def _due(gap: ItemResult) -> Text:
+    if gap.overdue_days is not None:
+        return Text(f"{gap.overdue_days}d late", style="bold red")
+    if gap.due is not None:
+        return Text(gap.due.isoformat())
+    return Text("—", style="dim")
+
+
+def _score(score: float | None) -> str:
+    return "—" if score is None else f"{score:.1f}"
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def _bar(score: float | None, style: str) -> Text:
+    if score is None:
+        return Text("·" * BAR_WIDTH, style="dim")
+    filled = round(score / 100 * BAR_WIDTH)
+    return Text.assemble(("█" * filled, style), ("░" * (BAR_WIDTH - filled), "dim"))
+
+
+def _heat(score: float | None, threshold: float) -> Text:
+    if score is None:
+        return Text("—", style="dim")
+    if score >= threshold:
+        style = "green"
+    elif score >= threshold / 2:
+        style = "yellow"
+    else:
+        style = "red"
+    return Text(f"{score:.1f}", style=style)

@@ -1,0 +1,223 @@
+"""Scores a launch against its checklists: pure functions, no I/O, no printing.
+
+Every rule here is a rule of PRODUCT.md's "Scoring" section.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from gtm_check.models import Checklist, ChecklistItem, Gate, ItemState, Launch, Waiver
+from gtm_check.results import (
+    DepartmentResult,
+    GateResult,
+    ItemResult,
+    LaunchSummary,
+    Overall,
+    Report,
+    StageResult,
+    WaiverResult,
+)
+from gtm_check.vocabulary import DEPARTMENTS, Severity, Stage, Status, Verdict
+
+
+def score_percent(items: Iterable[ItemResult]) -> float | None:
+    """100 x credited weight / applicable weight, to one decimal (half up); None if none apply."""
+    applicable = Fraction(0)
+    credited = Fraction(0)
+    for item in items:
+        if item.applicable:
+            applicable += Fraction(item.weight)
+            if item.credited:
+                credited += Fraction(item.weight)
+    if applicable == 0:
+        return None
+    # Exact arithmetic, so the score does not depend on the order weights are added in.
+    ratio = credited * 100 / applicable
+    exact = Decimal(ratio.numerator) / Decimal(ratio.denominator)
+    return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def evaluate_item(
+    item: ChecklistItem,
+    state: ItemState,
+    waivers: Sequence[Waiver],
+    traits: frozenset[str],
+    as_of: dt.date,
+) -> ItemResult:
+    """One item's applicability, credit and lateness on the as-of date."""
+    applicable = set(item.applies_if) <= traits and state.status is not Status.NOT_APPLICABLE
+    active = [w for w in waivers if w.expires >= as_of]
+    expired = [w for w in waivers if w.expires < as_of]
+    credited = state.status is Status.DONE or bool(active)
+    # The waiver shown is the one that credits the item (latest expiry first) or, when
+    # none does, the most recently expired one.
+    shown = max(active or expired, key=lambda w: w.expires, default=None)
+    is_open = applicable and not credited
+    overdue_days = (
+        (as_of - state.due).days
+        if is_open and state.due is not None and state.due < as_of
+        else None
+    )
+    return ItemResult(
+        id=item.id,
+        title=item.title,
+        stage=item.stage,
+        department=item.department,
+        severity=item.severity,
+        weight=item.effective_weight,
+        status=state.status,
+        owner=state.owner,
+        due=state.due,
+        evidence=state.evidence,
+        question=item.question,
+        guidance=item.guidance,
+        applicable=applicable,
+        credited=credited,
+        overdue_days=overdue_days,
+        waiver=_waiver_result(shown, as_of) if shown else None,
+    )
+
+
+def _waiver_result(waiver: Waiver, as_of: dt.date) -> WaiverResult:
+    return WaiverResult(
+        item=waiver.item,
+        reason=waiver.reason,
+        approved_by=waiver.approved_by,
+        expires=waiver.expires,
+        expired=waiver.expires < as_of,
+    )
+
+
+def gap_order(item: ItemResult) -> tuple[int, int, dt.date, int, str]:
+    """Most urgent first: severity, days overdue (most first), due date (none last), stage, id."""
+    return (
+        item.severity.rank,
+        -(item.overdue_days or 0),
+        item.due or dt.date.max,
+        item.stage.order,
+        item.id,
+    )
+
+
+def stage_verdict(score: float | None, open_blockers: int, min_score: float) -> Verdict:
+    if open_blockers:
+        return Verdict.BLOCKED
+    if score is not None and score < min_score:
+        return Verdict.AT_RISK
+    return Verdict.READY
+
+
+def score_launch(
+    launch: Launch,
+    checklists: Sequence[Checklist],
+    as_of: dt.date,
+    gate: Gate | None = None,
+) -> Report:
+    """The whole readiness report for ``launch`` on ``as_of``, judged by ``gate``.
+
+    ``gate`` defaults to the launch file's own; the command line passes its overrides here.
+    """
+    gate = gate or launch.gate
+    traits = frozenset(launch.traits)
+    waivers_by_item: dict[str, list[Waiver]] = {}
+    for waiver in launch.waivers:
+        waivers_by_item.setdefault(waiver.item, []).append(waiver)
+
+    items = [
+        evaluate_item(
+            item,
+            launch.items.get(item.id, ItemState()),
+            waivers_by_item.get(item.id, []),
+            traits,
+            as_of,
+        )
+        for checklist in checklists
+        for item in checklist.items
+    ]
+    stages = [_stage_result(stage, items, gate.min_score) for stage in Stage]
+    return Report(
+        launch=LaunchSummary(
+            name=launch.launch,
+            launch_date=launch.launch_date,
+            as_of=as_of,
+            days_to_launch=(launch.launch_date - as_of).days,
+            traits=list(launch.traits),
+            owner=launch.owner,
+        ),
+        overall=Overall(
+            score=score_percent(items),
+            applicable=sum(i.applicable for i in items),
+            credited=sum(i.applicable and i.credited for i in items),
+            open=sum(i.open for i in items),
+            overdue=sum(i.overdue_days is not None for i in items),
+        ),
+        stages=stages,
+        departments=_department_results(checklists, items),
+        gaps=sorted((i for i in items if i.open), key=gap_order),
+        gate=_gate_result(gate, stages),
+        items=items,
+        waivers=[
+            _waiver_result(w, as_of)
+            for w in sorted(launch.waivers, key=lambda w: (w.item, w.expires))
+        ],
+    )
+
+
+def _stage_result(stage: Stage, items: Sequence[ItemResult], min_score: float) -> StageResult:
+    in_stage = [i for i in items if i.stage is stage]
+    score = score_percent(in_stage)
+    open_blockers = sum(i.open and i.severity is Severity.BLOCKER for i in in_stage)
+    return StageResult(
+        key=stage,
+        name=stage.label,
+        score=score,
+        verdict=stage_verdict(score, open_blockers, min_score),
+        open=sum(i.open for i in in_stage),
+        open_blockers=open_blockers,
+        overdue=sum(i.overdue_days is not None for i in in_stage),
+    )
+
+
+def _department_results(
+    checklists: Sequence[Checklist], items: Sequence[ItemResult]
+) -> list[DepartmentResult]:
+    names: dict[str, str] = {}
+    for checklist in checklists:
+        names.setdefault(checklist.department, checklist.name)
+    order = list(DEPARTMENTS)
+    keys = sorted(names, key=lambda k: (order.index(k) if k in order else len(order), k))
+    results = []
+    for key in keys:
+        mine = [i for i in items if i.department == key]
+        results.append(
+            DepartmentResult(
+                key=key,
+                name=names[key],
+                score=score_percent(mine),
+                open=sum(i.open for i in mine),
+                stages={s: score_percent(i for i in mine if i.stage is s) for s in Stage},
+            )
+        )
+    return results
+
+
+def _gate_result(gate: Gate, stages: Sequence[StageResult]) -> GateResult:
+    by_key = {s.key: s for s in stages}
+    failures = []
+    for key in gate.stages:
+        stage = by_key[key]
+        if stage.verdict is Verdict.BLOCKED:
+            plural = "" if stage.open_blockers == 1 else "s"
+            failures.append(f"{key}: blocked by {stage.open_blockers} open blocker{plural}")
+        elif stage.verdict is Verdict.AT_RISK:
+            failures.append(f"{key}: score {stage.score} is below {gate.min_score}")
+    return GateResult(
+        passed=not failures,
+        stages=list(gate.stages),
+        min_score=gate.min_score,
+        failures=failures,
+    )

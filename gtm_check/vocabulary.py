@@ -1,0 +1,117 @@
+"""The fixed words of gtm-check: journey stages, severities, statuses, departments and traits."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Stage(StrEnum):
+    """The four stages of the customer journey, in journey order."""
+
+    LEARN = "learn"
+    BUY = "buy"
+    USE = "use"
+    GROW = "grow"
+
+    @property
+    def label(self) -> str:
+        return STAGE_NAMES[self]
+
+    @property
+    def order(self) -> int:
+        return list(Stage).index(self)
+
+
+STAGE_NAMES: dict[Stage, str] = {
+    Stage.LEARN: "Learn about it",
+    Stage.BUY: "Buy it",
+    Stage.USE: "Use it (and get it fixed)",
+    Stage.GROW: "Stay and grow",
+}
+
+STAGE_QUESTIONS: dict[Stage, str] = {
+    Stage.LEARN: "Can prospects find out about the product, and are we safe talking about it?",
+    Stage.BUY: (
+        "Can a qualified prospect actually buy it: price, contract, order, invoice, delivery?"
+    ),
+    Stage.USE: "Once signed, can the customer adopt it and get help when it breaks?",
+    Stage.GROW: "Will customers stay, learn more and buy more?",
+}
+
+
+class Severity(StrEnum):
+    """How bad it is to launch with an item open, most severe first."""
+
+    BLOCKER = "blocker"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    @property
+    def default_weight(self) -> int:
+        return DEFAULT_WEIGHTS[self]
+
+    @property
+    def rank(self) -> int:
+        """0 for the most severe."""
+        return list(Severity).index(self)
+
+
+DEFAULT_WEIGHTS: dict[Severity, int] = {
+    Severity.BLOCKER: 5,
+    Severity.HIGH: 3,
+    Severity.MEDIUM: 2,
+    Severity.LOW: 1,
+}
+
+
+class Status(StrEnum):
+    """The state of one checklist item in one launch."""
+
+    TODO = "todo"
+    IN_PROGRESS = "in-progress"
+    BLOCKED = "blocked"
+    DONE = "done"
+    NOT_APPLICABLE = "n/a"
+
+
+class Verdict(StrEnum):
+    READY = "ready"
+    AT_RISK = "at-risk"
+    BLOCKED = "blocked"
+
+
+# The built-in departments, in the order reports list them. Teams may add their own.
+DEPARTMENTS: dict[str, str] = {
+    "product-management": "Product Management",
+    "marketing": "Marketing",
+    "sales-enablement": "Sales Enablement",
+    "project-management": "Project Management",
+    "engineering": "Engineering & QA",
+    "legal": "Legal",
+    "sales": "Sales",
+    "systems-engineering": "Systems Engineering",
+    "manufacturing": "Manufacturing",
+    "finance-operations": "Finance & Operations",
+    "cloud-operations": "Network & Cloud Operations",
+    "support": "Support",
+    "customer-success": "Customer Success",
+    "services": "Professional Services",
+}
+
+# Launch traits say what kind of launch this is; an item applies only when the launch has
+# every trait in its ``applies_if``. This is the one place the built-in vocabulary lives:
+# the loader's did-you-mean, ``init`` and the docs all read it from here.
+TRAITS: dict[str, str] = {
+    "saas": "Delivered as a hosted service that we operate for the customer.",
+    "subscription": "Sold as a recurring subscription (renewals, churn and expansion matter).",
+    "on-prem": "Installed and run in the customer's own environment.",
+    "physical-product": "Includes hardware or goods that are manufactured, shipped and returned.",
+    "channel-sales": "Sold partly or wholly through resellers, distributors or marketplaces.",
+    "licensed-software": "Activated with licence keys or entitlements the customer must receive.",
+    "third-party-components": "Includes components, services or content from other vendors.",
+    "personal-data": "Collects or processes personal data of customers or their users.",
+    "regulated": "Sold into a regulated sector (health, finance, public sector, ...).",
+    "multi-region": "Launched in several countries or regions, languages or currencies.",
+    "paid-services": "Comes with paid onboarding, implementation or other professional services.",
+}

@@ -1,0 +1,294 @@
+"""YAML text to plain Python data plus the position of every key and value.
+
+Built from the C parser's event stream rather than PyYAML's constructors, so that:
+- every value keeps its line and column for error messages;
+- what YAML allows but gtm-check must refuse is refused where it is written: duplicate keys
+  (PyYAML silently keeps the last, so a status written twice would be lost), aliases (an
+  alias bomb costs nothing to parse but explodes whatever walks the data), tags other than
+  the standard scalar ones (never constructed), several documents in one file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from gtm_check.errors import GtmCheckError, Problem, quoted
+
+try:  # The C parser is 8-10x faster; the pure-Python one gives identical events.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+PathKey = tuple[str | int, ...]
+
+MAX_DEPTH = 64
+"""Deepest nesting of mappings and sequences accepted; gtm-check's formats need 4."""
+
+_STR = "tag:yaml.org,2002:str"
+_SCALAR_TAGS = {
+    _STR,
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:timestamp",
+}
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass
+class Document:
+    """Plain data (dicts, lists, scalars) and where each part of it was written.
+
+    Positions are 1-based (line, column). ``values`` is keyed by the path to a value,
+    ``keys`` by the path to a mapping entry and gives where its key was written.
+    """
+
+    path: str
+    data: Any
+    values: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    """Problems with single values (a bad date, a duplicate key); the rest of the data is
+    still whole and worth validating, so these are reported along with what that finds."""
+    broken: set[PathKey] = field(default_factory=set)
+    """Paths whose value was replaced by None because of a problem above."""
+
+    def position(self, loc: PathKey, *, key: bool = False) -> tuple[int, int]:
+        """Where ``loc`` was written, or where its closest written ancestor was."""
+        if key and loc in self.keys:
+            return self.keys[loc]
+        for end in range(len(loc), -1, -1):
+            found = self.values.get(loc[:end])
+            if found is not None:
+                return found
+        return (1, 1)
+
+    def problem(
+        self, loc: PathKey, message: str, *, key: bool = False, hint: str | None = None
+    ) -> Problem:
+        line, column = self.position(loc, key=key)
+        return Problem(self.path, line, column, message, hint)
+
+
+@dataclass
+class _Open:
+    """A mapping or sequence being built."""
+
+    container: dict[str, Any] | list[Any]
+    path: PathKey
+    key: str | None = None  # a mapping's key waiting for its value
+    key_lines: dict[str, int] = field(default_factory=dict)
+
+
+class _Builder:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.doc = Document(path, None)
+        self.problems: list[Problem] = []
+        self.stack: list[_Open] = []
+        self.done = False
+
+    def fail(self, mark: Any, message: str, hint: str | None = None) -> None:
+        self.problems.append(Problem(self.path, mark.line + 1, mark.column + 1, message, hint))
+
+    def fail_value(self, mark: Any, message: str) -> None:
+        """A problem with the value starting at ``mark``; the document is still whole."""
+        path = self.next_path(mark)
+        if path is not None:
+            self.doc.broken.add(path)
+        self.doc.problems.append(Problem(self.path, mark.line + 1, mark.column + 1, message))
+
+    def next_path(self, mark: Any) -> PathKey | None:
+        """The path of the value that starts here, or None when it is a mapping key."""
+        if not self.stack:
+            return ()
+        top = self.stack[-1]
+        if isinstance(top.container, list):
+            return (*top.path, len(top.container))
+        if top.key is None:
+            return None
+        return (*top.path, top.key)
+
+    def add(self, value: Any, mark: Any) -> None:
+        path = self.next_path(mark)
+        assert path is not None
+        self.doc.values[path] = (mark.line + 1, mark.column + 1)
+        if not self.stack:
+            self.doc.data = value
+            self.done = True
+            return
+        top = self.stack[-1]
+        if isinstance(top.container, list):
+            top.container.append(value)
+        else:
+            assert top.key is not None
+            top.container[top.key] = value
+            top.key = None
+
+    def add_key(self, key: str, mark: Any) -> None:
+        top = self.stack[-1]
+        assert isinstance(top.container, dict)
+        first = top.key_lines.get(key)
+        if first is not None:
+            # Keep the first value; the error stops the run before anything is scored.
+            self.doc.problems.append(
+                Problem(
+                    self.path,
+                    mark.line + 1,
+                    mark.column + 1,
+                    f"duplicate key {quoted(key)} (first written on line {first})",
+                )
+            )
+            key = f"\0duplicate:{key}:{mark.line}:{mark.column}"
+        top.key_lines[key] = mark.line + 1
+        top.key = key
+        self.doc.keys[(*top.path, key)] = (mark.line + 1, mark.column + 1)
+
+    def open(self, container: dict[str, Any] | list[Any], mark: Any) -> None:
+        path = self.next_path(mark)
+        if path is None:
+            self.fail(mark, "a mapping key must be plain text, not a mapping or list")
+            path = (*self.stack[-1].path, f"\0complex:{mark.line}")
+            self.stack[-1].key = str(path[-1])
+        self.add(container, mark)
+        self.stack.append(_Open(container, path))
+
+    def close(self) -> None:
+        top = self.stack.pop()
+        if isinstance(top.container, dict):
+            for key in [k for k in top.container if k.startswith("\0")]:
+                del top.container[key]
+        if not self.stack:
+            self.done = True
+
+
+def parse(text: str, path: str) -> Document:
+    """Parse one YAML document.
+
+    Raises GtmCheckError when the text is not a usable document at all (a syntax error, an
+    alias, too deep); problems with single values are left in ``Document.problems``.
+    """
+    builder = _Builder(path)
+    loader = _Loader(text)
+    try:
+        _walk(loader, builder)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = " ".join(part for part in (exc.context, exc.problem) if part)
+        hint = None
+        if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
+            hint = "YAML does not allow tabs for indentation; use spaces"
+        if mark is None:
+            builder.problems.append(Problem(path, 1, 1, f"invalid YAML: {message}"))
+        else:
+            builder.fail(mark, f"invalid YAML: {message}", hint)
+    except yaml.reader.ReaderError as exc:  # characters YAML does not allow in a file
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        character = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        builder.problems.append(
+            Problem(
+                path,
+                line,
+                column,
+                f"character U+{ord(character):04X} is not allowed in YAML ({exc.reason})",
+            )
+        )
+    except yaml.YAMLError as exc:
+        builder.problems.append(Problem(path, 1, 1, f"invalid YAML: {exc}"))
+    finally:
+        loader.dispose()
+    if builder.problems:
+        raise GtmCheckError(builder.problems)
+    return builder.doc
+
+
+def _walk(loader: Any, builder: _Builder) -> None:
+    documents = 0
+    depth = 0
+    while loader.check_event():
+        event = loader.get_event()
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            if builder.next_path(event.start_mark) is None:
+                builder.add_key(_key_text(event, builder), event.start_mark)
+            else:
+                builder.add(_scalar(loader, event, builder), event.start_mark)
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            depth += 1
+            if depth > MAX_DEPTH:
+                builder.fail(event.start_mark, f"nested deeper than {MAX_DEPTH} levels")
+                return
+            mapping = kind is yaml.MappingStartEvent
+            expected = _MAP if mapping else _SEQ
+            if event.tag not in (None, "!", expected):
+                builder.fail_value(event.start_mark, f"unsupported YAML tag {quoted(event.tag)}")
+            builder.open({} if mapping else [], event.start_mark)
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            depth -= 1
+            builder.close()
+        elif kind is yaml.AliasEvent:
+            builder.fail(
+                event.start_mark,
+                f"aliases are not supported (*{event.anchor})",
+                "write the value out in full",
+            )
+            return
+        elif kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                builder.fail(
+                    event.start_mark, "a file holds one YAML document; found a second ('---')"
+                )
+                return
+    if documents == 0 or not builder.done:
+        builder.problems.append(Problem(builder.path, 1, 1, "the file is empty"))
+
+
+def _key_text(event: Any, builder: _Builder) -> str:
+    # Keys are always names (fields, item ids): take what was written, so `no:` or `2027:`
+    # is the text the user typed rather than a boolean or a number.
+    if event.tag not in (None, "!", _STR):
+        builder.fail(event.start_mark, f"unsupported YAML tag {quoted(event.tag)}")
+    return str(event.value)
+
+
+def _scalar(loader: Any, event: Any, builder: _Builder) -> Any:
+    tag = event.tag
+    if tag is None or tag == "!":
+        tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+    if tag not in _SCALAR_TAGS:
+        builder.fail_value(event.start_mark, f"unsupported YAML tag {quoted(tag)}")
+        return None
+    value: str = event.value
+    if tag == _STR:
+        return value
+    if tag == "tag:yaml.org,2002:timestamp":
+        if not _DATE.match(value):
+            return value  # a date with a time: kept as text, refused where a date is due
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError as exc:
+            builder.fail_value(event.start_mark, f"invalid date {quoted(value)}: {exc}")
+            return None
+    node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark)
+    try:
+        return loader.construct_object(node)
+    except (ValueError, yaml.YAMLError) as exc:
+        builder.fail_value(event.start_mark, f"invalid value {quoted(value)}: {exc}")
+        return None
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.splitlines()
+    if 0 <= line < len(lines) and 0 <= column < len(lines[line]):
+        return lines[line][column]
+    return ""

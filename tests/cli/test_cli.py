@@ -1,0 +1,158 @@
+"""The command line: exit codes, stdout for the report only, stderr for located problems."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gtm_check import __version__
+from gtm_check.cli import app
+from tests.conftest import EXAMPLES
+
+Mini = Callable[[str], Path]
+EXAMPLE = str(EXAMPLES / "launch.yaml")
+LOCATED = re.compile(r"^[^\s:][^:]*:\d+:\d+: \S.*$")
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = CliRunner(env={"NO_COLOR": "1", "COLUMNS": "80", **(env or {})}).invoke(
+        app, list(args)
+    )
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_version() -> None:
+    code, out, _ = run("--version")
+    assert (code, out) == (0, f"gtm-check {__version__}\n")
+
+
+def test_example_fails_its_gate_with_exit_1() -> None:
+    code, out, err = run("audit", EXAMPLE, "--as-of", "2027-01-15")
+    assert code == 1
+    assert err == ""
+    assert "GATE FAILED" in out
+
+
+def test_json_on_stdout_parses_and_nothing_else_is_printed() -> None:
+    code, out, err = run("audit", EXAMPLE, "--as-of", "2027-01-15", "--format", "json")
+    assert code == 1 and err == ""
+    assert json.loads(out)["gate"]["passed"] is False
+
+
+def test_passing_gate_exits_0(mini: Mini) -> None:
+    path = mini("items:\n  legal.trademarks: done\n  legal.sla-terms: done\n")
+    code, out, _ = run("audit", str(path), "--as-of", "2027-01-01", "-f", "json")
+    assert code == 0
+    assert json.loads(out)["gate"]["passed"] is True
+
+
+def test_min_score_flag_overrides_the_file(mini: Mini) -> None:
+    # legal.trademarks (5) done, sla-terms (2) open: learn 100, use 0.
+    path = mini("gate: {stages: [learn], min_score: 80}\nitems:\n  legal.trademarks: done\n")
+    assert run("audit", str(path), "--as-of", "2027-01-01")[0] == 0
+    code, out, _ = run(
+        "audit", str(path), "--as-of", "2027-01-01", "--gate-stage", "use", "-f", "json"
+    )
+    assert code == 1
+    assert json.loads(out)["gate"]["stages"] == ["use"]
+    code, out, _ = run(
+        "audit", str(path), "--as-of", "2027-01-01", "--gate-stage", "use", "--min-score", "0"
+    )
+    assert code == 0
+
+
+def test_gate_stage_is_repeatable(mini: Mini) -> None:
+    path = mini("items:\n  legal.trademarks: done\n")
+    code, out, _ = run(
+        "audit", str(path), "--as-of", "2027-01-01", "--gate-stage", "learn",
+        "--gate-stage", "grow", "-f", "json",
+    )  # fmt: skip
+    assert code == 0
+    assert json.loads(out)["gate"]["stages"] == ["learn", "grow"]
+
+
+def test_invalid_launch_exits_2_with_located_lines_and_no_stdout(mini: Mini) -> None:
+    path = mini("items:\n  legal.trademark: done\n  legal.sla-terms: dnoe\n")
+    code, out, err = run("audit", str(path), "--as-of", "2027-01-01")
+    assert code == 2
+    assert out == ""
+    lines = err.splitlines()
+    assert len(lines) == 2
+    assert all(LOCATED.match(line) for line in lines), lines
+    assert "Traceback" not in err
+
+
+def test_validate_reports_valid_file(mini: Mini) -> None:
+    path = mini("items:\n  legal.trademarks: done\n")
+    code, out, err = run("validate", str(path))
+    assert code == 0
+    assert out == f"{path}: valid (3 items in 1 checklist, 1 item states, 0 waivers)\n"
+
+
+def test_validate_invalid_exits_2(mini: Mini) -> None:
+    path = mini("traits: [sas]\n")
+    code, out, err = run("validate", str(path))
+    assert (code, out) == (2, "")
+    assert err == f"{path}:4:10: unknown trait 'sas' (did you mean 'saas'?)\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["audit", EXAMPLE, "--as-of", "2027-02-30"],
+        ["audit", EXAMPLE, "--format", "xml"],
+        ["audit", EXAMPLE, "--min-score", "101"],
+        ["audit", EXAMPLE, "--gate-stage", "launch"],
+        ["audit"],
+        ["frobnicate"],
+    ],
+)
+def test_bad_command_line_exits_2(args: list[str]) -> None:
+    code, out, err = run(*args)
+    assert code == 2
+    assert out == ""
+    assert "Error" in err and "Traceback" not in err
+
+
+def test_internal_error_exits_3_without_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("gtm_check.audit.score_launch", broken)
+    code, out, err = run("audit", EXAMPLE)
+    assert code == 3
+    assert out == ""
+    assert "internal error (RuntimeError)" in err and "please report" in err
+    assert "Traceback" not in err
+
+
+def test_no_color_means_no_escape_codes() -> None:
+    _, out, _ = run("audit", EXAMPLE, "--as-of", "2027-01-15", env={"FORCE_COLOR": ""})
+    assert "\x1b[" not in out
+
+
+def test_force_color_colours_the_table() -> None:
+    _, out, _ = run(
+        "audit", EXAMPLE, "--as-of", "2027-01-15", env={"NO_COLOR": "", "FORCE_COLOR": "1"}
+    )
+    assert "\x1b[" in out
+
+
+def test_table_fits_80_columns() -> None:
+    _, out, _ = run("audit", EXAMPLE, "--as-of", "2027-01-15")
+    assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_module_entry_point_runs() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "gtm_check", "--version"], capture_output=True, text=True
+    )
+    assert result.stdout == f"gtm-check {__version__}\n"

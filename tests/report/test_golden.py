@@ -1,0 +1,45 @@
+"""Every format of every example against a golden file a person has read.
+
+Run with GTM_CHECK_UPDATE_GOLDEN=1 to rewrite them, then read the diff before committing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+from gtm_check.audit import AuditRequest, audit
+from gtm_check.report import FORMATS, RenderOptions
+from tests.conftest import EXAMPLES
+
+GOLDEN = Path(__file__).resolve().parent.parent / "golden"
+AS_OF = dt.date(2027, 1, 15)
+EXTENSIONS = {"table": "txt", "json": "json"}
+
+
+def render(example: Path, fmt: str) -> str:
+    request = AuditRequest(example, AS_OF, fmt, render=RenderOptions(width=80, color=False))
+    return audit(request).output
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_golden(example: Path, fmt: str) -> None:
+    golden = GOLDEN / f"{example.stem}.{EXTENSIONS[fmt]}"
+    output = render(example, fmt)
+    if os.environ.get("GTM_CHECK_UPDATE_GOLDEN"):
+        golden.write_text(output, encoding="utf-8")
+    assert output == golden.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_same_inputs_give_byte_identical_output(fmt: str) -> None:
+    example = EXAMPLES / "launch.yaml"
+    assert render(example, fmt) == render(example, fmt)
+
+
+def test_every_format_has_a_golden_extension() -> None:
+    assert set(EXTENSIONS) == set(FORMATS)

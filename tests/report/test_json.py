@@ -1,0 +1,63 @@
+"""The JSON report follows PRODUCT.md's shape exactly."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from gtm_check.audit import AuditRequest, audit
+from tests.conftest import EXAMPLES
+
+
+def report() -> dict:  # type: ignore[type-arg]
+    request = AuditRequest(EXAMPLES / "launch.yaml", dt.date(2027, 1, 15), "json")
+    return json.loads(audit(request).output)  # type: ignore[no-any-return]
+
+
+def test_top_level_keys_in_documented_order() -> None:
+    assert list(report()) == [
+        "schema_version",
+        "launch",
+        "overall",
+        "stages",
+        "departments",
+        "gaps",
+        "gate",
+    ]
+    assert report()["schema_version"] == 1
+
+
+def test_nested_keys_match_the_contract() -> None:
+    data = report()
+    assert list(data["launch"]) == ["name", "launch_date", "as_of", "days_to_launch", "traits"]
+    assert list(data["overall"]) == ["score", "applicable", "credited", "open", "overdue"]
+    assert [list(s) for s in data["stages"]][0] == [
+        "key", "name", "score", "verdict", "open", "open_blockers", "overdue",
+    ]  # fmt: skip
+    assert list(data["departments"][0]) == ["key", "name", "score", "open", "stages"]
+    assert list(data["departments"][0]["stages"]) == ["learn", "buy", "use", "grow"]
+    assert list(data["gaps"][0]) == [
+        "id", "title", "stage", "department", "severity", "weight", "status", "owner", "due",
+        "overdue_days", "waiver",
+    ]  # fmt: skip
+    assert list(data["gate"]) == ["passed", "stages", "min_score", "failures"]
+
+
+def test_example_values() -> None:
+    data = report()
+    assert data["launch"]["as_of"] == "2027-01-15"
+    assert data["launch"]["days_to_launch"] == 45
+    assert [s["key"] for s in data["stages"]] == ["learn", "buy", "use", "grow"]
+    assert data["gate"]["min_score"] == 80
+    overall = data["overall"]
+    assert overall["open"] == len(data["gaps"])
+    assert overall["applicable"] == overall["credited"] + overall["open"]
+    first = data["gaps"][0]
+    assert (first["id"], first["severity"], first["overdue_days"]) == (
+        "finance-operations.revenue-recognition",
+        "blocker",
+        7,
+    )
+    expired = [g for g in data["gaps"] if g["waiver"]]
+    assert [g["id"] for g in expired] == ["sales.lighthouse-accounts"]
+    assert expired[0]["waiver"]["expired"] is True

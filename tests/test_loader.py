@@ -1,0 +1,287 @@
+"""Loading launch files and checklists: what is accepted, and every problem located."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from gtm_check.errors import GtmCheckError
+from gtm_check.loader import builtin_dir, builtin_names, load_checklist, load_launch
+from gtm_check.vocabulary import DEPARTMENTS, Status
+from tests.conftest import EXAMPLES, WriteFile
+
+Mini = Callable[[str], Path]
+
+
+def problems(path: Path, **kwargs: bool) -> list[str]:
+    with pytest.raises(GtmCheckError) as info:
+        load_launch(path, **kwargs)
+    folder = str(path.parent) + os.sep
+    return [p.render().replace(folder, "") for p in info.value.problems]
+
+
+def test_example_loads_with_builtin_checklists() -> None:
+    loaded = load_launch(EXAMPLES / "launch.yaml")
+    assert loaded.launch.launch == "Acme Insights 2.0"
+    assert {c.checklist.department for c in loaded.checklists} == set(DEPARTMENTS)
+    assert loaded.launch.items["finance-operations.revenue-recognition"].status is Status.BLOCKED
+
+
+def test_every_documented_department_has_a_builtin_checklist() -> None:
+    assert builtin_names() == list(DEPARTMENTS)
+    for name in builtin_names():
+        loaded = load_checklist(builtin_dir() / f"{name}.yaml", name)
+        assert loaded.checklist.department == name
+
+
+def test_shorthand_status_and_full_state(mini: Mini) -> None:
+    loaded = load_launch(
+        mini(
+            """\
+            items:
+              legal.trademarks: done
+              legal.sla-terms:
+                status: in-progress
+                owner: a@b
+                due: 2027-01-01
+            """
+        )
+    )
+    items = loaded.launch.items
+    assert items["legal.trademarks"].status is Status.DONE
+    assert items["legal.sla-terms"].owner == "a@b"
+
+
+def test_unknown_item_id_with_did_you_mean(mini: Mini) -> None:
+    path = mini("items:\n  legal.trademark: done\n")
+    assert problems(path) == [
+        "launch.yaml:5:3: unknown item id 'legal.trademark' (did you mean 'legal.trademarks'?)"
+    ]
+
+
+def test_unknown_waiver_item(mini: Mini) -> None:
+    path = mini(
+        "waivers:\n  - item: legal.sla-term\n    reason: r\n    approved_by: v\n"
+        "    expires: 2027-01-01\n"
+    )
+    assert problems(path) == [
+        "launch.yaml:5:11: waiver for unknown item id 'legal.sla-term' "
+        "(did you mean 'legal.sla-terms'?)"
+    ]
+
+
+@pytest.mark.parametrize("missing", ["reason", "approved_by", "expires", "item"])
+def test_waiver_needs_all_four_fields(mini: Mini, missing: str) -> None:
+    fields = {
+        "item": "legal.sla-terms",
+        "reason": "r",
+        "approved_by": "v",
+        "expires": "2027-01-01",
+    }
+    del fields[missing]
+    body = "waivers:\n  - " + "\n    ".join(f"{k}: {v}" for k, v in fields.items()) + "\n"
+    assert problems(mini(body)) == [f"launch.yaml:5:5: missing required key '{missing}'"]
+
+
+def test_unknown_status_with_did_you_mean(mini: Mini) -> None:
+    assert problems(mini("items:\n  legal.trademarks: in-progres\n")) == [
+        "launch.yaml:5:21: status: 'in-progres' is not one of todo, in-progress, blocked, "
+        "done, n/a (did you mean 'in-progress'?)"
+    ]
+
+
+def test_boolean_status_explains_yaml(mini: Mini) -> None:
+    (problem,) = problems(mini("items:\n  legal.trademarks: yes\n"))
+    assert problem.startswith("launch.yaml:5:21: status: a boolean is not one of")
+    assert "YAML reads yes/no" in problem
+
+
+def test_unknown_key_with_did_you_mean(mini: Mini) -> None:
+    assert problems(mini("trait: [saas]\n")) == [
+        "launch.yaml:4:1: unknown key 'trait' (did you mean 'traits'?)"
+    ]
+
+
+def test_unknown_key_in_item_state(mini: Mini) -> None:
+    assert problems(mini("items:\n  legal.trademarks:\n    stauts: done\n")) == [
+        "launch.yaml:6:5: unknown key 'stauts' (did you mean 'status'?)"
+    ]
+
+
+def test_unknown_trait_with_did_you_mean(mini: Mini) -> None:
+    assert problems(mini("traits: [saas, chanel-sales]\n")) == [
+        "launch.yaml:4:16: unknown trait 'chanel-sales' (did you mean 'channel-sales'?)"
+    ]
+
+
+def test_trait_used_by_a_loaded_checklist_is_known(write: WriteFile) -> None:
+    write(
+        "ours.yaml",
+        """\
+        department: ours
+        name: Ours
+        items:
+          - {id: ours.x, stage: learn, title: X, severity: low, applies_if: [kiosk]}
+        """,
+    )
+    path = write(
+        "launch.yaml",
+        "launch: L\nlaunch_date: 2027-01-01\nchecklists: [./ours.yaml]\ntraits: [kiosk]\n",
+    )
+    assert "kiosk" in load_launch(path).known_traits
+
+
+def test_duplicate_mapping_key_in_launch(mini: Mini) -> None:
+    assert problems(mini("items:\n  legal.trademarks: done\n  legal.trademarks: todo\n")) == [
+        "launch.yaml:6:3: duplicate key 'legal.trademarks' (first written on line 5)"
+    ]
+
+
+def test_duplicate_item_ids_across_checklists(write: WriteFile) -> None:
+    item = "  - {id: legal.trademarks, stage: learn, title: X, severity: low}\n"
+    write("one.yaml", "department: legal\nname: Legal\nitems:\n" + item)
+    write("two.yaml", "department: legal\nname: Legal\nitems:\n" + item)
+    path = write(
+        "launch.yaml", "launch: L\nlaunch_date: 2027-01-01\nchecklists: [one.yaml, two.yaml]\n"
+    )
+    (problem,) = problems(path)
+    assert problem == (
+        "two.yaml:4:10: duplicate item id 'legal.trademarks' (first defined at one.yaml:4)"
+    )
+
+
+def test_item_id_must_carry_its_department(write: WriteFile) -> None:
+    path = write(
+        "c.yaml",
+        "department: legal\nname: Legal\nitems:\n"
+        "  - {id: sales.x, stage: learn, title: X, severity: low}\n",
+    )
+    with pytest.raises(GtmCheckError) as info:
+        load_checklist(path, "c.yaml")
+    assert [p.render() for p in info.value.problems] == [
+        "c.yaml:4:10: item id 'sales.x' must start with its department 'legal.'"
+    ]
+
+
+def test_checklist_errors_are_located_in_the_checklist(write: WriteFile) -> None:
+    write(
+        "c.yaml",
+        "department: legal\nname: Legal\nitems:\n"
+        "  - {id: legal.x, stage: lern, title: X, severity: huge, weight: 0}\n",
+    )
+    path = write("launch.yaml", "launch: L\nlaunch_date: 2027-01-01\nchecklists: [c.yaml]\n")
+    assert problems(path) == [
+        "c.yaml:4:26: stage: 'lern' is not one of learn, buy, use, grow (did you mean 'learn'?)",
+        "c.yaml:4:52: severity: 'huge' is not one of blocker, high, medium, low",
+        "c.yaml:4:66: weight: must be greater than 0",
+    ]
+
+
+def test_every_problem_in_a_file_is_reported(mini: Mini) -> None:
+    path = mini(
+        """\
+        launch_date: 2027-02-30
+        traits: [saas, chanel-sales]
+        gate: {stages: [learn, bye], min_score: 120}
+        items:
+          legal.trademark: done
+          legal.sla-terms: {status: dnoe, owner: 42, due: soon}
+        """
+    )
+    found = problems(path)
+    assert len(found) == 9, found
+    assert found[0] == "launch.yaml:4:1: duplicate key 'launch_date' (first written on line 2)"
+
+
+@pytest.mark.parametrize(
+    ("ref", "message"),
+    [
+        ("../outside.yaml", "leads outside the launch file's folder"),
+        ("/etc/passwd", "is absolute"),
+        ("lgal", "no built-in checklist named 'lgal' (did you mean 'legal'?)"),
+        ("./missing.yaml", "checklist './missing.yaml' does not exist"),
+        ("./folder.yaml", "is a directory, not a file"),
+    ],
+)
+def test_checklist_references(write: WriteFile, ref: str, message: str) -> None:
+    write("../outside.yaml", "department: x\nname: X\nitems: []\n")
+    (write("x", "").parent / "folder.yaml").mkdir()
+    path = write("launch.yaml", f"launch: L\nlaunch_date: 2027-01-01\nchecklists: ['{ref}']\n")
+    (problem,) = problems(path)
+    assert problem.startswith("launch.yaml:3:14: ")
+    assert message in problem
+
+
+def test_symlink_out_of_the_folder_is_refused(write: WriteFile, tmp_path: Path) -> None:
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.yaml"
+    outside.write_text("department: legal\nname: L\nitems: []\n", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "link.yaml").symlink_to(outside)
+    path = write("launch.yaml", "launch: L\nlaunch_date: 2027-01-01\nchecklists: [sub/link.yaml]\n")
+    (problem,) = problems(path)
+    assert "leads outside the launch file's folder" in problem
+
+
+def test_allow_outside_reads_a_checklist_elsewhere(write: WriteFile, tmp_path: Path) -> None:
+    from tests.conftest import MINI_CHECKLIST
+
+    write("shared/legal.yaml", MINI_CHECKLIST)
+    path = write(
+        "team/launch.yaml",
+        "launch: L\nlaunch_date: 2027-01-01\nchecklists: [../shared/legal.yaml]\n",
+    )
+    assert problems(path)  # refused by default
+    loaded = load_launch(path, allow_outside=True)
+    assert loaded.checklists[0].checklist.department == "legal"
+
+
+def test_builtin_and_named_builtin_load_once(write: WriteFile) -> None:
+    path = write(
+        "launch.yaml", "launch: L\nlaunch_date: 2027-01-01\nchecklists: [builtin, legal]\n"
+    )
+    loaded = load_launch(path)
+    departments = [c.checklist.department for c in loaded.checklists]
+    assert departments.count("legal") == 1
+
+
+def test_missing_launch_file(tmp_path: Path) -> None:
+    assert problems(tmp_path / "nope.yaml") == ["nope.yaml:1:1: no such file"]
+
+
+def test_invalid_utf8_is_located(write: WriteFile, tmp_path: Path) -> None:
+    path = tmp_path / "launch.yaml"
+    path.write_bytes(b"launch: L\nlaunch_date: 2027-01-01\nowner: caf\xe9\n")
+    assert problems(path) == ["launch.yaml:3:11: not valid UTF-8 text"]
+
+
+def test_byte_order_mark_is_ignored(mini: Mini) -> None:
+    path = mini("")
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert load_launch(path).launch.launch == "Mini"
+
+
+def test_top_level_must_be_a_mapping(write: WriteFile) -> None:
+    path = write("launch.yaml", "- a\n- b\n")
+    assert problems(path) == [
+        "launch.yaml:1:1: expected a mapping of keys to values at the top, got a list"
+    ]
+
+
+def test_number_where_text_is_expected(mini: Mini) -> None:
+    assert problems(mini("owner: 42\n")) == [
+        "launch.yaml:4:8: owner: expected text, got a number (put it in quotes to make it text)"
+    ]
+
+
+def test_text_where_a_number_is_expected(mini: Mini) -> None:
+    assert problems(mini("gate: {min_score: high}\n")) == [
+        "launch.yaml:4:19: min_score: expected a number"
+    ]
+
+
+def test_invalid_item_id_key(mini: Mini) -> None:
+    (problem,) = problems(mini("items:\n  Legal Trademarks: done\n"))
+    assert problem.startswith("launch.yaml:5:3: 'Legal Trademarks' is not a valid item id")

@@ -1,0 +1,237 @@
+"""Generated inputs: no launch file can crash gtm-check, and scores behave.
+
+Fixed seed (derandomize) and a bounded number of examples keep the run short and repeatable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from gtm_check.cli import app
+from gtm_check.models import Checklist, Launch
+from gtm_check.scoring import score_launch
+from gtm_check.vocabulary import Stage, Status
+from tests.conftest import MINI_CHECKLIST
+
+SETTINGS = settings(
+    derandomize=True,
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+LOCATED = re.compile(r"^[^\s:][^:]*:\d+:\d+: \S.*$")
+
+VALID: dict[str, Any] = {
+    "launch": "Generated",
+    "launch_date": "2027-03-01",
+    "traits": ["channel-sales"],
+    "checklists": ["./legal.yaml"],
+    "gate": {"stages": ["learn", "buy"], "min_score": 75},
+    "items": {
+        "legal.trademarks": "done",
+        "legal.sla-terms": {"status": "in-progress", "owner": "a@b", "due": "2027-01-01"},
+    },
+    "waivers": [
+        {
+            "item": "legal.channel-contracts",
+            "reason": "r",
+            "approved_by": "v",
+            "expires": "2027-06-01",
+        }
+    ],
+}
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=20),
+    st.sampled_from(["done", "n/a", "todo", "yes", "2027-02-30", "legal.trademarks", "saas"]),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+def paths(data: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [prefix]
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found += paths(value, (*prefix, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found += paths(value, (*prefix, index))
+    return found
+
+
+@st.composite
+def mutated_launches(draw: st.DrawFn) -> str:
+    """A valid launch document with a few random changes, as YAML text."""
+    import copy
+
+    data = copy.deepcopy(VALID)
+    for _ in range(draw(st.integers(1, 3))):
+        targets = [p for p in paths(data) if p]
+        if not targets:
+            break
+        path = draw(st.sampled_from(targets))
+        parent = data
+        for part in path[:-1]:
+            parent = parent[part]
+        action = draw(st.sampled_from(["replace", "delete", "add"]))
+        if action == "replace":
+            parent[path[-1]] = draw(values)
+        elif action == "delete":
+            del parent[path[-1]]
+        elif isinstance(parent, dict):
+            parent[draw(st.text(min_size=1, max_size=10))] = draw(values)
+        else:
+            parent.append(draw(values))
+    return yaml.safe_dump(data, allow_unicode=True)
+
+
+raw_texts = st.one_of(
+    st.text(max_size=200),
+    st.binary(max_size=200).map(lambda b: b.decode("latin-1")),
+    st.lists(
+        st.sampled_from(
+            ["launch: x", "launch_date: 2027-01-01", "  - a", "items:", "\t", "&a", "*a",
+             "---", "{", "[", "!!python/name:os.system", "? x", ": y", "legal.trademarks: done"]
+        ),
+        max_size=8,
+    ).map("\n".join),
+)  # fmt: skip
+
+
+def check_cli(folder: Path, text: str) -> None:
+    (folder / "legal.yaml").write_text(MINI_CHECKLIST, encoding="utf-8")
+    launch = folder / "launch.yaml"
+    launch.write_text(text, encoding="utf-8", errors="surrogateescape")
+    for command in (["validate"], ["audit", "--as-of", "2027-01-15", "-f", "json"]):
+        result = CliRunner(env={"NO_COLOR": "1"}).invoke(app, [*command, str(launch)])
+        assert result.exit_code in (0, 1, 2), (result.exit_code, result.stderr)
+        if result.exit_code == 2:
+            lines = result.stderr.splitlines()
+            assert lines and all(LOCATED.match(line) for line in lines), result.stderr
+            assert result.stdout == ""
+
+
+@SETTINGS
+@given(text=mutated_launches())
+def test_mutated_launch_never_crashes(tmp_path: Path, text: str) -> None:
+    check_cli(tmp_path, text)
+
+
+@SETTINGS
+@given(text=raw_texts)
+def test_arbitrary_text_never_crashes(tmp_path: Path, text: str) -> None:
+    check_cli(tmp_path, text)
+
+
+# --- score properties --------------------------------------------------------------------
+
+STATUSES = [s.value for s in Status]
+
+
+@st.composite
+def scored_launches(draw: st.DrawFn) -> tuple[Launch, list[Checklist]]:
+    count = draw(st.integers(1, 12))
+    items = [
+        {
+            "id": f"dept.item-{i}",
+            "stage": draw(st.sampled_from([s.value for s in Stage])),
+            "title": f"Item {i}",
+            "severity": draw(st.sampled_from(["blocker", "high", "medium", "low"])),
+            "weight": draw(st.one_of(st.none(), st.integers(1, 20), st.floats(0.1, 10))),
+            "applies_if": draw(st.sampled_from([[], ["saas"], ["on-prem"]])),
+        }
+        for i in range(count)
+    ]
+    for entry in items:
+        if entry["weight"] is None:
+            del entry["weight"]
+    checklist = Checklist.model_validate({"department": "dept", "name": "Dept", "items": items})
+    states = {
+        f"dept.item-{i}": draw(st.sampled_from(STATUSES))
+        for i in range(count)
+        if draw(st.booleans())
+    }
+    launch = Launch.model_validate(
+        {
+            "launch": "P",
+            "launch_date": dt.date(2027, 3, 1),
+            "traits": draw(st.sampled_from([[], ["saas"], ["saas", "on-prem"]])),
+            "items": states,
+        }
+    )
+    return launch, [checklist]
+
+
+def all_scores(launch: Launch, checklists: list[Checklist]) -> list[float | None]:
+    report = score_launch(launch, checklists, dt.date(2027, 1, 15))
+    scores: list[float | None] = [report.overall.score]
+    scores += [s.score for s in report.stages]
+    for dept in report.departments:
+        scores += [dept.score, *dept.stages.values()]
+    return scores
+
+
+@SETTINGS
+@given(case=scored_launches())
+def test_scores_stay_within_0_and_100(case: tuple[Launch, list[Checklist]]) -> None:
+    for score in all_scores(*case):
+        assert score is None or 0 <= score <= 100
+
+
+@SETTINGS
+@given(case=scored_launches(), data=st.data())
+def test_marking_an_open_item_done_never_lowers_a_score(
+    case: tuple[Launch, list[Checklist]], data: st.DataObject
+) -> None:
+    launch, checklists = case
+    report = score_launch(launch, checklists, dt.date(2027, 1, 15))
+    if not report.gaps:
+        return
+    gap = data.draw(st.sampled_from(report.gaps))
+    items = {k: v.model_dump() for k, v in launch.items.items()} | {gap.id: {"status": "done"}}
+    done = launch.model_copy(update={"items": Launch.model_validate(
+        {"launch": "P", "launch_date": launch.launch_date, "items": items}
+    ).items})  # fmt: skip
+    for before, after in zip(
+        all_scores(launch, checklists), all_scores(done, checklists), strict=True
+    ):
+        assert (before is None) == (after is None)
+        if before is not None and after is not None:
+            assert after >= before
+
+
+@SETTINGS
+@given(case=scored_launches(), stage=st.sampled_from([s.value for s in Stage]))
+def test_adding_a_not_applicable_item_changes_no_score(
+    case: tuple[Launch, list[Checklist]], stage: str
+) -> None:
+    launch, checklists = case
+    extra = {"id": "dept.extra", "stage": stage, "title": "Extra", "severity": "blocker"}
+    more = Checklist.model_validate(
+        checklists[0].model_dump(exclude_none=True) | {
+            "items": [*checklists[0].model_dump(exclude_none=True)["items"], extra]
+        }
+    )  # fmt: skip
+    items = dict(launch.items) | {"dept.extra": Launch.model_validate(
+        {"launch": "P", "launch_date": launch.launch_date, "items": {"dept.extra": "n/a"}}
+    ).items["dept.extra"]}  # fmt: skip
+    with_na = launch.model_copy(update={"items": items})
+    assert all_scores(with_na, [more]) == all_scores(launch, checklists)

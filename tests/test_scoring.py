@@ -1,0 +1,309 @@
+"""One test per scoring rule of PRODUCT.md; each fails if its rule is broken. No files, no CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from gtm_check.models import Checklist, Gate, Launch
+from gtm_check.results import Report
+from gtm_check.scoring import score_launch, score_percent
+from gtm_check.vocabulary import Stage, Verdict
+
+AS_OF = dt.date(2027, 1, 15)
+
+
+def item(
+    item_id: str, stage: str = "learn", severity: str = "medium", **extra: Any
+) -> dict[str, Any]:
+    return {
+        "id": item_id,
+        "stage": stage,
+        "title": f"Title of {item_id}",
+        "severity": severity,
+    } | extra
+
+
+def audit(
+    items: list[dict[str, Any]],
+    states: dict[str, Any] | None = None,
+    *,
+    traits: list[str] | None = None,
+    waivers: list[dict[str, Any]] | None = None,
+    gate: dict[str, Any] | None = None,
+    as_of: dt.date = AS_OF,
+) -> Report:
+    by_department: dict[str, list[dict[str, Any]]] = {}
+    for entry in items:
+        by_department.setdefault(entry["id"].split(".")[0], []).append(entry)
+    checklists = [
+        Checklist.model_validate({"department": d, "name": d.title(), "items": entries})
+        for d, entries in by_department.items()
+    ]
+    launch = Launch.model_validate(
+        {
+            "launch": "Test",
+            "launch_date": dt.date(2027, 3, 1),
+            "traits": traits or [],
+            "items": states or {},
+            "waivers": waivers or [],
+            "gate": gate or {},
+        }
+    )
+    return score_launch(launch, checklists, as_of)
+
+
+def stage(report: Report, key: str) -> Any:
+    return next(s for s in report.stages if s.key == Stage(key))
+
+
+def waiver(item_id: str, expires: dt.date) -> dict[str, Any]:
+    return {"item": item_id, "reason": "r", "approved_by": "vp", "expires": expires}
+
+
+# --- weights -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("severity", "weight"), [("blocker", 5), ("high", 3), ("medium", 2), ("low", 1)]
+)
+def test_default_weight_comes_from_severity(severity: str, weight: int) -> None:
+    report = audit([item("a.x", severity=severity)])
+    assert report.items[0].weight == weight
+
+
+def test_explicit_weight_wins_over_severity() -> None:
+    report = audit(
+        [item("a.x", severity="low", weight=7), item("a.y", severity="blocker")],
+        {"a.x": "done"},
+    )
+    assert report.items[0].weight == 7
+    assert report.overall.score == pytest.approx(100 * 7 / 12, abs=0.05)
+
+
+def test_score_is_weighted_credited_over_applicable() -> None:
+    # high (3) done, medium (2) open, low (1) done: 4 / 6
+    report = audit(
+        [item("a.x", severity="high"), item("a.y"), item("a.z", severity="low")],
+        {"a.x": "done", "a.z": "done"},
+    )
+    assert report.overall.score == 66.7
+
+
+def test_score_rounds_half_up_to_one_decimal() -> None:
+    # 1 / 16 = 6.25 exactly: half up gives 6.3 where banker's rounding would give 6.2.
+    report = audit(
+        [item("a.x", severity="low", weight=1), item("a.y", severity="low", weight=15)],
+        {"a.x": "done"},
+    )
+    assert report.overall.score == 6.3
+
+
+# --- applicability -------------------------------------------------------------------------
+
+
+def test_item_applies_only_when_launch_has_every_trait() -> None:
+    items = [item("a.x", applies_if=["saas", "channel-sales"]), item("a.y")]
+    assert not audit(items, traits=["saas"]).items[0].applicable
+    assert audit(items, traits=["saas", "channel-sales"]).items[0].applicable
+    assert audit(items, traits=["saas"]).overall.applicable == 1
+
+
+def test_not_applicable_status_removes_item_from_scores() -> None:
+    report = audit([item("a.x"), item("a.y")], {"a.x": "n/a", "a.y": "done"})
+    assert report.overall.score == 100.0
+    assert report.overall.applicable == 1
+    assert report.gaps == []
+
+
+def test_unmentioned_item_is_todo_and_open() -> None:
+    report = audit([item("a.x")])
+    assert report.items[0].status.value == "todo"
+    assert [g.id for g in report.gaps] == ["a.x"]
+
+
+# --- credit ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", ["todo", "in-progress", "blocked"])
+def test_only_done_credits(status: str) -> None:
+    report = audit([item("a.x")], {"a.x": status})
+    assert report.overall.score == 0.0
+    assert report.overall.open == 1
+
+
+def test_waiver_credits_until_and_including_its_expiry_date() -> None:
+    on_the_day = audit([item("a.x")], waivers=[waiver("a.x", AS_OF)])
+    assert on_the_day.overall.score == 100.0
+    assert on_the_day.gaps == []
+
+
+def test_expired_waiver_credits_nothing_and_is_reported_expired() -> None:
+    report = audit([item("a.x")], waivers=[waiver("a.x", AS_OF - dt.timedelta(days=1))])
+    assert report.overall.score == 0.0
+    (gap,) = report.gaps
+    assert gap.waiver is not None and gap.waiver.expired
+    assert report.waivers[0].expired
+
+
+def test_renewed_waiver_credits_even_beside_an_expired_one() -> None:
+    report = audit(
+        [item("a.x")],
+        waivers=[waiver("a.x", AS_OF - dt.timedelta(days=30)), waiver("a.x", AS_OF)],
+    )
+    assert report.items[0].credited
+    assert report.items[0].waiver is not None and not report.items[0].waiver.expired
+
+
+# --- overdue -------------------------------------------------------------------------------
+
+
+def test_overdue_when_open_and_due_before_as_of() -> None:
+    report = audit(
+        [item("a.x"), item("a.y"), item("a.z")],
+        {
+            "a.x": {"status": "todo", "due": AS_OF - dt.timedelta(days=3)},
+            "a.y": {"status": "todo", "due": AS_OF},
+            "a.z": {"status": "done", "due": AS_OF - dt.timedelta(days=3)},
+        },
+    )
+    overdue = {i.id: i.overdue_days for i in report.items}
+    assert overdue == {"a.x": 3, "a.y": None, "a.z": None}
+    assert report.overall.overdue == 1
+
+
+# --- sets without applicable items ---------------------------------------------------------
+
+
+def test_set_with_no_applicable_item_has_no_score_and_is_ready() -> None:
+    report = audit([item("a.x", stage="learn")], {"a.x": "done"})
+    assert stage(report, "buy").score is None
+    assert stage(report, "buy").verdict is Verdict.READY
+    assert report.departments[0].stages[Stage.BUY] is None
+    assert score_percent([]) is None
+
+
+# --- verdicts ------------------------------------------------------------------------------
+
+
+def test_open_blocker_blocks_the_stage_whatever_the_score() -> None:
+    items = [item("a.x", severity="blocker", weight=1)] + [
+        item(f"a.y{i}", severity="high", weight=100) for i in range(3)
+    ]
+    report = audit(items, {f"a.y{i}": "done" for i in range(3)})
+    learn = stage(report, "learn")
+    assert learn.score is not None and learn.score > 99
+    assert learn.verdict is Verdict.BLOCKED
+    assert learn.open_blockers == 1
+
+
+def test_score_below_min_score_is_at_risk_and_at_it_is_ready() -> None:
+    items = [item("a.x", weight=4), item("a.y", weight=1)]
+    assert stage(audit(items, {"a.x": "done"}, gate={"min_score": 80}), "learn").verdict is (
+        Verdict.READY
+    )
+    assert stage(audit(items, {"a.x": "done"}, gate={"min_score": 80.1}), "learn").verdict is (
+        Verdict.AT_RISK
+    )
+
+
+def test_waived_blocker_does_not_block() -> None:
+    report = audit([item("a.x", severity="blocker")], waivers=[waiver("a.x", AS_OF)])
+    assert stage(report, "learn").verdict is Verdict.READY
+
+
+# --- gate ------------------------------------------------------------------------------------
+
+
+def test_gate_defaults_to_learn_buy_use_at_80() -> None:
+    report = audit([item("a.x", stage="grow")])
+    assert report.gate.stages == [Stage.LEARN, Stage.BUY, Stage.USE]
+    assert report.gate.min_score == 80
+    assert report.gate.passed  # grow is at 0 but not gated
+
+
+def test_gate_fails_when_a_gated_stage_is_not_ready() -> None:
+    report = audit([item("a.x", stage="grow")], gate={"stages": ["grow"]})
+    assert not report.gate.passed
+    assert report.gate.failures == ["grow: score 0.0 is below 80"]
+
+
+def test_gate_failure_names_open_blockers() -> None:
+    report = audit([item("a.x", stage="buy", severity="blocker"), item("a.y", stage="buy")])
+    assert report.gate.failures == ["buy: blocked by 1 open blocker"]
+
+
+def test_gate_override_replaces_the_launch_gate() -> None:
+    items = [item("a.x", stage="grow")]
+    launch = Launch.model_validate(
+        {"launch": "T", "launch_date": dt.date(2027, 3, 1), "gate": {"stages": ["grow"]}}
+    )
+    checklist = Checklist.model_validate({"department": "a", "name": "A", "items": items})
+    report = score_launch(launch, [checklist], AS_OF, Gate(stages=[Stage.LEARN], min_score=50))
+    assert report.gate.passed
+    assert report.gate.stages == [Stage.LEARN]
+    assert report.gate.min_score == 50
+
+
+# --- gap order -----------------------------------------------------------------------------
+
+
+def test_gaps_order_severity_overdue_due_stage_id() -> None:
+    items = [
+        item("a.low", severity="low"),
+        item("a.late2"),
+        item("a.late9"),
+        item("a.due-soon"),
+        item("a.due-later"),
+        item("a.no-due-buy", stage="buy"),
+        item("a.no-due-learn-b"),
+        item("a.no-due-learn-a"),
+        item("a.blocker", stage="grow", severity="blocker"),
+    ]
+    states = {
+        "a.late2": {"due": AS_OF - dt.timedelta(days=2)},
+        "a.late9": {"due": AS_OF - dt.timedelta(days=9)},
+        "a.due-soon": {"due": AS_OF + dt.timedelta(days=1)},
+        "a.due-later": {"due": AS_OF + dt.timedelta(days=20)},
+    }
+    report = audit(items, states)
+    assert [g.id for g in report.gaps] == [
+        "a.blocker",
+        "a.late9",
+        "a.late2",
+        "a.due-soon",
+        "a.due-later",
+        "a.no-due-learn-a",
+        "a.no-due-learn-b",
+        "a.no-due-buy",
+        "a.low",
+    ]
+
+
+# --- scores per set and days ---------------------------------------------------------------
+
+
+def test_department_by_stage_scores() -> None:
+    items = [
+        item("a.x", stage="learn"),
+        item("a.y", stage="buy"),
+        item("b.x", stage="learn", severity="high"),
+    ]
+    report = audit(items, {"a.x": "done", "b.x": "done"})
+    a, b = report.departments
+    assert (a.key, a.score, a.open) == ("a", 50.0, 1)
+    assert a.stages == {Stage.LEARN: 100.0, Stage.BUY: 0.0, Stage.USE: None, Stage.GROW: None}
+    assert b.stages[Stage.LEARN] == 100.0
+    assert stage(report, "learn").score == 100.0
+
+
+def test_days_to_launch_from_as_of() -> None:
+    assert audit([item("a.x")]).launch.days_to_launch == 45
+    assert audit([item("a.x")], as_of=dt.date(2027, 3, 11)).launch.days_to_launch == -10
+
+
+def test_custom_departments_are_listed_after_builtin_ones() -> None:
+    report = audit([item("zeta.x"), item("legal.x"), item("alpha.x")])
+    assert [d.key for d in report.departments] == ["legal", "alpha", "zeta"]

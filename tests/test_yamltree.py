@@ -1,0 +1,138 @@
+"""The YAML layer: positions kept, and what YAML allows but gtm-check refuses, refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from gtm_check.errors import GtmCheckError
+from gtm_check.yamltree import MAX_DEPTH, parse
+
+
+def messages(text: str) -> list[str]:
+    try:
+        document = parse(text, "f.yaml")
+    except GtmCheckError as exc:
+        return [p.render() for p in exc.problems]
+    return [p.render() for p in document.problems]
+
+
+def test_positions_of_values_and_keys_are_one_based() -> None:
+    doc = parse("a: 1\nitems:\n  x.y: done\nlist:\n  - first\n  - second\n", "f.yaml")
+    assert doc.data == {"a": 1, "items": {"x.y": "done"}, "list": ["first", "second"]}
+    assert doc.values[("a",)] == (1, 4)
+    assert doc.keys[("items", "x.y")] == (3, 3)
+    assert doc.values[("items", "x.y")] == (3, 8)
+    assert doc.values[("list", 1)] == (6, 5)
+
+
+def test_position_falls_back_to_the_closest_ancestor() -> None:
+    doc = parse("items:\n  x.y: done\n", "f.yaml")
+    assert doc.position(("items", "x.y", "status")) == (2, 8)
+
+
+def test_duplicate_key_is_reported_at_the_second_one() -> None:
+    assert messages("a: 1\nb: 2\na: 3\n") == [
+        "f.yaml:3:1: duplicate key 'a' (first written on line 1)"
+    ]
+
+
+def test_duplicate_key_keeps_the_first_value() -> None:
+    doc = parse("items:\n  x.y: done\n  x.y: todo\n", "f.yaml")
+    assert doc.data == {"items": {"x.y": "done"}}
+    assert len(doc.problems) == 1
+
+
+def test_duplicate_keys_nested_anywhere() -> None:
+    assert messages("w:\n  - item: a\n    item: b\n") == [
+        "f.yaml:3:5: duplicate key 'item' (first written on line 2)"
+    ]
+
+
+def test_alias_is_refused_where_it_is_used() -> None:
+    assert messages("a: &x [1]\nb: *x\n") == [
+        "f.yaml:2:4: aliases are not supported (*x) (write the value out in full)"
+    ]
+
+
+def test_billion_laughs_is_refused_at_the_first_alias() -> None:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 9):
+        prev, cur = chr(ord("a") + i - 1), chr(ord("a") + i)
+        lines.append(f"{cur}: &{cur} [" + ",".join([f"*{prev}"] * 9) + "]")
+    problems = messages("\n".join(lines) + "\n")
+    assert problems == ["f.yaml:2:8: aliases are not supported (*a) (write the value out in full)"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: !!python/object:os.system x\n",
+        "a: !custom x\n",
+        "a: !!binary aGVsbG8=\n",
+        "a: !!set {x}\n",
+    ],
+)
+def test_non_standard_tags_are_never_constructed(text: str) -> None:
+    (problem,) = messages(text)
+    assert problem.startswith("f.yaml:1:4: unsupported YAML tag")
+
+
+def test_explicit_str_tag_is_allowed() -> None:
+    assert parse("a: !!str 3\n", "f.yaml").data == {"a": "3"}
+
+
+def test_dates_are_dates_and_invalid_dates_are_located() -> None:
+    assert parse("d: 2027-02-28\n", "f.yaml").data == {"d": dt.date(2027, 2, 28)}
+    assert messages("d: 2027-02-30\n") == [
+        "f.yaml:1:4: invalid date '2027-02-30': day is out of range for month"
+    ]
+
+
+def test_date_with_time_stays_text() -> None:
+    assert parse("d: 2027-02-28 10:00:00\n", "f.yaml").data == {"d": "2027-02-28 10:00:00"}
+
+
+def test_yes_no_are_booleans_but_keys_stay_text() -> None:
+    assert parse("yes: no\n", "f.yaml").data == {"yes": False}
+
+
+def test_second_document_is_refused() -> None:
+    assert messages("a: 1\n---\nb: 2\n") == [
+        "f.yaml:2:1: a file holds one YAML document; found a second ('---')"
+    ]
+
+
+@pytest.mark.parametrize("text", ["", "\n", "# only a comment\n"])
+def test_empty_file(text: str) -> None:
+    assert messages(text) == ["f.yaml:1:1: the file is empty"]
+
+
+def test_syntax_error_is_located() -> None:
+    (problem,) = messages("a: [1, 2\nb: 3\n")
+    assert problem.startswith("f.yaml:")
+    assert "invalid YAML" in problem
+
+
+def test_tab_indentation_gets_a_hint() -> None:
+    (problem,) = messages("a: 1\n\tb: 2\n")
+    assert problem.startswith("f.yaml:2:1: invalid YAML")
+    assert "use spaces" in problem
+
+
+def test_crlf_line_endings_parse_with_the_same_positions() -> None:
+    doc = parse("a: 1\r\nb: two\r\n", "f.yaml")
+    assert doc.data == {"a": 1, "b": "two"}
+    assert doc.values[("b",)] == (2, 4)
+
+
+def test_nesting_depth_is_limited() -> None:
+    text = "a: " + "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1) + "\n"
+    (problem,) = messages(text)
+    assert f"nested deeper than {MAX_DEPTH} levels" in problem
+
+
+def test_complex_key_is_refused() -> None:
+    (problem,) = messages("? [a, b]\n: 1\n")
+    assert "mapping key must be plain text" in problem
