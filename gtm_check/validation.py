@@ -19,18 +19,26 @@ from gtm_check.yamltree import Document, PathKey
 def problems_from_validation(
     exc: ValidationError, document: Document, model: type[BaseModel]
 ) -> list[Problem]:
+    errors = exc.errors(include_url=False, include_input=False, include_context=True)
+    # The value under a key that is itself invalid is not worth a second message.
+    bad_keys = [_loc(e) for e in errors if "[key]" in e["loc"]]
+    skip = [*document.broken, *bad_keys]
     problems = []
-    for error in exc.errors(include_url=False, include_input=False, include_context=True):
-        loc = tuple(part for part in error["loc"] if not _is_internal(part))
+    for error in errors:
+        loc = _loc(error)
         # A value the parser already refused (a bad date, a bad tag) is not reported twice.
-        if any(loc[: len(broken)] == broken for broken in document.broken):
+        if "[key]" not in error["loc"] and any(loc[: len(s)] == s for s in skip):
             continue
         problems.append(_problem(error, document, model))
     return problems
 
 
+def _loc(error: Any) -> PathKey:
+    return tuple(part for part in error["loc"] if not _is_internal(part))
+
+
 def _problem(error: Any, document: Document, model: type[BaseModel]) -> Problem:
-    loc: PathKey = tuple(part for part in error["loc"] if not _is_internal(part))
+    loc = _loc(error)
     kind = error["type"]
     name = _field_name(loc)
     if kind == "missing":
@@ -45,13 +53,24 @@ def _problem(error: Any, document: Document, model: type[BaseModel]) -> Problem:
             or ("allowed keys: " + ", ".join(allowed) if allowed else None),
         )
     if "[key]" in error["loc"]:
-        return document.problem(loc, _key_message(str(loc[-1])), key=True)
+        key = str(loc[-1])
+        top_level = _fields_at(model, ())
+        hint = (
+            f"indented too far? {quoted(key)} belongs at the top level"
+            if key in top_level and len(loc) > 1
+            else None
+        )
+        return document.problem(loc, _key_message(key), key=True, hint=hint)
     value = _value_at(document.data, loc)
     if kind == "enum":
         choices = [
             c.strip().strip("'") for c in error["ctx"]["expected"].replace(" or ", ", ").split(",")
         ]
-        message = f"{name}: {_shown(value)} is not one of {', '.join(choices)}"
+        message = (
+            f"{name}: no value given; expected one of {', '.join(choices)}"
+            if value is None
+            else f"{name}: {_shown(value)} is not one of {', '.join(choices)}"
+        )
         hint = did_you_mean(str(value), choices) if isinstance(value, str) else None
         if isinstance(value, bool):
             hint = "YAML reads yes/no/on/off/true/false as a boolean; write one of the values above"

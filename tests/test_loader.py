@@ -285,3 +285,18 @@ def test_text_where_a_number_is_expected(mini: Mini) -> None:
 def test_invalid_item_id_key(mini: Mini) -> None:
     (problem,) = problems(mini("items:\n  Legal Trademarks: done\n"))
     assert problem.startswith("launch.yaml:5:3: 'Legal Trademarks' is not a valid item id")
+
+
+def test_empty_status_says_no_value_given(mini: Mini) -> None:
+    assert problems(mini("items:\n  legal.trademarks:\n")) == [
+        "launch.yaml:5:20: status: no value given; expected one of todo, in-progress, blocked, "
+        "done, n/a"
+    ]
+
+
+def test_top_level_key_indented_into_items_gets_one_message(mini: Mini) -> None:
+    path = mini("items:\n  legal.trademarks: done\n  waivers:\n    - item: legal.sla-terms\n")
+    assert problems(path) == [
+        "launch.yaml:6:3: 'waivers' is not a valid item id; ids look like <department>.<slug> "
+        "(indented too far? 'waivers' belongs at the top level)"
+    ]
