@@ -16,10 +16,10 @@ import typer
 
 from gtm_check import __version__
 from gtm_check.audit import EXIT_INTERNAL, EXIT_INVALID, AuditRequest, audit
-from gtm_check.errors import GtmCheckError
-from gtm_check.loader import load_launch
+from gtm_check.errors import GtmCheckError, did_you_mean, quoted
+from gtm_check.loader import builtin_names, load_builtin, load_launch
 from gtm_check.report import RenderOptions
-from gtm_check.vocabulary import Stage
+from gtm_check.vocabulary import TRAITS, Stage
 
 app = typer.Typer(
     name="gtm-check",
@@ -39,6 +39,11 @@ class Format(StrEnum):
     json = "json"
 
 
+class ListFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
 _debug = False
 
 
@@ -48,14 +53,14 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-def _parse_date(value: str | None) -> dt.date | None:
-    if value is None:
+def _parse_date(value: str | None, option: str = "--as-of") -> dt.date | None:
+    if not value:
         return None
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise typer.BadParameter(
-            f"'{value}' is not a date in the form YYYY-MM-DD", param_hint="'--as-of'"
+            f"{quoted(value)} is not a date in the form YYYY-MM-DD", param_hint=f"'{option}'"
         ) from None
 
 
@@ -130,7 +135,7 @@ def audit_command(
         min_score=min_score,
         gate_stages=tuple(gate_stage or ()),
         allow_outside=allow_outside,
-        render=RenderOptions(width=_width(), color=_color()),
+        render=_render_options(),
     )
     with _guard():
         outcome = audit(request)
@@ -152,6 +157,135 @@ def validate_command(launch: LaunchArg, allow_outside: AllowOutside = False) -> 
         f"{'' if count == 1 else 's'}, {len(loaded.launch.items)} item states, "
         f"{len(loaded.launch.waivers)} waivers)"
     )
+
+
+checklists_app = typer.Typer(
+    help="Browse the built-in checklists: departments, items per stage, traits.",
+    no_args_is_help=False,
+    rich_markup_mode=None,
+)
+app.add_typer(checklists_app, name="checklists")
+
+
+@checklists_app.callback(invoke_without_command=True)
+def checklists_command(
+    ctx: typer.Context,
+    format: Annotated[
+        ListFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ListFormat.table,
+) -> None:
+    """List the built-in departments with their items per journey stage, and the traits."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from gtm_check import catalog
+
+    with _guard():
+        checklists = [c.checklist for c in load_builtin()]
+    if format is ListFormat.json:
+        sys.stdout.write(catalog.to_json(catalog.summary_dict(checklists)))
+    else:
+        from gtm_check.report.catalog import render_summary
+
+        sys.stdout.write(render_summary(checklists, _render_options()))
+
+
+@checklists_app.command("show")
+def checklists_show_command(
+    department: Annotated[
+        str, typer.Argument(metavar="DEPARTMENT", help="A department key, e.g. legal.")
+    ],
+    stage: Annotated[
+        Stage | None, typer.Option("--stage", metavar="STAGE", help="Only this stage.")
+    ] = None,
+    format: Annotated[
+        ListFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ListFormat.table,
+) -> None:
+    """Show a department's items: question, guidance, severity, weight and traits."""
+    from gtm_check import catalog
+
+    if department not in builtin_names():
+        _unknown_choice("built-in department", department, builtin_names(), "DEPARTMENT")
+    with _guard():
+        (loaded,) = load_builtin([department])
+    if format is ListFormat.json:
+        sys.stdout.write(catalog.to_json(catalog.department_dict(loaded.checklist, stage)))
+    else:
+        from gtm_check.report.catalog import render_department
+
+        sys.stdout.write(render_department(loaded.checklist, stage, _render_options()))
+
+
+@app.command("init")
+def init_command(
+    name: Annotated[str, typer.Option("--name", help="The launch's name.", show_default=False)],
+    launch_date: Annotated[
+        str,
+        typer.Option(
+            "--launch-date", metavar="YYYY-MM-DD", help="The launch date.", show_default=False
+        ),
+    ],
+    path: Annotated[
+        Path,
+        typer.Argument(metavar="PATH", help="Where to write the launch file.", show_default=True),
+    ] = Path("launch.yaml"),
+    trait: Annotated[
+        list[str] | None,
+        typer.Option("--trait", metavar="TRAIT", help="A launch trait (repeatable)."),
+    ] = None,
+    department: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--department",
+            metavar="DEPARTMENT",
+            help="Only this built-in department (repeatable; default: all of them).",
+        ),
+    ] = None,
+    owner: Annotated[
+        str | None, typer.Option("--owner", help="The launch owner (e.g. an e-mail address).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a ready-to-edit launch file listing every item that applies, as todo."""
+    from gtm_check.files import write_atomic
+    from gtm_check.scaffold import applicable_items, launch_file
+
+    if not name.strip():
+        raise typer.BadParameter("give the launch a name", param_hint="'--name'")
+    date = _parse_date(launch_date, "--launch-date")
+    if date is None:
+        raise typer.BadParameter("give the launch date as YYYY-MM-DD", param_hint="'--launch-date'")
+    traits = list(dict.fromkeys(trait or []))
+    for value in traits:
+        if value not in TRAITS:
+            _unknown_choice("trait", value, list(TRAITS), "--trait")
+    names = builtin_names()
+    departments = list(dict.fromkeys(department or []))
+    for value in departments:
+        if value not in names:
+            _unknown_choice("built-in department", value, names, "--department")
+    with _guard():
+        loaded = load_builtin(departments or None)
+        checklists = [c.checklist for c in loaded]
+        text = launch_file(
+            name=name.strip(),
+            launch_date=date,
+            traits=traits,
+            checklists=checklists,
+            checklist_refs=departments or ["builtin"],
+            owner=owner,
+        )
+        write_atomic(path, text, overwrite=force)
+    count = len(applicable_items(checklists, traits))
+    typer.echo(
+        f"Wrote {path}: {count} items as todo. Set their status as work progresses, then run: "
+        f"gtm-check audit {path}"
+    )
+
+
+def _unknown_choice(kind: str, value: str, choices: list[str], option: str) -> NoReturn:
+    hint = did_you_mean(value, choices) or f"choose from {', '.join(choices)}"
+    raise typer.BadParameter(f"unknown {kind} {quoted(value)} ({hint})", param_hint=f"'{option}'")
 
 
 @contextmanager
@@ -179,6 +313,10 @@ def _internal_error(exc: Exception) -> NoReturn:
         err=True,
     )
     raise typer.Exit(EXIT_INTERNAL)
+
+
+def _render_options() -> RenderOptions:
+    return RenderOptions(width=_width(), color=_color())
 
 
 def _width() -> int:

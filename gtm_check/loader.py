@@ -66,6 +66,14 @@ def builtin_names() -> list[str]:
     return sorted(names, key=lambda n: (order.index(n) if n in order else len(order), n))
 
 
+def load_builtin(names: Sequence[str] | None = None) -> list[LoadedChecklist]:
+    """The built-in checklists (all, or those named), in report order."""
+    return [
+        load_checklist(builtin_dir() / f"{name}.yaml", f"builtin:{name}", builtin=True)
+        for name in (builtin_names() if names is None else names)
+    ]
+
+
 def read_text(path: Path, display: str) -> str:
     """The file's text, or a located error saying why it cannot be read."""
     try:
@@ -161,6 +169,7 @@ def load_launch(path: Path, *, allow_outside: bool = False) -> LoadedLaunch:
         taken = {(p.line, p.column) for p in problems}
         references = [
             *_duplicate_ids(checklists),
+            *_requirements(checklists),
             *_unknown_references(data, document, checklists),
             *_unknown_traits(data, document, known_traits),
         ]
@@ -254,6 +263,27 @@ def _duplicate_ids(checklists: Sequence[LoadedChecklist]) -> Iterable[Problem]:
                 )
             else:
                 first[item.id] = (loaded.document.path, loaded.document.position(loc)[0])
+
+
+def _requirements(checklists: Sequence[LoadedChecklist]) -> Iterable[Problem]:
+    """Every `requires` names a loaded item in the same or an earlier stage."""
+    stages = {item.id: item.stage for c in checklists for item in c.checklist.items}
+    for loaded in checklists:
+        for index, item in enumerate(loaded.checklist.items):
+            for position, required in enumerate(item.requires):
+                loc = ("items", index, "requires", position)
+                if required not in stages:
+                    yield loaded.document.problem(
+                        loc,
+                        f"{item.id} requires unknown item id {quoted(required)}",
+                        hint=did_you_mean(required, stages.keys() - {item.id}),
+                    )
+                elif stages[required].order > item.stage.order:
+                    yield loaded.document.problem(
+                        loc,
+                        f"{item.id} ({item.stage}) requires {required}, which is in the later "
+                        f"stage '{stages[required]}'; a stage cannot wait on a later one",
+                    )
 
 
 def _unknown_references(

@@ -78,6 +78,8 @@ class ChecklistItem(_Model):
     severity: Severity
     weight: Weight | None = None
     applies_if: Annotated[list[Key], AfterValidator(_unique)] = []
+    requires: Annotated[list[ItemId], AfterValidator(_unique)] = []
+    """Items that must be done first; none of them may be in a later stage."""
     question: Text | None = None
     guidance: Text | None = None
 
@@ -140,3 +142,13 @@ class Launch(_Model):
     gate: Gate = Gate()
     items: dict[ItemId, ItemState] = {}
     waivers: list[Waiver] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_means_none(cls, value: Any) -> Any:
+        # `waivers:` with nothing under it is how people write "no waivers" in YAML.
+        if isinstance(value, dict):
+            empty = [k for k in ("traits", "items", "waivers") if k in value and value[k] is None]
+            if empty:
+                value = {k: v for k, v in value.items() if k not in empty}
+        return value

@@ -186,6 +186,8 @@ def parse(text: str, path: str) -> Document:
         hint = None
         if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
             hint = "YAML does not allow tabs for indentation; use spaces"
+        elif "mapping values are not allowed" in message:
+            hint = "text that contains ': ' must be put in quotes"
         if mark is None:
             builder.problems.append(Problem(path, 1, 1, f"invalid YAML: {message}"))
         else:

@@ -300,3 +300,32 @@ def test_top_level_key_indented_into_items_gets_one_message(mini: Mini) -> None:
         "launch.yaml:6:3: 'waivers' is not a valid item id; ids look like <department>.<slug> "
         "(indented too far? 'waivers' belongs at the top level)"
     ]
+
+
+def test_requires_must_name_a_loaded_item(write: WriteFile) -> None:
+    write(
+        "c.yaml",
+        "department: ours\nname: Ours\nitems:\n"
+        "  - {id: ours.x, stage: use, title: X, severity: low, requires: [ours.y]}\n",
+    )
+    path = write("launch.yaml", "launch: L\nlaunch_date: 2027-01-01\nchecklists: [c.yaml]\n")
+    assert problems(path) == ["c.yaml:4:66: ours.x requires unknown item id 'ours.y'"]
+
+
+def test_requires_may_not_point_to_a_later_stage(write: WriteFile) -> None:
+    write(
+        "c.yaml",
+        "department: ours\nname: Ours\nitems:\n"
+        "  - {id: ours.x, stage: learn, title: X, severity: low, requires: [ours.y]}\n"
+        "  - {id: ours.y, stage: buy, title: Y, severity: low}\n",
+    )
+    path = write("launch.yaml", "launch: L\nlaunch_date: 2027-01-01\nchecklists: [c.yaml]\n")
+    assert problems(path) == [
+        "c.yaml:4:68: ours.x (learn) requires ours.y, which is in the later stage 'buy'; "
+        "a stage cannot wait on a later one"
+    ]
+
+
+def test_empty_lists_mean_none(mini: Mini) -> None:
+    loaded = load_launch(mini("traits:\nitems:\nwaivers:\n"))
+    assert (loaded.launch.traits, loaded.launch.items, loaded.launch.waivers) == ([], {}, [])

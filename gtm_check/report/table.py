@@ -24,7 +24,21 @@ SEVERITY_STYLE = {
 
 
 def render(report: Report, options: RenderOptions | None = None) -> str:
-    options = options or RenderOptions()
+    return print_to_string(
+        Group(
+            _header(report),
+            _stages(report),
+            Text(""),
+            _heat_map(report),
+            Text(""),
+            _gaps(report),
+        ),
+        options or RenderOptions(),
+    )
+
+
+def print_to_string(renderable: RenderableType, options: RenderOptions) -> str:
+    """Draw ``renderable`` at the given width, with or without colour, as text."""
     console = Console(
         file=io.StringIO(),
         width=options.width,
@@ -36,16 +50,7 @@ def render(report: Report, options: RenderOptions | None = None) -> str:
         markup=False,
         legacy_windows=False,
     )
-    console.print(
-        Group(
-            _header(report),
-            _stages(report),
-            Text(""),
-            _heat_map(report),
-            Text(""),
-            _gaps(report),
-        )
-    )
+    console.print(renderable)
     output = console.file.getvalue()  # type: ignore[attr-defined]
     assert isinstance(output, str)
     if options.color:
@@ -74,10 +79,13 @@ def _header(report: Report) -> RenderableType:
         verdict,
         "  overall ",
         (_score(report.overall.score), "bold"),
-        f" · {report.overall.open} open · {report.overall.overdue} overdue · gate: "
-        f"{', '.join(gate.stages)} at {_number(gate.min_score)}+",
+        f" · {report.overall.open} open · {report.overall.overdue} overdue",
     )
-    lines: list[RenderableType] = [title, line]
+    rule = Text(
+        f"gate: {', '.join(gate.stages)} each need {_number(gate.min_score)}+ and no open blocker",
+        style="dim",
+    )
+    lines: list[RenderableType] = [title, line, rule]
     for failure in gate.failures:
         lines.append(Text(f"  ✗ {failure}", style="red"))
     lines.append(Text(""))
@@ -86,7 +94,7 @@ def _header(report: Report) -> RenderableType:
 
 def _stages(report: Report) -> RenderableType:
     ungated = [s.key.value for s in report.stages if s.key not in report.gate.stages]
-    table = _table("Customer journey", expand=False)
+    table = make_table("Customer journey", expand=False)
     if ungated:
         table.caption = f"not gated: {', '.join(ungated)}"
         table.caption_justify = "left"
@@ -111,7 +119,7 @@ def _stages(report: Report) -> RenderableType:
     return table
 
 
-def _table(title: str, *, expand: bool) -> Table:
+def make_table(title: str, *, expand: bool) -> Table:
     return Table(
         box=box.SIMPLE_HEAD,
         title=title,
@@ -126,7 +134,7 @@ def _table(title: str, *, expand: bool) -> Table:
 
 
 def _heat_map(report: Report) -> RenderableType:
-    table = _table("Departments by stage (score %)", expand=False)
+    table = make_table("Departments by stage (score %)", expand=False)
     table.add_column("Department", no_wrap=True)
     for stage in Stage:
         table.add_column(stage.value.capitalize(), justify="right")
@@ -146,7 +154,7 @@ def _heat_map(report: Report) -> RenderableType:
 def _gaps(report: Report) -> RenderableType:
     if not report.gaps:
         return Text("No open items.", style="green")
-    table = _table(f"Open items ({len(report.gaps)}), most urgent first", expand=True)
+    table = make_table(f"Open items ({len(report.gaps)}), most urgent first", expand=True)
     table.add_column("Severity", no_wrap=True)
     table.add_column("Item · owner", ratio=1, overflow="fold")
     table.add_column("Stage", no_wrap=True)

@@ -1,0 +1,55 @@
+"""What the built-in checklists hold, summarised for `gtm-check checklists`: pure data."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from gtm_check.models import Checklist
+from gtm_check.vocabulary import TRAITS, Stage
+
+
+def stage_counts(checklist: Checklist) -> dict[Stage, int]:
+    return {stage: sum(item.stage is stage for item in checklist.items) for stage in Stage}
+
+
+def traits_used(checklists: Sequence[Checklist]) -> dict[str, str]:
+    """Every trait the checklists use or the vocabulary defines, with its meaning."""
+    used = {t for c in checklists for item in c.items for t in item.applies_if}
+    described = dict(TRAITS)
+    for trait in sorted(used - set(TRAITS)):
+        described[trait] = "Defined by a team checklist."
+    return described
+
+
+def summary_dict(checklists: Sequence[Checklist]) -> dict[str, Any]:
+    return {
+        "departments": [
+            {
+                "key": c.department,
+                "name": c.name,
+                "items": len(c.items),
+                "stages": {stage.value: count for stage, count in stage_counts(c).items()},
+            }
+            for c in checklists
+        ],
+        "traits": traits_used(checklists),
+    }
+
+
+def department_dict(checklist: Checklist, stage: Stage | None = None) -> dict[str, Any]:
+    return {
+        "key": checklist.department,
+        "name": checklist.name,
+        "description": checklist.description,
+        "items": [
+            item.model_dump(mode="json", exclude_none=True) | {"weight": item.effective_weight}
+            for item in checklist.items
+            if stage is None or item.stage is stage
+        ],
+    }
+
+
+def to_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

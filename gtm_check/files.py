@@ -1,0 +1,41 @@
+"""Writing files safely: atomically, never over an input, nothing left behind on failure."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from gtm_check.errors import GtmCheckError
+
+
+def write_atomic(path: Path, text: str, *, overwrite: bool = False) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename.
+
+    A reader sees the old file or the new one, never half of one; on any error the old file
+    (or no file) is left as it was.
+    """
+    display = str(path)
+    if path.is_dir():
+        raise GtmCheckError.single(display, "is a directory, not a file")
+    if path.exists() and not overwrite:
+        raise GtmCheckError.single(display, "already exists (pass --force to overwrite it)")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise GtmCheckError.single(display, f"folder '{folder}' does not exist")
+    try:
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise GtmCheckError.single(display, f"cannot write: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise GtmCheckError.single(display, f"cannot write: {exc.strerror or exc}") from None
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,174 @@
+"""`gtm-check init` and `gtm-check checklists`, from the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from gtm_check.cli import app
+from gtm_check.loader import load_builtin
+from gtm_check.scaffold import applicable_items
+from gtm_check.vocabulary import DEPARTMENTS
+
+BUILTIN = [c.checklist for c in load_builtin()]
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner(env={"NO_COLOR": "1", "COLUMNS": "80"}).invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def init(path: Path, *extra: str) -> tuple[int, str, str]:
+    return run("init", str(path), "--name", "X", "--launch-date", "2027-06-01", *extra)
+
+
+@pytest.mark.parametrize(
+    "traits",
+    [
+        [],
+        ["saas"],
+        ["saas", "subscription", "channel-sales", "personal-data"],
+        ["physical-product", "multi-region", "third-party-components"],
+        ["on-prem", "licensed-software", "paid-services", "regulated"],
+    ],
+)
+def test_init_writes_a_file_that_validates_and_audits(tmp_path: Path, traits: list[str]) -> None:
+    path = tmp_path / "launch.yaml"
+    code, out, err = init(path, *[arg for t in traits for arg in ("--trait", t)])
+    assert code == 0, err
+    expected = applicable_items(BUILTIN, traits)
+    assert f"{len(expected)} items as todo" in out
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert data["items"] == {item.id: "todo" for item in expected}
+    assert data["traits"] == traits
+    assert data["gate"] == {"stages": ["learn", "buy", "use"], "min_score": 80}
+
+    assert run("validate", str(path))[0] == 0
+    code, out, _ = run("audit", str(path), "--as-of", "2027-01-01", "-f", "json")
+    assert code == 1  # nothing is done yet
+    assert json.loads(out)["overall"]["open"] == len(expected)
+
+
+def test_init_file_reads_on_its_own(tmp_path: Path) -> None:
+    path = tmp_path / "launch.yaml"
+    init(path, "--trait", "saas")
+    text = path.read_text(encoding="utf-8")
+    assert "# === Learn about it (learn) ===" in text
+    assert "# --- Legal ---" in text
+    assert "legal.trademarks: todo" in text
+    assert "# blocker: Product name and marks cleared and registered" in text
+    # stages appear in journey order
+    positions = [text.index(f"({s})") for s in ("learn", "buy", "use", "grow")]
+    assert positions == sorted(positions)
+
+
+def test_init_with_departments_names_only_those(tmp_path: Path) -> None:
+    path = tmp_path / "launch.yaml"
+    code, _, _ = init(path, "--department", "legal", "--department", "support")
+    assert code == 0
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert data["checklists"] == ["legal", "support"]
+    assert {i.split(".")[0] for i in data["items"]} == {"legal", "support"}
+    assert run("validate", str(path))[0] == 0
+
+
+def test_init_quotes_a_hostile_name(tmp_path: Path) -> None:
+    path = tmp_path / "launch.yaml"
+    name = 'Acme: "2.0" # [beta] & *stuff*\nsecond line'
+    code, _, _ = run("init", str(path), "--name", name, "--launch-date", "2027-06-01")
+    assert code == 0
+    assert yaml.safe_load(path.read_text(encoding="utf-8"))["launch"] == name
+    assert run("validate", str(path))[0] == 0
+
+
+def test_init_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
+    path = tmp_path / "launch.yaml"
+    path.write_text("precious: true\n", encoding="utf-8")
+    code, out, err = init(path)
+    assert code == 2
+    assert err == f"{path}:1:1: already exists (pass --force to overwrite it)\n"
+    assert path.read_text(encoding="utf-8") == "precious: true\n"
+    assert init(path, "--force")[0] == 0
+    assert "precious" not in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--trait", "sas"], "unknown trait 'sas' (did you mean 'saas'?)"),
+        (["--department", "lgal"], "unknown built-in department 'lgal' (did you mean 'legal'?)"),
+    ],
+)
+def test_init_rejects_unknown_words_and_writes_nothing(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    path = tmp_path / "launch.yaml"
+    code, out, err = init(path, *args)
+    assert code == 2
+    assert message in err
+    assert not path.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_init_bad_date_and_missing_name(tmp_path: Path) -> None:
+    code, _, err = run("init", str(tmp_path / "l.yaml"), "--name", "X", "--launch-date", "soon")
+    assert code == 2 and "'soon' is not a date" in err
+    code, _, err = run("init", str(tmp_path / "l.yaml"), "--launch-date", "2027-01-01")
+    assert code == 2 and "Missing option '--name'" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_init_into_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
+    code, _, err = init(tmp_path / "nope" / "launch.yaml")
+    assert code == 2
+    assert "does not exist" in err
+
+
+def test_checklists_lists_every_department_with_counts() -> None:
+    code, out, _ = run("checklists")
+    assert code == 0
+    for checklist in BUILTIN:
+        assert checklist.department in out
+    total = sum(len(c.items) for c in BUILTIN)
+    assert "All departments" in out and str(total) in out
+    assert "channel-sales" in out  # the traits are listed with their meaning
+
+
+def test_checklists_json_counts_match_the_files() -> None:
+    code, out, _ = run("checklists", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert [d["key"] for d in data["departments"]] == list(DEPARTMENTS)
+    for entry, checklist in zip(data["departments"], BUILTIN, strict=True):
+        assert entry["items"] == len(checklist.items) == sum(entry["stages"].values())
+    assert "saas" in data["traits"]
+
+
+def test_checklists_show_legal_reads_as_a_legal_review() -> None:
+    code, out, _ = run("checklists", "show", "legal")
+    assert code == 0
+    legal = next(c for c in BUILTIN if c.department == "legal")
+    for item in legal.items:
+        assert item.id in out
+    assert "EULA or subscription agreement approved" in out
+    assert "Ask: " in out and "Done when: " in out
+    assert "if personal-data" in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_checklists_show_filters_by_stage() -> None:
+    code, out, _ = run("checklists", "show", "legal", "--stage", "buy", "-f", "json")
+    assert code == 0
+    items = json.loads(out)["items"]
+    assert items and {i["stage"] for i in items} == {"buy"}
+
+
+def test_checklists_show_unknown_department() -> None:
+    code, out, err = run("checklists", "show", "lgal")
+    assert code == 2 and out == ""
+    assert "unknown built-in department 'lgal' (did you mean 'legal'?)" in err
