@@ -24,16 +24,17 @@ SEVERITY_STYLE = {
 
 
 def render(report: Report, options: RenderOptions | None = None) -> str:
+    options = options or RenderOptions()
     return print_to_string(
         Group(
             _header(report),
-            _stages(report),
+            _stages(report, options.width),
             Text(""),
-            _heat_map(report),
+            _heat_map(report, options.width),
             Text(""),
             _gaps(report),
         ),
-        options or RenderOptions(),
+        options,
     )
 
 
@@ -92,30 +93,37 @@ def _header(report: Report) -> RenderableType:
     return Group(*lines)
 
 
-def _stages(report: Report) -> RenderableType:
+def _stages(report: Report, width: int) -> RenderableType:
     ungated = [s.key.value for s in report.stages if s.key not in report.gate.stages]
     table = make_table("Customer journey", expand=False)
     if ungated:
         table.caption = f"not gated: {', '.join(ungated)}"
         table.caption_justify = "left"
-    table.add_column("Stage", no_wrap=True)
-    table.add_column("Score", justify="right")
-    table.add_column("", no_wrap=True)
+    # Below 80 columns the bars go and long stage names wrap, so the numbers stay whole.
+    wide = width >= 80
+    table.add_column("Stage", no_wrap=wide)
+    table.add_column("Score", justify="right", no_wrap=True)
+    if wide:
+        table.add_column("", no_wrap=True)
     table.add_column("Verdict", no_wrap=True)
-    table.add_column("Open", justify="right")
-    table.add_column("Blockers", justify="right")
-    table.add_column("Overdue", justify="right")
+    table.add_column("Open", justify="right", no_wrap=True)
+    table.add_column("Blockers", justify="right", no_wrap=True)
+    table.add_column("Overdue", justify="right", no_wrap=True)
     for stage in report.stages:
         gated = stage.key in report.gate.stages
-        table.add_row(
+        cells: list[RenderableType] = [
             Text(stage.name, style="" if gated else "dim"),
             _score(stage.score),
-            _bar(stage.score, VERDICT_STYLE[stage.verdict]),
+        ]
+        if wide:
+            cells.append(_bar(stage.score, VERDICT_STYLE[stage.verdict]))
+        cells += [
             Text(stage.verdict.value, style=VERDICT_STYLE[stage.verdict]),
             str(stage.open),
             str(stage.open_blockers),
             str(stage.overdue),
-        )
+        ]
+        table.add_row(*cells)
     return table
 
 
@@ -133,13 +141,13 @@ def make_table(title: str, *, expand: bool) -> Table:
     )
 
 
-def _heat_map(report: Report) -> RenderableType:
+def _heat_map(report: Report, width: int) -> RenderableType:
     table = make_table("Departments by stage (score %)", expand=False)
-    table.add_column("Department", no_wrap=True)
+    table.add_column("Department", no_wrap=width >= 80)
     for stage in Stage:
-        table.add_column(stage.value.capitalize(), justify="right")
-    table.add_column("All", justify="right")
-    table.add_column("Open", justify="right")
+        table.add_column(stage.value.capitalize(), justify="right", no_wrap=True)
+    table.add_column("All", justify="right", no_wrap=True)
+    table.add_column("Open", justify="right", no_wrap=True)
     threshold = report.gate.min_score
     for dept in report.departments:
         table.add_row(

@@ -156,3 +156,12 @@ def test_module_entry_point_runs() -> None:
         [sys.executable, "-m", "gtm_check", "--version"], capture_output=True, text=True
     )
     assert result.stdout == f"gtm-check {__version__}\n"
+
+
+@pytest.mark.parametrize("width", ["60", "100"])
+def test_table_fits_narrow_and_wide_terminals_without_cutting_numbers(width: str) -> None:
+    _, out, _ = run("audit", EXAMPLE, "--as-of", "2027-01-15", env={"COLUMNS": width})
+    assert max(len(line) for line in out.splitlines()) <= int(width)
+    journey = out.split("Customer journey", 1)[1].split("Departments by stage", 1)[0]
+    assert "…" not in journey
+    assert "84.5" in journey and "blocked" in journey
