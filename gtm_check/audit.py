@@ -1,40 +1,51 @@
-"""Runs an audit from a plain request: load, score, render. The CLI's only way into the core."""
+"""Runs an audit from a plain request: load, score, filter, render. The CLI's way into the core."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from gtm_check.errors import GtmCheckError, Problem
+from gtm_check.filters import apply_filters
 from gtm_check.loader import LoadedLaunch, load_launch
 from gtm_check.models import Gate
 from gtm_check.report import RenderOptions, renderer
-from gtm_check.results import Report
-from gtm_check.scoring import score_launch
-from gtm_check.vocabulary import Stage
+from gtm_check.results import Filters, Report
+from gtm_check.scoring import GatePolicy, score_launch
+from gtm_check.vocabulary import Severity, Stage
 
 EXIT_PASSED = 0
 EXIT_GATE_FAILED = 1
 EXIT_INVALID = 2
 EXIT_INTERNAL = 3
 
+NEVER = "never"
+
 
 @dataclass(frozen=True)
 class AuditRequest:
-    launch: Path
+    launches: tuple[Path, ...]
     as_of: dt.date
     format: str = "table"
     min_score: float | None = None
     gate_stages: tuple[Stage, ...] = ()
+    fail_on: str | None = None
+    """A severity or "never"; None keeps the default (blockers fail the gate)."""
+    ignore_waivers: bool = False
+    warn_only: bool = False
+    filters: Filters = Filters()
     allow_outside: bool = False
     render: RenderOptions = RenderOptions()
 
 
 @dataclass(frozen=True)
 class AuditOutcome:
-    report: Report
+    reports: list[Report]
     output: str
     exit_code: int
+    inputs: list[Path] = field(default_factory=list)
+    """Every file read, so that the caller never writes over one of them."""
 
 
 def effective_gate(loaded: LoadedLaunch, request: AuditRequest) -> Gate:
@@ -48,14 +59,55 @@ def effective_gate(loaded: LoadedLaunch, request: AuditRequest) -> Gate:
     return gate.model_copy(update=updates) if updates else gate
 
 
-def audit(request: AuditRequest) -> AuditOutcome:
-    loaded = load_launch(request.launch, allow_outside=request.allow_outside)
-    report = score_launch(
-        loaded.launch,
-        [c.checklist for c in loaded.checklists],
-        request.as_of,
-        effective_gate(loaded, request),
+def gate_policy(request: AuditRequest) -> GatePolicy:
+    overrides = []
+    if request.min_score is not None:
+        overrides.append(f"--min-score {request.min_score:g}")
+    overrides += [f"--gate-stage {s}" for s in dict.fromkeys(request.gate_stages)]
+    fail_on: Severity | None = Severity.BLOCKER
+    if request.fail_on is not None:
+        overrides.append(f"--fail-on {request.fail_on}")
+        fail_on = None if request.fail_on == NEVER else Severity(request.fail_on)
+    if request.ignore_waivers:
+        overrides.append("--ignore-waivers")
+    return GatePolicy(
+        fail_on=fail_on, ignore_waivers=request.ignore_waivers, overrides=tuple(overrides)
     )
-    output = renderer(request.format)(report, request.render)
-    exit_code = EXIT_PASSED if report.gate.passed else EXIT_GATE_FAILED
-    return AuditOutcome(report, output, exit_code)
+
+
+def load_all(request: AuditRequest) -> list[LoadedLaunch]:
+    """Every launch, or every problem in all of them."""
+    loaded: list[LoadedLaunch] = []
+    problems: list[Problem] = []
+    for path in dict.fromkeys(request.launches):
+        try:
+            loaded.append(load_launch(path, allow_outside=request.allow_outside))
+        except GtmCheckError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise GtmCheckError(problems)
+    return loaded
+
+
+def audit(request: AuditRequest) -> AuditOutcome:
+    launches = load_all(request)
+    policy = gate_policy(request)
+    reports = [
+        apply_filters(
+            score_launch(
+                loaded.launch,
+                [c.checklist for c in loaded.checklists],
+                request.as_of,
+                effective_gate(loaded, request),
+                policy,
+                loaded.locations(),
+            ),
+            request.filters,
+        )
+        for loaded in launches
+    ]
+    output = renderer(request.format)(reports, request.render)
+    passed = all(report.gate.passed for report in reports)
+    exit_code = EXIT_PASSED if passed or request.warn_only else EXIT_GATE_FAILED
+    inputs = [path for loaded in launches for path in loaded.files]
+    return AuditOutcome(reports, output, exit_code, inputs)

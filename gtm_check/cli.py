@@ -16,10 +16,12 @@ import typer
 
 from gtm_check import __version__
 from gtm_check.audit import EXIT_INTERNAL, EXIT_INVALID, AuditRequest, audit
-from gtm_check.errors import GtmCheckError, did_you_mean, quoted
+from gtm_check.errors import GtmCheckError, Problem, did_you_mean, quoted
+from gtm_check.files import append_step_summary, refuse_to_overwrite, write_atomic
 from gtm_check.loader import builtin_names, load_builtin, load_launch
 from gtm_check.report import RenderOptions
-from gtm_check.vocabulary import TRAITS, Stage
+from gtm_check.results import Filters
+from gtm_check.vocabulary import TRAITS, Severity, Stage
 
 app = typer.Typer(
     name="gtm-check",
@@ -35,8 +37,20 @@ app = typer.Typer(
 
 
 class Format(StrEnum):
+    # The names of gtm_check.report.FORMATS (a test keeps the two in step).
     table = "table"
     json = "json"
+    markdown = "markdown"
+    junit = "junit"
+    github = "github"
+
+
+class FailOn(StrEnum):
+    blocker = "blocker"
+    high = "high"
+    medium = "medium"
+    low = "low"
+    never = "never"
 
 
 class ListFormat(StrEnum):
@@ -78,9 +92,11 @@ def _main(
     _debug = debug
 
 
-LaunchArg = Annotated[
-    Path,
-    typer.Argument(metavar="LAUNCH", help="The launch file (YAML).", show_default=False),
+LaunchesArg = Annotated[
+    list[Path],
+    typer.Argument(
+        metavar="LAUNCH...", help="One or more launch files (YAML).", show_default=False
+    ),
 ]
 AllowOutside = Annotated[
     bool,
@@ -93,7 +109,7 @@ AllowOutside = Annotated[
 
 @app.command("audit")
 def audit_command(
-    launch: LaunchArg,
+    launches: LaunchesArg,
     as_of: Annotated[
         str | None,
         typer.Option(
@@ -104,6 +120,15 @@ def audit_command(
         ),
     ] = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.table,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write the report to FILE (atomically) instead of standard output.",
+        ),
+    ] = None,
     min_score: Annotated[
         float | None,
         typer.Option(
@@ -111,7 +136,7 @@ def audit_command(
             min=0,
             max=100,
             metavar="N",
-            help="Minimum score (0-100) each gated stage needs (overrides the file).",
+            help="Gate: minimum score (0-100) each gated stage needs (overrides the file).",
         ),
     ] = None,
     gate_stage: Annotated[
@@ -119,44 +144,103 @@ def audit_command(
         typer.Option(
             "--gate-stage",
             metavar="STAGE",
-            help="Gate on this stage: learn, buy, use or grow (repeatable; overrides the file).",
+            help="Gate: on this stage, learn, buy, use or grow (repeatable; overrides the file).",
         ),
     ] = None,
+    fail_on: Annotated[
+        FailOn | None,
+        typer.Option(
+            "--fail-on",
+            help="Gate: fail on any open item at or above this severity in a gated stage "
+            "(default: blocker; never: only scores count).",
+            show_default=False,
+        ),
+    ] = None,
+    ignore_waivers: Annotated[
+        bool, typer.Option("--ignore-waivers", help="Gate: audit as if no waiver existed.")
+    ] = False,
+    warn_only: Annotated[
+        bool,
+        typer.Option("--warn-only", help="Report the verdict but exit 0 even if the gate fails."),
+    ] = False,
+    stage: Annotated[
+        list[Stage] | None,
+        typer.Option("--stage", metavar="STAGE", help="Filter: gaps in this stage (repeatable)."),
+    ] = None,
+    department: Annotated[
+        list[str] | None,
+        typer.Option("--department", metavar="DEPARTMENT", help="Filter: gaps of this department."),
+    ] = None,
+    owner: Annotated[
+        list[str] | None,
+        typer.Option("--owner", metavar="OWNER", help="Filter: gaps owned by OWNER."),
+    ] = None,
+    severity: Annotated[
+        list[Severity] | None,
+        typer.Option("--severity", metavar="SEVERITY", help="Filter: gaps of this severity."),
+    ] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Filter: overdue gaps only.")] = False,
     allow_outside: AllowOutside = False,
 ) -> None:
-    """Score readiness per journey stage and report the gaps.
+    """Score readiness per journey stage and report the gaps, for one launch or several.
 
-    Exit codes: 0 gate passed, 1 gate failed, 2 invalid input or usage, 3 internal error.
+    Filters narrow the gap list; scores always cover the whole launch. Exit codes: 0 gate
+    passed, 1 gate failed (any launch), 2 invalid input or usage, 3 internal error.
     """
     request = AuditRequest(
-        launch=launch,
+        launches=tuple(launches),
         as_of=_parse_date(as_of) or dt.date.today(),
         format=format.value,
         min_score=min_score,
         gate_stages=tuple(gate_stage or ()),
+        fail_on=fail_on.value if fail_on else None,
+        ignore_waivers=ignore_waivers,
+        warn_only=warn_only,
+        filters=Filters(
+            stages=list(dict.fromkeys(stage or [])),
+            departments=list(dict.fromkeys(department or [])),
+            owners=list(dict.fromkeys(owner or [])),
+            severities=list(dict.fromkeys(severity or [])),
+            overdue=overdue,
+        ),
         allow_outside=allow_outside,
-        render=_render_options(),
+        render=_render_options(file_output=output is not None),
     )
     with _guard():
         outcome = audit(request)
-    sys.stdout.write(outcome.output)
+        if output is not None:
+            refuse_to_overwrite(output, outcome.inputs)
+            write_atomic(output, outcome.output, overwrite=True)
+        else:
+            sys.stdout.write(outcome.output)
+        if format is Format.github and os.environ.get("GITHUB_STEP_SUMMARY"):
+            append_step_summary(Path(os.environ["GITHUB_STEP_SUMMARY"]), outcome.reports)
     raise typer.Exit(outcome.exit_code)
 
 
 @app.command("validate")
-def validate_command(launch: LaunchArg, allow_outside: AllowOutside = False) -> None:
-    """Check a launch file and the checklists it names; report every problem found.
+def validate_command(launches: LaunchesArg, allow_outside: AllowOutside = False) -> None:
+    """Check launch files and the checklists they name; report every problem found.
 
     Exit codes: 0 valid, 2 invalid, 3 internal error.
     """
-    with _guard():
-        loaded = load_launch(launch, allow_outside=allow_outside)
-    count = len(loaded.checklists)
-    typer.echo(
-        f"{launch}: valid ({loaded.item_count} items in {count} checklist"
-        f"{'' if count == 1 else 's'}, {len(loaded.launch.items)} item states, "
-        f"{len(loaded.launch.waivers)} waivers)"
-    )
+    problems: list[Problem] = []
+    for launch in dict.fromkeys(launches):
+        try:
+            with _guard(report=False):
+                loaded = load_launch(launch, allow_outside=allow_outside)
+        except GtmCheckError as exc:
+            problems.extend(exc.problems)
+            continue
+        count = len(loaded.checklists)
+        typer.echo(
+            f"{launch}: valid ({loaded.item_count} items in {count} checklist"
+            f"{'' if count == 1 else 's'}, {len(loaded.launch.items)} item states, "
+            f"{len(loaded.launch.waivers)} waivers)"
+        )
+    if problems:
+        with _guard():
+            raise GtmCheckError(problems)
 
 
 checklists_app = typer.Typer(
@@ -247,7 +331,6 @@ def init_command(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a ready-to-edit launch file listing every item that applies, as todo."""
-    from gtm_check.files import write_atomic
     from gtm_check.scaffold import applicable_items, launch_file
 
     if not name.strip():
@@ -289,11 +372,16 @@ def _unknown_choice(kind: str, value: str, choices: list[str], option: str) -> N
 
 
 @contextmanager
-def _guard() -> Iterator[None]:
-    """Bad input exits 2 with one located line per problem; anything else is our bug: 3."""
+def _guard(*, report: bool = True) -> Iterator[None]:
+    """Bad input exits 2 with one located line per problem; anything else is our bug: 3.
+
+    With ``report=False`` a GtmCheckError passes through for the caller to collect.
+    """
     try:
         yield
     except GtmCheckError as exc:
+        if not report:
+            raise
         for problem in exc.problems:
             typer.echo(problem.render(), err=True)
         raise typer.Exit(EXIT_INVALID) from None
@@ -315,7 +403,10 @@ def _internal_error(exc: Exception) -> NoReturn:
     raise typer.Exit(EXIT_INTERNAL)
 
 
-def _render_options() -> RenderOptions:
+def _render_options(*, file_output: bool = False) -> RenderOptions:
+    # A report written to a file is never coloured and has the standard width.
+    if file_output:
+        return RenderOptions()
     return RenderOptions(width=_width(), color=_color())
 
 

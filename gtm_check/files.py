@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from gtm_check.errors import GtmCheckError
+from gtm_check.results import Report
 
 
 def write_atomic(path: Path, text: str, *, overwrite: bool = False) -> None:
@@ -39,3 +41,27 @@ def write_atomic(path: Path, text: str, *, overwrite: bool = False) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def refuse_to_overwrite(path: Path, inputs: Sequence[Path]) -> None:
+    """gtm-check never writes over a file it read."""
+    target = path.resolve()
+    for source in inputs:
+        if source.resolve() == target:
+            raise GtmCheckError.single(
+                str(path), "is one of the input files; choose another output file"
+            )
+
+
+def append_step_summary(path: Path, reports: Sequence[Report]) -> None:
+    """Append the Markdown report to GitHub Actions' step summary file."""
+    from gtm_check.report import RenderOptions, renderer
+
+    text = renderer("markdown")(reports, RenderOptions())
+    try:
+        with path.open("a", encoding="utf-8") as stream:
+            stream.write(text)
+    except OSError as exc:
+        raise GtmCheckError.single(
+            str(path), f"cannot write the step summary: {exc.strerror or exc}"
+        ) from None

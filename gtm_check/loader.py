@@ -6,6 +6,7 @@ in a file are reported together.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from gtm_check import yamltree
 from gtm_check.errors import GtmCheckError, Problem, did_you_mean, quoted
 from gtm_check.models import Checklist, Launch
+from gtm_check.results import Location
 from gtm_check.validation import kind_of, problems_from_validation
 from gtm_check.vocabulary import DEPARTMENTS, TRAITS
 from gtm_check.yamltree import PathKey
@@ -35,6 +37,10 @@ class LoadedChecklist:
     checklist: Checklist
     document: yamltree.Document
     builtin: bool
+    path: Path | None = None
+    """The file read; None only for checklists not read from a file."""
+    reference: PathKey = ("checklists",)
+    """Where in the launch file this checklist was named."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,29 @@ class LoadedLaunch:
     @property
     def item_count(self) -> int:
         return sum(len(c.checklist.items) for c in self.checklists)
+
+    @property
+    def files(self) -> list[Path]:
+        """Every file this launch was read from: the launch file and its checklists."""
+        return [Path(self.document.path), *(c.path for c in self.checklists if c.path)]
+
+    def locations(self) -> dict[str, Location]:
+        """Where each item's state is set: its entry in the launch file if it has one, else
+        the item in a team checklist, else (built-in items) where the launch file names the
+        checklist. Reports that point at lines (GitHub annotations) use this."""
+        found: dict[str, Location] = {}
+        loc: PathKey
+        for loaded in self.checklists:
+            for index, item in enumerate(loaded.checklist.items):
+                if ("items", item.id) in self.document.keys:
+                    document, loc, key = self.document, ("items", item.id), True
+                elif loaded.builtin:
+                    document, loc, key = self.document, loaded.reference, False
+                else:
+                    document, loc, key = loaded.document, ("items", index), False
+                line, column = document.position(loc, key=key)
+                found[item.id] = Location(path=document.path, line=line, column=column)
+        return found
 
 
 def builtin_dir() -> Path:
@@ -141,7 +170,7 @@ def load_checklist(path: Path, display: str, *, builtin: bool = False) -> Loaded
     ]
     if problems:
         raise GtmCheckError(problems)
-    return LoadedChecklist(checklist, document, builtin)
+    return LoadedChecklist(checklist, document, builtin, path)
 
 
 def load_launch(path: Path, *, allow_outside: bool = False) -> LoadedLaunch:
@@ -223,7 +252,8 @@ def _load_checklists(
             problems.append(document.problem(loc, f"checklist {quoted(named)} {why}"))
             continue
         try:
-            loaded.append(load_checklist(target, display, builtin=builtin))
+            checklist = load_checklist(target, display, builtin=builtin)
+            loaded.append(dataclasses.replace(checklist, reference=loc))
         except GtmCheckError as exc:
             problems.extend(exc.problems)
     if problems:

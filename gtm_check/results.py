@@ -21,6 +21,15 @@ class LaunchSummary(_Result):
     traits: list[str]
     owner: str | None = None
 
+    @property
+    def when(self) -> str:
+        days = self.days_to_launch
+        if days > 1:
+            return f"{days} days to launch"
+        if days in (0, 1):
+            return "launches today" if days == 0 else "launches tomorrow"
+        return f"launched {-days} day{'' if days == -1 else 's'} ago"
+
 
 class Overall(_Result):
     score: float | None
@@ -56,6 +65,14 @@ class WaiverResult(_Result):
     expired: bool
 
 
+class Location(_Result):
+    """Where an item's state is written: the launch file, or its checklist."""
+
+    path: str
+    line: int
+    column: int
+
+
 class ItemResult(_Result):
     """One checklist item as it stands in this launch."""
 
@@ -76,6 +93,7 @@ class ItemResult(_Result):
     overdue_days: int | None
     waiver: WaiverResult | None
     """The waiver that credits the item, or else the expired one that no longer does."""
+    location: Location | None = None
 
     @property
     def open(self) -> bool:
@@ -87,6 +105,54 @@ class GateResult(_Result):
     stages: list[Stage]
     min_score: int | float
     failures: list[str]
+    fail_on: Severity | None = Severity.BLOCKER
+    """Open items at or above this severity in a gated stage fail the gate; None: never."""
+    ignore_waivers: bool = False
+    overrides: list[str] = []
+    """The command-line flags that changed the launch file's gate, as typed."""
+
+    def describe(self) -> str:
+        """The rule in words, e.g. "learn, buy, use each need 80+ and no open blocker"."""
+        rule = f"{', '.join(self.stages)} each need {self.min_score:g}+"
+        if self.fail_on is Severity.BLOCKER:
+            rule += " and no open blocker"
+        elif self.fail_on is not None:
+            rule += f" and no open item at {self.fail_on} severity or above"
+        if self.ignore_waivers:
+            rule += ", waivers ignored"
+        if self.overrides:
+            rule += f" (set by {' '.join(self.overrides)})"
+        return rule
+
+
+class Filters(_Result):
+    """What the gap list was narrowed to; scores always cover the whole launch."""
+
+    stages: list[Stage] = []
+    departments: list[str] = []
+    owners: list[str] = []
+    severities: list[Severity] = []
+    overdue: bool = False
+
+    @property
+    def active(self) -> bool:
+        return bool(
+            self.stages or self.departments or self.owners or self.severities or self.overdue
+        )
+
+    def describe(self) -> str:
+        parts = []
+        for label, values in (
+            ("stage", self.stages),
+            ("department", self.departments),
+            ("owner", self.owners),
+            ("severity", self.severities),
+        ):
+            if values:
+                parts.append(f"{label} {' or '.join(str(v) for v in values)}")
+        if self.overdue:
+            parts.append("overdue only")
+        return "; ".join(parts)
 
 
 class Report(_Result):
@@ -100,3 +166,4 @@ class Report(_Result):
     items: list[ItemResult]
     """Every item loaded, applicable or not, in checklist order."""
     waivers: list[WaiverResult]
+    filters: Filters = Filters()

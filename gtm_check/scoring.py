@@ -6,7 +6,8 @@ Every rule here is a rule of PRODUCT.md's "Scoring" section.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -16,6 +17,7 @@ from gtm_check.results import (
     GateResult,
     ItemResult,
     LaunchSummary,
+    Location,
     Overall,
     Report,
     StageResult,
@@ -111,21 +113,37 @@ def stage_verdict(score: float | None, open_blockers: int, min_score: float) -> 
     return Verdict.READY
 
 
+@dataclass(frozen=True)
+class GatePolicy:
+    """How the gate judges, beyond the launch file's stages and minimum score.
+
+    The defaults are PRODUCT.md's rules: an open blocker in a gated stage fails the gate.
+    """
+
+    fail_on: Severity | None = Severity.BLOCKER
+    ignore_waivers: bool = False
+    overrides: tuple[str, ...] = ()
+
+
 def score_launch(
     launch: Launch,
     checklists: Sequence[Checklist],
     as_of: dt.date,
     gate: Gate | None = None,
+    policy: GatePolicy = GatePolicy(),
+    locations: Mapping[str, Location] | None = None,
 ) -> Report:
     """The whole readiness report for ``launch`` on ``as_of``, judged by ``gate``.
 
     ``gate`` defaults to the launch file's own; the command line passes its overrides here.
+    ``locations`` says where each item's state is written, for reports that point at it.
     """
     gate = gate or launch.gate
     traits = frozenset(launch.traits)
     waivers_by_item: dict[str, list[Waiver]] = {}
-    for waiver in launch.waivers:
+    for waiver in [] if policy.ignore_waivers else launch.waivers:
         waivers_by_item.setdefault(waiver.item, []).append(waiver)
+    locations = locations or {}
 
     items = [
         evaluate_item(
@@ -134,7 +152,7 @@ def score_launch(
             waivers_by_item.get(item.id, []),
             traits,
             as_of,
-        )
+        ).model_copy(update={"location": locations.get(item.id)})
         for checklist in checklists
         for item in checklist.items
     ]
@@ -158,11 +176,14 @@ def score_launch(
         stages=stages,
         departments=_department_results(checklists, items),
         gaps=sorted((i for i in items if i.open), key=gap_order),
-        gate=_gate_result(gate, stages),
+        gate=_gate_result(gate, policy, stages, items),
         items=items,
         waivers=[
             _waiver_result(w, as_of)
-            for w in sorted(launch.waivers, key=lambda w: (w.item, w.expires))
+            for w in sorted(
+                [] if policy.ignore_waivers else launch.waivers,
+                key=lambda w: (w.item, w.expires),
+            )
         ],
     )
 
@@ -205,19 +226,38 @@ def _department_results(
     return results
 
 
-def _gate_result(gate: Gate, stages: Sequence[StageResult]) -> GateResult:
+def _gate_result(
+    gate: Gate, policy: GatePolicy, stages: Sequence[StageResult], items: Sequence[ItemResult]
+) -> GateResult:
     by_key = {s.key: s for s in stages}
     failures = []
     for key in gate.stages:
         stage = by_key[key]
-        if stage.verdict is Verdict.BLOCKED:
-            plural = "" if stage.open_blockers == 1 else "s"
-            failures.append(f"{key}: blocked by {stage.open_blockers} open blocker{plural}")
-        elif stage.verdict is Verdict.AT_RISK:
+        failing = (
+            []
+            if policy.fail_on is None
+            else [
+                i
+                for i in items
+                if i.open and i.stage is key and i.severity.rank <= policy.fail_on.rank
+            ]
+        )
+        if failing and policy.fail_on is Severity.BLOCKER:
+            plural = "" if len(failing) == 1 else "s"
+            failures.append(f"{key}: blocked by {len(failing)} open blocker{plural}")
+        elif failing:
+            plural = "" if len(failing) == 1 else "s"
+            failures.append(
+                f"{key}: {len(failing)} open item{plural} at {policy.fail_on} severity or above"
+            )
+        elif stage.score is not None and stage.score < gate.min_score:
             failures.append(f"{key}: score {stage.score} is below {gate.min_score}")
     return GateResult(
         passed=not failures,
         stages=list(gate.stages),
         min_score=gate.min_score,
         failures=failures,
+        fail_on=policy.fail_on,
+        ignore_waivers=policy.ignore_waivers,
+        overrides=list(policy.overrides),
     )

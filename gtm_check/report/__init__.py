@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import import_module
 
@@ -17,13 +17,16 @@ class RenderOptions:
     color: bool = False
 
 
-Renderer = Callable[[Report, RenderOptions], str]
+Renderer = Callable[[Sequence[Report], RenderOptions], str]
 
-# Format name -> module; each module has `render(report, options) -> str`. Imported only
-# when chosen, so that JSON output never pays for Rich.
+# Format name -> module; each module has `render(reports, options) -> str`, for one launch or
+# a portfolio of several. Imported only when chosen, so that JSON output never pays for Rich.
 FORMATS: dict[str, str] = {
     "table": "gtm_check.report.table",
     "json": "gtm_check.report.json",
+    "markdown": "gtm_check.report.markdown",
+    "junit": "gtm_check.report.junit",
+    "github": "gtm_check.report.github",
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from gtm_check.report import RenderOptions
@@ -11,8 +12,17 @@ from gtm_check.results import ItemResult, Report
 SCHEMA_VERSION = 1
 
 
-def render(report: Report, options: RenderOptions | None = None) -> str:
-    return json.dumps(to_dict(report), indent=2, ensure_ascii=False) + "\n"
+def render(reports: Sequence[Report], options: RenderOptions | None = None) -> str:
+    """One launch: its report object. Several: ``{"launches": [report, ...]}``."""
+    if len(reports) == 1:
+        data = to_dict(reports[0])
+    else:
+        data = {
+            "schema_version": SCHEMA_VERSION,
+            "passed": all(r.gate.passed for r in reports),
+            "launches": [to_dict(r) for r in reports],
+        }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def to_dict(report: Report) -> dict[str, Any]:
@@ -51,13 +61,32 @@ def to_dict(report: Report) -> dict[str, Any]:
             for d in report.departments
         ],
         "gaps": [_gap(item) for item in report.gaps],
-        "gate": {
-            "passed": report.gate.passed,
-            "stages": [s.value for s in report.gate.stages],
-            "min_score": report.gate.min_score,
-            "failures": list(report.gate.failures),
-        },
+        "gate": _gate(report),
+    } | _filters(report)
+
+
+def _gate(report: Report) -> dict[str, Any]:
+    gate = report.gate
+    data: dict[str, Any] = {
+        "passed": gate.passed,
+        "stages": [s.value for s in gate.stages],
+        "min_score": gate.min_score,
+        "failures": list(gate.failures),
     }
+    # Present only when the command line changed the launch file's gate, so that the
+    # default report is exactly the documented shape.
+    if gate.overrides:
+        data["fail_on"] = gate.fail_on.value if gate.fail_on else "never"
+        data["ignore_waivers"] = gate.ignore_waivers
+        data["overrides"] = list(gate.overrides)
+    return data
+
+
+def _filters(report: Report) -> dict[str, Any]:
+    # Present only when the gap list was filtered.
+    if not report.filters.active:
+        return {}
+    return {"filters": report.filters.model_dump(mode="json")}
 
 
 def _gap(item: ItemResult) -> dict[str, Any]:

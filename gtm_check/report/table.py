@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -11,6 +12,7 @@ from rich.text import Text
 
 from gtm_check.report import RenderOptions
 from gtm_check.results import ItemResult, Report
+from gtm_check.scoring import gap_order
 from gtm_check.vocabulary import Severity, Stage, Verdict
 
 BAR_WIDTH = 10
@@ -23,19 +25,32 @@ SEVERITY_STYLE = {
 }
 
 
-def render(report: Report, options: RenderOptions | None = None) -> str:
+def render(reports: Sequence[Report], options: RenderOptions | None = None) -> str:
     options = options or RenderOptions()
-    return print_to_string(
-        Group(
+    if len(reports) == 1:
+        (report,) = reports
+        view: RenderableType = Group(
             _header(report),
             _stages(report, options.width),
             Text(""),
             _heat_map(report, options.width),
             Text(""),
-            _gaps(report),
-        ),
-        options,
-    )
+            _filtered(report),
+            _gaps(report.gaps, report.filters.active),
+        )
+    else:
+        view = Group(
+            _portfolio(reports, options.width),
+            Text(""),
+            _filtered(reports[0]),
+            _gaps(combined_gaps(reports), reports[0].filters.active, launches=reports),
+        )
+    return print_to_string(view, options)
+
+
+def combined_gaps(reports: Sequence[Report]) -> list[ItemResult]:
+    """Every launch's gaps in one list, most urgent first (ties keep launch order)."""
+    return sorted((g for r in reports for g in r.gaps), key=gap_order)
 
 
 def print_to_string(renderable: RenderableType, options: RenderOptions) -> str:
@@ -63,14 +78,10 @@ def print_to_string(renderable: RenderableType, options: RenderOptions) -> str:
 def _header(report: Report) -> RenderableType:
     launch = report.launch
     gate = report.gate
-    days = launch.days_to_launch
-    when = (
-        f"{days} days to launch"
-        if days > 1
-        else {1: "launches tomorrow", 0: "launches today"}.get(days, f"launched {-days} days ago")
-    )
     title = Text(launch.name, style="bold")
-    title.append(f"  launch {launch.launch_date.isoformat()} · {when} · as of {launch.as_of}")
+    title.append(
+        f"  launch {launch.launch_date.isoformat()} · {launch.when} · as of {launch.as_of}"
+    )
     verdict = (
         Text(" GATE PASSED ", style="bold black on green")
         if gate.passed
@@ -82,10 +93,7 @@ def _header(report: Report) -> RenderableType:
         (_score(report.overall.score), "bold"),
         f" · {report.overall.open} open · {report.overall.overdue} overdue",
     )
-    rule = Text(
-        f"gate: {', '.join(gate.stages)} each need {_number(gate.min_score)}+ and no open blocker",
-        style="dim",
-    )
+    rule = Text(f"gate: {gate.describe()}", style="dim")
     lines: list[RenderableType] = [title, line, rule]
     for failure in gate.failures:
         lines.append(Text(f"  ✗ {failure}", style="red"))
@@ -159,20 +167,34 @@ def _heat_map(report: Report, width: int) -> RenderableType:
     return table
 
 
-def _gaps(report: Report) -> RenderableType:
-    if not report.gaps:
-        return Text("No open items.", style="green")
-    table = make_table(f"Open items ({len(report.gaps)}), most urgent first", expand=True)
+def _filtered(report: Report) -> RenderableType:
+    if not report.filters.active:
+        return Group()
+    return Text(
+        f"Gap list filtered: {report.filters.describe()} (scores cover the whole launch)",
+        style="yellow",
+    )
+
+
+def _gaps(
+    gaps: Sequence[ItemResult], filtered: bool, launches: Sequence[Report] = ()
+) -> RenderableType:
+    if not gaps:
+        return Text("No open items match." if filtered else "No open items.", style="green")
+    table = make_table(f"Open items ({len(gaps)}), most urgent first", expand=True)
     table.add_column("Severity", no_wrap=True)
     table.add_column("Item · owner", ratio=1, overflow="fold")
     table.add_column("Stage", no_wrap=True)
     table.add_column("Due", no_wrap=True)
-    for gap in report.gaps:
+    owner_of = {id(g): r.launch.name for r in launches for g in r.gaps}
+    for gap in gaps:
         item = Text(gap.id, style="bold")
         item.append(f"\n{gap.title}")
         details = [gap.owner or "no owner", gap.status.value]
         if gap.waiver is not None and gap.waiver.expired:
             details.append(f"waiver expired {gap.waiver.expires}")
+        if launches:
+            details.insert(0, owner_of[id(gap)])
         item.append("\n" + " · ".join(details), style="dim")
         table.add_row(
             Text(gap.severity.value, style=SEVERITY_STYLE[gap.severity]),
@@ -180,6 +202,35 @@ def _gaps(report: Report) -> RenderableType:
             gap.stage.value,
             _due(gap),
         )
+    return table
+
+
+def _portfolio(reports: Sequence[Report], width: int) -> RenderableType:
+    passed = sum(r.gate.passed for r in reports)
+    title = f"Portfolio: {len(reports)} launches, {passed} passing their gate"
+    table = make_table(title, expand=False)
+    table.add_column("Launch", no_wrap=width >= 80)
+    table.add_column("Date", no_wrap=True)
+    for stage in Stage:
+        table.add_column(stage.value.capitalize(), justify="right", no_wrap=True)
+    table.add_column("All", justify="right", no_wrap=True)
+    table.add_column("Gate", no_wrap=True)
+    for report in reports:
+        verdicts = {s.key: s for s in report.stages}
+        table.add_row(
+            Text(report.launch.name),
+            report.launch.launch_date.isoformat(),
+            *(
+                Text(_score(verdicts[s].score), style=VERDICT_STYLE[verdicts[s].verdict])
+                for s in Stage
+            ),
+            _score(report.overall.score),
+            Text("passed", style="green")
+            if report.gate.passed
+            else Text("FAILED", style="bold red"),
+        )
+    table.caption = "stage scores coloured by verdict: green ready, yellow at risk, red blocked"
+    table.caption_justify = "left"
     return table
 
 
@@ -193,10 +244,6 @@ def _due(gap: ItemResult) -> Text:
 
 def _score(score: float | None) -> str:
     return "—" if score is None else f"{score:.1f}"
-
-
-def _number(value: float) -> str:
-    return f"{value:g}"
 
 
 def _bar(score: float | None, style: str) -> Text:

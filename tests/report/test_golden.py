@@ -17,11 +17,17 @@ from tests.conftest import EXAMPLES
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 AS_OF = dt.date(2027, 1, 15)
-EXTENSIONS = {"table": "txt", "json": "json"}
+EXTENSIONS = {
+    "table": "txt",
+    "json": "json",
+    "markdown": "md",
+    "junit": "xml",
+    "github": "github.txt",
+}
 
 
 def render(example: Path, fmt: str) -> str:
-    request = AuditRequest(example, AS_OF, fmt, render=RenderOptions(width=80, color=False))
+    request = AuditRequest((example,), AS_OF, fmt, render=RenderOptions(width=80, color=False))
     return audit(request).output
 
 
@@ -43,3 +49,20 @@ def test_same_inputs_give_byte_identical_output(fmt: str) -> None:
 
 def test_every_format_has_a_golden_extension() -> None:
     assert set(EXTENSIONS) == set(FORMATS)
+
+
+def test_cli_format_choices_are_the_registry() -> None:
+    from gtm_check.cli import Format
+
+    assert {f.value for f in Format} == set(FORMATS)
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_portfolio_of_every_example(fmt: str) -> None:
+    examples = tuple(sorted(EXAMPLES.glob("*.yaml")))
+    request = AuditRequest(examples, AS_OF, fmt, render=RenderOptions(width=80, color=False))
+    output = audit(request).output
+    golden = GOLDEN / f"portfolio.{EXTENSIONS[fmt]}"
+    if os.environ.get("GTM_CHECK_UPDATE_GOLDEN"):
+        golden.write_text(output, encoding="utf-8")
+    assert output == golden.read_text(encoding="utf-8")

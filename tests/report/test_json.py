@@ -10,7 +10,7 @@ from tests.conftest import EXAMPLES
 
 
 def report() -> dict:  # type: ignore[type-arg]
-    request = AuditRequest(EXAMPLES / "launch.yaml", dt.date(2027, 1, 15), "json")
+    request = AuditRequest((EXAMPLES / "launch.yaml",), dt.date(2027, 1, 15), "json")
     return json.loads(audit(request).output)  # type: ignore[no-any-return]
 
 

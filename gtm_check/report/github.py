@@ -1,0 +1,66 @@
+"""GitHub Actions workflow commands: an annotation per open item, on the line that sets it.
+
+``::error`` for blockers, ``::warning`` for the rest, each with ``file=`` and ``line=``
+pointing at the item's entry in the launch file (or, for an item the launch file does not
+mention, at the item in its team checklist, or at where the launch file names the built-in
+checklist). Then one summary line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from gtm_check.report import RenderOptions
+from gtm_check.results import ItemResult, Report
+from gtm_check.vocabulary import Severity
+
+
+def escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(value: str) -> str:
+    return escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def render(reports: Sequence[Report], options: RenderOptions | None = None) -> str:
+    lines = []
+    for report in reports:
+        for gap in report.gaps:
+            lines.append(annotation(gap, report))
+    for report in reports:
+        lines.append(summary(report))
+    return "\n".join(lines) + "\n"
+
+
+def annotation(gap: ItemResult, report: Report) -> str:
+    command = "error" if gap.severity is Severity.BLOCKER else "warning"
+    properties = []
+    if gap.location is not None:
+        properties += [
+            f"file={escape_property(gap.location.path)}",
+            f"line={gap.location.line}",
+            f"col={gap.location.column}",
+        ]
+    properties.append(f"title={escape_property(f'{gap.severity} gap: {gap.id}')}")
+    if gap.overdue_days is not None:
+        due = f"{gap.overdue_days} days overdue (due {gap.due})"
+    else:
+        due = f"due {gap.due}" if gap.due else "no due date"
+    message = (
+        f"{gap.title} [{report.launch.name}, {gap.stage.value}, "
+        f"owner {gap.owner or 'none'}, {gap.status.value}, {due}]"
+    )
+    return f"::{command} {','.join(properties)}::{escape_data(message)}"
+
+
+def summary(report: Report) -> str:
+    gate = report.gate
+    verdict = "gate passed" if gate.passed else "gate failed: " + "; ".join(gate.failures)
+    filtered = f", filtered: {report.filters.describe()}" if report.filters.active else ""
+    text = (
+        f"gtm-check: {report.launch.name}: {verdict} (overall {report.overall.score}, "
+        f"{len(report.gaps)} open items shown{filtered})"
+    )
+    # A plain line in the log, not a workflow command; keep it one line.
+    return " ".join(escape_data(text).split())

@@ -1,0 +1,253 @@
+"""The Markdown gap report people forward: GitHub-flavoured, with a Mermaid chart.
+
+All user text goes through ``text()`` or ``cell()``, so that ``|``, backticks, HTML or
+Markdown syntax in a title, owner or reason can neither break a table nor inject markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+
+from gtm_check.report import RenderOptions
+from gtm_check.results import ItemResult, Report, WaiverResult
+from gtm_check.scoring import gap_order
+from gtm_check.vocabulary import DEPARTMENTS, Severity, Stage, Verdict
+
+VERDICT = {Verdict.READY: "✅ ready", Verdict.AT_RISK: "⚠️ at-risk", Verdict.BLOCKED: "⛔ blocked"}
+THIS_WEEK_DAYS = 7
+# Inline Markdown syntax that could change how user text renders: code spans, emphasis,
+# links, strikethrough and table cells. Text never starts a line, so block syntax (#, -, 1.)
+# cannot take effect; HTML is neutralised separately.
+_MARKDOWN_SYNTAX = re.compile(r"([\\`*_\[\]|~])")
+_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+
+
+def text(value: object) -> str:
+    """User text for running Markdown: one line, no HTML, no Markdown syntax."""
+    flat = " ".join(str(value).split())
+    flat = _ENTITY.sub("&amp;", flat).replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN_SYNTAX.sub(r"\\\1", flat)
+
+
+def cell(value: object) -> str:
+    """User text for a table cell (``text`` already escapes ``|``)."""
+    return text(value) or " "
+
+
+def render(reports: Sequence[Report], options: RenderOptions | None = None) -> str:
+    if len(reports) == 1:
+        lines = _single(reports[0])
+    else:
+        lines = _portfolio(reports)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _single(report: Report) -> list[str]:
+    launch = report.launch
+    lines = [
+        f"# Launch readiness: {text(launch.name)}",
+        "",
+        f"**{_gate_word(report)}** · launch {launch.launch_date} · {launch.when} · "
+        f"as of {launch.as_of} · overall score **{_score(report.overall.score)}** · "
+        f"{report.overall.open} open · {report.overall.overdue} overdue",
+        "",
+        *_gate_lines(report),
+        "## Stages",
+        "",
+        "| Stage | Score | Verdict | Open | Blockers | Overdue |",
+        "|---|---:|---|---:|---:|---:|",
+    ]
+    for stage in report.stages:
+        gated = "" if stage.key in report.gate.stages else " (not gated)"
+        lines.append(
+            f"| {stage.name}{gated} | {_score(stage.score)} | {VERDICT[stage.verdict]} "
+            f"| {stage.open} | {stage.open_blockers} | {stage.overdue} |"
+        )
+    lines += ["", *_chart([report]), "", "## Departments by stage", ""]
+    lines += [
+        "| Department | Learn | Buy | Use | Grow | All | Open |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for dept in report.departments:
+        scores = " | ".join(_score(dept.stages[s]) for s in Stage)
+        lines.append(f"| {cell(dept.name)} | {scores} | {_score(dept.score)} | {dept.open} |")
+    lines += ["", "Scores are percentages; — means the department owes nothing there.", ""]
+    lines += _this_week(report.gaps, report.launch.as_of, [report])
+    lines += _gap_sections(report.gaps, report, [report])
+    lines += _waivers(report.waivers)
+    return lines
+
+
+def _portfolio(reports: Sequence[Report]) -> list[str]:
+    passed = sum(r.gate.passed for r in reports)
+    lines = [
+        f"# Launch readiness: {len(reports)} launches",
+        "",
+        f"**{passed} of {len(reports)} pass their gate.**",
+        "",
+        "| Launch | Launch date | Days | Learn | Buy | Use | Grow | Overall | Gate |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for report in reports:
+        by_stage = {s.key: s for s in report.stages}
+        stages = " | ".join(
+            f"{_score(by_stage[s].score)} {VERDICT[by_stage[s].verdict].split()[0]}" for s in Stage
+        )
+        lines.append(
+            f"| {cell(report.launch.name)} | {report.launch.launch_date} "
+            f"| {report.launch.days_to_launch} | {stages} | {_score(report.overall.score)} "
+            f"| {_gate_word(report)} |"
+        )
+    lines.append("")
+    for report in reports:
+        if report.gate.failures:
+            lines.append(f"- **{text(report.launch.name)}**: " + "; ".join(
+                text(f) for f in report.gate.failures
+            ))  # fmt: skip
+    lines += ["", *_chart(reports), ""]
+    gaps = sorted((g for r in reports for g in r.gaps), key=gap_order)
+    lines += _this_week(gaps, reports[0].launch.as_of, reports)
+    lines += _gap_sections(gaps, reports[0], reports)
+    for report in reports:
+        if report.waivers:
+            lines += _waivers(report.waivers, f" — {text(report.launch.name)}")
+    return lines
+
+
+def _gate_word(report: Report) -> str:
+    return "Gate passed" if report.gate.passed else "Gate failed"
+
+
+def _gate_lines(report: Report) -> list[str]:
+    lines = [f"Gate: {text(report.gate.describe())}.", ""]
+    if report.gate.failures:
+        lines += [f"- ❌ {text(failure)}" for failure in report.gate.failures] + [""]
+    return lines
+
+
+def _chart(reports: Sequence[Report]) -> list[str]:
+    # A Mermaid xychart, which GitHub draws itself; a stage with no score is drawn at 0.
+    labels = ", ".join(f'"{s.value.capitalize()}"' for s in Stage)
+    lines = [
+        "```mermaid",
+        "xychart-beta",
+        '    title "Readiness by stage (%)"',
+        f"    x-axis [{labels}]",
+        '    y-axis "Score" 0 --> 100',
+    ]
+    for report in reports:
+        values = ", ".join(f"{s.score or 0:.1f}" for s in report.stages)
+        lines.append(f"    bar [{values}]")
+    lines.append("```")
+    return lines
+
+
+def _this_week(gaps: Sequence[ItemResult], as_of: dt.date, reports: Sequence[Report]) -> list[str]:
+    soon = as_of + dt.timedelta(days=THIS_WEEK_DAYS)
+    urgent = [g for g in gaps if g.overdue_days is not None or (g.due and g.due <= soon)]
+    lines = ["## This week", ""]
+    if not urgent:
+        return [*lines, "Nothing is overdue or due within 7 days.", ""]
+    lines.append(f"Overdue, or due by {soon}:")
+    lines.append("")
+    launch_of = _launch_names(reports)
+    for gap in urgent:
+        where = f"{text(launch_of[id(gap)])}: " if len(reports) > 1 else ""
+        lines.append(
+            f"- {where}**{gap.severity}** `{gap.id}` {text(gap.title)} — "
+            f"{text(gap.owner or 'no owner')} — {_due(gap)}"
+        )
+    return [*lines, ""]
+
+
+def _gap_sections(
+    gaps: Sequence[ItemResult], report: Report, reports: Sequence[Report]
+) -> list[str]:
+    lines = [f"## Open items ({len(gaps)})", ""]
+    if report.filters.active:
+        lines += [
+            f"Filtered: {text(report.filters.describe())}. Scores cover the whole launch.",
+            "",
+        ]
+    if not gaps:
+        return [*lines, "No open items.", ""]
+    portfolio = len(reports) > 1
+    launch_of = _launch_names(reports)
+    names = DEPARTMENTS | {d.key: d.name for r in reports for d in r.departments}
+    for severity in Severity:
+        group = [g for g in gaps if g.severity is severity]
+        if not group:
+            continue
+        lines += [f"### {severity.value.capitalize()} ({len(group)})", ""]
+        head = "| Launch " if portfolio else ""
+        lines.append(f"{head}| Item | Title | Stage | Department | Owner | Status | Due |")
+        lines.append(("|---" if portfolio else "") + "|---|---|---|---|---|---|---|")
+        for gap in group:
+            first = f"| {cell(launch_of[id(gap)])} " if portfolio else ""
+            lines.append(
+                f"{first}| `{gap.id}` | {cell(gap.title)} | {gap.stage.value} "
+                f"| {cell(names.get(gap.department, gap.department))} "
+                f"| {cell(gap.owner or '—')} | {_status(gap)} | {_due(gap)} |"
+            )
+        lines += ["", *_details(group), ""]
+    return lines
+
+
+def _details(group: Iterable[ItemResult]) -> list[str]:
+    entries = [g for g in group if g.question or g.guidance]
+    if not entries:
+        return []
+    lines = [
+        "<details>",
+        f"<summary>Questions and guidance ({len(entries)})</summary>",
+        "",
+    ]
+    for gap in entries:
+        lines.append(f"- `{gap.id}`")
+        if gap.question:
+            lines.append(f"  - **Ask:** {text(gap.question)}")
+        if gap.guidance:
+            lines.append(f"  - **Done when:** {text(gap.guidance)}")
+    return [*lines, "", "</details>"]
+
+
+def _waivers(waivers: Sequence[WaiverResult], suffix: str = "") -> list[str]:
+    if not waivers:
+        return []
+    lines = [
+        f"## Waivers{suffix}",
+        "",
+        "| Item | State | Reason | Approved by | Expires |",
+        "|---|---|---|---|---|",
+    ]
+    for waiver in waivers:
+        state = "expired: credits nothing" if waiver.expired else "active"
+        lines.append(
+            f"| `{waiver.item}` | {state} | {cell(waiver.reason)} "
+            f"| {cell(waiver.approved_by)} | {waiver.expires} |"
+        )
+    return [*lines, ""]
+
+
+def _launch_names(reports: Sequence[Report]) -> dict[int, str]:
+    return {id(g): r.launch.name for r in reports for g in r.gaps}
+
+
+def _status(gap: ItemResult) -> str:
+    status = gap.status.value
+    if gap.waiver is not None and gap.waiver.expired:
+        status += f", waiver expired {gap.waiver.expires}"
+    return status
+
+
+def _due(gap: ItemResult) -> str:
+    if gap.overdue_days is not None:
+        days = gap.overdue_days
+        return f"**{days} day{'' if days == 1 else 's'} late** (due {gap.due})"
+    return str(gap.due) if gap.due else "—"
+
+
+def _score(score: float | None) -> str:
+    return "—" if score is None else f"{score:.1f}"

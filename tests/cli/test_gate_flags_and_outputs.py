@@ -1,0 +1,199 @@
+"""Gate flags, filters, --output, portfolios and the GitHub step summary, by exit code."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gtm_check.cli import app
+from tests.conftest import EXAMPLES
+
+Mini = Callable[[str], Path]
+EXAMPLE = str(EXAMPLES / "launch.yaml")
+DEVICE = str(EXAMPLES / "device.yaml")
+ROLLOUT = str(EXAMPLES / "enterprise-rollout.yaml")
+AS_OF = ("--as-of", "2027-01-15")
+SUPPORT = "support-lead@acme.example"
+TOP = {"blocker", "high"}
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = CliRunner(env={"NO_COLOR": "1", **(env or {})}).invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def audit_json(*args: str) -> tuple[int, dict]:  # type: ignore[type-arg]
+    code, out, err = run("audit", *args, *AS_OF, "-f", "json")
+    assert err == ""
+    return code, json.loads(out)
+
+
+# The mini launch: legal.trademarks (blocker, learn) done; channel-contracts (high, buy)
+# does not apply; sla-terms (medium, use) open.
+
+
+def test_fail_on_high_fails_where_the_default_passes(mini: Mini) -> None:
+    path = mini("gate: {stages: [learn, use], min_score: 0}\nitems:\n  legal.trademarks: done\n")
+    assert run("audit", str(path), *AS_OF)[0] == 0
+    code, data = audit_json(str(path), "--fail-on", "medium")
+    assert code == 1
+    assert data["gate"]["failures"] == ["use: 1 open item at medium severity or above"]
+    assert data["gate"]["fail_on"] == "medium"
+    assert data["gate"]["overrides"] == ["--fail-on medium"]
+    assert run("audit", str(path), *AS_OF, "--fail-on", "high")[0] == 0
+
+
+def test_fail_on_never_lets_blockers_pass_when_scores_do(mini: Mini) -> None:
+    path = mini("gate: {stages: [learn], min_score: 0}\n")
+    assert run("audit", str(path), *AS_OF)[0] == 1  # open blocker
+    code, data = audit_json(str(path), "--fail-on", "never")
+    assert code == 0
+    assert data["stages"][0]["verdict"] == "blocked"  # the stage is still reported blocked
+    assert data["gate"]["fail_on"] == "never"
+
+
+def test_ignore_waivers_audits_as_if_none_existed(mini: Mini) -> None:
+    path = mini(
+        "gate: {stages: [learn]}\n"
+        "waivers:\n  - {item: legal.trademarks, reason: r, approved_by: v, expires: 2027-12-31}\n"
+    )
+    assert run("audit", str(path), *AS_OF)[0] == 0
+    code, data = audit_json(str(path), "--ignore-waivers")
+    assert code == 1
+    assert data["gate"]["ignore_waivers"] is True
+    assert [g["id"] for g in data["gaps"]] == ["legal.trademarks", "legal.sla-terms"]
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "markdown", "junit", "github"])
+def test_warn_only_reports_the_failure_but_exits_0(fmt: str) -> None:
+    code, out, _ = run("audit", EXAMPLE, *AS_OF, "--warn-only", "-f", fmt)
+    assert code == 0
+    assert ("failed" in out.lower()) or ("failure" in out)
+
+
+def test_flags_override_the_launch_file_and_the_report_says_so() -> None:
+    code, data = audit_json(ROLLOUT, "--min-score", "95")
+    assert code == 1
+    assert data["gate"]["min_score"] == 95
+    assert data["gate"]["overrides"] == ["--min-score 95"]
+    _, out, _ = run("audit", ROLLOUT, *AS_OF, "--min-score", "95")
+    assert "(set by --min-score 95)" in " ".join(out.split())
+
+
+@pytest.mark.parametrize(
+    ("flags", "check"),
+    [
+        (["--stage", "buy"], lambda g: g["stage"] == "buy"),
+        (["--department", "legal"], lambda g: g["department"] == "legal"),
+        (["--owner", "SUPPORT-LEAD@acme.example"], lambda g: g["owner"] == SUPPORT),
+        (["--severity", "blocker", "--severity", "high"], lambda g: g["severity"] in TOP),
+        (["--overdue"], lambda g: g["overdue_days"] is not None),
+    ],
+)  # fmt: skip
+def test_filters_narrow_gaps_but_not_scores_or_exit(flags: list[str], check: object) -> None:
+    _, full = audit_json(EXAMPLE)
+    code, filtered = audit_json(EXAMPLE, *flags)
+    assert code == 1  # the gate is judged on the whole launch
+    assert filtered["stages"] == full["stages"] and filtered["overall"] == full["overall"]
+    assert filtered["gaps"] and all(check(g) for g in filtered["gaps"])  # type: ignore[operator]
+    assert len(filtered["gaps"]) < len(full["gaps"])
+    assert filtered["filters"]
+    assert "filters" not in full
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "github"])
+def test_filtered_reports_say_so(fmt: str) -> None:
+    _, out, _ = run("audit", EXAMPLE, *AS_OF, "--overdue", "-f", fmt)
+    assert "filtered" in out.lower()
+
+
+def test_filters_apply_to_every_format() -> None:
+    _, out, _ = run("audit", EXAMPLE, *AS_OF, "--stage", "buy", "-f", "github")
+    stages = {
+        re.search(r", (learn|buy|use|grow), owner ", line)[1]  # type: ignore[index]
+        for line in out.splitlines()[:-1]
+    }
+    assert stages == {"buy"}
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "markdown", "junit", "github"])
+def test_output_writes_the_same_report_and_keeps_the_exit_code(fmt: str, tmp_path: Path) -> None:
+    target = tmp_path / f"report.{fmt}"
+    code, out, err = run("audit", EXAMPLE, *AS_OF, "-f", fmt, "--output", str(target))
+    assert (code, out, err) == (1, "", "")
+    assert target.read_text(encoding="utf-8") == run("audit", EXAMPLE, *AS_OF, "-f", fmt)[1]
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no temporary file left
+
+
+def test_output_never_overwrites_an_input(mini: Mini) -> None:
+    path = mini("")
+    before = path.read_text(encoding="utf-8")
+    code, out, err = run("audit", str(path), *AS_OF, "--output", str(path))
+    assert code == 2
+    assert "is one of the input files" in err
+    assert path.read_text(encoding="utf-8") == before
+
+
+def test_output_is_not_written_when_the_input_is_invalid(mini: Mini, tmp_path: Path) -> None:
+    path = mini("traits: [nonsense]\n")
+    target = tmp_path / "report.md"
+    code, _, _ = run("audit", str(path), *AS_OF, "-f", "markdown", "-o", str(target))
+    assert code == 2
+    assert not target.exists()
+
+
+def test_portfolio_one_row_per_launch_and_combined_gaps() -> None:
+    code, out, _ = run("audit", EXAMPLE, DEVICE, ROLLOUT, *AS_OF)
+    assert code == 1  # two of the three fail their gate
+    assert "Portfolio: 3 launches, 1 passing their gate" in out
+    for name in ("Acme Insights 2.0", "Acme Thermostat Pro", "Acme Ledger Enterprise"):
+        assert name in out
+
+
+def test_portfolio_json_lists_every_report() -> None:
+    code, out, _ = run("audit", EXAMPLE, ROLLOUT, *AS_OF, "-f", "json")
+    data = json.loads(out)
+    assert code == 1 and data["passed"] is False
+    assert [r["launch"]["name"] for r in data["launches"]] == [
+        "Acme Insights 2.0",
+        "Acme Ledger Enterprise",
+    ]
+
+
+def test_portfolio_passes_only_when_every_launch_passes() -> None:
+    assert run("audit", ROLLOUT, ROLLOUT, *AS_OF)[0] == 0  # the same file counts once
+    assert run("audit", ROLLOUT, DEVICE, *AS_OF)[0] == 1
+
+
+def test_portfolio_reports_problems_in_every_file(mini: Mini, tmp_path: Path) -> None:
+    bad = mini("traits: [nonsense]\n")
+    other = tmp_path / "other.yaml"
+    other.write_text("launch: x\n", encoding="utf-8")
+    code, out, err = run("audit", str(bad), str(other), *AS_OF)
+    assert code == 2 and out == ""
+    assert str(bad) in err and str(other) in err
+
+
+def test_github_appends_the_markdown_report_to_the_step_summary(tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n", encoding="utf-8")
+    code, out, _ = run(
+        "audit", EXAMPLE, *AS_OF, "-f", "github", env={"GITHUB_STEP_SUMMARY": str(summary)}
+    )
+    assert code == 1 and out.startswith("::")
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("earlier step\n# Launch readiness: Acme Insights 2.0")
+
+
+def test_validate_takes_several_files_and_reports_all_problems(mini: Mini) -> None:
+    good = EXAMPLE
+    bad = str(mini("traits: [nonsense]\n"))
+    code, out, err = run("validate", good, bad)
+    assert code == 2
+    assert "launch.yaml: valid" in out
+    assert "unknown trait 'nonsense'" in err
