@@ -1,0 +1,38 @@
+"""The GitHub Action and the pre-commit hook call commands and flags that exist."""
+
+from __future__ import annotations
+
+import yaml
+from typer.testing import CliRunner
+
+from gtm_check.cli import app
+from tests.conftest import ROOT
+
+
+def help_text(*command: str) -> str:
+    return CliRunner().invoke(app, [*command, "--help"]).stdout
+
+
+def test_action_runs_the_audit_with_the_github_format() -> None:
+    action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    assert action["runs"]["using"] == "composite"
+    assert set(action["inputs"]) == {"launch", "args", "python-version"}
+    assert action["inputs"]["launch"]["required"] is True
+    scripts = [step.get("run", "") for step in action["runs"]["steps"]]
+    audit = next(s for s in scripts if s.startswith("gtm-check audit"))
+    assert "--format github" in audit and "--format" in help_text("audit")
+    # No input is pasted into a script: they pass through env.
+    assert not any("${{" in script for script in scripts)
+
+
+def test_pre_commit_hook_validates_launch_files() -> None:
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hook["entry"] == "gtm-check validate"
+    assert hook["language"] == "python"
+    assert "LAUNCH..." in help_text("validate")  # pre-commit passes several file names
+
+
+def test_readme_shows_both_with_a_copy_paste_example() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "id: gtm-check-validate" in readme
+    assert "uses: " in readme and "launch: " in readme
