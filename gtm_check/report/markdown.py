@@ -128,20 +128,31 @@ def _gate_lines(report: Report) -> list[str]:
 
 
 def _chart(reports: Sequence[Report]) -> list[str]:
-    # A Mermaid xychart, which GitHub draws itself; a stage with no score is drawn at 0.
-    labels = ", ".join(f'"{s.value.capitalize()}"' for s in Stage)
-    lines = [
+    """A Mermaid xychart, which GitHub draws itself: stage scores for one launch, overall
+    scores for a portfolio. A set with no score is drawn at 0."""
+    if len(reports) == 1:
+        title = "Readiness by stage (%)"
+        labels = [s.value.capitalize() for s in Stage]
+        values = [s.score for s in reports[0].stages]
+    else:
+        title = "Overall readiness by launch (%)"
+        labels = [_chart_label(r.launch.name) for r in reports]
+        values = [r.overall.score for r in reports]
+    return [
         "```mermaid",
         "xychart-beta",
-        '    title "Readiness by stage (%)"',
-        f"    x-axis [{labels}]",
+        f'    title "{title}"',
+        f"    x-axis [{', '.join(f'{chr(34)}{label}{chr(34)}' for label in labels)}]",
         '    y-axis "Score" 0 --> 100',
+        f"    bar [{', '.join(f'{v or 0:.1f}' for v in values)}]",
+        "```",
     ]
-    for report in reports:
-        values = ", ".join(f"{s.score or 0:.1f}" for s in report.stages)
-        lines.append(f"    bar [{values}]")
-    lines.append("```")
-    return lines
+
+
+def _chart_label(name: str) -> str:
+    # Inside a Mermaid string: no quotes, brackets or line breaks, and short enough to read.
+    label = re.sub(r"[\"\[\]`<>#;]", "", " ".join(name.split()))
+    return label if len(label) <= 24 else label[:23] + "…"
 
 
 def _this_week(gaps: Sequence[ItemResult], as_of: dt.date, reports: Sequence[Report]) -> list[str]:

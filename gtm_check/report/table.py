@@ -229,7 +229,7 @@ def _portfolio(reports: Sequence[Report], width: int) -> RenderableType:
             if report.gate.passed
             else Text("FAILED", style="bold red"),
         )
-    table.caption = "stage scores coloured by verdict: green ready, yellow at risk, red blocked"
+    table.caption = "scores coloured by stage verdict"
     table.caption_justify = "left"
     return table
 

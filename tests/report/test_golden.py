@@ -26,8 +26,20 @@ EXTENSIONS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _from_the_repository_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Reports name files as the user gave them: relative paths keep the goldens portable.
+    monkeypatch.chdir(EXAMPLES.parent)
+
+
+def relative(example: Path) -> Path:
+    return example.relative_to(EXAMPLES.parent)
+
+
 def render(example: Path, fmt: str) -> str:
-    request = AuditRequest((example,), AS_OF, fmt, render=RenderOptions(width=80, color=False))
+    request = AuditRequest(
+        (relative(example),), AS_OF, fmt, render=RenderOptions(width=80, color=False)
+    )
     return audit(request).output
 
 
@@ -59,7 +71,7 @@ def test_cli_format_choices_are_the_registry() -> None:
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_portfolio_of_every_example(fmt: str) -> None:
-    examples = tuple(sorted(EXAMPLES.glob("*.yaml")))
+    examples = tuple(relative(p) for p in sorted(EXAMPLES.glob("*.yaml")))
     request = AuditRequest(examples, AS_OF, fmt, render=RenderOptions(width=80, color=False))
     output = audit(request).output
     golden = GOLDEN / f"portfolio.{EXTENSIONS[fmt]}"
