@@ -108,6 +108,9 @@ def read_text(path: Path, display: str) -> str:
     try:
         if path.is_dir():
             raise GtmCheckError.single(display, "is a directory, not a file")
+        if path.exists() and not path.is_file():
+            # A FIFO or a device would block or never end.
+            raise GtmCheckError.single(display, "is not a regular file")
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise GtmCheckError.single(
@@ -247,7 +250,12 @@ def _load_checklists(
         seen.add(real)
         if not target.is_file():
             # A checklist that is not there is a mistake in the launch file: point at it.
-            why = "is a directory, not a file" if target.is_dir() else "does not exist"
+            if target.is_dir():
+                why = "is a directory, not a file"
+            elif target.exists():
+                why = "is not a regular file"
+            else:
+                why = "does not exist"
             named = refs[int(loc[1])]
             problems.append(document.problem(loc, f"checklist {quoted(named)} {why}"))
             continue

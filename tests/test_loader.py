@@ -329,3 +329,36 @@ def test_requires_may_not_point_to_a_later_stage(write: WriteFile) -> None:
 def test_empty_lists_mean_none(mini: Mini) -> None:
     loaded = load_launch(mini("traits:\nitems:\nwaivers:\n"))
     assert (loaded.launch.traits, loaded.launch.items, loaded.launch.waivers) == ([], {}, [])
+
+
+def test_a_fifo_is_refused_instead_of_hanging(tmp_path: Path) -> None:
+    fifo = tmp_path / "launch.yaml"
+    os.mkfifo(fifo)
+    assert problems(fifo) == ["launch.yaml:1:1: is not a regular file"]
+
+
+def test_file_size_limit(mini: Mini, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = mini("")
+    monkeypatch.setattr("gtm_check.loader.MAX_FILE_BYTES", 10)
+    (problem,) = problems(path)
+    assert problem.startswith("launch.yaml:1:1: file is ") and "the limit is 10" in problem
+
+
+def test_unreadable_file(mini: Mini, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = mini("")
+
+    def refuse(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    assert problems(path) == ["launch.yaml:1:1: permission denied"]
+
+
+def test_long_user_text_is_cut_short_in_messages(mini: Mini) -> None:
+    (problem,) = problems(mini("traits: [" + "x" * 5000 + "]\n"))
+    assert "'" + "x" * 59 + "…'" in problem and "x" * 60 not in problem
+
+
+def test_control_characters_cannot_forge_lines(mini: Mini) -> None:
+    (problem,) = problems(mini('items:\n  "legal.x\\n::error::forged": done\n'))
+    assert "\n" not in problem and "\\n::error::forged" in problem

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +106,32 @@ def mutated_launches(draw: st.DrawFn) -> str:
     return yaml.safe_dump(data, allow_unicode=True)
 
 
+@st.composite
+def with_aliases(draw: st.DrawFn) -> str:
+    """A valid launch whose items are shared through an anchor and aliases, sometimes a bomb."""
+    fan = draw(st.integers(1, 9))
+    depth = draw(st.integers(1, 6))
+    lines = [
+        "launch: Bomb",
+        "launch_date: 2027-03-01",
+        "checklists: [./legal.yaml]",
+        'traits: &t ["saas", "saas"]',
+    ]
+    for level in range(depth):
+        previous = "t" if level == 0 else f"l{level - 1}"
+        lines.append(f"x{level}: &l{level} [" + ", ".join([f"*{previous}"] * fan) + "]")
+    lines.append(f"items: *l{depth - 1}")
+    return "\n".join(lines) + "\n"
+
+
+deep_nesting = st.integers(1, 3000).map(
+    lambda n: "launch: x\nlaunch_date: 2027-01-01\nitems: " + "[" * n + "]" * n + "\n"
+) | st.integers(1, 300).map(
+    lambda n: (
+        "launch: x\nlaunch_date: 2027-01-01\n" + "".join(f"{'  ' * i}k{i}:\n" for i in range(n))
+    )
+)
+
 raw_texts = st.one_of(
     st.text(max_size=200),
     st.binary(max_size=200).map(lambda b: b.decode("latin-1")),
@@ -116,17 +145,45 @@ raw_texts = st.one_of(
 )  # fmt: skip
 
 
-def check_cli(folder: Path, text: str) -> None:
-    (folder / "legal.yaml").write_text(MINI_CHECKLIST, encoding="utf-8")
+HANG_SECONDS = 20
+"""Not a speed target: a run this long means gtm-check hangs on the input."""
+
+
+@contextmanager
+def no_hang() -> Iterator[None]:
+    def hung(*_: object) -> None:
+        raise AssertionError(f"gtm-check ran for {HANG_SECONDS}s on one input: it hangs")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(HANG_SECONDS)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def check_cli(folder: Path, text: str | bytes, checklist: str | bytes = MINI_CHECKLIST) -> None:
+    """validate and audit either succeed or exit 2 with located lines, never crash or hang."""
+    write_file(folder / "legal.yaml", checklist)
     launch = folder / "launch.yaml"
-    launch.write_text(text, encoding="utf-8", errors="surrogateescape")
+    write_file(launch, text)
     for command in (["validate"], ["audit", "--as-of", "2027-01-15", "-f", "json"]):
-        result = CliRunner(env={"NO_COLOR": "1"}).invoke(app, [*command, str(launch)])
-        assert result.exit_code in (0, 1, 2), (result.exit_code, result.stderr)
+        with no_hang():
+            result = CliRunner(env={"NO_COLOR": "1"}).invoke(app, [*command, str(launch)])
+        assert result.exit_code in (0, 1, 2), (result.exit_code, result.stderr, result.exception)
         if result.exit_code == 2:
             lines = result.stderr.splitlines()
             assert lines and all(LOCATED.match(line) for line in lines), result.stderr
             assert result.stdout == ""
+        else:
+            assert result.stderr == ""
+
+
+def write_file(path: Path, content: str | bytes) -> None:
+    if isinstance(content, str):
+        content = content.encode("utf-8", errors="surrogateescape")
+    path.write_bytes(content)
 
 
 @SETTINGS
@@ -139,6 +196,42 @@ def test_mutated_launch_never_crashes(tmp_path: Path, text: str) -> None:
 @given(text=raw_texts)
 def test_arbitrary_text_never_crashes(tmp_path: Path, text: str) -> None:
     check_cli(tmp_path, text)
+
+
+@SETTINGS
+@given(data=st.binary(max_size=300))
+def test_arbitrary_bytes_never_crash(tmp_path: Path, data: bytes) -> None:
+    check_cli(tmp_path, b"launch: x\nlaunch_date: 2027-01-01\nowner: " + data)
+
+
+@SETTINGS
+@given(text=st.one_of(with_aliases(), deep_nesting))
+def test_aliases_and_deep_nesting_are_refused_not_expanded(tmp_path: Path, text: str) -> None:
+    check_cli(tmp_path, text)
+
+
+@st.composite
+def mutated_checklists(draw: st.DrawFn) -> str:
+    import copy
+
+    data = copy.deepcopy(yaml.safe_load(MINI_CHECKLIST))
+    for _ in range(draw(st.integers(1, 3))):
+        targets = [p for p in paths(data) if p]
+        path = draw(st.sampled_from(targets))
+        parent = data
+        for part in path[:-1]:
+            parent = parent[part]
+        if draw(st.booleans()):
+            parent[path[-1]] = draw(values)
+        else:
+            del parent[path[-1]]
+    return yaml.safe_dump(data, allow_unicode=True)
+
+
+@SETTINGS
+@given(checklist=mutated_checklists())
+def test_mutated_checklist_never_crashes(tmp_path: Path, checklist: str) -> None:
+    check_cli(tmp_path, yaml.safe_dump(VALID), checklist)
 
 
 # --- score properties --------------------------------------------------------------------

@@ -165,3 +165,13 @@ def test_table_fits_narrow_and_wide_terminals_without_cutting_numbers(width: str
     journey = out.split("Customer journey", 1)[1].split("Departments by stage", 1)[0]
     assert "…" not in journey
     assert "84.5" in journey and "blocked" in journey
+
+
+def test_debug_shows_the_traceback_of_an_internal_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("gtm_check.audit.score_launch", broken)
+    result = CliRunner(env={"NO_COLOR": "1"}).invoke(app, ["--debug", "audit", EXAMPLE])
+    assert isinstance(result.exception, RuntimeError)  # re-raised for the traceback
+    assert "please report" not in result.stderr
