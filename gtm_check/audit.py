@@ -10,7 +10,7 @@ from gtm_check.errors import GtmCheckError, Problem
 from gtm_check.filters import apply_filters
 from gtm_check.loader import LoadedLaunch, load_launch
 from gtm_check.models import Gate
-from gtm_check.report import RenderOptions, renderer
+from gtm_check.report import RenderOptions, needs_locations, renderer
 from gtm_check.results import Filters, Report
 from gtm_check.scoring import GatePolicy, score_launch
 from gtm_check.vocabulary import Severity, Stage
@@ -92,6 +92,7 @@ def load_all(request: AuditRequest) -> list[LoadedLaunch]:
 def audit(request: AuditRequest) -> AuditOutcome:
     launches = load_all(request)
     policy = gate_policy(request)
+    locate = needs_locations(request.format)
     reports = [
         apply_filters(
             score_launch(
@@ -100,7 +101,7 @@ def audit(request: AuditRequest) -> AuditOutcome:
                 request.as_of,
                 effective_gate(loaded, request),
                 policy,
-                loaded.locations(),
+                loaded.locations() if locate else None,
             ),
             request.filters,
         )

@@ -425,7 +425,3 @@ def _color() -> bool:
     if os.environ.get("FORCE_COLOR"):
         return True
     return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
-
-
-def main() -> None:
-    app()

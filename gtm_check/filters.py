@@ -5,6 +5,8 @@ Scores are never filtered: they always describe the whole launch.
 
 from __future__ import annotations
 
+import dataclasses
+
 from gtm_check.results import Filters, ItemResult, Report
 
 
@@ -22,6 +24,6 @@ def matches(item: ItemResult, filters: Filters) -> bool:
 def apply_filters(report: Report, filters: Filters) -> Report:
     if not filters.active:
         return report
-    return report.model_copy(
-        update={"gaps": [g for g in report.gaps if matches(g, filters)], "filters": filters}
+    return dataclasses.replace(
+        report, gaps=[g for g in report.gaps if matches(g, filters)], filters=filters
     )

@@ -7,8 +7,10 @@ in a file are reported together.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -134,12 +136,27 @@ def read_text(path: Path, display: str) -> str:
         ) from None
 
 
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    # Parsing builds many small objects that all stay alive; the cyclic garbage collector
+    # would rescan the growing tree again and again (super-linear on large files).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def parse_model(text: str, display: str, model: type[ModelT]) -> tuple[ModelT, yamltree.Document]:
     """Parse YAML text into ``model``; raise GtmCheckError listing every problem found."""
-    document = yamltree.parse(text, display)
-    instance, problems = _validate(document, model)
+    with _no_gc():
+        document = yamltree.parse(text, display)
+        instance, problems = _validate(document, model)
     if instance is None or problems:
         raise GtmCheckError(problems)
+    document.data = None  # the model holds it all now; the raw copy would double memory
     return instance, document
 
 
@@ -161,7 +178,24 @@ def _validate(
         return None, problems
 
 
+# Each checklist file is read once per process, however many launches name it (a portfolio
+# of launches usually shares the built-in checklists). Keyed by the real path and the file's
+# size and modification time, so that a file changed in between is read again.
+_CHECKLISTS: dict[tuple[Path, int, int], LoadedChecklist] = {}
+
+
 def load_checklist(path: Path, display: str, *, builtin: bool = False) -> LoadedChecklist:
+    try:
+        stat = path.stat()
+        key = (path.resolve(), stat.st_size, stat.st_mtime_ns)
+    except OSError:
+        return _read_checklist(path, display, builtin=builtin)
+    if key not in _CHECKLISTS:
+        _CHECKLISTS[key] = _read_checklist(path, display, builtin=builtin)
+    return _CHECKLISTS[key]
+
+
+def _read_checklist(path: Path, display: str, *, builtin: bool) -> LoadedChecklist:
     checklist, document = parse_model(read_text(path, display), display, Checklist)
     problems = [
         document.problem(
@@ -184,8 +218,10 @@ def load_launch(path: Path, *, allow_outside: bool = False) -> LoadedLaunch:
     has other problems too.
     """
     display = str(path)
-    document = yamltree.parse(read_text(path, display), display)
-    launch, problems = _validate(document, Launch)
+    text = read_text(path, display)
+    with _no_gc():
+        document = yamltree.parse(text, display)
+        launch, problems = _validate(document, Launch)
     data = document.data if isinstance(document.data, dict) else {}
     refs = data.get("checklists", [BUILTIN])
     checklists: list[LoadedChecklist] = []
@@ -208,6 +244,7 @@ def load_launch(path: Path, *, allow_outside: bool = False) -> LoadedLaunch:
         problems.extend(p for p in references if (p.line, p.column) not in taken)
     if problems or launch is None:
         raise GtmCheckError(problems)
+    document.data = None  # the model holds it all now; the raw copy would double memory
     return LoadedLaunch(launch, document, tuple(checklists), known_traits)
 
 

@@ -1,19 +1,20 @@
-"""The computed readiness report: what scoring produces and every output format reads."""
+"""The computed readiness report: what scoring produces and every output format reads.
+
+Plain frozen dataclasses with slots rather than Pydantic models: everything in them comes
+from validated input, a large launch makes one ItemResult per item, and these are several
+times lighter and faster to build (see benchmarks/README.md).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-
-from pydantic import BaseModel, ConfigDict
+from dataclasses import dataclass, field
 
 from gtm_check.vocabulary import Severity, Stage, Status, Verdict
 
 
-class _Result(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class LaunchSummary(_Result):
+@dataclass(frozen=True, slots=True)
+class LaunchSummary:
     name: str
     launch_date: dt.date
     as_of: dt.date
@@ -31,7 +32,8 @@ class LaunchSummary(_Result):
         return f"launched {-days} day{'' if days == -1 else 's'} ago"
 
 
-class Overall(_Result):
+@dataclass(frozen=True, slots=True)
+class Overall:
     score: float | None
     applicable: int
     credited: int
@@ -39,7 +41,8 @@ class Overall(_Result):
     overdue: int
 
 
-class StageResult(_Result):
+@dataclass(frozen=True, slots=True)
+class StageResult:
     key: Stage
     name: str
     score: float | None
@@ -49,7 +52,8 @@ class StageResult(_Result):
     overdue: int
 
 
-class DepartmentResult(_Result):
+@dataclass(frozen=True, slots=True)
+class DepartmentResult:
     key: str
     name: str
     score: float | None
@@ -57,7 +61,8 @@ class DepartmentResult(_Result):
     stages: dict[Stage, float | None]
 
 
-class WaiverResult(_Result):
+@dataclass(frozen=True, slots=True)
+class WaiverResult:
     item: str
     reason: str
     approved_by: str
@@ -65,7 +70,8 @@ class WaiverResult(_Result):
     expired: bool
 
 
-class Location(_Result):
+@dataclass(frozen=True, slots=True)
+class Location:
     """Where an item's state is written: the launch file, or its checklist."""
 
     path: str
@@ -73,7 +79,8 @@ class Location(_Result):
     column: int
 
 
-class ItemResult(_Result):
+@dataclass(frozen=True, slots=True)
+class ItemResult:
     """One checklist item as it stands in this launch."""
 
     id: str
@@ -100,7 +107,8 @@ class ItemResult(_Result):
         return self.applicable and not self.credited
 
 
-class GateResult(_Result):
+@dataclass(frozen=True, slots=True)
+class GateResult:
     passed: bool
     stages: list[Stage]
     min_score: int | float
@@ -108,7 +116,7 @@ class GateResult(_Result):
     fail_on: Severity | None = Severity.BLOCKER
     """Open items at or above this severity in a gated stage fail the gate; None: never."""
     ignore_waivers: bool = False
-    overrides: list[str] = []
+    overrides: list[str] = field(default_factory=list)
     """The command-line flags that changed the launch file's gate, as typed."""
 
     def describe(self) -> str:
@@ -125,13 +133,14 @@ class GateResult(_Result):
         return rule
 
 
-class Filters(_Result):
+@dataclass(frozen=True, slots=True)
+class Filters:
     """What the gap list was narrowed to; scores always cover the whole launch."""
 
-    stages: list[Stage] = []
-    departments: list[str] = []
-    owners: list[str] = []
-    severities: list[Severity] = []
+    stages: list[Stage] = field(default_factory=list)
+    departments: list[str] = field(default_factory=list)
+    owners: list[str] = field(default_factory=list)
+    severities: list[Severity] = field(default_factory=list)
     overdue: bool = False
 
     @property
@@ -155,7 +164,8 @@ class Filters(_Result):
         return "; ".join(parts)
 
 
-class Report(_Result):
+@dataclass(frozen=True, slots=True)
+class Report:
     launch: LaunchSummary
     overall: Overall
     stages: list[StageResult]
@@ -166,4 +176,4 @@ class Report(_Result):
     items: list[ItemResult]
     """Every item loaded, applicable or not, in checklist order."""
     waivers: list[WaiverResult]
-    filters: Filters = Filters()
+    filters: Filters = field(default_factory=lambda: Filters())

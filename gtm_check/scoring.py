@@ -49,6 +49,7 @@ def evaluate_item(
     waivers: Sequence[Waiver],
     traits: frozenset[str],
     as_of: dt.date,
+    location: Location | None = None,
 ) -> ItemResult:
     """One item's applicability, credit and lateness on the as-of date."""
     applicable = set(item.applies_if) <= traits and state.status is not Status.NOT_APPLICABLE
@@ -81,6 +82,7 @@ def evaluate_item(
         credited=credited,
         overdue_days=overdue_days,
         waiver=_waiver_result(shown, as_of) if shown else None,
+        location=location,
     )
 
 
@@ -152,7 +154,8 @@ def score_launch(
             waivers_by_item.get(item.id, []),
             traits,
             as_of,
-        ).model_copy(update={"location": locations.get(item.id)})
+            locations.get(item.id),
+        )
         for checklist in checklists
         for item in checklist.items
     ]

@@ -53,13 +53,33 @@ class Document:
 
     path: str
     data: Any
-    values: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    text: str = ""
+    """The source, kept to find positions again when they are needed (see ``values``)."""
+    positions: tuple[dict[PathKey, tuple[int, int]], dict[PathKey, tuple[int, int]]] | None = None
     problems: list[Problem] = field(default_factory=list)
     """Problems with single values (a bad date, a duplicate key); the rest of the data is
     still whole and worth validating, so these are reported along with what that finds."""
     broken: set[PathKey] = field(default_factory=set)
     """Paths whose value was replaced by None because of a problem above."""
+
+    @property
+    def values(self) -> dict[PathKey, tuple[int, int]]:
+        return self._positions()[0]
+
+    @property
+    def keys(self) -> dict[PathKey, tuple[int, int]]:
+        return self._positions()[1]
+
+    def _positions(
+        self,
+    ) -> tuple[dict[PathKey, tuple[int, int]], dict[PathKey, tuple[int, int]]]:
+        # Recording the position of every value costs memory on every run, and positions
+        # are needed only to report a problem or to point at a line: so the text is parsed
+        # again, this time recording them, the first time they are asked for.
+        if self.positions is None:
+            again = parse(self.text, self.path, positions=True)
+            self.positions = again.positions or ({}, {})
+        return self.positions
 
     def position(self, loc: PathKey, *, key: bool = False) -> tuple[int, int]:
         """Where ``loc`` was written, or where its closest written ancestor was."""
@@ -89,9 +109,14 @@ class _Open:
 
 
 class _Builder:
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, text: str, *, positions: bool) -> None:
         self.path = path
-        self.doc = Document(path, None)
+        self.doc = Document(path, None, text)
+        self.values: dict[PathKey, tuple[int, int]] | None = None
+        self.keys: dict[PathKey, tuple[int, int]] = {}
+        if positions:
+            self.values = {}
+            self.doc.positions = (self.values, self.keys)
         self.problems: list[Problem] = []
         self.stack: list[_Open] = []
         self.done = False
@@ -106,6 +131,12 @@ class _Builder:
             self.doc.broken.add(path)
         self.doc.problems.append(Problem(self.path, mark.line + 1, mark.column + 1, message))
 
+    def expecting_key(self) -> bool:
+        if not self.stack:
+            return False
+        top = self.stack[-1]
+        return top.key is None and isinstance(top.container, dict)
+
     def next_path(self, mark: Any) -> PathKey | None:
         """The path of the value that starts here, or None when it is a mapping key."""
         if not self.stack:
@@ -118,9 +149,11 @@ class _Builder:
         return (*top.path, top.key)
 
     def add(self, value: Any, mark: Any) -> None:
-        path = self.next_path(mark)
-        assert path is not None
-        self.doc.values[path] = (mark.line + 1, mark.column + 1)
+        if self.values is not None or not self.stack:
+            path = self.next_path(mark)
+            assert path is not None
+            if self.values is not None:
+                self.values[path] = (mark.line + 1, mark.column + 1)
         if not self.stack:
             self.doc.data = value
             self.done = True
@@ -150,7 +183,8 @@ class _Builder:
             key = f"\0duplicate:{key}:{mark.line}:{mark.column}"
         top.key_lines[key] = mark.line + 1
         top.key = key
-        self.doc.keys[(*top.path, key)] = (mark.line + 1, mark.column + 1)
+        if self.values is not None:
+            self.keys[(*top.path, key)] = (mark.line + 1, mark.column + 1)
 
     def open(self, container: dict[str, Any] | list[Any], mark: Any) -> None:
         path = self.next_path(mark)
@@ -170,13 +204,15 @@ class _Builder:
             self.done = True
 
 
-def parse(text: str, path: str) -> Document:
+def parse(text: str, path: str, *, positions: bool = False) -> Document:
     """Parse one YAML document.
 
     Raises GtmCheckError when the text is not a usable document at all (a syntax error, an
-    alias, too deep); problems with single values are left in ``Document.problems``.
+    alias, too deep); problems with single values are left in ``Document.problems``. With
+    ``positions`` the position of every key and value is recorded at once; otherwise on
+    first use.
     """
-    builder = _Builder(path)
+    builder = _Builder(path, text, positions=positions)
     loader = _Loader(text)
     try:
         _walk(loader, builder)
@@ -220,7 +256,7 @@ def _walk(loader: Any, builder: _Builder) -> None:
         event = loader.get_event()
         kind = type(event)
         if kind is yaml.ScalarEvent:
-            if builder.next_path(event.start_mark) is None:
+            if builder.expecting_key():
                 builder.add_key(_key_text(event, builder), event.start_mark)
             else:
                 builder.add(_scalar(loader, event, builder), event.start_mark)

@@ -362,3 +362,36 @@ def test_long_user_text_is_cut_short_in_messages(mini: Mini) -> None:
 def test_control_characters_cannot_forge_lines(mini: Mini) -> None:
     (problem,) = problems(mini('items:\n  "legal.x\\n::error::forged": done\n'))
     assert "\n" not in problem and "\\n::error::forged" in problem
+
+
+def test_each_checklist_is_read_once_however_many_launches_name_it(
+    mini: Mini, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gtm_check import loader
+
+    monkeypatch.setattr(loader, "_CHECKLISTS", {})
+    reads: list[str] = []
+    real = loader._read_checklist
+
+    def counting(path: Path, display: str, *, builtin: bool) -> loader.LoadedChecklist:
+        reads.append(display)
+        return real(path, display, builtin=builtin)
+
+    monkeypatch.setattr(loader, "_read_checklist", counting)
+    first = mini("")
+    second = first.with_name("second.yaml")
+    second.write_text(first.read_text(encoding="utf-8"), encoding="utf-8")
+    load_launch(first)
+    load_launch(second)
+    load_launch(EXAMPLES / "launch.yaml")
+    load_launch(EXAMPLES / "device.yaml")
+    assert len(reads) == len(set(reads)) == 1 + len(DEPARTMENTS)
+
+
+def test_a_changed_checklist_is_read_again(mini: Mini) -> None:
+    path = mini("")
+    assert len(load_launch(path).checklists[0].checklist.items) == 3
+    checklist = path.with_name("legal.yaml")
+    text = checklist.read_text(encoding="utf-8")
+    checklist.write_text(text + "  - {id: legal.extra, stage: grow, title: E, severity: low}\n")
+    assert len(load_launch(path).checklists[0].checklist.items) == 4

@@ -34,3 +34,11 @@ def renderer(name: str) -> Renderer:
     module = import_module(FORMATS[name])
     render: Renderer = module.render
     return render
+
+
+def needs_locations(name: str) -> bool:
+    """Whether the format points at lines, so that items must carry their locations.
+
+    Finding them parses the files a second time: only formats that use them pay for it.
+    """
+    return bool(getattr(import_module(FORMATS[name]), "NEEDS_LOCATIONS", False))

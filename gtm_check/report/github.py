@@ -14,6 +14,8 @@ from gtm_check.report import RenderOptions
 from gtm_check.results import ItemResult, Report
 from gtm_check.vocabulary import Severity
 
+NEEDS_LOCATIONS = True
+
 
 def escape_data(value: str) -> str:
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -37,7 +38,7 @@ def to_dict(report: Report) -> dict[str, Any]:
             "days_to_launch": launch.days_to_launch,
             "traits": list(launch.traits),
         },
-        "overall": report.overall.model_dump(mode="json"),
+        "overall": dataclasses.asdict(report.overall),
         "stages": [
             {
                 "key": s.key.value,
@@ -86,7 +87,7 @@ def _filters(report: Report) -> dict[str, Any]:
     # Present only when the gap list was filtered.
     if not report.filters.active:
         return {}
-    return {"filters": report.filters.model_dump(mode="json")}
+    return {"filters": dataclasses.asdict(report.filters)}
 
 
 def _gap(item: ItemResult) -> dict[str, Any]:

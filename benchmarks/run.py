@@ -1,0 +1,223 @@
+"""Measures gtm-check as a user pays for it: whole-process wall time and peak memory.
+
+    python benchmarks/run.py [--sizes 300 10000 100000] [--repeat 5] [--out DIR]
+
+Generates synthetic launches (benchmarks/generate.py), then runs every command several times
+and prints, for each, the median wall time and the peak memory (max resident set size), each
+next to its floor measured in the same run: `python -c pass` for `--version`, and for the
+others a minimal script (benchmarks/floor.py) that imports the same libraries, loads the same
+YAML with PyYAML's C loader and validates it with the same models. check-jsonschema and
+yamllint are measured on the same files when they are installed. Nothing here is a test:
+it prints figures, and the targets beside them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+FORMATS = ["json", "table", "markdown", "junit", "github"]
+
+
+@dataclass
+class Figure:
+    label: str
+    size: int | None
+    seconds: float
+    peak_mib: float
+    floor: Figure | None = None
+
+    def ratio(self) -> str:
+        if self.floor is None:
+            return ""
+        return f"{self.seconds / self.floor.seconds:5.2f}x"
+
+    def memory_ratio(self) -> str:
+        if self.floor is None:
+            return ""
+        return f"{self.peak_mib / self.floor.peak_mib:5.2f}x"
+
+
+def measure(command: list[str], repeat: int, cwd: Path) -> tuple[float, float]:
+    """Median wall seconds and peak resident MiB of ``command`` over ``repeat`` runs."""
+    times: list[float] = []
+    peak = 0.0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        times.append(time.perf_counter() - start)
+        code = os.waitstatus_to_exitcode(status)
+        if code not in (0, 1):
+            error = process.stderr.read().decode() if process.stderr else ""
+            raise SystemExit(f"{' '.join(command)} exited {code}:\n{error}")
+        if process.stderr:
+            process.stderr.close()
+        peak = max(peak, usage.ru_maxrss / 1024)  # Linux reports KiB
+    return statistics.median(times), peak
+
+
+def gtm_check() -> list[str]:
+    script = Path(sys.executable).with_name("gtm-check")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "gtm_check"]
+
+
+def repeats_for(size: int, repeat: int) -> int:
+    return repeat if size <= 10_000 else max(1, repeat // 5)
+
+
+def run(sizes: list[int], repeat: int, out: Path) -> list[Figure]:
+    generate(out, sizes)
+    figures: list[Figure] = []
+    python = [sys.executable]
+    seconds, peak = measure([*python, "-c", "pass"], repeat, out)
+    interpreter = Figure("python -c pass", None, seconds, peak)
+    seconds, peak = measure([*gtm_check(), "--version"], repeat, out)
+    figures += [interpreter, Figure("gtm-check --version", None, seconds, peak, interpreter)]
+    schema = out / "launch.schema.json"
+    write_schema(schema)
+    for size in sizes:
+        folder = out / str(size)
+        launch, checklist = folder / "launch.yaml", folder / "checklist.yaml"
+        n = repeats_for(size, repeat)
+        seconds, peak = measure(
+            [*python, str(HERE / "floor.py"), str(launch), str(checklist)], n, out
+        )
+        floor = Figure("floor: import + C-load + validate", size, seconds, peak)
+        figures.append(floor)
+        seconds, peak = measure([*gtm_check(), "validate", str(launch)], n, out)
+        figures.append(Figure("gtm-check validate", size, seconds, peak, floor))
+        for fmt in FORMATS:
+            command = [*gtm_check(), "audit", str(launch), "--as-of", "2027-01-15", "-f", fmt]
+            seconds, peak = measure(command, n, out)
+            figures.append(Figure(f"gtm-check audit -f {fmt}", size, seconds, peak, floor))
+        portfolio = sorted((out / f"portfolio-{size}").glob("launch-*.yaml"))
+        command = [
+            *gtm_check(),
+            "audit",
+            *map(str, portfolio),
+            "--as-of",
+            "2027-01-15",
+            "-f",
+            "json",
+        ]
+        seconds, peak = measure(command, n, out)
+        figures.append(
+            Figure("gtm-check audit portfolio (10 launches)", size, seconds, peak, floor)
+        )
+        if shutil.which("check-jsonschema"):
+            command = ["check-jsonschema", "--schemafile", str(schema), str(launch)]
+            seconds, peak = measure(command, n, out)
+            figures.append(Figure("check-jsonschema (launch file)", size, seconds, peak, floor))
+        if shutil.which("yamllint"):
+            command = ["yamllint", "-d", "relaxed", str(launch)]
+            seconds, peak = measure(command, n, out)
+            figures.append(Figure("yamllint -d relaxed", size, seconds, peak, floor))
+    return figures
+
+
+def write_schema(path: Path) -> None:
+    from gtm_check.models import Launch
+
+    path.write_text(json.dumps(Launch.model_json_schema(mode="validation")), encoding="utf-8")
+
+
+def print_table(figures: list[Figure]) -> None:
+    print(
+        f"{'command':<44} {'items':>7} {'median':>10} {'vs floor':>9} {'peak':>9} {'vs floor':>9}"
+    )
+    print("-" * 92)
+    for f in figures:
+        size = "" if f.size is None else f"{f.size:,}"
+        print(
+            f"{f.label:<44} {size:>7} {f.seconds * 1000:>8.0f}ms {f.ratio():>9} "
+            f"{f.peak_mib:>6.0f}MiB {f.memory_ratio():>9}"
+        )
+
+
+def print_targets(figures: list[Figure]) -> None:
+    def find(label: str, size: int) -> Figure | None:
+        return next((f for f in figures if f.label == label and f.size == size), None)
+
+    print("\nTargets")
+    checks: list[tuple[str, bool | None]] = []
+    for label, size, limit in [
+        ("gtm-check audit -f json", 300, 1.2),
+        ("gtm-check audit -f table", 300, 1.5),
+        ("gtm-check audit -f json", 10_000, 1.3),
+        ("gtm-check audit -f json", 100_000, 1.3),
+    ]:
+        f = find(label, size)
+        if f and f.floor:
+            ratio = f.seconds / f.floor.seconds
+            checks.append(
+                (f"{label} at {size:,}: {ratio:.2f}x floor time (<= {limit}x)", ratio <= limit)
+            )
+    for size in (10_000, 100_000):
+        f = find("gtm-check audit -f json", size)
+        if f and f.floor:
+            ratio = f.peak_mib / f.floor.peak_mib
+            checks.append((f"audit at {size:,}: {ratio:.2f}x floor memory (<= 1.5x)", ratio <= 1.5))
+    small, large = find("gtm-check audit -f json", 10_000), find("gtm-check audit -f json", 100_000)
+    if small and large:
+        ratio = large.seconds / small.seconds
+        checks.append((f"100,000 vs 10,000 items: {ratio:.1f}x the time (<= 11x)", ratio <= 11))
+        checks.append(
+            (f"100,000 items: {large.peak_mib:.0f} MiB peak (< 600 MiB)", large.peak_mib < 600)
+        )
+    for size in sorted({f.size for f in figures if f.size}):
+        ours = find("gtm-check validate", size)
+        schema = find("check-jsonschema (launch file)", size)
+        lint = find("yamllint -d relaxed", size)
+        if ours and schema:
+            ratio = ours.seconds / schema.seconds
+            checks.append(
+                (f"validate at {size:,}: {ratio:.2f}x check-jsonschema (<= 0.3x)", ratio <= 0.3)
+            )
+        elif ours:
+            checks.append((f"validate at {size:,} vs check-jsonschema: not installed", None))
+        if ours and lint:
+            checks.append(
+                (
+                    f"validate at {size:,}: {ours.seconds / lint.seconds:.2f}x yamllint (< 1x)",
+                    ours.seconds < lint.seconds,
+                )
+            )
+        elif ours:
+            checks.append((f"validate at {size:,} vs yamllint: not installed", None))
+    for text, ok in checks:
+        mark = "met" if ok else ("n/a" if ok is None else "MISSED")
+        print(f"  [{mark:>6}] {text}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[300, 10_000, 100_000])
+    parser.add_argument("--repeat", type=int, default=5, help="runs per command (fewer at 100k)")
+    parser.add_argument("--out", type=Path, help="where to write the synthetic launches")
+    args = parser.parse_args()
+    out = args.out or Path(tempfile.mkdtemp(prefix="gtm-check-bench-"))
+    print(f"Python {sys.version.split()[0]} on {os.cpu_count()} cores; files in {out}\n")
+    figures = run(args.sizes, args.repeat, out)
+    print_table(figures)
+    print_targets(figures)
+
+
+if __name__ == "__main__":
+    main()
