@@ -26,9 +26,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
-from generate import generate  # noqa: E402
 
 FORMATS = ["json", "table", "markdown", "junit", "github"]
 
@@ -83,15 +80,22 @@ def repeats_for(size: int, repeat: int) -> int:
 
 
 def run(sizes: list[int], repeat: int, out: Path) -> list[Figure]:
-    generate(out, sizes)
+    # Generated in child processes: Linux counts the parent's resident memory at fork
+    # in each child's peak, so this process must stay small while it measures.
+    sizes_args = [str(size) for size in sizes]
+    subprocess.run(
+        [sys.executable, str(HERE / "generate.py"), str(out), "--sizes", *sizes_args], check=True
+    )
+    schema = out / "launch.schema.json"
+    subprocess.run(
+        [sys.executable, str(HERE / "run.py"), "--write-schema", str(schema)], check=True
+    )
     figures: list[Figure] = []
     python = [sys.executable]
     seconds, peak = measure([*python, "-c", "pass"], repeat, out)
     interpreter = Figure("python -c pass", None, seconds, peak)
     seconds, peak = measure([*gtm_check(), "--version"], repeat, out)
     figures += [interpreter, Figure("gtm-check --version", None, seconds, peak, interpreter)]
-    schema = out / "launch.schema.json"
-    write_schema(schema)
     for size in sizes:
         folder = out / str(size)
         launch, checklist = folder / "launch.yaml", folder / "checklist.yaml"
@@ -211,7 +215,11 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[300, 10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=5, help="runs per command (fewer at 100k)")
     parser.add_argument("--out", type=Path, help="where to write the synthetic launches")
+    parser.add_argument("--write-schema", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.write_schema:
+        write_schema(args.write_schema)
+        return
     out = args.out or Path(tempfile.mkdtemp(prefix="gtm-check-bench-"))
     print(f"Python {sys.version.split()[0]} on {os.cpu_count()} cores; files in {out}\n")
     figures = run(args.sizes, args.repeat, out)
