@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import import_module
 
-from gtm_check.results import Report
+from gtm_check.results import ItemResult, Report
 
 
 @dataclass(frozen=True)
@@ -42,3 +42,20 @@ def needs_locations(name: str) -> bool:
     Finding them parses the files a second time: only formats that use them pay for it.
     """
     return bool(getattr(import_module(FORMATS[name]), "NEEDS_LOCATIONS", False))
+
+
+def score_text(score: float | None) -> str:
+    """A score as every format shows it: one decimal, or an em dash for "no score"."""
+    return "—" if score is None else f"{score:.1f}"
+
+
+def combined_gaps(reports: Sequence[Report]) -> list[ItemResult]:
+    """Every launch's gaps in one list, most urgent first (ties keep launch order)."""
+    from gtm_check.scoring import gap_order
+
+    return sorted((g for r in reports for g in r.gaps), key=gap_order)
+
+
+def launch_names(reports: Sequence[Report]) -> dict[int, str]:
+    """The launch each gap belongs to, by the gap's identity, for portfolio views."""
+    return {id(g): r.launch.name for r in reports for g in r.gaps}

@@ -10,9 +10,8 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 
-from gtm_check.report import RenderOptions
+from gtm_check.report import RenderOptions, combined_gaps, launch_names, score_text
 from gtm_check.results import ItemResult, Report, WaiverResult
-from gtm_check.scoring import gap_order
 from gtm_check.vocabulary import DEPARTMENTS, Severity, Stage, Verdict
 
 VERDICT = {Verdict.READY: "✅ ready", Verdict.AT_RISK: "⚠️ at-risk", Verdict.BLOCKED: "⛔ blocked"}
@@ -50,7 +49,7 @@ def _single(report: Report) -> list[str]:
         f"# Launch readiness: {text(launch.name)}",
         "",
         f"**{_gate_word(report)}** · launch {launch.launch_date} · {launch.when} · "
-        f"as of {launch.as_of} · overall score **{_score(report.overall.score)}** · "
+        f"as of {launch.as_of} · overall score **{score_text(report.overall.score)}** · "
         f"{report.overall.open} open · {report.overall.overdue} overdue",
         "",
         *_gate_lines(report),
@@ -62,7 +61,7 @@ def _single(report: Report) -> list[str]:
     for stage in report.stages:
         gated = "" if stage.key in report.gate.stages else " (not gated)"
         lines.append(
-            f"| {stage.name}{gated} | {_score(stage.score)} | {VERDICT[stage.verdict]} "
+            f"| {stage.name}{gated} | {score_text(stage.score)} | {VERDICT[stage.verdict]} "
             f"| {stage.open} | {stage.open_blockers} | {stage.overdue} |"
         )
     lines += ["", *_chart([report]), "", "## Departments by stage", ""]
@@ -71,8 +70,8 @@ def _single(report: Report) -> list[str]:
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for dept in report.departments:
-        scores = " | ".join(_score(dept.stages[s]) for s in Stage)
-        lines.append(f"| {cell(dept.name)} | {scores} | {_score(dept.score)} | {dept.open} |")
+        scores = " | ".join(score_text(dept.stages[s]) for s in Stage)
+        lines.append(f"| {cell(dept.name)} | {scores} | {score_text(dept.score)} | {dept.open} |")
     lines += ["", "Scores are percentages; — means the department owes nothing there.", ""]
     lines += _this_week(report.gaps, report.launch.as_of, [report])
     lines += _gap_sections(report.gaps, report, [report])
@@ -93,11 +92,12 @@ def _portfolio(reports: Sequence[Report]) -> list[str]:
     for report in reports:
         by_stage = {s.key: s for s in report.stages}
         stages = " | ".join(
-            f"{_score(by_stage[s].score)} {VERDICT[by_stage[s].verdict].split()[0]}" for s in Stage
+            f"{score_text(by_stage[s].score)} {VERDICT[by_stage[s].verdict].split()[0]}"
+            for s in Stage
         )
         lines.append(
             f"| {cell(report.launch.name)} | {report.launch.launch_date} "
-            f"| {report.launch.days_to_launch} | {stages} | {_score(report.overall.score)} "
+            f"| {report.launch.days_to_launch} | {stages} | {score_text(report.overall.score)} "
             f"| {_gate_word(report)} |"
         )
     lines.append("")
@@ -107,7 +107,7 @@ def _portfolio(reports: Sequence[Report]) -> list[str]:
                 text(f) for f in report.gate.failures
             ))  # fmt: skip
     lines += ["", *_chart(reports), ""]
-    gaps = sorted((g for r in reports for g in r.gaps), key=gap_order)
+    gaps = combined_gaps(reports)
     lines += _this_week(gaps, reports[0].launch.as_of, reports)
     lines += _gap_sections(gaps, reports[0], reports)
     for report in reports:
@@ -163,7 +163,7 @@ def _this_week(gaps: Sequence[ItemResult], as_of: dt.date, reports: Sequence[Rep
         return [*lines, "Nothing is overdue or due within 7 days.", ""]
     lines.append(f"Overdue, or due by {soon}:")
     lines.append("")
-    launch_of = _launch_names(reports)
+    launch_of = launch_names(reports)
     for gap in urgent:
         where = f"{text(launch_of[id(gap)])}: " if len(reports) > 1 else ""
         lines.append(
@@ -185,7 +185,7 @@ def _gap_sections(
     if not gaps:
         return [*lines, "No open items.", ""]
     portfolio = len(reports) > 1
-    launch_of = _launch_names(reports)
+    launch_of = launch_names(reports)
     names = DEPARTMENTS | {d.key: d.name for r in reports for d in r.departments}
     for severity in Severity:
         group = [g for g in gaps if g.severity is severity]
@@ -242,10 +242,6 @@ def _waivers(waivers: Sequence[WaiverResult], suffix: str = "") -> list[str]:
     return [*lines, ""]
 
 
-def _launch_names(reports: Sequence[Report]) -> dict[int, str]:
-    return {id(g): r.launch.name for r in reports for g in r.gaps}
-
-
 def _status(gap: ItemResult) -> str:
     status = gap.status.value
     if gap.waiver is not None and gap.waiver.expired:
@@ -258,7 +254,3 @@ def _due(gap: ItemResult) -> str:
         days = gap.overdue_days
         return f"**{days} day{'' if days == 1 else 's'} late** (due {gap.due})"
     return str(gap.due) if gap.due else "—"
-
-
-def _score(score: float | None) -> str:
-    return "—" if score is None else f"{score:.1f}"

@@ -10,9 +10,8 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from gtm_check.report import RenderOptions
+from gtm_check.report import RenderOptions, combined_gaps, launch_names, score_text
 from gtm_check.results import ItemResult, Report
-from gtm_check.scoring import gap_order
 from gtm_check.vocabulary import Severity, Stage, Verdict
 
 BAR_WIDTH = 10
@@ -46,11 +45,6 @@ def render(reports: Sequence[Report], options: RenderOptions | None = None) -> s
             _gaps(combined_gaps(reports), reports[0].filters.active, launches=reports),
         )
     return print_to_string(view, options)
-
-
-def combined_gaps(reports: Sequence[Report]) -> list[ItemResult]:
-    """Every launch's gaps in one list, most urgent first (ties keep launch order)."""
-    return sorted((g for r in reports for g in r.gaps), key=gap_order)
 
 
 def print_to_string(renderable: RenderableType, options: RenderOptions) -> str:
@@ -90,7 +84,7 @@ def _header(report: Report) -> RenderableType:
     line = Text.assemble(
         verdict,
         "  overall ",
-        (_score(report.overall.score), "bold"),
+        (score_text(report.overall.score), "bold"),
         f" · {report.overall.open} open · {report.overall.overdue} overdue",
     )
     rule = Text(f"gate: {gate.describe()}", style="dim")
@@ -121,7 +115,7 @@ def _stages(report: Report, width: int) -> RenderableType:
         gated = stage.key in report.gate.stages
         cells: list[RenderableType] = [
             Text(stage.name, style="" if gated else "dim"),
-            _score(stage.score),
+            score_text(stage.score),
         ]
         if wide:
             cells.append(_bar(stage.score, VERDICT_STYLE[stage.verdict]))
@@ -186,7 +180,7 @@ def _gaps(
     table.add_column("Item · owner", ratio=1, overflow="fold")
     table.add_column("Stage", no_wrap=True)
     table.add_column("Due", no_wrap=True)
-    owner_of = {id(g): r.launch.name for r in launches for g in r.gaps}
+    owner_of = launch_names(launches)
     for gap in gaps:
         item = Text(gap.id, style="bold")
         item.append(f"\n{gap.title}")
@@ -221,10 +215,10 @@ def _portfolio(reports: Sequence[Report], width: int) -> RenderableType:
             Text(report.launch.name),
             report.launch.launch_date.isoformat(),
             *(
-                Text(_score(verdicts[s].score), style=VERDICT_STYLE[verdicts[s].verdict])
+                Text(score_text(verdicts[s].score), style=VERDICT_STYLE[verdicts[s].verdict])
                 for s in Stage
             ),
-            _score(report.overall.score),
+            score_text(report.overall.score),
             Text("passed", style="green")
             if report.gate.passed
             else Text("FAILED", style="bold red"),
@@ -240,10 +234,6 @@ def _due(gap: ItemResult) -> Text:
     if gap.due is not None:
         return Text(gap.due.isoformat())
     return Text("—", style="dim")
-
-
-def _score(score: float | None) -> str:
-    return "—" if score is None else f"{score:.1f}"
 
 
 def _bar(score: float | None, style: str) -> Text:
