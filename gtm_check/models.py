@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Set
 from typing import Annotated, Any
 
 from pydantic import (
@@ -90,6 +91,10 @@ class ChecklistItem(_Model):
     @property
     def department(self) -> str:
         return self.id.split(".", 1)[0]
+
+    def applies_to(self, traits: Set[str]) -> bool:
+        """Whether a launch with these traits owes this item: it has every `applies_if` one."""
+        return set(self.applies_if) <= traits
 
 
 class Checklist(_Model):

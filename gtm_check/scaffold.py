@@ -13,7 +13,7 @@ from gtm_check.vocabulary import STAGE_NAMES, Stage
 def applicable_items(checklists: Sequence[Checklist], traits: Sequence[str]) -> list[ChecklistItem]:
     """The items whose ``applies_if`` traits the launch has, in checklist order."""
     have = set(traits)
-    return [item for c in checklists for item in c.items if set(item.applies_if) <= have]
+    return [item for c in checklists for item in c.items if item.applies_to(have)]
 
 
 def launch_file(

@@ -52,7 +52,7 @@ def evaluate_item(
     location: Location | None = None,
 ) -> ItemResult:
     """One item's applicability, credit and lateness on the as-of date."""
-    applicable = set(item.applies_if) <= traits and state.status is not Status.NOT_APPLICABLE
+    applicable = item.applies_to(traits) and state.status is not Status.NOT_APPLICABLE
     active = [w for w in waivers if w.expires >= as_of]
     expired = [w for w in waivers if w.expires < as_of]
     credited = state.status is Status.DONE or bool(active)

@@ -149,11 +149,10 @@ class _Builder:
         return (*top.path, top.key)
 
     def add(self, value: Any, mark: Any) -> None:
-        if self.values is not None or not self.stack:
+        if self.values is not None:
             path = self.next_path(mark)
             assert path is not None
-            if self.values is not None:
-                self.values[path] = (mark.line + 1, mark.column + 1)
+            self.values[path] = (mark.line + 1, mark.column + 1)
         if not self.stack:
             self.doc.data = value
             self.done = True

@@ -180,7 +180,7 @@ def _gaps(
     table.add_column("Item · owner", ratio=1, overflow="fold")
     table.add_column("Stage", no_wrap=True)
     table.add_column("Due", no_wrap=True)
-    owner_of = launch_names(launches)
+    launch_of = launch_names(launches)
     for gap in gaps:
         item = Text(gap.id, style="bold")
         item.append(f"\n{gap.title}")
@@ -188,7 +188,7 @@ def _gaps(
         if gap.waiver is not None and gap.waiver.expired:
             details.append(f"waiver expired {gap.waiver.expires}")
         if launches:
-            details.insert(0, owner_of[id(gap)])
+            details.insert(0, launch_of[id(gap)])
         item.append("\n" + " · ".join(details), style="dim")
         table.add_row(
             Text(gap.severity.value, style=SEVERITY_STYLE[gap.severity]),
