@@ -327,17 +327,21 @@ def _confined(folder: Path, ref: str, *, allow_outside: bool) -> Path:
 
 
 def _duplicate_ids(checklists: Sequence[LoadedChecklist]) -> Iterable[Problem]:
-    first: dict[str, tuple[str, int]] = {}
+    # Positions are looked up only for a duplicate: finding them means parsing a file again.
+    first: dict[str, tuple[yamltree.Document, int]] = {}
     for loaded in checklists:
         for index, item in enumerate(loaded.checklist.items):
             loc = ("items", index, "id")
             if item.id in first:
-                where, line = first[item.id]
+                document, first_index = first[item.id]
+                line = document.position(("items", first_index, "id"))[0]
                 yield loaded.document.problem(
-                    loc, f"duplicate item id {quoted(item.id)} (first defined at {where}:{line})"
+                    loc,
+                    f"duplicate item id {quoted(item.id)} "
+                    f"(first defined at {document.path}:{line})",
                 )
             else:
-                first[item.id] = (loaded.document.path, loaded.document.position(loc)[0])
+                first[item.id] = (loaded.document, index)
 
 
 def _requirements(checklists: Sequence[LoadedChecklist]) -> Iterable[Problem]:

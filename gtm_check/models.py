@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainValidator,
@@ -111,13 +112,19 @@ class ItemState(_Model):
     evidence: Text | None = None
     note: Text | None = None
 
-    @model_validator(mode="before")
-    @classmethod
-    def _from_status(cls, value: Any) -> Any:
-        # `legal.trademarks: done` is shorthand for `legal.trademarks: {status: done}`.
-        if isinstance(value, str | bool) or value is None:
-            return {"status": value}
-        return value
+
+def _from_status(value: Any) -> Any:
+    # `legal.trademarks: done` is shorthand for `legal.trademarks: {status: done}`.
+    if isinstance(value, str | bool) or value is None:
+        return {"status": value}
+    return value
+
+
+# An item's state in a launch file: the long form, or its status alone. The JSON Schema
+# (for editors and schema validators) says both.
+StateEntry = Annotated[
+    ItemState, BeforeValidator(_from_status, json_schema_input_type=Status | ItemState)
+]
 
 
 class Waiver(_Model):
@@ -145,7 +152,7 @@ class Launch(_Model):
         default_factory=lambda: ["builtin"]
     )
     gate: Gate = Gate()
-    items: dict[ItemId, ItemState] = {}
+    items: dict[ItemId, StateEntry] = {}
     waivers: list[Waiver] = []
 
     @model_validator(mode="before")

@@ -171,6 +171,7 @@ def _fields_at(model: type[BaseModel], loc: PathKey) -> list[str]:
         current = _step(current, part)
         if current is None:
             return []
+    current = _unwrap(current)
     if isinstance(current, type) and issubclass(current, BaseModel):
         return list(current.model_fields)
     return []

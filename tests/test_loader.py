@@ -10,6 +10,7 @@ import pytest
 
 from gtm_check.errors import GtmCheckError
 from gtm_check.loader import builtin_dir, builtin_names, load_checklist, load_launch
+from gtm_check.models import Launch
 from gtm_check.vocabulary import DEPARTMENTS, Status
 from tests.conftest import EXAMPLES, WriteFile
 
@@ -53,6 +54,14 @@ def test_shorthand_status_and_full_state(mini: Mini) -> None:
     items = loaded.launch.items
     assert items["legal.trademarks"].status is Status.DONE
     assert items["legal.sla-terms"].owner == "a@b"
+
+
+def test_json_schema_states_the_shorthand_status() -> None:
+    # Editors and schema validators read this schema: an item's state may be its status alone.
+    schema = Launch.model_json_schema(mode="validation")
+    [entry] = schema["properties"]["items"]["patternProperties"].values()
+    assert entry == {"anyOf": [{"$ref": "#/$defs/Status"}, {"$ref": "#/$defs/ItemState"}]}
+    assert schema["$defs"]["Status"]["enum"] == [s.value for s in Status]
 
 
 def test_unknown_item_id_with_did_you_mean(mini: Mini) -> None:
@@ -151,6 +160,14 @@ def test_duplicate_item_ids_across_checklists(write: WriteFile) -> None:
     assert problem == (
         "two.yaml:4:10: duplicate item id 'legal.trademarks' (first defined at one.yaml:4)"
     )
+
+
+def test_a_valid_launch_is_parsed_once(mini: Mini) -> None:
+    # Positions cost a second parse of each file: only a problem or a format that points at
+    # lines may ask for them.
+    loaded = load_launch(mini("items:\n  legal.trademarks: done\n"))
+    assert loaded.document.positions is None
+    assert [c.document.positions for c in loaded.checklists] == [None]
 
 
 def test_item_id_must_carry_its_department(write: WriteFile) -> None:
