@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from gtm_check import __version__
 from gtm_check.cli import app
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, ROOT
 
 Mini = Callable[[str], Path]
 EXAMPLE = str(EXAMPLES / "launch.yaml")
@@ -156,6 +156,23 @@ def test_module_entry_point_runs() -> None:
         [sys.executable, "-m", "gtm_check", "--version"], capture_output=True, text=True
     )
     assert result.stdout == f"gtm-check {__version__}\n"
+
+
+def test_entry_point_audits_like_the_cli() -> None:
+    # The entry point pauses garbage collection while it imports: the report and the exit
+    # code must be the ones the CLI gives.
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "gtm_check", "audit", "examples/launch.yaml"]
+        + ["--as-of", "2027-01-15", "--format", "json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert (result.returncode, result.stderr) == (1, "")
+    assert result.stdout == (ROOT / "tests" / "golden" / "launch.json").read_text()
 
 
 @pytest.mark.parametrize("width", ["60", "100"])
