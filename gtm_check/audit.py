@@ -75,40 +75,38 @@ def gate_policy(request: AuditRequest) -> GatePolicy:
     )
 
 
-def load_all(request: AuditRequest) -> list[LoadedLaunch]:
-    """Every launch, or every problem in all of them."""
-    loaded: list[LoadedLaunch] = []
+def audit(request: AuditRequest) -> AuditOutcome:
+    """Load and score every launch, or raise GtmCheckError with the problems of all of them.
+
+    Each launch is scored as soon as it is loaded and its files are let go, so a portfolio
+    holds one launch's models at a time, not all of them.
+    """
+    policy = gate_policy(request)
+    locate = needs_locations(request.format)
+    reports: list[Report] = []
+    inputs: list[Path] = []
     problems: list[Problem] = []
     for path in dict.fromkeys(request.launches):
         try:
-            loaded.append(load_launch(path, allow_outside=request.allow_outside))
+            loaded = load_launch(path, allow_outside=request.allow_outside)
         except GtmCheckError as exc:
             problems.extend(exc.problems)
+            continue
+        if problems:
+            continue  # nothing will be reported; the rest are loaded only for their problems
+        report = score_launch(
+            loaded.launch,
+            [c.checklist for c in loaded.checklists],
+            request.as_of,
+            effective_gate(loaded, request),
+            policy,
+            loaded.locations() if locate else None,
+        )
+        reports.append(apply_filters(report, request.filters))
+        inputs += loaded.files
     if problems:
         raise GtmCheckError(problems)
-    return loaded
-
-
-def audit(request: AuditRequest) -> AuditOutcome:
-    launches = load_all(request)
-    policy = gate_policy(request)
-    locate = needs_locations(request.format)
-    reports = [
-        apply_filters(
-            score_launch(
-                loaded.launch,
-                [c.checklist for c in loaded.checklists],
-                request.as_of,
-                effective_gate(loaded, request),
-                policy,
-                loaded.locations() if locate else None,
-            ),
-            request.filters,
-        )
-        for loaded in launches
-    ]
     output = renderer(request.format)(reports, request.render)
     passed = all(report.gate.passed for report in reports)
     exit_code = EXIT_PASSED if passed or request.warn_only else EXIT_GATE_FAILED
-    inputs = [path for loaded in launches for path in loaded.files]
     return AuditOutcome(reports, output, exit_code, inputs)

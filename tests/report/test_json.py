@@ -5,7 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from gtm_check.audit import AuditRequest, audit
+from gtm_check.report.json import dumps
 from tests.conftest import EXAMPLES
 
 
@@ -61,3 +65,33 @@ def test_example_values() -> None:
     expired = [g for g in data["gaps"] if g["waiver"]]
     assert [g["id"] for g in expired] == ["sales.lighthouse-accounts"]
     assert expired[0]["waiver"]["expired"] is True
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=6) | st.dictionaries(st.text(), inner, max_size=6),
+    max_leaves=60,
+)
+
+
+@settings(derandomize=True, max_examples=200, deadline=None)
+@given(JSON_VALUES)
+def test_batched_encoding_is_json_dumps(value: object) -> None:
+    assert dumps(value) == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def test_batched_encoding_of_many_chunks_is_json_dumps() -> None:
+    value = {
+        "gaps": [{"id": f"x.{n}", "title": "Über «quoted»\nline", "n": n} for n in range(5000)]
+    }
+    assert dumps(value) == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def test_portfolio_is_the_launch_reports_nested_one_level() -> None:
+    paths = tuple(EXAMPLES / name for name in ("launch.yaml", "device.yaml"))
+    portfolio = json.loads(audit(AuditRequest(paths, dt.date(2027, 1, 15), "json")).output)
+    singles = [
+        json.loads(audit(AuditRequest((path,), dt.date(2027, 1, 15), "json")).output)
+        for path in paths
+    ]
+    assert portfolio == {"schema_version": 1, "passed": False, "launches": singles}
