@@ -28,17 +28,19 @@ from gtm_check.vocabulary import DEPARTMENTS, Severity, Stage, Status, Verdict
 
 def score_percent(items: Iterable[ItemResult]) -> float | None:
     """100 x credited weight / applicable weight, to one decimal (half up); None if none apply."""
-    applicable = Fraction(0)
-    credited = Fraction(0)
+    # Exact arithmetic, so the score does not depend on the order weights are added in.
+    # Whole weights (the usual case) add as ints; a fractional one makes the sum a Fraction.
+    applicable: int | Fraction = 0
+    credited: int | Fraction = 0
     for item in items:
         if item.applicable:
-            applicable += Fraction(item.weight)
+            weight = item.weight if isinstance(item.weight, int) else Fraction(item.weight)
+            applicable += weight
             if item.credited:
-                credited += Fraction(item.weight)
+                credited += weight
     if applicable == 0:
         return None
-    # Exact arithmetic, so the score does not depend on the order weights are added in.
-    ratio = credited * 100 / applicable
+    ratio = Fraction(credited * 100) / applicable
     exact = Decimal(ratio.numerator) / Decimal(ratio.denominator)
     return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 

@@ -101,6 +101,15 @@ def test_score_rounds_half_up_to_one_decimal() -> None:
     assert report.overall.score == 6.3
 
 
+def test_fractional_and_whole_weights_score_together_in_any_order() -> None:
+    # 0.5 + 0.25 credited of 0.5 + 0.25 + 1.25 + 2 = 0.75 / 4 = 18.75 exactly: 18.8 half up.
+    weights = [0.5, 0.25, 1.25, 2]
+    done = {"a.w0": "done", "a.w1": "done"}
+    forward = [item(f"a.w{n}", weight=w) for n, w in enumerate(weights)]
+    assert audit(forward, done).overall.score == 18.8
+    assert audit(forward[::-1], done).overall.score == 18.8
+
+
 # --- applicability -------------------------------------------------------------------------
 
 
