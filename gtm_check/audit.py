@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gtm_check.errors import GtmCheckError, Problem
+from gtm_check.exits import EXIT_GATE_FAILED, EXIT_PASSED
 from gtm_check.filters import apply_filters
 from gtm_check.loader import LoadedLaunch, load_launch
 from gtm_check.models import Gate
@@ -14,11 +15,6 @@ from gtm_check.report import RenderOptions, needs_locations, renderer
 from gtm_check.results import Filters, Report
 from gtm_check.scoring import GatePolicy, score_launch
 from gtm_check.vocabulary import Severity, Stage
-
-EXIT_PASSED = 0
-EXIT_GATE_FAILED = 1
-EXIT_INVALID = 2
-EXIT_INTERNAL = 3
 
 NEVER = "never"
 

@@ -10,18 +10,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from gtm_check import __version__
-from gtm_check.audit import EXIT_INTERNAL, EXIT_INVALID, AuditRequest, audit
+from gtm_check import __version__, yamltree
 from gtm_check.errors import GtmCheckError, Problem, did_you_mean, quoted
-from gtm_check.files import append_step_summary, refuse_to_overwrite, write_atomic
+from gtm_check.exits import EXIT_INTERNAL, EXIT_INVALID
+from gtm_check.files import write_atomic
 from gtm_check.loader import builtin_names, load_builtin, load_launch
-from gtm_check.report import RenderOptions
-from gtm_check.results import Filters
 from gtm_check.vocabulary import TRAITS, Severity, Stage
+
+if TYPE_CHECKING:
+    from gtm_check.report import RenderOptions
 
 app = typer.Typer(
     name="gtm-check",
@@ -90,6 +91,8 @@ def _main(
 ) -> None:
     global _debug
     _debug = debug
+    if not yamltree.C_PARSER:
+        typer.echo(f"gtm-check: {yamltree.SLOW_PARSER_WARNING}", err=True)
 
 
 LaunchesArg = Annotated[
@@ -187,6 +190,12 @@ def audit_command(
     Filters narrow the gap list; scores always cover the whole launch. Exit codes: 0 gate
     passed, 1 gate failed (any launch), 2 invalid input or usage, 3 internal error.
     """
+    # Imported here, not at the top: scoring and reports are not needed to validate, and
+    # every command pays for what the module imports.
+    from gtm_check.audit import AuditRequest, audit
+    from gtm_check.files import append_step_summary, refuse_to_overwrite
+    from gtm_check.results import Filters
+
     request = AuditRequest(
         launches=tuple(launches),
         as_of=_parse_date(as_of) or dt.date.today(),
@@ -404,6 +413,8 @@ def _internal_error(exc: Exception) -> NoReturn:
 
 
 def _render_options(*, file_output: bool = False) -> RenderOptions:
+    from gtm_check.report import RenderOptions
+
     # A report written to a file is never coloured and has the standard width.
     if file_output:
         return RenderOptions()

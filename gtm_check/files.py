@@ -6,9 +6,12 @@ import os
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gtm_check.errors import GtmCheckError
-from gtm_check.results import Report
+
+if TYPE_CHECKING:
+    from gtm_check.results import Report
 
 
 def write_atomic(path: Path, text: str, *, overwrite: bool = False) -> None:

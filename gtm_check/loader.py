@@ -14,17 +14,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from gtm_check import yamltree
 from gtm_check.errors import GtmCheckError, Problem, did_you_mean, quoted
 from gtm_check.models import Checklist, Launch
-from gtm_check.results import Location
 from gtm_check.validation import kind_of, problems_from_validation
 from gtm_check.vocabulary import DEPARTMENTS, TRAITS
 from gtm_check.yamltree import PathKey
+
+if TYPE_CHECKING:
+    from gtm_check.results import Location
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """Largest launch or checklist file read (64 MiB, room for about 400,000 items)."""
@@ -67,6 +69,8 @@ class LoadedLaunch:
         """Where each item's state is set: its entry in the launch file if it has one, else
         the item in a team checklist, else (built-in items) where the launch file names the
         checklist. Reports that point at lines (GitHub annotations) use this."""
+        from gtm_check.results import Location  # scoring's types: not needed to validate
+
         found: dict[str, Location] = {}
         loc: PathKey
         for loaded in self.checklists:

@@ -192,3 +192,13 @@ def test_debug_shows_the_traceback_of_an_internal_error(monkeypatch: pytest.Monk
     result = CliRunner(env={"NO_COLOR": "1"}).invoke(app, ["--debug", "audit", EXAMPLE])
     assert isinstance(result.exception, RuntimeError)  # re-raised for the traceback
     assert "please report" not in result.stderr
+
+
+def test_a_slow_yaml_parser_is_named_not_silent(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A PyYAML built without libyaml still works, 8-10x slower: the user is told why.
+    monkeypatch.setattr("gtm_check.yamltree.C_PARSER", False)
+    code, out, err = run("audit", EXAMPLE, "--as-of", "2027-01-15")
+    assert code == 1
+    assert "GATE FAILED" in out
+    assert err.startswith("gtm-check: warning: PyYAML was installed without its C parser")
+    assert err.count("\n") == 1

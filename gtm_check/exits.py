@@ -1,0 +1,8 @@
+"""gtm-check's exit codes (PRODUCT.md), for pipelines that gate on them."""
+
+EXIT_PASSED = 0
+EXIT_GATE_FAILED = 1
+EXIT_INVALID = 2
+"""Bad input or usage: located problems on stderr, nothing written."""
+EXIT_INTERNAL = 3
+"""A bug in gtm-check."""
