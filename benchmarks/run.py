@@ -66,18 +66,20 @@ def measure(
     peak = 0.0
     warm_ups = 1 if repeat > 1 else 0
     for run in range(warm_ups + repeat):
-        start = time.perf_counter()
-        process = subprocess.Popen(
-            command, cwd=cwd, env=CHILD_ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
-        _, status, usage = os.wait4(process.pid, 0)
-        elapsed = time.perf_counter() - start
-        code = os.waitstatus_to_exitcode(status)
-        error = process.stderr.read().decode() if process.stderr else ""
-        if process.stderr:
-            process.stderr.close()
-        if code not in ok:
-            raise SystemExit(f"{' '.join(command)} exited {code}:\n{error}")
+        # stderr goes to a file, not a pipe: a child writing more than a pipe holds would
+        # block forever while this process waits for it to exit.
+        with tempfile.TemporaryFile() as errors:
+            start = time.perf_counter()
+            process = subprocess.Popen(
+                command, cwd=cwd, env=CHILD_ENV, stdout=subprocess.DEVNULL, stderr=errors
+            )
+            _, status, usage = os.wait4(process.pid, 0)
+            elapsed = time.perf_counter() - start
+            code = os.waitstatus_to_exitcode(status)
+            if code not in ok:
+                errors.seek(0)
+                message = errors.read().decode(errors="replace")
+                raise SystemExit(f"{' '.join(command)} exited {code}:\n{message}")
         if run >= warm_ups:
             times.append(elapsed)
             peak = max(peak, usage.ru_maxrss / 1024)  # Linux reports KiB
