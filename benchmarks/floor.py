@@ -11,7 +11,7 @@ import sys
 import typer  # noqa: F401  - imported for its cost, as gtm-check imports it
 import yaml
 
-from gtm_check.models import Checklist, Launch
+from gtm_check.model.inputs import Checklist, Launch
 
 
 def main() -> None:

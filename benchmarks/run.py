@@ -159,7 +159,7 @@ def run(sizes: list[int], repeat: int, out: Path) -> list[Figure]:
 
 
 def write_schema(path: Path) -> None:
-    from gtm_check.models import Launch
+    from gtm_check.model.inputs import Launch
 
     path.write_text(json.dumps(Launch.model_json_schema(mode="validation")), encoding="utf-8")
 

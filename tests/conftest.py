@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+from gtm_check.load.checklists import ChecklistReader, LoadedChecklist
+from gtm_check.load.launch import LoadedLaunch, load_launch
+
+# Generated inputs: a fixed seed, so a run is repeatable, and a bounded number of examples.
+# The default is quick for a developer's loop; CI (which sets CI, as .ci/run does) runs the
+# full property suite.
+_PROFILE = {
+    "derandomize": True,
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+}
+settings.register_profile("quick", max_examples=25, **_PROFILE)
+settings.register_profile("ci", max_examples=300, **_PROFILE)
+settings.load_profile("ci" if os.environ.get("CI") else "quick")
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -57,3 +74,12 @@ def mini(write: WriteFile) -> Callable[[str], Path]:
         return write("launch.yaml", header + textwrap.dedent(body))
 
     return _mini
+
+
+def load(path: Path, *, allow_outside: bool = False) -> LoadedLaunch:
+    """Load a launch file as one run of gtm-check does, with a reader of its own."""
+    return load_launch(path, ChecklistReader(), allow_outside=allow_outside)
+
+
+def read_checklist(path: Path, display: str) -> LoadedChecklist:
+    return ChecklistReader().read(path, display)

@@ -7,12 +7,12 @@ from collections import Counter
 
 import pytest
 
-from gtm_check.loader import LoadedChecklist, builtin_names, load_builtin
-from gtm_check.models import ITEM_ID_PATTERN
-from gtm_check.vocabulary import DEPARTMENTS, TRAITS, Severity, Stage
+from gtm_check.load.checklists import ChecklistReader, LoadedChecklist, builtin_names
+from gtm_check.model.inputs import ITEM_ID_PATTERN
+from gtm_check.model.vocabulary import DEPARTMENTS, TRAITS, Severity, Stage
 from tests.conftest import ROOT
 
-BUILTIN = load_builtin()
+BUILTIN = ChecklistReader().builtin()
 ITEMS = [item for c in BUILTIN for item in c.checklist.items]
 
 # What the research says each department owes at each stage (shared/research).

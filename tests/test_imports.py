@@ -56,17 +56,6 @@ def test_commands_without_tables_do_not_import_rich(args: list[str]) -> None:
     assert not modules & {"rich", "markdown_it", "ruamel"}
 
 
-def test_validate_does_not_import_scoring_or_reports() -> None:
-    modules = imported("validate", "examples/launch.yaml")
-    assert "gtm_check.loader" in modules
-    assert not modules & {
-        "gtm_check.audit",
-        "gtm_check.scoring",
-        "gtm_check.results",
-        "gtm_check.report",
-    }
-
-
 def test_the_table_imports_rich_and_nothing_for_markdown() -> None:
     modules = packages(imported(*AUDIT))
     assert "rich" in modules

@@ -8,24 +8,27 @@ from pathlib import Path
 
 import pytest
 
-from gtm_check.errors import GtmCheckError
-from gtm_check.loader import builtin_dir, builtin_names, load_checklist, load_launch
-from gtm_check.models import Launch
-from gtm_check.vocabulary import DEPARTMENTS, Status
-from tests.conftest import EXAMPLES, WriteFile
+from gtm_check.load import checklists as checklists_module
+from gtm_check.load import yamltree
+from gtm_check.load.checklists import ChecklistReader, LoadedChecklist, builtin_dir, builtin_names
+from gtm_check.load.launch import load_launch
+from gtm_check.model.inputs import Launch
+from gtm_check.model.problems import GtmCheckError
+from gtm_check.model.vocabulary import DEPARTMENTS, Status
+from tests.conftest import EXAMPLES, WriteFile, load, read_checklist
 
 Mini = Callable[[str], Path]
 
 
 def problems(path: Path, **kwargs: bool) -> list[str]:
     with pytest.raises(GtmCheckError) as info:
-        load_launch(path, **kwargs)
+        load(path, **kwargs)
     folder = str(path.parent) + os.sep
     return [p.render().replace(folder, "") for p in info.value.problems]
 
 
 def test_example_loads_with_builtin_checklists() -> None:
-    loaded = load_launch(EXAMPLES / "launch.yaml")
+    loaded = load(EXAMPLES / "launch.yaml")
     assert loaded.launch.launch == "Acme Insights 2.0"
     assert {c.checklist.department for c in loaded.checklists} == set(DEPARTMENTS)
     assert loaded.launch.items["finance-operations.revenue-recognition"].status is Status.BLOCKED
@@ -34,12 +37,12 @@ def test_example_loads_with_builtin_checklists() -> None:
 def test_every_documented_department_has_a_builtin_checklist() -> None:
     assert builtin_names() == list(DEPARTMENTS)
     for name in builtin_names():
-        loaded = load_checklist(builtin_dir() / f"{name}.yaml", name)
+        loaded = read_checklist(builtin_dir() / f"{name}.yaml", name)
         assert loaded.checklist.department == name
 
 
 def test_shorthand_status_and_full_state(mini: Mini) -> None:
-    loaded = load_launch(
+    loaded = load(
         mini(
             """\
             items:
@@ -140,7 +143,7 @@ def test_trait_used_by_a_loaded_checklist_is_known(write: WriteFile) -> None:
         "launch.yaml",
         "launch: L\nlaunch_date: 2027-01-01\nchecklists: [./ours.yaml]\ntraits: [kiosk]\n",
     )
-    assert "kiosk" in load_launch(path).known_traits
+    assert load(path).launch.traits == ["kiosk"]
 
 
 def test_duplicate_mapping_key_in_launch(mini: Mini) -> None:
@@ -162,12 +165,19 @@ def test_duplicate_item_ids_across_checklists(write: WriteFile) -> None:
     )
 
 
-def test_a_valid_launch_is_parsed_once(mini: Mini) -> None:
+def test_a_valid_launch_is_parsed_once(mini: Mini, monkeypatch: pytest.MonkeyPatch) -> None:
     # Positions cost a second parse of each file: only a problem or a format that points at
     # lines may ask for them.
-    loaded = load_launch(mini("items:\n  legal.trademarks: done\n"))
-    assert loaded.document.positions is None
-    assert [c.document.positions for c in loaded.checklists] == [None]
+    parses: list[bool] = []
+    real = yamltree._parse
+
+    def counting(source: yamltree.Source, *, positions: bool) -> object:
+        parses.append(positions)
+        return real(source, positions=positions)
+
+    monkeypatch.setattr(yamltree, "_parse", counting)
+    load(mini("items:\n  legal.trademarks: done\n"))
+    assert parses == [False, False]  # the launch file and its one checklist, no positions
 
 
 def test_item_id_must_carry_its_department(write: WriteFile) -> None:
@@ -177,7 +187,7 @@ def test_item_id_must_carry_its_department(write: WriteFile) -> None:
         "  - {id: sales.x, stage: learn, title: X, severity: low}\n",
     )
     with pytest.raises(GtmCheckError) as info:
-        load_checklist(path, "c.yaml")
+        read_checklist(path, "c.yaml")
     assert [p.render() for p in info.value.problems] == [
         "c.yaml:4:10: item id 'sales.x' must start with its department 'legal.'"
     ]
@@ -251,7 +261,7 @@ def test_allow_outside_reads_a_checklist_elsewhere(write: WriteFile, tmp_path: P
         "launch: L\nlaunch_date: 2027-01-01\nchecklists: [../shared/legal.yaml]\n",
     )
     assert problems(path)  # refused by default
-    loaded = load_launch(path, allow_outside=True)
+    loaded = load(path, allow_outside=True)
     assert loaded.checklists[0].checklist.department == "legal"
 
 
@@ -259,7 +269,7 @@ def test_builtin_and_named_builtin_load_once(write: WriteFile) -> None:
     path = write(
         "launch.yaml", "launch: L\nlaunch_date: 2027-01-01\nchecklists: [builtin, legal]\n"
     )
-    loaded = load_launch(path)
+    loaded = load(path)
     departments = [c.checklist.department for c in loaded.checklists]
     assert departments.count("legal") == 1
 
@@ -277,7 +287,7 @@ def test_invalid_utf8_is_located(write: WriteFile, tmp_path: Path) -> None:
 def test_byte_order_mark_is_ignored(mini: Mini) -> None:
     path = mini("")
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
-    assert load_launch(path).launch.launch == "Mini"
+    assert load(path).launch.launch == "Mini"
 
 
 def test_top_level_must_be_a_mapping(write: WriteFile) -> None:
@@ -344,7 +354,7 @@ def test_requires_may_not_point_to_a_later_stage(write: WriteFile) -> None:
 
 
 def test_empty_lists_mean_none(mini: Mini) -> None:
-    loaded = load_launch(mini("traits:\nitems:\nwaivers:\n"))
+    loaded = load(mini("traits:\nitems:\nwaivers:\n"))
     assert (loaded.launch.traits, loaded.launch.items, loaded.launch.waivers) == ([], {}, [])
 
 
@@ -356,18 +366,21 @@ def test_a_fifo_is_refused_instead_of_hanging(tmp_path: Path) -> None:
 
 def test_file_size_limit(mini: Mini, monkeypatch: pytest.MonkeyPatch) -> None:
     path = mini("")
-    monkeypatch.setattr("gtm_check.loader.MAX_FILE_BYTES", 10)
+    monkeypatch.setattr("gtm_check.load.files.MAX_FILE_BYTES", 10)
     (problem,) = problems(path)
     assert problem.startswith("launch.yaml:1:1: file is ") and "the limit is 10" in problem
 
 
 def test_unreadable_file(mini: Mini, monkeypatch: pytest.MonkeyPatch) -> None:
     path = mini("")
+    real = os.open
 
-    def refuse(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied")
+    def refuse(name: str | os.PathLike[str], flags: int, *args: int) -> int:
+        if Path(name) == path:
+            raise PermissionError(13, "Permission denied")
+        return real(name, flags, *args)
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(os, "open", refuse)
     assert problems(path) == ["launch.yaml:1:1: permission denied"]
 
 
@@ -384,31 +397,43 @@ def test_control_characters_cannot_forge_lines(mini: Mini) -> None:
 def test_each_checklist_is_read_once_however_many_launches_name_it(
     mini: Mini, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from gtm_check import loader
-
-    monkeypatch.setattr(loader, "_CHECKLISTS", {})
     reads: list[str] = []
-    real = loader._read_checklist
+    real = checklists_module._read_checklist
 
-    def counting(path: Path, display: str, *, builtin: bool) -> loader.LoadedChecklist:
+    def counting(path: Path, display: str, *, builtin: bool) -> LoadedChecklist:
         reads.append(display)
         return real(path, display, builtin=builtin)
 
-    monkeypatch.setattr(loader, "_read_checklist", counting)
+    monkeypatch.setattr(checklists_module, "_read_checklist", counting)
     first = mini("")
     second = first.with_name("second.yaml")
     second.write_text(first.read_text(encoding="utf-8"), encoding="utf-8")
-    load_launch(first)
-    load_launch(second)
-    load_launch(EXAMPLES / "launch.yaml")
-    load_launch(EXAMPLES / "device.yaml")
+    reader = ChecklistReader()
+    for path in (first, second, EXAMPLES / "launch.yaml", EXAMPLES / "device.yaml"):
+        load_launch(path, reader)
     assert len(reads) == len(set(reads)) == 1 + len(DEPARTMENTS)
+
+
+def test_a_new_reader_reads_again(mini: Mini, monkeypatch: pytest.MonkeyPatch) -> None:
+    reads: list[str] = []
+    real = checklists_module._read_checklist
+
+    def counting(path: Path, display: str, *, builtin: bool) -> LoadedChecklist:
+        reads.append(display)
+        return real(path, display, builtin=builtin)
+
+    monkeypatch.setattr(checklists_module, "_read_checklist", counting)
+    path = mini("")
+    load(path)
+    load(path)
+    assert len(reads) == 2
 
 
 def test_a_changed_checklist_is_read_again(mini: Mini) -> None:
     path = mini("")
-    assert len(load_launch(path).checklists[0].checklist.items) == 3
+    reader = ChecklistReader()
+    assert len(load_launch(path, reader).checklists[0].checklist.items) == 3
     checklist = path.with_name("legal.yaml")
     text = checklist.read_text(encoding="utf-8")
     checklist.write_text(text + "  - {id: legal.extra, stage: grow, title: E, severity: low}\n")
-    assert len(load_launch(path).checklists[0].checklist.items) == 4
+    assert len(load_launch(path, reader).checklists[0].checklist.items) == 4

@@ -1,6 +1,7 @@
 """Generated inputs: no launch file can crash gtm-check, and scores behave.
 
-Fixed seed (derandomize) and a bounded number of examples keep the run short and repeatable.
+The properties call the core in-process (the profile in conftest.py sets how many examples);
+a handful of whole-command examples check the same through the command line.
 """
 
 from __future__ import annotations
@@ -13,23 +14,21 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from gtm_check.cli import app
-from gtm_check.models import Checklist, Launch
-from gtm_check.scoring import score_launch
-from gtm_check.vocabulary import Stage, Status
+from gtm_check.model.inputs import Checklist, Launch
+from gtm_check.model.problems import GtmCheckError
+from gtm_check.model.vocabulary import Stage, Status
+from gtm_check.pipeline import AuditRequest, audit
+from gtm_check.report import Format
+from gtm_check.scoring.score import score_launch
 from tests.conftest import MINI_CHECKLIST
 
-SETTINGS = settings(
-    derandomize=True,
-    max_examples=150,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
 LOCATED = re.compile(r"^[^\s:][^:]*:\d+:\d+: \S.*$")
 
 VALID: dict[str, Any] = {
@@ -163,6 +162,21 @@ def no_hang() -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+def check_core(folder: Path, text: str | bytes, checklist: str | bytes = MINI_CHECKLIST) -> None:
+    """Loading and auditing either succeed or raise GtmCheckError with located problems;
+    nothing else escapes, and nothing hangs."""
+    write_file(folder / "legal.yaml", checklist)
+    launch = folder / "launch.yaml"
+    write_file(launch, text)
+    request = AuditRequest((launch,), dt.date(2027, 1, 15), Format.json)
+    with no_hang():
+        try:
+            audit(request)
+        except GtmCheckError as exc:
+            lines = [problem.render() for problem in exc.problems]
+            assert lines and all(LOCATED.match(line) for line in lines), lines
+
+
 def check_cli(folder: Path, text: str | bytes, checklist: str | bytes = MINI_CHECKLIST) -> None:
     """validate and audit either succeed or exit 2 with located lines, never crash or hang."""
     write_file(folder / "legal.yaml", checklist)
@@ -186,28 +200,24 @@ def write_file(path: Path, content: str | bytes) -> None:
     path.write_bytes(content)
 
 
-@SETTINGS
 @given(text=mutated_launches())
 def test_mutated_launch_never_crashes(tmp_path: Path, text: str) -> None:
-    check_cli(tmp_path, text)
+    check_core(tmp_path, text)
 
 
-@SETTINGS
 @given(text=raw_texts)
 def test_arbitrary_text_never_crashes(tmp_path: Path, text: str) -> None:
-    check_cli(tmp_path, text)
+    check_core(tmp_path, text)
 
 
-@SETTINGS
 @given(data=st.binary(max_size=300))
 def test_arbitrary_bytes_never_crash(tmp_path: Path, data: bytes) -> None:
-    check_cli(tmp_path, b"launch: x\nlaunch_date: 2027-01-01\nowner: " + data)
+    check_core(tmp_path, b"launch: x\nlaunch_date: 2027-01-01\nowner: " + data)
 
 
-@SETTINGS
 @given(text=st.one_of(with_aliases(), deep_nesting))
 def test_aliases_and_deep_nesting_are_refused_not_expanded(tmp_path: Path, text: str) -> None:
-    check_cli(tmp_path, text)
+    check_core(tmp_path, text)
 
 
 @st.composite
@@ -228,10 +238,23 @@ def mutated_checklists(draw: st.DrawFn) -> str:
     return yaml.safe_dump(data, allow_unicode=True)
 
 
-@SETTINGS
 @given(checklist=mutated_checklists())
 def test_mutated_checklist_never_crashes(tmp_path: Path, checklist: str) -> None:
-    check_cli(tmp_path, yaml.safe_dump(VALID), checklist)
+    check_core(tmp_path, yaml.safe_dump(VALID), checklist)
+
+
+CLI_EXAMPLES = {
+    "valid": yaml.safe_dump(VALID),
+    "syntax error": "launch: [x\nlaunch_date: 2027-01-01\n",
+    "alias bomb": "launch: x\nlaunch_date: 2027-01-01\na: &a [1]\nitems: *a\n",
+    "control bytes": b"launch: x\x1b[2J\nlaunch_date: 2027-01-01\nowner: \xff\n",
+    "wrong types": "launch: [1]\nlaunch_date: yes\nitems: {legal.trademarks: {status: 3}}\n",
+}
+
+
+@pytest.mark.parametrize("text", CLI_EXAMPLES.values(), ids=CLI_EXAMPLES.keys())
+def test_whole_command_line_on_generated_shapes(tmp_path: Path, text: str | bytes) -> None:
+    check_cli(tmp_path, text)
 
 
 # --- score properties --------------------------------------------------------------------
@@ -282,14 +305,12 @@ def all_scores(launch: Launch, checklists: list[Checklist]) -> list[float | None
     return scores
 
 
-@SETTINGS
 @given(case=scored_launches())
 def test_scores_stay_within_0_and_100(case: tuple[Launch, list[Checklist]]) -> None:
     for score in all_scores(*case):
         assert score is None or 0 <= score <= 100
 
 
-@SETTINGS
 @given(case=scored_launches(), data=st.data())
 def test_marking_an_open_item_done_never_lowers_a_score(
     case: tuple[Launch, list[Checklist]], data: st.DataObject
@@ -311,7 +332,6 @@ def test_marking_an_open_item_done_never_lowers_a_score(
             assert after >= before
 
 
-@SETTINGS
 @given(case=scored_launches(), stage=st.sampled_from([s.value for s in Stage]))
 def test_adding_a_not_applicable_item_changes_no_score(
     case: tuple[Launch, list[Checklist]], stage: str

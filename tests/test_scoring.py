@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from gtm_check.models import Checklist, Gate, Launch
-from gtm_check.results import Report
-from gtm_check.scoring import score_launch, score_percent
-from gtm_check.vocabulary import Stage, Verdict
+from gtm_check.model.inputs import Checklist, Gate, Launch
+from gtm_check.model.results import Report
+from gtm_check.model.vocabulary import Stage, Verdict
+from gtm_check.scoring.score import score_launch, score_percent
 
 AS_OF = dt.date(2027, 1, 15)
 

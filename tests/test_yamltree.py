@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from gtm_check.errors import GtmCheckError
-from gtm_check.yamltree import MAX_DEPTH, parse
+from gtm_check.load.yamltree import MAX_DEPTH, Source, parse
+from gtm_check.model.problems import GtmCheckError
 
 
 def messages(text: str) -> list[str]:
@@ -19,17 +19,18 @@ def messages(text: str) -> list[str]:
 
 
 def test_positions_of_values_and_keys_are_one_based() -> None:
-    doc = parse("a: 1\nitems:\n  x.y: done\nlist:\n  - first\n  - second\n", "f.yaml")
-    assert doc.data == {"a": 1, "items": {"x.y": "done"}, "list": ["first", "second"]}
-    assert doc.values[("a",)] == (1, 4)
-    assert doc.keys[("items", "x.y")] == (3, 3)
-    assert doc.values[("items", "x.y")] == (3, 8)
-    assert doc.values[("list", 1)] == (6, 5)
+    source = Source("f.yaml", "a: 1\nitems:\n  x.y: done\nlist:\n  - first\n  - second\n")
+    assert source.parse().data == {"a": 1, "items": {"x.y": "done"}, "list": ["first", "second"]}
+    positions = source.positions()
+    assert positions.values[("a",)] == (1, 4)
+    assert positions.keys[("items", "x.y")] == (3, 3)
+    assert positions.values[("items", "x.y")] == (3, 8)
+    assert positions.values[("list", 1)] == (6, 5)
 
 
 def test_position_falls_back_to_the_closest_ancestor() -> None:
-    doc = parse("items:\n  x.y: done\n", "f.yaml")
-    assert doc.position(("items", "x.y", "status")) == (2, 8)
+    positions = Source("f.yaml", "items:\n  x.y: done\n").positions()
+    assert positions.of(("items", "x.y", "status")) == (2, 8)
 
 
 def test_duplicate_key_is_reported_at_the_second_one() -> None:
@@ -122,9 +123,9 @@ def test_tab_indentation_gets_a_hint() -> None:
 
 
 def test_crlf_line_endings_parse_with_the_same_positions() -> None:
-    doc = parse("a: 1\r\nb: two\r\n", "f.yaml")
-    assert doc.data == {"a": 1, "b": "two"}
-    assert doc.values[("b",)] == (2, 4)
+    source = Source("f.yaml", "a: 1\r\nb: two\r\n")
+    assert source.parse().data == {"a": 1, "b": "two"}
+    assert source.positions().values[("b",)] == (2, 4)
 
 
 def test_nesting_depth_is_limited() -> None:

@@ -1,82 +1,64 @@
-"""Terminal views of the checklists for `gtm-check checklists` (Rich)."""
+"""What the built-in checklists hold, as data and as JSON, for `gtm-check checklists`."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from typing import Any
 
-from rich.console import Group, RenderableType
-from rich.text import Text
-
-from gtm_check.catalog import stage_counts, traits_used
-from gtm_check.models import Checklist
+from gtm_check.model.inputs import Checklist
+from gtm_check.model.vocabulary import TRAITS, Stage
 from gtm_check.report import RenderOptions
-from gtm_check.report.table import SEVERITY_STYLE, make_table, print_to_string
-from gtm_check.vocabulary import STAGE_NAMES, Stage
+
+
+def stage_counts(checklist: Checklist) -> dict[Stage, int]:
+    return {stage: sum(item.stage is stage for item in checklist.items) for stage in Stage}
+
+
+def traits_used(checklists: Sequence[Checklist]) -> dict[str, str]:
+    """Every trait the checklists use or the vocabulary defines, with its meaning."""
+    used = {t for c in checklists for item in c.items for t in item.applies_if}
+    described = dict(TRAITS)
+    for trait in sorted(used - set(TRAITS)):
+        described[trait] = "Defined by a team checklist."
+    return described
+
+
+def summary_dict(checklists: Sequence[Checklist]) -> dict[str, Any]:
+    return {
+        "departments": [
+            {
+                "key": c.department,
+                "name": c.name,
+                "items": len(c.items),
+                "stages": {stage.value: count for stage, count in stage_counts(c).items()},
+            }
+            for c in checklists
+        ],
+        "traits": traits_used(checklists),
+    }
+
+
+def department_dict(checklist: Checklist, stage: Stage | None = None) -> dict[str, Any]:
+    return {
+        "key": checklist.department,
+        "name": checklist.name,
+        "description": checklist.description,
+        "items": [
+            item.model_dump(mode="json", exclude_none=True) | {"weight": item.effective_weight}
+            for item in checklist.items
+            if stage is None or item.stage is stage
+        ],
+    }
+
+
+def to_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def render_summary(checklists: Sequence[Checklist], options: RenderOptions) -> str:
-    table = make_table("Built-in checklists: items per journey stage", expand=False)
-    table.add_column("Department", no_wrap=True)
-    table.add_column("Key", no_wrap=True)
-    for stage in Stage:
-        table.add_column(stage.value.capitalize(), justify="right")
-    table.add_column("All", justify="right")
-    totals = dict.fromkeys(Stage, 0)
-    for checklist in checklists:
-        counts = stage_counts(checklist)
-        for stage, count in counts.items():
-            totals[stage] += count
-        table.add_row(
-            checklist.name,
-            checklist.department,
-            *(str(counts[s]) if counts[s] else "—" for s in Stage),
-            str(len(checklist.items)),
-        )
-    table.add_section()
-    table.add_row(
-        "All departments", "", *(str(totals[s]) for s in Stage), str(sum(totals.values()))
-    )
-
-    traits = make_table(
-        "Launch traits (an item with applies_if needs all of its traits)", expand=True
-    )
-    traits.add_column("Trait", no_wrap=True)
-    traits.add_column("Meaning", ratio=1)
-    for trait, meaning in traits_used(checklists).items():
-        traits.add_row(trait, meaning)
-
-    hint = Text("Show one department's items: gtm-check checklists show DEPARTMENT", style="dim")
-    return print_to_string(Group(table, Text(""), traits, Text(""), hint), options)
+    return to_json(summary_dict(checklists))
 
 
 def render_department(checklist: Checklist, stage: Stage | None, options: RenderOptions) -> str:
-    parts: list[RenderableType] = [Text(checklist.name, style="bold")]
-    if checklist.description:
-        parts.append(Text(checklist.description))
-    for current in Stage:
-        if stage is not None and current is not stage:
-            continue
-        items = [item for item in checklist.items if item.stage is current]
-        if not items:
-            continue
-        parts.append(Text(""))
-        parts.append(Text(f"{STAGE_NAMES[current]} ({current.value})", style="bold underline"))
-        for item in items:
-            head = Text.assemble(
-                ("\n", ""),
-                (item.severity.value.upper(), SEVERITY_STYLE[item.severity]),
-                "  ",
-                (item.id, "bold"),
-                f"  weight {item.effective_weight:g}",
-            )
-            if item.applies_if:
-                head.append(f"  if {' + '.join(item.applies_if)}", style="cyan")
-            parts.append(head)
-            parts.append(Text(item.title, style="bold"))
-            if item.question:
-                parts.append(Text.assemble(("Ask: ", "dim"), item.question))
-            if item.guidance:
-                parts.append(Text.assemble(("Done when: ", "dim"), item.guidance))
-            if item.requires:
-                parts.append(Text.assemble(("Needs first: ", "dim"), ", ".join(item.requires)))
-    return print_to_string(Group(*parts), options)
+    return to_json(department_dict(checklist, stage))

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from gtm_check.model.results import ItemResult, Report
+from gtm_check.model.vocabulary import Severity
 from gtm_check.report import RenderOptions
-from gtm_check.results import ItemResult, Report
-from gtm_check.vocabulary import Severity
-
-NEEDS_LOCATIONS = True
 
 
 def escape_data(value: str) -> str:

@@ -7,8 +7,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from gtm_check.model.results import ItemResult, Report
 from gtm_check.report import RenderOptions
-from gtm_check.results import ItemResult, Report
 
 SCHEMA_VERSION = 1
 

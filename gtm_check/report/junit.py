@@ -10,9 +10,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
+from gtm_check.model.results import ItemResult, Report
+from gtm_check.model.vocabulary import Stage
 from gtm_check.report import RenderOptions
-from gtm_check.results import ItemResult, Report
-from gtm_check.vocabulary import Stage
 
 
 def render(reports: Sequence[Report], options: RenderOptions | None = None) -> str:

@@ -10,9 +10,10 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 
-from gtm_check.report import RenderOptions, combined_gaps, launch_names, score_text
-from gtm_check.results import ItemResult, Report, WaiverResult
-from gtm_check.vocabulary import DEPARTMENTS, Severity, Stage, Verdict
+from gtm_check.model.results import ItemResult, Report, WaiverResult
+from gtm_check.model.vocabulary import DEPARTMENTS, Severity, Stage, Verdict
+from gtm_check.report import RenderOptions
+from gtm_check.report.shared import combined_gaps, launch_names, score_text
 
 VERDICT = {Verdict.READY: "✅ ready", Verdict.AT_RISK: "⚠️ at-risk", Verdict.BLOCKED: "⛔ blocked"}
 THIS_WEEK_DAYS = 7

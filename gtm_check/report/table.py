@@ -10,9 +10,10 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from gtm_check.report import RenderOptions, combined_gaps, launch_names, score_text
-from gtm_check.results import ItemResult, Report
-from gtm_check.vocabulary import Severity, Stage, Verdict
+from gtm_check.model.results import ItemResult, Report
+from gtm_check.model.vocabulary import Severity, Stage, Verdict
+from gtm_check.report import RenderOptions
+from gtm_check.report.shared import combined_gaps, launch_names, score_text
 
 BAR_WIDTH = 10
 VERDICT_STYLE = {Verdict.READY: "green", Verdict.AT_RISK: "yellow", Verdict.BLOCKED: "bold red"}

@@ -123,7 +123,7 @@ def test_internal_error_exits_3_without_traceback(monkeypatch: pytest.MonkeyPatc
     def broken(*_: object, **__: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("gtm_check.audit.score_launch", broken)
+    monkeypatch.setattr("gtm_check.pipeline.score_launch", broken)
     code, out, err = run("audit", EXAMPLE)
     assert code == 3
     assert out == ""
@@ -188,7 +188,7 @@ def test_debug_shows_the_traceback_of_an_internal_error(monkeypatch: pytest.Monk
     def broken(*_: object, **__: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("gtm_check.audit.score_launch", broken)
+    monkeypatch.setattr("gtm_check.pipeline.score_launch", broken)
     result = CliRunner(env={"NO_COLOR": "1"}).invoke(app, ["--debug", "audit", EXAMPLE])
     assert isinstance(result.exception, RuntimeError)  # re-raised for the traceback
     assert "please report" not in result.stderr
@@ -196,7 +196,7 @@ def test_debug_shows_the_traceback_of_an_internal_error(monkeypatch: pytest.Monk
 
 def test_a_slow_yaml_parser_is_named_not_silent(monkeypatch: pytest.MonkeyPatch) -> None:
     # A PyYAML built without libyaml still works, 8-10x slower: the user is told why.
-    monkeypatch.setattr("gtm_check.yamltree.C_PARSER", False)
+    monkeypatch.setattr("gtm_check.load.yamltree.C_PARSER", False)
     code, out, err = run("audit", EXAMPLE, "--as-of", "2027-01-15")
     assert code == 1
     assert "GATE FAILED" in out

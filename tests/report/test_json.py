@@ -8,13 +8,14 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gtm_check.audit import AuditRequest, audit
+from gtm_check.pipeline import AuditRequest, audit
+from gtm_check.report import Format
 from gtm_check.report.json import dumps
 from tests.conftest import EXAMPLES
 
 
 def report() -> dict:  # type: ignore[type-arg]
-    request = AuditRequest((EXAMPLES / "launch.yaml",), dt.date(2027, 1, 15), "json")
+    request = AuditRequest((EXAMPLES / "launch.yaml",), dt.date(2027, 1, 15), Format.json)
     return json.loads(audit(request).output)  # type: ignore[no-any-return]
 
 
@@ -89,9 +90,9 @@ def test_batched_encoding_of_many_chunks_is_json_dumps() -> None:
 
 def test_portfolio_is_the_launch_reports_nested_one_level() -> None:
     paths = tuple(EXAMPLES / name for name in ("launch.yaml", "device.yaml"))
-    portfolio = json.loads(audit(AuditRequest(paths, dt.date(2027, 1, 15), "json")).output)
+    portfolio = json.loads(audit(AuditRequest(paths, dt.date(2027, 1, 15), Format.json)).output)
     singles = [
-        json.loads(audit(AuditRequest((path,), dt.date(2027, 1, 15), "json")).output)
+        json.loads(audit(AuditRequest((path,), dt.date(2027, 1, 15), Format.json)).output)
         for path in paths
     ]
     assert portfolio == {"schema_version": 1, "passed": False, "launches": singles}

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from markdown_it import MarkdownIt
 
-from gtm_check.audit import AuditRequest, audit
+from gtm_check.pipeline import AuditRequest, audit
+from gtm_check.report import Format
 from gtm_check.report.github import escape_data
 from tests.conftest import EXAMPLES, WriteFile
 
@@ -56,7 +57,7 @@ def hostile(write: WriteFile) -> Path:
 
 
 def render(path: Path, fmt: str) -> str:
-    return audit(AuditRequest((path,), AS_OF, fmt)).output
+    return audit(AuditRequest((path,), AS_OF, Format(fmt))).output
 
 
 def report_json(path: Path) -> dict[str, Any]:

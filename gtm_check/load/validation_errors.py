@@ -1,4 +1,4 @@
-"""Turns Pydantic validation errors into located, readable problems.
+"""Turns Pydantic validation errors into findings a person can act on, at the value's path.
 
 Messages are built from each error's type and location, never from the input value (which
 may be huge, or an alias bomb that hangs anything that prints it).
@@ -8,96 +8,137 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from gtm_check.errors import Problem, did_you_mean, quoted
-from gtm_check.yamltree import Document, PathKey
+from gtm_check.load.yamltree import Finding, Parsed, PathKey
+from gtm_check.model.problems import did_you_mean, quoted
 
 
-def problems_from_validation(
-    exc: ValidationError, document: Document, model: type[BaseModel]
-) -> list[Problem]:
+def findings_from_validation(
+    exc: ValidationError, parsed: Parsed, model: type[BaseModel]
+) -> list[Finding]:
     errors = exc.errors(include_url=False, include_input=False, include_context=True)
     # The value under a key that is itself invalid is not worth a second message.
     bad_keys = [_loc(e) for e in errors if "[key]" in e["loc"]]
-    skip = [*document.broken, *bad_keys]
-    problems = []
+    skip = [*parsed.broken, *bad_keys]
+    findings = []
     for error in errors:
         loc = _loc(error)
         # A value the parser already refused (a bad date, a bad tag) is not reported twice.
         if "[key]" not in error["loc"] and any(loc[: len(s)] == s for s in skip):
             continue
-        problems.append(_problem(error, document, model))
-    return problems
+        findings.append(_finding(_Error(error, loc, parsed.data, model)))
+    return findings
+
+
+class _Error:
+    """One Pydantic error with what its handler needs: where, what was written, the model."""
+
+    def __init__(self, error: Any, loc: PathKey, data: Any, model: type[BaseModel]) -> None:
+        self.kind: str = error["type"]
+        self.raw = error
+        self.loc = loc
+        self.name = _field_name(loc)
+        self.value = _value_at(data, loc)
+        self.model = model
+
+    @property
+    def on_key(self) -> bool:
+        return "[key]" in self.raw["loc"]
+
+
+def _finding(error: _Error) -> Finding:
+    if error.on_key:
+        return _bad_key(error)
+    handler = _HANDLERS.get(error.kind)
+    if handler is not None:
+        return handler(error)
+    if error.kind in _EXPECTED:
+        return _wrong_type(error)
+    return _other(error)
+
+
+def _missing(error: _Error) -> Finding:
+    return Finding(error.loc[:-1], f"missing required key {quoted(error.loc[-1])}")
+
+
+def _unknown_key(error: _Error) -> Finding:
+    allowed = _fields_at(error.model, error.loc[:-1])
+    hint = did_you_mean(str(error.loc[-1]), allowed) or (
+        "allowed keys: " + ", ".join(allowed) if allowed else None
+    )
+    return Finding(error.loc, f"unknown key {quoted(error.loc[-1])}", key=True, hint=hint)
+
+
+def _bad_key(error: _Error) -> Finding:
+    key = str(error.loc[-1])
+    top_level = _fields_at(error.model, ())
+    hint = (
+        f"indented too far? {quoted(key)} belongs at the top level"
+        if key in top_level and len(error.loc) > 1
+        else None
+    )
+    return Finding(error.loc, _key_message(key), key=True, hint=hint)
+
+
+def _enum(error: _Error) -> Finding:
+    expected = error.raw["ctx"]["expected"].replace(" or ", ", ").split(",")
+    choices = [c.strip().strip("'") for c in expected]
+    value = error.value
+    if value is None:
+        message = f"{error.name}: no value given; expected one of {', '.join(choices)}"
+    else:
+        message = f"{error.name}: {_shown(value)} is not one of {', '.join(choices)}"
+    hint = did_you_mean(str(value), choices) if isinstance(value, str) else None
+    if isinstance(value, bool):
+        hint = "YAML reads yes/no/on/off/true/false as a boolean; write one of the values above"
+    return Finding(error.loc, message, hint=hint)
+
+
+def _pattern(error: _Error) -> Finding:
+    return Finding(error.loc, f"{error.name}: {_pattern_message(error.loc, error.value)}")
+
+
+_EXPECTED = {
+    "string_type": "text",
+    "date_type": "a date (YYYY-MM-DD)",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+}
+
+
+def _wrong_type(error: _Error) -> Finding:
+    hint = (
+        "put it in quotes to make it text"
+        if error.kind == "string_type" and _is_scalar(error.value)
+        else None
+    )
+    message = f"{error.name}: expected {_EXPECTED[error.kind]}, got {kind_of(error.value)}"
+    return Finding(error.loc, message, hint=hint)
+
+
+def _other(error: _Error) -> Finding:
+    message = error.raw["msg"].removeprefix("Value error, ")
+    message = message[0].lower() + message[1:] if message else message
+    if error.kind == "too_short" and isinstance(error.value, list | str):
+        message = "must not be empty"
+    return Finding(error.loc, f"{error.name}: {message}")
+
+
+_HANDLERS: dict[str, Callable[[_Error], Finding]] = {
+    "missing": _missing,
+    "extra_forbidden": _unknown_key,
+    "enum": _enum,
+    "string_pattern_mismatch": _pattern,
+}
 
 
 def _loc(error: Any) -> PathKey:
     return tuple(part for part in error["loc"] if not _is_internal(part))
-
-
-def _problem(error: Any, document: Document, model: type[BaseModel]) -> Problem:
-    loc = _loc(error)
-    kind = error["type"]
-    name = _field_name(loc)
-    if kind == "missing":
-        return document.problem(loc[:-1], f"missing required key {quoted(loc[-1])}")
-    if kind == "extra_forbidden":
-        allowed = _fields_at(model, loc[:-1])
-        return document.problem(
-            loc,
-            f"unknown key {quoted(loc[-1])}",
-            key=True,
-            hint=did_you_mean(str(loc[-1]), allowed)
-            or ("allowed keys: " + ", ".join(allowed) if allowed else None),
-        )
-    if "[key]" in error["loc"]:
-        key = str(loc[-1])
-        top_level = _fields_at(model, ())
-        hint = (
-            f"indented too far? {quoted(key)} belongs at the top level"
-            if key in top_level and len(loc) > 1
-            else None
-        )
-        return document.problem(loc, _key_message(key), key=True, hint=hint)
-    value = _value_at(document.data, loc)
-    if kind == "enum":
-        choices = [
-            c.strip().strip("'") for c in error["ctx"]["expected"].replace(" or ", ", ").split(",")
-        ]
-        message = (
-            f"{name}: no value given; expected one of {', '.join(choices)}"
-            if value is None
-            else f"{name}: {_shown(value)} is not one of {', '.join(choices)}"
-        )
-        hint = did_you_mean(str(value), choices) if isinstance(value, str) else None
-        if isinstance(value, bool):
-            hint = "YAML reads yes/no/on/off/true/false as a boolean; write one of the values above"
-        return document.problem(loc, message, hint=hint)
-    if kind == "string_pattern_mismatch":
-        return document.problem(loc, f"{name}: {_pattern_message(loc, value)}")
-    if kind in {"string_type", "date_type", "list_type", "dict_type", "model_type"}:
-        expected = {
-            "string_type": "text",
-            "date_type": "a date (YYYY-MM-DD)",
-            "list_type": "a list",
-            "dict_type": "a mapping",
-            "model_type": "a mapping",
-        }[kind]
-        hint = (
-            "put it in quotes to make it text"
-            if kind == "string_type" and _is_scalar(value)
-            else None
-        )
-        return document.problem(
-            loc, f"{name}: expected {expected}, got {kind_of(value)}", hint=hint
-        )
-    message = error["msg"].removeprefix("Value error, ")
-    message = message[0].lower() + message[1:] if message else message
-    if kind == "too_short" and isinstance(value, list | str):
-        message = "must not be empty"
-    return document.problem(loc, f"{name}: {message}")
 
 
 def _is_internal(part: str | int) -> bool:

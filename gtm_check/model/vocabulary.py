@@ -29,15 +29,6 @@ STAGE_NAMES: dict[Stage, str] = {
     Stage.GROW: "Stay and grow",
 }
 
-STAGE_QUESTIONS: dict[Stage, str] = {
-    Stage.LEARN: "Can prospects find out about the product, and are we safe talking about it?",
-    Stage.BUY: (
-        "Can a qualified prospect actually buy it: price, contract, order, invoice, delivery?"
-    ),
-    Stage.USE: "Once signed, can the customer adopt it and get help when it breaks?",
-    Stage.GROW: "Will customers stay, learn more and buy more?",
-}
-
 
 class Severity(StrEnum):
     """How bad it is to launch with an item open, most severe first."""
@@ -98,6 +89,13 @@ DEPARTMENTS: dict[str, str] = {
     "customer-success": "Customer Success",
     "services": "Professional Services",
 }
+
+
+def department_rank(key: str) -> tuple[int, str]:
+    """Sort key for departments: the built-in ones in report order, then teams' own by name."""
+    order = list(DEPARTMENTS)
+    return (order.index(key) if key in order else len(order), key)
+
 
 # Launch traits say what kind of launch this is; an item applies only when the launch has
 # every trait in its ``applies_if``. This is the one place the built-in vocabulary lives:

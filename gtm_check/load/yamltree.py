@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
-from gtm_check.errors import GtmCheckError, Problem, quoted
+from gtm_check.model.problems import GtmCheckError, Problem, quoted
 
 try:  # The C parser is 8-10x faster; the pure-Python one gives identical events.
     from yaml import CSafeLoader as _Loader
@@ -55,45 +56,30 @@ _SEQ = "tag:yaml.org,2002:seq"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-@dataclass
-class Document:
-    """Plain data (dicts, lists, scalars) and where each part of it was written.
+Position = tuple[int, int]
+"""1-based (line, column)."""
 
-    Positions are 1-based (line, column). ``values`` is keyed by the path to a value,
-    ``keys`` by the path to a mapping entry and gives where its key was written.
-    """
 
-    path: str
+@dataclass(frozen=True)
+class Parsed:
+    """A document's plain data (dicts, lists, scalars), and what was wrong with single values."""
+
     data: Any
-    text: str = ""
-    """The source, kept to find positions again when they are needed (see ``values``)."""
-    positions: tuple[dict[PathKey, tuple[int, int]], dict[PathKey, tuple[int, int]]] | None = None
-    problems: list[Problem] = field(default_factory=list)
+    problems: tuple[Problem, ...] = ()
     """Problems with single values (a bad date, a duplicate key); the rest of the data is
     still whole and worth validating, so these are reported along with what that finds."""
-    broken: set[PathKey] = field(default_factory=set)
+    broken: frozenset[PathKey] = frozenset()
     """Paths whose value was replaced by None because of a problem above."""
 
-    @property
-    def values(self) -> dict[PathKey, tuple[int, int]]:
-        return self._positions()[0]
 
-    @property
-    def keys(self) -> dict[PathKey, tuple[int, int]]:
-        return self._positions()[1]
+@dataclass(frozen=True)
+class Positions:
+    """Where each value (by its path) and each mapping key (by its entry's path) was written."""
 
-    def _positions(
-        self,
-    ) -> tuple[dict[PathKey, tuple[int, int]], dict[PathKey, tuple[int, int]]]:
-        # Recording the position of every value costs memory on every run, and positions
-        # are needed only to report a problem or to point at a line: so the text is parsed
-        # again, this time recording them, the first time they are asked for.
-        if self.positions is None:
-            again = parse(self.text, self.path, positions=True)
-            self.positions = again.positions or ({}, {})
-        return self.positions
+    values: Mapping[PathKey, Position]
+    keys: Mapping[PathKey, Position]
 
-    def position(self, loc: PathKey, *, key: bool = False) -> tuple[int, int]:
+    def of(self, loc: PathKey, *, key: bool = False) -> Position:
         """Where ``loc`` was written, or where its closest written ancestor was."""
         if key and loc in self.keys:
             return self.keys[loc]
@@ -103,11 +89,48 @@ class Document:
                 return found
         return (1, 1)
 
-    def problem(
-        self, loc: PathKey, message: str, *, key: bool = False, hint: str | None = None
-    ) -> Problem:
-        line, column = self.position(loc, key=key)
-        return Problem(self.path, line, column, message, hint)
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem known by the path of the value it is about, before it is located."""
+
+    loc: PathKey
+    message: str
+    key: bool = False
+    """Point at the mapping key of ``loc`` rather than at its value."""
+    hint: str | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """A YAML file's text and the name it is shown under in messages."""
+
+    path: str
+    text: str
+
+    def parse(self) -> Parsed:
+        """The document's data; raises GtmCheckError when it is not a usable document."""
+        return _parse(self, positions=False)[0]
+
+    def positions(self) -> Positions:
+        """Where every key and value was written.
+
+        Recording positions costs memory on every run while they are needed only to report
+        a problem or point at a line, so they are found by parsing the text again, here.
+        """
+        found = _parse(self, positions=True)[1]
+        assert found is not None
+        return found
+
+    def locate(self, findings: Iterable[Finding]) -> list[Problem]:
+        """The findings as located problems (the text is parsed again only if there are any)."""
+        findings = list(findings)
+        if not findings:
+            return []
+        positions = self.positions()
+        return [
+            Problem(self.path, *positions.of(f.loc, key=f.key), f.message, f.hint) for f in findings
+        ]
 
 
 @dataclass
@@ -121,14 +144,13 @@ class _Open:
 
 
 class _Builder:
-    def __init__(self, path: str, text: str, *, positions: bool) -> None:
+    def __init__(self, path: str, *, positions: bool) -> None:
         self.path = path
-        self.doc = Document(path, None, text)
-        self.values: dict[PathKey, tuple[int, int]] | None = None
-        self.keys: dict[PathKey, tuple[int, int]] = {}
-        if positions:
-            self.values = {}
-            self.doc.positions = (self.values, self.keys)
+        self.data: Any = None
+        self.value_problems: list[Problem] = []
+        self.broken: set[PathKey] = set()
+        self.values: dict[PathKey, Position] | None = {} if positions else None
+        self.keys: dict[PathKey, Position] = {}
         self.problems: list[Problem] = []
         self.stack: list[_Open] = []
         self.done = False
@@ -140,8 +162,8 @@ class _Builder:
         """A problem with the value starting at ``mark``; the document is still whole."""
         path = self.next_path(mark)
         if path is not None:
-            self.doc.broken.add(path)
-        self.doc.problems.append(Problem(self.path, mark.line + 1, mark.column + 1, message))
+            self.broken.add(path)
+        self.value_problems.append(Problem(self.path, mark.line + 1, mark.column + 1, message))
 
     def expecting_key(self) -> bool:
         if not self.stack:
@@ -166,7 +188,7 @@ class _Builder:
             assert path is not None
             self.values[path] = (mark.line + 1, mark.column + 1)
         if not self.stack:
-            self.doc.data = value
+            self.data = value
             self.done = True
             return
         top = self.stack[-1]
@@ -183,7 +205,7 @@ class _Builder:
         first = top.key_lines.get(key)
         if first is not None:
             # Keep the first value; the error stops the run before anything is scored.
-            self.doc.problems.append(
+            self.value_problems.append(
                 Problem(
                     self.path,
                     mark.line + 1,
@@ -215,49 +237,46 @@ class _Builder:
             self.done = True
 
 
-def parse(text: str, path: str, *, positions: bool = False) -> Document:
-    """Parse one YAML document.
+def parse(text: str, path: str) -> Parsed:
+    """Parse one YAML document: ``Source(path, text).parse()``."""
+    return Source(path, text).parse()
 
-    Raises GtmCheckError when the text is not a usable document at all (a syntax error, an
-    alias, too deep); problems with single values are left in ``Document.problems``. With
-    ``positions`` the position of every key and value is recorded at once; otherwise on
-    first use.
-    """
-    builder = _Builder(path, text, positions=positions)
-    loader = _Loader(text)
+
+def _parse(source: Source, *, positions: bool) -> tuple[Parsed, Positions | None]:
+    """Raises GtmCheckError when the text is not a usable document at all (a syntax error,
+    an alias, too deep); problems with single values are left in ``Parsed.problems``."""
+    builder = _Builder(source.path, positions=positions)
+    loader = _Loader(source.text)
     try:
         _walk(loader, builder)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = " ".join(part for part in (exc.context, exc.problem) if part)
-        hint = None
-        if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
-            hint = "YAML does not allow tabs for indentation; use spaces"
-        elif "mapping values are not allowed" in message:
-            hint = "text that contains ': ' must be put in quotes"
-        if mark is None:
-            builder.problems.append(Problem(path, 1, 1, f"invalid YAML: {message}"))
-        else:
-            builder.fail(mark, f"invalid YAML: {message}", hint)
+        builder.problems.append(_syntax_problem(exc, source))
     except yaml.reader.ReaderError as exc:  # characters YAML does not allow in a file
-        line = text.count("\n", 0, exc.position) + 1
-        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
         character = exc.character if isinstance(exc.character, str) else chr(exc.character)
-        builder.problems.append(
-            Problem(
-                path,
-                line,
-                column,
-                f"character U+{ord(character):04X} is not allowed in YAML ({exc.reason})",
-            )
-        )
+        message = f"character U+{ord(character):04X} is not allowed in YAML ({exc.reason})"
+        builder.problems.append(Problem.at_offset(source.path, source.text, exc.position, message))
     except yaml.YAMLError as exc:
-        builder.problems.append(Problem(path, 1, 1, f"invalid YAML: {exc}"))
+        builder.problems.append(Problem(source.path, 1, 1, f"invalid YAML: {exc}"))
     finally:
         loader.dispose()
     if builder.problems:
         raise GtmCheckError(builder.problems)
-    return builder.doc
+    parsed = Parsed(builder.data, tuple(builder.value_problems), frozenset(builder.broken))
+    found = None if builder.values is None else Positions(builder.values, builder.keys)
+    return parsed, found
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, source: Source) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    message = "invalid YAML: " + " ".join(part for part in (exc.context, exc.problem) if part)
+    if mark is None:
+        return Problem(source.path, 1, 1, message)
+    hint = None
+    if _char_at(source.text, mark.line, mark.column) == "\t":
+        hint = "YAML does not allow tabs for indentation; use spaces"
+    elif "mapping values are not allowed" in message:
+        hint = "text that contains ': ' must be put in quotes"
+    return Problem(source.path, mark.line + 1, mark.column + 1, message, hint)
 
 
 def _walk(loader: Any, builder: _Builder) -> None:

@@ -20,6 +20,14 @@ class Problem:
     message: str
     hint: str | None = None
 
+    @classmethod
+    def at_offset(cls, path: str, text: str | bytes, offset: int, message: str) -> Problem:
+        """A problem at a character (or byte) offset into a file's text."""
+        newline = b"\n" if isinstance(text, bytes) else "\n"
+        line = text.count(newline, 0, offset) + 1  # type: ignore[arg-type]
+        column = offset - (text.rfind(newline, 0, offset) + 1) + 1  # type: ignore[arg-type]
+        return cls(path, line, column, message)
+
     def render(self) -> str:
         """One line, whatever the message holds: ``path:line:column: message (hint)``."""
         text = f"{self.path}:{self.line}:{self.column}: {self.message}"

@@ -1,35 +1,48 @@
-"""Runs an audit from a plain request: load, score, filter, render. The CLI's way into the core."""
+"""The audit pipeline: load each launch, score it, narrow its gaps, render the reports."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
-from gtm_check.errors import GtmCheckError, Problem
-from gtm_check.exits import EXIT_GATE_FAILED, EXIT_PASSED
-from gtm_check.filters import apply_filters
-from gtm_check.loader import LoadedLaunch, load_launch
-from gtm_check.models import Gate
-from gtm_check.report import RenderOptions, needs_locations, renderer
-from gtm_check.results import Filters, Report
-from gtm_check.scoring import GatePolicy, score_launch
-from gtm_check.vocabulary import Severity, Stage
+from gtm_check.load.checklists import ChecklistReader
+from gtm_check.load.launch import LoadedLaunch, load_launch
+from gtm_check.model.filters import Filters
+from gtm_check.model.inputs import Gate
+from gtm_check.model.problems import GtmCheckError, Problem
+from gtm_check.model.results import Report
+from gtm_check.model.vocabulary import Severity, Stage
+from gtm_check.report import Format, RenderOptions, needs_locations, renderer
+from gtm_check.scoring.filters import apply_filters
+from gtm_check.scoring.score import GatePolicy, score_launch
 
-NEVER = "never"
+
+class FailOn(StrEnum):
+    """The least severe open item that fails the gate; ``never``: only scores count."""
+
+    blocker = "blocker"
+    high = "high"
+    medium = "medium"
+    low = "low"
+    never = "never"
+
+    @property
+    def severity(self) -> Severity | None:
+        return None if self is FailOn.never else Severity(self.value)
 
 
 @dataclass(frozen=True)
 class AuditRequest:
     launches: tuple[Path, ...]
     as_of: dt.date
-    format: str = "table"
+    format: Format = Format.table
     min_score: float | None = None
     gate_stages: tuple[Stage, ...] = ()
-    fail_on: str | None = None
-    """A severity or "never"; None keeps the default (blockers fail the gate)."""
+    fail_on: FailOn | None = None
+    """None keeps the default: open blockers fail the gate."""
     ignore_waivers: bool = False
-    warn_only: bool = False
     filters: Filters = Filters()
     allow_outside: bool = False
     render: RenderOptions = RenderOptions()
@@ -39,7 +52,8 @@ class AuditRequest:
 class AuditOutcome:
     reports: list[Report]
     output: str
-    exit_code: int
+    passed: bool
+    """Whether every launch passed its gate."""
     inputs: list[Path] = field(default_factory=list)
     """Every file read, so that the caller never writes over one of them."""
 
@@ -56,6 +70,7 @@ def effective_gate(loaded: LoadedLaunch, request: AuditRequest) -> Gate:
 
 
 def gate_policy(request: AuditRequest) -> GatePolicy:
+    """How the gate judges, with the overriding flags written as the user typed them."""
     overrides = []
     if request.min_score is not None:
         overrides.append(f"--min-score {request.min_score:g}")
@@ -63,7 +78,7 @@ def gate_policy(request: AuditRequest) -> GatePolicy:
     fail_on: Severity | None = Severity.BLOCKER
     if request.fail_on is not None:
         overrides.append(f"--fail-on {request.fail_on}")
-        fail_on = None if request.fail_on == NEVER else Severity(request.fail_on)
+        fail_on = request.fail_on.severity
     if request.ignore_waivers:
         overrides.append("--ignore-waivers")
     return GatePolicy(
@@ -79,12 +94,13 @@ def audit(request: AuditRequest) -> AuditOutcome:
     """
     policy = gate_policy(request)
     locate = needs_locations(request.format)
+    reader = ChecklistReader()
     reports: list[Report] = []
     inputs: list[Path] = []
     problems: list[Problem] = []
     for path in dict.fromkeys(request.launches):
         try:
-            loaded = load_launch(path, allow_outside=request.allow_outside)
+            loaded = load_launch(path, reader, allow_outside=request.allow_outside)
         except GtmCheckError as exc:
             problems.extend(exc.problems)
             continue
@@ -103,6 +119,4 @@ def audit(request: AuditRequest) -> AuditOutcome:
     if problems:
         raise GtmCheckError(problems)
     output = renderer(request.format)(reports, request.render)
-    passed = all(report.gate.passed for report in reports)
-    exit_code = EXIT_PASSED if passed or request.warn_only else EXIT_GATE_FAILED
-    return AuditOutcome(reports, output, exit_code, inputs)
+    return AuditOutcome(reports, output, all(r.gate.passed for r in reports), inputs)

@@ -18,8 +18,8 @@ from pydantic import (
     model_validator,
 )
 
-from gtm_check.errors import quoted
-from gtm_check.vocabulary import Severity, Stage, Status
+from gtm_check.model.problems import quoted
+from gtm_check.model.vocabulary import Severity, Stage, Status
 
 KEBAB = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 ITEM_ID_PATTERN = rf"^{KEBAB}\.{KEBAB}$"

@@ -1,13 +1,11 @@
-"""Narrows a report's gap list (--stage, --department, --owner, --severity, --overdue).
-
-Scores are never filtered: they always describe the whole launch.
-"""
+"""Narrows a report's gap list to what the filters ask for; scores are never filtered."""
 
 from __future__ import annotations
 
 import dataclasses
 
-from gtm_check.results import Filters, ItemResult, Report
+from gtm_check.model.filters import Filters
+from gtm_check.model.results import ItemResult, Report
 
 
 def matches(item: ItemResult, filters: Filters) -> bool:

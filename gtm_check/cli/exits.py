@@ -1,4 +1,4 @@
-"""gtm-check's exit codes (PRODUCT.md), for pipelines that gate on them."""
+"""gtm-check's exit codes, for pipelines that gate on them (README: "Exit codes")."""
 
 EXIT_PASSED = 0
 EXIT_GATE_FAILED = 1

@@ -1,7 +1,4 @@
-"""Scores a launch against its checklists: pure functions, no I/O, no printing.
-
-Every rule here is a rule of PRODUCT.md's "Scoring" section.
-"""
+"""Scores a launch against its checklists: the rules of the README's "Scoring" section."""
 
 from __future__ import annotations
 
@@ -11,8 +8,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from gtm_check.models import Checklist, ChecklistItem, Gate, ItemState, Launch, Waiver
-from gtm_check.results import (
+from gtm_check.model.inputs import Checklist, ChecklistItem, Gate, ItemState, Launch, Waiver
+from gtm_check.model.results import (
     DepartmentResult,
     GateResult,
     ItemResult,
@@ -22,8 +19,9 @@ from gtm_check.results import (
     Report,
     StageResult,
     WaiverResult,
+    urgency,
 )
-from gtm_check.vocabulary import DEPARTMENTS, Severity, Stage, Status, Verdict
+from gtm_check.model.vocabulary import Severity, Stage, Status, Verdict, department_rank
 
 
 def score_percent(items: Iterable[ItemResult]) -> float | None:
@@ -77,7 +75,6 @@ def evaluate_item(
         status=state.status,
         owner=state.owner,
         due=state.due,
-        evidence=state.evidence,
         question=item.question,
         guidance=item.guidance,
         applicable=applicable,
@@ -95,17 +92,6 @@ def _waiver_result(waiver: Waiver, as_of: dt.date) -> WaiverResult:
         approved_by=waiver.approved_by,
         expires=waiver.expires,
         expired=waiver.expires < as_of,
-    )
-
-
-def gap_order(item: ItemResult) -> tuple[int, int, dt.date, int, str]:
-    """Most urgent first: severity, days overdue (most first), due date (none last), stage, id."""
-    return (
-        item.severity.rank,
-        -(item.overdue_days or 0),
-        item.due or dt.date.max,
-        item.stage.order,
-        item.id,
     )
 
 
@@ -143,13 +129,35 @@ def score_launch(
     ``locations`` says where each item's state is written, for reports that point at it.
     """
     gate = gate or launch.gate
+    waivers = [] if policy.ignore_waivers else launch.waivers
+    items = _item_results(launch, checklists, waivers, as_of, locations or {})
+    stages = [_stage_result(stage, items, gate.min_score) for stage in Stage]
+    return Report(
+        launch=_summary(launch, as_of),
+        overall=_overall(items),
+        stages=stages,
+        departments=_department_results(checklists, items),
+        gaps=sorted((i for i in items if i.open), key=urgency),
+        gate=_gate_result(gate, policy, stages, items),
+        items=items,
+        waivers=[
+            _waiver_result(w, as_of) for w in sorted(waivers, key=lambda w: (w.item, w.expires))
+        ],
+    )
+
+
+def _item_results(
+    launch: Launch,
+    checklists: Sequence[Checklist],
+    waivers: Sequence[Waiver],
+    as_of: dt.date,
+    locations: Mapping[str, Location],
+) -> list[ItemResult]:
     traits = frozenset(launch.traits)
     waivers_by_item: dict[str, list[Waiver]] = {}
-    for waiver in [] if policy.ignore_waivers else launch.waivers:
+    for waiver in waivers:
         waivers_by_item.setdefault(waiver.item, []).append(waiver)
-    locations = locations or {}
-
-    items = [
+    return [
         evaluate_item(
             item,
             launch.items.get(item.id, ItemState()),
@@ -161,35 +169,26 @@ def score_launch(
         for checklist in checklists
         for item in checklist.items
     ]
-    stages = [_stage_result(stage, items, gate.min_score) for stage in Stage]
-    return Report(
-        launch=LaunchSummary(
-            name=launch.launch,
-            launch_date=launch.launch_date,
-            as_of=as_of,
-            days_to_launch=(launch.launch_date - as_of).days,
-            traits=list(launch.traits),
-            owner=launch.owner,
-        ),
-        overall=Overall(
-            score=score_percent(items),
-            applicable=sum(i.applicable for i in items),
-            credited=sum(i.applicable and i.credited for i in items),
-            open=sum(i.open for i in items),
-            overdue=sum(i.overdue_days is not None for i in items),
-        ),
-        stages=stages,
-        departments=_department_results(checklists, items),
-        gaps=sorted((i for i in items if i.open), key=gap_order),
-        gate=_gate_result(gate, policy, stages, items),
-        items=items,
-        waivers=[
-            _waiver_result(w, as_of)
-            for w in sorted(
-                [] if policy.ignore_waivers else launch.waivers,
-                key=lambda w: (w.item, w.expires),
-            )
-        ],
+
+
+def _summary(launch: Launch, as_of: dt.date) -> LaunchSummary:
+    return LaunchSummary(
+        name=launch.launch,
+        launch_date=launch.launch_date,
+        as_of=as_of,
+        days_to_launch=(launch.launch_date - as_of).days,
+        traits=list(launch.traits),
+        owner=launch.owner,
+    )
+
+
+def _overall(items: Sequence[ItemResult]) -> Overall:
+    return Overall(
+        score=score_percent(items),
+        applicable=sum(i.applicable for i in items),
+        credited=sum(i.applicable and i.credited for i in items),
+        open=sum(i.open for i in items),
+        overdue=sum(i.overdue_days is not None for i in items),
     )
 
 
@@ -214,21 +213,19 @@ def _department_results(
     names: dict[str, str] = {}
     for checklist in checklists:
         names.setdefault(checklist.department, checklist.name)
-    order = list(DEPARTMENTS)
-    keys = sorted(names, key=lambda k: (order.index(k) if k in order else len(order), k))
-    results = []
-    for key in keys:
-        mine = [i for i in items if i.department == key]
-        results.append(
-            DepartmentResult(
-                key=key,
-                name=names[key],
-                score=score_percent(mine),
-                open=sum(i.open for i in mine),
-                stages={s: score_percent(i for i in mine if i.stage is s) for s in Stage},
-            )
+    by_department: dict[str, list[ItemResult]] = {key: [] for key in names}
+    for item in items:
+        by_department[item.department].append(item)
+    return [
+        DepartmentResult(
+            key=key,
+            name=names[key],
+            score=score_percent(mine),
+            open=sum(i.open for i in mine),
+            stages={s: score_percent(i for i in mine if i.stage is s) for s in Stage},
         )
-    return results
+        for key, mine in sorted(by_department.items(), key=lambda entry: department_rank(entry[0]))
+    ]
 
 
 def _gate_result(

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from gtm_check.vocabulary import Severity, Stage, Status, Verdict
+from gtm_check.model.filters import Filters
+from gtm_check.model.vocabulary import Severity, Stage, Status, Verdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +93,6 @@ class ItemResult:
     status: Status
     owner: str | None
     due: dt.date | None
-    evidence: str | None
     question: str | None
     guidance: str | None
     applicable: bool
@@ -105,6 +105,18 @@ class ItemResult:
     @property
     def open(self) -> bool:
         return self.applicable and not self.credited
+
+
+def urgency(item: ItemResult) -> tuple[int, int, dt.date, int, str]:
+    """Sort key for gaps, most urgent first: severity, days overdue (most first), due date
+    (none last), stage, id."""
+    return (
+        item.severity.rank,
+        -(item.overdue_days or 0),
+        item.due or dt.date.max,
+        item.stage.order,
+        item.id,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,37 +143,6 @@ class GateResult:
         if self.overrides:
             rule += f" (set by {' '.join(self.overrides)})"
         return rule
-
-
-@dataclass(frozen=True, slots=True)
-class Filters:
-    """What the gap list was narrowed to; scores always cover the whole launch."""
-
-    stages: list[Stage] = field(default_factory=list)
-    departments: list[str] = field(default_factory=list)
-    owners: list[str] = field(default_factory=list)
-    severities: list[Severity] = field(default_factory=list)
-    overdue: bool = False
-
-    @property
-    def active(self) -> bool:
-        return bool(
-            self.stages or self.departments or self.owners or self.severities or self.overdue
-        )
-
-    def describe(self) -> str:
-        parts = []
-        for label, values in (
-            ("stage", self.stages),
-            ("department", self.departments),
-            ("owner", self.owners),
-            ("severity", self.severities),
-        ):
-            if values:
-                parts.append(f"{label} {' or '.join(str(v) for v in values)}")
-        if self.overdue:
-            parts.append("overdue only")
-        return "; ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)

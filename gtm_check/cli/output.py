@@ -1,4 +1,4 @@
-"""Writing files safely: atomically, never over an input, nothing left behind on failure."""
+"""Where a report goes: standard output, or a file written atomically; the step summary."""
 
 from __future__ import annotations
 
@@ -6,12 +6,11 @@ import os
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from gtm_check.errors import GtmCheckError
-
-if TYPE_CHECKING:
-    from gtm_check.results import Report
+from gtm_check.load.files import Kind, kind_of_path
+from gtm_check.model.problems import GtmCheckError
+from gtm_check.model.results import Report
+from gtm_check.report import Format, RenderOptions, renderer
 
 
 def write_atomic(path: Path, text: str, *, overwrite: bool = False) -> None:
@@ -21,12 +20,13 @@ def write_atomic(path: Path, text: str, *, overwrite: bool = False) -> None:
     (or no file) is left as it was.
     """
     display = str(path)
-    if path.is_dir():
-        raise GtmCheckError.single(display, "is a directory, not a file")
-    if path.exists() and not overwrite:
+    kind = kind_of_path(path)
+    if kind is Kind.DIRECTORY:
+        raise GtmCheckError.single(display, kind.value)
+    if kind is not Kind.MISSING and not overwrite:
         raise GtmCheckError.single(display, "already exists (pass --force to overwrite it)")
     folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
+    if kind_of_path(folder) is not Kind.DIRECTORY:
         raise GtmCheckError.single(display, f"folder '{folder}' does not exist")
     try:
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
@@ -57,10 +57,12 @@ def refuse_to_overwrite(path: Path, inputs: Sequence[Path]) -> None:
 
 
 def append_step_summary(path: Path, reports: Sequence[Report]) -> None:
-    """Append the Markdown report to GitHub Actions' step summary file."""
-    from gtm_check.report import RenderOptions, renderer
+    """Append the Markdown report to GitHub Actions' step summary file.
 
-    text = renderer("markdown")(reports, RenderOptions())
+    Appended, not written atomically: the file belongs to the runner, and other steps'
+    summaries are in it.
+    """
+    text = renderer(Format.markdown)(reports, RenderOptions())
     try:
         with path.open("a", encoding="utf-8") as stream:
             stream.write(text)

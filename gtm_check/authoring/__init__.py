@@ -1,0 +1,1 @@
+"""Authoring: writing launch files for people to edit (``gtm-check init``)."""

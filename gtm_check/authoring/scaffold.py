@@ -1,0 +1,105 @@
+"""Writes a ready-to-edit launch file for ``gtm-check init``: pure text, no I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+
+from gtm_check.model.inputs import Checklist, ChecklistItem, Gate
+from gtm_check.model.vocabulary import STAGE_NAMES, Stage
+
+
+def applicable_items(checklists: Sequence[Checklist], traits: Sequence[str]) -> list[ChecklistItem]:
+    """The items whose ``applies_if`` traits the launch has, in checklist order."""
+    have = set(traits)
+    return [item for c in checklists for item in c.items if item.applies_to(have)]
+
+
+def launch_file(
+    *,
+    name: str,
+    launch_date: dt.date,
+    traits: Sequence[str],
+    checklists: Sequence[Checklist],
+    checklist_refs: Sequence[str],
+    owner: str | None = None,
+) -> str:
+    """The text of a launch file listing every applicable item as todo, with its title."""
+    names = {c.department: c.name for c in checklists}
+    lines = [
+        *_header_help(name),
+        f"launch: {_scalar(name)}",
+        f"launch_date: {launch_date.isoformat()}",
+        *([f"owner: {_scalar(owner)}"] if owner else []),
+        f"traits: [{', '.join(traits)}]",
+        f"checklists: [{', '.join(checklist_refs)}]",
+        *_gate_lines(Gate()),
+        *_item_lines(applicable_items(checklists, traits), names),
+        *_WAIVER_HELP,
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _header_help(name: str) -> list[str]:
+    return [
+        f"# Launch file for {_comment(name)}, written by gtm-check init.",
+        "# Set each item's status as work progresses: todo, in-progress, blocked, done or n/a.",
+        "# An item can also take an owner, a due date, evidence and a note:",
+        "#   legal.trademarks:",
+        "#     status: in-progress",
+        "#     owner: counsel@example.com",
+        "#     due: 2027-01-31",
+        "# Check it with `gtm-check validate` and score it with `gtm-check audit`.",
+    ]
+
+
+_WAIVER_HELP = [
+    "",
+    "# Waivers credit an item until they expire; all four keys are required:",
+    "# waivers:",
+    "#   - item: <item id>",
+    "#     reason: Why launching without it is acceptable",
+    "#     approved_by: someone@example.com",
+    "#     expires: 2027-06-30",
+    "waivers: []",
+]
+
+
+def _gate_lines(gate: Gate) -> list[str]:
+    return [
+        "gate:",
+        f"  stages: [{', '.join(stage.value for stage in gate.stages)}]",
+        f"  min_score: {gate.min_score}",
+    ]
+
+
+def _item_lines(items: Sequence[ChecklistItem], names: dict[str, str]) -> list[str]:
+    """``items:`` with one ``id: todo`` line per item, grouped under stage and department
+    comments, each line ending with the item's severity and title as a comment."""
+    if not items:
+        return ["items: {}"]
+    lines = ["items:"]
+    width = max(len(item.id) for item in items) + len(": todo")
+    for stage in Stage:
+        in_stage = [item for item in items if item.stage is stage]
+        if not in_stage:
+            continue
+        lines += ["", f"  # === {STAGE_NAMES[stage]} ({stage.value}) ==="]
+        department = None
+        for item in in_stage:
+            if item.department != department:
+                department = item.department
+                lines.append(f"  # --- {_comment(names.get(department, department))} ---")
+            entry = f"{item.id}: todo"
+            lines.append(f"  {entry.ljust(width)}  # {item.severity.value}: {_comment(item.title)}")
+    return lines
+
+
+def _scalar(text: str) -> str:
+    # A JSON string is a valid YAML double-quoted scalar: safe for any name.
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _comment(text: str) -> str:
+    return " ".join(text.split())

@@ -1,0 +1,150 @@
+"""The Typer application, its global options, and what every command shares."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+from gtm_check import __version__
+from gtm_check.cli.exits import EXIT_INTERNAL, EXIT_INVALID
+from gtm_check.load import yamltree
+from gtm_check.model.problems import GtmCheckError, did_you_mean, quoted
+from gtm_check.report import RenderOptions
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The global options, kept on the Typer context for the commands and the error guard."""
+
+    debug: bool = False
+
+
+class GuardedGroup(TyperGroup):
+    """Runs every command under one guard: bad input exits 2 with one located line per
+    problem; any other exception is a bug in gtm-check and exits 3."""
+
+    def invoke(self, ctx: Any) -> Any:  # typer.Context; typed as its own base class
+        try:
+            return super().invoke(ctx)
+        except GtmCheckError as exc:
+            for problem in exc.problems:
+                typer.echo(problem.render(), err=True)
+            raise typer.Exit(EXIT_INVALID) from None
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            # Typer's own signals (exit, abort, usage errors) carry an exit code: its own
+            # handling prints them.
+            if hasattr(exc, "exit_code") or isinstance(exc, typer.Abort):
+                raise
+            settings = ctx.obj if isinstance(ctx.obj, Settings) else Settings()
+            if settings.debug:
+                raise
+            internal_error(exc)
+
+
+def internal_error(exc: BaseException) -> NoReturn:
+    typer.echo(
+        f"gtm-check: internal error ({type(exc).__name__}). This is a bug in gtm-check, "
+        "not in your files; please report it with the command you ran "
+        "(run again with --debug for the traceback).",
+        err=True,
+    )
+    raise typer.Exit(EXIT_INTERNAL)
+
+
+app = typer.Typer(
+    name="gtm-check",
+    cls=GuardedGroup,
+    help="Go-to-market readiness across the customer journey: learn, buy, use, grow.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    # Plain (not Rich) help and usage errors: one readable line on stderr, and no Rich import
+    # for commands that do not draw tables.
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"gtm-check {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    ctx: typer.Context,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show a traceback for internal errors.")
+    ] = False,
+) -> None:
+    ctx.obj = Settings(debug=debug)
+    if not yamltree.C_PARSER:
+        typer.echo(f"gtm-check: {yamltree.SLOW_PARSER_WARNING}", err=True)
+
+
+LaunchesArg = Annotated[
+    list[Path],
+    typer.Argument(
+        metavar="LAUNCH...", help="One or more launch files (YAML).", show_default=False
+    ),
+]
+AllowOutside = Annotated[
+    bool,
+    typer.Option(
+        "--allow-outside",
+        help="Let the launch file name checklists outside its own folder.",
+    ),
+]
+
+
+def parse_date(value: str | None, option: str = "--as-of") -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{quoted(value)} is not a date in the form YYYY-MM-DD", param_hint=f"'{option}'"
+        ) from None
+
+
+def unknown_choice(kind: str, value: str, choices: list[str], option: str) -> NoReturn:
+    hint = did_you_mean(value, choices) or f"choose from {', '.join(choices)}"
+    raise typer.BadParameter(f"unknown {kind} {quoted(value)} ({hint})", param_hint=f"'{option}'")
+
+
+def render_options(*, file_output: bool = False) -> RenderOptions:
+    """A report written to a file is never coloured and has the standard width."""
+    if file_output:
+        return RenderOptions()
+    return RenderOptions(width=_width(), color=_color())
+
+
+def _width() -> int:
+    columns = os.environ.get("COLUMNS")
+    if columns and columns.isdigit():
+        return max(40, int(columns))
+    if sys.stdout.isatty():
+        return max(40, shutil.get_terminal_size().columns)
+    return 80
+
+
+def _color() -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"

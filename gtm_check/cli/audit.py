@@ -1,0 +1,143 @@
+"""``gtm-check audit``: score launches, print or write the report, exit with the gate's verdict."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gtm_check.cli.app import AllowOutside, LaunchesArg, app, parse_date, render_options
+from gtm_check.cli.exits import EXIT_GATE_FAILED, EXIT_PASSED
+from gtm_check.cli.output import append_step_summary, refuse_to_overwrite, write_atomic
+from gtm_check.model.filters import Filters
+from gtm_check.model.vocabulary import Severity, Stage
+from gtm_check.pipeline import AuditRequest, FailOn, audit
+from gtm_check.report import Format
+
+AsOf = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="Score as on this date (default: today).",
+        show_default=False,
+    ),
+]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Report format.")]
+Output = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write the report to FILE (atomically) instead of standard output.",
+    ),
+]
+MinScore = Annotated[
+    float | None,
+    typer.Option(
+        "--min-score",
+        min=0,
+        max=100,
+        metavar="N",
+        help="Gate: minimum score (0-100) each gated stage needs (overrides the file).",
+    ),
+]
+GateStages = Annotated[
+    list[Stage] | None,
+    typer.Option(
+        "--gate-stage",
+        metavar="STAGE",
+        help="Gate: on this stage, learn, buy, use or grow (repeatable; overrides the file).",
+    ),
+]
+FailOnOption = Annotated[
+    FailOn | None,
+    typer.Option(
+        "--fail-on",
+        help="Gate: fail on any open item at or above this severity in a gated stage "
+        "(default: blocker; never: only scores count).",
+        show_default=False,
+    ),
+]
+IgnoreWaivers = Annotated[
+    bool, typer.Option("--ignore-waivers", help="Gate: audit as if no waiver existed.")
+]
+WarnOnly = Annotated[
+    bool,
+    typer.Option("--warn-only", help="Report the verdict but exit 0 even if the gate fails."),
+]
+StageFilter = Annotated[
+    list[Stage] | None,
+    typer.Option("--stage", metavar="STAGE", help="Filter: gaps in this stage (repeatable)."),
+]
+DepartmentFilter = Annotated[
+    list[str] | None,
+    typer.Option("--department", metavar="DEPARTMENT", help="Filter: gaps of this department."),
+]
+OwnerFilter = Annotated[
+    list[str] | None,
+    typer.Option("--owner", metavar="OWNER", help="Filter: gaps owned by OWNER."),
+]
+SeverityFilter = Annotated[
+    list[Severity] | None,
+    typer.Option("--severity", metavar="SEVERITY", help="Filter: gaps of this severity."),
+]
+OverdueFilter = Annotated[bool, typer.Option("--overdue", help="Filter: overdue gaps only.")]
+
+
+@app.command("audit")
+def audit_command(
+    launches: LaunchesArg,
+    as_of: AsOf = None,
+    format: FormatOption = Format.table,
+    output: Output = None,
+    min_score: MinScore = None,
+    gate_stage: GateStages = None,
+    fail_on: FailOnOption = None,
+    ignore_waivers: IgnoreWaivers = False,
+    warn_only: WarnOnly = False,
+    stage: StageFilter = None,
+    department: DepartmentFilter = None,
+    owner: OwnerFilter = None,
+    severity: SeverityFilter = None,
+    overdue: OverdueFilter = False,
+    allow_outside: AllowOutside = False,
+) -> None:
+    """Score readiness per journey stage and report the gaps, for one launch or several.
+
+    Filters narrow the gap list; scores always cover the whole launch. Exit codes: 0 gate
+    passed, 1 gate failed (any launch), 2 invalid input or usage, 3 internal error.
+    """
+    request = AuditRequest(
+        launches=tuple(launches),
+        as_of=parse_date(as_of) or dt.date.today(),
+        format=format,
+        min_score=min_score,
+        gate_stages=tuple(gate_stage or ()),
+        fail_on=fail_on,
+        ignore_waivers=ignore_waivers,
+        filters=Filters(
+            stages=list(dict.fromkeys(stage or [])),
+            departments=list(dict.fromkeys(department or [])),
+            owners=list(dict.fromkeys(owner or [])),
+            severities=list(dict.fromkeys(severity or [])),
+            overdue=overdue,
+        ),
+        allow_outside=allow_outside,
+        render=render_options(file_output=output is not None),
+    )
+    outcome = audit(request)
+    if output is not None:
+        refuse_to_overwrite(output, outcome.inputs)
+        write_atomic(output, outcome.output, overwrite=True)
+    else:
+        sys.stdout.write(outcome.output)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if format is Format.github and summary:
+        append_step_summary(Path(summary), outcome.reports)
+    raise typer.Exit(EXIT_PASSED if outcome.passed or warn_only else EXIT_GATE_FAILED)

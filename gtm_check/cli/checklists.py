@@ -1,0 +1,49 @@
+"""``gtm-check checklists``: browse the built-in departments, their items and the traits."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from gtm_check.cli.app import app, render_options, unknown_choice
+from gtm_check.load.checklists import ChecklistReader, builtin_names
+from gtm_check.model.vocabulary import Stage
+from gtm_check.report import ListFormat, catalog_renderer
+
+ListFormatOption = Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")]
+
+checklists_app = typer.Typer(
+    help="Browse the built-in checklists: departments, items per stage, traits.",
+    no_args_is_help=False,
+    rich_markup_mode=None,
+)
+app.add_typer(checklists_app, name="checklists")
+
+
+@checklists_app.callback(invoke_without_command=True)
+def checklists_command(ctx: typer.Context, format: ListFormatOption = ListFormat.table) -> None:
+    """List the built-in departments with their items per journey stage, and the traits."""
+    if ctx.invoked_subcommand is not None:
+        return
+    checklists = [c.checklist for c in ChecklistReader().builtin()]
+    sys.stdout.write(catalog_renderer(format).render_summary(checklists, render_options()))
+
+
+@checklists_app.command("show")
+def checklists_show_command(
+    department: Annotated[
+        str, typer.Argument(metavar="DEPARTMENT", help="A department key, e.g. legal.")
+    ],
+    stage: Annotated[
+        Stage | None, typer.Option("--stage", metavar="STAGE", help="Only this stage.")
+    ] = None,
+    format: ListFormatOption = ListFormat.table,
+) -> None:
+    """Show a department's items: question, guidance, severity, weight and traits."""
+    if department not in builtin_names():
+        unknown_choice("built-in department", department, builtin_names(), "DEPARTMENT")
+    (loaded,) = ChecklistReader().builtin([department])
+    renderer = catalog_renderer(format)
+    sys.stdout.write(renderer.render_department(loaded.checklist, stage, render_options()))

@@ -1,0 +1,84 @@
+"""``gtm-check init``: write a ready-to-edit launch file for the traits a launch has."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gtm_check.authoring.scaffold import applicable_items, launch_file
+from gtm_check.cli.app import app, parse_date, unknown_choice
+from gtm_check.cli.output import write_atomic
+from gtm_check.load.checklists import ChecklistReader, builtin_names
+from gtm_check.model.vocabulary import TRAITS
+
+Name = Annotated[str, typer.Option("--name", help="The launch's name.", show_default=False)]
+LaunchDate = Annotated[
+    str,
+    typer.Option(
+        "--launch-date", metavar="YYYY-MM-DD", help="The launch date.", show_default=False
+    ),
+]
+Target = Annotated[
+    Path,
+    typer.Argument(metavar="PATH", help="Where to write the launch file.", show_default=True),
+]
+Traits = Annotated[
+    list[str] | None,
+    typer.Option("--trait", metavar="TRAIT", help="A launch trait (repeatable)."),
+]
+Departments = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--department",
+        metavar="DEPARTMENT",
+        help="Only this built-in department (repeatable; default: all of them).",
+    ),
+]
+Owner = Annotated[
+    str | None, typer.Option("--owner", help="The launch owner (e.g. an e-mail address).")
+]
+Force = Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
+
+
+@app.command("init")
+def init_command(
+    name: Name,
+    launch_date: LaunchDate,
+    path: Target = Path("launch.yaml"),
+    trait: Traits = None,
+    department: Departments = None,
+    owner: Owner = None,
+    force: Force = False,
+) -> None:
+    """Write a ready-to-edit launch file listing every item that applies, as todo."""
+    if not name.strip():
+        raise typer.BadParameter("give the launch a name", param_hint="'--name'")
+    date = parse_date(launch_date, "--launch-date")
+    if date is None:
+        raise typer.BadParameter("give the launch date as YYYY-MM-DD", param_hint="'--launch-date'")
+    traits = list(dict.fromkeys(trait or []))
+    for value in traits:
+        if value not in TRAITS:
+            unknown_choice("trait", value, list(TRAITS), "--trait")
+    names = builtin_names()
+    departments = list(dict.fromkeys(department or []))
+    for value in departments:
+        if value not in names:
+            unknown_choice("built-in department", value, names, "--department")
+    checklists = [c.checklist for c in ChecklistReader().builtin(departments or None)]
+    text = launch_file(
+        name=name.strip(),
+        launch_date=date,
+        traits=traits,
+        checklists=checklists,
+        checklist_refs=departments or ["builtin"],
+        owner=owner,
+    )
+    write_atomic(path, text, overwrite=force)
+    count = len(applicable_items(checklists, traits))
+    typer.echo(
+        f"Wrote {path}: {count} items as todo. Set their status as work progresses, then run: "
+        f"gtm-check audit {path}"
+    )

@@ -1,0 +1,163 @@
+"""Finds checklists (built-in or the team's own), reads each file once, and validates it."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from gtm_check.load.document import parse_model
+from gtm_check.load.files import Kind, confined, kind_of_path, read_text
+from gtm_check.load.yamltree import Finding, PathKey, Source
+from gtm_check.model.inputs import Checklist
+from gtm_check.model.problems import GtmCheckError, Problem, did_you_mean, quoted
+from gtm_check.model.vocabulary import department_rank
+
+BUILTIN = "builtin"
+
+
+@dataclass(frozen=True)
+class LoadedChecklist:
+    checklist: Checklist
+    source: Source
+    builtin: bool
+    path: Path
+    """The file read."""
+    reference: PathKey = ("checklists",)
+    """Where in the launch file this checklist was named."""
+
+
+def builtin_dir() -> Path:
+    """Where the built-in checklists are: inside the installed package, or the source tree."""
+    packaged = Path(str(resources.files("gtm_check"))) / "checklists"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent.parent / "checklists"
+
+
+def builtin_names() -> list[str]:
+    """Built-in checklist names, in report order (the documented departments first)."""
+    return sorted((p.stem for p in builtin_dir().glob("*.yaml")), key=department_rank)
+
+
+class ChecklistReader:
+    """Reads checklist files, each once for as long as the reader lives.
+
+    A portfolio of launches usually shares the built-in checklists: the run that owns the
+    reader reads them once. Keyed by the real path and the file's size and modification
+    time, so that a file changed in between is read again.
+    """
+
+    def __init__(self) -> None:
+        self._read: dict[tuple[Path, int, int], LoadedChecklist] = {}
+
+    def builtin(self, names: Sequence[str] | None = None) -> list[LoadedChecklist]:
+        """The built-in checklists (all, or those named), in report order."""
+        return [
+            self.read(builtin_dir() / f"{name}.yaml", f"builtin:{name}", builtin=True)
+            for name in (builtin_names() if names is None else names)
+        ]
+
+    def read(self, path: Path, display: str, *, builtin: bool = False) -> LoadedChecklist:
+        try:
+            status = path.stat()
+            key = (path.resolve(), status.st_size, status.st_mtime_ns)
+        except (OSError, ValueError):
+            return _read_checklist(path, display, builtin=builtin)
+        if key not in self._read:
+            self._read[key] = _read_checklist(path, display, builtin=builtin)
+        return self._read[key]
+
+    def named(
+        self, refs: Sequence[str], launch: Source, folder: Path, *, allow_outside: bool
+    ) -> tuple[list[LoadedChecklist], list[Problem]]:
+        """The checklists a launch file names in ``checklists:``, and the problems found."""
+        targets, findings = _resolve(refs, folder, allow_outside=allow_outside)
+        loaded: list[LoadedChecklist] = []
+        problems: list[Problem] = []
+        seen: set[Path] = set()
+        for target in targets:
+            real = target.path.resolve()
+            if real in seen:
+                continue  # `builtin` and `legal` together name legal.yaml once
+            seen.add(real)
+            kind = kind_of_path(target.path)
+            if kind is not Kind.FILE:
+                # A checklist that is not there is a mistake in the launch file: point at it.
+                named = refs[int(target.reference[1])]
+                findings.append(
+                    Finding(target.reference, f"checklist {quoted(named)} {kind.value}")
+                )
+                continue
+            try:
+                checklist = self.read(target.path, target.display, builtin=target.builtin)
+            except GtmCheckError as exc:
+                problems.extend(exc.problems)
+                continue
+            loaded.append(dataclasses.replace(checklist, reference=target.reference))
+        return loaded, [*problems, *launch.locate(findings)]
+
+
+@dataclass(frozen=True)
+class _Target:
+    path: Path
+    display: str
+    builtin: bool
+    reference: PathKey
+
+
+def _resolve(
+    refs: Sequence[str], folder: Path, *, allow_outside: bool
+) -> tuple[list[_Target], list[Finding]]:
+    """Each reference as the files it names: `builtin`, a built-in name, or a relative path."""
+    targets: list[_Target] = []
+    findings: list[Finding] = []
+    names = builtin_names()
+    for index, ref in enumerate(refs):
+        loc: PathKey = ("checklists", index)
+        if ref == BUILTIN:
+            targets += [_builtin_target(name, loc) for name in names]
+        elif "/" in ref or "\\" in ref or ref.endswith((".yaml", ".yml")):
+            try:
+                target = confined(folder, ref, allow_outside=allow_outside)
+            except ValueError as exc:
+                findings.append(Finding(loc, str(exc)))
+                continue
+            targets.append(_Target(target, os.path.normpath(target), False, loc))
+        elif ref in names:
+            targets.append(_builtin_target(ref, loc))
+        else:
+            hint = did_you_mean(ref, [*names, BUILTIN])
+            findings.append(
+                Finding(
+                    loc,
+                    f"no built-in checklist named {quoted(ref)}",
+                    hint=hint or "write a relative path such as ./ours.yaml for your own",
+                )
+            )
+    return targets, findings
+
+
+def _builtin_target(name: str, loc: PathKey) -> _Target:
+    return _Target(builtin_dir() / f"{name}.yaml", f"builtin:{name}", True, loc)
+
+
+def _read_checklist(path: Path, display: str, *, builtin: bool) -> LoadedChecklist:
+    source = Source(display, read_text(path, display))
+    checklist, _, problems = parse_model(source, Checklist)
+    if checklist is not None:
+        problems += source.locate(
+            Finding(
+                ("items", index, "id"),
+                f"item id {quoted(item.id)} must start with its department "
+                f"'{checklist.department}.'",
+            )
+            for index, item in enumerate(checklist.items)
+            if item.department != checklist.department
+        )
+    if problems or checklist is None:
+        raise GtmCheckError(problems)
+    return LoadedChecklist(checklist, source, builtin, path)

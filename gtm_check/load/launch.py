@@ -1,0 +1,186 @@
+"""Reads a launch file and the checklists it names, and checks them against each other."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gtm_check.load.checklists import BUILTIN, ChecklistReader, LoadedChecklist
+from gtm_check.load.document import parse_model
+from gtm_check.load.files import read_text
+from gtm_check.load.yamltree import Finding, PathKey, Positions, Source
+from gtm_check.model.inputs import Launch
+from gtm_check.model.problems import GtmCheckError, Problem, did_you_mean, quoted
+from gtm_check.model.results import Location
+from gtm_check.model.vocabulary import TRAITS
+
+
+@dataclass(frozen=True)
+class LoadedLaunch:
+    """A launch file and every checklist it names, checked against each other."""
+
+    launch: Launch
+    source: Source
+    path: Path
+    checklists: tuple[LoadedChecklist, ...]
+
+    @property
+    def item_count(self) -> int:
+        return sum(len(c.checklist.items) for c in self.checklists)
+
+    @property
+    def files(self) -> list[Path]:
+        """Every file this launch was read from: the launch file and its checklists."""
+        return [self.path, *(c.path for c in self.checklists)]
+
+    def locations(self) -> dict[str, Location]:
+        """Where each item's state is set: its entry in the launch file if it has one, else
+        the item in a team checklist, else (built-in items) where the launch file names the
+        checklist. Reports that point at lines (GitHub annotations) use this."""
+        launch = self.source.positions()
+        found: dict[str, Location] = {}
+        for loaded in self.checklists:
+            team = None if loaded.builtin else loaded.source.positions()
+            for index, item in enumerate(loaded.checklist.items):
+                if ("items", item.id) in launch.keys:
+                    at = launch.of(("items", item.id), key=True)
+                    found[item.id] = Location(self.source.path, *at)
+                elif team is None:
+                    found[item.id] = Location(self.source.path, *launch.of(loaded.reference))
+                else:
+                    found[item.id] = Location(loaded.source.path, *team.of(("items", index)))
+        return found
+
+
+def load_launch(
+    path: Path, reader: ChecklistReader, *, allow_outside: bool = False
+) -> LoadedLaunch:
+    """Read a launch file and its checklists and check that they agree with each other.
+
+    Reports every problem it can find in one go: the launch file's own, the checklists',
+    and references between them (unknown item ids and traits), even when the launch file
+    has other problems too.
+    """
+    source = Source(str(path), read_text(path, str(path)))
+    launch, parsed, problems = parse_model(source, Launch)
+    data = parsed.data if isinstance(parsed.data, dict) else {}
+    refs = data.get("checklists", [BUILTIN])
+    checklists: list[LoadedChecklist] = []
+    if isinstance(refs, list) and all(isinstance(r, str) for r in refs):
+        checklists, found = reader.named(refs, source, path.parent, allow_outside=allow_outside)
+        problems += found
+    if checklists and not any(p.path != source.path for p in problems):
+        problems += _cross_check(data, source, checklists, taken=problems)
+    if problems or launch is None:
+        raise GtmCheckError(problems)
+    return LoadedLaunch(launch, source, path, tuple(checklists))
+
+
+def _cross_check(
+    data: dict[str, Any],
+    source: Source,
+    checklists: Sequence[LoadedChecklist],
+    taken: Sequence[Problem],
+) -> list[Problem]:
+    """What only the launch file and its checklists together can show to be wrong; a
+    place that already has a problem gets no second one."""
+    known_traits = frozenset(TRAITS) | {
+        trait for c in checklists for item in c.checklist.items for trait in item.applies_if
+    }
+    problems = [
+        *_duplicate_ids(checklists),
+        *_requirements(checklists),
+        *source.locate(
+            [*_unknown_references(data, checklists), *_unknown_traits(data, known_traits)]
+        ),
+    ]
+    places = {(p.path, p.line, p.column) for p in taken}
+    return [p for p in problems if (p.path, p.line, p.column) not in places]
+
+
+def _duplicate_ids(checklists: Sequence[LoadedChecklist]) -> list[Problem]:
+    # Positions are looked up only for a duplicate: finding them means parsing a file again.
+    first: dict[str, tuple[LoadedChecklist, int]] = {}
+    positions: dict[str, Positions] = {}
+    problems = []
+    for loaded in checklists:
+        for index, item in enumerate(loaded.checklist.items):
+            if item.id not in first:
+                first[item.id] = (loaded, index)
+                continue
+            earlier, earlier_index = first[item.id]
+            if earlier.source.path not in positions:
+                positions[earlier.source.path] = earlier.source.positions()
+            line = positions[earlier.source.path].of(("items", earlier_index, "id"))[0]
+            message = (
+                f"duplicate item id {quoted(item.id)} "
+                f"(first defined at {earlier.source.path}:{line})"
+            )
+            problems += loaded.source.locate([Finding(("items", index, "id"), message)])
+    return problems
+
+
+def _requirements(checklists: Sequence[LoadedChecklist]) -> list[Problem]:
+    """Every `requires` names a loaded item in the same or an earlier stage."""
+    stages = {item.id: item.stage for c in checklists for item in c.checklist.items}
+    problems = []
+    for loaded in checklists:
+        findings = []
+        for index, item in enumerate(loaded.checklist.items):
+            for position, required in enumerate(item.requires):
+                loc: PathKey = ("items", index, "requires", position)
+                if required not in stages:
+                    findings.append(
+                        Finding(
+                            loc,
+                            f"{item.id} requires unknown item id {quoted(required)}",
+                            hint=did_you_mean(required, stages.keys() - {item.id}),
+                        )
+                    )
+                elif stages[required].order > item.stage.order:
+                    findings.append(
+                        Finding(
+                            loc,
+                            f"{item.id} ({item.stage}) requires {required}, which is in the "
+                            f"later stage '{stages[required]}'; a stage cannot wait on a later one",
+                        )
+                    )
+        problems += loaded.source.locate(findings)
+    return problems
+
+
+def _unknown_references(
+    data: dict[str, Any], checklists: Sequence[LoadedChecklist]
+) -> Iterable[Finding]:
+    ids = {item.id for c in checklists for item in c.checklist.items}
+    items = data.get("items")
+    for item_id in items if isinstance(items, dict) else {}:
+        if item_id not in ids:
+            yield Finding(
+                ("items", item_id),
+                f"unknown item id {quoted(item_id)}",
+                key=True,
+                hint=did_you_mean(item_id, ids),
+            )
+    waivers = data.get("waivers")
+    for index, waiver in enumerate(waivers if isinstance(waivers, list) else []):
+        item = waiver.get("item") if isinstance(waiver, dict) else None
+        if isinstance(item, str) and item not in ids:
+            yield Finding(
+                ("waivers", index, "item"),
+                f"waiver for unknown item id {quoted(item)}",
+                hint=did_you_mean(item, ids),
+            )
+
+
+def _unknown_traits(data: dict[str, Any], known: frozenset[str]) -> Iterable[Finding]:
+    traits = data.get("traits")
+    for index, trait in enumerate(traits if isinstance(traits, list) else []):
+        if isinstance(trait, str) and trait not in known:
+            yield Finding(
+                ("traits", index),
+                f"unknown trait {quoted(trait)}",
+                hint=did_you_mean(trait, known) or "known traits: " + ", ".join(sorted(known)),
+            )

@@ -1,0 +1,82 @@
+"""Terminal views of the checklists for `gtm-check checklists` (Rich)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from gtm_check.model.inputs import Checklist
+from gtm_check.model.vocabulary import STAGE_NAMES, Stage
+from gtm_check.report import RenderOptions
+from gtm_check.report.catalog import stage_counts, traits_used
+from gtm_check.report.table import SEVERITY_STYLE, make_table, print_to_string
+
+
+def render_summary(checklists: Sequence[Checklist], options: RenderOptions) -> str:
+    table = make_table("Built-in checklists: items per journey stage", expand=False)
+    table.add_column("Department", no_wrap=True)
+    table.add_column("Key", no_wrap=True)
+    for stage in Stage:
+        table.add_column(stage.value.capitalize(), justify="right")
+    table.add_column("All", justify="right")
+    totals = dict.fromkeys(Stage, 0)
+    for checklist in checklists:
+        counts = stage_counts(checklist)
+        for stage, count in counts.items():
+            totals[stage] += count
+        table.add_row(
+            checklist.name,
+            checklist.department,
+            *(str(counts[s]) if counts[s] else "—" for s in Stage),
+            str(len(checklist.items)),
+        )
+    table.add_section()
+    table.add_row(
+        "All departments", "", *(str(totals[s]) for s in Stage), str(sum(totals.values()))
+    )
+
+    traits = make_table(
+        "Launch traits (an item with applies_if needs all of its traits)", expand=True
+    )
+    traits.add_column("Trait", no_wrap=True)
+    traits.add_column("Meaning", ratio=1)
+    for trait, meaning in traits_used(checklists).items():
+        traits.add_row(trait, meaning)
+
+    hint = Text("Show one department's items: gtm-check checklists show DEPARTMENT", style="dim")
+    return print_to_string(Group(table, Text(""), traits, Text(""), hint), options)
+
+
+def render_department(checklist: Checklist, stage: Stage | None, options: RenderOptions) -> str:
+    parts: list[RenderableType] = [Text(checklist.name, style="bold")]
+    if checklist.description:
+        parts.append(Text(checklist.description))
+    for current in Stage:
+        if stage is not None and current is not stage:
+            continue
+        items = [item for item in checklist.items if item.stage is current]
+        if not items:
+            continue
+        parts.append(Text(""))
+        parts.append(Text(f"{STAGE_NAMES[current]} ({current.value})", style="bold underline"))
+        for item in items:
+            head = Text.assemble(
+                ("\n", ""),
+                (item.severity.value.upper(), SEVERITY_STYLE[item.severity]),
+                "  ",
+                (item.id, "bold"),
+                f"  weight {item.effective_weight:g}",
+            )
+            if item.applies_if:
+                head.append(f"  if {' + '.join(item.applies_if)}", style="cyan")
+            parts.append(head)
+            parts.append(Text(item.title, style="bold"))
+            if item.question:
+                parts.append(Text.assemble(("Ask: ", "dim"), item.question))
+            if item.guidance:
+                parts.append(Text.assemble(("Done when: ", "dim"), item.guidance))
+            if item.requires:
+                parts.append(Text.assemble(("Needs first: ", "dim"), ", ".join(item.requires)))
+    return print_to_string(Group(*parts), options)
