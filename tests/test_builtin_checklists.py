@@ -9,6 +9,7 @@ import pytest
 
 from gtm_check.load.checklists import ChecklistReader, LoadedChecklist, builtin_names
 from gtm_check.model.inputs import ITEM_ID_PATTERN
+from gtm_check.authoring.scaffold import applicable_items
 from gtm_check.model.vocabulary import DEPARTMENTS, TRAITS, Severity, Stage
 from tests.conftest import ROOT
 
@@ -72,7 +73,7 @@ def test_no_two_items_share_a_title() -> None:
 
 
 def test_applies_if_uses_only_the_documented_traits() -> None:
-    used = {trait for item in ITEMS for trait in item.applies_if}
+    used = {trait for item in ITEMS for trait in item.applies_if.traits}
     assert used <= set(TRAITS)
     assert used == set(TRAITS), "every documented trait should select some item"
 
@@ -133,3 +134,76 @@ def test_severity_rule_is_written_at_the_top_of_the_checklist_readme() -> None:
 
 def test_loaded_checklists_are_builtin() -> None:
     assert all(isinstance(c, LoadedChecklist) and c.builtin for c in BUILTIN)
+
+
+def test_a_blocker_never_waits_on_a_less_severe_item() -> None:
+    # Otherwise the gate would hold a launch on work its own checklist calls optional.
+    by_id = {item.id: item for item in ITEMS}
+    weaker = [
+        (item.id, required)
+        for item in ITEMS
+        if item.severity is Severity.BLOCKER
+        for required in item.requires
+        if by_id[required].severity is not Severity.BLOCKER
+    ]
+    assert weaker == []
+
+
+def test_every_blocker_says_why() -> None:
+    assert [i.id for i in ITEMS if i.severity is Severity.BLOCKER and not i.why] == []
+
+
+CHECKLISTS = [c.checklist for c in BUILTIN]
+
+
+def owed(traits: list[str], tier: int) -> list[str]:
+    return [item.id for item in applicable_items(CHECKLISTS, traits, tier)]
+
+
+def test_a_minor_self_serve_saas_launch_owes_a_few_dozen_items_and_no_sales_blocker() -> None:
+    items = applicable_items(CHECKLISTS, ["saas", "subscription", "self-serve"], 3)
+    assert 20 <= len(items) <= 60
+    field_sales = {"sales", "sales-enablement", "systems-engineering"}
+    blockers = [
+        i.id for i in items if i.department in field_sales and i.severity is Severity.BLOCKER
+    ]
+    assert blockers == []
+
+
+def test_a_flagship_sales_led_channel_saas_launch_keeps_the_full_breadth() -> None:
+    assert len(owed(["saas", "subscription", "sales-led", "channel-sales"], 1)) >= 150
+
+
+@pytest.mark.parametrize(
+    "traits",
+    [
+        [],
+        ["saas", "self-serve"],
+        ["saas", "subscription", "sales-led", "channel-sales", "personal-data"],
+        ["physical-product", "self-serve", "operated-service", "multi-region", "channel-sales"],
+        ["on-prem", "licensed-software", "sales-led", "replaces-existing", "regulated"],
+    ],
+)
+def test_smaller_tiers_owe_a_subset(traits: list[str]) -> None:
+    minor, standard, flagship = (set(owed(traits, tier)) for tier in (3, 2, 1))
+    assert minor <= standard <= flagship
+    assert minor < flagship  # tiers make a difference for every kind of launch
+
+
+def test_field_sales_items_need_a_sales_team() -> None:
+    for item_id in (
+        "sales.team-ready",
+        "sales.process-walkthrough",
+        "systems-engineering.demo-ready",
+        "sales-enablement.sales-kit",
+    ):
+        item = next(i for i in ITEMS if i.id == item_id)
+        assert not item.applies_if.holds({"saas", "self-serve"}), item_id
+        assert item.applies_if.holds({"saas", "sales-led"}), item_id
+
+
+def test_a_connected_device_gets_monitoring_and_a_signed_update_channel() -> None:
+    device = ["physical-product", "operated-service", "self-serve"]
+    ids = set(owed(device, 1))
+    assert "engineering.upgrade-path" in ids
+    assert any(i.startswith("cloud-operations.") and "monitor" in i for i in ids)

@@ -146,6 +146,74 @@ def test_trait_used_by_a_loaded_checklist_is_known(write: WriteFile) -> None:
     assert load(path).launch.traits == ["kiosk"]
 
 
+def test_traits_a_checklist_uses_in_any_or_none_are_known(write: WriteFile) -> None:
+    write(
+        "ours.yaml",
+        """\
+        department: ours
+        name: Ours
+        items:
+          - id: ours.x
+            stage: learn
+            title: X
+            severity: low
+            applies_if: {any: [kiosk, booth], none: [pop-up]}
+        """,
+    )
+    for trait in ("kiosk", "booth", "pop-up"):
+        path = write(
+            "launch.yaml",
+            f"launch: L\nlaunch_date: 2027-01-01\nchecklists: [./ours.yaml]\ntraits: [{trait}]\n",
+        )
+        assert load(path).launch.traits == [trait]
+
+
+def test_a_condition_with_an_unknown_key_is_located(write: WriteFile) -> None:
+    write(
+        "ours.yaml",
+        """\
+        department: ours
+        name: Ours
+        items:
+          - id: ours.x
+            stage: learn
+            title: X
+            severity: low
+            applies_if: {all: [saas], nnone: [kiosk]}
+        """,
+    )
+    path = write("launch.yaml", "launch: L\nlaunch_date: 2027-01-01\nchecklists: [./ours.yaml]\n")
+    assert problems(path) == ["ours.yaml:8:31: unknown key 'nnone' (did you mean 'none'?)"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("tier", "4", "tier: must be 1 (flagship), 2 (standard) or 3 (minor)"),
+        ("tier", "true", "tier: must be 1 (flagship), 2 (standard) or 3 (minor)"),
+        ("lead_days", "-3", "lead_days: must be a whole number of days, 0 or more"),
+        ("lead_days", "1.5", "lead_days: must be a whole number of days, 0 or more"),
+    ],
+)
+def test_tier_and_lead_days_are_checked(
+    write: WriteFile, field: str, value: str, message: str
+) -> None:
+    write(
+        "ours.yaml",
+        f"department: ours\nname: Ours\nitems:\n"
+        f"  - {{id: ours.x, stage: learn, title: X, severity: low, {field}: {value}}}\n",
+    )
+    path = write("launch.yaml", "launch: L\nlaunch_date: 2027-01-01\nchecklists: [./ours.yaml]\n")
+    (problem,) = problems(path)
+    assert problem.startswith("ours.yaml:4:") and problem.endswith(message)
+
+
+def test_a_launch_tier_outside_1_to_3_is_located(mini: Mini) -> None:
+    assert problems(mini("tier: 0\n")) == [
+        "launch.yaml:4:7: tier: must be 1 (flagship), 2 (standard) or 3 (minor)"
+    ]
+
+
 def test_duplicate_mapping_key_in_launch(mini: Mini) -> None:
     assert problems(mini("items:\n  legal.trademarks: done\n  legal.trademarks: todo\n")) == [
         "launch.yaml:6:3: duplicate key 'legal.trademarks' (first written on line 5)"

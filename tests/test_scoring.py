@@ -34,6 +34,7 @@ def audit(
     waivers: list[dict[str, Any]] | None = None,
     gate: dict[str, Any] | None = None,
     as_of: dt.date = AS_OF,
+    tier: int | None = None,
 ) -> Report:
     by_department: dict[str, list[dict[str, Any]]] = {}
     for entry in items:
@@ -51,6 +52,7 @@ def audit(
             "waivers": waivers or [],
             "gate": gate or {},
         }
+        | ({} if tier is None else {"tier": tier})
     )
     return score_launch(launch, checklists, as_of)
 
@@ -316,3 +318,107 @@ def test_days_to_launch_from_as_of() -> None:
 def test_custom_departments_are_listed_after_builtin_ones() -> None:
     report = audit([item("zeta.x"), item("legal.x"), item("alpha.x")])
     assert [d.key for d in report.departments] == ["legal", "alpha", "zeta"]
+
+
+# --- tiers, any/none conditions, lead times -------------------------------------------------
+
+
+def applicable_ids(report: Report) -> list[str]:
+    return [i.id for i in report.items if i.applicable]
+
+
+TIERED = [item("a.every"), item("a.standard", tier=2), item("a.flagship", tier=1)]
+
+
+@pytest.mark.parametrize(
+    ("tier", "expected"),
+    [
+        (None, ["a.every", "a.standard", "a.flagship"]),  # no tier: 1, as before tiers
+        (1, ["a.every", "a.standard", "a.flagship"]),
+        (2, ["a.every", "a.standard"]),
+        (3, ["a.every"]),
+    ],
+)
+def test_an_item_applies_to_launches_of_its_tier_and_larger(
+    tier: int | None, expected: list[str]
+) -> None:
+    assert applicable_ids(audit(TIERED, tier=tier)) == expected
+
+
+def test_a_tier_does_not_change_the_score_of_what_stays_in_scope() -> None:
+    # a.every (2) done, a.standard (2) open: tier 2 scores 50; at tier 3 only a.every: 100.
+    states = {"a.every": "done"}
+    assert audit(TIERED[:2], states, tier=2).overall.score == 50.0
+    assert audit(TIERED[:2], states, tier=3).overall.score == 100.0
+
+
+CONDITIONS = [
+    item("a.list", applies_if=["saas", "subscription"]),
+    item("a.all", applies_if={"all": ["saas", "subscription"]}),
+    item("a.any", applies_if={"any": ["on-prem", "physical-product"]}),
+    item("a.none", applies_if={"none": ["self-serve"]}),
+    item("a.mixed", applies_if={"all": ["saas"], "any": ["sales-led", "marketplace"], "none": ["regulated"]}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("traits", "expected"),
+    [
+        ([], ["a.none"]),
+        (["saas"], ["a.none"]),
+        (["saas", "subscription"], ["a.list", "a.all", "a.none"]),
+        (["physical-product"], ["a.any", "a.none"]),
+        (["on-prem", "physical-product", "self-serve"], ["a.any"]),
+        (["saas", "marketplace"], ["a.none", "a.mixed"]),
+        (["saas", "sales-led", "regulated"], ["a.none"]),
+        (["sales-led", "marketplace"], ["a.none"]),
+    ],
+)
+def test_all_any_and_none_conditions(traits: list[str], expected: list[str]) -> None:
+    assert applicable_ids(audit(CONDITIONS, traits=traits)) == expected
+
+
+def test_the_list_form_means_all_of_these_traits() -> None:
+    (listed, mapped) = Checklist.model_validate(
+        {"department": "a", "name": "A", "items": CONDITIONS[:2]}
+    ).items
+    assert listed.applies_if == mapped.applies_if
+
+
+def test_an_item_out_of_scope_by_tier_and_condition_weighs_nothing() -> None:
+    items = [item("a.x", severity="blocker", tier=1, applies_if={"any": ["on-prem"]}), item("a.y")]
+    report = audit(items, {"a.y": "done"}, traits=["on-prem"], tier=2)
+    assert (report.overall.score, stage(report, "learn").verdict) == (100.0, Verdict.READY)
+
+
+# The launch is on 2027-03-01; AS_OF is 2027-01-15, 45 days before it.
+
+
+def test_a_lead_time_gives_the_due_date_when_the_launch_file_gives_none() -> None:
+    report = audit([item("a.x", lead_days=42)])
+    (gap,) = report.gaps
+    assert (gap.due, gap.due_from_lead) == (dt.date(2027, 1, 18), True)
+    assert gap.overdue_days is None  # due in 3 days
+
+
+def test_a_lead_time_makes_an_item_overdue_once_its_date_has_passed() -> None:
+    report = audit([item("a.x", lead_days=50)])  # due 2027-01-10, 5 days before AS_OF
+    (gap,) = report.gaps
+    assert (gap.due, gap.overdue_days) == (dt.date(2027, 1, 10), 5)
+    assert report.overall.overdue == 1
+
+
+def test_the_launch_files_due_date_wins_over_the_lead_time() -> None:
+    report = audit([item("a.x", lead_days=50)], {"a.x": {"due": dt.date(2027, 2, 1)}})
+    (gap,) = report.gaps
+    assert (gap.due, gap.due_from_lead, gap.overdue_days) == (dt.date(2027, 2, 1), False, None)
+
+
+def test_lead_time_zero_is_due_on_launch_day() -> None:
+    (gap,) = audit([item("a.x", lead_days=0)]).gaps
+    assert gap.due == dt.date(2027, 3, 1)
+
+
+def test_a_done_item_with_a_passed_lead_time_is_not_overdue() -> None:
+    report = audit([item("a.x", lead_days=50)], {"a.x": "done"})
+    assert report.overall.overdue == 0 and report.gaps == []

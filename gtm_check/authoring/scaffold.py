@@ -7,13 +7,15 @@ import json
 from collections.abc import Sequence
 
 from gtm_check.model.inputs import Checklist, ChecklistItem, Gate
-from gtm_check.model.vocabulary import STAGE_NAMES, Stage
+from gtm_check.model.vocabulary import STAGE_NAMES, TIERS, Stage
 
 
-def applicable_items(checklists: Sequence[Checklist], traits: Sequence[str]) -> list[ChecklistItem]:
-    """The items whose ``applies_if`` traits the launch has, in checklist order."""
+def applicable_items(
+    checklists: Sequence[Checklist], traits: Sequence[str], tier: int
+) -> list[ChecklistItem]:
+    """The items a launch with these traits and this tier owes, in checklist order."""
     have = set(traits)
-    return [item for c in checklists for item in c.items if item.applies_to(have)]
+    return [item for c in checklists for item in c.items if item.owed_by(have, tier)]
 
 
 def launch_file(
@@ -23,19 +25,23 @@ def launch_file(
     traits: Sequence[str],
     checklists: Sequence[Checklist],
     checklist_refs: Sequence[str],
+    tier: int = 1,
     owner: str | None = None,
 ) -> str:
-    """The text of a launch file listing every applicable item as todo, with its title."""
+    """The text of a launch file listing every applicable item as todo, with its title;
+    an item with a lead time gets the due date it gives, for the user to change."""
     names = {c.department: c.name for c in checklists}
+    items = applicable_items(checklists, traits, tier)
     lines = [
         *_header_help(name),
         f"launch: {_scalar(name)}",
         f"launch_date: {launch_date.isoformat()}",
         *([f"owner: {_scalar(owner)}"] if owner else []),
+        f"tier: {tier}  # {TIERS[tier]}",
         f"traits: [{', '.join(traits)}]",
         f"checklists: [{', '.join(checklist_refs)}]",
         *_gate_lines(Gate()),
-        *_item_lines(applicable_items(checklists, traits), names),
+        *_item_lines(items, names, launch_date),
         *_WAIVER_HELP,
     ]
     return "\n".join(lines) + "\n"
@@ -74,13 +80,22 @@ def _gate_lines(gate: Gate) -> list[str]:
     ]
 
 
-def _item_lines(items: Sequence[ChecklistItem], names: dict[str, str]) -> list[str]:
+def _entry(item: ChecklistItem, launch_date: dt.date) -> str:
+    if item.lead_days is None:
+        return f"{item.id}: todo"
+    due = launch_date - dt.timedelta(days=item.lead_days)
+    return f"{item.id}: {{status: todo, due: {due.isoformat()}}}"
+
+
+def _item_lines(
+    items: Sequence[ChecklistItem], names: dict[str, str], launch_date: dt.date
+) -> list[str]:
     """``items:`` with one ``id: todo`` line per item, grouped under stage and department
     comments, each line ending with the item's severity and title as a comment."""
     if not items:
         return ["items: {}"]
     lines = ["items:"]
-    width = max(len(item.id) for item in items) + len(": todo")
+    width = max(len(_entry(item, launch_date)) for item in items)
     for stage in Stage:
         in_stage = [item for item in items if item.stage is stage]
         if not in_stage:
@@ -91,7 +106,7 @@ def _item_lines(items: Sequence[ChecklistItem], names: dict[str, str]) -> list[s
             if item.department != department:
                 department = item.department
                 lines.append(f"  # --- {_comment(names.get(department, department))} ---")
-            entry = f"{item.id}: todo"
+            entry = _entry(item, launch_date)
             lines.append(f"  {entry.ljust(width)}  # {item.severity.value}: {_comment(item.title)}")
     return lines
 

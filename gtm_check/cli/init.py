@@ -26,7 +26,13 @@ Target = Annotated[
 ]
 Traits = Annotated[
     list[str] | None,
-    typer.Option("--trait", metavar="TRAIT", help="A launch trait (repeatable)."),
+    typer.Option(
+        "--trait",
+        metavar="TRAIT",
+        help="A launch trait (repeatable): "
+        + ", ".join(TRAITS)
+        + ". `gtm-check checklists` says what each means.",
+    ),
 ]
 Departments = Annotated[
     list[str] | None,
@@ -40,6 +46,17 @@ Owner = Annotated[
     str | None, typer.Option("--owner", help="The launch owner (e.g. an e-mail address).")
 ]
 Force = Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
+TierOption = Annotated[
+    int,
+    typer.Option(
+        "--tier",
+        min=1,
+        max=3,
+        metavar="N",
+        help="The launch tier: 1 flagship (a new product or market), 2 standard (a significant "
+        "release), 3 minor (a feature or an update). Smaller launches owe fewer items.",
+    ),
+]
 
 
 @app.command("init")
@@ -47,6 +64,7 @@ def init_command(
     name: Name,
     launch_date: LaunchDate,
     path: Target = Path("launch.yaml"),
+    tier: TierOption = 1,
     trait: Traits = None,
     department: Departments = None,
     owner: Owner = None,
@@ -74,10 +92,11 @@ def init_command(
         traits=traits,
         checklists=checklists,
         checklist_refs=departments or ["builtin"],
+        tier=tier,
         owner=owner,
     )
     write_atomic(path, text, overwrite=force)
-    count = len(applicable_items(checklists, traits))
+    count = len(applicable_items(checklists, traits, tier))
     typer.echo(
         f"Wrote {path}: {count} items as todo. Set their status as work progresses, then run: "
         f"gtm-check audit {path}"

@@ -87,7 +87,7 @@ def _cross_check(
     """What only the launch file and its checklists together can show to be wrong; a
     place that already has a problem gets no second one."""
     known_traits = frozenset(TRAITS) | {
-        trait for c in checklists for item in c.checklist.items for trait in item.applies_if
+        trait for c in checklists for item in c.checklist.items for trait in item.applies_if.traits
     }
     problems = [
         *_duplicate_ids(checklists),

@@ -50,6 +50,18 @@ def _percentage(value: int | float) -> int | float:
     return value
 
 
+def _tier(value: Any) -> int:
+    if isinstance(value, bool) or value not in (1, 2, 3) or not isinstance(value, int):
+        raise ValueError("must be 1 (flagship), 2 (standard) or 3 (minor)")
+    return value
+
+
+def _days(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError("must be a whole number of days, 0 or more")
+    return value
+
+
 def _unique(values: list[Any]) -> list[Any]:
     seen: set[Any] = set()
     for value in values:
@@ -62,6 +74,10 @@ def _unique(values: list[Any]) -> list[Any]:
 Number = Annotated[int | float, PlainValidator(_number), WithJsonSchema({"type": "number"})]
 Weight = Annotated[Number, AfterValidator(_positive)]
 Percentage = Annotated[Number, AfterValidator(_percentage)]
+Tier = Annotated[int, PlainValidator(_tier), WithJsonSchema({"enum": [1, 2, 3]})]
+"""1 flagship (a new product or market), 2 standard (a significant release), 3 minor."""
+Days = Annotated[int, PlainValidator(_days), WithJsonSchema({"type": "integer", "minimum": 0})]
+Traits = Annotated[list[Key], AfterValidator(_unique)]
 # Dates arrive from the loader as datetime.date; strict so that a number is never read as a
 # Unix timestamp and a date with a time is rejected rather than truncated.
 Date = Annotated[dt.date, Field(strict=True)]
@@ -73,17 +89,61 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
 
 
+class Condition(_Model):
+    """Which launches owe an item, by their traits: every ``all`` one, at least one ``any``
+    one (when ``any`` is given), no ``none`` one."""
+
+    all: Traits = []
+    any: Traits = []
+    none: Traits = []
+
+    @property
+    def traits(self) -> list[str]:
+        return [*self.all, *self.any, *self.none]
+
+    def holds(self, traits: Set[str]) -> bool:
+        return (
+            all(t in traits for t in self.all)
+            and (not self.any or any(t in traits for t in self.any))
+            and not any(t in traits for t in self.none)
+        )
+
+    def describe(self) -> str:
+        """In words, e.g. "saas + one of on-prem, physical-product + not regulated"."""
+        parts = list(self.all)
+        if self.any:
+            parts.append(self.any[0] if len(self.any) == 1 else f"one of {', '.join(self.any)}")
+        parts += [f"not {trait}" for trait in self.none]
+        return " + ".join(parts)
+
+
+def _condition(value: Any) -> Any:
+    # `applies_if: [saas, subscription]` is shorthand for `applies_if: {all: [...]}`.
+    return {"all": value} if isinstance(value, list) else value
+
+
+ConditionEntry = Annotated[
+    Condition, BeforeValidator(_condition, json_schema_input_type=Traits | Condition)
+]
+
+
 class ChecklistItem(_Model):
     id: ItemId
     stage: Stage
     title: Text
     severity: Severity
     weight: Weight | None = None
-    applies_if: Annotated[list[Key], AfterValidator(_unique)] = []
+    applies_if: ConditionEntry = Condition()
+    tier: Tier = 3
+    """Needed by launches of this tier and every larger one (3, the default: every launch)."""
+    lead_days: Days | None = None
+    """Due this many days before the launch date, when the launch file sets no due date."""
     requires: Annotated[list[ItemId], AfterValidator(_unique)] = []
     """Items that must be done first; none of them may be in a later stage."""
     question: Text | None = None
     guidance: Text | None = None
+    why: Text | None = None
+    """What went wrong at launches that skipped it, in one sentence."""
 
     @property
     def effective_weight(self) -> int | float:
@@ -93,9 +153,9 @@ class ChecklistItem(_Model):
     def department(self) -> str:
         return self.id.split(".", 1)[0]
 
-    def applies_to(self, traits: Set[str]) -> bool:
-        """Whether a launch with these traits owes this item: it has every `applies_if` one."""
-        return set(self.applies_if) <= traits
+    def owed_by(self, traits: Set[str], tier: int) -> bool:
+        """Whether a launch with these traits and this tier owes this item."""
+        return tier <= self.tier and self.applies_if.holds(traits)
 
 
 class Checklist(_Model):
@@ -147,7 +207,8 @@ class Launch(_Model):
     launch: Text
     launch_date: Date
     owner: Text | None = None
-    traits: Annotated[list[Key], AfterValidator(_unique)] = []
+    tier: Tier = 1
+    traits: Traits = []
     checklists: Annotated[list[Text], AfterValidator(_unique)] = Field(
         default_factory=lambda: ["builtin"]
     )

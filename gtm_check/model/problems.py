@@ -6,6 +6,8 @@ import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from gtm_check.model.safetext import visible
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -33,7 +35,7 @@ class Problem:
         text = f"{self.path}:{self.line}:{self.column}: {self.message}"
         if self.hint:
             text += f" ({self.hint})"
-        return _printable(text)
+        return visible(text)
 
 
 class GtmCheckError(Exception):
@@ -61,18 +63,10 @@ QUOTE_LIMIT = 60
 
 def quoted(value: object) -> str:
     """A user's value for a message: quoted, on one line, and cut short when long."""
-    text = _printable(str(value))
+    text = visible(str(value))
     if len(text) > QUOTE_LIMIT:
         text = text[: QUOTE_LIMIT - 1] + "…"
     return f"'{text}'"
-
-
-def _printable(text: str) -> str:
-    # Control characters and line separators would break the one-line-per-problem format
-    # (and could forge extra lines in a CI log): show them escaped instead.
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:

@@ -22,6 +22,12 @@ class LaunchSummary:
     days_to_launch: int
     traits: list[str]
     owner: str | None = None
+    tier: int = 1
+
+    @property
+    def title(self) -> str:
+        """The launch's name with its tier, as every report heads it."""
+        return f"{self.name} (tier {self.tier})"
 
     @property
     def when(self) -> str:
@@ -93,6 +99,9 @@ class ItemResult:
     status: Status
     owner: str | None
     due: dt.date | None
+    """The launch file's due date, else the launch date less the item's lead time."""
+    due_from_lead: bool
+    """Whether ``due`` came from the item's lead time rather than the launch file."""
     question: str | None
     guidance: str | None
     applicable: bool

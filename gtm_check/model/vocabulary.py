@@ -97,19 +97,33 @@ def department_rank(key: str) -> tuple[int, str]:
     return (order.index(key) if key in order else len(order), key)
 
 
-# Launch traits say what kind of launch this is; an item applies only when the launch has
-# every trait in its ``applies_if``. This is the one place the built-in vocabulary lives:
-# the loader's did-you-mean, ``init`` and the docs all read it from here.
+# Launch traits say what kind of launch this is; an item's ``applies_if`` decides which
+# traits it needs. This is the one place the built-in vocabulary lives: the loader's
+# did-you-mean, ``init`` and the docs all read it from here.
 TRAITS: dict[str, str] = {
     "saas": "Delivered as a hosted service that we operate for the customer.",
     "subscription": "Sold as a recurring subscription (renewals, churn and expansion matter).",
     "on-prem": "Installed and run in the customer's own environment.",
     "physical-product": "Includes hardware or goods that are manufactured, shipped and returned.",
-    "channel-sales": "Sold partly or wholly through resellers, distributors or marketplaces.",
+    "channel-sales": "Sold partly or wholly through resellers, distributors or retailers.",
     "licensed-software": "Activated with licence keys or entitlements the customer must receive.",
     "third-party-components": "Includes components, services or content from other vendors.",
     "personal-data": "Collects or processes personal data of customers or their users.",
     "regulated": "Sold into a regulated sector (health, finance, public sector, ...).",
     "multi-region": "Launched in several countries or regions, languages or currencies.",
     "paid-services": "Comes with paid onboarding, implementation or other professional services.",
+    "sales-led": "Sold by a sales team: demos, proposals, negotiated contracts.",
+    "self-serve": "Bought online without talking to anyone: sign-up, checkout, trial.",
+    "marketplace": "Sold through an app store or a cloud provider's marketplace.",
+    "replaces-existing": "Customers move to it from an older product or version.",
+    "operated-service": (
+        "Depends on a service we operate: a SaaS platform, or a connected device's cloud."
+    ),
 }
+
+TIERS: dict[int, str] = {
+    1: "flagship: a new product, or a new market",
+    2: "standard: a significant release of an existing product",
+    3: "minor: a feature or an update",
+}
+"""Launch tiers: a checklist item with ``tier: N`` is owed by launches of tier N or lower."""

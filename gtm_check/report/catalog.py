@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from gtm_check.model.inputs import Checklist
+from gtm_check.model.inputs import Checklist, ChecklistItem
 from gtm_check.model.vocabulary import TRAITS, Stage
 from gtm_check.report import RenderOptions
 
@@ -17,7 +17,7 @@ def stage_counts(checklist: Checklist) -> dict[Stage, int]:
 
 def traits_used(checklists: Sequence[Checklist]) -> dict[str, str]:
     """Every trait the checklists use or the vocabulary defines, with its meaning."""
-    used = {t for c in checklists for item in c.items for t in item.applies_if}
+    used = {t for c in checklists for item in c.items for t in item.applies_if.traits}
     described = dict(TRAITS)
     for trait in sorted(used - set(TRAITS)):
         described[trait] = "Defined by a team checklist."
@@ -45,11 +45,19 @@ def department_dict(checklist: Checklist, stage: Stage | None = None) -> dict[st
         "name": checklist.name,
         "description": checklist.description,
         "items": [
-            item.model_dump(mode="json", exclude_none=True) | {"weight": item.effective_weight}
-            for item in checklist.items
-            if stage is None or item.stage is stage
+            _item_dict(item) for item in checklist.items if stage is None or item.stage is stage
         ],
     }
+
+
+def _item_dict(item: ChecklistItem) -> dict[str, Any]:
+    """The item as written, with its weight and tier filled in and its condition in words."""
+    data = item.model_dump(mode="json", exclude_none=True) | {"weight": item.effective_weight}
+    condition = {key: traits for key, traits in data.pop("applies_if").items() if traits}
+    if condition:
+        data["applies_if"] = condition
+        data["applies_when"] = item.applies_if.describe()
+    return data
 
 
 def to_json(data: dict[str, Any]) -> str:

@@ -37,9 +37,7 @@ def render_summary(checklists: Sequence[Checklist], options: RenderOptions) -> s
         "All departments", "", *(str(totals[s]) for s in Stage), str(sum(totals.values()))
     )
 
-    traits = make_table(
-        "Launch traits (an item with applies_if needs all of its traits)", expand=True
-    )
+    traits = make_table("Launch traits (an item's applies_if says which it needs)", expand=True)
     traits.add_column("Trait", no_wrap=True)
     traits.add_column("Meaning", ratio=1)
     for trait, meaning in traits_used(checklists).items():
@@ -69,8 +67,12 @@ def render_department(checklist: Checklist, stage: Stage | None, options: Render
                 (item.id, "bold"),
                 f"  weight {item.effective_weight:g}",
             )
-            if item.applies_if:
-                head.append(f"  if {' + '.join(item.applies_if)}", style="cyan")
+            if item.applies_if.traits:
+                head.append(f"  if {item.applies_if.describe()}", style="cyan")
+            if item.tier < 3:
+                head.append(f"  tier {item.tier}{' only' if item.tier == 1 else ' and 1'}")
+            if item.lead_days is not None:
+                head.append(f"  due {item.lead_days} days before launch", style="dim")
             parts.append(head)
             parts.append(Text(item.title, style="bold"))
             if item.question:
@@ -79,4 +81,6 @@ def render_department(checklist: Checklist, stage: Stage | None, options: Render
                 parts.append(Text.assemble(("Done when: ", "dim"), item.guidance))
             if item.requires:
                 parts.append(Text.assemble(("Needs first: ", "dim"), ", ".join(item.requires)))
+            if item.why:
+                parts.append(Text.assemble(("Why: ", "dim"), item.why))
     return print_to_string(Group(*parts), options)

@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from gtm_check.model.results import ItemResult, Report
+from gtm_check.model.safetext import visible
 from gtm_check.model.vocabulary import Severity
 from gtm_check.report import RenderOptions
+from gtm_check.report.shared import score_text
 
 
 def escape_data(value: str) -> str:
@@ -38,7 +40,7 @@ def annotation(gap: ItemResult, report: Report) -> str:
     properties = []
     if gap.location is not None:
         properties += [
-            f"file={escape_property(gap.location.path)}",
+            f"file={escape_property(visible(gap.location.path))}",
             f"line={gap.location.line}",
             f"col={gap.location.column}",
         ]
@@ -46,21 +48,27 @@ def annotation(gap: ItemResult, report: Report) -> str:
     if gap.overdue_days is not None:
         due = f"{gap.overdue_days} days overdue (due {gap.due})"
     else:
-        due = f"due {gap.due}" if gap.due else "no due date"
+        due = (
+            f"due {gap.due}{' (lead time)' if gap.due_from_lead else ''}"
+            if gap.due
+            else "no due date"
+        )
     message = (
         f"{gap.title} [{report.launch.name}, {gap.stage.value}, "
         f"owner {gap.owner or 'none'}, {gap.status.value}, {due}]"
     )
-    return f"::{command} {','.join(properties)}::{escape_data(message)}"
+    return f"::{command} {','.join(properties)}::{escape_data(visible(message))}"
 
 
 def summary(report: Report) -> str:
     gate = report.gate
     verdict = "gate passed" if gate.passed else "gate failed: " + "; ".join(gate.failures)
     filtered = f", filtered: {report.filters.describe()}" if report.filters.active else ""
+    shown = len(report.gaps)
     text = (
-        f"gtm-check: {report.launch.name}: {verdict} (overall {report.overall.score}, "
-        f"{len(report.gaps)} open items shown{filtered})"
+        f"gtm-check: {report.launch.title}: {verdict} (overall "
+        f"{score_text(report.overall.score)}, {shown} open item{'' if shown == 1 else 's'} "
+        f"shown{filtered})"
     )
-    # A plain line in the log, not a workflow command; keep it one line.
-    return " ".join(escape_data(text).split())
+    # A plain line in the log, not a workflow command: one line, nothing a runner obeys.
+    return visible(" ".join(text.split()))

@@ -58,6 +58,7 @@ def to_dict(report: Report) -> dict[str, Any]:
             "launch_date": launch.launch_date.isoformat(),
             "as_of": launch.as_of.isoformat(),
             "days_to_launch": launch.days_to_launch,
+            "tier": launch.tier,
             "traits": list(launch.traits),
         },
         "overall": dataclasses.asdict(report.overall),

@@ -11,15 +11,17 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from gtm_check.model.results import ItemResult, Report
+from gtm_check.model.safetext import xml_lines, xml_text
 from gtm_check.model.vocabulary import Stage
 from gtm_check.report import RenderOptions
 
 
 def render(reports: Sequence[Report], options: RenderOptions | None = None) -> str:
-    root = ET.Element("testsuites", name="gtm-check")
+    name = f"gtm-check: {reports[0].launch.title}" if len(reports) == 1 else "gtm-check"
+    root = ET.Element("testsuites", name=name)
     totals = {"tests": 0, "failures": 0, "skipped": 0}
     for report in reports:
-        prefix = f"{report.launch.name} · " if len(reports) > 1 else ""
+        prefix = f"{report.launch.title} · " if len(reports) > 1 else ""
         for stage in Stage:
             items = [i for i in report.items if i.stage is stage and i.applicable]
             suite = ET.SubElement(root, "testsuite", name=f"{prefix}{stage.value}: {stage.label}")
@@ -35,8 +37,19 @@ def render(reports: Sequence[Report], options: RenderOptions | None = None) -> s
     for key, value in totals.items():
         root.set(key, str(value))
     root.set("errors", "0")
+    _make_safe(root)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
+
+
+def _make_safe(root: ET.Element) -> None:
+    """User text in every attribute and element of the tree, made valid XML 1.0 that shows
+    every control character rather than passing it to the CI's test tab."""
+    for element in root.iter():
+        for key, value in element.attrib.items():
+            element.set(key, xml_text(value))
+        if element.text:
+            element.text = xml_lines(element.text)
 
 
 def _testcase(suite: ET.Element, item: ItemResult) -> str | None:
@@ -48,7 +61,8 @@ def _testcase(suite: ET.Element, item: ItemResult) -> str | None:
         if item.overdue_days is not None:
             details.append(f"due {item.due}, {item.overdue_days} days overdue")
         else:
-            details.append(f"due {item.due or 'not set'}")
+            lead = " (lead time)" if item.due_from_lead else ""
+            details.append(f"due {item.due}{lead}" if item.due else "due not set")
         details.append(f"status {item.status.value}")
         failure = ET.SubElement(
             case, "failure", message=" · ".join(details), type=item.severity.value

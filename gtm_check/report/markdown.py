@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from gtm_check.model.results import ItemResult, Report, WaiverResult
+from gtm_check.model.safetext import no_autolink, visible
 from gtm_check.model.vocabulary import DEPARTMENTS, Severity, Stage, Verdict
 from gtm_check.report import RenderOptions
 from gtm_check.report.shared import combined_gaps, launch_names, score_text
@@ -25,10 +26,11 @@ _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 
 
 def text(value: object) -> str:
-    """User text for running Markdown: one line, no HTML, no Markdown syntax."""
-    flat = " ".join(str(value).split())
+    """User text for running Markdown: one line, no control character, no HTML, no Markdown
+    syntax, and no bare address GitHub would turn into a link."""
+    flat = visible(" ".join(str(value).split()))
     flat = _ENTITY.sub("&amp;", flat).replace("<", "&lt;").replace(">", "&gt;")
-    return _MARKDOWN_SYNTAX.sub(r"\\\1", flat)
+    return no_autolink(_MARKDOWN_SYNTAX.sub(r"\\\1", flat))
 
 
 def cell(value: object) -> str:
@@ -47,7 +49,7 @@ def render(reports: Sequence[Report], options: RenderOptions | None = None) -> s
 def _single(report: Report) -> list[str]:
     launch = report.launch
     lines = [
-        f"# Launch readiness: {text(launch.name)}",
+        f"# Launch readiness: {text(launch.title)}",
         "",
         f"**{_gate_word(report)}** · launch {launch.launch_date} · {launch.when} · "
         f"as of {launch.as_of} · overall score **{score_text(report.overall.score)}** · "
@@ -97,7 +99,7 @@ def _portfolio(reports: Sequence[Report]) -> list[str]:
             for s in Stage
         )
         lines.append(
-            f"| {cell(report.launch.name)} | {report.launch.launch_date} "
+            f"| {cell(report.launch.title)} | {report.launch.launch_date} "
             f"| {report.launch.days_to_launch} | {stages} | {score_text(report.overall.score)} "
             f"| {_gate_word(report)} |"
         )
@@ -152,7 +154,7 @@ def _chart(reports: Sequence[Report]) -> list[str]:
 
 def _chart_label(name: str) -> str:
     # Inside a Mermaid string: no quotes, brackets or line breaks, and short enough to read.
-    label = re.sub(r"[\"\[\]`<>#;]", "", " ".join(name.split()))
+    label = re.sub(r"[\"\[\]`<>#;\\]", "", visible(" ".join(name.split())))
     return label if len(label) <= 24 else label[:23] + "…"
 
 
@@ -254,4 +256,6 @@ def _due(gap: ItemResult) -> str:
     if gap.overdue_days is not None:
         days = gap.overdue_days
         return f"**{days} day{'' if days == 1 else 's'} late** (due {gap.due})"
-    return str(gap.due) if gap.due else "—"
+    if gap.due is None:
+        return "—"
+    return f"{gap.due} (lead time)" if gap.due_from_lead else str(gap.due)

@@ -1,4 +1,8 @@
-"""The terminal report: header, stage bars, department x stage heat map, gap list (Rich)."""
+"""The terminal report: header, stage bars, department x stage heat map, gap list (Rich).
+
+Every piece of user text goes through ``visible`` before Rich sees it: Rich removes only a
+few control characters, and an escape sequence in a title would act on the reader's terminal.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from gtm_check.model.results import ItemResult, Report
+from gtm_check.model.safetext import visible
 from gtm_check.model.vocabulary import Severity, Stage, Verdict
 from gtm_check.report import RenderOptions
 from gtm_check.report.shared import combined_gaps, launch_names, score_text
@@ -73,10 +78,8 @@ def print_to_string(renderable: RenderableType, options: RenderOptions) -> str:
 def _header(report: Report) -> RenderableType:
     launch = report.launch
     gate = report.gate
-    title = Text(launch.name, style="bold")
-    title.append(
-        f"  launch {launch.launch_date.isoformat()} · {launch.when} · as of {launch.as_of}"
-    )
+    title = Text(visible(launch.title), style="bold")
+    when = Text(f"launch {launch.launch_date.isoformat()} · {launch.when} · as of {launch.as_of}")
     verdict = (
         Text(" GATE PASSED ", style="bold black on green")
         if gate.passed
@@ -88,10 +91,10 @@ def _header(report: Report) -> RenderableType:
         (score_text(report.overall.score), "bold"),
         f" · {report.overall.open} open · {report.overall.overdue} overdue",
     )
-    rule = Text(f"gate: {gate.describe()}", style="dim")
-    lines: list[RenderableType] = [title, line, rule]
+    rule = Text(f"gate: {visible(gate.describe())}", style="dim")
+    lines: list[RenderableType] = [title, when, line, rule]
     for failure in gate.failures:
-        lines.append(Text(f"  ✗ {failure}", style="red"))
+        lines.append(Text(f"  ✗ {visible(failure)}", style="red"))
     lines.append(Text(""))
     return Group(*lines)
 
@@ -154,7 +157,7 @@ def _heat_map(report: Report, width: int) -> RenderableType:
     threshold = report.gate.min_score
     for dept in report.departments:
         table.add_row(
-            Text(dept.name),
+            Text(visible(dept.name)),
             *(_heat(dept.stages[stage], threshold) for stage in Stage),
             _heat(dept.score, threshold),
             str(dept.open),
@@ -166,7 +169,7 @@ def _filtered(report: Report) -> RenderableType:
     if not report.filters.active:
         return Group()
     return Text(
-        f"Gap list filtered: {report.filters.describe()} (scores cover the whole launch)",
+        f"Gap list filtered: {visible(report.filters.describe())} (scores cover the whole launch)",
         style="yellow",
     )
 
@@ -184,12 +187,12 @@ def _gaps(
     launch_of = launch_names(launches)
     for gap in gaps:
         item = Text(gap.id, style="bold")
-        item.append(f"\n{gap.title}")
-        details = [gap.owner or "no owner", gap.status.value]
+        item.append(f"\n{visible(gap.title)}")
+        details = [visible(gap.owner or "no owner"), gap.status.value]
         if gap.waiver is not None and gap.waiver.expired:
             details.append(f"waiver expired {gap.waiver.expires}")
         if launches:
-            details.insert(0, launch_of[id(gap)])
+            details.insert(0, visible(launch_of[id(gap)]))
         item.append("\n" + " · ".join(details), style="dim")
         table.add_row(
             Text(gap.severity.value, style=SEVERITY_STYLE[gap.severity]),
@@ -213,7 +216,7 @@ def _portfolio(reports: Sequence[Report], width: int) -> RenderableType:
     for report in reports:
         verdicts = {s.key: s for s in report.stages}
         table.add_row(
-            Text(report.launch.name),
+            Text(visible(report.launch.title)),
             report.launch.launch_date.isoformat(),
             *(
                 Text(score_text(verdicts[s].score), style=VERDICT_STYLE[verdicts[s].verdict])

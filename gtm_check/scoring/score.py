@@ -47,24 +47,24 @@ def evaluate_item(
     item: ChecklistItem,
     state: ItemState,
     waivers: Sequence[Waiver],
-    traits: frozenset[str],
+    launch: Launch,
     as_of: dt.date,
     location: Location | None = None,
 ) -> ItemResult:
     """One item's applicability, credit and lateness on the as-of date."""
-    applicable = item.applies_to(traits) and state.status is not Status.NOT_APPLICABLE
+    applicable = (
+        item.owed_by(frozenset(launch.traits), launch.tier)
+        and state.status is not Status.NOT_APPLICABLE
+    )
     active = [w for w in waivers if w.expires >= as_of]
     expired = [w for w in waivers if w.expires < as_of]
     credited = state.status is Status.DONE or bool(active)
     # The waiver shown is the one that credits the item (latest expiry first) or, when
     # none does, the most recently expired one.
     shown = max(active or expired, key=lambda w: w.expires, default=None)
+    due = due_date(item, state, launch.launch_date)
     is_open = applicable and not credited
-    overdue_days = (
-        (as_of - state.due).days
-        if is_open and state.due is not None and state.due < as_of
-        else None
-    )
+    overdue_days = (as_of - due).days if is_open and due is not None and due < as_of else None
     return ItemResult(
         id=item.id,
         title=item.title,
@@ -74,7 +74,8 @@ def evaluate_item(
         weight=item.effective_weight,
         status=state.status,
         owner=state.owner,
-        due=state.due,
+        due=due,
+        due_from_lead=state.due is None and due is not None,
         question=item.question,
         guidance=item.guidance,
         applicable=applicable,
@@ -83,6 +84,15 @@ def evaluate_item(
         waiver=_waiver_result(shown, as_of) if shown else None,
         location=location,
     )
+
+
+def due_date(item: ChecklistItem, state: ItemState, launch_date: dt.date) -> dt.date | None:
+    """The launch file's due date, else the launch date less the item's lead time, else none."""
+    if state.due is not None:
+        return state.due
+    if item.lead_days is None:
+        return None
+    return launch_date - dt.timedelta(days=item.lead_days)
 
 
 def _waiver_result(waiver: Waiver, as_of: dt.date) -> WaiverResult:
@@ -153,7 +163,6 @@ def _item_results(
     as_of: dt.date,
     locations: Mapping[str, Location],
 ) -> list[ItemResult]:
-    traits = frozenset(launch.traits)
     waivers_by_item: dict[str, list[Waiver]] = {}
     for waiver in waivers:
         waivers_by_item.setdefault(waiver.item, []).append(waiver)
@@ -162,7 +171,7 @@ def _item_results(
             item,
             launch.items.get(item.id, ItemState()),
             waivers_by_item.get(item.id, []),
-            traits,
+            launch,
             as_of,
             locations.get(item.id),
         )
@@ -179,6 +188,7 @@ def _summary(launch: Launch, as_of: dt.date) -> LaunchSummary:
         days_to_launch=(launch.launch_date - as_of).days,
         traits=list(launch.traits),
         owner=launch.owner,
+        tier=launch.tier,
     )
 
 

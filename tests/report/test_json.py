@@ -34,7 +34,9 @@ def test_top_level_keys_in_documented_order() -> None:
 
 def test_nested_keys_match_the_contract() -> None:
     data = report()
-    assert list(data["launch"]) == ["name", "launch_date", "as_of", "days_to_launch", "traits"]
+    assert list(data["launch"]) == [
+        "name", "launch_date", "as_of", "days_to_launch", "tier", "traits"
+    ]  # fmt: skip
     assert list(data["overall"]) == ["score", "applicable", "credited", "open", "overdue"]
     assert [list(s) for s in data["stages"]][0] == [
         "key", "name", "score", "verdict", "open", "open_blockers", "overdue",

@@ -7,11 +7,11 @@ import unicodedata
 import xml.etree.ElementTree as ET
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from gtm_check.safetext import no_autolink, visible, visible_lines, xml_lines, xml_text
+from gtm_check.model.safetext import no_autolink, visible, visible_lines, xml_lines, xml_text
 
 # --- independent oracles (written from the specifications, not from the module) -----------
 
@@ -209,10 +209,8 @@ TRICKY = [
 # st.characters() leaves out surrogates; lone ones (from surrogateescape) are drawn on purpose.
 PIECES = st.one_of(st.sampled_from(TRICKY), st.characters(), st.characters(categories=["Cs"]))
 TEXTS = st.lists(PIECES, max_size=24).map("".join)
-FAST = settings(derandomize=True, max_examples=200, deadline=None)
 
 
-@FAST
 @given(TEXTS)
 def test_visible_properties(text: str) -> None:
     out = visible(text)
@@ -226,7 +224,6 @@ def test_visible_properties(text: str) -> None:
     assert visible(out) == out
 
 
-@FAST
 @given(TEXTS)
 def test_visible_lines_properties(text: str) -> None:
     out = visible_lines(text)
@@ -238,7 +235,6 @@ def test_visible_lines_properties(text: str) -> None:
     assert visible_lines(out) == out
 
 
-@FAST
 @given(TEXTS)
 def test_xml_properties(text: str) -> None:
     assert not XML_ILLEGAL.search(xml_text(text))
@@ -252,7 +248,6 @@ SAFE_CHARS = st.characters(
 )
 
 
-@FAST
 @given(st.lists(st.one_of(SAFE_CHARS, st.sampled_from(["#", ":", "[", " ", "##", "é"]))))
 def test_safe_text_is_unchanged(pieces: list[str]) -> None:
     text = "".join(pieces)
@@ -261,7 +256,6 @@ def test_safe_text_is_unchanged(pieces: list[str]) -> None:
     assert visible_lines(text) == text
 
 
-@FAST
 @given(st.lists(st.sampled_from(["://", "www.", "WwW.", "@", "a", ".", ":", "/", " ", "&"])))
 def test_no_autolink_properties(pieces: list[str]) -> None:
     out = no_autolink("".join(pieces))
