@@ -9,6 +9,7 @@ from pathlib import Path
 
 from gtm_check.load.checklists import ChecklistReader
 from gtm_check.load.launch import LoadedLaunch, load_launch
+from gtm_check.load.policy import PolicyReader
 from gtm_check.model.filters import Filters
 from gtm_check.model.inputs import Gate
 from gtm_check.model.problems import GtmCheckError, Problem
@@ -16,7 +17,7 @@ from gtm_check.model.results import Report
 from gtm_check.model.vocabulary import Severity, Stage
 from gtm_check.report import Format, RenderOptions, needs_locations, renderer
 from gtm_check.scoring.filters import apply_filters
-from gtm_check.scoring.score import GatePolicy, score_launch
+from gtm_check.scoring.score import GateOptions, score_launch
 
 
 class FailOn(StrEnum):
@@ -45,6 +46,8 @@ class AuditRequest:
     ignore_waivers: bool = False
     filters: Filters = Filters()
     allow_outside: bool = False
+    policy: Path | None = None
+    """A policy file on top of every .gtm-check.yaml found upward from each launch file."""
     render: RenderOptions = RenderOptions()
 
 
@@ -69,7 +72,7 @@ def effective_gate(loaded: LoadedLaunch, request: AuditRequest) -> Gate:
     return gate.model_copy(update=updates) if updates else gate
 
 
-def gate_policy(request: AuditRequest) -> GatePolicy:
+def gate_options(request: AuditRequest) -> GateOptions:
     """How the gate judges, with the overriding flags written as the user typed them."""
     overrides = []
     if request.min_score is not None:
@@ -81,7 +84,7 @@ def gate_policy(request: AuditRequest) -> GatePolicy:
         fail_on = request.fail_on.severity
     if request.ignore_waivers:
         overrides.append("--ignore-waivers")
-    return GatePolicy(
+    return GateOptions(
         fail_on=fail_on, ignore_waivers=request.ignore_waivers, overrides=tuple(overrides)
     )
 
@@ -92,15 +95,17 @@ def audit(request: AuditRequest) -> AuditOutcome:
     Each launch is scored as soon as it is loaded and its files are let go, so a portfolio
     holds one launch's models at a time, not all of them.
     """
-    policy = gate_policy(request)
+    options = gate_options(request)
     locate = needs_locations(request.format)
     reader = ChecklistReader()
+    policies = PolicyReader(request.policy)
     reports: list[Report] = []
     inputs: list[Path] = []
     problems: list[Problem] = []
     for path in dict.fromkeys(request.launches):
         try:
             loaded = load_launch(path, reader, allow_outside=request.allow_outside)
+            policy = policies.for_launch(path)
         except GtmCheckError as exc:
             problems.extend(exc.problems)
             continue
@@ -111,8 +116,9 @@ def audit(request: AuditRequest) -> AuditOutcome:
             [c.checklist for c in loaded.checklists],
             request.as_of,
             effective_gate(loaded, request),
-            policy,
+            options,
             loaded.locations() if locate else None,
+            policy,
         )
         reports.append(apply_filters(report, request.filters))
         inputs += loaded.files

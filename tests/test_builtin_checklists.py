@@ -7,9 +7,9 @@ from collections import Counter
 
 import pytest
 
+from gtm_check.authoring.scaffold import applicable_items
 from gtm_check.load.checklists import ChecklistReader, LoadedChecklist, builtin_names
 from gtm_check.model.inputs import ITEM_ID_PATTERN
-from gtm_check.authoring.scaffold import applicable_items
 from gtm_check.model.vocabulary import DEPARTMENTS, TRAITS, Severity, Stage
 from tests.conftest import ROOT
 

@@ -16,11 +16,12 @@ def help_text(*command: str) -> str:
 def test_action_runs_the_audit_with_the_github_format() -> None:
     action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
     assert action["runs"]["using"] == "composite"
-    assert set(action["inputs"]) == {"launch", "args", "python-version"}
+    assert set(action["inputs"]) == {"launch", "policy", "args", "python-version"}
     assert action["inputs"]["launch"]["required"] is True
     scripts = [step.get("run", "") for step in action["runs"]["steps"]]
     audit = next(s for s in scripts if s.startswith("gtm-check audit"))
     assert "--format github" in audit and "--format" in help_text("audit")
+    assert '--policy "$POLICY"' in audit and "--policy" in help_text("audit")
     # No input is pasted into a script: they pass through env.
     assert not any("${{" in script for script in scripts)
 

@@ -357,7 +357,9 @@ CONDITIONS = [
     item("a.all", applies_if={"all": ["saas", "subscription"]}),
     item("a.any", applies_if={"any": ["on-prem", "physical-product"]}),
     item("a.none", applies_if={"none": ["self-serve"]}),
-    item("a.mixed", applies_if={"all": ["saas"], "any": ["sales-led", "marketplace"], "none": ["regulated"]}),
+    item("a.mixed", applies_if={
+        "all": ["saas"], "any": ["sales-led", "marketplace"], "none": ["regulated"]
+    }),
 ]  # fmt: skip
 
 
@@ -422,3 +424,82 @@ def test_lead_time_zero_is_due_on_launch_day() -> None:
 def test_a_done_item_with_a_passed_lead_time_is_not_overdue() -> None:
     report = audit([item("a.x", lead_days=50)], {"a.x": "done"})
     assert report.overall.overdue == 0 and report.gaps == []
+
+
+# --- warnings: legal, but they relax the gate ------------------------------------------------
+
+
+def codes(report: Report) -> list[tuple[str, str | None]]:
+    return [(w.code, w.item) for w in report.warnings]
+
+
+def learn_gate(
+    items: list[dict[str, Any]], states: dict[str, Any] | None = None, **kw: Any
+) -> Report:
+    """A launch gated on learn only, where every item below is: no empty gated stage."""
+    return audit(items, states, gate={"stages": ["learn"]}, **kw)
+
+
+def test_no_warning_for_an_ordinary_launch() -> None:
+    report = learn_gate(
+        [item("a.x", severity="blocker")], {"a.x": {"status": "done", "owner": "o"}}
+    )
+    assert report.warnings == []
+
+
+def test_a_gated_stage_with_nothing_applicable_is_a_warning() -> None:
+    report = audit([item("a.x", stage="learn")], gate={"stages": ["learn", "use"]})
+    assert codes(report) == [("empty-gated-stage", None)]
+    assert "use" in report.warnings[0].message
+
+
+def test_a_waiver_on_a_blocker_by_its_own_owner_for_years_gives_three_warnings() -> None:
+    report = learn_gate(
+        [item("a.x", severity="blocker")],
+        {"a.x": {"owner": "Pat@Acme.example"}},
+        waivers=[{"item": "a.x", "reason": "r", "approved_by": "pat@acme.example",
+                  "expires": dt.date(9999, 12, 31)}],
+    )  # fmt: skip
+    assert report.gate.passed  # the waiver credits the blocker: the gate passes...
+    assert codes(report) == [  # ...and the report says how
+        ("waiver-on-blocker", "a.x"),
+        ("waiver-by-owner", "a.x"),
+        ("long-waiver", "a.x"),
+    ]
+
+
+def test_a_waiver_of_exactly_a_year_is_not_long_and_an_expired_one_warns_nothing() -> None:
+    year = AS_OF + dt.timedelta(days=365)
+    assert learn_gate([item("a.x")], waivers=[waiver("a.x", year)]).warnings == []
+    expired = learn_gate(
+        [item("a.x", severity="blocker")], waivers=[waiver("a.x", AS_OF - dt.timedelta(days=1))]
+    )
+    assert expired.warnings == []
+
+
+def test_a_blocker_marked_na_needs_a_note() -> None:
+    # a.y keeps the gated stage from being empty: only the n/a is warned about.
+    silent = learn_gate([item("a.x", severity="blocker"), item("a.y")], {"a.x": "n/a"})
+    assert codes(silent) == [("blocker-na-without-note", "a.x")]
+    noted = learn_gate(
+        [item("a.x", severity="blocker"), item("a.y")],
+        {"a.x": {"status": "n/a", "note": "No EU sales"}},
+    )
+    assert noted.warnings == []
+    high = learn_gate([item("a.x", severity="high"), item("a.y")], {"a.x": "n/a"})
+    assert high.warnings == []
+
+
+@pytest.mark.parametrize(("weight", "warned"), [(30, False), (31, True), (1000000, True)])
+def test_an_explicit_weight_above_ten_times_the_default_is_a_warning(
+    weight: int, warned: bool
+) -> None:
+    report = learn_gate([item("a.x", severity="high", weight=weight), item("a.y")])  # high: 3
+    assert codes(report) == ([("heavy-weight", "a.x")] if warned else [])
+
+
+def test_gate_stages_and_checklists_may_not_be_empty() -> None:
+    with pytest.raises(ValueError, match="at least one stage"):
+        Gate.model_validate({"stages": []})
+    with pytest.raises(ValueError, match="at least one checklist"):
+        Launch.model_validate({"launch": "L", "launch_date": AS_OF, "checklists": []})

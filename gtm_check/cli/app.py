@@ -101,6 +101,15 @@ LaunchesArg = Annotated[
         metavar="LAUNCH...", help="One or more launch files (YAML).", show_default=False
     ),
 ]
+PolicyOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--policy",
+        metavar="FILE",
+        help="A policy the launch files may not go below, in the form of .gtm-check.yaml "
+        "(added to every .gtm-check.yaml found upward from each launch file).",
+    ),
+]
 AllowOutside = Annotated[
     bool,
     typer.Option(

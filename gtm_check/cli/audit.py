@@ -10,7 +10,14 @@ from typing import Annotated
 
 import typer
 
-from gtm_check.cli.app import AllowOutside, LaunchesArg, app, parse_date, render_options
+from gtm_check.cli.app import (
+    AllowOutside,
+    LaunchesArg,
+    PolicyOption,
+    app,
+    parse_date,
+    render_options,
+)
 from gtm_check.cli.exits import EXIT_GATE_FAILED, EXIT_PASSED
 from gtm_check.cli.output import append_step_summary, refuse_to_overwrite, write_atomic
 from gtm_check.model.filters import Filters
@@ -106,6 +113,7 @@ def audit_command(
     owner: OwnerFilter = None,
     severity: SeverityFilter = None,
     overdue: OverdueFilter = False,
+    policy: PolicyOption = None,
     allow_outside: AllowOutside = False,
 ) -> None:
     """Score readiness per journey stage and report the gaps, for one launch or several.
@@ -121,14 +129,9 @@ def audit_command(
         gate_stages=tuple(gate_stage or ()),
         fail_on=fail_on,
         ignore_waivers=ignore_waivers,
-        filters=Filters(
-            stages=list(dict.fromkeys(stage or [])),
-            departments=list(dict.fromkeys(department or [])),
-            owners=list(dict.fromkeys(owner or [])),
-            severities=list(dict.fromkeys(severity or [])),
-            overdue=overdue,
-        ),
+        filters=_filters(stage, department, owner, severity, overdue),
         allow_outside=allow_outside,
+        policy=policy,
         render=render_options(file_output=output is not None),
     )
     outcome = audit(request)
@@ -141,3 +144,20 @@ def audit_command(
     if format is Format.github and summary:
         append_step_summary(Path(summary), outcome.reports)
     raise typer.Exit(EXIT_PASSED if outcome.passed or warn_only else EXIT_GATE_FAILED)
+
+
+def _filters(
+    stages: list[Stage] | None,
+    departments: list[str] | None,
+    owners: list[str] | None,
+    severities: list[Severity] | None,
+    overdue: bool,
+) -> Filters:
+    """The filter flags, each value once, in the order typed."""
+    return Filters(
+        stages=list(dict.fromkeys(stages or [])),
+        departments=list(dict.fromkeys(departments or [])),
+        owners=list(dict.fromkeys(owners or [])),
+        severities=list(dict.fromkeys(severities or [])),
+        overdue=overdue,
+    )

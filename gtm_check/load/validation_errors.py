@@ -65,10 +65,18 @@ def _missing(error: _Error) -> Finding:
     return Finding(error.loc[:-1], f"missing required key {quoted(error.loc[-1])}")
 
 
+# Keys that belong somewhere else, and where.
+_MISPLACED: dict[PathKey, str] = {
+    ("policy",): "a policy belongs in .gtm-check.yaml or --policy FILE, never in a launch file",
+}
+
+
 def _unknown_key(error: _Error) -> Finding:
     allowed = _fields_at(error.model, error.loc[:-1])
-    hint = did_you_mean(str(error.loc[-1]), allowed) or (
-        "allowed keys: " + ", ".join(allowed) if allowed else None
+    hint = (
+        _MISPLACED.get(error.loc)
+        or did_you_mean(str(error.loc[-1]), allowed)
+        or ("allowed keys: " + ", ".join(allowed) if allowed else None)
     )
     return Finding(error.loc, f"unknown key {quoted(error.loc[-1])}", key=True, hint=hint)
 

@@ -19,7 +19,7 @@ from pydantic import (
 )
 
 from gtm_check.model.problems import quoted
-from gtm_check.model.vocabulary import Severity, Stage, Status
+from gtm_check.model.vocabulary import WARNINGS, Severity, Stage, Status
 
 KEBAB = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 ITEM_ID_PATTERN = rf"^{KEBAB}\.{KEBAB}$"
@@ -60,6 +60,21 @@ def _days(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ValueError("must be a whole number of days, 0 or more")
     return value
+
+
+def _some_stage(values: list[Any]) -> list[Any]:
+    if not values:
+        raise ValueError("name at least one stage: a gate on no stage would pass every launch")
+    return values
+
+
+def _some_checklist(values: list[Any]) -> list[Any]:
+    if not values:
+        raise ValueError(
+            "name at least one checklist (builtin for the built-in ones): with none, nothing "
+            "would be checked"
+        )
+    return values
 
 
 def _unique(values: list[Any]) -> list[Any]:
@@ -195,7 +210,7 @@ class Waiver(_Model):
 
 
 class Gate(_Model):
-    stages: Annotated[list[Stage], AfterValidator(_unique)] = [
+    stages: Annotated[list[Stage], AfterValidator(_unique), AfterValidator(_some_stage)] = [
         Stage.LEARN,
         Stage.BUY,
         Stage.USE,
@@ -209,8 +224,8 @@ class Launch(_Model):
     owner: Text | None = None
     tier: Tier = 1
     traits: Traits = []
-    checklists: Annotated[list[Text], AfterValidator(_unique)] = Field(
-        default_factory=lambda: ["builtin"]
+    checklists: Annotated[list[Text], AfterValidator(_unique), AfterValidator(_some_checklist)] = (
+        Field(default_factory=lambda: ["builtin"])
     )
     gate: Gate = Gate()
     items: dict[ItemId, StateEntry] = {}
@@ -225,3 +240,74 @@ class Launch(_Model):
             if empty:
                 value = {k: v for k, v in value.items() if k not in empty}
         return value
+
+
+def _known_warning(code: str) -> str:
+    if code not in WARNINGS:
+        raise ValueError(f"{quoted(code)} is not a warning code; the codes: {', '.join(WARNINGS)}")
+    return code
+
+
+WarningCode = Annotated[
+    str, AfterValidator(_known_warning), WithJsonSchema({"enum": list(WARNINGS)})
+]
+
+
+class Policy(_Model):
+    """Floors a launch file cannot go below, set by the repository, never by a launch file."""
+
+    min_score: Percentage | None = None
+    """The lowest ``min_score`` a gate may have."""
+    gate_stages: Annotated[list[Stage], AfterValidator(_unique)] = []
+    """Stages every gate must include."""
+    waiver_approvers: Annotated[list[Text], AfterValidator(_unique)] | None = None
+    """Who may approve waivers: addresses, or ``@domain`` for anyone there; None: anyone."""
+    max_waiver_days: Days | None = None
+    """The longest a waiver may run past the as-of date."""
+    waive_blockers: bool = True
+    """Whether a waiver may credit a blocker."""
+    fail_on_warnings: Annotated[list[WarningCode], AfterValidator(_unique)] = []
+    """Warnings that fail the gate."""
+
+    def tightened(self, other: Policy) -> Policy:
+        """The stricter of the two on every rule: policies only ever add up."""
+        approvers = self.waiver_approvers
+        if other.waiver_approvers is not None:
+            approvers = (
+                other.waiver_approvers
+                if approvers is None
+                else [a for a in approvers if a in other.waiver_approvers]
+            )
+        return Policy(
+            min_score=_max(self.min_score, other.min_score),
+            gate_stages=[s for s in Stage if s in self.gate_stages or s in other.gate_stages],
+            waiver_approvers=approvers,
+            max_waiver_days=_min(self.max_waiver_days, other.max_waiver_days),
+            waive_blockers=self.waive_blockers and other.waive_blockers,
+            fail_on_warnings=list(dict.fromkeys([*self.fail_on_warnings, *other.fail_on_warnings])),
+        )
+
+    def may_approve(self, approver: str) -> bool:
+        if self.waiver_approvers is None:
+            return True
+        name = approver.casefold()
+        return any(
+            name.endswith(allowed.casefold())
+            if allowed.startswith("@")
+            else name == allowed.casefold()
+            for allowed in self.waiver_approvers
+        )
+
+
+def _max(a: int | float | None, b: int | float | None) -> int | float | None:
+    return b if a is None else a if b is None else max(a, b)
+
+
+def _min(a: int | None, b: int | None) -> int | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
+class RepositoryFile(_Model):
+    """``.gtm-check.yaml``: settings for every launch file below it (today: the policy)."""
+
+    policy: Policy = Policy()

@@ -155,6 +155,24 @@ class GateResult:
 
 
 @dataclass(frozen=True, slots=True)
+class Warning:  # noqa: A001 - the report's word for it; builtins.Warning is never used here
+    """Something legal that lets a launch file relax its own gate: always shown, never silent."""
+
+    code: str
+    message: str
+    item: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Breach:
+    """Where a launch file goes below the repository's policy, and how."""
+
+    loc: tuple[str | int, ...]
+    """The path in the launch file's data that breaks the policy (for a located problem)."""
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     launch: LaunchSummary
     overall: Overall
@@ -166,4 +184,5 @@ class Report:
     items: list[ItemResult]
     """Every item loaded, applicable or not, in checklist order."""
     waivers: list[WaiverResult]
+    warnings: list[Warning] = field(default_factory=list)
     filters: Filters = field(default_factory=lambda: Filters())

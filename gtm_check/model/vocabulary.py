@@ -127,3 +127,16 @@ TIERS: dict[int, str] = {
     3: "minor: a feature or an update",
 }
 """Launch tiers: a checklist item with ``tier: N`` is owed by launches of tier N or lower."""
+
+LONG_WAIVER_DAYS = 365
+HEAVY_WEIGHT_FACTOR = 10
+
+WARNINGS: dict[str, str] = {
+    "empty-gated-stage": "a gated stage with nothing applicable passes by default",
+    "waiver-on-blocker": "a waiver credits a blocker",
+    "waiver-by-owner": "a waiver was approved by the owner of the item it waives",
+    "long-waiver": f"a waiver runs more than {LONG_WAIVER_DAYS} days past the as-of date",
+    "blocker-na-without-note": "a blocker marked n/a without a note saying why",
+    "heavy-weight": f"an explicit weight above {HEAVY_WEIGHT_FACTOR}x its severity's default",
+}
+"""Every warning code, with what it means: things a launch file may do that relax its gate."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from gtm_check.model.results import ItemResult, Report
+from gtm_check.model.results import ItemResult, Report, Warning
 from gtm_check.model.safetext import visible
 from gtm_check.model.vocabulary import Severity
 from gtm_check.report import RenderOptions
@@ -30,6 +30,8 @@ def render(reports: Sequence[Report], options: RenderOptions | None = None) -> s
     for report in reports:
         for gap in report.gaps:
             lines.append(annotation(gap, report))
+    for report in reports:
+        lines += [caution(warning, report) for warning in report.warnings]
     for report in reports:
         lines.append(summary(report))
     return "\n".join(lines) + "\n"
@@ -58,6 +60,13 @@ def annotation(gap: ItemResult, report: Report) -> str:
         f"owner {gap.owner or 'none'}, {gap.status.value}, {due}]"
     )
     return f"::{command} {','.join(properties)}::{escape_data(visible(message))}"
+
+
+def caution(warning: Warning, report: Report) -> str:
+    """A warning as an annotation: not a failure, but never silent."""
+    title = escape_property(f"gtm-check warning: {warning.code}")
+    message = f"{warning.message} [{report.launch.title}]"
+    return f"::warning title={title}::{escape_data(visible(message))}"
 
 
 def summary(report: Report) -> str:

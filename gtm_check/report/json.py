@@ -86,6 +86,9 @@ def to_dict(report: Report) -> dict[str, Any]:
         ],
         "gaps": [_gap(item) for item in report.gaps],
         "gate": _gate(report),
+        "warnings": [
+            {"code": w.code, "message": w.message, "item": w.item} for w in report.warnings
+        ],
     } | _filters(report)
 
 

@@ -34,12 +34,27 @@ def render(reports: Sequence[Report], options: RenderOptions | None = None) -> s
                 suite.set(key, str(value))
                 totals[key] += value
             suite.set("errors", "0")
+        if report.warnings:
+            _warnings(root, report, prefix, totals)
     for key, value in totals.items():
         root.set(key, str(value))
     root.set("errors", "0")
     _make_safe(root)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
+
+
+def _warnings(root: ET.Element, report: Report, prefix: str, totals: dict[str, int]) -> None:
+    """Warnings as skipped test cases: visible in the test tab, never a failure."""
+    suite = ET.SubElement(root, "testsuite", name=f"{prefix}warnings")
+    for warning in report.warnings:
+        case = ET.SubElement(suite, "testcase", classname="gtm-check.warnings", name=warning.code)
+        ET.SubElement(case, "skipped", message=f"warning: {warning.message}")
+    count = len(report.warnings)
+    for key, value in (("tests", count), ("failures", 0), ("skipped", count), ("errors", 0)):
+        suite.set(key, str(value))
+    totals["tests"] += count
+    totals["skipped"] += count
 
 
 def _make_safe(root: ET.Element) -> None:

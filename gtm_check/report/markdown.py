@@ -127,6 +127,9 @@ def _gate_lines(report: Report) -> list[str]:
     lines = [f"Gate: {text(report.gate.describe())}.", ""]
     if report.gate.failures:
         lines += [f"- ❌ {text(failure)}" for failure in report.gate.failures] + [""]
+    if report.warnings:
+        lines += [f"**Warnings ({len(report.warnings)})**: legal, but they relax the gate.", ""]
+        lines += [f"- ⚠️ {text(w.message)} (`{w.code}`)" for w in report.warnings] + [""]
     return lines
 
 

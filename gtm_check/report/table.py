@@ -95,6 +95,8 @@ def _header(report: Report) -> RenderableType:
     lines: list[RenderableType] = [title, when, line, rule]
     for failure in gate.failures:
         lines.append(Text(f"  ✗ {visible(failure)}", style="red"))
+    for warning in report.warnings:
+        lines.append(Text(f"  ⚠ {visible(warning.message)} [{warning.code}]", style="yellow"))
     lines.append(Text(""))
     return Group(*lines)
 

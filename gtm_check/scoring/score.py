@@ -8,8 +8,17 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from gtm_check.model.inputs import Checklist, ChecklistItem, Gate, ItemState, Launch, Waiver
+from gtm_check.model.inputs import (
+    Checklist,
+    ChecklistItem,
+    Gate,
+    ItemState,
+    Launch,
+    Policy,
+    Waiver,
+)
 from gtm_check.model.results import (
+    Breach,
     DepartmentResult,
     GateResult,
     ItemResult,
@@ -22,6 +31,8 @@ from gtm_check.model.results import (
     urgency,
 )
 from gtm_check.model.vocabulary import Severity, Stage, Status, Verdict, department_rank
+from gtm_check.scoring.policy import breaches
+from gtm_check.scoring.warnings import find_warnings
 
 
 def score_percent(items: Iterable[ItemResult]) -> float | None:
@@ -114,10 +125,10 @@ def stage_verdict(score: float | None, open_blockers: int, min_score: float) -> 
 
 
 @dataclass(frozen=True)
-class GatePolicy:
+class GateOptions:
     """How the gate judges, beyond the launch file's stages and minimum score.
 
-    The defaults are PRODUCT.md's rules: an open blocker in a gated stage fails the gate.
+    The defaults are the README's rules: an open blocker in a gated stage fails the gate.
     """
 
     fail_on: Severity | None = Severity.BLOCKER
@@ -130,29 +141,35 @@ def score_launch(
     checklists: Sequence[Checklist],
     as_of: dt.date,
     gate: Gate | None = None,
-    policy: GatePolicy = GatePolicy(),
+    options: GateOptions = GateOptions(),
     locations: Mapping[str, Location] | None = None,
+    policy: Policy | None = None,
 ) -> Report:
     """The whole readiness report for ``launch`` on ``as_of``, judged by ``gate``.
 
     ``gate`` defaults to the launch file's own; the command line passes its overrides here.
     ``locations`` says where each item's state is written, for reports that point at it.
+    ``policy`` is the repository's: where the launch goes below it, the gate fails.
     """
     gate = gate or launch.gate
-    waivers = [] if policy.ignore_waivers else launch.waivers
+    waivers = [] if options.ignore_waivers else launch.waivers
     items = _item_results(launch, checklists, waivers, as_of, locations or {})
     stages = [_stage_result(stage, items, gate.min_score) for stage in Stage]
+    by_id = {item.id: item for checklist in checklists for item in checklist.items}
+    found = find_warnings(launch, by_id, items, stages, gate, waivers, as_of)
+    refused = breaches(policy, launch, gate, by_id, as_of, found) if policy else []
     return Report(
         launch=_summary(launch, as_of),
         overall=_overall(items),
         stages=stages,
         departments=_department_results(checklists, items),
         gaps=sorted((i for i in items if i.open), key=urgency),
-        gate=_gate_result(gate, policy, stages, items),
+        gate=_gate_result(gate, options, stages, items, refused),
         items=items,
         waivers=[
             _waiver_result(w, as_of) for w in sorted(waivers, key=lambda w: (w.item, w.expires))
         ],
+        warnings=found,
     )
 
 
@@ -239,7 +256,11 @@ def _department_results(
 
 
 def _gate_result(
-    gate: Gate, policy: GatePolicy, stages: Sequence[StageResult], items: Sequence[ItemResult]
+    gate: Gate,
+    options: GateOptions,
+    stages: Sequence[StageResult],
+    items: Sequence[ItemResult],
+    refused: Sequence[Breach] = (),
 ) -> GateResult:
     by_key = {s.key: s for s in stages}
     failures = []
@@ -247,29 +268,30 @@ def _gate_result(
         stage = by_key[key]
         failing = (
             []
-            if policy.fail_on is None
+            if options.fail_on is None
             else [
                 i
                 for i in items
-                if i.open and i.stage is key and i.severity.rank <= policy.fail_on.rank
+                if i.open and i.stage is key and i.severity.rank <= options.fail_on.rank
             ]
         )
-        if failing and policy.fail_on is Severity.BLOCKER:
+        if failing and options.fail_on is Severity.BLOCKER:
             plural = "" if len(failing) == 1 else "s"
             failures.append(f"{key}: blocked by {len(failing)} open blocker{plural}")
         elif failing:
             plural = "" if len(failing) == 1 else "s"
             failures.append(
-                f"{key}: {len(failing)} open item{plural} at {policy.fail_on} severity or above"
+                f"{key}: {len(failing)} open item{plural} at {options.fail_on} severity or above"
             )
         elif stage.score is not None and stage.score < gate.min_score:
             failures.append(f"{key}: score {stage.score} is below {gate.min_score}")
+    failures += [f"policy: {breach.message}" for breach in refused]
     return GateResult(
         passed=not failures,
         stages=list(gate.stages),
         min_score=gate.min_score,
         failures=failures,
-        fail_on=policy.fail_on,
-        ignore_waivers=policy.ignore_waivers,
-        overrides=list(policy.overrides),
+        fail_on=options.fail_on,
+        ignore_waivers=options.ignore_waivers,
+        overrides=list(options.overrides),
     )

@@ -28,6 +28,7 @@ def test_top_level_keys_in_documented_order() -> None:
         "departments",
         "gaps",
         "gate",
+        "warnings",
     ]
     assert report()["schema_version"] == 1
 

@@ -1,0 +1,69 @@
+"""The repository's policy against one launch: every place the launch file goes below it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
+
+from gtm_check.model.inputs import ChecklistItem, Gate, Launch, Policy
+from gtm_check.model.results import Breach, Warning
+from gtm_check.model.vocabulary import Severity
+
+
+def breaches(
+    policy: Policy,
+    launch: Launch,
+    gate: Gate,
+    items: Mapping[str, ChecklistItem],
+    as_of: dt.date,
+    warnings: Sequence[Warning] = (),
+) -> list[Breach]:
+    """What the policy refuses: a gate below its floor, waivers it does not allow, and the
+    warnings it makes fail. Only active waivers count: an expired one credits nothing."""
+    return [
+        *_gate_breaches(policy, gate),
+        *_waiver_breaches(policy, launch, items, as_of),
+        *(
+            Breach(("items", w.item) if w.item else (), f"warning {w.code}: {w.message}")
+            for w in warnings
+            if w.code in policy.fail_on_warnings
+        ),
+    ]
+
+
+def _gate_breaches(policy: Policy, gate: Gate) -> Iterator[Breach]:
+    if policy.min_score is not None and gate.min_score < policy.min_score:
+        yield Breach(
+            ("gate", "min_score"),
+            f"the gate's min_score {gate.min_score:g} is below the policy's {policy.min_score:g}",
+        )
+    missing = [stage.value for stage in policy.gate_stages if stage not in gate.stages]
+    if missing:
+        yield Breach(("gate", "stages"), f"the gate must include {', '.join(missing)}")
+
+
+def _waiver_breaches(
+    policy: Policy, launch: Launch, items: Mapping[str, ChecklistItem], as_of: dt.date
+) -> Iterator[Breach]:
+    for index, waiver in enumerate(launch.waivers):
+        if waiver.expires < as_of:
+            continue
+        item = items.get(waiver.item)
+        if not policy.may_approve(waiver.approved_by):
+            yield Breach(
+                ("waivers", index, "approved_by"),
+                f"the waiver for {waiver.item} is approved by {waiver.approved_by}, "
+                "who may not approve waivers",
+            )
+        days = (waiver.expires - as_of).days
+        if policy.max_waiver_days is not None and days > policy.max_waiver_days:
+            yield Breach(
+                ("waivers", index, "expires"),
+                f"the waiver for {waiver.item} runs {days} days; the longest allowed is "
+                f"{policy.max_waiver_days}",
+            )
+        if not policy.waive_blockers and item is not None and item.severity is Severity.BLOCKER:
+            yield Breach(
+                ("waivers", index, "item"),
+                f"{waiver.item} is a blocker; blockers may not be waived",
+            )

@@ -1,0 +1,91 @@
+"""Warnings: what a launch file may legally do that relaxes its own gate, named every time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
+
+from gtm_check.model.inputs import ChecklistItem, Gate, ItemState, Launch, Waiver
+from gtm_check.model.results import ItemResult, StageResult, Warning
+from gtm_check.model.vocabulary import (
+    HEAVY_WEIGHT_FACTOR,
+    LONG_WAIVER_DAYS,
+    WARNINGS,
+    Severity,
+    Status,
+)
+
+
+def find_warnings(
+    launch: Launch,
+    items: Mapping[str, ChecklistItem],
+    results: Sequence[ItemResult],
+    stages: Sequence[StageResult],
+    gate: Gate,
+    waivers: Sequence[Waiver],
+    as_of: dt.date,
+) -> list[Warning]:
+    """Every warning for this launch, in the order of ``WARNINGS``, then by item id."""
+    found = [
+        *_empty_gated_stages(stages, gate),
+        *_waiver_warnings(launch, items, waivers, as_of),
+        *_item_warnings(launch, items, results),
+    ]
+    order = list(WARNINGS)
+    return sorted(found, key=lambda w: (order.index(w.code), w.item or "", w.message))
+
+
+def _empty_gated_stages(stages: Sequence[StageResult], gate: Gate) -> Iterator[Warning]:
+    for stage in stages:
+        if stage.key in gate.stages and stage.score is None:
+            yield Warning(
+                "empty-gated-stage",
+                f"the gate checks {stage.key}, but nothing applies there: it passes by default",
+            )
+
+
+def _waiver_warnings(
+    launch: Launch, items: Mapping[str, ChecklistItem], waivers: Sequence[Waiver], as_of: dt.date
+) -> Iterator[Warning]:
+    for waiver in waivers:
+        if waiver.expires < as_of:
+            continue  # an expired waiver credits nothing: it relaxes nothing
+        item = items.get(waiver.item)
+        if item is not None and item.severity is Severity.BLOCKER:
+            yield Warning("waiver-on-blocker", f"blocker {waiver.item} is waived", waiver.item)
+        owner = launch.items.get(waiver.item, ItemState()).owner
+        if owner is not None and owner.casefold() == waiver.approved_by.casefold():
+            yield Warning(
+                "waiver-by-owner",
+                f"the waiver for {waiver.item} is approved by the item's own owner",
+                waiver.item,
+            )
+        if (waiver.expires - as_of).days > LONG_WAIVER_DAYS:
+            yield Warning(
+                "long-waiver",
+                f"the waiver for {waiver.item} runs until {waiver.expires}, more than a year",
+                waiver.item,
+            )
+
+
+def _item_warnings(
+    launch: Launch, items: Mapping[str, ChecklistItem], results: Sequence[ItemResult]
+) -> Iterator[Warning]:
+    for result in results:
+        item = items[result.id]
+        state = launch.items.get(result.id, ItemState())
+        if item.severity is Severity.BLOCKER and state.status is Status.NOT_APPLICABLE:
+            if state.note is None:
+                yield Warning(
+                    "blocker-na-without-note",
+                    f"blocker {result.id} is marked n/a with no note saying why",
+                    result.id,
+                )
+        heavy = HEAVY_WEIGHT_FACTOR * item.severity.default_weight
+        if result.applicable and item.weight is not None and item.weight > heavy:
+            yield Warning(
+                "heavy-weight",
+                f"{result.id} weighs {item.weight:g}, more than {HEAVY_WEIGHT_FACTOR}x a "
+                f"{item.severity} item's {item.severity.default_weight}",
+                result.id,
+            )

@@ -1,0 +1,132 @@
+"""Hostile text in every field a user writes reaches no reader as a command.
+
+Generated launch names, owners, notes, titles, department names and waiver reasons full of
+escape sequences, workflow commands, line breaks, bidi controls and markup go through every
+format; each output is parsed (JSON, XML, CommonMark) and scanned: no control character but
+the line break, no line a CI runner would obey, no HTML from the user.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+from gtm_check.model.problems import GtmCheckError
+from gtm_check.pipeline import AuditRequest, audit
+from gtm_check.report import Format, RenderOptions
+
+FRAGMENTS = [
+    "\x1b[2J", "\x1b]52;c;ZXZpbA==\x07", "\x1b]8;;http://evil.example\x1b\\", "\x9b31m", "\x07",
+    "\x00", "\x7f", "\r", "\n", "\n::error::forged", "::add-mask::x", "##[group]", "::", "##[",
+    "\u202e", "\u2066", "\u200f", "\u2028", "\ufeff", "%0A", "%25", "<script>x</script>",
+    "<img src=x>", "http://evil.example", "www.evil.example", "a@b.example", "|", "`", "*",
+    "[x](javascript:y)", "&#27;", "é", "中文", "👩\u200d💻", "  ",
+]  # fmt: skip
+hostile = (
+    st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=4)), min_size=1, max_size=6)
+    .map("".join)
+    .filter(lambda s: s.strip() != "")
+)
+
+WORKFLOW_COMMAND = re.compile(r"^\s*::")
+OUR_ANNOTATION = re.compile(r"^::(error|warning) (file=[^,:]*,line=\d+,col=\d+,)?title=[^:]*::")
+ALLOWED_CONTROLS = {"\n"}
+
+
+def controls(text: str) -> set[str]:
+    """Characters that could act on a terminal or hide text from a reader."""
+    return {
+        c
+        for c in text
+        if c not in ALLOWED_CONTROLS
+        and (unicodedata.category(c) in ("Cc", "Cf", "Cs", "Zl", "Zp") and c not in "\u200d")
+    }
+
+
+def write_case(folder: Path, texts: list[str]) -> Path:
+    name, owner, note, title, department, reason = texts
+    checklist = {
+        "department": "odd",
+        "name": department,
+        "items": [
+            {"id": "odd.first", "stage": "learn", "title": title, "severity": "blocker"},
+            {"id": "odd.second", "stage": "buy", "title": title + "2", "severity": "high"},
+        ],
+    }
+    launch = {
+        "launch": name,
+        "launch_date": dt.date(2027, 3, 1),
+        "owner": owner,
+        "checklists": ["./odd.yaml"],
+        "items": {"odd.first": {"status": "todo", "owner": owner, "note": note}},
+        "waivers": [
+            {"item": "odd.second", "reason": reason, "approved_by": owner,
+             "expires": dt.date(2027, 1, 1)}
+        ],
+    }  # fmt: skip
+    (folder / "odd.yaml").write_text(yaml.safe_dump(checklist, allow_unicode=True), "utf-8")
+    path = folder / "launch.yaml"
+    path.write_text(yaml.safe_dump(launch, allow_unicode=True), "utf-8")
+    return path
+
+
+def render(path: Path, fmt: Format) -> str | None:
+    request = AuditRequest((path,), dt.date(2027, 1, 15), fmt, render=RenderOptions(width=80))
+    try:
+        return audit(request).output
+    except GtmCheckError:
+        return None  # YAML refuses some characters outright: the loader's tests cover that
+
+
+def assert_no_autolink(markdown: str) -> None:
+    """Nothing GitHub's autolink extension would turn into a link or a mention."""
+    assert re.search(r"://|www\.|@\w", markdown, re.IGNORECASE) is None
+
+
+def check_lines(output: str, fmt: Format) -> None:
+    assert controls(output) == set(), fmt
+    assert "##[" not in output, fmt
+    for line in output.split("\n"):
+        if WORKFLOW_COMMAND.match(line):
+            assert fmt is Format.github and OUR_ANNOTATION.match(line), (fmt, line)
+
+
+@given(texts=st.lists(hostile, min_size=6, max_size=6))
+def test_hostile_text_in_every_field_is_inert_in_every_format(
+    tmp_path: Path, texts: list[str]
+) -> None:
+    path = write_case(tmp_path, texts)
+    outputs = {fmt: render(path, fmt) for fmt in Format}
+    assume(all(o is not None for o in outputs.values()))
+    data = json.loads(outputs[Format.json] or "")
+    assert data["launch"]["name"] == texts[0]  # JSON keeps the text exactly, escaped
+    ET.fromstring((outputs[Format.junit] or "").encode("utf-8"))
+    tokens = MarkdownIt("commonmark").enable("table").parse(outputs[Format.markdown] or "")
+    raw_html = [t.content for t in tokens if t.type == "html_block"] + [
+        c.content for t in tokens for c in (t.children or []) if c.type == "html_inline"
+    ]
+    assert all(re.fullmatch(r"\s*</?(details|summary)>.*", h, re.S) for h in raw_html), raw_html
+    assert_no_autolink(outputs[Format.markdown] or "")
+    for fmt in (Format.table, Format.markdown, Format.junit, Format.github):
+        check_lines(outputs[fmt] or "", fmt)
+
+
+@pytest.mark.parametrize("fragment", FRAGMENTS)
+def test_each_hostile_fragment_alone(tmp_path: Path, fragment: str) -> None:
+    path = write_case(tmp_path, [f"x{fragment}y"] * 6)
+    for fmt in (Format.table, Format.markdown, Format.junit, Format.github):
+        output = render(path, fmt)
+        if output is not None:
+            check_lines(output, fmt)
+            if fmt is Format.markdown:
+                assert_no_autolink(output)

@@ -1,0 +1,207 @@
+"""A policy the launch file cannot relax: floors from the repository, never from the launch."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from gtm_check.cli import app
+from gtm_check.load.policy import PolicyReader, policy_files
+from gtm_check.model.inputs import Checklist, Gate, Launch, Policy
+from gtm_check.scoring.policy import breaches
+from tests.conftest import MINI_CHECKLIST
+
+AS_OF = dt.date(2027, 1, 15)
+ITEMS = {
+    i.id: i
+    for i in Checklist.model_validate(
+        {"department": "legal", "name": "Legal", "items": [
+            {"id": "legal.trademarks", "stage": "learn", "title": "T", "severity": "blocker"},
+            {"id": "legal.sla-terms", "stage": "use", "title": "S", "severity": "medium"},
+        ]}
+    ).items
+}  # fmt: skip
+
+
+def launch(**extra: Any) -> Launch:
+    return Launch.model_validate({"launch": "L", "launch_date": dt.date(2027, 3, 1)} | extra)
+
+
+def waiver(item: str = "legal.sla-terms", by: str = "vp@acme.example", days: int = 30) -> dict:
+    return {
+        "item": item,
+        "reason": "r",
+        "approved_by": by,
+        "expires": AS_OF + dt.timedelta(days=days),
+    }
+
+
+def messages(policy: Policy, subject: Launch, gate: Gate | None = None) -> list[str]:
+    return [b.message for b in breaches(policy, subject, gate or subject.gate, ITEMS, AS_OF)]
+
+
+def test_no_policy_rule_no_breach() -> None:
+    assert messages(Policy(), launch(gate={"stages": ["grow"], "min_score": 0})) == []
+
+
+def test_a_gate_below_the_floor_or_missing_a_stage_is_a_breach() -> None:
+    policy = Policy(min_score=80, gate_stages=["learn", "use"])
+    assert messages(policy, launch(gate={"stages": ["learn"], "min_score": 79.5})) == [
+        "the gate's min_score 79.5 is below the policy's 80",
+        "the gate must include use",
+    ]
+    assert messages(policy, launch(gate={"stages": ["use", "learn"], "min_score": 80})) == []
+
+
+@pytest.mark.parametrize(
+    ("approvers", "by", "allowed"),
+    [
+        (["@acme.example"], "vp@acme.example", True),
+        (["@acme.example"], "VP@ACME.example", True),
+        (["@acme.example"], "vp@acme.example.evil", False),
+        (["@acme.example"], "vp@notacme.example", False),
+        (["cfo@acme.example"], "cfo@acme.example", True),
+        (["cfo@acme.example"], "vp@acme.example", False),
+        (None, "anyone", True),
+    ],
+)
+def test_who_may_approve_waivers(approvers: list[str] | None, by: str, allowed: bool) -> None:
+    policy = Policy(waiver_approvers=approvers)
+    found = messages(policy, launch(waivers=[waiver(by=by)]))
+    assert found == ([] if allowed else [
+        f"the waiver for legal.sla-terms is approved by {by}, who may not approve waivers"
+    ])  # fmt: skip
+
+
+def test_the_longest_waiver_counts_days_from_the_as_of_date() -> None:
+    policy = Policy(max_waiver_days=90)
+    assert messages(policy, launch(waivers=[waiver(days=90)])) == []
+    assert messages(policy, launch(waivers=[waiver(days=91)])) == [
+        "the waiver for legal.sla-terms runs 91 days; the longest allowed is 90"
+    ]
+
+
+def test_blockers_may_be_forbidden_from_waivers_and_expired_waivers_count_for_nothing() -> None:
+    policy = Policy(waive_blockers=False)
+    assert messages(policy, launch(waivers=[waiver("legal.trademarks")])) == [
+        "legal.trademarks is a blocker; blockers may not be waived"
+    ]
+    assert messages(policy, launch(waivers=[waiver("legal.trademarks", days=-1)])) == []
+
+
+def test_policies_only_add_up() -> None:
+    root = Policy(min_score=80, gate_stages=["learn"], waiver_approvers=["@acme.example", "x@y"])
+    nearer = Policy(
+        min_score=50,  # lower: ignored
+        gate_stages=["use"],
+        waiver_approvers=["@acme.example", "me@evil.example"],  # evil: not in root's list
+        max_waiver_days=30,
+        waive_blockers=False,
+        fail_on_warnings=["long-waiver"],
+    )
+    both = root.tightened(nearer)
+    assert both == nearer.tightened(root)
+    assert both.min_score == 80
+    assert [s.value for s in both.gate_stages] == ["learn", "use"]
+    assert both.waiver_approvers == ["@acme.example"]
+    assert (both.max_waiver_days, both.waive_blockers) == (30, False)
+    assert both.fail_on_warnings == ["long-waiver"]
+
+
+# --- files: where a policy is found -----------------------------------------------------------
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A repository with a policy at its root, a launch two folders down, and a policy above
+    the repository that must not be read."""
+    write(tmp_path / ".gtm-check.yaml", "policy: {min_score: 99}\n")  # outside the repository
+    root = tmp_path / "repo"
+    (root / ".git").mkdir(parents=True)
+    write(root / ".gtm-check.yaml", "policy:\n  min_score: 80\n  gate_stages: [learn]\n")
+    write(root / "launches" / "legal.yaml", MINI_CHECKLIST)
+    write(
+        root / "launches" / "launch.yaml",
+        """\
+        launch: Mini
+        launch_date: 2027-03-01
+        checklists: [./legal.yaml]
+        gate: {stages: [use], min_score: 50}
+        items: {legal.sla-terms: done}
+        """,
+    )
+    return root
+
+
+def test_policy_files_are_found_up_to_the_repository_root(repo: Path) -> None:
+    launch_file = repo / "launches" / "launch.yaml"
+    assert policy_files(launch_file) == [repo / ".gtm-check.yaml"]
+    nearer = write(repo / "launches" / ".gtm-check.yaml", "policy: {min_score: 10}\n")
+    assert policy_files(launch_file) == [nearer, repo / ".gtm-check.yaml"]
+    policy = PolicyReader().for_launch(launch_file)
+    assert policy is not None and policy.min_score == 80  # the nearer file cannot relax it
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner(env={"NO_COLOR": "1", "COLUMNS": "200"}).invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_audit_fails_a_launch_below_the_policy_and_says_why(repo: Path) -> None:
+    path = str(repo / "launches" / "launch.yaml")
+    code, out, _ = run("audit", path, "--as-of", "2027-01-15", "-f", "json")
+    assert code == 1
+    failures = json.loads(out)["gate"]["failures"]
+    assert "policy: the gate's min_score 50 is below the policy's 80" in failures
+    assert "policy: the gate must include learn" in failures
+
+
+def test_an_explicit_policy_adds_to_the_repositorys(repo: Path, tmp_path: Path) -> None:
+    extra = write(tmp_path / "ci-policy.yaml", "policy: {max_waiver_days: 7}\n")
+    policy = PolicyReader(extra).for_launch(repo / "launches" / "launch.yaml")
+    assert policy is not None and (policy.min_score, policy.max_waiver_days) == (80, 7)
+
+
+def test_validate_locates_each_breach_in_the_launch_file(repo: Path) -> None:
+    code, _, err = run("validate", str(repo / "launches" / "launch.yaml"))
+    assert code == 2
+    lines = [line.split("launch.yaml:", 1)[1] for line in err.splitlines()]
+    assert lines == [
+        "4:16: policy: the gate must include learn",
+        "4:34: policy: the gate's min_score 50 is below the policy's 80",
+    ]
+
+
+def test_a_broken_policy_file_is_a_located_error(repo: Path) -> None:
+    write(repo / ".gtm-check.yaml", "policy:\n  min_scroe: 80\n")
+    code, _, err = run("validate", str(repo / "launches" / "launch.yaml"))
+    assert code == 2
+    assert err.strip().endswith(
+        ".gtm-check.yaml:2:3: unknown key 'min_scroe' (did you mean 'min_score'?)"
+    )
+
+
+def test_a_policy_inside_a_launch_file_is_refused(repo: Path) -> None:
+    path = repo / "launches" / "launch.yaml"
+    path.write_text(path.read_text() + "policy: {min_score: 0}\n", encoding="utf-8")
+    code, _, err = run("validate", str(path))
+    assert code == 2
+    assert "unknown key 'policy' (a policy belongs in .gtm-check.yaml or --policy FILE" in err
+
+
+def test_an_unknown_warning_code_in_a_policy_is_refused(repo: Path) -> None:
+    write(repo / ".gtm-check.yaml", "policy:\n  fail_on_warnings: [waiver-by-ownr]\n")
+    code, _, err = run("validate", str(repo / "launches" / "launch.yaml"))
+    assert code == 2 and "'waiver-by-ownr' is not a warning code" in err
