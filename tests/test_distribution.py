@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import yaml
 from typer.testing import CliRunner
 
 from gtm_check.cli import app
+from gtm_check.model.problems import Problem
 from tests.conftest import ROOT
 
 
@@ -37,3 +41,20 @@ def test_readme_shows_both_with_a_copy_paste_example() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "id: gtm-check-validate" in readme
     assert "uses: " in readme and "launch: " in readme
+
+
+def test_the_actions_problem_matcher_reads_gtm_checks_problem_lines() -> None:
+    matcher = json.loads((ROOT / ".github" / "gtm-check-matcher.json").read_text("utf-8"))
+    (pattern,) = matcher["problemMatcher"][0]["pattern"]
+    line = Problem("launches/q3.yaml", 12, 5, "unknown item id 'legal.x'", "did you mean?").render()
+    match = re.match(pattern["regexp"], line)
+    assert match is not None
+    found = {key: match[pattern[key]] for key in ("file", "line", "column", "message")}
+    assert found == {
+        "file": "launches/q3.yaml",
+        "line": "12",
+        "column": "5",
+        "message": "unknown item id 'legal.x' (did you mean?)",
+    }
+    action = (ROOT / "action.yml").read_text(encoding="utf-8")
+    assert "::add-matcher::$ACTION_PATH/.github/gtm-check-matcher.json" in action

@@ -18,12 +18,14 @@ from gtm_check.cli.app import (
     parse_date,
     render_options,
 )
-from gtm_check.cli.exits import EXIT_GATE_FAILED, EXIT_PASSED
+from gtm_check.cli.exits import EXIT_GATE_FAILED, EXIT_INVALID, EXIT_PASSED
 from gtm_check.cli.output import append_step_summary, refuse_to_overwrite, write_atomic
 from gtm_check.model.filters import Filters
+from gtm_check.model.problems import GtmCheckError
 from gtm_check.model.vocabulary import Severity, Stage
-from gtm_check.pipeline import AuditRequest, FailOn, audit
+from gtm_check.pipeline import AuditOutcome, AuditRequest, FailOn, audit
 from gtm_check.report import Format
+from gtm_check.report.github import problem_annotation
 
 AsOf = Annotated[
     str | None,
@@ -134,7 +136,7 @@ def audit_command(
         policy=policy,
         render=render_options(file_output=output is not None),
     )
-    outcome = audit(request)
+    outcome = _audit(request)
     if output is not None:
         refuse_to_overwrite(output, outcome.inputs)
         write_atomic(output, outcome.output, overwrite=True)
@@ -161,3 +163,16 @@ def _filters(
         severities=list(dict.fromkeys(severities or [])),
         overdue=overdue,
     )
+
+
+def _audit(request: AuditRequest) -> AuditOutcome:
+    """The audit; with the github format, each input problem becomes an error annotation on
+    the line that caused it, so a pull request that breaks a launch file shows where."""
+    try:
+        return audit(request)
+    except GtmCheckError as exc:
+        if request.format is not Format.github:
+            raise
+        for problem in exc.problems:
+            typer.echo(problem_annotation(problem), err=True)
+        raise typer.Exit(EXIT_INVALID) from None

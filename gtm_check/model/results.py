@@ -134,11 +134,25 @@ class GateResult:
     stages: list[Stage]
     min_score: int | float
     failures: list[str]
+    """Why the gate failed, in words: each failed stage's reason, then the policy's."""
     fail_on: Severity | None = Severity.BLOCKER
     """Open items at or above this severity in a gated stage fail the gate; None: never."""
     ignore_waivers: bool = False
     overrides: list[str] = field(default_factory=list)
     """The command-line flags that changed the launch file's gate, as typed."""
+    failed_stages: dict[Stage, str] = field(default_factory=dict)
+    """Each gated stage that failed, with its reason (one of ``failures``)."""
+    breaches: list[str] = field(default_factory=list)
+    """Where the launch goes below the repository's policy (the rest of ``failures``)."""
+
+    def fails_on(self, item: ItemResult) -> bool:
+        """Whether this open item alone fails the gate: at or above ``fail_on``, gated."""
+        return (
+            item.open
+            and self.fail_on is not None
+            and item.stage in self.stages
+            and item.severity.rank <= self.fail_on.rank
+        )
 
     def describe(self) -> str:
         """The rule in words, e.g. "learn, buy, use each need 80+ and no open blocker"."""

@@ -1,20 +1,28 @@
-"""GitHub Actions workflow commands: an annotation per open item, on the line that sets it.
+"""GitHub Actions workflow commands: annotations on the lines that matter, then a summary.
 
-``::error`` for blockers, ``::warning`` for the rest, each with ``file=`` and ``line=``
-pointing at the item's entry in the launch file (or, for an item the launch file does not
-mention, at the item in its team checklist, or at where the launch file names the built-in
-checklist). Then one summary line.
+GitHub shows at most 10 error and 10 warning annotations per step and drops the rest
+silently, so gtm-check chooses: ``::error`` for each open item that alone fails the gate
+(at or above ``--fail-on`` in a gated stage), most urgent first; ``::warning`` for the
+report's warnings, then for overdue high items in gated stages; at most 10 of each across a
+portfolio. One ``::notice`` says how many open items were not annotated and where to see
+them all. Each annotation points (``file=``, ``line=``) at the item's entry in the launch
+file or, for an item the launch file does not mention, at the item in its team checklist, or
+at where the launch file names the built-in checklist. Then one summary line per launch.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from gtm_check.model.results import ItemResult, Report, Warning
+from gtm_check.model.problems import Problem
+from gtm_check.model.results import ItemResult, Report, Warning, urgency
 from gtm_check.model.safetext import visible
 from gtm_check.model.vocabulary import Severity
 from gtm_check.report import RenderOptions
 from gtm_check.report.shared import score_text
+
+PER_STEP = 10
+"""GitHub's limit on error annotations, and on warning annotations, shown per step."""
 
 
 def escape_data(value: str) -> str:
@@ -26,19 +34,56 @@ def escape_property(value: str) -> str:
 
 
 def render(reports: Sequence[Report], options: RenderOptions | None = None) -> str:
-    lines = []
-    for report in reports:
-        for gap in report.gaps:
-            lines.append(annotation(gap, report))
-    for report in reports:
-        lines += [caution(warning, report) for warning in report.warnings]
-    for report in reports:
-        lines.append(summary(report))
+    failing = [(g, r) for r in reports for g in r.gaps if r.gate.fails_on(g)]
+    failing.sort(key=lambda pair: urgency(pair[0]))
+    overdue = [
+        (g, r)
+        for r in reports
+        for g in r.gaps
+        if not r.gate.fails_on(g)
+        and g.stage in r.gate.stages
+        and g.severity is Severity.HIGH
+        and g.overdue_days is not None
+    ]
+    overdue.sort(key=lambda pair: urgency(pair[0]))
+    cautions = [(w, r) for r in reports for w in r.warnings]
+    errors = [annotation(g, r, "error") for g, r in failing[:PER_STEP]]
+    warnings = [caution(w, r) for w, r in cautions[:PER_STEP]]
+    warnings += [annotation(g, r, "warning") for g, r in overdue[: PER_STEP - len(warnings)]]
+    lines = [*errors, *warnings]
+    shown = len(errors) + len(warnings) - min(len(cautions), PER_STEP)
+    hidden = sum(len(r.gaps) for r in reports) - shown
+    if hidden or len(cautions) > PER_STEP:
+        lines.append(_notice(hidden, max(0, len(cautions) - PER_STEP)))
+    lines += [summary(report) for report in reports]
     return "\n".join(lines) + "\n"
 
 
-def annotation(gap: ItemResult, report: Report) -> str:
-    command = "error" if gap.severity is Severity.BLOCKER else "warning"
+def _notice(items: int, warnings: int) -> str:
+    parts = [f"{items} open item{'' if items == 1 else 's'}"] if items else []
+    if warnings:
+        parts.append(f"{warnings} warning{'' if warnings == 1 else 's'}")
+    message = (
+        f"{' and '.join(parts)} not annotated here: GitHub shows at most {PER_STEP} errors and "
+        f"{PER_STEP} warnings per step. The job summary lists every one "
+        "(or run gtm-check audit --format markdown)."
+    )
+    return f"::notice title={escape_property('gtm-check')}::{escape_data(message)}"
+
+
+def problem_annotation(problem: Problem) -> str:
+    """An input problem as an error annotation on the line that caused it."""
+    properties = [
+        f"file={escape_property(visible(problem.path))}",
+        f"line={problem.line}",
+        f"col={problem.column}",
+        f"title={escape_property('gtm-check: invalid input')}",
+    ]
+    message = problem.message + (f" ({problem.hint})" if problem.hint else "")
+    return f"::error {','.join(properties)}::{escape_data(visible(message))}"
+
+
+def annotation(gap: ItemResult, report: Report, command: str) -> str:
     properties = []
     if gap.location is not None:
         properties += [
@@ -76,8 +121,8 @@ def summary(report: Report) -> str:
     shown = len(report.gaps)
     text = (
         f"gtm-check: {report.launch.title}: {verdict} (overall "
-        f"{score_text(report.overall.score)}, {shown} open item{'' if shown == 1 else 's'} "
-        f"shown{filtered})"
+        f"{score_text(report.overall.score)}, {shown} open item{'' if shown == 1 else 's'}"
+        f"{filtered})"
     )
     # A plain line in the log, not a workflow command: one line, nothing a runner obeys.
     return visible(" ".join(text.split()))

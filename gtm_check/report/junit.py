@@ -1,8 +1,11 @@
-"""JUnit XML: one testsuite per stage, one testcase per applicable item.
+"""JUnit XML that means the gate: the test tab is red exactly when the gate fails.
 
-Open items fail, done items pass, waived items are skipped with the waiver's reason, and
-items that do not apply (traits or n/a) are left out. Read by Jenkins, GitLab and GitHub
-test reporters.
+Per launch: a ``gate`` suite with one test case per gated stage (failing when the stage
+fails its gate) and, when the launch goes below the policy, a failing ``policy`` case; then a
+suite per stage with one test case per applicable item. An open item that alone fails the
+gate (at or above ``--fail-on`` in a gated stage) is a failure; every other open item is
+skipped with its status and why it does not fail the gate; credited items pass. Warnings are
+skipped cases of their own. Read by Jenkins, GitLab and GitHub test reporters.
 """
 
 from __future__ import annotations
@@ -10,51 +13,106 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
-from gtm_check.model.results import ItemResult, Report
+from gtm_check.model.results import GateResult, ItemResult, Report
 from gtm_check.model.safetext import xml_lines, xml_text
 from gtm_check.model.vocabulary import Stage
 from gtm_check.report import RenderOptions
+
+COUNTS = ("tests", "failures", "skipped", "errors")
 
 
 def render(reports: Sequence[Report], options: RenderOptions | None = None) -> str:
     name = f"gtm-check: {reports[0].launch.title}" if len(reports) == 1 else "gtm-check"
     root = ET.Element("testsuites", name=name)
-    totals = {"tests": 0, "failures": 0, "skipped": 0}
     for report in reports:
         prefix = f"{report.launch.title} · " if len(reports) > 1 else ""
+        _gate_suite(ET.SubElement(root, "testsuite", name=f"{prefix}gate"), report.gate)
         for stage in Stage:
-            items = [i for i in report.items if i.stage is stage and i.applicable]
             suite = ET.SubElement(root, "testsuite", name=f"{prefix}{stage.value}: {stage.label}")
-            counts = {"tests": len(items), "failures": 0, "skipped": 0}
-            for item in items:
-                outcome = _testcase(suite, item)
-                if outcome:
-                    counts[outcome] += 1
-            for key, value in counts.items():
-                suite.set(key, str(value))
-                totals[key] += value
-            suite.set("errors", "0")
+            for item in report.items:
+                if item.stage is stage and item.applicable:
+                    _item_case(suite, item, report.gate)
         if report.warnings:
-            _warnings(root, report, prefix, totals)
-    for key, value in totals.items():
-        root.set(key, str(value))
-    root.set("errors", "0")
+            suite = ET.SubElement(root, "testsuite", name=f"{prefix}warnings")
+            for warning in report.warnings:
+                case = _case(suite, "gtm-check.warnings", warning.code)
+                ET.SubElement(case, "skipped", message=f"warning: {warning.message}")
+    _count(root)
     _make_safe(root)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
 
 
-def _warnings(root: ET.Element, report: Report, prefix: str, totals: dict[str, int]) -> None:
-    """Warnings as skipped test cases: visible in the test tab, never a failure."""
-    suite = ET.SubElement(root, "testsuite", name=f"{prefix}warnings")
-    for warning in report.warnings:
-        case = ET.SubElement(suite, "testcase", classname="gtm-check.warnings", name=warning.code)
-        ET.SubElement(case, "skipped", message=f"warning: {warning.message}")
-    count = len(report.warnings)
-    for key, value in (("tests", count), ("failures", 0), ("skipped", count), ("errors", 0)):
-        suite.set(key, str(value))
-    totals["tests"] += count
-    totals["skipped"] += count
+def _case(suite: ET.Element, classname: str, name: str) -> ET.Element:
+    return ET.SubElement(suite, "testcase", classname=classname, name=name)
+
+
+def _gate_suite(suite: ET.Element, gate: GateResult) -> None:
+    for stage in gate.stages:
+        case = _case(suite, "gate", f"{stage.value}: {stage.label}")
+        if stage in gate.failed_stages:
+            ET.SubElement(case, "failure", message=gate.failed_stages[stage], type="gate")
+    if gate.breaches:
+        case = _case(suite, "gate", "policy")
+        failure = ET.SubElement(case, "failure", message=gate.breaches[0], type="policy")
+        failure.text = "\n".join(gate.breaches)
+
+
+def _item_case(suite: ET.Element, item: ItemResult, gate: GateResult) -> None:
+    case = _case(suite, item.department, f"{item.id}: {item.title}")
+    if not item.open:
+        if item.waiver is not None and not item.waiver.expired and item.status.value != "done":
+            waiver = item.waiver
+            out = ET.SubElement(case, "system-out")
+            out.text = f"waived until {waiver.expires} by {waiver.approved_by}: {waiver.reason}"
+        return
+    details = _details(item)
+    if gate.fails_on(item):
+        failure = ET.SubElement(case, "failure", message=details, type=item.severity.value)
+        failure.text = _explanation(item)
+    else:
+        why = "not gated" if item.stage not in gate.stages else "does not fail the gate alone"
+        ET.SubElement(case, "skipped", message=f"open, {why}: {details}")
+
+
+def _details(item: ItemResult) -> str:
+    details = [item.severity.value, f"owner {item.owner or 'none'}"]
+    if item.overdue_days is not None:
+        details.append(f"due {item.due}, {item.overdue_days} days overdue")
+    else:
+        lead = " (lead time)" if item.due_from_lead else ""
+        details.append(f"due {item.due}{lead}" if item.due else "due not set")
+    details.append(f"status {item.status.value}")
+    return " · ".join(details)
+
+
+def _explanation(item: ItemResult) -> str:
+    parts = [
+        f"Ask: {item.question}" if item.question else "",
+        f"Done when: {item.guidance}" if item.guidance else "",
+        f"Waiver expired {item.waiver.expires}: {item.waiver.reason}"
+        if item.waiver and item.waiver.expired
+        else "",
+    ]
+    return "\n".join(part for part in parts if part)
+
+
+def _count(root: ET.Element) -> None:
+    """Each suite's and the whole file's tests, failures and skipped cases."""
+    totals = dict.fromkeys(COUNTS, 0)
+    for suite in root.iter("testsuite"):
+        cases = list(suite.iter("testcase"))
+        counts = {
+            "tests": len(cases),
+            "failures": sum(c.find("failure") is not None for c in cases),
+            "skipped": sum(c.find("skipped") is not None for c in cases),
+            "errors": 0,
+        }
+        for key in COUNTS:
+            suite.set(key, str(counts[key]))
+            totals[key] += counts[key]
+    for key in COUNTS:
+        root.set(key, str(totals[key]))
 
 
 def _make_safe(root: ET.Element) -> None:
@@ -65,41 +123,3 @@ def _make_safe(root: ET.Element) -> None:
             element.set(key, xml_text(value))
         if element.text:
             element.text = xml_lines(element.text)
-
-
-def _testcase(suite: ET.Element, item: ItemResult) -> str | None:
-    case = ET.SubElement(
-        suite, "testcase", classname=item.department, name=f"{item.id}: {item.title}"
-    )
-    if item.open:
-        details = [item.severity.value, f"owner {item.owner or 'none'}"]
-        if item.overdue_days is not None:
-            details.append(f"due {item.due}, {item.overdue_days} days overdue")
-        else:
-            lead = " (lead time)" if item.due_from_lead else ""
-            details.append(f"due {item.due}{lead}" if item.due else "due not set")
-        details.append(f"status {item.status.value}")
-        failure = ET.SubElement(
-            case, "failure", message=" · ".join(details), type=item.severity.value
-        )
-        failure.text = "\n".join(
-            part
-            for part in (
-                f"Ask: {item.question}" if item.question else "",
-                f"Done when: {item.guidance}" if item.guidance else "",
-                f"Waiver expired {item.waiver.expires}: {item.waiver.reason}"
-                if item.waiver and item.waiver.expired
-                else "",
-            )
-            if part
-        )
-        return "failures"
-    if item.waiver is not None and not item.waiver.expired and item.status.value != "done":
-        ET.SubElement(
-            case,
-            "skipped",
-            message=f"waived until {item.waiver.expires} by {item.waiver.approved_by}: "
-            f"{item.waiver.reason}",
-        )
-        return "skipped"
-    return None

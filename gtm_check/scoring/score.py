@@ -263,7 +263,7 @@ def _gate_result(
     refused: Sequence[Breach] = (),
 ) -> GateResult:
     by_key = {s.key: s for s in stages}
-    failures = []
+    failed: dict[Stage, str] = {}
     for key in gate.stages:
         stage = by_key[key]
         failing = (
@@ -277,21 +277,23 @@ def _gate_result(
         )
         if failing and options.fail_on is Severity.BLOCKER:
             plural = "" if len(failing) == 1 else "s"
-            failures.append(f"{key}: blocked by {len(failing)} open blocker{plural}")
+            failed[key] = f"{key}: blocked by {len(failing)} open blocker{plural}"
         elif failing:
             plural = "" if len(failing) == 1 else "s"
-            failures.append(
+            failed[key] = (
                 f"{key}: {len(failing)} open item{plural} at {options.fail_on} severity or above"
             )
         elif stage.score is not None and stage.score < gate.min_score:
-            failures.append(f"{key}: score {stage.score} is below {gate.min_score}")
-    failures += [f"policy: {breach.message}" for breach in refused]
+            failed[key] = f"{key}: score {stage.score} is below {gate.min_score}"
+    policy = [f"policy: {breach.message}" for breach in refused]
     return GateResult(
-        passed=not failures,
+        passed=not failed and not policy,
         stages=list(gate.stages),
         min_score=gate.min_score,
-        failures=failures,
+        failures=[*failed.values(), *policy],
         fail_on=options.fail_on,
         ignore_waivers=options.ignore_waivers,
         overrides=list(options.overrides),
+        failed_stages=failed,
+        breaches=policy,
     )

@@ -115,11 +115,13 @@ def test_filtered_reports_say_so(fmt: str) -> None:
 
 def test_filters_apply_to_every_format() -> None:
     _, out, _ = run("audit", EXAMPLE, *AS_OF, "--stage", "buy", "-f", "github")
+    annotated = [line for line in out.splitlines() if line.startswith(("::error", "::warning"))]
     stages = {
         re.search(r", (learn|buy|use|grow), owner ", line)[1]  # type: ignore[index]
-        for line in out.splitlines()[:-1]
+        for line in annotated
     }
-    assert stages == {"buy"}
+    assert annotated and stages == {"buy"}
+    assert "filtered: stage buy" in out.splitlines()[-1]
 
 
 @pytest.mark.parametrize("fmt", ["table", "json", "markdown", "junit", "github"])
