@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, settings
 
 from gtm_check.load.checklists import ChecklistReader, LoadedChecklist
 from gtm_check.load.launch import LoadedLaunch, load_launch
+from gtm_check.model.problems import GtmCheckError, Problem
 
 # Generated inputs: a fixed seed, so a run is repeatable, and a bounded number of examples.
 # The default is quick for a developer's loop; CI (which sets CI, as .ci/run does) runs the
@@ -83,3 +84,32 @@ def load(path: Path, *, allow_outside: bool = False) -> LoadedLaunch:
 
 def read_checklist(path: Path, display: str) -> LoadedChecklist:
     return ChecklistReader().read(path, display)
+
+
+# What a validation library says in its own words; a user of gtm-check should never read it.
+LIBRARY_WORDING = (
+    "Input should",
+    "Value error",
+    "validation error",
+    "Field required",
+    "Extra inputs",
+    "String should",
+    "pydantic",
+    "type=",
+)
+
+
+@pytest.fixture(autouse=True)
+def _messages_speak_plainly(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every problem any test provokes is checked for a validation library's wording."""
+    seen: list[str] = []
+    original = GtmCheckError.__init__
+
+    def recording(self: GtmCheckError, problems: Sequence[Problem]) -> None:
+        original(self, problems)
+        seen.extend(problem.render() for problem in self.problems)
+
+    monkeypatch.setattr(GtmCheckError, "__init__", recording)
+    yield
+    leaked = [m for m in seen if any(w.casefold() in m.casefold() for w in LIBRARY_WORDING)]
+    assert leaked == [], "a message speaks the validation library's words"

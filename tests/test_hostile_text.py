@@ -39,7 +39,9 @@ hostile = (
 )
 
 WORKFLOW_COMMAND = re.compile(r"^\s*::")
-OUR_ANNOTATION = re.compile(r"^::(error|warning|notice) (file=[^,:]*,line=\d+,col=\d+,)?title=[^:]*::")
+OUR_ANNOTATION = re.compile(
+    r"^::(error|warning|notice) (file=[^,:]*,line=\d+,col=\d+,)?title=[^:]*::"
+)
 ALLOWED_CONTROLS = {"\n"}
 
 

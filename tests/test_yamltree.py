@@ -87,7 +87,7 @@ def test_explicit_str_tag_is_allowed() -> None:
 def test_dates_are_dates_and_invalid_dates_are_located() -> None:
     assert parse("d: 2027-02-28\n", "f.yaml").data == {"d": dt.date(2027, 2, 28)}
     assert messages("d: 2027-02-30\n") == [
-        "f.yaml:1:4: invalid date '2027-02-30': day is out of range for month"
+        "f.yaml:1:4: '2027-02-30' is not a date: February 2027 has 28 days"
     ]
 
 
@@ -137,3 +137,30 @@ def test_nesting_depth_is_limited() -> None:
 def test_complex_key_is_refused() -> None:
     (problem,) = messages("? [a, b]\n: 1\n")
     assert "mapping key must be plain text" in problem
+
+
+@pytest.mark.parametrize(
+    ("written", "why"),
+    [
+        ("2027-13-01", "'2027-13-01' is not a date: there is no month 13"),
+        ("2027-00-10", "'2027-00-10' is not a date: there is no month 00"),
+        ("2027-04-31", "'2027-04-31' is not a date: April 2027 has 30 days"),
+        ("2028-02-30", "'2028-02-30' is not a date: February 2028 has 29 days"),
+        ("0000-01-01", "'0000-01-01' is not a date: there is no year 0000"),
+    ],
+)
+def test_an_impossible_date_says_what_is_wrong(written: str, why: str) -> None:
+    assert messages(f"d: {written}\n") == [f"f.yaml:1:4: {why}"]
+
+
+def test_a_key_indented_under_a_line_that_has_a_value_names_the_indentation() -> None:
+    text = "items:\n  legal.trademarks:\n    status: done\n      owner: me\n"
+    assert messages(text) == [
+        "f.yaml:4:7: 'owner' is indented deeper than 'status' on the line above, which already "
+        "has a value (indent 'owner' exactly as far as 'status')"
+    ]
+
+
+def test_a_colon_inside_a_value_still_says_to_quote_it() -> None:
+    (problem,) = messages("title: Pricing: approved\n")
+    assert problem.endswith("(text that contains ': ' must be put in quotes)")

@@ -17,6 +17,7 @@ from gtm_check import __version__
 from gtm_check.cli.exits import EXIT_INTERNAL, EXIT_INVALID
 from gtm_check.load import yamltree
 from gtm_check.model.problems import GtmCheckError, did_you_mean, quoted
+from gtm_check.model.problems import parse_date as parse_calendar_date
 from gtm_check.report import RenderOptions
 
 
@@ -122,12 +123,10 @@ AllowOutside = Annotated[
 def parse_date(value: str | None, option: str = "--as-of") -> dt.date | None:
     if not value:
         return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(
-            f"{quoted(value)} is not a date in the form YYYY-MM-DD", param_hint=f"'{option}'"
-        ) from None
+    date, why = parse_calendar_date(value)
+    if date is None:
+        raise typer.BadParameter(why, param_hint=f"'{option}'")
+    return date
 
 
 def unknown_choice(kind: str, value: str, choices: list[str], option: str) -> NoReturn:

@@ -100,7 +100,12 @@ def _enum(error: _Error) -> Finding:
         message = f"{error.name}: no value given; expected one of {', '.join(choices)}"
     else:
         message = f"{error.name}: {_shown(value)} is not one of {', '.join(choices)}"
-    hint = did_you_mean(str(value), choices) if isinstance(value, str) else None
+    hint = None
+    if isinstance(value, str):
+        same = [c for c in choices if c.casefold() == value.casefold()]
+        hint = (
+            f"write it in lower case: {quoted(same[0])}" if same else did_you_mean(value, choices)
+        )
     if isinstance(value, bool):
         hint = "YAML reads yes/no/on/off/true/false as a boolean; write one of the values above"
     return Finding(error.loc, message, hint=hint)

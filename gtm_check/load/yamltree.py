@@ -10,7 +10,6 @@ Built from the C parser's event stream rather than PyYAML's constructors, so tha
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from gtm_check.model.problems import GtmCheckError, Problem, quoted
+from gtm_check.model.problems import GtmCheckError, Problem, parse_date, quoted
 
 try:  # The C parser is 8-10x faster; the pure-Python one gives identical events.
     from yaml import CSafeLoader as _Loader
@@ -275,8 +274,40 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, source: Source) -> Problem:
     if _char_at(source.text, mark.line, mark.column) == "\t":
         hint = "YAML does not allow tabs for indentation; use spaces"
     elif "mapping values are not allowed" in message:
-        hint = "text that contains ': ' must be put in quotes"
+        return _indented_too_far(source, mark.line) or Problem(
+            source.path,
+            mark.line + 1,
+            mark.column + 1,
+            message,
+            "text that contains ': ' must be put in quotes",
+        )
     return Problem(source.path, mark.line + 1, mark.column + 1, message, hint)
+
+
+_KEY_VALUE = re.compile(r"^(\s*)(?:- )?([^\s:#][^:#]*):\s+\S")
+_KEY = re.compile(r"^(\s*)([^\s:#][^:#]*):")
+
+
+def _indented_too_far(source: Source, line: int) -> Problem | None:
+    """The usual cause of "mapping values are not allowed": a key indented deeper than the
+    line above, which already has a value, so the key reads as part of that value."""
+    lines = source.text.splitlines()
+    if not 0 < line < len(lines):
+        return None
+    here = _KEY.match(lines[line])
+    above = next((text for text in reversed(lines[:line]) if text.strip()), "")
+    parent = _KEY_VALUE.match(above)
+    if here is None or parent is None or len(here[1]) <= len(parent[1]):
+        return None
+    key, other = here[2].strip(), parent[2].strip()
+    return Problem(
+        source.path,
+        line + 1,
+        len(here[1]) + 1,
+        f"{quoted(key)} is indented deeper than {quoted(other)} on the line above, which "
+        f"already has a value",
+        f"indent {quoted(key)} exactly as far as {quoted(other)}",
+    )
 
 
 def _walk(loader: Any, builder: _Builder) -> None:
@@ -342,11 +373,10 @@ def _scalar(loader: Any, event: Any, builder: _Builder) -> Any:
     if tag == "tag:yaml.org,2002:timestamp":
         if not _DATE.match(value):
             return value  # a date with a time: kept as text, refused where a date is due
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError as exc:
-            builder.fail_value(event.start_mark, f"invalid date {quoted(value)}: {exc}")
-            return None
+        date, why = parse_date(value)
+        if date is None:
+            builder.fail_value(event.start_mark, why)
+        return date
     node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark)
     try:
         return loader.construct_object(node)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -73,3 +76,24 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """A "did you mean" hint naming the closest choice, or None when nothing is close."""
     matches = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
     return f"did you mean {quoted(matches[0])}?" if matches else None
+
+
+_DATE_SHAPE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def parse_date(text: str) -> tuple[dt.date | None, str]:
+    """A YYYY-MM-DD date, or None and what is wrong with it, in words a person can act on."""
+    shape = _DATE_SHAPE.match(text)
+    if shape is None:
+        return None, f"{quoted(text)} is not a date: write it as YYYY-MM-DD, e.g. 2027-03-01"
+    year, month, day = (int(part) for part in shape.groups())
+    if year == 0:
+        return None, f"{quoted(text)} is not a date: there is no year 0000"
+    if not 1 <= month <= 12:
+        return None, f"{quoted(text)} is not a date: there is no month {month:02}"
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        return None, (
+            f"{quoted(text)} is not a date: {calendar.month_name[month]} {year} has {last} days"
+        )
+    return dt.date(year, month, day), ""
