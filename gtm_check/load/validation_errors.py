@@ -116,6 +116,8 @@ def _pattern(error: _Error) -> Finding:
 
 
 _EXPECTED = {
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
     "string_type": "text",
     "date_type": "a date (YYYY-MM-DD)",
     "list_type": "a list",
@@ -134,12 +136,17 @@ def _wrong_type(error: _Error) -> Finding:
     return Finding(error.loc, message, hint=hint)
 
 
+def _empty(error: _Error) -> Finding:
+    return Finding(error.loc, f"{error.name}: must not be empty")
+
+
 def _other(error: _Error) -> Finding:
-    message = error.raw["msg"].removeprefix("Value error, ")
-    message = message[0].lower() + message[1:] if message else message
-    if error.kind == "too_short" and isinstance(error.value, list | str):
-        message = "must not be empty"
-    return Finding(error.loc, f"{error.name}: {message}")
+    """Our own validators' messages ("Value error, <ours>"); anything else is said plainly."""
+    message: str = error.raw["msg"]
+    if not message.startswith("Value error, "):
+        return Finding(error.loc, f"{error.name}: this value is not allowed here")
+    message = message.removeprefix("Value error, ")
+    return Finding(error.loc, f"{error.name}: {message[0].lower() + message[1:]}")
 
 
 _HANDLERS: dict[str, Callable[[_Error], Finding]] = {
@@ -147,6 +154,8 @@ _HANDLERS: dict[str, Callable[[_Error], Finding]] = {
     "extra_forbidden": _unknown_key,
     "enum": _enum,
     "string_pattern_mismatch": _pattern,
+    "too_short": _empty,
+    "string_too_short": _empty,
 }
 
 
