@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -12,7 +13,14 @@ from gtm_check.load.launch import LoadedLaunch, load_launch
 from gtm_check.load.policy import PolicyReader
 from gtm_check.model.filters import Filters
 from gtm_check.model.inputs import Gate
-from gtm_check.model.problems import GtmCheckError, Problem
+from gtm_check.model.problems import (
+    GtmCheckError,
+    OptionError,
+    Problem,
+    closest,
+    did_you_mean,
+    quoted,
+)
 from gtm_check.model.results import Report
 from gtm_check.model.vocabulary import Severity, Stage
 from gtm_check.report import Format, RenderOptions, needs_locations, renderer
@@ -89,6 +97,24 @@ def gate_options(request: AuditRequest) -> GateOptions:
     )
 
 
+def check_filters(filters: Filters, reports: Sequence[Report]) -> None:
+    """A filter that names no department or owner the launches have is a typo, not a wish:
+    it would hide every gap and say nothing."""
+    departments = {d.key for r in reports for d in r.departments}
+    for department in filters.departments:
+        if department not in departments:
+            hint = did_you_mean(department, departments) or "choose from " + ", ".join(
+                sorted(departments)
+            )
+            raise OptionError("--department", f"no department {quoted(department)} ({hint})")
+    owners = {i.owner.casefold(): i.owner for r in reports for i in r.items if i.owner}
+    for owner in filters.owners:
+        if owner.casefold() not in owners:
+            match = closest(owner.casefold(), owners)
+            hint = f"did you mean {quoted(owners[match])}?" if match else "no item names them"
+            raise OptionError("--owner", f"no item is owned by {quoted(owner)} ({hint})")
+
+
 def audit(request: AuditRequest) -> AuditOutcome:
     """Load and score every launch, or raise GtmCheckError with the problems of all of them.
 
@@ -124,5 +150,6 @@ def audit(request: AuditRequest) -> AuditOutcome:
         inputs += loaded.files
     if problems:
         raise GtmCheckError(problems)
+    check_filters(request.filters, reports)
     output = renderer(request.format)(reports, request.render)
     return AuditOutcome(reports, output, all(r.gate.passed for r in reports), inputs)

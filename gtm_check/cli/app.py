@@ -16,7 +16,7 @@ from typer.core import TyperGroup
 from gtm_check import __version__
 from gtm_check.cli.exits import EXIT_INTERNAL, EXIT_INVALID
 from gtm_check.load import yamltree
-from gtm_check.model.problems import GtmCheckError, did_you_mean, quoted
+from gtm_check.model.problems import GtmCheckError, OptionError, did_you_mean, quoted
 from gtm_check.model.problems import parse_date as parse_calendar_date
 from gtm_check.report import RenderOptions
 
@@ -39,6 +39,8 @@ class GuardedGroup(TyperGroup):
             for problem in exc.problems:
                 typer.echo(problem.render(), err=True)
             raise typer.Exit(EXIT_INVALID) from None
+        except OptionError as exc:
+            raise typer.BadParameter(exc.message, param_hint=f"'{exc.option}'") from None
         except Exception as exc:  # noqa: BLE001 - the last line of defence
             # Typer's own signals (exit, abort, usage errors) carry an exit code: its own
             # handling prints them.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -97,6 +98,12 @@ def init_command(
     )
     write_atomic(path, text, overwrite=force)
     count = len(applicable_items(checklists, traits, tier))
+    if date < dt.date.today():
+        typer.echo(
+            f"gtm-check: warning: the launch date {date} is in the past; every lead time is "
+            "already overdue (change launch_date in the file if that is a mistake)",
+            err=True,
+        )
     typer.echo(
         f"Wrote {path}: {count} items as todo. Set their status as work progresses, then run: "
         f"gtm-check audit {path}"

@@ -57,6 +57,15 @@ class GtmCheckError(Exception):
         return cls([Problem(path, line, column, message, hint)])
 
 
+class OptionError(Exception):
+    """A command-line value that does not fit what was loaded (exit 2, like any usage error)."""
+
+    def __init__(self, option: str, message: str) -> None:
+        super().__init__(message)
+        self.option = option
+        self.message = message
+
+
 def _problem_order(problem: Problem) -> tuple[str, int, int, str]:
     return (problem.path, problem.line, problem.column, problem.message)
 
@@ -70,6 +79,12 @@ def quoted(value: object) -> str:
     if len(text) > QUOTE_LIMIT:
         text = text[: QUOTE_LIMIT - 1] + "…"
     return f"'{text}'"
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice closest to ``word``, or None when nothing is close."""
+    matches = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
+    return matches[0] if matches else None
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:

@@ -72,10 +72,14 @@ def _single(report: Report) -> list[str]:
         "| Department | Learn | Buy | Use | Grow | All | Open |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for dept in report.departments:
+    owing = [d for d in report.departments if d.score is not None]
+    for dept in owing:
         scores = " | ".join(score_text(dept.stages[s]) for s in Stage)
         lines.append(f"| {cell(dept.name)} | {scores} | {score_text(dept.score)} | {dept.open} |")
     lines += ["", "Scores are percentages; — means the department owes nothing there.", ""]
+    idle = [d.name for d in report.departments if d.score is None]
+    if idle:
+        lines += [f"Nothing applies to this launch for: {text(', '.join(idle))}.", ""]
     lines += _this_week(report.gaps, report.launch.as_of, [report])
     lines += _gap_sections(report.gaps, report, [report])
     lines += _waivers(report.waivers)

@@ -200,3 +200,20 @@ def test_validate_takes_several_files_and_reports_all_problems(mini: Mini) -> No
     assert code == 2
     assert "launch.yaml: valid" in out
     assert "unknown trait 'nonsense'" in err
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "message"),
+    [
+        ("--department", "legl", "no department 'legl' (did you mean 'legal'?)"),
+        ("--department", "zzz", "no department 'zzz' (choose from "),
+        ("--owner", "Counsel@acme.exampl", "(did you mean 'counsel@acme.example'?)"),
+        ("--owner", "nobody", "no item is owned by 'nobody' (no item names them)"),
+    ],
+)
+def test_a_filter_that_matches_nothing_loaded_is_refused(
+    flag: str, value: str, message: str
+) -> None:
+    code, out, err = run("audit", EXAMPLE, *AS_OF, flag, value)
+    assert (code, out) == (2, "")
+    assert message in " ".join(err.split())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -188,3 +189,13 @@ def test_checklists_show_unknown_department() -> None:
     code, out, err = run("checklists", "show", "lgal")
     assert code == 2 and out == ""
     assert "unknown built-in department 'lgal' (did you mean 'legal'?)" in err
+
+
+def test_init_warns_about_a_launch_date_in_the_past(tmp_path: Path) -> None:
+    path = tmp_path / "launch.yaml"
+    code, out, err = run("init", str(path), "--name", "X", "--launch-date", "2020-01-01")
+    assert code == 0 and path.exists()
+    assert "the launch date 2020-01-01 is in the past" in err
+    soon = (dt.date.today() + dt.timedelta(days=100)).isoformat()
+    code, _, err = run("init", str(tmp_path / "later.yaml"), "--name", "X", "--launch-date", soon)
+    assert code == 0 and err == ""
