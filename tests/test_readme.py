@@ -69,7 +69,9 @@ def test_every_gtm_check_command_in_the_readme_runs(tmp_path: Path) -> None:
         result = run(args, tmp_path)
         # 0 or 1 is the gate's verdict; 2 or 3 would mean the README shows a broken command.
         assert result.returncode in (0, 1), (args, result.stderr)
-        assert result.stdout and result.stderr == "", (args, result.stderr)
+        # A warning (e.g. a launch date the calendar has since passed) is not a failure.
+        problems = [e for e in result.stderr.splitlines() if "gtm-check: warning:" not in e]
+        assert result.stdout and problems == [], (args, result.stderr)
 
 
 def test_readme_sample_is_what_the_quick_start_prints() -> None:

@@ -136,11 +136,11 @@ def unknown_choice(kind: str, value: str, choices: list[str], option: str) -> No
     raise typer.BadParameter(f"unknown {kind} {quoted(value)} ({hint})", param_hint=f"'{option}'")
 
 
-def render_options(*, file_output: bool = False) -> RenderOptions:
+def render_options(*, file_output: bool = False, limit: int | None = 10) -> RenderOptions:
     """A report written to a file is never coloured and has the standard width."""
     if file_output:
-        return RenderOptions()
-    return RenderOptions(width=_width(), color=_color())
+        return RenderOptions(limit=limit)
+    return RenderOptions(width=_width(), color=_color(), limit=limit)
 
 
 def _width() -> int:

@@ -97,6 +97,16 @@ SeverityFilter = Annotated[
     typer.Option("--severity", metavar="SEVERITY", help="Filter: gaps of this severity."),
 ]
 OverdueFilter = Annotated[bool, typer.Option("--overdue", help="Filter: overdue gaps only.")]
+Limit = Annotated[
+    int,
+    typer.Option(
+        "--limit",
+        min=1,
+        metavar="N",
+        help="The table lists the N most urgent gaps (default 10); the other formats list all.",
+    ),
+]
+All = Annotated[bool, typer.Option("--all", help="The table lists every gap.")]
 
 
 @app.command("audit")
@@ -115,6 +125,8 @@ def audit_command(
     owner: OwnerFilter = None,
     severity: SeverityFilter = None,
     overdue: OverdueFilter = False,
+    limit: Limit = 10,
+    all: All = False,
     policy: PolicyOption = None,
     allow_outside: AllowOutside = False,
 ) -> None:
@@ -134,7 +146,7 @@ def audit_command(
         filters=_filters(stage, department, owner, severity, overdue),
         allow_outside=allow_outside,
         policy=policy,
-        render=render_options(file_output=output is not None),
+        render=render_options(file_output=output is not None, limit=None if all else limit),
     )
     outcome = _audit(request)
     if output is not None:

@@ -19,6 +19,8 @@ class RenderOptions:
 
     width: int = 80
     color: bool = False
+    limit: int | None = 10
+    """How many gaps the terminal table lists (None: all); the other formats list all."""
 
 
 Renderer = Callable[[Sequence[Report], RenderOptions], str]

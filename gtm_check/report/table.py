@@ -1,16 +1,26 @@
-"""The terminal report: header, stage bars, department x stage heat map, gap list (Rich).
+"""The terminal report: verdict, stages, departments, the most urgent gaps, verdict again.
 
-Every piece of user text goes through ``visible`` before Rich sees it: Rich removes only a
-few control characters, and an escape sequence in a title would act on the reader's terminal.
+Sized for a screen: the gap list shows the most urgent gaps up to ``RenderOptions.limit``
+and says what it left out; the verdict is repeated as the last line, so it is what stays in
+view when the command ends. Rich lays out the small tables; the gap list, which can hold
+100,000 rows, is laid out here in one pass with fixed column widths. Below the width where a
+table's labels and identifiers fit, each table is stacked instead: a label line, then its
+values, so nothing is cut and no identifier is broken.
+
+Every piece of user text goes through ``visible`` first: Rich removes only a few control
+characters, and an escape sequence in a title would act on the reader's terminal.
 """
 
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Sequence
 
 from rich import box
+from rich.color import ColorSystem
 from rich.console import Console, Group, RenderableType
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
@@ -21,6 +31,9 @@ from gtm_check.report import RenderOptions
 from gtm_check.report.shared import combined_gaps, launch_names, score_text
 
 BAR_WIDTH = 10
+STACK_BELOW = 70
+"""Narrower than this, the stage and department tables stack their labels above their
+values: their widest labels and every number fit side by side from 67 columns."""
 VERDICT_STYLE = {Verdict.READY: "green", Verdict.AT_RISK: "yellow", Verdict.BLOCKED: "bold red"}
 SEVERITY_STYLE = {
     Severity.BLOCKER: "bold red",
@@ -32,25 +45,20 @@ SEVERITY_STYLE = {
 
 def render(reports: Sequence[Report], options: RenderOptions | None = None) -> str:
     options = options or RenderOptions()
+    paint = _Painter(options.color)
     if len(reports) == 1:
         (report,) = reports
-        view: RenderableType = Group(
-            _header(report),
-            _stages(report, options.width),
-            Text(""),
-            _heat_map(report, options.width),
-            Text(""),
-            _filtered(report),
-            _gaps(report.gaps, report.filters.active),
-        )
+        top = print_to_string(
+            Group(_header(report), *_journey(report, options.width)), options
+        ).rstrip("\n")
+        gaps = report.gaps
     else:
-        view = Group(
-            _portfolio(reports, options.width),
-            Text(""),
-            _filtered(reports[0]),
-            _gaps(combined_gaps(reports), reports[0].filters.active, launches=reports),
-        )
-    return print_to_string(view, options)
+        top = print_to_string(_portfolio(reports, options.width, paint), options).rstrip("\n")
+        gaps = combined_gaps(reports)
+    lines = [top, "", *_filtered(reports[0], paint)]
+    lines += _gap_list(gaps, reports, options, paint)
+    lines += ["", _verdict_line(reports, paint)]
+    return "\n".join(lines) + "\n"
 
 
 def print_to_string(renderable: RenderableType, options: RenderOptions) -> str:
@@ -75,18 +83,31 @@ def print_to_string(renderable: RenderableType, options: RenderOptions) -> str:
     return "\n".join(line.rstrip() for line in output.split("\n"))
 
 
+class _Painter:
+    """ANSI styles for lines laid out by hand: nothing at all without colour."""
+
+    def __init__(self, color: bool) -> None:
+        self.color = color
+        self._styles: dict[str, Style] = {}
+
+    def __call__(self, text: str, style: str) -> str:
+        if not self.color or not style or not text:
+            return text
+        if style not in self._styles:
+            self._styles[style] = Style.parse(style)
+        return self._styles[style].render(text, color_system=ColorSystem.STANDARD)
+
+
+# --- one launch: header, stages, departments ---------------------------------------------------
+
+
 def _header(report: Report) -> RenderableType:
     launch = report.launch
     gate = report.gate
     title = Text(visible(launch.title), style="bold")
     when = Text(f"launch {launch.launch_date.isoformat()} · {launch.when} · as of {launch.as_of}")
-    verdict = (
-        Text(" GATE PASSED ", style="bold black on green")
-        if gate.passed
-        else Text(" GATE FAILED ", style="bold white on red")
-    )
     line = Text.assemble(
-        verdict,
+        _verdict_badge(gate.passed),
         "  overall ",
         (score_text(report.overall.score), "bold"),
         f" · {report.overall.open} open · {report.overall.overdue} overdue",
@@ -97,8 +118,23 @@ def _header(report: Report) -> RenderableType:
         lines.append(Text(f"  ✗ {visible(failure)}", style="red"))
     for warning in report.warnings:
         lines.append(Text(f"  ⚠ {visible(warning.message)} [{warning.code}]", style="yellow"))
+    active = [w for w in report.waivers if not w.expired]
+    for waiver in active:
+        lines.append(Text(f"  waived until {waiver.expires}: {waiver.item}", style="dim"))
     lines.append(Text(""))
     return Group(*lines)
+
+
+def _verdict_badge(passed: bool) -> Text:
+    if passed:
+        return Text(" GATE PASSED ", style="bold black on green")
+    return Text(" GATE FAILED ", style="bold white on red")
+
+
+def _journey(report: Report, width: int) -> list[RenderableType]:
+    if width < STACK_BELOW:
+        return [_stages_stacked(report), Text(""), *_heat_map_stacked(report)]
+    return [_stages(report, width), Text(""), *_heat_map(report)]
 
 
 def _stages(report: Report, width: int) -> RenderableType:
@@ -107,16 +143,14 @@ def _stages(report: Report, width: int) -> RenderableType:
     if ungated:
         table.caption = f"not gated: {', '.join(ungated)}"
         table.caption_justify = "left"
-    # Below 80 columns the bars go and long stage names wrap, so the numbers stay whole.
+    # The bars need 80 columns; below that they go, so the numbers stay whole.
     wide = width >= 80
-    table.add_column("Stage", no_wrap=wide)
+    table.add_column("Stage", no_wrap=True)
     table.add_column("Score", justify="right", no_wrap=True)
     if wide:
         table.add_column("", no_wrap=True)
-    table.add_column("Verdict", no_wrap=True)
-    table.add_column("Open", justify="right", no_wrap=True)
-    table.add_column("Blockers", justify="right", no_wrap=True)
-    table.add_column("Overdue", justify="right", no_wrap=True)
+    for name in ("Verdict", "Open", "Blockers", "Overdue"):
+        table.add_column(name, justify="left" if name == "Verdict" else "right", no_wrap=True)
     for stage in report.stages:
         gated = stage.key in report.gate.stages
         cells: list[RenderableType] = [
@@ -135,6 +169,30 @@ def _stages(report: Report, width: int) -> RenderableType:
     return table
 
 
+def _stages_stacked(report: Report) -> RenderableType:
+    """Each stage's name on a line of its own, its numbers under the column labels."""
+    lines = [Text("Customer journey", style="bold"), Text(_columns(STAGE_COLUMNS), style="dim")]
+    for stage in report.stages:
+        gated = stage.key in report.gate.stages
+        lines.append(Text(stage.name + ("" if gated else " (not gated)"), style="bold"))
+        values = [score_text(stage.score), stage.verdict.value, stage.open]
+        values += [stage.open_blockers, stage.overdue]
+        lines.append(Text(_columns(STAGE_COLUMNS, values), style=VERDICT_STYLE[stage.verdict]))
+    return Group(*lines)
+
+
+STAGE_COLUMNS = (("score", 6), ("verdict", 9), ("open", 5), ("blockers", 9), ("overdue", 8))
+HEAT_COLUMNS = (("learn", 6), ("buy", 6), ("use", 6), ("grow", 6), ("all", 6), ("open", 6))
+
+
+def _columns(columns: Sequence[tuple[str, int]], values: Sequence[object] | None = None) -> str:
+    """A stacked table's label line (no values) or value line, each value right-aligned."""
+    texts = [label for label, _ in columns] if values is None else [str(v) for v in values]
+    return "  " + "".join(
+        text.rjust(width) for text, (_, width) in zip(texts, columns, strict=True)
+    )
+
+
 def make_table(title: str, *, expand: bool) -> Table:
     return Table(
         box=box.SIMPLE_HEAD,
@@ -149,79 +207,86 @@ def make_table(title: str, *, expand: bool) -> Table:
     )
 
 
-def _heat_map(report: Report, width: int) -> RenderableType:
+def _heat_map(report: Report) -> list[RenderableType]:
     table = make_table("Departments by stage (score %)", expand=False)
-    table.add_column("Department", no_wrap=width >= 80)
+    table.add_column("Department", no_wrap=True)
     for stage in Stage:
         table.add_column(stage.value.capitalize(), justify="right", no_wrap=True)
     table.add_column("All", justify="right", no_wrap=True)
     table.add_column("Open", justify="right", no_wrap=True)
     threshold = report.gate.min_score
     for dept in report.departments:
-        table.add_row(
-            Text(visible(dept.name)),
-            *(_heat(dept.stages[stage], threshold) for stage in Stage),
-            _heat(dept.score, threshold),
-            str(dept.open),
-        )
-    return table
+        if dept.score is not None:
+            table.add_row(
+                Text(visible(dept.name)),
+                *(_heat(dept.stages[stage], threshold) for stage in Stage),
+                _heat(dept.score, threshold),
+                str(dept.open),
+            )
+    return [table, *_idle_departments(report)]
 
 
-def _filtered(report: Report) -> RenderableType:
-    if not report.filters.active:
-        return Group()
-    return Text(
-        f"Gap list filtered: {visible(report.filters.describe())} (scores cover the whole launch)",
-        style="yellow",
-    )
+def _heat_map_stacked(report: Report) -> list[RenderableType]:
+    lines: list[RenderableType] = [
+        Text("Departments by stage (score %)", style="bold"),
+        Text(_columns(HEAT_COLUMNS), style="dim"),
+    ]
+    for dept in report.departments:
+        if dept.score is not None:
+            lines.append(Text(visible(dept.name), style="bold"))
+            values = [*(score_text(dept.stages[s]) for s in Stage), score_text(dept.score)]
+            lines.append(Text(_columns(HEAT_COLUMNS, [*values, dept.open])))
+    return [*lines, *_idle_departments(report)]
 
 
-def _gaps(
-    gaps: Sequence[ItemResult], filtered: bool, launches: Sequence[Report] = ()
-) -> RenderableType:
-    if not gaps:
-        return Text("No open items match." if filtered else "No open items.", style="green")
-    table = make_table(f"Open items ({len(gaps)}), most urgent first", expand=True)
-    table.add_column("Severity", no_wrap=True)
-    table.add_column("Item · owner", ratio=1, overflow="fold")
-    table.add_column("Stage", no_wrap=True)
-    table.add_column("Due", no_wrap=True)
-    launch_of = launch_names(launches)
-    for gap in gaps:
-        item = Text(gap.id, style="bold")
-        item.append(f"\n{visible(gap.title)}")
-        details = [visible(gap.owner or "no owner"), gap.status.value]
-        if gap.waiver is not None and gap.waiver.expired:
-            details.append(f"waiver expired {gap.waiver.expires}")
-        if launches:
-            details.insert(0, visible(launch_of[id(gap)]))
-        item.append("\n" + " · ".join(details), style="dim")
-        table.add_row(
-            Text(gap.severity.value, style=SEVERITY_STYLE[gap.severity]),
-            item,
-            gap.stage.value,
-            _due(gap),
-        )
-    return table
+def _idle_departments(report: Report) -> list[RenderableType]:
+    idle = [visible(d.name) for d in report.departments if d.score is None]
+    if not idle:
+        return []
+    return [Text(f"Nothing applies to this launch for: {', '.join(idle)}.", style="dim")]
 
 
-def _portfolio(reports: Sequence[Report], width: int) -> RenderableType:
+# --- several launches --------------------------------------------------------------------------
+
+
+def _portfolio(reports: Sequence[Report], width: int, paint: _Painter) -> RenderableType:
+    """One row per launch, by launch date, failed before passed; then why each failed."""
+    ordered = sorted(reports, key=lambda r: (r.launch.launch_date, r.gate.passed, r.launch.name))
     passed = sum(r.gate.passed for r in reports)
     title = f"Portfolio: {len(reports)} launches, {passed} passing their gate"
+    # Launch, date, five scores and the gate side by side need the longest name and 50 more.
+    needed = max(len(visible(r.launch.title)) for r in reports) + 50
+    table = _portfolio_stacked(ordered, title) if width < needed else _portfolio_table(
+        ordered, title, paint.color
+    )  # fmt: skip
+    reasons: list[RenderableType] = []
+    for report in ordered:
+        if not report.gate.passed:
+            reasons.append(
+                Text(
+                    f"✗ {visible(report.launch.title)}: "
+                    + "; ".join(visible(f) for f in report.gate.failures),
+                    style="red",
+                )
+            )
+    return Group(table, Text(""), *reasons) if reasons else table
+
+
+def _portfolio_table(reports: Sequence[Report], title: str, color: bool) -> RenderableType:
     table = make_table(title, expand=False)
-    table.add_column("Launch", no_wrap=width >= 80)
+    table.add_column("Launch", no_wrap=True)
     table.add_column("Date", no_wrap=True)
     for stage in Stage:
         table.add_column(stage.value.capitalize(), justify="right", no_wrap=True)
     table.add_column("All", justify="right", no_wrap=True)
     table.add_column("Gate", no_wrap=True)
     for report in reports:
-        verdicts = {s.key: s for s in report.stages}
+        by_stage = {s.key: s for s in report.stages}
         table.add_row(
             Text(visible(report.launch.title)),
             report.launch.launch_date.isoformat(),
             *(
-                Text(score_text(verdicts[s].score), style=VERDICT_STYLE[verdicts[s].verdict])
+                Text(score_text(by_stage[s].score), style=VERDICT_STYLE[by_stage[s].verdict])
                 for s in Stage
             ),
             score_text(report.overall.score),
@@ -229,17 +294,155 @@ def _portfolio(reports: Sequence[Report], width: int) -> RenderableType:
             if report.gate.passed
             else Text("FAILED", style="bold red"),
         )
-    table.caption = "scores coloured by stage verdict"
-    table.caption_justify = "left"
+    if color:
+        table.caption = "scores coloured by stage verdict"
+        table.caption_justify = "left"
     return table
 
 
-def _due(gap: ItemResult) -> Text:
+def _portfolio_stacked(reports: Sequence[Report], title: str) -> RenderableType:
+    lines = [Text(title, style="bold")]
+    for report in reports:
+        gate = "passed" if report.gate.passed else "FAILED"
+        lines.append(Text(visible(report.launch.title), style="bold"))
+        overall = score_text(report.overall.score)
+        lines.append(Text(f"  {report.launch.launch_date} · gate {gate} · all {overall}"))
+        by_stage = {s.key: s for s in report.stages}
+        lines.append(Text("  " + " ".join(f"{s} {score_text(by_stage[s].score)}" for s in Stage)))
+    return Group(*lines)
+
+
+# --- the gap list, laid out in one pass ---------------------------------------------------------
+
+
+def _filtered(report: Report, paint: _Painter) -> list[str]:
+    if not report.filters.active:
+        return []
+    text = f"Gap list filtered: {visible(report.filters.describe())}"
+    return [paint(text + " (scores cover the whole launch)", "yellow")]
+
+
+def _gap_list(
+    gaps: Sequence[ItemResult], reports: Sequence[Report], options: RenderOptions, paint: _Painter
+) -> list[str]:
+    if not gaps:
+        filtered = reports[0].filters.active
+        return [paint("No open items match." if filtered else "No open items.", "green")]
+    shown = gaps if options.limit is None else gaps[: options.limit]
+    title = f"Open items ({len(gaps)}), most urgent first"
+    if len(shown) < len(gaps):
+        title += f": the first {len(shown)}"
+    launch_of = launch_names(reports) if len(reports) > 1 else {}
+    id_width = max(len(g.id) for g in shown)
+    layout = _Layout.for_width(options.width, id_width)
+    lines = [
+        *(paint(t, "bold") for t in textwrap.wrap(title, options.width)),
+        *layout.heading(paint),
+    ]
+    for gap in shown:
+        lines += layout.rows(gap, launch_of.get(id(gap)), paint)
+    lines += _hidden(gaps[len(shown) :], options.width, paint)
+    return lines
+
+
+class _Layout:
+    """Column widths for the gap list, fixed once for all of its rows."""
+
+    SEVERITY = 10
+    STAGE = 7
+    DUE = 10
+
+    def __init__(self, width: int, id_width: int, *, stacked: bool) -> None:
+        self.width = width
+        self.id_width = id_width
+        self.stacked = stacked
+        indent = 2 if stacked else self.SEVERITY
+        self.detail = textwrap.TextWrapper(
+            width=max(width, indent + 20),
+            initial_indent=" " * indent,
+            subsequent_indent=" " * indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+
+    @classmethod
+    def for_width(cls, width: int, id_width: int) -> _Layout:
+        # Side by side only when the longest id fits whole beside the other columns.
+        needed = cls.SEVERITY + id_width + 2 + cls.STAGE + cls.DUE
+        return cls(width, id_width, stacked=width < max(needed, STACK_BELOW))
+
+    def heading(self, paint: _Painter) -> list[str]:
+        if self.stacked:
+            return []
+        head = "Severity".ljust(self.SEVERITY) + "Item".ljust(self.id_width + 2)
+        head += "Stage".ljust(self.STAGE) + "Due"
+        return [paint(head, "bold"), "─" * min(self.width, len(head) + self.DUE - 3)]
+
+    def _detail(self, parts: Sequence[str]) -> list[str]:
+        """The title, then owner and status: on one line when they fit, else the title
+        (wrapped) and the rest on a line of their own; never a separator at a line's end."""
+        title, rest = " · ".join(parts[:-2]), " · ".join(parts[-2:])
+        one = self.detail.wrap(f"{title} · {rest}")
+        if len(one) == 1:
+            return one
+        return [*self.detail.wrap(title), *self.detail.wrap(rest)]
+
+    def rows(self, gap: ItemResult, launch: str | None, paint: _Painter) -> list[str]:
+        severity = paint(gap.severity.value, SEVERITY_STYLE[gap.severity])
+        due = paint(*_due(gap))
+        status = gap.status.value
+        if gap.waiver is not None and gap.waiver.expired:
+            status += f", waiver expired {gap.waiver.expires}"
+        details = [visible(gap.title), visible(gap.owner or "no owner"), status]
+        if launch is not None:
+            details.insert(0, visible(launch))
+        detail = [paint(line, "dim") for line in self._detail(details)]
+        if self.stacked:
+            head = f"{severity} · {gap.stage.value} · {due}"
+            return [head, "  " + paint(gap.id, "bold"), *detail]
+        pad = " " * (self.SEVERITY - len(gap.severity.value))
+        item = paint(gap.id, "bold") + " " * (self.id_width + 2 - len(gap.id))
+        stage = gap.stage.value.ljust(self.STAGE)
+        return [f"{severity}{pad}{item}{stage}{due}", *detail]
+
+
+def _hidden(rest: Sequence[ItemResult], width: int, paint: _Painter) -> list[str]:
+    if not rest:
+        return []
+    counts = [
+        f"{count} {severity}" for severity in Severity
+        if (count := sum(g.severity is severity for g in rest))
+    ]  # fmt: skip
+    more = f"… {len(rest)} more ({', '.join(counts)}): --all lists them, --limit N the first N"
+    return ["", *(paint(line, "dim") for line in textwrap.wrap(more, width))]
+
+
+def _due(gap: ItemResult) -> tuple[str, str]:
     if gap.overdue_days is not None:
-        return Text(f"{gap.overdue_days}d late", style="bold red")
+        return f"{gap.overdue_days}d late", "bold red"
     if gap.due is not None:
-        return Text(gap.due.isoformat())
-    return Text("—", style="dim")
+        return gap.due.isoformat(), ""
+    return "—", "dim"
+
+
+def _verdict_line(reports: Sequence[Report], paint: _Painter) -> str:
+    """The last line: the gate's verdict, where it stays in view when the command ends."""
+    failed = [r for r in reports if not r.gate.passed]
+    word = paint(" GATE FAILED ", "bold white on red") if failed else paint(
+        " GATE PASSED ", "bold black on green"
+    )  # fmt: skip
+    if len(reports) > 1:
+        return f"{word} {len(failed)} of {len(reports)} launches fail their gate"
+    (report,) = reports
+    gate = report.gate
+    if not failed:
+        return f"{word} {', '.join(gate.stages)} ready"
+    verdicts = {s.key: s.verdict.value for s in report.stages}
+    reasons = [f"{stage} {verdicts[stage]}" for stage in gate.failed_stages]
+    if gate.breaches:
+        count = len(gate.breaches)
+        reasons.append(f"{count} policy breach{'' if count == 1 else 'es'}")
+    return f"{word} {' · '.join(reasons)}"
 
 
 def _bar(score: float | None, style: str) -> Text:

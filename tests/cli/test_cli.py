@@ -175,13 +175,35 @@ def test_entry_point_audits_like_the_cli() -> None:
     assert result.stdout == (ROOT / "tests" / "golden" / "launch.json").read_text()
 
 
-@pytest.mark.parametrize("width", ["60", "100"])
-def test_table_fits_narrow_and_wide_terminals_without_cutting_numbers(width: str) -> None:
-    _, out, _ = run("audit", EXAMPLE, "--as-of", "2027-01-15", env={"COLUMNS": width})
-    assert max(len(line) for line in out.splitlines()) <= int(width)
-    journey = out.split("Customer journey", 1)[1].split("Departments by stage", 1)[0]
-    assert "…" not in journey
-    assert "84.5" in journey and "blocked" in journey
+@pytest.mark.parametrize("width", [40, 60, 80, 120])
+def test_the_table_fits_every_width_and_never_breaks_an_identifier(width: int) -> None:
+    _, out, _ = run("audit", EXAMPLE, "--as-of", "2027-01-15", env={"COLUMNS": str(width)})
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= width
+    assert "…" not in out.split("Open items", 1)[0]  # no label or number cut short
+    for label in ("Learn about it", "Stay and grow", "Product Management", "Customer Success"):
+        assert label in out  # labels stay, at 40 columns too
+    _, data, _ = run("audit", EXAMPLE, "--as-of", "2027-01-15", "-f", "json")
+    for gap in json.loads(data)["gaps"][:10]:
+        assert any(gap["id"] in line for line in lines), gap["id"]  # whole, on one line
+    assert lines[-1] == " GATE FAILED  buy blocked · use at-risk"
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_each_example_fits_a_screen_at_80_columns(example: Path) -> None:
+    _, out, _ = run("audit", str(example), "--as-of", "2027-01-15")
+    assert len(out.splitlines()) <= 70
+    assert out.splitlines()[-1].startswith((" GATE PASSED ", " GATE FAILED "))
+
+
+def test_all_and_limit_choose_how_many_gaps_the_table_lists() -> None:
+    def listed(*flags: str) -> int:
+        _, out, _ = run("audit", EXAMPLE, "--as-of", "2027-01-15", *flags)
+        return len(re.findall(r"^(blocker|high|medium|low) ", out, flags=re.MULTILINE))
+
+    assert (listed(), listed("--limit", "3"), listed("--all")) == (10, 3, 67)
+    _, out, _ = run("audit", EXAMPLE, "--as-of", "2027-01-15", "--limit", "3")
+    assert "… 64 more (" in out and "--all lists them" in out
 
 
 def test_debug_shows_the_traceback_of_an_internal_error(monkeypatch: pytest.MonkeyPatch) -> None:
