@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+import heapq
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 
@@ -79,3 +80,32 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """A "did you mean" hint naming the closest choice, or None when nothing is close."""
     matches = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
     return f"did you mean {quoted(matches[0])}?" if matches else None
+
+
+SUGGESTION_LIMIT = 20
+"""Unknown names in one run that get a did-you-mean; later ones are reported without."""
+
+MAX_CANDIDATES = 300
+"""Most names one did-you-mean compares against."""
+
+
+class Suggestions:
+    """did-you-mean hints on a budget, so that a file full of unknown names costs time in
+    proportion to its problems, not to its problems times the names loaded.
+
+    The first ``limit`` names asked about get a hint, compared against at most
+    MAX_CANDIDATES choices (those closest in length); every later one gets none.
+    """
+
+    def __init__(self, limit: int = SUGGESTION_LIMIT) -> None:
+        self.left = limit
+
+    def hint(self, word: str, choices: Collection[str]) -> str | None:
+        if self.left <= 0:
+            return None
+        self.left -= 1
+        if len(choices) > MAX_CANDIDATES:
+            choices = heapq.nsmallest(
+                MAX_CANDIDATES, choices, key=lambda choice: abs(len(choice) - len(word))
+            )
+        return did_you_mean(word, choices)
