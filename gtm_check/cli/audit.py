@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -12,10 +11,15 @@ import typer
 
 from gtm_check.cli.app import AllowOutside, LaunchesArg, app, parse_date, render_options
 from gtm_check.cli.exits import EXIT_GATE_FAILED, EXIT_PASSED
-from gtm_check.cli.output import append_step_summary, refuse_to_overwrite, write_atomic
+from gtm_check.cli.output import (
+    append_step_summary,
+    refuse_to_overwrite,
+    write_atomic,
+    write_stdout,
+)
 from gtm_check.model.filters import Filters
 from gtm_check.model.vocabulary import Severity, Stage
-from gtm_check.pipeline import AuditRequest, FailOn, audit
+from gtm_check.pipeline import AuditOutcome, AuditRequest, FailOn, audit
 from gtm_check.report import Format
 
 AsOf = Annotated[
@@ -34,7 +38,8 @@ Output = Annotated[
         "--output",
         "-o",
         metavar="FILE",
-        help="Write the report to FILE (atomically) instead of standard output.",
+        help="Write the report to FILE (atomically) instead of standard output; "
+        "'-' is standard output.",
     ),
 ]
 MinScore = Annotated[
@@ -113,6 +118,7 @@ def audit_command(
     Filters narrow the gap list; scores always cover the whole launch. Exit codes: 0 gate
     passed, 1 gate failed (any launch), 2 invalid input or usage, 3 internal error.
     """
+    output = None if output is not None and str(output) == "-" else output  # - is stdout
     request = AuditRequest(
         launches=tuple(launches),
         as_of=parse_date(as_of) or dt.date.today(),
@@ -132,12 +138,16 @@ def audit_command(
         render=render_options(file_output=output is not None),
     )
     outcome = audit(request)
-    if output is not None:
-        refuse_to_overwrite(output, outcome.inputs)
-        write_atomic(output, outcome.output, overwrite=True)
-    else:
-        sys.stdout.write(outcome.output)
+    _deliver(outcome, output)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if format is Format.github and summary:
         append_step_summary(Path(summary), outcome.reports)
     raise typer.Exit(EXIT_PASSED if outcome.passed or warn_only else EXIT_GATE_FAILED)
+
+
+def _deliver(outcome: AuditOutcome, output: Path | None) -> None:
+    if output is None:
+        write_stdout(outcome.output)
+        return
+    refuse_to_overwrite(output, outcome.inputs)
+    write_atomic(output, outcome.output, overwrite=True)
