@@ -19,6 +19,12 @@ class RenderOptions:
 
     width: int = 80
     color: bool = False
+    ascii: bool = False
+    """Draw the table with ASCII characters only, for an output that cannot encode GLYPHS."""
+
+
+GLYPHS = "─█░·✗—…"
+"""The non-ASCII characters the table draws with (rules, bars, marks, dashes, ellipses)."""
 
 
 Renderer = Callable[[Sequence[Report], RenderOptions], str]
