@@ -1,4 +1,4 @@
-"""The gtm-check entry point: `--version` at once, and garbage collection kept out of start-up.
+"""The gtm-check entry point: fast `--version`, lean start-up, and a standard output that fails.
 
 The only place besides the format registry where an import is deferred; each trick carries
 the figure that keeps it here (whole-process medians of 20 runs, 2 cores, a 300-item launch).
@@ -6,16 +6,33 @@ the figure that keeps it here (whole-process medians of 20 runs, 2 cores, a 300-
 
 from __future__ import annotations
 
+import errno
 import gc
+import io
+import os
+import signal
 import sys
+from typing import NoReturn
 
 from gtm_check import __version__
 
+EXIT_INVALID = 2  # gtm_check.cli.exits.EXIT_INVALID, without importing the command line
+
 
 def main() -> None:
+    if sys.stdout is None:
+        # Started with standard output closed (`>&-`): Python gives no stream at all. A
+        # stand-in that fails on write lets `--output FILE` still work and everything else
+        # end with exit 2 and a message, not a traceback.
+        sys.stdout = _ClosedOutput()
+    if sys.stdout.encoding and sys.stdout.encoding.lower().replace("-", "") != "utf8":
+        # A terminal or pipe in another encoding (cp1252 on Windows): the table draws in
+        # ASCII (cli.app.render_options), and user text it cannot encode shows as '?'
+        # instead of ending the run with UnicodeEncodeError.
+        _reconfigure(sys.stdout)
     if sys.argv[1:] == ["--version"]:
         # 18 ms instead of 189 ms: the command line framework alone costs more than printing.
-        sys.stdout.write(f"gtm-check {__version__}\n")
+        _write_or_end(f"gtm-check {__version__}\n")
         return
     # Importing builds tens of thousands of objects that live as long as the process (Pydantic
     # validators, the command line's commands): collecting while importing frees nothing,
@@ -23,13 +40,80 @@ def main() -> None:
     # the freeze below, `audit -f json` takes 229 ms instead of 264 ms.
     gc.disable()
     from gtm_check.cli import app
+    from gtm_check.cli.output import StandardOutputFailed
 
     gc.freeze()
     gc.enable()
     try:
         app()
+    except StandardOutputFailed as exc:
+        _output_failed(exc.error)
+    except SystemExit:
+        _write_or_end("")  # what is still buffered fails here, not at interpreter shutdown
+        raise
     finally:
         # The process is about to end and give all of its memory back at once; frozen
         # objects are left out of the full collection Python runs at shutdown, which at
         # 100,000 items would spend a tenth of a second finding nothing to free.
         gc.freeze()
+
+
+class _ClosedOutput(io.TextIOBase):
+    """Standard output when the process started without one: every write fails (EBADF)."""
+
+    encoding = "utf-8"
+
+    def write(self, text: str) -> int:
+        if text:
+            raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+        return 0
+
+    def isatty(self) -> bool:
+        return False
+
+
+def _reconfigure(stream: object) -> None:
+    if isinstance(stream, io.TextIOWrapper):
+        stream.reconfigure(errors="replace")
+
+
+def _write_or_end(text: str) -> None:
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except OSError as exc:
+        _output_failed(exc)
+
+
+def _output_failed(error: OSError) -> NoReturn:
+    """End the run when standard output cannot take the report.
+
+    A reader that went away (`| head -c 10`, `| true`) is not an error to report: gtm-check
+    ends as other Unix tools do, killed by SIGPIPE's default action (the shell shows 141),
+    silently. Not exit 0 or 1: those say whether the gate passed, and no one read the
+    verdict. Anything else (a closed or full standard output) ends with one line on
+    standard error and exit 2, like other problems the person running gtm-check can fix.
+    """
+    _silence_stdout()
+    if error.errno == errno.EPIPE:
+        sys.stderr.flush()
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGPIPE)
+    if error.errno == errno.EBADF:
+        reason = "standard output is closed"
+    else:
+        reason = f"cannot write the report to standard output: {error.strerror or error}"
+    sys.stderr.write(f"gtm-check: {reason}\n")
+    sys.stderr.flush()
+    raise SystemExit(EXIT_INVALID)
+
+
+def _silence_stdout() -> None:
+    # Whatever is still buffered would fail again when Python flushes at shutdown and print
+    # "Exception ignored": point standard output at the null device and drop the buffer.
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError):  # io.UnsupportedOperation is both
+        sys.stdout = io.StringIO()

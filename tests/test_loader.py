@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -468,9 +469,9 @@ def test_each_checklist_is_read_once_however_many_launches_name_it(
     reads: list[str] = []
     real = checklists_module._read_checklist
 
-    def counting(path: Path, display: str, *, builtin: bool) -> LoadedChecklist:
+    def counting(path: Path, display: str, *args: Any, **kwargs: Any) -> LoadedChecklist:
         reads.append(display)
-        return real(path, display, builtin=builtin)
+        return real(path, display, *args, **kwargs)
 
     monkeypatch.setattr(checklists_module, "_read_checklist", counting)
     first = mini("")
@@ -486,9 +487,9 @@ def test_a_new_reader_reads_again(mini: Mini, monkeypatch: pytest.MonkeyPatch) -
     reads: list[str] = []
     real = checklists_module._read_checklist
 
-    def counting(path: Path, display: str, *, builtin: bool) -> LoadedChecklist:
+    def counting(path: Path, display: str, *args: Any, **kwargs: Any) -> LoadedChecklist:
         reads.append(display)
-        return real(path, display, builtin=builtin)
+        return real(path, display, *args, **kwargs)
 
     monkeypatch.setattr(checklists_module, "_read_checklist", counting)
     path = mini("")

@@ -15,10 +15,11 @@ from typer.core import TyperGroup
 
 from gtm_check import __version__
 from gtm_check.cli.exits import EXIT_INTERNAL, EXIT_INVALID
+from gtm_check.cli.output import StandardOutputFailed
 from gtm_check.load import yamltree
 from gtm_check.model.problems import GtmCheckError, OptionError, did_you_mean, quoted
 from gtm_check.model.problems import parse_date as parse_calendar_date
-from gtm_check.report import RenderOptions
+from gtm_check.report import GLYPHS, RenderOptions
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,9 @@ class GuardedGroup(TyperGroup):
             # Typer's own signals (exit, abort, usage errors) carry an exit code: its own
             # handling prints them.
             if hasattr(exc, "exit_code") or isinstance(exc, typer.Abort):
+                raise
+            # Not a bug either: the entry point ends the run as the environment requires.
+            if isinstance(exc, StandardOutputFailed):
                 raise
             settings = ctx.obj if isinstance(ctx.obj, Settings) else Settings()
             if settings.debug:
@@ -137,19 +141,37 @@ def unknown_choice(kind: str, value: str, choices: list[str], option: str) -> No
 
 
 def render_options(*, file_output: bool = False, limit: int | None = 10) -> RenderOptions:
-    """A report written to a file is never coloured and has the standard width."""
+    """A report written to a file is never coloured, has the standard width and is UTF-8;
+    on standard output the table draws in ASCII when its encoding cannot take our glyphs."""
     if file_output:
         return RenderOptions(limit=limit)
-    return RenderOptions(width=_width(), color=_color(), limit=limit)
+    return RenderOptions(width=_width(), color=_color(), ascii=not _encodes(GLYPHS), limit=limit)
+
+
+MIN_WIDTH = 40
+MAX_WIDTH = 1000
+"""Widths beyond this are a mistake (COLUMNS=99999999999), not a terminal: clamped."""
 
 
 def _width() -> int:
-    columns = os.environ.get("COLUMNS")
-    if columns and columns.isdigit():
-        return max(40, int(columns))
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit():  # not "-5", "80px" or "": those fall through
+        return _clamp(int(columns))
     if sys.stdout.isatty():
-        return max(40, shutil.get_terminal_size().columns)
+        return _clamp(shutil.get_terminal_size().columns)
     return 80
+
+
+def _clamp(width: int) -> int:
+    return min(MAX_WIDTH, max(MIN_WIDTH, width))
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode(getattr(sys.stdout, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
 
 
 def _color() -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -19,7 +18,12 @@ from gtm_check.cli.app import (
     render_options,
 )
 from gtm_check.cli.exits import EXIT_GATE_FAILED, EXIT_INVALID, EXIT_PASSED
-from gtm_check.cli.output import append_step_summary, refuse_to_overwrite, write_atomic
+from gtm_check.cli.output import (
+    append_step_summary,
+    refuse_to_overwrite,
+    write_atomic,
+    write_stdout,
+)
 from gtm_check.model.filters import Filters
 from gtm_check.model.problems import GtmCheckError
 from gtm_check.model.vocabulary import Severity, Stage
@@ -43,7 +47,8 @@ Output = Annotated[
         "--output",
         "-o",
         metavar="FILE",
-        help="Write the report to FILE (atomically) instead of standard output.",
+        help="Write the report to FILE (atomically) instead of standard output; "
+        "'-' is standard output.",
     ),
 ]
 MinScore = Annotated[
@@ -135,6 +140,7 @@ def audit_command(
     Filters narrow the gap list; scores always cover the whole launch. Exit codes: 0 gate
     passed, 1 gate failed (any launch), 2 invalid input or usage, 3 internal error.
     """
+    output = None if output is not None and str(output) == "-" else output  # - is stdout
     request = AuditRequest(
         launches=tuple(launches),
         as_of=parse_date(as_of) or dt.date.today(),
@@ -149,11 +155,7 @@ def audit_command(
         render=render_options(file_output=output is not None, limit=None if all else limit),
     )
     outcome = _audit(request)
-    if output is not None:
-        refuse_to_overwrite(output, outcome.inputs)
-        write_atomic(output, outcome.output, overwrite=True)
-    else:
-        sys.stdout.write(outcome.output)
+    _deliver(outcome, output)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if format is Format.github and summary:
         append_step_summary(Path(summary), outcome.reports)
@@ -188,3 +190,11 @@ def _audit(request: AuditRequest) -> AuditOutcome:
         for problem in exc.problems:
             typer.echo(problem_annotation(problem), err=True)
         raise typer.Exit(EXIT_INVALID) from None
+
+
+def _deliver(outcome: AuditOutcome, output: Path | None) -> None:
+    if output is None:
+        write_stdout(outcome.output)
+        return
+    refuse_to_overwrite(output, outcome.inputs)
+    write_atomic(output, outcome.output, overwrite=True)

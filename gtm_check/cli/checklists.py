@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
 
 from gtm_check.cli.app import app, render_options, unknown_choice
+from gtm_check.cli.output import write_stdout
 from gtm_check.load.checklists import ChecklistReader, builtin_names
 from gtm_check.model.vocabulary import Stage
 from gtm_check.report import ListFormat, catalog_renderer
@@ -28,7 +28,7 @@ def checklists_command(ctx: typer.Context, format: ListFormatOption = ListFormat
     if ctx.invoked_subcommand is not None:
         return
     checklists = [c.checklist for c in ChecklistReader().builtin()]
-    sys.stdout.write(catalog_renderer(format).render_summary(checklists, render_options()))
+    write_stdout(catalog_renderer(format).render_summary(checklists, render_options()))
 
 
 @checklists_app.command("show")
@@ -46,4 +46,4 @@ def checklists_show_command(
         unknown_choice("built-in department", department, builtin_names(), "DEPARTMENT")
     (loaded,) = ChecklistReader().builtin([department])
     renderer = catalog_renderer(format)
-    sys.stdout.write(renderer.render_department(loaded.checklist, stage, render_options()))
+    write_stdout(renderer.render_department(loaded.checklist, stage, render_options()))

@@ -10,10 +10,17 @@ from importlib import resources
 from pathlib import Path
 
 from gtm_check.load.document import parse_model
-from gtm_check.load.files import Kind, confined, kind_of_path, read_text
+from gtm_check.load.files import (
+    ByteBudget,
+    Kind,
+    Unreachable,
+    confined,
+    examine,
+    read_text,
+)
 from gtm_check.load.yamltree import Finding, PathKey, Source
 from gtm_check.model.inputs import Checklist
-from gtm_check.model.problems import GtmCheckError, Problem, did_you_mean, quoted
+from gtm_check.model.problems import GtmCheckError, Problem, Suggestions, did_you_mean, quoted
 from gtm_check.model.vocabulary import department_rank
 
 BUILTIN = "builtin"
@@ -49,10 +56,20 @@ class ChecklistReader:
     A portfolio of launches usually shares the built-in checklists: the run that owns the
     reader reads them once. Keyed by the real path and the file's size and modification
     time, so that a file changed in between is read again.
+
+    One reader serves one run, so it also keeps the run's budgets: the bytes read from all
+    files together (launch files are read through ``text``), and how many unknown names
+    still get a did-you-mean.
     """
 
-    def __init__(self) -> None:
-        self._read: dict[tuple[Path, int, int], LoadedChecklist] = {}
+    def __init__(self, budget: ByteBudget | None = None) -> None:
+        self._read: dict[tuple[str, int, int], LoadedChecklist] = {}
+        self.budget = budget or ByteBudget()
+        self.suggestions = Suggestions()
+
+    def text(self, path: Path, display: str) -> str:
+        """A launch file's text, counted against the run's budget."""
+        return read_text(path, display, self.budget)
 
     def builtin(self, names: Sequence[str] | None = None) -> list[LoadedChecklist]:
         """The built-in checklists (all, or those named), in report order."""
@@ -64,11 +81,11 @@ class ChecklistReader:
     def read(self, path: Path, display: str, *, builtin: bool = False) -> LoadedChecklist:
         try:
             status = path.stat()
-            key = (path.resolve(), status.st_size, status.st_mtime_ns)
+            key = (os.path.realpath(path), status.st_size, status.st_mtime_ns)
         except (OSError, ValueError):
-            return _read_checklist(path, display, builtin=builtin)
+            return _read_checklist(path, display, self.budget, builtin=builtin)
         if key not in self._read:
-            self._read[key] = _read_checklist(path, display, builtin=builtin)
+            self._read[key] = _read_checklist(path, display, self.budget, builtin=builtin)
         return self._read[key]
 
     def named(
@@ -78,20 +95,26 @@ class ChecklistReader:
         targets, findings = _resolve(refs, folder, allow_outside=allow_outside)
         loaded: list[LoadedChecklist] = []
         problems: list[Problem] = []
-        seen: set[Path] = set()
+        seen: set[str] = set()
         for target in targets:
-            real = target.path.resolve()
-            if real in seen:
-                continue  # `builtin` and `legal` together name legal.yaml once
-            seen.add(real)
-            kind = kind_of_path(target.path)
+            named = refs[int(target.reference[1])]
+            try:
+                kind, _ = examine(target.path)
+            except Unreachable as exc:
+                findings.append(
+                    Finding(target.reference, f"checklist {quoted(named)} cannot be read: {exc}")
+                )
+                continue
             if kind is not Kind.FILE:
                 # A checklist that is not there is a mistake in the launch file: point at it.
-                named = refs[int(target.reference[1])]
                 findings.append(
                     Finding(target.reference, f"checklist {quoted(named)} {kind.value}")
                 )
                 continue
+            real = os.path.realpath(target.path)
+            if real in seen:
+                continue  # `builtin` and `legal` together name legal.yaml once
+            seen.add(real)
             try:
                 checklist = self.read(target.path, target.display, builtin=target.builtin)
             except GtmCheckError as exc:
@@ -118,7 +141,11 @@ def _resolve(
     names = builtin_names()
     for index, ref in enumerate(refs):
         loc: PathKey = ("checklists", index)
-        if ref == BUILTIN:
+        if "\0" in ref:
+            # The system refuses such a name outright; say so before trying to resolve it.
+            message = f"checklist {quoted(ref)} cannot be read: its name contains a NUL character"
+            findings.append(Finding(loc, message))
+        elif ref == BUILTIN:
             targets += [_builtin_target(name, loc) for name in names]
         elif "/" in ref or "\\" in ref or ref.endswith((".yaml", ".yml")):
             try:
@@ -145,8 +172,10 @@ def _builtin_target(name: str, loc: PathKey) -> _Target:
     return _Target(builtin_dir() / f"{name}.yaml", f"builtin:{name}", True, loc)
 
 
-def _read_checklist(path: Path, display: str, *, builtin: bool) -> LoadedChecklist:
-    source = Source(display, read_text(path, display))
+def _read_checklist(
+    path: Path, display: str, budget: ByteBudget, *, builtin: bool
+) -> LoadedChecklist:
+    source = Source(display, read_text(path, display, budget))
     checklist, _, problems = parse_model(source, Checklist)
     if checklist is not None:
         problems += source.locate(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from enum import Enum
@@ -11,6 +12,9 @@ from gtm_check.model.problems import GtmCheckError, Problem, quoted
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """Largest launch or checklist file read (64 MiB, room for about 400,000 items)."""
+
+MAX_RUN_BYTES = 256 * 1024 * 1024
+"""Most bytes one run reads, all launch files and checklists together (256 MiB)."""
 
 
 class Kind(Enum):
@@ -23,11 +27,68 @@ class Kind(Enum):
     FILE = "is a file"
 
 
-def kind_of_path(path: Path) -> Kind:
+class Unreachable(Exception):
+    """A path the system cannot even look at; ``reason`` says why in plain words."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def examine(path: Path) -> tuple[Kind, os.stat_result | None]:
+    """What ``path`` names and its status, from one ``stat`` call that follows links.
+
+    Raises Unreachable for a name the system refuses (a NUL character, too long, a link
+    loop, no permission to look), so that no caller shows raw OS text or crashes.
+    """
     try:
-        return _kind(path.stat().st_mode)
+        status = os.stat(path)
     except (FileNotFoundError, NotADirectoryError):
-        return Kind.MISSING
+        return Kind.MISSING, None
+    except (OSError, ValueError) as exc:
+        raise Unreachable(why_unreachable(exc)) from None
+    return _kind(status.st_mode), status
+
+
+def kind_of_path(path: Path) -> Kind:
+    """What ``path`` names (Unreachable when the system cannot look at it)."""
+    return examine(path)[0]
+
+
+_REASONS = {
+    errno.ELOOP: "it is a symbolic link that loops",
+    errno.ENAMETOOLONG: "its name is too long for the file system",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.ENOTDIR: "a part of its path is not a folder",
+    errno.ENOENT: "no such file",
+}
+
+
+def why_unreachable(exc: OSError | ValueError) -> str:
+    """Plain words for an error the system gave about a path."""
+    if isinstance(exc, ValueError):
+        # The only ValueError os functions raise for a str path: "embedded null byte".
+        return "its name contains a NUL character"
+    return _REASONS.get(exc.errno or 0, exc.strerror or str(exc))
+
+
+class ByteBudget:
+    """How many more bytes one run may read, all its files together."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = MAX_RUN_BYTES if limit is None else limit
+        self.used = 0
+
+    def take(self, size: int, display: str) -> None:
+        """Count ``size`` bytes of ``display``, or raise a problem at 1:1 of that file."""
+        if self.used + size > self.limit:
+            raise GtmCheckError.single(
+                display,
+                f"reading this file ({size:,} bytes) would take the run past its limit of "
+                f"{self.limit:,} bytes for all files together",
+            )
+        self.used += size
 
 
 def _kind(mode: int) -> Kind:
@@ -36,16 +97,19 @@ def _kind(mode: int) -> Kind:
     return Kind.FILE if stat.S_ISREG(mode) else Kind.SPECIAL
 
 
-def read_text(path: Path, display: str) -> str:
-    """The file's text, or a located error saying why it cannot be read."""
+def read_text(path: Path, display: str, budget: ByteBudget | None = None) -> str:
+    """The file's text, or a located error saying why it cannot be read.
+
+    With a ``budget``, the file's size is counted against it before a byte is read.
+    """
     try:
-        raw = _read_bytes(path, display)
+        raw = _read_bytes(path, display, budget)
     except FileNotFoundError:
         raise GtmCheckError.single(display, "no such file") from None
     except PermissionError:
         raise GtmCheckError.single(display, "permission denied") from None
-    except OSError as exc:
-        raise GtmCheckError.single(display, f"cannot read: {exc.strerror or exc}") from None
+    except (OSError, ValueError) as exc:
+        raise GtmCheckError.single(display, f"cannot read: {why_unreachable(exc)}") from None
     try:
         # utf-8-sig: a byte-order mark, which some editors write, is not part of the text.
         return raw.decode("utf-8-sig")
@@ -55,7 +119,7 @@ def read_text(path: Path, display: str) -> str:
         ) from None
 
 
-def _read_bytes(path: Path, display: str) -> bytes:
+def _read_bytes(path: Path, display: str, budget: ByteBudget | None) -> bytes:
     # Opened without blocking and checked on the open file, so that a FIFO cannot hang the
     # run and what is checked is what is read.
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
@@ -68,6 +132,8 @@ def _read_bytes(path: Path, display: str) -> bytes:
             raise GtmCheckError.single(
                 display, f"file is {status.st_size:,} bytes; the limit is {MAX_FILE_BYTES:,}"
             )
+        if budget is not None:
+            budget.take(status.st_size, display)
         return stream.read()
 
 
@@ -81,8 +147,10 @@ def confined(folder: Path, ref: str, *, allow_outside: bool) -> Path:
             f"checklist path {quoted(ref)} is absolute; use a path relative to the launch file "
             "(or pass --allow-outside)"
         )
-    base = folder.resolve()
-    target = (folder / candidate).resolve()
+    # os.path.realpath, not Path.resolve: on a link loop it stops instead of raising
+    # RuntimeError, and the loop is then reported when the file is looked at.
+    base = Path(os.path.realpath(folder))
+    target = Path(os.path.realpath(folder / candidate))
     if not target.is_relative_to(base):
         raise ValueError(
             f"checklist path {quoted(ref)} leads outside the launch file's folder "

@@ -9,10 +9,9 @@ from typing import Any
 
 from gtm_check.load.checklists import BUILTIN, ChecklistReader, LoadedChecklist
 from gtm_check.load.document import parse_model
-from gtm_check.load.files import read_text
 from gtm_check.load.yamltree import Finding, PathKey, Positions, Source
 from gtm_check.model.inputs import Launch
-from gtm_check.model.problems import GtmCheckError, Problem, did_you_mean, quoted
+from gtm_check.model.problems import GtmCheckError, Problem, Suggestions, quoted
 from gtm_check.model.results import Location
 from gtm_check.model.vocabulary import TRAITS
 
@@ -63,7 +62,7 @@ def load_launch(
     and references between them (unknown item ids and traits), even when the launch file
     has other problems too.
     """
-    source = Source(str(path), read_text(path, str(path)))
+    source = Source(str(path), reader.text(path, str(path)))
     launch, parsed, problems = parse_model(source, Launch)
     data = parsed.data if isinstance(parsed.data, dict) else {}
     refs = data.get("checklists", [BUILTIN])
@@ -72,7 +71,7 @@ def load_launch(
         checklists, found = reader.named(refs, source, path.parent, allow_outside=allow_outside)
         problems += found
     if checklists and not any(p.path != source.path for p in problems):
-        problems += _cross_check(data, source, checklists, taken=problems)
+        problems += _cross_check(data, source, checklists, problems, reader.suggestions)
     if problems or launch is None:
         raise GtmCheckError(problems)
     return LoadedLaunch(launch, source, path, tuple(checklists))
@@ -83,17 +82,22 @@ def _cross_check(
     source: Source,
     checklists: Sequence[LoadedChecklist],
     taken: Sequence[Problem],
+    suggestions: Suggestions,
 ) -> list[Problem]:
     """What only the launch file and its checklists together can show to be wrong; a
     place that already has a problem gets no second one."""
     known_traits = frozenset(TRAITS) | {
         trait for c in checklists for item in c.checklist.items for trait in item.applies_if.traits
     }
+    ids = _IdIndex(checklists, suggestions)
     problems = [
         *_duplicate_ids(checklists),
-        *_requirements(checklists),
+        *_requirements(checklists, ids),
         *source.locate(
-            [*_unknown_references(data, checklists), *_unknown_traits(data, known_traits)]
+            [
+                *_unknown_references(data, ids),
+                *_unknown_traits(data, known_traits, suggestions),
+            ]
         ),
     ]
     places = {(p.path, p.line, p.column) for p in taken}
@@ -122,7 +126,37 @@ def _duplicate_ids(checklists: Sequence[LoadedChecklist]) -> list[Problem]:
     return problems
 
 
-def _requirements(checklists: Sequence[LoadedChecklist]) -> list[Problem]:
+class _IdIndex:
+    """The loaded item ids by department, for unknown-id messages and their suggestions."""
+
+    def __init__(self, checklists: Sequence[LoadedChecklist], suggestions: Suggestions) -> None:
+        self.by_department: dict[str, list[str]] = {}
+        for loaded in checklists:
+            for item in loaded.checklist.items:
+                self.by_department.setdefault(item.department, []).append(item.id)
+        self.ids = {i for ids in self.by_department.values() for i in ids}
+        self.suggestions = suggestions
+
+    def unknown(
+        self, loc: PathKey, what: str, item_id: str, *, key: bool = False, asker: str = ""
+    ) -> Finding:
+        """``what`` (such as "unknown item id") for ``item_id``, with a did-you-mean among
+        the ids of its own department (but ``asker``), or among the departments when its is
+        not loaded."""
+        department, dot, _ = item_id.partition(".")
+        message = f"{what} {quoted(item_id)}"
+        if dot and department not in self.by_department:
+            message += f": {quoted(department)} is not a department of the loaded checklists"
+            hint = self.suggestions.hint(department, self.by_department.keys())
+        else:
+            choices = self.by_department.get(department, [])
+            if self.suggestions.left and asker in choices:
+                choices = [choice for choice in choices if choice != asker]
+            hint = self.suggestions.hint(item_id, choices)
+        return Finding(loc, message, key=key, hint=hint)
+
+
+def _requirements(checklists: Sequence[LoadedChecklist], ids: _IdIndex) -> list[Problem]:
     """Every `requires` names a loaded item in the same or an earlier stage."""
     stages = {item.id: item.stage for c in checklists for item in c.checklist.items}
     problems = []
@@ -133,10 +167,8 @@ def _requirements(checklists: Sequence[LoadedChecklist]) -> list[Problem]:
                 loc: PathKey = ("items", index, "requires", position)
                 if required not in stages:
                     findings.append(
-                        Finding(
-                            loc,
-                            f"{item.id} requires unknown item id {quoted(required)}",
-                            hint=did_you_mean(required, stages.keys() - {item.id}),
+                        ids.unknown(
+                            loc, f"{item.id} requires unknown item id", required, asker=item.id
                         )
                     )
                 elif stages[required].order > item.stage.order:
@@ -151,36 +183,30 @@ def _requirements(checklists: Sequence[LoadedChecklist]) -> list[Problem]:
     return problems
 
 
-def _unknown_references(
-    data: dict[str, Any], checklists: Sequence[LoadedChecklist]
-) -> Iterable[Finding]:
-    ids = {item.id for c in checklists for item in c.checklist.items}
+def _unknown_references(data: dict[str, Any], ids: _IdIndex) -> Iterable[Finding]:
     items = data.get("items")
     for item_id in items if isinstance(items, dict) else {}:
-        if item_id not in ids:
-            yield Finding(
-                ("items", item_id),
-                f"unknown item id {quoted(item_id)}",
-                key=True,
-                hint=did_you_mean(item_id, ids),
-            )
+        if isinstance(item_id, str) and item_id not in ids.ids:
+            yield ids.unknown(("items", item_id), "unknown item id", item_id, key=True)
     waivers = data.get("waivers")
     for index, waiver in enumerate(waivers if isinstance(waivers, list) else []):
         item = waiver.get("item") if isinstance(waiver, dict) else None
-        if isinstance(item, str) and item not in ids:
-            yield Finding(
-                ("waivers", index, "item"),
-                f"waiver for unknown item id {quoted(item)}",
-                hint=did_you_mean(item, ids),
-            )
+        if isinstance(item, str) and item not in ids.ids:
+            yield ids.unknown(("waivers", index, "item"), "waiver for unknown item id", item)
 
 
-def _unknown_traits(data: dict[str, Any], known: frozenset[str]) -> Iterable[Finding]:
+LISTED_TRAITS = 40
+"""Up to this many known traits, an unknown one's message lists them all."""
+
+
+def _unknown_traits(
+    data: dict[str, Any], known: frozenset[str], suggestions: Suggestions
+) -> Iterable[Finding]:
     traits = data.get("traits")
+    listed = ", ".join(sorted(known)) if len(known) <= LISTED_TRAITS else None
     for index, trait in enumerate(traits if isinstance(traits, list) else []):
         if isinstance(trait, str) and trait not in known:
-            yield Finding(
-                ("traits", index),
-                f"unknown trait {quoted(trait)}",
-                hint=did_you_mean(trait, known) or "known traits: " + ", ".join(sorted(known)),
-            )
+            hint = suggestions.hint(trait, known)
+            if hint is None and listed is not None:
+                hint = f"known traits: {listed}"
+            yield Finding(("traits", index), f"unknown trait {quoted(trait)}", hint=hint)

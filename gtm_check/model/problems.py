@@ -5,8 +5,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import difflib
+import heapq
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from gtm_check.model.safetext import visible
@@ -112,3 +113,32 @@ def parse_date(text: str) -> tuple[dt.date | None, str]:
             f"{quoted(text)} is not a date: {calendar.month_name[month]} {year} has {last} days"
         )
     return dt.date(year, month, day), ""
+
+
+SUGGESTION_LIMIT = 20
+"""Unknown names in one run that get a did-you-mean; later ones are reported without."""
+
+MAX_CANDIDATES = 300
+"""Most names one did-you-mean compares against."""
+
+
+class Suggestions:
+    """did-you-mean hints on a budget, so that a file full of unknown names costs time in
+    proportion to its problems, not to its problems times the names loaded.
+
+    The first ``limit`` names asked about get a hint, compared against at most
+    MAX_CANDIDATES choices (those closest in length); every later one gets none.
+    """
+
+    def __init__(self, limit: int = SUGGESTION_LIMIT) -> None:
+        self.left = limit
+
+    def hint(self, word: str, choices: Collection[str]) -> str | None:
+        if self.left <= 0:
+            return None
+        self.left -= 1
+        if len(choices) > MAX_CANDIDATES:
+            choices = heapq.nsmallest(
+                MAX_CANDIDATES, choices, key=lambda choice: abs(len(choice) - len(word))
+            )
+        return did_you_mean(word, choices)

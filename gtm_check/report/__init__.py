@@ -21,6 +21,12 @@ class RenderOptions:
     color: bool = False
     limit: int | None = 10
     """How many gaps the terminal table lists (None: all); the other formats list all."""
+    ascii: bool = False
+    """Draw the table with ASCII characters only, for an output that cannot encode GLYPHS."""
+
+
+GLYPHS = "─█░·✗—…⚠"
+"""The non-ASCII characters the table draws with (rules, bars, marks, dashes, ellipses)."""
 
 
 Renderer = Callable[[Sequence[Report], RenderOptions], str]

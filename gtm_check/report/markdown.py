@@ -166,7 +166,8 @@ def _chart_label(name: str) -> str:
 
 
 def _this_week(gaps: Sequence[ItemResult], as_of: dt.date, reports: Sequence[Report]) -> list[str]:
-    soon = as_of + dt.timedelta(days=THIS_WEEK_DAYS)
+    # Clamped: a week after 9999-12-28 is past the last date Python can hold.
+    soon = as_of + dt.timedelta(days=min(THIS_WEEK_DAYS, (dt.date.max - as_of).days))
     urgent = [g for g in gaps if g.overdue_days is not None or (g.due and g.due <= soon)]
     lines = ["## This week", ""]
     if not urgent:

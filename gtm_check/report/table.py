@@ -27,7 +27,7 @@ from rich.text import Text
 from gtm_check.model.results import ItemResult, Report
 from gtm_check.model.safetext import visible
 from gtm_check.model.vocabulary import Severity, Stage, Verdict
-from gtm_check.report import RenderOptions
+from gtm_check.report import GLYPHS, RenderOptions
 from gtm_check.report.shared import combined_gaps, launch_names, score_text
 
 BAR_WIDTH = 10
@@ -58,7 +58,8 @@ def render(reports: Sequence[Report], options: RenderOptions | None = None) -> s
     lines = [top, "", *_filtered(reports[0], paint)]
     lines += _gap_list(gaps, reports, options, paint)
     lines += ["", _verdict_line(reports, paint)]
-    return "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n"
+    return text.translate(ASCII_GLYPHS) if options.ascii else text
 
 
 def print_to_string(renderable: RenderableType, options: RenderOptions) -> str:
@@ -77,10 +78,16 @@ def print_to_string(renderable: RenderableType, options: RenderOptions) -> str:
     console.print(renderable)
     output = console.file.getvalue()  # type: ignore[attr-defined]
     assert isinstance(output, str)
+    if options.ascii:
+        output = output.translate(ASCII_GLYPHS)
     if options.color:
         return output
     # Rich pads every line to the full width; without colour the padding is noise.
     return "\n".join(line.rstrip() for line in output.split("\n"))
+
+
+ASCII_GLYPHS = str.maketrans(dict(zip(GLYPHS, "-#.-x-.!", strict=True)))
+"""Each drawing character for one ASCII character of the same width, so columns stay put."""
 
 
 class _Painter:

@@ -1,0 +1,232 @@
+"""A hostile environment: closed, broken or full stdout, other encodings, odd widths and dates.
+
+None of these is a problem in the user's files, none may say "internal error", and none
+may exit 1 (which says the gate failed). Where the behaviour needs a real process (file
+descriptors, pipes, encodings), the test runs one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gtm_check.cli import app
+from gtm_check.pipeline import AuditRequest, audit
+from gtm_check.report import GLYPHS, Format, RenderOptions, renderer
+from tests.conftest import EXAMPLES, ROOT, WriteFile
+
+Mini = Callable[[str], Path]
+EXAMPLE = str(EXAMPLES / "launch.yaml")
+AS_OF = ("--as-of", "2027-01-15")
+GTM_CHECK = [sys.executable, "-m", "gtm_check"]
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "COLUMNS"))}
+    return {**env, "NO_COLOR": "1", **extra}
+
+
+def gtm_check(*args: str, **kwargs: object) -> subprocess.CompletedProcess[bytes]:
+    kwargs.setdefault("env", child_env())
+    return subprocess.run(  # type: ignore[call-overload, no-any-return]
+        [*GTM_CHECK, *args], cwd=ROOT, timeout=60, check=False, **kwargs
+    )
+
+
+def big_launch(write: WriteFile, items: int = 2_000) -> Path:
+    """A launch whose JSON report is far larger than a pipe's buffer (64 KiB)."""
+    lines = ["department: ours", "name: Ours", "items:"]
+    lines += [
+        f"  - {{id: ours.task-{n}, stage: use, title: Task {n}, severity: low}}"
+        for n in range(items)
+    ]
+    write("ours.yaml", "\n".join(lines) + "\n")
+    return write("big.yaml", "launch: Big\nlaunch_date: 2027-03-01\nchecklists: [./ours.yaml]\n")
+
+
+# --- Standard output closed, gone or full --------------------------------------------------
+
+
+def test_a_closed_stdout_exits_2_with_a_message() -> None:
+    child = subprocess.run(
+        ["sh", "-c", 'exec "$@" >&-', "sh", *GTM_CHECK, "audit", EXAMPLE, *AS_OF],
+        cwd=ROOT,
+        env=child_env(),
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert child.returncode == 2
+    assert child.stderr == "gtm-check: standard output is closed\n"
+
+
+def test_a_closed_stdout_does_not_stop_output_to_a_file(tmp_path: Path) -> None:
+    target = tmp_path / "report.json"
+    child = subprocess.run(
+        ["sh", "-c", 'exec "$@" >&-', "sh", *GTM_CHECK, "audit", EXAMPLE, *AS_OF, "-f", "json"]
+        + ["-o", str(target)],
+        cwd=ROOT,
+        env=child_env(),
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (child.returncode, child.stderr) == (1, "")  # the gate's verdict
+    assert target.read_text(encoding="utf-8").startswith("{")
+
+
+@pytest.mark.parametrize("fmt", ["json", "table"])
+def test_a_reader_that_closes_the_pipe_at_once_ends_the_run_quietly(fmt: str) -> None:
+    # `gtm-check audit … | true`: the reader is gone before the report is written.
+    with subprocess.Popen(
+        [*GTM_CHECK, "audit", EXAMPLE, *AS_OF, "-f", fmt],
+        cwd=ROOT,
+        env=child_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as child:
+        assert child.stdout is not None and child.stderr is not None
+        child.stdout.close()
+        err = child.stderr.read()
+        code = child.wait(timeout=60)
+    assert err == b""  # no traceback, no "Exception ignored"
+    assert code == -signal.SIGPIPE  # as `yes | true`: the shell shows 141
+
+
+def test_a_reader_that_stops_after_ten_bytes_ends_the_run_quietly(write: WriteFile) -> None:
+    # `gtm-check audit … -f json | head -c 10`
+    launch = big_launch(write)
+    with subprocess.Popen(
+        [*GTM_CHECK, "audit", str(launch), *AS_OF, "-f", "json"],
+        cwd=ROOT,
+        env=child_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as child:
+        assert child.stdout is not None and child.stderr is not None
+        assert child.stdout.read(10).startswith(b"{")
+        child.stdout.close()
+        err = child.stderr.read()
+        code = child.wait(timeout=60)
+    assert err == b""
+    assert code == -signal.SIGPIPE
+
+
+def test_a_full_stdout_exits_2_with_one_line() -> None:
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full here")
+    with open("/dev/full", "w") as full:  # opened for writing only, never replaced
+        child = gtm_check("audit", EXAMPLE, *AS_OF, stdout=full, stderr=subprocess.PIPE)
+    assert child.returncode == 2
+    assert child.stderr.decode() == (
+        "gtm-check: cannot write the report to standard output: No space left on device\n"
+    )
+
+
+# --- Encodings and widths ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "ascii", "latin-1"])
+def test_a_stdout_that_cannot_encode_the_table_gets_it_in_ascii(encoding: str) -> None:
+    child = gtm_check(
+        "audit",
+        EXAMPLE,
+        *AS_OF,
+        env=child_env(PYTHONIOENCODING=encoding),
+        capture_output=True,
+    )
+    assert (child.returncode, child.stderr) == (1, b"")  # the gate's verdict, unchanged
+    out = child.stdout.decode("ascii")  # nothing but ASCII
+    assert "GATE FAILED" in out
+    assert "  x buy: blocked by 1 open blocker" in out
+    assert "########.." in out  # the bars, drawn in ASCII
+
+
+def test_user_text_the_encoding_cannot_take_is_replaced_not_fatal(mini: Mini) -> None:
+    launch = mini("owner: 発売チーム\n")
+    for fmt in ("table", "markdown", "github", "junit"):
+        child = gtm_check(
+            "audit",
+            str(launch),
+            *AS_OF,
+            "-f",
+            fmt,
+            env=child_env(PYTHONIOENCODING="cp1252"),
+            capture_output=True,
+        )
+        assert (child.returncode, child.stderr) == (1, b""), fmt
+
+
+def test_the_ascii_table_is_the_utf8_table_with_each_glyph_replaced() -> None:
+    reports = audit(AuditRequest(launches=(EXAMPLES / "launch.yaml",), as_of=dt.date(2027, 1, 15)))
+    render = renderer(Format.table)
+    utf8 = render(reports.reports, RenderOptions())
+    ascii_only = render(reports.reports, RenderOptions(ascii=True))
+    assert ascii_only.isascii()
+    assert any(glyph in utf8 for glyph in GLYPHS)
+    table = str.maketrans(dict(zip(GLYPHS, "-#.-x-.!", strict=True)))
+    assert ascii_only == utf8.translate(table)
+
+
+@pytest.mark.parametrize(
+    ("columns", "widest"),
+    [("99999999999", 1000), ("1001", 1000), ("-5", 80), ("eighty", 80), ("12", 80), ("", 80)],
+)
+def test_columns_is_clamped_to_a_sane_width(columns: str, widest: int) -> None:
+    result = CliRunner(env={"NO_COLOR": "1", "COLUMNS": columns}).invoke(
+        app, ["audit", EXAMPLE, *AS_OF]
+    )
+    assert (result.exit_code, result.stderr) == (1, "")
+    width = max(len(line) for line in result.stdout.splitlines())
+    assert 40 <= width <= widest
+
+
+# --- Dates at the ends of the calendar ------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", [f.value for f in Format])
+@pytest.mark.parametrize("as_of", ["9999-12-31", "9999-12-27", "0001-01-01"])
+def test_as_of_at_the_ends_of_the_calendar(fmt: str, as_of: str) -> None:
+    result = CliRunner(env={"NO_COLOR": "1"}).invoke(
+        app, ["audit", EXAMPLE, "--as-of", as_of, "-f", fmt]
+    )
+    assert result.exit_code in (0, 1), result.stderr
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize("fmt", [f.value for f in Format])
+@pytest.mark.parametrize("as_of", ["9999-12-31", "0001-01-01", "5000-06-15"])
+def test_launch_and_due_dates_at_the_ends_of_the_calendar(mini: Mini, fmt: str, as_of: str) -> None:
+    path = mini(
+        """\
+        items:
+          legal.trademarks: {status: todo, due: 0001-01-01}
+          legal.sla-terms: {status: todo, due: 9999-12-31}
+        """
+    )
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("2027-03-01", "9999-12-31"), encoding="utf-8")
+    result = CliRunner(env={"NO_COLOR": "1"}).invoke(
+        app, ["audit", str(path), "--as-of", as_of, "-f", fmt]
+    )
+    assert result.exit_code in (0, 1), result.stderr
+    assert result.stderr == ""
+
+
+def test_days_late_at_the_ends_of_the_calendar_are_exact(mini: Mini) -> None:
+    path = mini("items:\n  legal.trademarks: {status: todo, due: 0001-01-01}\n")
+    outcome = audit(AuditRequest(launches=(path,), as_of=dt.date.max, render=RenderOptions()))
+    (report,) = outcome.reports
+    late = {g.id: g.overdue_days for g in report.gaps}
+    assert late["legal.trademarks"] == (dt.date.max - dt.date.min).days
+    assert report.launch.days_to_launch == (dt.date(2027, 3, 1) - dt.date.max).days

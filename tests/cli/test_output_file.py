@@ -1,0 +1,288 @@
+"""`--output`: regular files only, written atomically with the right mode, never half-done."""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gtm_check.cli import app
+from gtm_check.cli import output as output_module
+from tests.conftest import ROOT
+
+Mini = Callable[[str], Path]
+AS_OF = ("--as-of", "2027-01-15")
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner(env={"NO_COLOR": "1"}).invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def audit_to(launch: Path, target: str | Path, *flags: str) -> tuple[int, str, str]:
+    return run("audit", str(launch), *AS_OF, "-o", str(target), *flags)
+
+
+def refused(err: str, target: str | Path) -> str:
+    """The one located line of a refusal, without its location."""
+    (line,) = err.splitlines()
+    assert line.startswith(f"{target}:1:1: "), line
+    return line.removeprefix(f"{target}:1:1: ")
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+def test_dash_is_standard_output(
+    mini: Mini, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    launch = mini("")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = audit_to(launch, "-", "-f", "json")
+    assert (code, err) == (1, "")
+    assert out.startswith("{")
+    assert not (tmp_path / "-").exists()
+
+
+# --- Targets that are not regular files ---------------------------------------------------
+
+
+@pytest.fixture
+def fifo(tmp_path: Path) -> Path:
+    path = tmp_path / "reports.pipe"
+    os.mkfifo(path)
+    return path
+
+
+@pytest.fixture
+def unix_socket(tmp_path: Path) -> Iterator[Path]:
+    path = tmp_path / "s.sock"
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(path))
+    yield path
+    server.close()
+
+
+@pytest.fixture(params=[(1, 3), (1, 7), (1, 5)], ids=["null", "full", "zero"])
+def device(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    """A private copy of /dev/null, /dev/full or /dev/zero (the same device numbers).
+
+    Never the system's own: run as root, a regression would replace the machine's
+    /dev/null with a regular file, under every other process using it.
+    """
+    path = tmp_path / "device"
+    try:
+        os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(*request.param))
+    except PermissionError:
+        pytest.skip("cannot make a device node here (not root)")
+    return path
+
+
+def test_a_device_is_refused_and_stays_a_device(mini: Mini, device: Path) -> None:
+    code, out, err = audit_to(mini(""), device)
+    assert (code, out) == (2, "")
+    assert refused(err, device).startswith("is not a regular file")
+    assert stat.S_ISCHR(os.stat(device).st_mode)  # as root, a rename would have replaced it
+    assert leftovers(device.parent) == []
+
+
+def test_a_fifo_is_refused(mini: Mini, fifo: Path) -> None:
+    code, out, err = audit_to(mini(""), fifo)
+    assert (code, out) == (2, "")
+    assert refused(err, fifo).startswith("is not a regular file")
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+def test_a_socket_is_refused(mini: Mini, unix_socket: Path) -> None:
+    code, _, err = audit_to(mini(""), unix_socket)
+    assert code == 2
+    assert refused(err, unix_socket).startswith("is not a regular file")
+    assert stat.S_ISSOCK(os.stat(unix_socket).st_mode)
+
+
+def test_a_directory_is_refused(mini: Mini, tmp_path: Path) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    code, _, err = audit_to(mini(""), folder)
+    assert code == 2
+    assert refused(err, folder) == "is a directory, not a file"
+    assert list(folder.iterdir()) == []
+
+
+def test_a_link_to_a_fifo_is_refused(mini: Mini, fifo: Path, tmp_path: Path) -> None:
+    link = tmp_path / "report.txt"
+    link.symlink_to(fifo)
+    code, _, err = audit_to(mini(""), link)
+    assert code == 2
+    assert refused(err, link).startswith("is not a regular file")
+    assert link.is_symlink()
+
+
+def test_a_link_to_standard_output_is_refused_not_replaced(mini: Mini, tmp_path: Path) -> None:
+    # /dev/stdout is a link to /proc/self/fd/1; a private one behaves the same and a
+    # regression cannot replace the machine's. A real process: its standard output is a pipe.
+    stdout = tmp_path / "stdout"
+    stdout.symlink_to("/proc/self/fd/1")
+    launch = mini("")
+    child = subprocess.run(
+        [sys.executable, "-m", "gtm_check", "audit", str(launch), *AS_OF, "-o", str(stdout)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+        cwd=ROOT,
+    )
+    assert (child.returncode, child.stdout) == (2, "")
+    assert refused(child.stderr, stdout).startswith("is not a regular file")
+    assert stdout.is_symlink()
+
+
+def test_a_link_that_loops_is_refused(mini: Mini, tmp_path: Path) -> None:
+    link = tmp_path / "loop.md"
+    link.symlink_to("loop.md")
+    code, _, err = audit_to(mini(""), link)
+    assert code == 2
+    assert refused(err, link) == "cannot write: it is a symbolic link that loops"
+
+
+def test_a_dangling_link_is_refused(mini: Mini, tmp_path: Path) -> None:
+    link = tmp_path / "report.md"
+    link.symlink_to(tmp_path / "nowhere" / "report.md")
+    code, _, err = audit_to(mini(""), link)
+    assert code == 2
+    assert refused(err, link) == "is a symbolic link to a file that does not exist"
+
+
+# --- Links to regular files, modes ---------------------------------------------------------
+
+
+def test_a_link_to_a_file_is_written_through_and_stays_a_link(mini: Mini, tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    real = tmp_path / "out" / "report.json"
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "latest.json"
+    link.symlink_to(Path("out") / "report.json")
+    code, _, err = audit_to(mini(""), link, "-f", "json")
+    assert (code, err) == (1, "")
+    assert link.is_symlink()
+    assert real.read_text(encoding="utf-8").startswith("{")
+    assert leftovers(tmp_path / "out") == leftovers(tmp_path) == []
+
+
+@pytest.fixture
+def umask() -> Iterator[Callable[[int], None]]:
+    previous = os.umask(0o022)
+    yield lambda mask: os.umask(mask) and None
+    os.umask(previous)
+
+
+@pytest.mark.parametrize("mask", [0o022, 0o077, 0o002])
+def test_a_new_file_gets_the_umask_mode(
+    mini: Mini, tmp_path: Path, umask: Callable[[int], None], mask: int
+) -> None:
+    umask(mask)
+    target = tmp_path / "new.txt"
+    assert audit_to(mini(""), target)[0] == 1
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~mask
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604])
+def test_a_file_written_over_keeps_its_mode(
+    mini: Mini, tmp_path: Path, umask: Callable[[int], None], mode: int
+) -> None:
+    umask(0o077)
+    target = tmp_path / "report.txt"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(mode)
+    assert audit_to(mini(""), target)[0] == 1
+    assert stat.S_IMODE(target.stat().st_mode) == mode
+    assert target.read_text(encoding="utf-8") != "old"
+
+
+# --- Failures while writing ----------------------------------------------------------------
+
+
+def test_a_full_disk_leaves_the_old_file_and_no_temporary(
+    mini: Mini, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "report.txt"
+    target.write_text("yesterday's report", encoding="utf-8")
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(output_module.os, "fsync", full)
+    code, out, err = audit_to(mini(""), target)
+    assert (code, out) == (2, "")
+    assert refused(err, target) == "cannot write: No space left on device"
+    assert target.read_text(encoding="utf-8") == "yesterday's report"
+    assert leftovers(tmp_path) == []
+
+
+def test_the_signal_handlers_are_restored_after_a_write(tmp_path: Path) -> None:
+    def mine(signum: int, frame: object) -> None:
+        raise AssertionError
+
+    previous = signal.signal(signal.SIGTERM, mine)
+    try:
+        output_module.write_atomic(tmp_path / "r.txt", "report\n")
+        assert signal.getsignal(signal.SIGTERM) is mine
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+# The child stalls inside the write (after the temporary file is made and filled), says
+# so on stderr, and waits to be signalled; the test signals it at once.
+STALLING_CHILD = textwrap.dedent(
+    """
+    import os, sys, time
+    def stalled(fd):
+        sys.stderr.write("writing\\n")
+        sys.stderr.flush()
+        time.sleep(60)
+    os.fsync = stalled
+    from gtm_check.main import main
+    sys.argv = ["gtm-check", *sys.argv[1:]]
+    main()
+    """
+)
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+@pytest.mark.parametrize("existing", [False, True], ids=["new", "overwrite"])
+def test_a_signal_during_the_write_removes_the_temporary_file(
+    mini: Mini, tmp_path: Path, signum: int, code: int, existing: bool
+) -> None:
+    launch = mini("")
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / "report.md"
+    if existing:
+        target.write_text("old", encoding="utf-8")
+    with subprocess.Popen(
+        [sys.executable, "-c", STALLING_CHILD, "audit", str(launch), *AS_OF, "-o", str(target)],
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    ) as child:
+        assert child.stderr is not None
+        assert child.stderr.readline() == "writing\n"
+        assert len(leftovers(out)) == 1  # caught in the act
+        child.send_signal(signum)
+        assert child.wait(timeout=30) == code
+        assert child.stderr.read() == ""  # no traceback
+    assert leftovers(out) == []
+    assert target.exists() is existing
+    if existing:
+        assert target.read_text(encoding="utf-8") == "old"

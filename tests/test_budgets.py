@@ -1,0 +1,222 @@
+"""Budgets a hostile launch file cannot exceed: suggestions, bytes read, scoring work.
+
+Work is counted, never timed: a test that times would be slow and flaky, and a count
+shows the shape of the cost (linear or quadratic) on any machine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pytest
+
+from gtm_check.load import files
+from gtm_check.load.checklists import ChecklistReader
+from gtm_check.load.launch import load_launch
+from gtm_check.model.inputs import Checklist, ChecklistItem, Launch
+from gtm_check.model.problems import MAX_CANDIDATES, SUGGESTION_LIMIT, GtmCheckError, Problem
+from gtm_check.pipeline import AuditRequest, audit
+from gtm_check.scoring import score as score_module
+from tests.conftest import MINI_CHECKLIST, WriteFile
+
+TEAM_ITEMS = 1_000
+
+
+def team_checklist(write: WriteFile) -> None:
+    """One department, ``team``, with TEAM_ITEMS items (about 60 KB)."""
+    lines = ["department: team", "name: Team", "items:"]
+    lines += [
+        f"  - {{id: team.task-{n:04d}-step, stage: use, title: T{n}, severity: low}}"
+        for n in range(TEAM_ITEMS)
+    ]
+    write("team.yaml", "\n".join(lines) + "\n")
+
+
+def misspelt_launch(write: WriteFile, name: str, count: int, department: str = "team") -> Path:
+    lines = ["launch: L", "launch_date: 2027-03-01", "checklists: [./team.yaml]", "items:"]
+    lines += [f"  {department}.tsak-{n:04d}-stpe: done" for n in range(count)]
+    return write(name, "\n".join(lines) + "\n")
+
+
+@pytest.fixture
+def close_matches(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of candidates of every difflib.get_close_matches call, in order."""
+    calls: list[int] = []
+    real = difflib.get_close_matches
+
+    def counting(word: str, possibilities: Sequence[str], *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        calls.append(len(possibilities))
+        return real(word, possibilities, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(difflib, "get_close_matches", counting)
+    return calls
+
+
+def problems_of(*paths: Path) -> list[Problem]:
+    reader = ChecklistReader()
+    found: list[Problem] = []
+    for path in paths:
+        with pytest.raises(GtmCheckError) as info:
+            load_launch(path, reader)
+        found += info.value.problems
+    return found
+
+
+def test_a_thousand_misspelt_ids_get_twenty_suggestions_and_every_problem(
+    write: WriteFile, close_matches: list[int]
+) -> None:
+    team_checklist(write)
+    launch = misspelt_launch(write, "launch.yaml", 1_200)
+    found = problems_of(launch)
+    assert len(found) == 1_200  # every unknown id is still reported
+    assert all(p.message.startswith("unknown item id 'team.tsak-") for p in found)
+    assert len(close_matches) == SUGGESTION_LIMIT  # not one per problem
+    assert max(close_matches) <= MAX_CANDIDATES  # and each against a bounded list
+    hinted = [p for p in found if p.hint]
+    assert len(hinted) == SUGGESTION_LIMIT
+    assert hinted[0].hint == "did you mean 'team.task-0000-step'?"
+
+
+def test_the_suggestion_budget_is_shared_by_every_launch_of_a_run(
+    write: WriteFile, close_matches: list[int]
+) -> None:
+    team_checklist(write)
+    first = misspelt_launch(write, "first.yaml", 15)
+    second = misspelt_launch(write, "second.yaml", 15)
+    found = problems_of(first, second)
+    assert len(found) == 30
+    assert len(close_matches) == SUGGESTION_LIMIT
+    assert sum(p.hint is not None for p in found) == SUGGESTION_LIMIT
+
+
+def test_traits_waivers_and_requires_count_against_the_same_budget(
+    write: WriteFile, close_matches: list[int]
+) -> None:
+    write(
+        "ours.yaml",
+        "department: ours\nname: Ours\nitems:\n"
+        + "".join(
+            f"  - {{id: ours.i{n}, stage: use, title: T, severity: low, requires: [ours.x{n}]}}\n"
+            for n in range(10)
+        ),
+    )
+    text = "launch: L\nlaunch_date: 2027-03-01\nchecklists: [./ours.yaml]\n"
+    text += "traits: [" + ", ".join(f"sas-{n}" for n in range(10)) + "]\n"
+    text += "waivers:\n" + "".join(
+        f"  - {{item: ours.j{n}, reason: R, approved_by: A, expires: 2027-12-31}}\n"
+        for n in range(10)
+    )
+    found = problems_of(write("launch.yaml", text))
+    assert len(found) == 30
+    assert len(close_matches) == SUGGESTION_LIMIT
+
+
+def test_an_id_of_a_department_not_loaded_says_so_and_suggests_a_department(
+    write: WriteFile, close_matches: list[int]
+) -> None:
+    team_checklist(write)
+    launch = misspelt_launch(write, "launch.yaml", 3, department="taem")
+    found = problems_of(launch)
+    assert {p.message.split(":", 1)[1] for p in found} == {
+        " 'taem' is not a department of the loaded checklists"
+    }
+    assert {p.hint for p in found} == {"did you mean 'team'?"}
+    assert close_matches == [1, 1, 1]  # compared with the departments, not with 1,000 ids
+
+
+def test_unknown_traits_among_many_known_ones_are_not_listed(
+    write: WriteFile, close_matches: list[int]
+) -> None:
+    write(
+        "ours.yaml",
+        "department: ours\nname: Ours\nitems:\n"
+        + "".join(
+            f"  - {{id: ours.i{n}, stage: use, title: T, severity: low, applies_if: [t-{n}]}}\n"
+            for n in range(500)
+        ),
+    )
+    text = "launch: L\nlaunch_date: 2027-03-01\nchecklists: [./ours.yaml]\n"
+    text += "traits: [" + ", ".join(f"zz-{n}" for n in range(100)) + "]\n"
+    found = problems_of(write("launch.yaml", text))
+    assert len(found) == 100
+    assert all(p.hint is None or len(p.hint) < 100 for p in found)
+    assert max(close_matches) <= MAX_CANDIDATES
+
+
+# --- Bytes read by one run ----------------------------------------------------------------
+
+
+def test_the_run_stops_reading_at_its_total_budget(
+    write: WriteFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write("legal.yaml", MINI_CHECKLIST)
+    launch = "launch: Mini\nlaunch_date: 2027-03-01\nchecklists: [./legal.yaml]\n"
+    paths = [write(f"launch-{n}.yaml", launch) for n in range(3)]
+    per_run = paths[0].stat().st_size + len(MINI_CHECKLIST) + paths[0].stat().st_size
+    monkeypatch.setattr(files, "MAX_RUN_BYTES", per_run + 10)  # two launch files fit, not three
+    with pytest.raises(GtmCheckError) as info:
+        audit(AuditRequest(launches=tuple(paths), as_of=dt.date(2027, 1, 1)))
+    (problem,) = info.value.problems
+    assert (problem.path, problem.line, problem.column) == (str(paths[2]), 1, 1)
+    assert "past its limit of" in problem.message
+    assert "for all files together" in problem.message
+
+
+def test_a_checklist_that_crosses_the_budget_is_the_one_named(
+    write: WriteFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    team_checklist(write)
+    launch = write("launch.yaml", "launch: L\nlaunch_date: 2027-03-01\nchecklists: [./team.yaml]\n")
+    monkeypatch.setattr(files, "MAX_RUN_BYTES", launch.stat().st_size + 100)
+    (problem,) = problems_of(launch)
+    assert (Path(problem.path).name, problem.line, problem.column) == ("team.yaml", 1, 1)
+
+
+def test_a_checklist_read_twice_in_a_run_is_counted_once(
+    write: WriteFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write("legal.yaml", MINI_CHECKLIST)
+    launch = "launch: Mini\nlaunch_date: 2027-03-01\nchecklists: [./legal.yaml]\n"
+    paths = [write(f"launch-{n}.yaml", launch) for n in range(5)]
+    fits = len(MINI_CHECKLIST) + 5 * paths[0].stat().st_size
+    monkeypatch.setattr(files, "MAX_RUN_BYTES", fits)
+    outcome = audit(AuditRequest(launches=tuple(paths), as_of=dt.date(2027, 1, 1)))
+    assert len(outcome.reports) == 5
+
+
+# --- Scoring ------------------------------------------------------------------------------
+
+
+def test_ten_thousand_one_item_checklists_score_in_linear_work(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    departments = 10_000
+    checklists = [
+        Checklist(
+            department=f"team-{n}",
+            name=f"Team {n}",
+            items=[
+                ChecklistItem(id=f"team-{n}.only", stage="use", title="T", severity="low")  # type: ignore[arg-type]
+            ],
+        )
+        for n in range(departments)
+    ]
+    launch = Launch(launch="L", launch_date=dt.date(2027, 3, 1))
+    looked_at = 0
+    real = score_module.score_percent
+
+    def counting(items: Iterable[score_module.ItemResult]) -> float | None:
+        nonlocal looked_at
+        listed = list(items)
+        looked_at += len(listed)
+        return real(listed)
+
+    monkeypatch.setattr(score_module, "score_percent", counting)
+    report = score_module.score_launch(launch, checklists, dt.date(2027, 1, 1))
+    assert len(report.departments) == departments
+    # Overall, four stages, and each department once in all and once per stage: a fixed
+    # number of looks per item. A pass over every item per department would be 10,000 x.
+    assert looked_at <= 12 * departments
