@@ -52,6 +52,8 @@ class AuditRequest:
     fail_on: FailOn | None = None
     """None keeps the default: open blockers fail the gate."""
     ignore_waivers: bool = False
+    require_evidence: bool = False
+    expiring_within: int = 14
     filters: Filters = Filters()
     allow_outside: bool = False
     policy: Path | None = None
@@ -92,8 +94,14 @@ def gate_options(request: AuditRequest) -> GateOptions:
         fail_on = request.fail_on.severity
     if request.ignore_waivers:
         overrides.append("--ignore-waivers")
+    if request.require_evidence:
+        overrides.append("--require-evidence")
     return GateOptions(
-        fail_on=fail_on, ignore_waivers=request.ignore_waivers, overrides=tuple(overrides)
+        fail_on=fail_on,
+        ignore_waivers=request.ignore_waivers,
+        overrides=tuple(overrides),
+        require_evidence=request.require_evidence,
+        expiring_within=request.expiring_within,
     )
 
 

@@ -10,7 +10,7 @@ import pytest
 from gtm_check.model.inputs import Checklist, Gate, Launch
 from gtm_check.model.results import Report
 from gtm_check.model.vocabulary import Stage, Verdict
-from gtm_check.scoring.score import score_launch, score_percent
+from gtm_check.scoring.score import GateOptions, score_launch, score_percent
 
 AS_OF = dt.date(2027, 1, 15)
 
@@ -35,6 +35,7 @@ def audit(
     gate: dict[str, Any] | None = None,
     as_of: dt.date = AS_OF,
     tier: int | None = None,
+    options: GateOptions | None = None,
 ) -> Report:
     by_department: dict[str, list[dict[str, Any]]] = {}
     for entry in items:
@@ -54,7 +55,7 @@ def audit(
         }
         | ({} if tier is None else {"tier": tier})
     )
-    return score_launch(launch, checklists, as_of)
+    return score_launch(launch, checklists, as_of, options=options or GateOptions())
 
 
 def stage(report: Report, key: str) -> Any:
@@ -441,9 +442,8 @@ def learn_gate(
 
 
 def test_no_warning_for_an_ordinary_launch() -> None:
-    report = learn_gate(
-        [item("a.x", severity="blocker")], {"a.x": {"status": "done", "owner": "o"}}
-    )
+    done = {"status": "done", "owner": "o", "evidence": "https://wiki.example/x"}
+    report = learn_gate([item("a.x", severity="blocker")], {"a.x": done})
     assert report.warnings == []
 
 
@@ -503,3 +503,64 @@ def test_gate_stages_and_checklists_may_not_be_empty() -> None:
         Gate.model_validate({"stages": []})
     with pytest.raises(ValueError, match="at least one checklist"):
         Launch.model_validate({"launch": "L", "launch_date": AS_OF, "checklists": []})
+
+
+# --- attestations that expire, evidence, expiring soon -------------------------------------------
+
+SIGN_OFF = item("a.review", severity="high", valid_for=180)  # AS_OF is 2027-01-15
+
+
+def done_on(day: dt.date, **extra: Any) -> dict[str, Any]:
+    return {"status": "done", "done_on": day, "evidence": "https://wiki.example/r"} | extra
+
+
+def test_an_attestation_counts_through_its_last_day() -> None:
+    last_day = AS_OF - dt.timedelta(days=180)  # done 2026-07-19, valid until 2027-01-15
+    report = learn_gate([SIGN_OFF], {"a.review": done_on(last_day)})
+    assert report.gaps == [] and report.overall.score == 100.0
+    assert report.items[0].valid_until == AS_OF
+
+
+def test_an_attestation_one_day_past_its_last_day_is_open_and_expired() -> None:
+    report = learn_gate([SIGN_OFF], {"a.review": done_on(AS_OF - dt.timedelta(days=181))})
+    (gap,) = report.gaps
+    assert (gap.status.value, gap.expired, gap.valid_until) == (
+        "done",
+        True,
+        AS_OF - dt.timedelta(days=1),
+    )
+    assert report.overall.score == 0.0
+
+
+def test_an_undated_attestation_is_credited_with_a_warning() -> None:
+    report = learn_gate([SIGN_OFF], {"a.review": {"status": "done", "evidence": "x"}})
+    assert report.gaps == []
+    assert codes(report) == [("undated-attestation", "a.review")]
+
+
+def test_a_done_blocker_or_high_item_without_evidence_is_a_warning_or_with_the_flag_open() -> None:
+    items = [item("a.b", severity="blocker"), item("a.h", severity="high"), item("a.m")]
+    states = {"a.b": "done", "a.h": {"status": "done", "evidence": "x"}, "a.m": "done"}
+    report = learn_gate(items, states)
+    assert report.gaps == [] and codes(report) == [("done-without-evidence", "a.b")]
+    checked = audit(
+        items, states, gate={"stages": ["learn"]}, options=GateOptions(require_evidence=True)
+    )
+    assert [(g.id, g.unproven) for g in checked.gaps] == [("a.b", True)]
+    assert checked.warnings == [] and not checked.gate.passed
+
+
+def test_waivers_and_attestations_expiring_within_the_window_are_listed() -> None:
+    items = [item("a.w"), item("a.x"), SIGN_OFF, item("a.late")]
+    states = {"a.review": done_on(AS_OF - dt.timedelta(days=177))}  # valid 3 more days
+    waivers = [
+        waiver("a.w", AS_OF + dt.timedelta(days=14)),  # the window's last day: listed
+        waiver("a.x", AS_OF),  # expires today: still counts today, listed with 0 days
+        waiver("a.late", AS_OF + dt.timedelta(days=15)),  # outside the window
+    ]
+    report = learn_gate(items, states, waivers=waivers)
+    assert [(e.kind, e.item, e.days_left) for e in report.expiring] == [
+        ("waiver", "a.x", 0),
+        ("attestation", "a.review", 3),
+        ("waiver", "a.w", 14),
+    ]

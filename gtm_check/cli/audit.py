@@ -112,6 +112,22 @@ Limit = Annotated[
     ),
 ]
 All = Annotated[bool, typer.Option("--all", help="The table lists every gap.")]
+RequireEvidence = Annotated[
+    bool,
+    typer.Option(
+        "--require-evidence",
+        help="Gate: a done blocker or high item without evidence counts as open.",
+    ),
+]
+ExpiringWithin = Annotated[
+    int,
+    typer.Option(
+        "--expiring-within",
+        min=0,
+        metavar="DAYS",
+        help="List waivers and attestations that stop counting within DAYS (default 14).",
+    ),
+]
 
 
 @app.command("audit")
@@ -124,6 +140,7 @@ def audit_command(
     gate_stage: GateStages = None,
     fail_on: FailOnOption = None,
     ignore_waivers: IgnoreWaivers = False,
+    require_evidence: RequireEvidence = False,
     warn_only: WarnOnly = False,
     stage: StageFilter = None,
     department: DepartmentFilter = None,
@@ -132,6 +149,7 @@ def audit_command(
     overdue: OverdueFilter = False,
     limit: Limit = 10,
     all: All = False,
+    expiring_within: ExpiringWithin = 14,
     policy: PolicyOption = None,
     allow_outside: AllowOutside = False,
 ) -> None:
@@ -149,6 +167,8 @@ def audit_command(
         gate_stages=tuple(gate_stage or ()),
         fail_on=fail_on,
         ignore_waivers=ignore_waivers,
+        require_evidence=require_evidence,
+        expiring_within=expiring_within,
         filters=_filters(stage, department, owner, severity, overdue),
         allow_outside=allow_outside,
         policy=policy,

@@ -153,6 +153,8 @@ class ChecklistItem(_Model):
     """Needed by launches of this tier and every larger one (3, the default: every launch)."""
     lead_days: Days | None = None
     """Due this many days before the launch date, when the launch file sets no due date."""
+    valid_for: Days | None = None
+    """Days a ``done`` stays valid after its ``done_on``: a review or a sign-off goes stale."""
     requires: Annotated[list[ItemId], AfterValidator(_unique)] = []
     """Items that must be done first; none of them may be in a later stage."""
     question: Text | None = None
@@ -186,6 +188,8 @@ class ItemState(_Model):
     due: Date | None = None
     evidence: Text | None = None
     note: Text | None = None
+    done_on: Date | None = None
+    """When it was done: an item whose checklist says ``valid_for`` expires from here."""
 
 
 def _from_status(value: Any) -> Any:

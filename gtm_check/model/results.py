@@ -110,6 +110,13 @@ class ItemResult:
     waiver: WaiverResult | None
     """The waiver that credits the item, or else the expired one that no longer does."""
     location: Location | None = None
+    done_on: dt.date | None = None
+    valid_until: dt.date | None = None
+    """The last day a ``done`` with ``valid_for`` and ``done_on`` counts."""
+    expired: bool = False
+    """Done, but its attestation ran out before the as-of date: open again."""
+    unproven: bool = False
+    """Done without evidence, audited with --require-evidence: open."""
 
     @property
     def open(self) -> bool:
@@ -178,6 +185,18 @@ class Warning:  # noqa: A001 - the report's word for it; builtins.Warning is nev
 
 
 @dataclass(frozen=True, slots=True)
+class Expiring:
+    """A waiver or an attestation that stops crediting its item soon."""
+
+    kind: str
+    """``waiver`` or ``attestation``."""
+    item: str
+    until: dt.date
+    """The last day it counts."""
+    days_left: int
+
+
+@dataclass(frozen=True, slots=True)
 class Breach:
     """Where a launch file goes below the repository's policy, and how."""
 
@@ -199,4 +218,7 @@ class Report:
     """Every item loaded, applicable or not, in checklist order."""
     waivers: list[WaiverResult]
     warnings: list[Warning] = field(default_factory=list)
+    expiring: list[Expiring] = field(default_factory=list)
+    """Waivers and attestations that stop counting within ``expiring_within`` days."""
+    expiring_within: int = 14
     filters: Filters = field(default_factory=lambda: Filters())

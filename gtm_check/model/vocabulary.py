@@ -138,5 +138,7 @@ WARNINGS: dict[str, str] = {
     "long-waiver": f"a waiver runs more than {LONG_WAIVER_DAYS} days past the as-of date",
     "blocker-na-without-note": "a blocker marked n/a without a note saying why",
     "heavy-weight": f"an explicit weight above {HEAVY_WEIGHT_FACTOR}x its severity's default",
+    "undated-attestation": "a done item whose checklist says valid_for, with no done_on",
+    "done-without-evidence": "a blocker or high item done without evidence",
 }
 """Every warning code, with what it means: things a launch file may do that relax its gate."""

@@ -25,7 +25,7 @@ class RenderOptions:
     """Draw the table with ASCII characters only, for an output that cannot encode GLYPHS."""
 
 
-GLYPHS = "─█░·✗—…⚠"
+GLYPHS = "─█░·✗—…⚠×"
 """The non-ASCII characters the table draws with (rules, bars, marks, dashes, ellipses)."""
 
 

@@ -19,7 +19,7 @@ from gtm_check.model.results import ItemResult, Report, Warning, urgency
 from gtm_check.model.safetext import visible
 from gtm_check.model.vocabulary import Severity
 from gtm_check.report import RenderOptions
-from gtm_check.report.shared import score_text
+from gtm_check.report.shared import score_text, status_text, warning_groups, warning_summary
 
 PER_STEP = 10
 """GitHub's limit on error annotations, and on warning annotations, shown per step."""
@@ -46,9 +46,9 @@ def render(reports: Sequence[Report], options: RenderOptions | None = None) -> s
         and g.overdue_days is not None
     ]
     overdue.sort(key=lambda pair: urgency(pair[0]))
-    cautions = [(w, r) for r in reports for w in r.warnings]
+    cautions = [(code, group, r) for r in reports for code, group in warning_groups(r.warnings)]
     errors = [annotation(g, r, "error") for g, r in failing[:PER_STEP]]
-    warnings = [caution(w, r) for w, r in cautions[:PER_STEP]]
+    warnings = [caution(code, group, r) for code, group, r in cautions[:PER_STEP]]
     warnings += [annotation(g, r, "warning") for g, r in overdue[: PER_STEP - len(warnings)]]
     lines = [*errors, *warnings]
     shown = len(errors) + len(warnings) - min(len(cautions), PER_STEP)
@@ -102,15 +102,15 @@ def annotation(gap: ItemResult, report: Report, command: str) -> str:
         )
     message = (
         f"{gap.title} [{report.launch.name}, {gap.stage.value}, "
-        f"owner {gap.owner or 'none'}, {gap.status.value}, {due}]"
+        f"owner {gap.owner or 'none'}, {status_text(gap)}, {due}]"
     )
     return f"::{command} {','.join(properties)}::{escape_data(visible(message))}"
 
 
-def caution(warning: Warning, report: Report) -> str:
-    """A warning as an annotation: not a failure, but never silent."""
-    title = escape_property(f"gtm-check warning: {warning.code}")
-    message = f"{warning.message} [{report.launch.title}]"
+def caution(code: str, group: Sequence[Warning], report: Report) -> str:
+    """Warnings of one kind as an annotation: not a failure, but never silent."""
+    title = escape_property(f"gtm-check warning: {code}")
+    message = f"{warning_summary(code, group)} [{report.launch.title}]"
     return f"::warning title={title}::{escape_data(visible(message))}"
 
 

@@ -89,6 +89,10 @@ def to_dict(report: Report) -> dict[str, Any]:
         "warnings": [
             {"code": w.code, "message": w.message, "item": w.item} for w in report.warnings
         ],
+        "expiring": [
+            {"kind": e.kind, "item": e.item, "until": e.until.isoformat(), "days_left": e.days_left}
+            for e in report.expiring
+        ],
     } | _filters(report)
 
 
@@ -126,6 +130,7 @@ def _gap(item: ItemResult) -> dict[str, Any]:
         "severity": item.severity.value,
         "weight": item.weight,
         "status": item.status.value,
+        "expired": item.expired,
         "owner": item.owner,
         "due": item.due.isoformat() if item.due else None,
         "overdue_days": item.overdue_days,

@@ -17,6 +17,7 @@ from gtm_check.model.results import GateResult, ItemResult, Report
 from gtm_check.model.safetext import xml_lines, xml_text
 from gtm_check.model.vocabulary import Stage
 from gtm_check.report import RenderOptions
+from gtm_check.report.shared import status_text
 
 COUNTS = ("tests", "failures", "skipped", "errors")
 
@@ -82,7 +83,7 @@ def _details(item: ItemResult) -> str:
     else:
         lead = " (lead time)" if item.due_from_lead else ""
         details.append(f"due {item.due}{lead}" if item.due else "due not set")
-    details.append(f"status {item.status.value}")
+    details.append(f"status {status_text(item)}")
     return " · ".join(details)
 
 

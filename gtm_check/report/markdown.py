@@ -14,7 +14,14 @@ from gtm_check.model.results import ItemResult, Report, WaiverResult
 from gtm_check.model.safetext import no_autolink, visible
 from gtm_check.model.vocabulary import DEPARTMENTS, Severity, Stage, Verdict
 from gtm_check.report import RenderOptions
-from gtm_check.report.shared import combined_gaps, launch_names, score_text
+from gtm_check.report.shared import (
+    combined_gaps,
+    launch_names,
+    score_text,
+    status_text,
+    warning_groups,
+    warning_summary,
+)
 
 VERDICT = {Verdict.READY: "✅ ready", Verdict.AT_RISK: "⚠️ at-risk", Verdict.BLOCKED: "⛔ blocked"}
 THIS_WEEK_DAYS = 7
@@ -80,6 +87,7 @@ def _single(report: Report) -> list[str]:
     idle = [d.name for d in report.departments if d.score is None]
     if idle:
         lines += [f"Nothing applies to this launch for: {text(', '.join(idle))}.", ""]
+    lines += _expiring(report)
     lines += _this_week(report.gaps, report.launch.as_of, [report])
     lines += _gap_sections(report.gaps, report, [report])
     lines += _waivers(report.waivers)
@@ -133,7 +141,9 @@ def _gate_lines(report: Report) -> list[str]:
         lines += [f"- ❌ {text(failure)}" for failure in report.gate.failures] + [""]
     if report.warnings:
         lines += [f"**Warnings ({len(report.warnings)})**: legal, but they relax the gate.", ""]
-        lines += [f"- ⚠️ {text(w.message)} (`{w.code}`)" for w in report.warnings] + [""]
+        for code, group in warning_groups(report.warnings):
+            lines.append(f"- ⚠️ {text(warning_summary(code, group))} (`{code}`)")
+        lines.append("")
     return lines
 
 
@@ -181,6 +191,20 @@ def _this_week(gaps: Sequence[ItemResult], as_of: dt.date, reports: Sequence[Rep
             f"- {where}**{gap.severity}** `{gap.id}` {text(gap.title)} — "
             f"{text(gap.owner or 'no owner')} — {_due(gap)}"
         )
+    return [*lines, ""]
+
+
+def _expiring(report: Report) -> list[str]:
+    if not report.expiring:
+        return []
+    lines = [
+        f"## Expiring within {report.expiring_within} days",
+        "",
+        "| Item | What | Last day | Days left |",
+        "|---|---|---|---:|",
+    ]
+    for soon in report.expiring:
+        lines.append(f"| `{soon.item}` | {soon.kind} | {soon.until} | {soon.days_left} |")
     return [*lines, ""]
 
 
@@ -254,10 +278,7 @@ def _waivers(waivers: Sequence[WaiverResult], suffix: str = "") -> list[str]:
 
 
 def _status(gap: ItemResult) -> str:
-    status = gap.status.value
-    if gap.waiver is not None and gap.waiver.expired:
-        status += f", waiver expired {gap.waiver.expires}"
-    return status
+    return status_text(gap)
 
 
 def _due(gap: ItemResult) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from gtm_check.model.results import ItemResult, Report, urgency
+from gtm_check.model.results import ItemResult, Report, Warning, urgency
+from gtm_check.model.vocabulary import WARNINGS
 
 
 def score_text(score: float | None) -> str:
@@ -20,3 +21,38 @@ def combined_gaps(reports: Sequence[Report]) -> list[ItemResult]:
 def launch_names(reports: Sequence[Report]) -> dict[int, str]:
     """The launch each gap belongs to, by the gap's identity, for portfolio views."""
     return {id(g): r.launch.name for r in reports for g in r.gaps}
+
+
+def warning_groups(warnings: Sequence[Warning]) -> list[tuple[str, list[Warning]]]:
+    """Warnings by code, in the report's order: one line each in the short formats, so that
+    sixty undocumented sign-offs read as one finding rather than a screenful."""
+    groups: dict[str, list[Warning]] = {}
+    for warning in warnings:
+        groups.setdefault(warning.code, []).append(warning)
+    return list(groups.items())
+
+
+def warning_summary(code: str, group: Sequence[Warning], *, examples: bool = True) -> str:
+    """One warning's message, or for several of one kind: how many, what, and (with
+    ``examples``) the first ids."""
+    if len(group) == 1:
+        return group[0].message
+    summary = f"{len(group)}× {WARNINGS[code]}"
+    items = [w.item for w in group if w.item]
+    if examples and items:
+        summary += " (" + ", ".join(items[:3]) + (", …" if len(items) > 3 else "") + ")"
+    return summary
+
+
+def status_text(gap: ItemResult) -> str:
+    """An open item's status as every format shows it: why a ``done`` does not count, and
+    an expired waiver."""
+    if gap.expired:
+        text = f"expired (done {gap.done_on}, valid until {gap.valid_until})"
+    elif gap.unproven:
+        text = "done, no evidence"
+    else:
+        text = gap.status.value
+    if gap.waiver is not None and gap.waiver.expired:
+        text += f", waiver expired {gap.waiver.expires}"
+    return text

@@ -28,7 +28,14 @@ from gtm_check.model.results import ItemResult, Report
 from gtm_check.model.safetext import visible
 from gtm_check.model.vocabulary import Severity, Stage, Verdict
 from gtm_check.report import GLYPHS, RenderOptions
-from gtm_check.report.shared import combined_gaps, launch_names, score_text
+from gtm_check.report.shared import (
+    combined_gaps,
+    launch_names,
+    score_text,
+    status_text,
+    warning_groups,
+    warning_summary,
+)
 
 BAR_WIDTH = 10
 STACK_BELOW = 70
@@ -86,7 +93,7 @@ def print_to_string(renderable: RenderableType, options: RenderOptions) -> str:
     return "\n".join(line.rstrip() for line in output.split("\n"))
 
 
-ASCII_GLYPHS = str.maketrans(dict(zip(GLYPHS, "-#.-x-.!", strict=True)))
+ASCII_GLYPHS = str.maketrans(dict(zip(GLYPHS, "-#.-x-.!x", strict=True)))
 """Each drawing character for one ASCII character of the same width, so columns stay put."""
 
 
@@ -123,13 +130,34 @@ def _header(report: Report) -> RenderableType:
     lines: list[RenderableType] = [title, when, line, rule]
     for failure in gate.failures:
         lines.append(Text(f"  ✗ {visible(failure)}", style="red"))
-    for warning in report.warnings:
-        lines.append(Text(f"  ⚠ {visible(warning.message)} [{warning.code}]", style="yellow"))
+    for code, group in warning_groups(report.warnings):
+        summary = visible(warning_summary(code, group, examples=False))
+        lines.append(Text(f"  ⚠ {summary} [{code}]", style="yellow"))
     active = [w for w in report.waivers if not w.expired]
     for waiver in active:
         lines.append(Text(f"  waived until {waiver.expires}: {waiver.item}", style="dim"))
+    lines += _expiring(report)
     lines.append(Text(""))
     return Group(*lines)
+
+
+EXPIRING_SHOWN = 5
+
+
+def _expiring(report: Report) -> list[RenderableType]:
+    """What stops counting soon: next week's red gate, named this week."""
+    if not report.expiring:
+        return []
+    lines: list[RenderableType] = [
+        Text(f"  expiring within {report.expiring_within} days:", style="yellow")
+    ]
+    for soon in report.expiring[:EXPIRING_SHOWN]:
+        days = f"{soon.days_left} day{'' if soon.days_left == 1 else 's'}"
+        lines.append(Text(f"    {soon.until} ({days}) {soon.kind} {soon.item}", style="yellow"))
+    if len(report.expiring) > EXPIRING_SHOWN:
+        more = len(report.expiring) - EXPIRING_SHOWN
+        lines.append(Text(f"    … {more} more (--format markdown lists them)", style="yellow"))
+    return lines
 
 
 def _verdict_badge(passed: bool) -> Text:
@@ -397,10 +425,7 @@ class _Layout:
     def rows(self, gap: ItemResult, launch: str | None, paint: _Painter) -> list[str]:
         severity = paint(gap.severity.value, SEVERITY_STYLE[gap.severity])
         due = paint(*_due(gap))
-        status = gap.status.value
-        if gap.waiver is not None and gap.waiver.expired:
-            status += f", waiver expired {gap.waiver.expires}"
-        details = [visible(gap.title), visible(gap.owner or "no owner"), status]
+        details = [visible(gap.title), visible(gap.owner or "no owner"), status_text(gap)]
         if launch is not None:
             details.insert(0, visible(launch))
         detail = [paint(line, "dim") for line in self._detail(details)]

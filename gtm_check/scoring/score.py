@@ -20,6 +20,7 @@ from gtm_check.model.inputs import (
 from gtm_check.model.results import (
     Breach,
     DepartmentResult,
+    Expiring,
     GateResult,
     ItemResult,
     LaunchSummary,
@@ -61,6 +62,8 @@ def evaluate_item(
     launch: Launch,
     as_of: dt.date,
     location: Location | None = None,
+    *,
+    require_evidence: bool = False,
 ) -> ItemResult:
     """One item's applicability, credit and lateness on the as-of date."""
     applicable = (
@@ -69,7 +72,11 @@ def evaluate_item(
     )
     active = [w for w in waivers if w.expires >= as_of]
     expired = [w for w in waivers if w.expires < as_of]
-    credited = state.status is Status.DONE or bool(active)
+    done = state.status is Status.DONE
+    until = valid_until(item, state)
+    stale = done and until is not None and until < as_of
+    unproven = done and require_evidence and needs_evidence(item) and not state.evidence
+    credited = (done and not stale and not unproven) or bool(active)
     # The waiver shown is the one that credits the item (latest expiry first) or, when
     # none does, the most recently expired one.
     shown = max(active or expired, key=lambda w: w.expires, default=None)
@@ -94,7 +101,31 @@ def evaluate_item(
         overdue_days=overdue_days,
         waiver=_waiver_result(shown, as_of) if shown else None,
         location=location,
+        done_on=state.done_on,
+        valid_until=until,
+        expired=stale and not active,
+        unproven=unproven and not active,
     )
+
+
+def needs_evidence(item: ChecklistItem) -> bool:
+    """Blockers and high items: a ``done`` that matters should say where the proof is."""
+    return item.severity in (Severity.BLOCKER, Severity.HIGH)
+
+
+def valid_until(item: ChecklistItem, state: ItemState) -> dt.date | None:
+    """The last day a dated attestation counts: ``done_on + valid_for``."""
+    if item.valid_for is None or state.done_on is None:
+        return None
+    return _shift(state.done_on, item.valid_for)
+
+
+def _shift(date: dt.date, days: int) -> dt.date:
+    """``date`` moved by ``days``, held at the ends of the calendar rather than overflowing."""
+    try:
+        return date + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min
 
 
 def due_date(item: ChecklistItem, state: ItemState, launch_date: dt.date) -> dt.date | None:
@@ -103,7 +134,7 @@ def due_date(item: ChecklistItem, state: ItemState, launch_date: dt.date) -> dt.
         return state.due
     if item.lead_days is None:
         return None
-    return launch_date - dt.timedelta(days=item.lead_days)
+    return _shift(launch_date, -item.lead_days)
 
 
 def _waiver_result(waiver: Waiver, as_of: dt.date) -> WaiverResult:
@@ -134,6 +165,10 @@ class GateOptions:
     fail_on: Severity | None = Severity.BLOCKER
     ignore_waivers: bool = False
     overrides: tuple[str, ...] = ()
+    require_evidence: bool = False
+    """A done blocker or high item without evidence counts as open."""
+    expiring_within: int = 14
+    """Days ahead in which a waiver or attestation that runs out is listed as expiring."""
 
 
 def score_launch(
@@ -153,10 +188,19 @@ def score_launch(
     """
     gate = gate or launch.gate
     waivers = [] if options.ignore_waivers else launch.waivers
-    items = _item_results(launch, checklists, waivers, as_of, locations or {})
+    items = _item_results(launch, checklists, waivers, as_of, locations or {}, options)
     stages = [_stage_result(stage, items, gate.min_score) for stage in Stage]
     by_id = {item.id: item for checklist in checklists for item in checklist.items}
-    found = find_warnings(launch, by_id, items, stages, gate, waivers, as_of)
+    found = find_warnings(
+        launch,
+        by_id,
+        items,
+        stages,
+        gate,
+        waivers,
+        as_of,
+        evidence_checked=options.require_evidence,
+    )
     refused = breaches(policy, launch, gate, by_id, as_of, found) if policy else []
     return Report(
         launch=_summary(launch, as_of),
@@ -170,7 +214,29 @@ def score_launch(
             _waiver_result(w, as_of) for w in sorted(waivers, key=lambda w: (w.item, w.expires))
         ],
         warnings=found,
+        expiring=expiring(items, waivers, as_of, options.expiring_within),
+        expiring_within=options.expiring_within,
     )
+
+
+def expiring(
+    items: Sequence[ItemResult], waivers: Sequence[Waiver], as_of: dt.date, within: int
+) -> list[Expiring]:
+    """Waivers and attestations still counting today that stop within ``within`` days,
+    soonest first: next week's red gate, named this week."""
+    found = [
+        Expiring("waiver", w.item, w.expires, (w.expires - as_of).days)
+        for w in waivers
+        if 0 <= (w.expires - as_of).days <= within
+    ]
+    found += [
+        Expiring("attestation", i.id, i.valid_until, (i.valid_until - as_of).days)
+        for i in items
+        if i.applicable
+        and i.valid_until is not None
+        and 0 <= (i.valid_until - as_of).days <= within
+    ]
+    return sorted(found, key=lambda e: (e.until, e.item, e.kind))
 
 
 def _item_results(
@@ -179,6 +245,7 @@ def _item_results(
     waivers: Sequence[Waiver],
     as_of: dt.date,
     locations: Mapping[str, Location],
+    options: GateOptions,
 ) -> list[ItemResult]:
     waivers_by_item: dict[str, list[Waiver]] = {}
     for waiver in waivers:
@@ -191,6 +258,7 @@ def _item_results(
             launch,
             as_of,
             locations.get(item.id),
+            require_evidence=options.require_evidence,
         )
         for checklist in checklists
         for item in checklist.items

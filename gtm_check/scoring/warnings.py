@@ -24,12 +24,15 @@ def find_warnings(
     gate: Gate,
     waivers: Sequence[Waiver],
     as_of: dt.date,
+    *,
+    evidence_checked: bool = False,
 ) -> list[Warning]:
     """Every warning for this launch, in the order of ``WARNINGS``, then by item id."""
     found = [
         *_empty_gated_stages(stages, gate),
         *_waiver_warnings(launch, items, waivers, as_of),
         *_item_warnings(launch, items, results),
+        *_attestation_warnings(launch, items, results, evidence_checked),
     ]
     order = list(WARNINGS)
     return sorted(found, key=lambda w: (order.index(w.code), w.item or "", w.message))
@@ -65,6 +68,33 @@ def _waiver_warnings(
                 "long-waiver",
                 f"the waiver for {waiver.item} runs until {waiver.expires}, more than a year",
                 waiver.item,
+            )
+
+
+def _attestation_warnings(
+    launch: Launch,
+    items: Mapping[str, ChecklistItem],
+    results: Sequence[ItemResult],
+    evidence_checked: bool,
+) -> Iterator[Warning]:
+    for result in results:
+        item = items[result.id]
+        state = launch.items.get(result.id, ItemState())
+        if not result.applicable or state.status is not Status.DONE:
+            continue
+        if item.valid_for is not None and state.done_on is None:
+            yield Warning(
+                "undated-attestation",
+                f"{result.id} is done but has no done_on: it stays valid for {item.valid_for} "
+                "days from the day it was done, and nobody knows which day that was",
+                result.id,
+            )
+        severe = item.severity in (Severity.BLOCKER, Severity.HIGH)
+        if severe and not state.evidence and not evidence_checked:
+            yield Warning(
+                "done-without-evidence",
+                f"{item.severity} {result.id} is done, no evidence",
+                result.id,
             )
 
 
