@@ -70,16 +70,12 @@ def evaluate_item(
         item.owed_by(frozenset(launch.traits), launch.tier)
         and state.status is not Status.NOT_APPLICABLE
     )
-    active = [w for w in waivers if w.expires >= as_of]
-    expired = [w for w in waivers if w.expires < as_of]
+    active, shown = _waivers_on(waivers, as_of)
     done = state.status is Status.DONE
     until = valid_until(item, state)
     stale = done and until is not None and until < as_of
     unproven = done and require_evidence and needs_evidence(item) and not state.evidence
-    credited = (done and not stale and not unproven) or bool(active)
-    # The waiver shown is the one that credits the item (latest expiry first) or, when
-    # none does, the most recently expired one.
-    shown = max(active or expired, key=lambda w: w.expires, default=None)
+    credited = (done and not stale and not unproven) or active
     due = due_date(item, state, launch.launch_date)
     is_open = applicable and not credited
     overdue_days = (as_of - due).days if is_open and due is not None and due < as_of else None
@@ -106,6 +102,14 @@ def evaluate_item(
         expired=stale and not active,
         unproven=unproven and not active,
     )
+
+
+def _waivers_on(waivers: Sequence[Waiver], as_of: dt.date) -> tuple[bool, Waiver | None]:
+    """Whether a waiver credits the item, and the one to show: the one that credits it
+    (latest expiry first) or, when none does, the most recently expired one."""
+    active = [w for w in waivers if w.expires >= as_of]
+    expired = [w for w in waivers if w.expires < as_of]
+    return bool(active), max(active or expired, key=lambda w: w.expires, default=None)
 
 
 def needs_evidence(item: ChecklistItem) -> bool:

@@ -115,7 +115,9 @@ def test_filtered_reports_say_so(fmt: str) -> None:
 
 def test_filters_apply_to_every_format() -> None:
     _, out, _ = run("audit", EXAMPLE, *AS_OF, "--stage", "buy", "-f", "github")
-    annotated = [line for line in out.splitlines() if line.startswith(("::error", "::warning"))]
+    annotated = [
+        line for line in out.splitlines() if line.startswith(("::error file", "::warning file"))
+    ]
     stages = {
         re.search(r", (learn|buy|use|grow), owner ", line)[1]  # type: ignore[index]
         for line in annotated

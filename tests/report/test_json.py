@@ -29,6 +29,7 @@ def test_top_level_keys_in_documented_order() -> None:
         "gaps",
         "gate",
         "warnings",
+        "expiring",
     ]
     assert report()["schema_version"] == 1
 
@@ -45,10 +46,11 @@ def test_nested_keys_match_the_contract() -> None:
     assert list(data["departments"][0]) == ["key", "name", "score", "open", "stages"]
     assert list(data["departments"][0]["stages"]) == ["learn", "buy", "use", "grow"]
     assert list(data["gaps"][0]) == [
-        "id", "title", "stage", "department", "severity", "weight", "status", "owner", "due",
-        "overdue_days", "waiver",
+        "id", "title", "stage", "department", "severity", "weight", "status", "expired",
+        "owner", "due", "overdue_days", "waiver",
     ]  # fmt: skip
     assert list(data["gate"]) == ["passed", "stages", "min_score", "failures"]
+    assert all(list(w) == ["code", "message", "item"] for w in data["warnings"])
 
 
 def test_example_values() -> None:
