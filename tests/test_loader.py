@@ -506,3 +506,32 @@ def test_a_changed_checklist_is_read_again(mini: Mini) -> None:
     text = checklist.read_text(encoding="utf-8")
     checklist.write_text(text + "  - {id: legal.extra, stage: grow, title: E, severity: low}\n")
     assert len(load_launch(path, reader).checklists[0].checklist.items) == 4
+
+
+def test_a_misspelt_checklist_name_hides_no_other_problem(write: WriteFile) -> None:
+    path = write(
+        "launch.yaml",
+        """\
+        launch: L
+        launch_date: 2027-03-01
+        checklists: [marketing, legl]
+        traits: [saas, chanel-sales]
+        items:
+          legal.trademarks: done
+          marketing.positioning: dnoe
+          marketing.webiste: done
+        """,
+    )
+    assert problems(path) == [
+        "launch.yaml:3:25: no built-in checklist named 'legl' (did you mean 'legal'?)",
+        "launch.yaml:4:16: unknown trait 'chanel-sales' (did you mean 'channel-sales'?)",
+        "launch.yaml:7:26: status: 'dnoe' is not one of todo, in-progress, blocked, done, n/a "
+        "(did you mean 'done'?)",
+        "launch.yaml:8:3: unknown item id 'marketing.webiste' (did you mean 'marketing.website'?)",
+    ]  # legal.trademarks is not reported: the missing legal checklist explains it
+
+
+def test_some_builtin_checklists_alone_load_though_they_require_others(write: WriteFile) -> None:
+    # marketing's items require legal's; a launch that names only marketing still loads.
+    path = write("launch.yaml", "launch: L\nlaunch_date: 2027-03-01\nchecklists: [marketing]\n")
+    assert [c.checklist.department for c in load(path).checklists] == ["marketing"]

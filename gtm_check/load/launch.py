@@ -67,11 +67,16 @@ def load_launch(
     data = parsed.data if isinstance(parsed.data, dict) else {}
     refs = data.get("checklists", [BUILTIN])
     checklists: list[LoadedChecklist] = []
+    missing = False
     if isinstance(refs, list) and all(isinstance(r, str) for r in refs):
         checklists, found = reader.named(refs, source, path.parent, allow_outside=allow_outside)
         problems += found
-    if checklists and not any(p.path != source.path for p in problems):
-        problems += _cross_check(data, source, checklists, problems, reader.suggestions)
+        missing = bool(found)
+    if checklists:
+        # Even with a checklist missing, everything else is judged in this run; only ids of
+        # departments that did not load are left alone: the missing checklist explains them.
+        ids = _IdIndex(checklists, reader.suggestions, departments_missing=missing)
+        problems += _cross_check(data, source, checklists, problems, ids)
     if problems or launch is None:
         raise GtmCheckError(problems)
     return LoadedLaunch(launch, source, path, tuple(checklists))
@@ -82,21 +87,20 @@ def _cross_check(
     source: Source,
     checklists: Sequence[LoadedChecklist],
     taken: Sequence[Problem],
-    suggestions: Suggestions,
+    ids: _IdIndex,
 ) -> list[Problem]:
     """What only the launch file and its checklists together can show to be wrong; a
     place that already has a problem gets no second one."""
     known_traits = frozenset(TRAITS) | {
         trait for c in checklists for item in c.checklist.items for trait in item.applies_if.traits
     }
-    ids = _IdIndex(checklists, suggestions)
     problems = [
         *_duplicate_ids(checklists),
         *_requirements(checklists, ids),
         *source.locate(
             [
                 *_unknown_references(data, ids),
-                *_unknown_traits(data, known_traits, suggestions),
+                *_unknown_traits(data, known_traits, ids.suggestions),
             ]
         ),
     ]
@@ -129,13 +133,25 @@ def _duplicate_ids(checklists: Sequence[LoadedChecklist]) -> list[Problem]:
 class _IdIndex:
     """The loaded item ids by department, for unknown-id messages and their suggestions."""
 
-    def __init__(self, checklists: Sequence[LoadedChecklist], suggestions: Suggestions) -> None:
+    def __init__(
+        self,
+        checklists: Sequence[LoadedChecklist],
+        suggestions: Suggestions,
+        *,
+        departments_missing: bool = False,
+    ) -> None:
+        self.departments_missing = departments_missing
+        """A checklist named in the launch file did not load: its department is unknown."""
         self.by_department: dict[str, list[str]] = {}
         for loaded in checklists:
             for item in loaded.checklist.items:
                 self.by_department.setdefault(item.department, []).append(item.id)
         self.ids = {i for ids in self.by_department.values() for i in ids}
         self.suggestions = suggestions
+
+    def explained(self, item_id: str) -> bool:
+        """Whether a missing checklist may be why ``item_id`` is unknown."""
+        return self.departments_missing and item_id.partition(".")[0] not in self.by_department
 
     def unknown(
         self, loc: PathKey, what: str, item_id: str, *, key: bool = False, asker: str = ""
@@ -157,7 +173,9 @@ class _IdIndex:
 
 
 def _requirements(checklists: Sequence[LoadedChecklist], ids: _IdIndex) -> list[Problem]:
-    """Every `requires` names a loaded item in the same or an earlier stage."""
+    """Every `requires` names a loaded item in the same or an earlier stage. A requirement
+    on a department this launch did not load (`checklists: [marketing]` without legal) is
+    not this launch's to check: only an unknown id in a loaded department is a mistake."""
     stages = {item.id: item.stage for c in checklists for item in c.checklist.items}
     problems = []
     for loaded in checklists:
@@ -165,13 +183,13 @@ def _requirements(checklists: Sequence[LoadedChecklist], ids: _IdIndex) -> list[
         for index, item in enumerate(loaded.checklist.items):
             for position, required in enumerate(item.requires):
                 loc: PathKey = ("items", index, "requires", position)
-                if required not in stages:
+                if required not in stages and required.partition(".")[0] in ids.by_department:
                     findings.append(
                         ids.unknown(
                             loc, f"{item.id} requires unknown item id", required, asker=item.id
                         )
                     )
-                elif stages[required].order > item.stage.order:
+                elif required in stages and stages[required].order > item.stage.order:
                     findings.append(
                         Finding(
                             loc,
@@ -186,12 +204,12 @@ def _requirements(checklists: Sequence[LoadedChecklist], ids: _IdIndex) -> list[
 def _unknown_references(data: dict[str, Any], ids: _IdIndex) -> Iterable[Finding]:
     items = data.get("items")
     for item_id in items if isinstance(items, dict) else {}:
-        if isinstance(item_id, str) and item_id not in ids.ids:
+        if isinstance(item_id, str) and item_id not in ids.ids and not ids.explained(item_id):
             yield ids.unknown(("items", item_id), "unknown item id", item_id, key=True)
     waivers = data.get("waivers")
     for index, waiver in enumerate(waivers if isinstance(waivers, list) else []):
         item = waiver.get("item") if isinstance(waiver, dict) else None
-        if isinstance(item, str) and item not in ids.ids:
+        if isinstance(item, str) and item not in ids.ids and not ids.explained(item):
             yield ids.unknown(("waivers", index, "item"), "waiver for unknown item id", item)
 
 
