@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import sys
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from gtm_check import __version__
 from gtm_check.cli.exits import EXIT_INTERNAL, EXIT_INVALID
@@ -27,6 +28,30 @@ class Settings:
     """The global options, kept on the Typer context for the commands and the error guard."""
 
     debug: bool = False
+
+
+class PlainCommand(TyperCommand):
+    """Help that reads like the README: no Python type names beside the arguments, and
+    ``LAUNCH...`` rather than ``{LAUNCH}...`` in the usage line."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:  # typer.Context, as in its base
+        return [_BRACED.sub(r"\1", piece) for piece in super().collect_usage_pieces(ctx)]
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        sections: dict[str, list[tuple[str, str]]] = {"argument": [], "option": []}
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is not None and param.param_type_name in sections:
+                name, text = record
+                sections[param.param_type_name].append((_TYPE_NAME.sub("", name), text))
+        for title, kind in (("Arguments", "argument"), ("Options", "option")):
+            if sections[kind]:
+                with formatter.section(title):
+                    formatter.write_dl(sections[kind])
+
+
+_TYPE_NAME = re.compile(r" <(?:list\[\w+\]|path|str|int|float)>", re.IGNORECASE)
+_BRACED = re.compile(r"^\{(\w+)\}")
 
 
 class GuardedGroup(TyperGroup):
@@ -71,7 +96,7 @@ app = typer.Typer(
     cls=GuardedGroup,
     help="Go-to-market readiness across the customer journey: learn, buy, use, grow.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     # Plain (not Rich) help and usage errors: one readable line on stderr, and no Rich import
     # for commands that do not draw tables.
@@ -105,7 +130,9 @@ def _main(
 LaunchesArg = Annotated[
     list[Path],
     typer.Argument(
-        metavar="LAUNCH...", help="One or more launch files (YAML).", show_default=False
+        metavar="LAUNCH",
+        help="One or more launch files (YAML); - reads one from standard input.",
+        show_default=False,
     ),
 ]
 PolicyOption = Annotated[

@@ -12,6 +12,7 @@ import typer
 from gtm_check.cli.app import (
     AllowOutside,
     LaunchesArg,
+    PlainCommand,
     PolicyOption,
     app,
     parse_date,
@@ -91,15 +92,21 @@ StageFilter = Annotated[
 ]
 DepartmentFilter = Annotated[
     list[str] | None,
-    typer.Option("--department", metavar="DEPARTMENT", help="Filter: gaps of this department."),
+    typer.Option(
+        "--department", metavar="DEPARTMENT", help="Filter: gaps of this department (repeatable)."
+    ),
 ]
 OwnerFilter = Annotated[
     list[str] | None,
-    typer.Option("--owner", metavar="OWNER", help="Filter: gaps owned by OWNER."),
+    typer.Option(
+        "--owner", metavar="OWNER", help="Filter: gaps owned by OWNER (repeatable; any case)."
+    ),
 ]
 SeverityFilter = Annotated[
     list[Severity] | None,
-    typer.Option("--severity", metavar="SEVERITY", help="Filter: gaps of this severity."),
+    typer.Option(
+        "--severity", metavar="SEVERITY", help="Filter: gaps of this severity (repeatable)."
+    ),
 ]
 OverdueFilter = Annotated[bool, typer.Option("--overdue", help="Filter: overdue gaps only.")]
 Limit = Annotated[
@@ -130,7 +137,11 @@ ExpiringWithin = Annotated[
 ]
 
 
-@app.command("audit")
+@app.command(
+    "audit",
+    cls=PlainCommand,
+    short_help="Score launches and list their gaps; exit 1 when a gate fails.",
+)
 def audit_command(
     launches: LaunchesArg,
     as_of: AsOf = None,

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from gtm_check.cli.app import app, render_options, unknown_choice
+from gtm_check.cli.app import PlainCommand, app, render_options, unknown_choice
 from gtm_check.cli.output import write_stdout
 from gtm_check.load.checklists import ChecklistReader, builtin_names
 from gtm_check.model.vocabulary import Stage
@@ -16,6 +16,7 @@ ListFormatOption = Annotated[ListFormat, typer.Option("--format", "-f", help="Ou
 
 checklists_app = typer.Typer(
     help="Browse the built-in checklists: departments, items per stage, traits.",
+    short_help="Browse the built-in checklists and the launch traits.",
     no_args_is_help=False,
     rich_markup_mode=None,
 )
@@ -31,7 +32,7 @@ def checklists_command(ctx: typer.Context, format: ListFormatOption = ListFormat
     write_stdout(catalog_renderer(format).render_summary(checklists, render_options()))
 
 
-@checklists_app.command("show")
+@checklists_app.command("show", cls=PlainCommand)
 def checklists_show_command(
     department: Annotated[
         str, typer.Argument(metavar="DEPARTMENT", help="A department key, e.g. legal.")

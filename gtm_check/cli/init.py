@@ -9,12 +9,14 @@ from typing import Annotated
 import typer
 
 from gtm_check.authoring.scaffold import applicable_items, launch_file
-from gtm_check.cli.app import app, parse_date, unknown_choice
+from gtm_check.cli.app import PlainCommand, app, parse_date, unknown_choice
 from gtm_check.cli.output import write_atomic
 from gtm_check.load.checklists import ChecklistReader, builtin_names
 from gtm_check.model.vocabulary import TRAITS
 
-Name = Annotated[str, typer.Option("--name", help="The launch's name.", show_default=False)]
+Name = Annotated[
+    str, typer.Option("--name", metavar="NAME", help="The launch's name.", show_default=False)
+]
 LaunchDate = Annotated[
     str,
     typer.Option(
@@ -44,7 +46,8 @@ Departments = Annotated[
     ),
 ]
 Owner = Annotated[
-    str | None, typer.Option("--owner", help="The launch owner (e.g. an e-mail address).")
+    str | None,
+    typer.Option("--owner", metavar="OWNER", help="The launch owner (e.g. an e-mail address)."),
 ]
 Force = Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
 TierOption = Annotated[
@@ -60,7 +63,9 @@ TierOption = Annotated[
 ]
 
 
-@app.command("init")
+@app.command(
+    "init", cls=PlainCommand, short_help="Write a ready-to-edit launch file for a new launch."
+)
 def init_command(
     name: Name,
     launch_date: LaunchDate,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from gtm_check.cli.app import AllowOutside, LaunchesArg, PolicyOption, app
+from gtm_check.cli.app import AllowOutside, LaunchesArg, PlainCommand, PolicyOption, app
 from gtm_check.load.checklists import ChecklistReader
 from gtm_check.load.launch import LoadedLaunch, load_launch
 from gtm_check.load.policy import PolicyReader
@@ -17,7 +17,11 @@ from gtm_check.model.safetext import visible
 from gtm_check.scoring.policy import breaches
 
 
-@app.command("validate")
+@app.command(
+    "validate",
+    cls=PlainCommand,
+    short_help="Check launch files and their checklists; list every problem.",
+)
 def validate_command(
     launches: LaunchesArg, policy: PolicyOption = None, allow_outside: AllowOutside = False
 ) -> None:
@@ -39,16 +43,21 @@ def validate_command(
         if below:
             problems.extend(below)
             continue
-        count = len(loaded.checklists)
+        counts = (
+            _count(loaded.item_count, "item"),
+            _count(len(loaded.checklists), "checklist"),
+            _count(len(loaded.launch.items), "item state"),
+            _count(len(loaded.launch.waivers), "waiver"),
+        )
         typer.echo(
-            visible(
-                f"{launch}: valid ({loaded.item_count} items in {count} checklist"
-                f"{'' if count == 1 else 's'}, {len(loaded.launch.items)} item states, "
-                f"{len(loaded.launch.waivers)} waivers)"
-            )
+            visible(f"{launch}: valid ({counts[0]} in {counts[1]}, {', '.join(counts[2:])})")
         )
     if problems:
         raise GtmCheckError(problems)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _below_policy(loaded: LoadedLaunch, policies: PolicyReader, path: Path) -> list[Problem]:

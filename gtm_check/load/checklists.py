@@ -11,11 +11,13 @@ from pathlib import Path
 
 from gtm_check.load.document import parse_model
 from gtm_check.load.files import (
+    STDIN,
     ByteBudget,
     Kind,
     Unreachable,
     confined,
     examine,
+    read_stdin,
     read_text,
 )
 from gtm_check.load.yamltree import Finding, PathKey, Source
@@ -68,7 +70,9 @@ class ChecklistReader:
         self.suggestions = Suggestions()
 
     def text(self, path: Path, display: str) -> str:
-        """A launch file's text, counted against the run's budget."""
+        """A launch file's text (``-``: standard input), counted against the run's budget."""
+        if str(path) == STDIN:
+            return read_stdin(self.budget)
         return read_text(path, display, self.budget)
 
     def builtin(self, names: Sequence[str] | None = None) -> list[LoadedChecklist]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import sys
 from enum import Enum
 from pathlib import Path
 
@@ -97,6 +98,15 @@ def _kind(mode: int) -> Kind:
     return Kind.FILE if stat.S_ISREG(mode) else Kind.SPECIAL
 
 
+def _folder_hint(folder: Path, display: str) -> str | None:
+    """For a folder named where a file belongs: how to name the YAML files in it."""
+    try:
+        found = any(p.suffix in (".yaml", ".yml") for p in folder.iterdir())
+    except OSError:
+        return None
+    return f"to name every YAML file in it, write {display.rstrip('/')}/*.yaml" if found else None
+
+
 def read_text(path: Path, display: str, budget: ByteBudget | None = None) -> str:
     """The file's text, or a located error saying why it cannot be read.
 
@@ -110,6 +120,30 @@ def read_text(path: Path, display: str, budget: ByteBudget | None = None) -> str
         raise GtmCheckError.single(display, "permission denied") from None
     except (OSError, ValueError) as exc:
         raise GtmCheckError.single(display, f"cannot read: {why_unreachable(exc)}") from None
+    return _decode(raw, display)
+
+
+STDIN = "-"
+"""The launch file name that means standard input."""
+STDIN_DISPLAY = "<stdin>"
+
+
+def read_stdin(budget: ByteBudget | None = None) -> str:
+    """Standard input's text, with the same limits as a file's."""
+    try:
+        raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    except (OSError, ValueError, AttributeError) as exc:
+        raise GtmCheckError.single(STDIN_DISPLAY, f"cannot read: {exc}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise GtmCheckError.single(
+            STDIN_DISPLAY, f"more than {MAX_FILE_BYTES:,} bytes; the limit is {MAX_FILE_BYTES:,}"
+        )
+    if budget is not None:
+        budget.take(len(raw), STDIN_DISPLAY)
+    return _decode(raw, STDIN_DISPLAY)
+
+
+def _decode(raw: bytes, display: str) -> str:
     try:
         # utf-8-sig: a byte-order mark, which some editors write, is not part of the text.
         return raw.decode("utf-8-sig")
@@ -123,9 +157,11 @@ def _read_bytes(path: Path, display: str, budget: ByteBudget | None) -> bytes:
     # Opened without blocking and checked on the open file, so that a FIFO cannot hang the
     # run and what is checked is what is read.
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    with os.fdopen(fd, "rb") as stream:
+    try:
         status = os.fstat(fd)
         kind = _kind(status.st_mode)
+        if kind is Kind.DIRECTORY:
+            raise GtmCheckError.single(display, kind.value, hint=_folder_hint(path, display))
         if kind is not Kind.FILE:
             raise GtmCheckError.single(display, kind.value)
         if status.st_size > MAX_FILE_BYTES:
@@ -134,6 +170,10 @@ def _read_bytes(path: Path, display: str, budget: ByteBudget | None) -> bytes:
             )
         if budget is not None:
             budget.take(status.st_size, display)
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as stream:
         return stream.read()
 
 

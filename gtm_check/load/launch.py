@@ -9,6 +9,7 @@ from typing import Any
 
 from gtm_check.load.checklists import BUILTIN, ChecklistReader, LoadedChecklist
 from gtm_check.load.document import parse_model
+from gtm_check.load.files import STDIN, STDIN_DISPLAY
 from gtm_check.load.yamltree import Finding, PathKey, Positions, Source
 from gtm_check.model.inputs import Launch
 from gtm_check.model.problems import GtmCheckError, Problem, Suggestions, quoted
@@ -62,14 +63,18 @@ def load_launch(
     and references between them (unknown item ids and traits), even when the launch file
     has other problems too.
     """
-    source = Source(str(path), reader.text(path, str(path)))
+    stdin = str(path) == STDIN
+    display = STDIN_DISPLAY if stdin else str(path)
+    source = Source(display, reader.text(path, display))
+    # From standard input, relative checklist paths resolve against the working folder.
+    folder = Path.cwd() if stdin else path.parent
     launch, parsed, problems = parse_model(source, Launch)
     data = parsed.data if isinstance(parsed.data, dict) else {}
     refs = data.get("checklists", [BUILTIN])
     checklists: list[LoadedChecklist] = []
     missing = False
     if isinstance(refs, list) and all(isinstance(r, str) for r in refs):
-        checklists, found = reader.named(refs, source, path.parent, allow_outside=allow_outside)
+        checklists, found = reader.named(refs, source, folder, allow_outside=allow_outside)
         problems += found
         missing = bool(found)
     if checklists:

@@ -163,7 +163,8 @@ class GateResult:
 
     def describe(self) -> str:
         """The rule in words, e.g. "learn, buy, use each need 80+ and no open blocker"."""
-        rule = f"{', '.join(self.stages)} each need {self.min_score:g}+"
+        need = "needs" if len(self.stages) == 1 else "each need"
+        rule = f"{', '.join(self.stages)} {need} {self.min_score:g}+"
         if self.fail_on is Severity.BLOCKER:
             rule += " and no open blocker"
         elif self.fail_on is not None:

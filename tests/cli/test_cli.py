@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,7 +14,7 @@ from typer.testing import CliRunner
 
 from gtm_check import __version__
 from gtm_check.cli import app
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import EXAMPLES, MINI_CHECKLIST, ROOT
 
 Mini = Callable[[str], Path]
 EXAMPLE = str(EXAMPLES / "launch.yaml")
@@ -91,7 +93,7 @@ def test_validate_reports_valid_file(mini: Mini) -> None:
     path = mini("items:\n  legal.trademarks: done\n")
     code, out, err = run("validate", str(path))
     assert code == 0
-    assert out == f"{path}: valid (3 items in 1 checklist, 1 item states, 0 waivers)\n"
+    assert out == f"{path}: valid (3 items in 1 checklist, 1 item state, 0 waivers)\n"
 
 
 def test_validate_invalid_exits_2(mini: Mini) -> None:
@@ -224,3 +226,68 @@ def test_a_slow_yaml_parser_is_named_not_silent(monkeypatch: pytest.MonkeyPatch)
     assert "GATE FAILED" in out
     assert err.startswith("gtm-check: warning: PyYAML was installed without its C parser")
     assert err.count("\n") == 1
+
+
+def test_dash_reads_the_launch_from_standard_input(tmp_path: Path) -> None:
+    (tmp_path / "legal.yaml").write_text(MINI_CHECKLIST, encoding="utf-8")
+    text = "launch: Piped\nlaunch_date: 2027-03-01\nchecklists: [./legal.yaml]\n"
+    result = subprocess.run(
+        [sys.executable, "-m", "gtm_check", "audit", "-", "--as-of", "2027-01-15", "-f", "json"],
+        input=text, capture_output=True, text=True, cwd=tmp_path, check=False,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    data = json.loads(result.stdout)
+    assert data["launch"]["name"] == "Piped"  # checklists resolved from the working folder
+    assert [d["key"] for d in data["departments"]] == ["legal"]
+    broken = subprocess.run(
+        [sys.executable, "-m", "gtm_check", "validate", "-"],
+        input="launch: X\nlaunch_date: 2027-13-01\n", capture_output=True, text=True,
+        cwd=tmp_path, check=False,
+    )  # fmt: skip
+    assert (broken.returncode, broken.stderr) == (
+        2,
+        "<stdin>:2:14: '2027-13-01' is not a date: there is no month 13\n",
+    )
+
+
+def test_a_folder_where_a_launch_file_belongs_says_how_to_name_its_files() -> None:
+    code, out, err = run("audit", str(EXAMPLES))
+    assert (code, out) == (2, "")
+    assert err.endswith(
+        f"is a directory, not a file (to name every YAML file in it, write {EXAMPLES}/*.yaml)\n"
+    )
+
+
+def test_validate_counts_in_words(mini: Mini) -> None:
+    path = mini(
+        "items:\n  legal.trademarks: done\nwaivers:\n  - {item: legal.sla-terms, reason: r,"
+        " approved_by: v, expires: 2027-06-01}\n"
+    )
+    code, out, _ = run("validate", str(path))
+    assert code == 0
+    assert out.endswith(": valid (3 items in 1 checklist, 1 item state, 1 waiver)\n")
+
+
+@pytest.mark.parametrize(
+    "command", [[], ["audit"], ["validate"], ["init"], ["checklists"], ["checklists", "show"]]
+)
+def test_help_reads_like_the_readme(command: list[str]) -> None:
+    _, out, _ = run(*command, "--help")
+    assert not re.search(r"<(list\[|path|str|int|float)", out, re.IGNORECASE), out
+    assert "{" not in out.split("\n", 1)[0]  # the usage line: LAUNCH..., not {LAUNCH}...
+
+
+def test_the_command_list_has_whole_sentences() -> None:
+    _, out, _ = run("--help")
+    listed = out.split("Commands:", 1)[1].strip().splitlines()
+    assert len(listed) == 4 and all(line.rstrip().endswith(".") for line in listed)
+
+
+def test_shell_completion_is_offered() -> None:
+    script = Path(sys.executable).with_name("gtm-check")
+    result = subprocess.run(
+        [str(script), "--show-completion", "bash"],
+        capture_output=True, text=True, check=False, env={"SHELL": "/bin/bash", "PATH": ""},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "_GTM_CHECK_COMPLETE" in result.stdout and "complete " in result.stdout
