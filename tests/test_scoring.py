@@ -1,4 +1,4 @@
-"""One test per scoring rule of PRODUCT.md; each fails if its rule is broken. No files, no CLI."""
+"""One test per scoring rule of the README's "Scoring" section; each fails if its rule breaks."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The JSON report: the stable machine contract of PRODUCT.md (``schema_version`` 1)."""
+"""The JSON report: the stable machine contract in the README (``schema_version`` 1)."""
 
 from __future__ import annotations
 

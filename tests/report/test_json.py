@@ -1,4 +1,4 @@
-"""The JSON report follows PRODUCT.md's shape exactly."""
+"""The JSON report follows the README's documented shape exactly."""
 
 from __future__ import annotations
 
