@@ -291,3 +291,37 @@ def test_shell_completion_is_offered() -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "_GTM_CHECK_COMPLETE" in result.stdout and "complete " in result.stdout
+
+
+def test_the_terminal_portfolio_names_why_each_launch_failed_in_launch_date_order() -> None:
+    examples = [str(p) for p in sorted(EXAMPLES.glob("*.yaml"))]
+    _, out, _ = run("audit", *examples, "--as-of", "2027-01-15", env={"COLUMNS": "120"})
+    rows = [line.split("  ")[0] for line in out.splitlines() if " (tier " in line]
+    assert rows[:3] == [
+        "Acme Insights 2.0 (tier 1)",  # 2027-03-01
+        "Acme Ledger Enterprise (tier 1)",  # 2027-03-15
+        "Acme Thermostat Pro (tier 1)",  # 2027-04-15
+    ]
+    assert "✗ Acme Insights 2.0 (tier 1): buy: blocked by 1 open blocker" in out
+    assert "✗ Acme Thermostat Pro (tier 1): buy: score 75.0 is below 80" in out
+    assert "coloured" not in out  # no colour legend without colour
+
+
+def test_the_table_names_departments_that_owe_nothing_and_active_waivers() -> None:
+    _, out, _ = run("audit", EXAMPLE, "--as-of", "2027-01-15")
+    heat_map = out.split("Departments by stage", 1)[1].split("Open items", 1)[0]
+    assert "Manufacturing" not in heat_map.split("Nothing applies")[0]
+    assert "Nothing applies to this launch for: Manufacturing." in heat_map
+    assert "  waived until 2027-04-30: marketing.press-and-analysts" in out
+
+
+def test_the_github_summary_has_no_missing_score_and_counts_in_words(mini: Mini) -> None:
+    path = mini(
+        "gate: {stages: [learn]}\nitems:\n  legal.trademarks: n/a\n  legal.sla-terms: n/a\n"
+    )
+    _, out, _ = run("audit", str(path), "--as-of", "2027-01-01", "-f", "github")
+    summary = out.splitlines()[-1]
+    assert "None" not in summary and "overall —" in summary
+    path = mini("gate: {stages: [learn]}\nitems:\n  legal.trademarks: done\n")
+    _, out, _ = run("audit", str(path), "--as-of", "2027-01-01", "-f", "github")
+    assert out.splitlines()[-1].endswith("1 open item)")
