@@ -54,15 +54,20 @@ class LoadedLaunch:
 
 
 def load_launch(
-    path: Path, reader: ChecklistReader, *, allow_outside: bool = False
+    path: Path,
+    reader: ChecklistReader,
+    *,
+    allow_outside: bool = False,
+    source: Source | None = None,
 ) -> LoadedLaunch:
     """Read a launch file and its checklists and check that they agree with each other.
 
     Reports every problem it can find in one go: the launch file's own, the checklists',
     and references between them (unknown item ids and traits), even when the launch file
-    has other problems too.
+    has other problems too. ``source``: the file's text from elsewhere (a git revision),
+    whose checklists are still found from ``path``'s folder.
     """
-    source = Source(str(path), reader.text(path, str(path)))
+    source = source or Source(str(path), reader.text(path, str(path)))
     launch, parsed, problems = parse_model(source, Launch)
     data = parsed.data if isinstance(parsed.data, dict) else {}
     refs = data.get("checklists", [BUILTIN])
@@ -77,6 +82,29 @@ def load_launch(
     return LoadedLaunch(launch, source, path, tuple(checklists))
 
 
+def load_launch_text(
+    source: Source, checklists: Sequence[LoadedChecklist], suggestions: Suggestions
+) -> Launch:
+    """A launch file's text from elsewhere (a git revision), checked against checklists
+    already loaded rather than the ones it names: both sides of a comparison are read
+    with the same checklists, so that only the launch file's changes show."""
+    launch, parsed, problems = parse_model(source, Launch)
+    data = parsed.data if isinstance(parsed.data, dict) else {}
+    ids = _IdIndex(checklists, suggestions)
+    known_traits = _known_traits(checklists)
+    places = {(p.path, p.line, p.column) for p in problems}
+    problems += [
+        p
+        for p in source.locate(
+            [*_unknown_references(data, ids), *_unknown_traits(data, known_traits, suggestions)]
+        )
+        if (p.path, p.line, p.column) not in places
+    ]
+    if problems or launch is None:
+        raise GtmCheckError(problems)
+    return launch
+
+
 def _cross_check(
     data: dict[str, Any],
     source: Source,
@@ -86,9 +114,7 @@ def _cross_check(
 ) -> list[Problem]:
     """What only the launch file and its checklists together can show to be wrong; a
     place that already has a problem gets no second one."""
-    known_traits = frozenset(TRAITS) | {
-        trait for c in checklists for item in c.checklist.items for trait in item.applies_if.traits
-    }
+    known_traits = _known_traits(checklists)
     ids = _IdIndex(checklists, suggestions)
     problems = [
         *_duplicate_ids(checklists),
@@ -102,6 +128,13 @@ def _cross_check(
     ]
     places = {(p.path, p.line, p.column) for p in taken}
     return [p for p in problems if (p.path, p.line, p.column) not in places]
+
+
+def _known_traits(checklists: Sequence[LoadedChecklist]) -> frozenset[str]:
+    """The documented traits and every trait a loaded checklist's items name."""
+    return frozenset(TRAITS) | {
+        trait for c in checklists for item in c.checklist.items for trait in item.applies_if.traits
+    }
 
 
 def _duplicate_ids(checklists: Sequence[LoadedChecklist]) -> list[Problem]:
