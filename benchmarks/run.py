@@ -232,6 +232,45 @@ def print_targets(figures: list[Figure]) -> None:
         print(f"  [{mark:>6}] {text}")
 
 
+TREND_COMMITS = 500
+
+
+def trend_repository(out: Path, launch: Path, checklist: Path, commits: int) -> Path:
+    """A git repository whose launch file has ``commits`` revisions, one a day, each marking
+    one more item done; written with one ``git fast-import``."""
+    repo = out / f"trend-{commits}"
+    shutil.rmtree(repo, ignore_errors=True)
+    subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
+    text = launch.read_text(encoding="utf-8")
+    start = 1_788_000_000  # 2026-08-29, then one commit a day
+    stream = []
+    for k in range(commits):
+        body = (text.replace("todo", "done", k) + f"# revision {k}\n").encode()
+        message = f"revision {k}".encode()
+        stamp = f"bench <bench@example.com> {start + k * 86_400} +0000"
+        stream += [b"commit refs/heads/main", f"committer {stamp}".encode()]
+        stream += [f"data {len(message)}".encode(), message]
+        if k == 0:
+            data = checklist.read_bytes()
+            stream += [f"M 100644 inline {checklist.name}".encode(), f"data {len(data)}".encode()]
+            stream.append(data)
+        stream += [b"M 100644 inline launch.yaml", f"data {len(body)}".encode(), body]
+    subprocess.run(
+        ["git", "fast-import", "--quiet"], cwd=repo, input=b"\n".join(stream) + b"\n", check=True
+    )
+    subprocess.run(["git", "checkout", "-q", "-f", "main"], cwd=repo, check=True)
+    return repo
+
+
+def trend_figure(out: Path, repeat: int) -> Figure:
+    """``gtm-check trend --every commit`` over 500 revisions of the 300-item launch."""
+    folder = out / "300"
+    repo = trend_repository(out, folder / "launch.yaml", folder / "checklist.yaml", TREND_COMMITS)
+    command = [*gtm_check(), "trend", str(repo / "launch.yaml"), "--every", "commit", "-f", "json"]
+    seconds, peak = measure(command, repeat, out)
+    return Figure(f"gtm-check trend --every commit ({TREND_COMMITS} commits)", 300, seconds, peak)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[300, 10_000, 100_000])
@@ -245,6 +284,8 @@ def main() -> None:
     out = args.out or Path(tempfile.mkdtemp(prefix="gtm-check-bench-"))
     print(f"Python {sys.version.split()[0]} on {os.cpu_count()} cores; files in {out}\n")
     figures = run(args.sizes, args.repeat, out)
+    if 300 in args.sizes:
+        figures.append(trend_figure(out, max(1, args.repeat // 5)))
     print_table(figures)
     print_targets(figures)
 

@@ -21,7 +21,7 @@ LAYERS: list[set[str]] = [
     {"gtm_check.__main__"},  # python -m gtm_check
     {"gtm_check.main"},  # the entry point
     {"gtm_check.cli"},  # options in, exit code out
-    {"gtm_check.pipeline", "gtm_check.authoring"},  # what a command does, end to end
+    {"gtm_check.pipeline", "gtm_check.authoring", "gtm_check.review"},  # a command, end to end
     {"gtm_check.report", "gtm_check.load"},  # formats (pure) and files to models
     {"gtm_check.scoring"},  # pure rules
     {"gtm_check.model", "gtm_check"},  # input models, result types, words, problems

@@ -55,17 +55,22 @@ class LoadedLaunch:
 
 
 def load_launch(
-    path: Path, reader: ChecklistReader, *, allow_outside: bool = False
+    path: Path,
+    reader: ChecklistReader,
+    *,
+    allow_outside: bool = False,
+    source: Source | None = None,
 ) -> LoadedLaunch:
     """Read a launch file and its checklists and check that they agree with each other.
 
     Reports every problem it can find in one go: the launch file's own, the checklists',
     and references between them (unknown item ids and traits), even when the launch file
-    has other problems too.
+    has other problems too. ``source``: the file's text from elsewhere (a git revision),
+    whose checklists are still found from ``path``'s folder.
     """
     stdin = str(path) == STDIN
     display = STDIN_DISPLAY if stdin else str(path)
-    source = Source(display, reader.text(path, display))
+    source = source or Source(display, reader.text(path, display))
     # From standard input, relative checklist paths resolve against the working folder.
     folder = Path.cwd() if stdin else path.parent
     launch, parsed, problems = parse_model(source, Launch)
@@ -87,6 +92,20 @@ def load_launch(
     return LoadedLaunch(launch, source, path, tuple(checklists))
 
 
+def load_launch_text(
+    source: Source, checklists: Sequence[LoadedChecklist], suggestions: Suggestions
+) -> Launch:
+    """A launch file's text from elsewhere (a git revision), checked against checklists
+    already loaded rather than the ones it names: both sides of a comparison are read
+    with the same checklists, so that only the launch file's changes show."""
+    launch, parsed, problems = parse_model(source, Launch)
+    data = parsed.data if isinstance(parsed.data, dict) else {}
+    problems += _references(data, source, checklists, problems, _IdIndex(checklists, suggestions))
+    if problems or launch is None:
+        raise GtmCheckError(problems)
+    return launch
+
+
 def _cross_check(
     data: dict[str, Any],
     source: Source,
@@ -96,21 +115,34 @@ def _cross_check(
 ) -> list[Problem]:
     """What only the launch file and its checklists together can show to be wrong; a
     place that already has a problem gets no second one."""
-    known_traits = frozenset(TRAITS) | {
+    places = {(p.path, p.line, p.column) for p in taken}
+    problems = [*_duplicate_ids(checklists), *_requirements(checklists, ids)]
+    return [p for p in problems if (p.path, p.line, p.column) not in places] + _references(
+        data, source, checklists, taken, ids
+    )
+
+
+def _references(
+    data: dict[str, Any],
+    source: Source,
+    checklists: Sequence[LoadedChecklist],
+    taken: Sequence[Problem],
+    ids: _IdIndex,
+) -> list[Problem]:
+    """The launch file's item ids and traits that its checklists do not know."""
+    known_traits = _known_traits(checklists)
+    found = source.locate(
+        [*_unknown_references(data, ids), *_unknown_traits(data, known_traits, ids.suggestions)]
+    )
+    places = {(p.path, p.line, p.column) for p in taken}
+    return [p for p in found if (p.path, p.line, p.column) not in places]
+
+
+def _known_traits(checklists: Sequence[LoadedChecklist]) -> frozenset[str]:
+    """The documented traits and every trait a loaded checklist's items name."""
+    return frozenset(TRAITS) | {
         trait for c in checklists for item in c.checklist.items for trait in item.applies_if.traits
     }
-    problems = [
-        *_duplicate_ids(checklists),
-        *_requirements(checklists, ids),
-        *source.locate(
-            [
-                *_unknown_references(data, ids),
-                *_unknown_traits(data, known_traits, ids.suggestions),
-            ]
-        ),
-    ]
-    places = {(p.path, p.line, p.column) for p in taken}
-    return [p for p in problems if (p.path, p.line, p.column) not in places]
 
 
 def _duplicate_ids(checklists: Sequence[LoadedChecklist]) -> list[Problem]:

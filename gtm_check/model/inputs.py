@@ -234,13 +234,20 @@ class Launch(_Model):
     gate: Gate = Gate()
     items: dict[ItemId, StateEntry] = {}
     waivers: list[Waiver] = []
+    owners: dict[Key, Text] = {}
+    """A default owner per department: an item with no owner of its own takes its
+    department's."""
 
     @model_validator(mode="before")
     @classmethod
     def _empty_means_none(cls, value: Any) -> Any:
         # `waivers:` with nothing under it is how people write "no waivers" in YAML.
         if isinstance(value, dict):
-            empty = [k for k in ("traits", "items", "waivers") if k in value and value[k] is None]
+            empty = [
+                k
+                for k in ("traits", "items", "waivers", "owners")
+                if k in value and value[k] is None
+            ]
             if empty:
                 value = {k: v for k, v in value.items() if k not in empty}
         return value

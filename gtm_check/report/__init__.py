@@ -60,6 +60,14 @@ def needs_locations(name: Format) -> bool:
     return name is Format.github
 
 
+class ViewFormat(StrEnum):
+    """The formats of the weekly-review commands: ``diff``, ``trend`` and ``owners``."""
+
+    table = "table"
+    markdown = "markdown"
+    json = "json"
+
+
 class ListFormat(StrEnum):
     """The formats of ``gtm-check checklists``."""
 

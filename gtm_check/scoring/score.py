@@ -87,7 +87,7 @@ def evaluate_item(
         severity=item.severity,
         weight=item.effective_weight,
         status=state.status,
-        owner=state.owner,
+        owner=state.owner or launch.owners.get(item.department),
         due=due,
         due_from_lead=state.due is None and due is not None,
         question=item.question,

@@ -1,0 +1,90 @@
+"""``gtm-check diff``: what changed in a launch file since a revision, a date or N days ago."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from gtm_check.cli.app import AllowOutside, app, parse_date
+from gtm_check.cli.exits import EXIT_GATE_FAILED, EXIT_PASSED
+from gtm_check.cli.output import write_stdout
+from gtm_check.report import ViewFormat
+from gtm_check.review.diff import DiffRequest, run_diff
+
+ViewFormatOption = Annotated[ViewFormat, typer.Option("--format", "-f", help="Output format.")]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="Score on this date (default: the newer side's: its commit date, or today).",
+        show_default=False,
+    ),
+]
+
+
+SidesArg = Annotated[
+    list[str],
+    typer.Argument(
+        metavar="LAUNCH | OLD NEW",
+        help="A launch file, or two sides: each a path or REV:path.",
+        show_default=False,
+    ),
+]
+SinceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--since",
+        metavar="REF|DATE|Nd",
+        help="Compare with the file at this revision, on this date or N days ago "
+        "(default: in CI the merge-base with the default branch, else 7 days ago).",
+        show_default=False,
+    ),
+]
+FailOnRegression = Annotated[
+    bool,
+    typer.Option(
+        "--fail-on-regression",
+        help="Exit 1 when a gated stage's score drops, a done item is reopened or a "
+        "blocker's due date slips.",
+    ),
+]
+
+
+def in_ci() -> bool:
+    return bool(os.environ.get("GITHUB_ACTIONS") or os.environ.get("CI"))
+
+
+@app.command("diff")
+def diff_command(
+    sides: SidesArg,
+    since: SinceOption = None,
+    output_format: ViewFormatOption = ViewFormat.table,
+    fail_on_regression: FailOnRegression = False,
+    as_of: AsOfOption = None,
+    allow_outside: AllowOutside = False,
+) -> None:
+    """Compare a launch file with an earlier version of itself, both scored on the same date
+    with the same checklists. Exit codes: 0, 1 (a regression, with --fail-on-regression),
+    2 bad input."""
+    if len(sides) > 2:
+        raise typer.BadParameter(
+            "give one launch file, or two sides OLD NEW", param_hint="'LAUNCH'"
+        )
+    if len(sides) == 2 and since is not None:
+        raise typer.BadParameter("--since compares one launch file; give OLD NEW or --since")
+    request = DiffRequest(
+        new=sides[-1],
+        old=sides[0] if len(sides) == 2 else None,
+        since=since,
+        as_of=parse_date(as_of),
+        ci=in_ci(),
+        format=output_format,
+        allow_outside=allow_outside,
+    )
+    result, output = run_diff(request)
+    write_stdout(output)
+    regressed = fail_on_regression and bool(result.regressions)
+    raise typer.Exit(EXIT_GATE_FAILED if regressed else EXIT_PASSED)

@@ -1,0 +1,38 @@
+"""``gtm-check trend``: a launch's readiness over its git history, and when it will pass."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gtm_check.cli.app import AllowOutside, app, parse_date
+from gtm_check.cli.diff import AsOfOption, ViewFormatOption
+from gtm_check.cli.output import write_stdout
+from gtm_check.report import ViewFormat
+from gtm_check.report.trend import RENDERERS
+from gtm_check.review.trend import trend
+from gtm_check.scoring.trend import Every
+
+
+@app.command("trend")
+def trend_command(
+    launch: Annotated[Path, typer.Argument(metavar="LAUNCH", help="A launch file in git.")],
+    since: Annotated[
+        str | None,
+        typer.Option("--since", metavar="YYYY-MM-DD", help="Only revisions from this date on."),
+    ] = None,
+    every: Annotated[
+        Every, typer.Option("--every", help="One point per week, day or commit.")
+    ] = Every.week,
+    output_format: ViewFormatOption = ViewFormat.table,
+    as_of: AsOfOption = None,
+    allow_outside: AllowOutside = False,
+) -> None:
+    """Score the last revision of each period as of the period's end, draw each stage's
+    line and project when each gated stage passes. Exit codes: 0, 2 bad input."""
+    today = parse_date(as_of) or dt.date.today()
+    result = trend(launch, parse_date(since, "--since"), every, today, allow_outside=allow_outside)
+    write_stdout(RENDERERS[output_format](result))

@@ -1,0 +1,186 @@
+"""``gtm-check diff`` in each format: a terminal table, Markdown for a pull request, JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from gtm_check.model.safetext import visible
+from gtm_check.report import ViewFormat
+from gtm_check.report.markdown import cell, text
+from gtm_check.report.shared import score_text
+from gtm_check.scoring.diff import ItemChange, LaunchDiff, Side, StageChange
+
+
+def _side(side: Side) -> str:
+    return f"{side.label} ({side.date})"
+
+
+def _delta(change: StageChange) -> str:
+    delta = change.delta
+    return "" if delta is None or delta == 0 else f"{delta:+.1f}"
+
+
+def headline(diff: LaunchDiff) -> str:
+    """One line: the overall score before and after, and how many items moved."""
+    old, new = diff.old.overall.score, diff.new.overall.score
+    counts = diff.counts()
+    moved = ", ".join(counts) if counts else "no item changed"
+    return f"overall {score_text(old)} → {score_text(new)} · {moved}"
+
+
+def _change_line(change: ItemChange) -> str:
+    line = f"{change.id} [{change.severity}, {change.stage}] {change.title}"
+    if change.old is not None and change.new is not None:
+        line += f": {change.old} → {change.new}"
+    elif change.new is not None:
+        line += f": {change.new}"
+    if change.owner:
+        line += f" · {change.owner}"
+    return line
+
+
+def _scope_lines(diff: LaunchDiff) -> list[str]:
+    lines = []
+    if diff.traits_added:
+        lines.append("traits added: " + ", ".join(diff.traits_added))
+    if diff.traits_removed:
+        lines.append("traits removed: " + ", ".join(diff.traits_removed))
+    if diff.tier:
+        lines.append(f"tier {diff.tier[0]} → {diff.tier[1]}")
+    return lines
+
+
+def render_table(diff: LaunchDiff) -> str:
+    """Plain aligned text for the terminal: every user string through ``visible``."""
+    lines = [
+        visible(diff.new.launch.title),
+        visible(f"{_side(diff.old_side)} → {_side(diff.new_side)}"),
+        f"scored as of {diff.new.launch.as_of} with the same checklists",
+        headline(diff),
+        "",
+        f"{'Stage':<8}{'Before':>8}{'After':>8}{'Change':>8}  Verdict",
+    ]
+    for s in diff.stages:
+        verdict = (
+            s.new_verdict
+            if s.old_verdict == s.new_verdict
+            else f"{s.old_verdict} → {s.new_verdict}"
+        )
+        gated = "" if s.gated else " (not gated)"
+        lines.append(
+            f"{s.key:<8}{score_text(s.old_score):>8}{score_text(s.new_score):>8}"
+            f"{_delta(s):>8}  {verdict}{gated}"
+        )
+    lines += [visible(line) for line in _scope_lines(diff)]
+    for _, heading, changes in diff.lists():
+        if changes:
+            lines += ["", f"{heading} ({len(changes)})"]
+            lines += ["  " + visible(_change_line(c)) for c in changes]
+    if diff.regressions:
+        lines += ["", "Regressions: " + visible("; ".join(diff.regressions))]
+    return "\n".join(lines) + "\n"
+
+
+def render_markdown(diff: LaunchDiff) -> str:
+    """Headline first, then the stage table, then the lists: a pull-request comment."""
+    lines = [
+        f"### {text(diff.new.launch.title)}: {text(headline(diff))}",
+        "",
+        f"{text(_side(diff.old_side))} → {text(_side(diff.new_side))}, both scored as of "
+        f"{diff.new.launch.as_of} with the same checklists.",
+        "",
+    ]
+    if diff.regressions:
+        lines += ["**Regressions:** " + text("; ".join(diff.regressions)), ""]
+    lines += ["| Stage | Before | After | Change | Verdict |", "|---|---:|---:|---:|---|"]
+    for s in diff.stages:
+        verdict = (
+            s.new_verdict
+            if s.old_verdict == s.new_verdict
+            else f"{s.old_verdict} → {s.new_verdict}"
+        )
+        name = s.key if s.gated else f"{s.key} (not gated)"
+        lines.append(
+            f"| {name} | {score_text(s.old_score)} | {score_text(s.new_score)} | "
+            f"{_delta(s) or '0'} | {verdict} |"
+        )
+    scope = _scope_lines(diff)
+    if scope:
+        lines += ["", *(f"- {text(line)}" for line in scope)]
+    for _, heading, changes in diff.lists():
+        if changes:
+            lines += ["", f"#### {heading} ({len(changes)})", ""]
+            lines += [f"- {_markdown_change(c)}" for c in changes]
+    return "\n".join(lines) + "\n"
+
+
+def _markdown_change(change: ItemChange) -> str:
+    line = f"`{change.id}` {cell(change.title)} ({change.severity}, {change.stage})"
+    if change.old is not None and change.new is not None:
+        line += f": {text(change.old)} → {text(change.new)}"
+    elif change.new is not None:
+        line += f": {text(change.new)}"
+    if change.owner:
+        line += f" · {text(change.owner)}"
+    return line
+
+
+def to_dict(diff: LaunchDiff) -> dict[str, Any]:
+    return {
+        "launch": diff.new.launch.name,
+        "as_of": diff.new.launch.as_of.isoformat(),
+        "old": {
+            "label": diff.old_side.label,
+            "commit": diff.old_side.commit,
+            "date": diff.old_side.date.isoformat(),
+        },
+        "new": {
+            "label": diff.new_side.label,
+            "commit": diff.new_side.commit,
+            "date": diff.new_side.date.isoformat(),
+        },
+        "overall": {"old": diff.old.overall.score, "new": diff.new.overall.score},
+        "stages": {
+            s.key.value: {
+                "old": s.old_score,
+                "new": s.new_score,
+                "change": s.delta,
+                "old_verdict": s.old_verdict.value,
+                "new_verdict": s.new_verdict.value,
+                "gated": s.gated,
+            }
+            for s in diff.stages
+        },
+        **{
+            key: [
+                {
+                    "id": c.id,
+                    "title": c.title,
+                    "stage": c.stage.value,
+                    "severity": c.severity.value,
+                    "owner": c.owner,
+                    "old": c.old,
+                    "new": c.new,
+                }
+                for c in changes
+            ]
+            for key, _, changes in diff.lists()
+        },
+        "traits_added": diff.traits_added,
+        "traits_removed": diff.traits_removed,
+        "tier": list(diff.tier) if diff.tier else None,
+        "regressions": diff.regressions,
+    }
+
+
+def render_json(diff: LaunchDiff) -> str:
+    return json.dumps(to_dict(diff), indent=2, ensure_ascii=False) + "\n"
+
+
+RENDERERS: dict[ViewFormat, Callable[[LaunchDiff], str]] = {
+    ViewFormat.table: render_table,
+    ViewFormat.markdown: render_markdown,
+    ViewFormat.json: render_json,
+}

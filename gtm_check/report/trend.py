@@ -1,0 +1,126 @@
+"""``gtm-check trend`` in each format: sparklines, a Mermaid line chart, JSON points."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from gtm_check.model.safetext import visible
+from gtm_check.model.vocabulary import Stage
+from gtm_check.report import ViewFormat
+from gtm_check.report.markdown import text
+from gtm_check.report.shared import score_text
+from gtm_check.scoring.trend import SHALLOW_HINT, TrendResult
+
+BARS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(scores: list[float | None]) -> str:
+    """One character per point, on a fixed 0-100 scale; a space where nothing applies."""
+    return "".join(
+        " " if s is None else BARS[min(len(BARS) - 1, int(s * len(BARS) / 100))] for s in scores
+    )
+
+
+def _stage_scores(result: TrendResult, stage: Stage) -> list[float | None]:
+    return [p.stages[stage].score for p in result.points]
+
+
+def _notes(result: TrendResult) -> list[str]:
+    lines = [f"skipped {s.commit[:7]} ({s.date}): {s.why}" for s in result.skipped]
+    if result.shallow:
+        lines.append(SHALLOW_HINT)
+    return lines
+
+
+def _projection_lines(result: TrendResult) -> list[str]:
+    lines = []
+    for p in result.projections:
+        when = f"passes {p.date}" if p.date else "no date"
+        lines.append(f"{p.stage}: {p.verdict} ({when}; {p.needed:g} weight to close)")
+    if lines:
+        lines.append(result.method)
+    return lines
+
+
+def render_table(result: TrendResult) -> str:
+    first = result.points[0].date if result.points else None
+    last = result.points[-1].date if result.points else None
+    lines = [
+        visible(result.name),
+        f"{len(result.points)} points, every {result.every}, {first} → {last}"
+        f" · launch {result.launch_date}",
+        "",
+    ]
+    for stage in Stage:
+        scores = _stage_scores(result, stage)
+        latest = score_text(scores[-1]) if scores else "—"
+        gated = "" if stage in result.gated else " (not gated)"
+        lines.append(f"{stage:<6} {sparkline(scores)} {latest}{gated}")
+    lines += ["", *_projection_lines(result)]
+    lines += [visible(line) for line in _notes(result)]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def render_markdown(result: TrendResult) -> str:
+    """A Mermaid ``xychart-beta`` line chart (GitHub draws it), one line per stage."""
+    labels = ", ".join(f'"{p.date.isoformat()}"' for p in result.points)
+    lines = [f"### {text(result.name)}: readiness every {result.every}", ""]
+    drawn = [s for s in Stage if any(v is not None for v in _stage_scores(result, s))]
+    if result.points:
+        lines += ["```mermaid", "xychart-beta", '  title "Stage scores"']
+        lines += [f"  x-axis [{labels}]", '  y-axis "score" 0 --> 100']
+        for stage in drawn:
+            values = ", ".join(f"{v or 0:g}" for v in _stage_scores(result, stage))
+            lines.append(f"  line [{values}]")
+        lines += ["```", "", "Lines, in order: " + ", ".join(str(s) for s in drawn) + "."]
+    projection = _projection_lines(result)
+    if projection:
+        lines += ["", *(f"- {text(line)}" for line in projection[:-1]), "", f"_{projection[-1]}_"]
+    notes = _notes(result)
+    if notes:
+        lines += ["", *(f"- {text(line)}" for line in notes)]
+    return "\n".join(lines) + "\n"
+
+
+def to_dict(result: TrendResult) -> dict[str, Any]:
+    return {
+        "launch": result.name,
+        "launch_date": result.launch_date.isoformat(),
+        "every": result.every.value,
+        "points": [
+            {
+                "date": p.date.isoformat(),
+                "commit": p.commit,
+                "stages": {s.value: v.score for s, v in p.stages.items()},
+                "overall": p.overall,
+            }
+            for p in result.points
+        ],
+        "skipped": [
+            {"commit": s.commit, "date": s.date.isoformat(), "why": s.why} for s in result.skipped
+        ],
+        "shallow": result.shallow,
+        "projection": {
+            p.stage.value: {
+                "verdict": p.verdict,
+                "date": p.date.isoformat() if p.date else None,
+                "needed": p.needed,
+                "rate_per_day": round(p.rate, 3),
+            }
+            for p in result.projections
+        },
+        "method": result.method,
+    }
+
+
+def render_json(result: TrendResult) -> str:
+    return json.dumps(to_dict(result), indent=2, ensure_ascii=False) + "\n"
+
+
+RENDERERS: dict[ViewFormat, Callable[[TrendResult], str]] = {
+    ViewFormat.table: render_table,
+    ViewFormat.markdown: render_markdown,
+    ViewFormat.json: render_json,
+}

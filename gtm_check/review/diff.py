@@ -1,0 +1,53 @@
+"""``diff``, end to end: load both sides, score them on one date, compare, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from gtm_check.load.checklists import ChecklistReader
+from gtm_check.report import ViewFormat
+from gtm_check.report import diff as render
+from gtm_check.review.sides import SideSpec, load_newer, load_older, since_commit
+from gtm_check.scoring.diff import LaunchDiff, diff_reports
+from gtm_check.scoring.score import score_launch
+
+
+@dataclass(frozen=True)
+class DiffRequest:
+    new: str
+    """LAUNCH, or NEW: a path or ``REV:path``."""
+    old: str | None = None
+    """OLD; None: the launch file at ``since``."""
+    since: str | None = None
+    today: dt.date = field(default_factory=dt.date.today)
+    as_of: dt.date | None = None
+    """Score both sides on this date rather than the newer side's."""
+    ci: bool = False
+    format: ViewFormat = ViewFormat.table
+    allow_outside: bool = False
+
+
+def compare(request: DiffRequest) -> LaunchDiff:
+    reader = ChecklistReader()
+    new_spec = SideSpec.parse(request.new)
+    if request.old is None:
+        commit = since_commit(new_spec.path, request.since, request.today, ci=request.ci)
+        old_spec = SideSpec(new_spec.path, commit.id)
+    else:
+        old_spec = SideSpec.parse(request.old)
+    newer = load_newer(new_spec, reader, request.today, allow_outside=request.allow_outside)
+    older = load_older(old_spec, newer, reader, request.today)
+    as_of = request.as_of or newer.side.date
+    checklists = [c.checklist for c in newer.checklists]
+    return diff_reports(
+        score_launch(older.launch, checklists, as_of),
+        score_launch(newer.launch, checklists, as_of),
+        older.side,
+        newer.side,
+    )
+
+
+def run_diff(request: DiffRequest) -> tuple[LaunchDiff, str]:
+    result = compare(request)
+    return result, render.RENDERERS[request.format](result)

@@ -1,0 +1,114 @@
+"""The launch file as it stands on disk or in a git revision, loaded with today's checklists."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from gtm_check.load.checklists import ChecklistReader, LoadedChecklist
+from gtm_check.load.history import Commit, Repository, Revision, decode
+from gtm_check.load.launch import load_launch, load_launch_text
+from gtm_check.load.yamltree import Source
+from gtm_check.model.inputs import Launch
+from gtm_check.model.problems import GtmCheckError, Problem, parse_date, quoted
+from gtm_check.scoring.diff import Side
+
+_DAYS_AGO = re.compile(r"^(\d{1,5})d$")
+
+
+@dataclass(frozen=True)
+class SideSpec:
+    """``path`` (the working file) or ``REV:path``."""
+
+    path: Path
+    rev: str | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> SideSpec:
+        if Path(text).exists() or ":" not in text:
+            return cls(Path(text))
+        rev, _, path = text.partition(":")
+        return cls(Path(path), rev)
+
+
+@dataclass(frozen=True)
+class LoadedSide:
+    launch: Launch
+    side: Side
+    checklists: tuple[LoadedChecklist, ...]
+
+
+def repository(path: Path) -> Repository:
+    repo = Repository.of(path)
+    if repo is None:
+        raise GtmCheckError([Problem(str(path), 1, 1, "not in a git repository")])
+    return repo
+
+
+def read_revision(repo: Repository, commit: Commit, path: Path) -> Source:
+    relative = repo.relative(path)
+    revision = Revision(commit, relative)
+    return Source(f"{commit.short}:{relative}", repo.text(revision))
+
+
+def load_newer(
+    spec: SideSpec, reader: ChecklistReader, today: dt.date, *, allow_outside: bool
+) -> LoadedSide:
+    """The newer side, which names the checklists both sides are scored with: those on disk."""
+    if spec.rev is None:
+        loaded = load_launch(spec.path, reader, allow_outside=allow_outside)
+        return LoadedSide(loaded.launch, Side(str(spec.path), None, today), loaded.checklists)
+    repo = repository(spec.path)
+    commit = repo.commit(spec.rev)
+    source = read_revision(repo, commit, spec.path)
+    loaded = load_launch(spec.path, reader, allow_outside=allow_outside, source=source)
+    return LoadedSide(loaded.launch, Side(source.path, commit.id, commit.date), loaded.checklists)
+
+
+def load_older(
+    spec: SideSpec, newer: LoadedSide, reader: ChecklistReader, today: dt.date
+) -> LoadedSide:
+    """The older side, checked against the newer side's checklists."""
+    if spec.rev is None:
+        source = Source(str(spec.path), reader.text(spec.path, str(spec.path)))
+        side = Side(str(spec.path), None, today)
+    else:
+        repo = repository(spec.path)
+        commit = repo.commit(spec.rev)
+        source = read_revision(repo, commit, spec.path)
+        side = Side(source.path, commit.id, commit.date)
+    launch = load_launch_text(source, newer.checklists, reader.suggestions)
+    return LoadedSide(launch, side, newer.checklists)
+
+
+def since_commit(path: Path, since: str | None, today: dt.date, *, ci: bool) -> Commit:
+    """The commit ``--since`` names: a revision, a date (the last commit on or before it),
+    ``Nd`` (N days ago); by default the merge-base with the default branch in CI, else
+    the last commit from 7 days ago or before."""
+    repo = repository(path)
+    if since is None and ci:
+        return repo.default_branch_base()
+    day: dt.date | None = today - dt.timedelta(days=7) if since is None else None
+    if since is not None:
+        ago = _DAYS_AGO.match(since)
+        day = today - dt.timedelta(days=int(ago.group(1))) if ago else parse_date(since)[0]
+    if day is None:
+        assert since is not None
+        return repo.commit(since)
+    found = repo.last_on_or_before(day)
+    if found is None:
+        why = f"no commit on or before {day}" + (f" (--since {quoted(since)})" if since else "")
+        raise GtmCheckError([Problem(str(path), 1, 1, why)])
+    return found
+
+
+def decode_revision(data: bytes | None, where: str) -> Source | str:
+    """The revision's text as a Source, or why there is none."""
+    if data is None:
+        return "the file is absent in this revision"
+    try:
+        return Source(where, decode(data, where))
+    except GtmCheckError as exc:
+        return exc.problems[0].message

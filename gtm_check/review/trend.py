@@ -1,0 +1,102 @@
+"""``trend``, end to end: walk the launch file's history, score each period, project."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from gtm_check.load.checklists import ChecklistReader, LoadedChecklist
+from gtm_check.load.history import Repository, Revision
+from gtm_check.load.launch import load_launch, load_launch_text
+from gtm_check.model.inputs import Launch
+from gtm_check.model.problems import GtmCheckError
+from gtm_check.review.sides import decode_revision, repository
+from gtm_check.scoring.score import score_launch
+from gtm_check.scoring.trend import (
+    Every,
+    Skipped,
+    TrendPoint,
+    TrendResult,
+    period_end,
+    project,
+    trend_point,
+)
+
+
+def trend(
+    path: Path,
+    since: dt.date | None = None,
+    every: Every = Every.week,
+    today: dt.date | None = None,
+    *,
+    allow_outside: bool = False,
+) -> TrendResult:
+    """Score the last readable revision of each period as of the period's end (today at
+    the latest), with the checklists the launch file names today."""
+    today = today or dt.date.today()
+    reader = ChecklistReader()
+    current = load_launch(path, reader, allow_outside=allow_outside)
+    repo = repository(path)
+    revisions = [
+        r for r in repo.history(repo.relative(path)) if since is None or r.commit.date >= since
+    ]
+    revisions.reverse()  # oldest first
+    points, skipped = _walk(repo, revisions, current.checklists, reader, every, today)
+    gated = list(current.launch.gate.stages)
+    return TrendResult(
+        current.launch.launch,
+        current.launch.launch_date,
+        every,
+        points,
+        skipped,
+        repo.is_shallow(),
+        gated,
+        project(points, gated, current.launch.launch_date, every.value),
+    )
+
+
+def _walk(
+    repo: Repository,
+    revisions: list[Revision],
+    checklists: tuple[LoadedChecklist, ...],
+    reader: ChecklistReader,
+    every: Every,
+    today: dt.date,
+) -> tuple[list[TrendPoint], list[Skipped]]:
+    """Every revision's text from one git process; per period, the newest that loads."""
+    texts = list(repo.texts(revisions))
+    periods: dict[object, list[int]] = {}
+    for index, revision in enumerate(revisions):
+        key = index if every is Every.commit else period_end(revision.commit.date, every)
+        periods.setdefault(key, []).append(index)
+    plain = [c.checklist for c in checklists]
+    points, skipped = [], []
+    for indexes in periods.values():
+        for index in reversed(indexes):
+            revision = revisions[index]
+            launch = _launch(revision, texts[index], checklists, reader)
+            if isinstance(launch, str):
+                skipped.append(Skipped(revision.commit.id, revision.commit.date, launch))
+                continue
+            as_of = min(period_end(revision.commit.date, every), today)
+            report = score_launch(launch, plain, as_of)
+            points.append(trend_point(report, revision.commit.id))
+            break
+    skipped.sort(key=lambda s: s.date)
+    return points, skipped
+
+
+def _launch(
+    revision: Revision,
+    data: bytes | None,
+    checklists: tuple[LoadedChecklist, ...],
+    reader: ChecklistReader,
+) -> Launch | str:
+    """The revision's launch, or why it cannot be read."""
+    source = decode_revision(data, f"{revision.commit.short}:{revision.path}")
+    if isinstance(source, str):
+        return source
+    try:
+        return load_launch_text(source, checklists, reader.suggestions)
+    except GtmCheckError as exc:
+        return exc.problems[0].render() if exc.problems else "the file is not a launch file"

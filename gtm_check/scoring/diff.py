@@ -1,0 +1,202 @@
+"""What changed between two reports of one launch, scored on the same date: pure."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from gtm_check.model.results import ItemResult, Report
+from gtm_check.model.vocabulary import Severity, Stage, Status, Verdict
+
+
+@dataclass(frozen=True, slots=True)
+class StageChange:
+    key: Stage
+    old_score: float | None
+    new_score: float | None
+    old_verdict: Verdict
+    new_verdict: Verdict
+    gated: bool
+
+    @property
+    def delta(self) -> float | None:
+        if self.old_score is None or self.new_score is None:
+            return None
+        return round(self.new_score - self.old_score, 1)
+
+    @property
+    def dropped(self) -> bool:
+        return self.delta is not None and self.delta < 0
+
+
+@dataclass(frozen=True, slots=True)
+class ItemChange:
+    """One item that moved, with the value before and after where that says something."""
+
+    id: str
+    title: str
+    stage: Stage
+    severity: Severity
+    owner: str | None
+    old: str | None = None
+    new: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """One side of the comparison, as the user named it, with its commit when it has one."""
+
+    label: str
+    commit: str | None
+    date: dt.date
+
+
+@dataclass(frozen=True)
+class LaunchDiff:
+    old: Report
+    new: Report
+    old_side: Side
+    new_side: Side
+    stages: list[StageChange]
+    done: list[ItemChange] = field(default_factory=list)
+    reopened: list[ItemChange] = field(default_factory=list)
+    blocked: list[ItemChange] = field(default_factory=list)
+    overdue: list[ItemChange] = field(default_factory=list)
+    waived: list[ItemChange] = field(default_factory=list)
+    unwaived: list[ItemChange] = field(default_factory=list)
+    """Waivers that expired (``new`` says so) or were removed."""
+    slipped: list[ItemChange] = field(default_factory=list)
+    owners: list[ItemChange] = field(default_factory=list)
+    added: list[ItemChange] = field(default_factory=list)
+    removed: list[ItemChange] = field(default_factory=list)
+    traits_added: list[str] = field(default_factory=list)
+    traits_removed: list[str] = field(default_factory=list)
+    tier: tuple[int, int] | None = None
+
+    LISTS = (
+        ("done", "Newly done", "done"),
+        ("reopened", "Reopened", "reopened"),
+        ("blocked", "Newly blocked", "blocked"),
+        ("overdue", "Newly overdue", "overdue"),
+        ("waived", "Newly waived", "waived"),
+        ("unwaived", "Waivers expired or removed", "waivers lost"),
+        ("slipped", "Due dates slipped", "slipped"),
+        ("owners", "Owners changed", "new owners"),
+        ("added", "Added to scope", "added"),
+        ("removed", "Removed from scope", "removed"),
+    )
+
+    def lists(self) -> list[tuple[str, str, list[ItemChange]]]:
+        """(key, heading, changes) for every list, in the order reports show them."""
+        return [(key, heading, getattr(self, key)) for key, heading, _ in self.LISTS]
+
+    def counts(self) -> list[str]:
+        """The lists that have something, counted in a few words ("2 done, 1 slipped")."""
+        return [
+            f"{len(getattr(self, key))} {word}" for key, _, word in self.LISTS if getattr(self, key)
+        ]
+
+    @property
+    def regressions(self) -> list[str]:
+        """What ``--fail-on-regression`` fails on, in words: a gated stage's score dropped,
+        a done item reopened, a blocker's due date slipped."""
+        found = [
+            f"{s.key} dropped {s.old_score} → {s.new_score}"
+            for s in self.stages
+            if s.gated and s.dropped
+        ]
+        found += [f"{c.id} reopened" for c in self.reopened]
+        found += [
+            f"blocker {c.id} slipped {c.old} → {c.new}"
+            for c in self.slipped
+            if c.severity is Severity.BLOCKER
+        ]
+        return found
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            any(s.delta or s.old_verdict != s.new_verdict for s in self.stages)
+            or any(changes for _, _, changes in self.lists())
+            or self.traits_added
+            or self.traits_removed
+            or self.tier
+        )
+
+
+def _change(item: ItemResult, old: object = None, new: object = None) -> ItemChange:
+    return ItemChange(
+        item.id,
+        item.title,
+        item.stage,
+        item.severity,
+        item.owner,
+        None if old is None else str(old),
+        None if new is None else str(new),
+    )
+
+
+def _waived(item: ItemResult) -> bool:
+    return item.waiver is not None and not item.waiver.expired
+
+
+def _detailed(key: str, old: ItemResult, new: ItemResult) -> ItemChange:
+    if key == "overdue":
+        return _change(new, new=f"{new.overdue_days} days late (due {new.due})")
+    if key == "waived":
+        assert new.waiver is not None
+        return _change(new, new=f"until {new.waiver.expires}")
+    return _change(new, old.status, new.status)
+
+
+Rule = Callable[[ItemResult, ItemResult], bool]
+
+_RULES: dict[str, Rule] = {
+    "done": lambda o, n: n.status is Status.DONE and o.status is not Status.DONE,
+    "reopened": lambda o, n: o.status is Status.DONE and n.status is not Status.DONE,
+    "blocked": lambda o, n: n.status is Status.BLOCKED and o.status is not Status.BLOCKED,
+    "overdue": lambda o, n: n.overdue_days is not None and o.overdue_days is None,
+    "waived": lambda o, n: _waived(n) and not _waived(o),
+}
+
+
+def diff_reports(old: Report, new: Report, old_side: Side, new_side: Side) -> LaunchDiff:
+    """Both reports must come from the same checklists and the same as-of date."""
+    gated = set(new.gate.stages)
+    stages = [
+        StageChange(o.key, o.score, n.score, o.verdict, n.verdict, n.key in gated)
+        for o, n in zip(old.stages, new.stages, strict=True)
+    ]
+    old_traits, new_traits = set(old.launch.traits), set(new.launch.traits)
+    tier = (old.launch.tier, new.launch.tier) if old.launch.tier != new.launch.tier else None
+    result = LaunchDiff(
+        old,
+        new,
+        old_side,
+        new_side,
+        stages,
+        traits_added=sorted(new_traits - old_traits),
+        traits_removed=sorted(old_traits - new_traits),
+        tier=tier,
+    )
+    before = {item.id: item for item in old.items}
+    for n in new.items:
+        o = before.get(n.id)
+        if o is None:
+            continue
+        if n.applicable != o.applicable:
+            (result.added if n.applicable else result.removed).append(_change(n))
+            continue
+        if not n.applicable:
+            continue
+        for key, rule in _RULES.items():
+            if rule(o, n):
+                getattr(result, key).append(_detailed(key, o, n))
+        if _waived(o) and not _waived(n):
+            result.unwaived.append(_change(n, new="expired" if n.waiver else "removed"))
+        if o.due is not None and n.due is not None and n.due > o.due:
+            result.slipped.append(_change(n, o.due, n.due))
+        if (o.owner or "") != (n.owner or ""):
+            result.owners.append(_change(n, o.owner or "nobody", n.owner or "nobody"))
+    return result

@@ -1,0 +1,145 @@
+"""Trend points from reports, the periods they fall in, and the projection to the gate: pure."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from gtm_check.model.results import Report
+from gtm_check.model.vocabulary import Severity, Stage
+
+SHALLOW_HINT = (
+    "this is a shallow clone, so older revisions are missing: fetch the whole history "
+    "(actions/checkout with fetch-depth: 0, or git fetch --unshallow)"
+)
+
+PERIODS = 4
+"""How many periods back the projection measures the closing rate over."""
+
+
+class Every(StrEnum):
+    week = "week"
+    day = "day"
+    commit = "commit"
+
+
+def period_end(day: dt.date, every: Every) -> dt.date:
+    """The last day of the period ``day`` falls in: its Sunday for a week, itself otherwise."""
+    if every is Every.week:
+        return day + dt.timedelta(days=6 - day.weekday())
+    return day
+
+
+@dataclass(frozen=True, slots=True)
+class StagePoint:
+    score: float | None
+    open_weight: float
+    """Applicable weight not credited."""
+    needed: float
+    """Weight still to close for the stage to pass: its open blockers, and enough to reach
+    the minimum score."""
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    date: dt.date
+    commit: str
+    stages: dict[Stage, StagePoint]
+    overall: float | None
+
+
+def trend_point(report: Report, commit: str) -> TrendPoint:
+    """One point: each stage's score and the weight still open and still needed."""
+    stages = {}
+    for stage in report.stages:
+        mine = [i for i in report.items if i.stage is stage.key and i.applicable]
+        applicable = sum(float(i.weight) for i in mine)
+        credited = sum(float(i.weight) for i in mine if i.credited)
+        blockers = sum(float(i.weight) for i in mine if i.open and i.severity is Severity.BLOCKER)
+        to_score = report.gate.min_score * applicable / 100 - credited
+        stages[stage.key] = StagePoint(
+            stage.score, applicable - credited, max(0.0, blockers, round(to_score, 9))
+        )
+    return TrendPoint(report.launch.as_of, commit, stages, report.overall.score)
+
+
+METHOD = (
+    "projection: the open weight each gated stage closed per day over the last {n} {unit}s, "
+    "carried forward until the stage has no open blocker and reaches the minimum score"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Projection:
+    stage: Stage
+    needed: float
+    rate: float
+    """Open weight closed per day over the window."""
+    date: dt.date | None
+    """When the stage would pass at that rate; None: no progress."""
+    verdict: str
+    """"ready now", "on track", "late by N days" or "no progress in 4 weeks"."""
+
+
+def project(
+    points: Sequence[TrendPoint],
+    stages: Sequence[Stage],
+    launch_date: dt.date,
+    unit: str = "week",
+) -> list[Projection]:
+    """For each gated stage, the date it passes at the rate of the last ``PERIODS`` periods.
+
+    Needs two points at least; the window is the last ``PERIODS + 1`` of them (four
+    intervals), measured in days between their dates.
+    """
+    if len(points) < 2:
+        return []
+    window = points[-(PERIODS + 1) :]
+    first, last = window[0], window[-1]
+    days = (last.date - first.date).days
+    found = []
+    for stage in stages:
+        now = last.stages[stage]
+        closed = first.stages[stage].open_weight - now.open_weight
+        rate = closed / days if days > 0 else 0.0
+        if now.needed <= 0:
+            found.append(Projection(stage, 0.0, rate, last.date, "ready now"))
+            continue
+        if rate <= 0:
+            n = len(window) - 1
+            verdict = f"no progress in {n} {unit}{'' if n == 1 else 's'}"
+            found.append(Projection(stage, now.needed, rate, None, verdict))
+            continue
+        when = last.date + dt.timedelta(days=math.ceil(round(now.needed / rate, 9)))
+        late = (when - launch_date).days
+        verdict = "on track" if late <= 0 else f"late by {late} day{'' if late == 1 else 's'}"
+        found.append(Projection(stage, now.needed, rate, when, verdict))
+    return found
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A revision that could not be read as a launch file, and why."""
+
+    commit: str
+    date: dt.date
+    why: str
+
+
+@dataclass(frozen=True)
+class TrendResult:
+    name: str
+    launch_date: dt.date
+    every: Every
+    points: list[TrendPoint]
+    skipped: list[Skipped]
+    shallow: bool
+    gated: list[Stage]
+    projections: list[Projection] = field(default_factory=list)
+
+    @property
+    def method(self) -> str:
+        return METHOD.format(n=PERIODS, unit=self.every.value)

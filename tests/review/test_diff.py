@@ -1,0 +1,124 @@
+"""gtm-check diff over a scripted git history: the lists, the stages and the exit codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gtm_check.cli import app
+from gtm_check.model.problems import GtmCheckError
+from gtm_check.review.diff import DiffRequest, compare
+from tests.review.gitrepo import CHECKLIST, GitRepo, launch
+
+V1 = launch("""
+    legal.trademarks: {status: todo, owner: ann, due: 2027-01-20}
+    legal.privacy: done
+    legal.contracts: {status: in-progress, owner: bob, due: 2027-02-01}
+    legal.sla-terms: todo
+""")
+V2 = launch(
+    """
+    legal.trademarks: {status: done, owner: ann}
+    legal.privacy: todo
+    legal.contracts: {status: blocked, owner: carol, due: 2027-02-15}
+    legal.sla-terms: n/a
+    """,
+    traits="[hardware]",
+    waivers="[{item: legal.privacy, reason: r, approved_by: x, expires: 2027-06-01}]",
+)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> GitRepo:
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("2027-01-04", {"legal.yaml": CHECKLIST, "launch.yaml": V1})
+    repo.commit("2027-01-06", {"launch.yaml": "items: [\n"})
+    repo.commit("2027-01-11", {"launch.yaml": V2})
+    return repo
+
+
+def test_diff_since_a_date_lists_every_change(repo: GitRepo) -> None:
+    path = repo.root / "launch.yaml"
+    result = compare(DiffRequest(str(path), since="2027-01-05", as_of=dt.date(2027, 1, 11)))
+    ids = {key: [c.id for c in changes] for key, _, changes in result.lists()}
+    assert ids == {
+        "done": ["legal.trademarks"],
+        "reopened": ["legal.privacy"],
+        "blocked": ["legal.contracts"],
+        "overdue": [],
+        "waived": ["legal.privacy"],
+        "unwaived": [],
+        "slipped": ["legal.contracts"],
+        "owners": ["legal.contracts"],
+        "added": ["legal.export"],
+        "removed": ["legal.sla-terms"],
+    }
+    assert (result.slipped[0].old, result.slipped[0].new) == ("2027-02-01", "2027-02-15")
+    assert (result.owners[0].old, result.owners[0].new) == ("bob", "carol")
+    assert result.traits_added == ["hardware"]
+    # learn: 3 of 8 → trademarks (5) done and privacy (3) waived: 8 of 8.
+    learn = result.stages[0]
+    assert (learn.old_score, learn.new_score, learn.delta) == (37.5, 100.0, 62.5)
+    assert (learn.old_verdict, learn.new_verdict) == ("blocked", "ready")
+    assert result.regressions == [
+        "legal.privacy reopened",
+        "blocker legal.contracts slipped 2027-02-01 → 2027-02-15",
+    ]
+
+
+def test_diff_of_two_revisions_scores_both_on_the_newer_commit_date(repo: GitRepo) -> None:
+    first = repo.git("rev-list", "--max-parents=0", "HEAD").strip()
+    result = compare(
+        DiffRequest(f"HEAD:{repo.root / 'launch.yaml'}", old=f"{first}:{repo.root / 'launch.yaml'}")
+    )
+    assert result.new.launch.as_of == dt.date(2027, 1, 11)
+    assert result.new_side.commit == repo.git("rev-parse", "HEAD").strip()
+    # The old trademarks item, due 2027-01-20, is not overdue on 2027-01-11.
+    assert result.overdue == []
+
+
+def test_a_revision_starting_with_a_dash_is_refused(repo: GitRepo) -> None:
+    path = repo.root / "launch.yaml"
+    with pytest.raises(GtmCheckError, match="is not a revision"):
+        compare(DiffRequest(str(path), since="--output=/tmp/x"))
+
+
+def test_cli_exit_codes_and_formats(repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(repo.root)
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    runner = CliRunner()
+    args = ["diff", "launch.yaml", "--since", "2027-01-05", "--as-of", "2027-01-11"]
+    plain = runner.invoke(app, args)
+    assert plain.exit_code == 0, plain.output
+    assert "Reopened (1)" in plain.output
+    failing = runner.invoke(app, [*args, "--fail-on-regression", "-f", "markdown"])
+    assert failing.exit_code == 1
+    assert failing.output.startswith("### Demo (tier 1): overall 20.0 → 53.3")
+    data = json.loads(runner.invoke(app, [*args, "-f", "json"]).output)
+    assert data["stages"]["learn"] == {
+        "old": 37.5,
+        "new": 100.0,
+        "change": 62.5,
+        "old_verdict": "blocked",
+        "new_verdict": "ready",
+        "gated": True,
+    }
+    assert runner.invoke(app, ["diff", "launch.yaml", "--since", "nope"]).exit_code == 2
+
+
+def test_ci_compares_with_the_merge_base_of_the_default_branch(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = repo.git("rev-parse", "HEAD").strip()
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.commit("2027-01-12", {"launch.yaml": V1})
+    result = compare(
+        DiffRequest(str(repo.root / "launch.yaml"), ci=True, as_of=dt.date(2027, 1, 12))
+    )
+    assert result.old_side.commit == base
+    assert [c.id for c in result.reopened] == ["legal.trademarks"]

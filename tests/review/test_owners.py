@@ -1,0 +1,66 @@
+"""gtm-check owners: the ranking, dependants, unowned blockers and department defaults."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from gtm_check.cli import app
+from gtm_check.review.owners import owners
+from tests.review.gitrepo import CHECKLIST, launch
+
+
+def _write(tmp_path: Path, items: str, extra: str = "") -> Path:
+    (tmp_path / "legal.yaml").write_text(CHECKLIST, encoding="utf-8")
+    path = tmp_path / "launch.yaml"
+    path.write_text(launch(items, extra=extra), encoding="utf-8")
+    return path
+
+
+def test_owners_are_ranked_and_dependants_counted(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        """
+        legal.trademarks: {status: todo, owner: ann, due: 2027-01-10}
+        legal.privacy: {status: todo, owner: bob}
+        legal.contracts: {status: todo, owner: bob}
+        legal.sla-terms: todo
+        """,
+    )
+    result = owners(path, dt.date(2027, 1, 15))
+    # bob: privacy (3) + contracts (5) = 8; ann: trademarks (5), overdue, and contracts
+    # (bob's) requires it.
+    assert [
+        (o.owner, o.open, o.open_weight, o.open_blockers, o.overdue, o.waiting)
+        for o in result.owners
+    ] == [
+        ("bob", 2, 8.0, 1, 0, 0),
+        ("ann", 1, 5.0, 1, 1, 1),
+    ]
+    assert result.unowned_blockers == []
+
+
+def test_department_default_owner_and_unowned_blockers(tmp_path: Path) -> None:
+    path = _write(tmp_path, "legal.privacy: done\n")
+    assert [i.id for i in owners(path, dt.date(2027, 1, 15)).unowned_blockers] == [
+        "legal.trademarks",
+        "legal.contracts",
+    ]
+    path = _write(tmp_path, "legal.privacy: done\n", extra="owners: {legal: counsel}\n")
+    result = owners(path, dt.date(2027, 1, 15))
+    assert result.unowned_blockers == []
+    assert [(o.owner, o.open_weight) for o in result.owners] == [("counsel", 12.0)]
+
+
+def test_formats(tmp_path: Path) -> None:
+    path = _write(tmp_path, "legal.privacy: {status: todo, owner: '<b>x</b>'}\n")
+    runner = CliRunner()
+    args = ["owners", str(path), "--as-of", "2027-01-15"]
+    assert "Open blockers with no owner (2)" in runner.invoke(app, args).output
+    markdown = runner.invoke(app, [*args, "-f", "markdown"]).output
+    assert "| &lt;b&gt;x&lt;/b&gt; | 1 | 3 | 0 | 0 | 0 |" in markdown
+    data = json.loads(runner.invoke(app, [*args, "-f", "json"]).output)
+    assert data["unowned_blockers"] == ["legal.trademarks", "legal.contracts"]

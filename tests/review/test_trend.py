@@ -1,0 +1,126 @@
+"""gtm-check trend over a scripted history: points, a broken revision, a rename, a shallow
+clone, the projection, and a constant number of git processes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from gtm_check.cli import app
+from gtm_check.model.vocabulary import Stage
+from gtm_check.review.trend import trend
+from gtm_check.scoring.trend import Every
+from tests.review.gitrepo import CHECKLIST, GitRepo, launch
+
+TODO = launch("""
+    legal.trademarks: todo
+    legal.privacy: todo
+    legal.contracts: todo
+""")
+PRIVACY_DONE = launch("""
+    legal.trademarks: todo
+    legal.privacy: done
+    legal.contracts: todo
+""")
+NEW_OWNER = launch("""
+    legal.trademarks: {status: todo, owner: ann}
+    legal.privacy: done
+    legal.contracts: todo
+""")
+TODAY = dt.date(2027, 2, 10)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> GitRepo:
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("2027-01-04", {"legal.yaml": CHECKLIST, "launch.yaml": TODO})
+    repo.commit("2027-01-06", {"launch.yaml": "items: [\n"})  # broken, last of its week
+    repo.commit("2027-01-12", {"launch.yaml": PRIVACY_DONE})
+    repo.rename("2027-01-19", "launch.yaml", "plan.yaml")
+    repo.commit("2027-01-26", {"plan.yaml": NEW_OWNER})
+    repo.commit("2027-02-02", {"plan.yaml": NEW_OWNER + "  legal.sla-terms: todo\n"})
+    return repo
+
+
+def test_weekly_points_follow_the_rename_and_skip_the_broken_revision(repo: GitRepo) -> None:
+    result = trend(repo.root / "plan.yaml", every=Every.week, today=TODAY)
+    dates = [p.date.isoformat() for p in result.points]
+    assert dates == ["2027-01-10", "2027-01-17", "2027-01-24", "2027-01-31", "2027-02-07"]
+    assert [p.stages[Stage.LEARN].score for p in result.points] == [0.0, 37.5, 37.5, 37.5, 37.5]
+    assert [p.stages[Stage.BUY].score for p in result.points] == [0.0] * 5
+    first = repo.git("rev-list", "--max-parents=0", "HEAD").strip()
+    assert result.points[0].commit == first
+    [skipped] = result.skipped
+    assert skipped.date == dt.date(2027, 1, 6) and "invalid YAML" in skipped.why
+    assert not result.shallow
+
+
+def test_projection_from_the_last_four_weeks(repo: GitRepo) -> None:
+    result = trend(repo.root / "plan.yaml", every=Every.week, today=TODAY)
+    learn, buy = result.projections
+    # learn closed 8 → 5 open weight in 28 days; its open blocker (5) is what is left.
+    assert learn.needed == 5 and learn.rate == pytest.approx(3 / 28)
+    assert learn.date == dt.date(2027, 2, 7) + dt.timedelta(days=47)  # ceil(5 * 28 / 3)
+    assert learn.verdict == "late by 25 days"
+    assert (buy.date, buy.verdict) == (None, "no progress in 4 weeks")
+    assert "last 4 weeks" in result.method
+
+
+def test_every_commit_and_since(repo: GitRepo) -> None:
+    result = trend(
+        repo.root / "plan.yaml", since=dt.date(2027, 1, 12), every=Every.commit, today=TODAY
+    )
+    assert [p.date.isoformat() for p in result.points] == [
+        "2027-01-12",
+        "2027-01-19",
+        "2027-01-26",
+        "2027-02-02",
+    ]
+    assert result.skipped == []
+
+
+def test_a_shallow_clone_is_named(repo: GitRepo, tmp_path: Path) -> None:
+    clone = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{repo.root}", str(clone)], check=True
+    )
+    result = trend(clone / "plan.yaml", today=TODAY)
+    assert result.shallow and len(result.points) == 1
+    out = CliRunner().invoke(app, ["trend", str(clone / "plan.yaml"), "--as-of", "2027-02-10"])
+    assert "fetch-depth: 0" in out.output
+
+
+def test_the_history_is_read_by_a_fixed_number_of_git_processes(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[Any] = []
+    popen = subprocess.Popen  # subprocess.run starts its process through Popen too
+
+    class CountedPopen(popen):  # type: ignore[misc,valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            calls.append(args[0])
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "Popen", CountedPopen)
+    trend(repo.root / "plan.yaml", every=Every.commit, today=TODAY)
+    assert len(calls) == 4  # rev-parse --show-toplevel, log, cat-file --batch, is-shallow
+
+
+def test_formats(repo: GitRepo) -> None:
+    runner = CliRunner()
+    args = ["trend", str(repo.root / "plan.yaml"), "--as-of", "2027-02-10"]
+    table = runner.invoke(app, args)
+    assert table.exit_code == 0, table.output
+    assert "learn  ▁▄▄▄▄ 37.5" in table.output
+    markdown = runner.invoke(app, [*args, "-f", "markdown"]).output
+    assert "xychart-beta" in markdown and "  line [0, 37.5, 37.5, 37.5, 37.5]" in markdown
+    data = json.loads(runner.invoke(app, [*args, "-f", "json"]).output)
+    assert data["points"][1]["stages"]["learn"] == 37.5
+    assert set(data["points"][0]) == {"date", "commit", "stages", "overall"}
+    assert data["projection"]["learn"]["verdict"] == "late by 25 days"
