@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 
+from gtm_check.authoring.schema import modeline
 from gtm_check.model.inputs import Checklist, ChecklistItem, Gate
 from gtm_check.model.vocabulary import STAGE_NAMES, TIERS, Stage
 
@@ -27,12 +28,15 @@ def launch_file(
     checklist_refs: Sequence[str],
     tier: int = 1,
     owner: str | None = None,
+    schema: str | None = None,
 ) -> str:
     """The text of a launch file listing every applicable item as todo, with its title;
-    an item with a lead time gets the due date it gives, for the user to change."""
+    an item with a lead time gets the due date it gives, for the user to change. With a
+    ``schema`` path, the first line is the modeline that names it to editors."""
     names = {c.department: c.name for c in checklists}
     items = applicable_items(checklists, traits, tier)
     lines = [
+        *([modeline(schema)] if schema else []),
         *_header_help(name),
         f"launch: {_scalar(name)}",
         f"launch_date: {launch_date.isoformat()}",

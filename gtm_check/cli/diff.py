@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from gtm_check.cli.app import AllowOutside, app, parse_date
+from gtm_check.cli.app import AllowOutside, PlainCommand, app, parse_date
 from gtm_check.cli.exits import EXIT_GATE_FAILED, EXIT_PASSED
 from gtm_check.cli.output import write_stdout
 from gtm_check.report import ViewFormat
@@ -57,7 +57,11 @@ def in_ci() -> bool:
     return bool(os.environ.get("GITHUB_ACTIONS") or os.environ.get("CI"))
 
 
-@app.command("diff")
+@app.command(
+    "diff",
+    cls=PlainCommand,
+    short_help="What changed since a date or revision: scores, items, dates.",
+)
 def diff_command(
     sides: SidesArg,
     since: SinceOption = None,

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from gtm_check.authoring.scaffold import applicable_items, launch_file
+from gtm_check.authoring.schema import LAUNCH_SCHEMA_FILE, SCHEMA_FOLDER, schema_text
 from gtm_check.cli.app import PlainCommand, app, parse_date, unknown_choice
 from gtm_check.cli.output import write_atomic
 from gtm_check.load.checklists import ChecklistReader, builtin_names
@@ -50,6 +51,14 @@ Owner = Annotated[
     typer.Option("--owner", metavar="OWNER", help="The launch owner (e.g. an e-mail address)."),
 ]
 Force = Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
+NoSchema = Annotated[
+    bool,
+    typer.Option(
+        "--no-schema",
+        help="Write no editor schema: by default the launch file's first line names "
+        f"{SCHEMA_FOLDER}/{LAUNCH_SCHEMA_FILE} beside it, which init writes too.",
+    ),
+]
 TierOption = Annotated[
     int,
     typer.Option(
@@ -75,6 +84,7 @@ def init_command(
     department: Departments = None,
     owner: Owner = None,
     force: Force = False,
+    no_schema: NoSchema = False,
 ) -> None:
     """Write a ready-to-edit launch file listing every item that applies, as todo."""
     if not name.strip():
@@ -82,15 +92,7 @@ def init_command(
     date = parse_date(launch_date, "--launch-date")
     if date is None:
         raise typer.BadParameter("give the launch date as YYYY-MM-DD", param_hint="'--launch-date'")
-    traits = list(dict.fromkeys(trait or []))
-    for value in traits:
-        if value not in TRAITS:
-            unknown_choice("trait", value, list(TRAITS), "--trait")
-    names = builtin_names()
-    departments = list(dict.fromkeys(department or []))
-    for value in departments:
-        if value not in names:
-            unknown_choice("built-in department", value, names, "--department")
+    traits, departments = _known(trait or [], department or [])
     checklists = [c.checklist for c in ChecklistReader().builtin(departments or None)]
     text = launch_file(
         name=name.strip(),
@@ -100,8 +102,11 @@ def init_command(
         checklist_refs=departments or ["builtin"],
         tier=tier,
         owner=owner,
+        schema=None if no_schema else f"{SCHEMA_FOLDER}/{LAUNCH_SCHEMA_FILE}",
     )
     write_atomic(path, text, overwrite=force)
+    if not no_schema:
+        _write_schema(path.parent / SCHEMA_FOLDER / LAUNCH_SCHEMA_FILE)
     count = len(applicable_items(checklists, traits, tier))
     if date < dt.date.today():
         typer.echo(
@@ -113,3 +118,31 @@ def init_command(
         f"Wrote {path}: {count} items as todo. Set their status as work progresses, then run: "
         f"gtm-check audit {path}"
     )
+
+
+def _write_schema(target: Path) -> None:
+    """The launch schema beside the launch file, for the modeline: written when missing or
+    out of date (it is generated, never edited by hand)."""
+    text = schema_text("launch")
+    try:
+        if target.is_file() and target.read_text(encoding="utf-8") == text:
+            return
+        target.parent.mkdir(exist_ok=True)
+    except (OSError, UnicodeDecodeError):
+        pass  # write_atomic says what is wrong with the place, located
+    write_atomic(target, text, overwrite=True)
+    typer.echo(f"Wrote {target}: the launch schema, for editors (see the README)")
+
+
+def _known(traits: list[str], departments: list[str]) -> tuple[list[str], list[str]]:
+    """The traits and departments asked for, each once; an unknown one is a usage error."""
+    traits = list(dict.fromkeys(traits))
+    for value in traits:
+        if value not in TRAITS:
+            unknown_choice("trait", value, list(TRAITS), "--trait")
+    names = builtin_names()
+    departments = list(dict.fromkeys(departments))
+    for value in departments:
+        if value not in names:
+            unknown_choice("built-in department", value, names, "--department")
+    return traits, departments

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from gtm_check.cli.app import AllowOutside, app, parse_date
+from gtm_check.cli.app import AllowOutside, PlainCommand, app, parse_date
 from gtm_check.cli.diff import AsOfOption, ViewFormatOption
 from gtm_check.cli.output import write_stdout
 from gtm_check.report import ViewFormat
@@ -16,7 +16,11 @@ from gtm_check.report.owners import RENDERERS
 from gtm_check.review.owners import owners
 
 
-@app.command("owners")
+@app.command(
+    "owners",
+    cls=PlainCommand,
+    short_help="Rank owners by open weight, blockers and what waits on them.",
+)
 def owners_command(
     launch: Annotated[Path, typer.Argument(metavar="LAUNCH", help="A launch file.")],
     output_format: ViewFormatOption = ViewFormat.table,

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from gtm_check.cli.app import AllowOutside, app, parse_date
+from gtm_check.cli.app import AllowOutside, PlainCommand, app, parse_date
 from gtm_check.cli.diff import AsOfOption, ViewFormatOption
 from gtm_check.cli.output import write_stdout
 from gtm_check.report import ViewFormat
@@ -17,7 +17,11 @@ from gtm_check.review.trend import trend
 from gtm_check.scoring.trend import Every
 
 
-@app.command("trend")
+@app.command(
+    "trend",
+    cls=PlainCommand,
+    short_help="Readiness over the launch file's git history, and a projection.",
+)
 def trend_command(
     launch: Annotated[Path, typer.Argument(metavar="LAUNCH", help="A launch file in git.")],
     since: Annotated[

@@ -1,0 +1,434 @@
+"""Edits to a launch file's text that change only the lines they must: pure text to text.
+
+Each edit finds what it changes by the parser's own positions (``yamlspans``) and replaces
+those characters, or inserts whole lines: comments, blank lines, key order, quoting, flow
+style, indentation and line endings elsewhere stay as they were, byte for byte. Each then
+parses its result and compares it with the data it meant to write; any difference (a form
+of YAML it did not foresee) is refused rather than written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from gtm_check.authoring.yamlspans import Entry, Lines, Node, spans
+from gtm_check.load.yamltree import Source
+from gtm_check.model.problems import GtmCheckError, quoted
+
+Value = str | dt.date
+STATE_KEYS = ("status", "owner", "due", "evidence", "note", "done_on")
+WAIVER_KEYS = ("item", "reason", "approved_by", "expires")
+INDENT = "  "
+"""For the first entry of a list or mapping the file does not have yet."""
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a new item goes under ``items:``: by rank (stage, then checklist order, as
+    ``init`` writes them; ``ranks`` holds every loaded item's), with the comment ``init``
+    gives it."""
+
+    ranks: Mapping[str, tuple[int, int]]
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class _Edit:
+    start: int
+    end: int
+    text: str
+
+
+class _Doc:
+    """The text being edited, its lines, its top node and its line break."""
+
+    def __init__(self, text: str, path: str) -> None:
+        self.text = text
+        self.path = path
+        self.root = spans(text, path)
+        self.lines = Lines(text)
+        self.newline = "\r\n" if "\r\n" in text else "\n"
+        if self.root.kind != "map" or self.root.flow:
+            raise GtmCheckError.single(
+                path, "the launch file is not a block mapping at the top; edit it by hand"
+            )
+
+    def apply(self, edits: Sequence[_Edit]) -> str:
+        text = self.text
+        for edit in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
+            text = text[: edit.start] + edit.text + text[edit.end :]
+        return text
+
+    def new_lines(self, after: int, lines: Sequence[str]) -> _Edit:
+        """Whole lines inserted after the line holding offset ``after``."""
+        at = self.lines.after_line(after)
+        block = "".join(line + self.newline for line in lines)
+        if at == len(self.text) and self.text and not self.text.endswith(("\n", "\r")):
+            block = self.newline + block
+        return _Edit(at, at, block)
+
+    def at_end(self, lines: Sequence[str]) -> _Edit:
+        return self.new_lines(len(self.text), lines)
+
+
+def scalar(value: Value, *, flow: bool = False, quote: str = "") -> str:
+    """``value`` as a YAML scalar that reads back as exactly that text (or date): plain
+    where plain is safe, else in double quotes (a JSON string is a YAML one)."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if quote == "'" and "'" not in value and _printable(value):
+        return f"'{value}'"
+    if quote != '"' and _plain_is_safe(value, flow=flow):
+        return value
+    text = json.dumps(value, ensure_ascii=False)
+    for character in "\x85\u2028\u2029":  # line breaks to YAML, not to JSON
+        text = text.replace(character, f"\\u{ord(character):04x}")
+    return text
+
+
+_PLAIN = re.compile(r"^[A-Za-z0-9_./@+~(][^\n\r\t#]*$")
+_RESOLVER = yaml.resolver.Resolver()
+
+
+def _printable(value: str) -> bool:
+    return value.isprintable() and value == value.strip()
+
+
+def _plain_is_safe(value: str, *, flow: bool) -> bool:
+    if not _PLAIN.match(value) or not _printable(value) or ": " in value or value.endswith(":"):
+        return False
+    if flow and any(c in value for c in ",[]{}:"):
+        return False
+    tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+    return bool(tag == "tag:yaml.org,2002:str")
+
+
+def _mapping_text(fields: Mapping[str, Value]) -> str:
+    return "{" + ", ".join(f"{k}: {scalar(v, flow=True)}" for k, v in fields.items()) + "}"
+
+
+def _set_in_mapping(doc: _Doc, node: Node, fields: Mapping[str, Value]) -> list[_Edit]:
+    """Each field's value replaced where it is written, or the field added after the last."""
+    edits = []
+    added: dict[str, Value] = {}
+    for key, value in fields.items():
+        entry = node.get(key)
+        if entry is None:
+            added[key] = value
+            continue
+        old = entry.value
+        text = scalar(value, flow=node.flow, quote=old.style if old.kind == "scalar" else "")
+        edits.append(_replace_value(doc, old, text))
+    if added and node.flow:
+        pairs = ", ".join(f"{k}: {scalar(v, flow=True)}" for k, v in added.items())
+        if node.entries:
+            edits.append(
+                _Edit(node.entries[-1].value.end, node.entries[-1].value.end, ", " + pairs)
+            )
+        else:
+            edits.append(_Edit(node.start + 1, node.start + 1, pairs))
+    elif added:
+        indent = " " * node.entries[0].key_column
+        lines = [f"{indent}{k}: {scalar(v)}" for k, v in added.items()]
+        edits.append(doc.new_lines(node.end, lines))
+    return edits
+
+
+def _replace_value(doc: _Doc, old: Node, text: str) -> _Edit:
+    if old.empty:  # `key:` with nothing after it
+        return _Edit(
+            old.start, old.end, text if doc.text[old.start - 1 : old.start] == " " else f" {text}"
+        )
+    # Keep a comment after the value where it was, as far as the spaces before it allow.
+    gap = len(doc.text[old.end :]) - len(doc.text[old.end :].lstrip(" "))
+    longer = len(text) - (old.end - old.start)
+    if longer > 0 and doc.text[old.end + gap : old.end + gap + 1] == "#":
+        return _Edit(old.start, old.end + min(longer, gap - 2), text)
+    return _Edit(old.start, old.end, text)
+
+
+def _top(doc: _Doc, key: str) -> Node | None:
+    entry = doc.root.get(key)
+    return None if entry is None else entry.value
+
+
+def _is_none(doc: _Doc, node: Node) -> bool:
+    """``key:``, ``key: ~``, ``key: null``, ``key: {}`` or ``key: []``: nothing in it."""
+    if node.kind == "scalar":
+        return doc.text[node.start : node.end] in ("", "~", "null", "Null", "NULL")
+    return not node.entries and not node.items
+
+
+def _first_entries(doc: _Doc, key: str, node: Node, lines: Sequence[str]) -> list[_Edit]:
+    """The first entries of a top-level mapping or list that has none yet: on the lines
+    after its key, with whatever was written as its value (``{}``, ``~``) removed."""
+    entry = doc.root.get(key)
+    assert entry is not None
+    edits = [doc.new_lines(entry.key_start, lines)]
+    if not node.empty:
+        start = node.start
+        while start > 0 and doc.text[start - 1] in " \t":
+            start -= 1
+        edits.append(_Edit(start, node.end, ""))
+    return edits
+
+
+def set_item(
+    text: str,
+    item_id: str,
+    fields: Mapping[str, Value],
+    placement: Placement,
+    path: str = "<text>",
+) -> str:
+    """The launch file with these fields of ``item_id``'s state set (an item it does not
+    mention yet is added under ``items:``, in stage and department order)."""
+    doc = _Doc(text, path)
+    items = _top(doc, "items")
+    if items is None or _is_none(doc, items):
+        line = f"{INDENT}{item_id}: {_entry_text(fields)}{_comment(placement)}"
+        if items is None:
+            edits = [doc.at_end(["items:", line])]
+        else:
+            edits = _first_entries(doc, "items", items, [line])
+    else:
+        entry = items.get(item_id)
+        if entry is None:
+            edits = [_new_item(doc, items, item_id, fields, placement)]
+        else:
+            edits = _set_state(doc, entry.value, fields)
+    new = doc.apply(edits)
+
+    def expected(data: dict[str, Any]) -> None:
+        states = data.get("items") or {}
+        states[item_id] = {**_state(states.get(item_id)), **fields}
+        data["items"] = states
+
+    _check(text, new, expected, path)
+    return new
+
+
+def _entry_text(fields: Mapping[str, Value]) -> str:
+    if list(fields) == ["status"]:
+        return scalar(fields["status"])
+    return _mapping_text(fields)
+
+
+def _comment(placement: Placement) -> str:
+    return f"  # {placement.comment}" if placement.comment else ""
+
+
+def _set_state(doc: _Doc, node: Node, fields: Mapping[str, Value]) -> list[_Edit]:
+    if node.kind == "map":
+        return _set_in_mapping(doc, node, fields)
+    if node.kind != "scalar":
+        raise GtmCheckError.single(doc.path, "an item's state is a list; edit it by hand")
+    old = doc.text[node.start : node.end]
+    if list(fields) == ["status"]:
+        return [_replace_value(doc, node, scalar(fields["status"], quote=node.style))]
+    status = yaml.safe_load(old) if old else None
+    merged = {"status": status, **fields} if isinstance(status, str) else dict(fields)
+    ordered = {k: merged[k] for k in STATE_KEYS if k in merged}
+    return [_replace_value(doc, node, _mapping_text(ordered))]
+
+
+def _new_item(
+    doc: _Doc, items: Node, item_id: str, fields: Mapping[str, Value], placement: Placement
+) -> _Edit:
+    value = _entry_text(fields)
+    if items.flow:
+        return _Edit(
+            items.entries[-1].value.end, items.entries[-1].value.end, f", {item_id}: {value}"
+        )
+    indent = " " * items.entries[0].key_column
+    line = f"{indent}{item_id}: {value}{_comment(placement)}"
+    return _place(doc, items, item_id, placement, line)
+
+
+def _place(doc: _Doc, items: Node, item_id: str, placement: Placement, line: str) -> _Edit:
+    """The new line after the item ranked just before it, or, when that one is in another
+    department and the one just after is in its own, right above that one."""
+    rank = placement.ranks.get(item_id)
+    entries = items.entries
+    if rank is None:
+        return doc.new_lines(entries[-1].value.end, [line])
+    unknown = (len(placement.ranks) + 1, 0)
+    ranks = {e.key: placement.ranks.get(e.key, unknown) for e in entries}
+    before = [e for e in entries if ranks[e.key] < rank]
+    after = [e for e in entries if ranks[e.key] > rank]
+    department = item_id.split(".", 1)[0]
+    previous = max(before, key=lambda e: ranks[e.key]) if before else None
+    following = min(after, key=lambda e: ranks[e.key]) if after else None
+
+    def same(entry: Entry | None) -> bool:
+        return entry is not None and entry.key.split(".", 1)[0] == department
+
+    if previous is not None and (same(previous) or not same(following)):
+        return doc.new_lines(previous.value.end, [line])
+    assert following is not None
+    at = doc.lines.start_of_line(following.key_start)
+    if not same(following):
+        at = _above_comments(doc, at)
+    block = line + doc.newline
+    return _Edit(at, at, block)
+
+
+def _above_comments(doc: _Doc, at: int) -> int:
+    """The start of the comment lines right above offset ``at`` (a line's start)."""
+    line = doc.lines.line_of(at)
+    while line > 0 and doc.lines.line_text(line - 1).lstrip().startswith("#"):
+        line -= 1
+    return doc.lines.starts[line]
+
+
+def _state(value: Any) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if isinstance(value, str):
+        return {"status": value}
+    return dict(value) if isinstance(value, dict) else {"status": value}
+
+
+def _check(old: str, new: str, change: Callable[[dict[str, Any]], None], path: str) -> None:
+    """Refuse an edit whose result does not read back as the data it meant to write."""
+    expected = Source(path, old).parse().data
+    change(expected)
+    try:
+        actual = Source(path, new).parse().data
+    except GtmCheckError:
+        actual = None
+    if _normal(actual) != _normal(expected):
+        raise GtmCheckError.single(
+            path,
+            "gtm-check cannot make this change without touching other lines of this file "
+            "(a form of YAML it does not edit); nothing was written: edit the file by hand",
+        )
+
+
+def _normal(data: Any) -> Any:
+    """Forms the loader reads alike made alike: a status alone, an empty list or mapping."""
+    if not isinstance(data, dict):
+        return data
+    data = dict(data)
+    data["items"] = {k: _state(v) for k, v in (data.get("items") or {}).items()}
+    data["waivers"] = data.get("waivers") or []
+    data["traits"] = data.get("traits") or []
+    return data
+
+
+def waive(text: str, fields: Mapping[str, Value], path: str = "<text>") -> str:
+    """The launch file with a waiver for ``fields["item"]`` (its waiver renewed if it has
+    one already)."""
+    item_id = str(fields["item"])
+    doc = _Doc(text, path)
+    waivers = _top(doc, "waivers")
+    existing = _waivers_of(doc, waivers, item_id)
+    if len(existing) > 1:
+        raise GtmCheckError.single(
+            path, f"{quoted(item_id)} has {len(existing)} waivers; edit the file by hand"
+        )
+    ordered = {k: fields[k] for k in WAIVER_KEYS}
+    if existing:
+        edits = _set_in_mapping(doc, existing[0], {k: v for k, v in ordered.items() if k != "item"})
+    elif waivers is None:
+        edits = [doc.at_end(["waivers:", *_waiver_lines(ordered, INDENT)])]
+    elif _is_none(doc, waivers):
+        edits = _first_entries(doc, "waivers", waivers, _waiver_lines(ordered, INDENT))
+    elif waivers.kind != "seq":
+        raise GtmCheckError.single(path, "waivers: is not a list; edit it by hand")
+    elif waivers.flow:
+        end = waivers.items[-1].end
+        edits = [_Edit(end, end, ", " + _mapping_text(ordered))]
+    else:
+        edits = [doc.new_lines(waivers.end, _waiver_lines(ordered, " " * waivers.column))]
+    new = doc.apply(edits)
+
+    def expected(data: dict[str, Any]) -> None:
+        listed = list(data.get("waivers") or [])
+        for index, waiver in enumerate(listed):
+            if isinstance(waiver, dict) and waiver.get("item") == item_id:
+                listed[index] = {**waiver, **ordered}
+                break
+        else:
+            listed.append(dict(ordered))
+        data["waivers"] = listed
+
+    _check(text, new, expected, path)
+    return new
+
+
+def _waiver_lines(fields: Mapping[str, Value], indent: str) -> list[str]:
+    lines = [f"{indent}- {k}: {scalar(v)}" for k, v in list(fields.items())[:1]]
+    return lines + [f"{indent}  {k}: {scalar(v)}" for k, v in list(fields.items())[1:]]
+
+
+def _waivers_of(doc: _Doc, waivers: Node | None, item_id: str) -> list[Node]:
+    if waivers is None or waivers.kind != "seq":
+        return []
+    found = []
+    for node in waivers.items:
+        entry = node.get("item") if node.kind == "map" else None
+        if entry is not None and _scalar_value(doc, entry.value) == item_id:
+            found.append(node)
+    return found
+
+
+def _scalar_value(doc: _Doc, node: Node) -> Any:
+    if node.kind != "scalar":
+        return None
+    return Source(doc.path, "v: " + doc.text[node.start : node.end]).parse().data.get("v")
+
+
+def waived_items(text: str, path: str = "<text>") -> list[str]:
+    """The items the launch file waives, in the order written."""
+    data = Source(path, text).parse().data
+    waivers = data.get("waivers") if isinstance(data, dict) else None
+    return [
+        str(w["item"])
+        for w in waivers or []
+        if isinstance(w, dict) and isinstance(w.get("item"), str)
+    ]
+
+
+def unwaive(text: str, item_id: str, path: str = "<text>") -> str:
+    """The launch file without the waivers of ``item_id`` (there must be at least one)."""
+    doc = _Doc(text, path)
+    waivers = _top(doc, "waivers")
+    found = _waivers_of(doc, waivers, item_id)
+    assert waivers is not None and found
+    edits = [_remove_item(doc, waivers, node) for node in found]
+    new = doc.apply(edits)
+
+    def expected(data: dict[str, Any]) -> None:
+        data["waivers"] = [
+            w
+            for w in data.get("waivers") or []
+            if not (isinstance(w, dict) and w.get("item") == item_id)
+        ]
+
+    _check(text, new, expected, path)
+    return new
+
+
+def _remove_item(doc: _Doc, sequence: Node, node: Node) -> _Edit:
+    index = next(i for i, n in enumerate(sequence.items) if n is node)
+    items = sequence.items
+    if sequence.flow:
+        if index + 1 < len(items):
+            return _Edit(node.start, items[index + 1].start, "")
+        if index > 0:
+            return _Edit(items[index - 1].end, node.end, "")
+        return _Edit(node.start, node.end, "")
+    start = doc.lines.start_of_line(node.start)
+    before = doc.text[start : node.start]
+    if before.strip() != "-":
+        raise GtmCheckError.single(
+            doc.path, "this waiver is not written as `- item: ...`; edit it by hand"
+        )
+    return _Edit(start, doc.lines.after_line(node.end), "")

@@ -1,0 +1,187 @@
+"""JSON Schemas (draft 2020-12) of launch files and checklists, for editors and validators.
+
+Generated from the Pydantic input models, then adjusted where the loader accepts more than
+the models' own schema says (a status alone for an item, ``applies_if`` as a list, an empty
+``traits:``/``items:``/``waivers:`` for none) and where a schema can say more than a type:
+the built-in item ids as the known keys of ``items:``, the traits, descriptions.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from gtm_check.load.checklists import ChecklistReader
+from gtm_check.model.inputs import ITEM_ID_PATTERN, KEBAB, Checklist, ChecklistItem, Launch
+from gtm_check.model.vocabulary import DEFAULT_WEIGHTS, STAGE_NAMES, TIERS, TRAITS, Status
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+
+LAUNCH_FIELDS = {
+    "launch": "The launch's name, as reports show it.",
+    "launch_date": "The launch date, YYYY-MM-DD.",
+    "owner": "Who owns the launch (e.g. an e-mail address).",
+    "tier": "1 flagship (a new product or market, the default), 2 standard (a significant "
+    "release), 3 minor (a feature or an update): smaller launches owe fewer items.",
+    "traits": "What kind of launch this is; decides which items apply. Empty: none.",
+    "checklists": "builtin (the default), built-in department names, or relative paths to "
+    "your own checklist files.",
+    "gate": "What the release gate requires; these are the defaults.",
+    "items": "The state of the items you know, by item id; the rest are todo. Write a status "
+    "alone (legal.trademarks: done) or a mapping. Empty: none.",
+    "waivers": "Items credited until a date without being done; each needs item, reason, "
+    "approved_by and expires. Empty: none.",
+}
+STATE_FIELDS = {
+    "status": "todo | in-progress | blocked | done | n/a (n/a: does not apply, say why in note).",
+    "owner": "Who owns the item.",
+    "due": "When it is due, YYYY-MM-DD; default: the launch date less the item's lead_days.",
+    "evidence": "Where the proof is: a link to the sign-off, test report or ticket.",
+    "note": "Anything a reader should know, e.g. why the item is n/a.",
+    "done_on": "When it was done, YYYY-MM-DD: an item whose checklist says valid_for "
+    "expires that many days later. gtm-check set --status done writes it.",
+}
+WAIVER_FIELDS = {
+    "item": "The id of the item waived.",
+    "reason": "Why launching without it is acceptable.",
+    "approved_by": "Who approved the waiver.",
+    "expires": "The last day the waiver credits the item, YYYY-MM-DD.",
+}
+GATE_FIELDS = {
+    "stages": "The stages the gate checks (at least one).",
+    "min_score": "The score (0-100) each gated stage needs.",
+}
+CHECKLIST_FIELDS = {
+    "department": "The department's key: lower-case words joined by dashes.",
+    "name": "The department's name, as reports show it.",
+    "description": "What the department is responsible for.",
+    "items": "The department's items (at least one).",
+}
+ITEM_FIELDS = {
+    "id": "<department>.<slug>, unique across everything loaded.",
+    "stage": "The stage of the customer journey it belongs to: learn, buy, use or grow.",
+    "title": "What must be true, in a few words.",
+    "severity": "How bad launching without it is: blocker, high, medium or low.",
+    "weight": "A positive number; default from severity ("
+    + ", ".join(f"{s.value} {w}" for s, w in DEFAULT_WEIGHTS.items())
+    + ").",
+    "applies_if": "Traits the launch must have: a list (every one), or {all, any, none}.",
+    "tier": "Owed by launches of this tier and smaller numbers (3, the default: every launch).",
+    "lead_days": "Due this many days before the launch date unless the launch file says.",
+    "valid_for": "Days a done stays valid after its done_on: a review or sign-off goes stale.",
+    "requires": "Items to finish first; never in a later stage.",
+    "question": "The question a reviewer asks.",
+    "guidance": "How to answer it: what good looks like, what to attach.",
+    "why": "What went wrong at launches that skipped it, in one sentence.",
+}
+
+
+def _trait() -> dict[str, Any]:
+    """A known trait (listed, for completion) or a team's own one (any kebab-case word)."""
+    return {
+        "anyOf": [
+            {"enum": list(TRAITS), "description": "A built-in trait."},
+            {"type": "string", "pattern": rf"^{KEBAB}$", "description": "A checklist's trait."},
+        ],
+    }
+
+
+def _traits(*, empty_is_none: bool) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "array", "items": _trait(), "uniqueItems": True}
+    if empty_is_none:
+        schema["type"] = ["array", "null"]
+    return schema
+
+
+def _describe(properties: dict[str, Any], descriptions: dict[str, str]) -> None:
+    for key, text in descriptions.items():
+        properties[key]["description"] = text
+        properties[key].pop("title", None)
+
+
+def _dates_and_numbers(defs: dict[str, Any]) -> None:
+    defs["Gate"]["properties"]["min_score"].update({"minimum": 0, "maximum": 100})
+    defs["Gate"]["properties"]["stages"].update({"minItems": 1, "uniqueItems": True})
+
+
+def launch_schema(builtin_items: Sequence[ChecklistItem]) -> dict[str, Any]:
+    """The launch file's schema; ``builtin_items`` become the known keys of ``items:``."""
+    schema = Launch.model_json_schema()
+    defs = schema["$defs"]
+    props = schema["properties"]
+    _describe(props, LAUNCH_FIELDS)
+    _describe(defs["ItemState"]["properties"], STATE_FIELDS)
+    _describe(defs["Waiver"]["properties"], WAIVER_FIELDS)
+    _describe(defs["Gate"]["properties"], GATE_FIELDS)
+    _dates_and_numbers(defs)
+    props["traits"].update(_traits(empty_is_none=True))
+    props["checklists"].update({"minItems": 1, "uniqueItems": True})
+    props["waivers"]["type"] = ["array", "null"]
+    defs["ItemEntry"] = {
+        "description": "A status alone (shorthand for {status: ...}) or the item's state.",
+        "anyOf": [{"$ref": "#/$defs/Status"}, {"$ref": "#/$defs/ItemState"}],
+    }
+    entry = {"$ref": "#/$defs/ItemEntry"}
+    props["items"].update(
+        {
+            "type": ["object", "null"],
+            "properties": {
+                item.id: {
+                    **entry,
+                    "description": f"{item.title} ({item.severity.value}, "
+                    f"{STAGE_NAMES[item.stage]})",
+                }
+                for item in builtin_items
+            },
+            "patternProperties": {ITEM_ID_PATTERN: entry},
+            "additionalProperties": False,
+        }
+    )
+    defs["Status"]["enum"] = [status.value for status in Status]
+    return _wrap(schema, "gtm-check launch file", "Where one launch stands: gtm-check audit")
+
+
+def checklist_schema() -> dict[str, Any]:
+    """A department checklist's schema: the built-in ones and a team's own."""
+    schema = Checklist.model_json_schema()
+    defs = schema["$defs"]
+    _describe(schema["properties"], CHECKLIST_FIELDS)
+    _describe(defs["ChecklistItem"]["properties"], ITEM_FIELDS)
+    item = defs["ChecklistItem"]["properties"]
+    item["weight"]["anyOf"][0]["exclusiveMinimum"] = 0
+    item["requires"]["uniqueItems"] = True
+    item["tier"]["description"] += " " + "; ".join(f"{k} {v}" for k, v in TIERS.items())
+    item["applies_if"]["anyOf"][0] = _traits(empty_is_none=False)
+    for key in ("all", "any", "none"):
+        defs["Condition"]["properties"][key].update(_traits(empty_is_none=False))
+    return _wrap(schema, "gtm-check checklist", "What one department must have done to launch")
+
+
+def _wrap(schema: dict[str, Any], title: str, description: str) -> dict[str, Any]:
+    schema.pop("title", None)
+    return {"$schema": DRAFT, "title": title, "description": description, **schema}
+
+
+def dumps(schema: dict[str, Any]) -> str:
+    """The schema as the committed files hold it: two-space indent, UTF-8, a final newline."""
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+SCHEMA_FOLDER = ".gtm-check"
+"""Where ``init`` puts the launch schema, beside the launch file, for the modeline to name."""
+
+LAUNCH_SCHEMA_FILE = "launch.schema.json"
+
+
+def modeline(schema_path: str) -> str:
+    """The comment that tells the YAML language server (VS Code and others) the schema."""
+    return f"# yaml-language-server: $schema={schema_path}"
+
+
+def schema_text(kind: str) -> str:
+    """The text of the ``launch`` or ``checklist`` schema, as the repository's schemas/ holds it."""
+    if kind == "launch":
+        items = [item for c in ChecklistReader().builtin() for item in c.checklist.items]
+        return dumps(launch_schema(items))
+    return dumps(checklist_schema())

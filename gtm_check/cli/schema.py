@@ -1,0 +1,36 @@
+"""``gtm-check schema``: print the JSON Schema of a launch file or a checklist, for editors."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from gtm_check.authoring.schema import schema_text
+from gtm_check.cli.app import PlainCommand, app
+from gtm_check.cli.output import write_stdout
+
+
+class Kind(StrEnum):
+    launch = "launch"
+    checklist = "checklist"
+
+
+KindArg = Annotated[
+    Kind, typer.Argument(metavar="KIND", help="launch or checklist.", show_default=False)
+]
+
+
+@app.command(
+    "schema",
+    cls=PlainCommand,
+    short_help="Print the JSON Schema of launch files or checklists.",
+)
+def schema_command(kind: KindArg) -> None:
+    """Print the JSON Schema (draft 2020-12) of a launch file or a checklist.
+
+    Editors use it to complete keys, statuses and item ids and to flag mistakes as you type:
+    gtm-check schema launch > .gtm-check/launch.schema.json
+    """
+    write_stdout(schema_text(kind.value))

@@ -1,0 +1,96 @@
+"""``gtm-check set``: change items' status, owner, due date, evidence or note in place."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+import typer
+
+from gtm_check.authoring.edit import Value, set_item
+from gtm_check.authoring.launchfile import describe, load_text, open_launch, placement, state_of
+from gtm_check.cli.app import AllowOutside, PlainCommand, app, parse_date
+from gtm_check.cli.editing import AsOf, LaunchArg, arrow, commit
+from gtm_check.model.vocabulary import Status
+
+ItemsArg = Annotated[
+    list[str], typer.Argument(metavar="ITEM...", help="Item ids to change.", show_default=False)
+]
+
+
+def _text(name: str, help_text: str) -> Any:
+    return typer.Option(name, help=help_text)
+
+
+StatusOption = Annotated[
+    str | None,
+    typer.Option(
+        "--status",
+        help="todo, in-progress, blocked, done or n/a; done also records done_on: the date "
+        "(today, or --as-of).",
+    ),
+]
+OwnerOption = Annotated[str | None, _text("--owner", "Who owns the items.")]
+DueOption = Annotated[str | None, typer.Option("--due", metavar="YYYY-MM-DD", help="Due date.")]
+EvidenceOption = Annotated[str | None, _text("--evidence", "Where the proof is (a link).")]
+NoteOption = Annotated[str | None, _text("--note", "A note for readers.")]
+
+
+@app.command(
+    "set",
+    cls=PlainCommand,
+    short_help="Change items' status, owner, due date, evidence or note.",
+)
+def set_command(
+    launch: LaunchArg,
+    items: ItemsArg,
+    status: StatusOption = None,
+    owner: OwnerOption = None,
+    due: DueOption = None,
+    evidence: EvidenceOption = None,
+    note: NoteOption = None,
+    as_of: AsOf = None,
+    allow_outside: AllowOutside = False,
+) -> None:
+    """Change items of a launch file in place; every other line stays as it was.
+
+    The result is validated before it is written, and written atomically; if the file
+    changed meanwhile, nothing is written (exit 2).
+    """
+    fields: dict[str, Value] = {}
+    for key, value in (("status", status), ("owner", owner), ("evidence", evidence)):
+        if value is not None:
+            fields[key] = value
+    if due is not None:
+        fields["due"] = parse_date(due, "--due") or dt.date.today()
+    if note is not None:
+        fields["note"] = note
+    if not fields:
+        raise typer.BadParameter(
+            "say what to change: --status, --owner, --due, --evidence or --note",
+            param_hint="'ITEM...'",
+        )
+    day = parse_date(as_of) or dt.date.today()
+    opened = open_launch(launch)
+    loaded = load_text(opened, opened.text, allow_outside=allow_outside)
+    text, changes = opened.text, []
+    for item in dict.fromkeys(items):
+        old = state_of(text, item)
+        wanted = dict(fields)
+        if status == Status.DONE and (old.get("status") != Status.DONE or as_of):
+            wanted["done_on"] = day
+        wanted = {k: v for k, v in wanted.items() if old.get(k) != v}
+        if not wanted:
+            continue
+        text = set_item(text, item, wanted, placement(loaded, item), str(launch))
+        changes += [_change(item, key, old.get(key), value) for key, value in wanted.items()]
+    if not changes:
+        typer.echo(f"{launch}: nothing to change")
+        return
+    commit(opened, text, changes, allow_outside=allow_outside)
+
+
+def _change(item: str, key: str, old: Any, new: Value) -> str:
+    if key == "status":
+        return f"{item}: {describe(old or Status.TODO.value)} {arrow()} {describe(new)}"
+    return f"{item}: {key} {describe(old)} {arrow()} {describe(new)}"

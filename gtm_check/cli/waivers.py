@@ -1,0 +1,128 @@
+"""``gtm-check waive`` and ``gtm-check unwaive``: add, renew or remove a waiver in place."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+
+from gtm_check.authoring.edit import Value, unwaive, waive, waived_items
+from gtm_check.authoring.launchfile import load_text, open_launch
+from gtm_check.cli.app import AllowOutside, PlainCommand, app, parse_date
+from gtm_check.cli.editing import AsOf, LaunchArg, commit
+from gtm_check.model.problems import GtmCheckError, did_you_mean, quoted
+from gtm_check.model.vocabulary import LONG_WAIVER_DAYS
+
+ItemArg = Annotated[str, typer.Argument(metavar="ITEM", help="The item id.", show_default=False)]
+Reason = Annotated[
+    str | None, typer.Option("--reason", help="Why launching without it is acceptable.")
+]
+ApprovedBy = Annotated[str | None, typer.Option("--approved-by", help="Who approved the waiver.")]
+Expires = Annotated[
+    str | None,
+    typer.Option("--expires", metavar="YYYY-MM-DD", help="The last day the waiver credits it."),
+]
+Long = Annotated[
+    bool,
+    typer.Option("--long", help=f"Allow an expiry more than {LONG_WAIVER_DAYS} days away."),
+]
+
+
+@app.command(
+    "waive",
+    cls=PlainCommand,
+    short_help="Add or renew a waiver for an item.",
+)
+def waive_command(
+    launch: LaunchArg,
+    item: ItemArg,
+    reason: Reason = None,
+    approved_by: ApprovedBy = None,
+    expires: Expires = None,
+    long: Long = False,
+    as_of: AsOf = None,
+    allow_outside: AllowOutside = False,
+) -> None:
+    """Waive an item until a date (renew its waiver if it has one), in place.
+
+    --reason, --approved-by and --expires are all required; the expiry may not be in the
+    past, nor more than a year away without --long.
+    """
+    until = _expiry(reason, approved_by, expires, as_of, long=long)
+    assert reason and approved_by
+    opened = open_launch(launch)
+    load_text(opened, opened.text, allow_outside=allow_outside)
+    renewing = item in waived_items(opened.text)
+    fields: dict[str, Value] = {
+        "item": item,
+        "reason": reason.strip(),
+        "approved_by": approved_by.strip(),
+        "expires": until,
+    }
+    text = waive(opened.text, fields, str(launch))
+    verb = "waiver renewed" if renewing else "waived"
+    commit(
+        opened,
+        text,
+        [f"{item}: {verb} until {until} (approved by {approved_by.strip()})"],
+        allow_outside=allow_outside,
+    )
+
+
+@app.command(
+    "unwaive",
+    cls=PlainCommand,
+    short_help="Remove an item's waiver.",
+)
+def unwaive_command(launch: LaunchArg, item: ItemArg, allow_outside: AllowOutside = False) -> None:
+    """Remove an item's waiver, in place."""
+    opened = open_launch(launch)
+    load_text(opened, opened.text, allow_outside=allow_outside)
+    waived = waived_items(opened.text)
+    if item not in waived:
+        hint = did_you_mean(item, waived) or (
+            f"waived: {', '.join(waived)}" if waived else "the file has no waivers"
+        )
+        raise GtmCheckError.single(str(launch), f"no waiver for {quoted(item)}", hint=hint)
+    text = unwaive(opened.text, item, str(launch))
+    commit(opened, text, [f"{item}: waiver removed"], allow_outside=allow_outside)
+
+
+def _expiry(
+    reason: str | None,
+    approved_by: str | None,
+    expires: str | None,
+    as_of: str | None,
+    *,
+    long: bool,
+) -> dt.date:
+    """The waiver's expiry, once all three parts are there and the date is acceptable."""
+    missing = [
+        name
+        for name, value in (
+            ("--reason", reason),
+            ("--approved-by", approved_by),
+            ("--expires", expires),
+        )
+        if not (value or "").strip()
+    ]
+    if missing:
+        raise typer.BadParameter(
+            f"a waiver needs a reason, an approver and an expiry; missing: {', '.join(missing)}",
+            param_hint="'ITEM'",
+        )
+    assert expires
+    until = parse_date(expires, "--expires")
+    assert until is not None
+    today = parse_date(as_of) or dt.date.today()
+    if until < today:
+        raise typer.BadParameter(
+            f"{until} is in the past (today is {today})", param_hint="'--expires'"
+        )
+    if (until - today).days > LONG_WAIVER_DAYS and not long:
+        raise typer.BadParameter(
+            f"{until} is more than {LONG_WAIVER_DAYS} days away; pass --long if that is meant",
+            param_hint="'--expires'",
+        )
+    return until

@@ -1,0 +1,263 @@
+"""Text edits of launch files: only the intended lines change, checked against hand-worked
+texts and by a line diff of before and after."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+
+import pytest
+
+from gtm_check.authoring.edit import Placement, scalar, set_item, unwaive, waive
+from gtm_check.load.yamltree import Source
+from gtm_check.model.problems import GtmCheckError
+
+RANKS = Placement(
+    {
+        "legal.trademarks": (0, 0),
+        "legal.new-thing": (1, 1),
+        "legal.channel-contracts": (1, 2),
+        "legal.sla-terms": (2, 3),
+        "support.sla": (2, 4),
+    },
+    "high: A new thing",
+)
+
+ODD = """\
+# Launch file, hand-written
+launch: 'Mini'      # the name, quoted
+launch_date: 2027-03-01
+checklists: [ ./legal.yaml ]
+
+items:
+
+   # --- Legal ---
+   legal.trademarks:   "todo"   # blocker: marks
+   legal.channel-contracts: {status: todo,  due: 2027-01-01}
+   legal.sla-terms:
+         status: in-progress   # three-space then nine-space indentation
+         owner: 'x@y.example'
+         note: |
+           Two lines
+           of note.
+
+   # --- Support ---
+   support.sla: blocked
+waivers: [{item: legal.sla-terms, reason: "Old", approved_by: a, expires: 2027-06-30}]
+"""
+
+
+def changed_lines(before: str, after: str) -> list[str]:
+    """The lines a diff of before and after touches, marked - and +."""
+    diff = difflib.ndiff(before.splitlines(keepends=True), after.splitlines(keepends=True))
+    return [line for line in diff if line[:1] in "-+"]
+
+
+def test_a_shorthand_status_changes_in_place_keeping_its_quotes_and_comment() -> None:
+    after = set_item(ODD, "legal.trademarks", {"status": "done"}, RANKS)
+    assert changed_lines(ODD, after) == [
+        '-    legal.trademarks:   "todo"   # blocker: marks\n',
+        '+    legal.trademarks:   "done"   # blocker: marks\n',
+    ]
+
+
+def test_more_than_a_status_turns_a_shorthand_into_a_flow_mapping_on_its_line() -> None:
+    after = set_item(
+        ODD, "legal.trademarks", {"status": "done", "done_on": dt.date(2027, 1, 15)}, RANKS
+    )
+    assert changed_lines(ODD, after) == [
+        '-    legal.trademarks:   "todo"   # blocker: marks\n',
+        "+    legal.trademarks:   {status: done, done_on: 2027-01-15}  # blocker: marks\n",
+    ]
+
+
+def test_a_flow_mapping_keeps_its_spacing_and_gets_new_keys_at_its_end() -> None:
+    after = set_item(
+        ODD, "legal.channel-contracts", {"status": "done", "owner": "a b@c.example"}, RANKS
+    )
+    assert changed_lines(ODD, after) == [
+        "-    legal.channel-contracts: {status: todo,  due: 2027-01-01}\n",
+        "+    legal.channel-contracts: {status: done,  due: 2027-01-01, owner: a b@c.example}\n",
+    ]
+
+
+def test_a_block_mapping_keeps_its_odd_indentation_and_its_block_note() -> None:
+    after = set_item(
+        ODD,
+        "legal.sla-terms",
+        {"status": "done", "evidence": "https://wiki.example/sla#signed", "owner": "z@y"},
+        RANKS,
+    )
+    assert changed_lines(ODD, after) == [
+        "-          status: in-progress   # three-space then nine-space indentation\n",
+        "+          status: done   # three-space then nine-space indentation\n",
+        "-          owner: 'x@y.example'\n",
+        "+          owner: 'z@y'\n",
+        '+          evidence: "https://wiki.example/sla#signed"\n',
+    ]
+    assert Source("x", after).parse().data["items"]["legal.sla-terms"]["note"] == (
+        "Two lines\nof note.\n"
+    )
+
+
+def test_a_new_item_goes_in_stage_and_department_order_with_its_title() -> None:
+    after = set_item(ODD, "legal.new-thing", {"status": "done"}, RANKS)
+    assert changed_lines(ODD, after) == ["+    legal.new-thing: done  # high: A new thing\n"]
+    lines = after.splitlines()
+    assert lines.index("   legal.new-thing: done  # high: A new thing") == (
+        lines.index('   legal.trademarks:   "todo"   # blocker: marks') + 1
+    )
+
+
+def test_a_new_item_of_a_department_goes_above_the_next_departments_heading() -> None:
+    text = "launch: X\nlaunch_date: 2027-03-01\nitems:\n  # --- Support ---\n  support.sla: done\n"
+    after = set_item(text, "legal.trademarks", {"status": "todo"}, RANKS)
+    assert after == (
+        "launch: X\nlaunch_date: 2027-03-01\nitems:\n"
+        "  legal.trademarks: todo  # high: A new thing\n"
+        "  # --- Support ---\n  support.sla: done\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("items", "expected"),
+    [
+        ("", "items:\n  legal.trademarks: done  # high: A new thing\n"),
+        ("items:\n", "items:\n  legal.trademarks: done  # high: A new thing\n"),
+        (
+            "items: {}  # none yet\n",
+            "items:  # none yet\n  legal.trademarks: done  # high: A new thing\n",
+        ),
+        ("items: {support.sla: done}\n", "items: {support.sla: done, legal.trademarks: done}\n"),
+    ],
+)
+def test_the_first_item_of_a_file(items: str, expected: str) -> None:
+    head = "launch: X\nlaunch_date: 2027-03-01\n"
+    assert set_item(head + items, "legal.trademarks", {"status": "done"}, RANKS) == head + expected
+
+
+def test_crlf_line_endings_stay_crlf_and_only_the_line_changes() -> None:
+    text = ODD.replace("\n", "\r\n")
+    after = set_item(text, "legal.new-thing", {"status": "todo", "owner": "o"}, RANKS)
+    after = set_item(after, "legal.sla-terms", {"note": "Short now"}, RANKS)
+    assert "\n" not in after.replace("\r\n", "")
+    assert sorted(changed_lines(text, after)) == sorted(
+        [
+            "+    legal.new-thing: {status: todo, owner: o}  # high: A new thing\r\n",
+            "-          note: |\r\n",
+            "-            Two lines\r\n",
+            "+          note: Short now\r\n",
+            "-            of note.\r\n",
+        ]
+    )
+
+
+def test_waive_adds_to_a_flow_list_and_renews_in_place() -> None:
+    fields = {
+        "item": "legal.trademarks",
+        "reason": "Name: pending",
+        "approved_by": "vp@x",
+        "expires": dt.date(2027, 5, 1),
+    }
+    after = waive(ODD, fields)
+    assert changed_lines(ODD, after) == [
+        '- waivers: [{item: legal.sla-terms, reason: "Old", approved_by: a, expires: 2027-06-30}]\n',  # noqa: E501
+        '+ waivers: [{item: legal.sla-terms, reason: "Old", approved_by: a, expires: 2027-06-30}, '
+        '{item: legal.trademarks, reason: "Name: pending", approved_by: vp@x, expires: 2027-05-01}]\n',  # noqa: E501
+    ]
+    renewed = waive(ODD, {**fields, "item": "legal.sla-terms", "reason": "New"})
+    assert renewed.splitlines()[-1] == (
+        'waivers: [{item: legal.sla-terms, reason: "New", approved_by: vp@x, expires: 2027-05-01}]'
+    )
+
+
+BLOCK_WAIVERS = """\
+launch: X
+launch_date: 2027-03-01
+waivers:
+    # the first one
+    - item: legal.sla-terms
+      reason: Old
+      approved_by: a
+      expires: 2027-06-30   # end of June
+    # the second one
+    - {item: support.sla, reason: r, approved_by: a, expires: 2027-07-01}
+"""
+
+
+def test_waive_and_unwaive_in_a_block_list() -> None:
+    fields = {
+        "item": "legal.trademarks",
+        "reason": "Because",
+        "approved_by": "vp@x",
+        "expires": dt.date(2027, 5, 1),
+    }
+    after = waive(BLOCK_WAIVERS, fields)
+    assert after == BLOCK_WAIVERS + (
+        "    - item: legal.trademarks\n      reason: Because\n      approved_by: vp@x\n"
+        "      expires: 2027-05-01\n"
+    )
+    assert unwaive(after, "legal.trademarks") == BLOCK_WAIVERS
+    assert changed_lines(BLOCK_WAIVERS, unwaive(BLOCK_WAIVERS, "legal.sla-terms")) == [
+        "-     - item: legal.sla-terms\n",
+        "-       reason: Old\n",
+        "-       approved_by: a\n",
+        "-       expires: 2027-06-30   # end of June\n",
+    ]
+
+
+def test_unwaive_in_a_flow_list() -> None:
+    text = "launch: X\nlaunch_date: 2027-03-01\nwaivers: [{item: a.b, reason: r, approved_by: a, expires: 2027-06-30}, {item: c.d, reason: r, approved_by: a, expires: 2027-06-30}]\n"  # noqa: E501
+    assert unwaive(text, "c.d").endswith(
+        "waivers: [{item: a.b, reason: r, approved_by: a, expires: 2027-06-30}]\n"
+    )
+    assert unwaive(unwaive(text, "c.d"), "a.b").endswith("waivers: []\n")
+
+
+def test_a_waiver_into_a_file_without_one() -> None:
+    text = "launch: X\nlaunch_date: 2027-03-01\nwaivers: []  # none\n"
+    fields = {"item": "a.b", "reason": "r", "approved_by": "a", "expires": dt.date(2027, 5, 1)}
+    assert waive(text, fields) == (
+        "launch: X\nlaunch_date: 2027-03-01\nwaivers:  # none\n  - item: a.b\n    reason: r\n"
+        "    approved_by: a\n    expires: 2027-05-01\n"
+    )
+    assert waive("launch: X\nlaunch_date: 2027-03-01", fields).endswith(
+        "2027-03-01\nwaivers:\n  - item: a.b\n    reason: r\n    approved_by: a\n    expires: 2027-05-01\n"  # noqa: E501
+    )
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "plain",
+        "a: b",
+        "# not a comment",
+        "yes",
+        "123",
+        "2027-01-01",
+        "null",
+        "'quoted'",
+        'say "hi"',
+        " padded ",
+        "line\nbreak",
+        "tab\there",
+        "ü € 漢",
+        "x\u2028y",
+        "[list]",
+        "-",
+        "",
+    ],
+)
+def test_a_scalar_reads_back_as_the_same_text(value: str) -> None:
+    for flow in (False, True):
+        text = scalar(value, flow=flow)
+        wrapped = f"k: {{v: {text}}}" if flow else f"k: {text}"
+        data = Source("x", wrapped).parse().data
+        assert (data["k"]["v"] if flow else data["k"]) == value, text
+
+
+def test_an_edit_it_cannot_make_cleanly_is_refused_not_written() -> None:
+    # A waiver written with its dash alone on a line: removing it would leave the dash.
+    text = "launch: X\nlaunch_date: 2027-03-01\nwaivers:\n  -\n    item: a.b\n    reason: r\n    approved_by: a\n    expires: 2027-06-30\n"  # noqa: E501
+    with pytest.raises(GtmCheckError):
+        unwaive(text, "a.b")

@@ -1,0 +1,153 @@
+"""The editor schemas: committed as printed, true to every shipped file, strict where the
+loader is strict."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+from gtm_check.authoring.schema import schema_text
+from gtm_check.cli import app
+from gtm_check.cli.schema import Kind
+from gtm_check.load.yamltree import Source
+from tests.conftest import EXAMPLES, ROOT
+
+SCHEMAS = ROOT / "schemas"
+
+
+def plain(value: Any) -> Any:
+    """YAML data as JSON sees it: dates as ISO text (the schema says format "date")."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def validator(kind: str) -> jsonschema.Draft202012Validator:
+    schema = json.loads((SCHEMAS / f"{kind}.schema.json").read_text("utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+def errors(kind: str, text: str) -> list[str]:
+    data = plain(Source("x.yaml", text).parse().data)
+    return [e.message for e in validator(kind).iter_errors(data)]
+
+
+@pytest.mark.parametrize("kind", list(Kind))
+def test_the_committed_schema_is_what_the_command_prints(kind: Kind) -> None:
+    result = CliRunner().invoke(app, ["schema", kind.value])
+    assert result.exit_code == 0, result.stderr
+    committed = (SCHEMAS / f"{kind.value}.schema.json").read_text("utf-8")
+    assert result.stdout == committed == schema_text(kind.value), (
+        f"regenerate: gtm-check schema {kind.value} > schemas/{kind.value}.schema.json"
+    )
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.name)
+def test_every_example_is_valid_under_the_launch_schema(path: Path) -> None:
+    assert errors("launch", path.read_text("utf-8")) == []
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "checklists").glob("*.yaml")), ids=lambda p: p.name)
+def test_every_builtin_checklist_is_valid_under_the_checklist_schema(path: Path) -> None:
+    assert errors("checklist", path.read_text("utf-8")) == []
+
+
+HEAD = "launch: X\nlaunch_date: 2027-03-01\n"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "items:\n  legal.trademarks: done\n  acme.own-item: {status: n/a, note: why}\n",
+        "traits:\nitems:\nwaivers:\n",
+        "traits: [saas, kiosk]\n",
+        "items:\n  legal.trademarks:\n    status: done\n    done_on: 2027-01-02\n",
+        "waivers:\n  - {item: legal.dpa, reason: r, approved_by: a, expires: 2027-06-30}\n",
+    ],
+)
+def test_the_forms_the_loader_accepts_are_valid(body: str) -> None:
+    assert errors("launch", HEAD + body) == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "colour: blue\n",  # an unknown key
+        "items:\n  legal.trademarks: finished\n",  # an unknown status
+        "items:\n  legal.trademarks: {status: done, owner: x, colour: blue}\n",
+        # A bad date: an editor sees its text (the loader refuses it before the schema would).
+        'items:\n  legal.trademarks:\n    due: "2027-02-30"\n',
+        "items:\n  legal.trademarks:\n    due: next week\n",
+        "items:\n  Legal Trademarks: done\n",  # not an item id
+        "tier: 4\n",
+        "waivers:\n  - {item: legal.dpa, reason: r, expires: 2027-06-30}\n",  # no approver
+        "gate: {stages: []}\n",
+        "checklists: []\n",
+    ],
+)
+def test_the_launch_schema_rejects_what_the_loader_rejects(body: str) -> None:
+    assert errors("launch", HEAD + body) != []
+
+
+def test_the_launch_schema_rejects_a_missing_launch_date() -> None:
+    assert errors("launch", "launch: X\n") != []
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "{id: ops.a, stage: later, title: T, severity: high}",
+        "{id: ops.a, stage: use, title: T, severity: urgent}",
+        "{id: ops.a, stage: use, title: T, severity: high, colour: blue}",
+        "{id: ops.a, stage: use, title: T, severity: high, weight: 0}",
+        "{id: ops.a, stage: use, title: T, severity: high, applies_if: {some: [x]}}",
+        "{id: A, stage: use, title: T, severity: high}",
+    ],
+)
+def test_the_checklist_schema_rejects_what_the_loader_rejects(item: str) -> None:
+    assert errors("checklist", f"department: ops\nname: Ops\nitems:\n  - {item}\n") != []
+
+
+def test_the_launch_schema_knows_the_builtin_ids_and_the_vocabulary() -> None:
+    schema = json.loads((SCHEMAS / "launch.schema.json").read_text("utf-8"))
+    items = schema["properties"]["items"]
+    assert "legal.trademarks" in items["properties"]
+    assert items["properties"]["legal.trademarks"]["description"]
+    assert items["additionalProperties"] is False and list(items["patternProperties"])
+    assert schema["$defs"]["Status"]["enum"] == ["todo", "in-progress", "blocked", "done", "n/a"]
+    assert "saas" in schema["properties"]["traits"]["items"]["anyOf"][0]["enum"]
+    assert schema["properties"]["tier"]["enum"] == [1, 2, 3]
+
+
+def test_init_names_the_schema_on_its_first_line_and_writes_it_beside(tmp_path: Path) -> None:
+    path = tmp_path / "launch.yaml"
+    result = CliRunner().invoke(
+        app, ["init", str(path), "--name", "X", "--launch-date", "2027-06-01"]
+    )
+    assert result.exit_code == 0, result.stderr
+    first = path.read_text("utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=.gtm-check/launch.schema.json"
+    written = tmp_path / ".gtm-check" / "launch.schema.json"
+    assert written.read_text("utf-8") == schema_text("launch")
+    assert errors("launch", path.read_text("utf-8")) == []
+
+
+def test_init_without_schema_writes_no_modeline(tmp_path: Path) -> None:
+    path = tmp_path / "launch.yaml"
+    args = ["init", str(path), "--name", "X", "--launch-date", "2027-06-01", "--no-schema"]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    assert not path.read_text("utf-8").startswith("# yaml-language-server")
+    assert not (tmp_path / ".gtm-check").exists()
