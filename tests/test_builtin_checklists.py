@@ -193,7 +193,7 @@ def test_smaller_tiers_owe_a_subset(traits: list[str]) -> None:
 def test_field_sales_items_need_a_sales_team() -> None:
     for item_id in (
         "sales.team-ready",
-        "sales.process-walkthrough",
+        "systems-engineering.poc-kit",
         "systems-engineering.demo-ready",
         "sales-enablement.sales-kit",
     ):

@@ -32,7 +32,7 @@ def test_example_loads_with_builtin_checklists() -> None:
     loaded = load(EXAMPLES / "launch.yaml")
     assert loaded.launch.launch == "Acme Insights 2.0"
     assert {c.checklist.department for c in loaded.checklists} == set(DEPARTMENTS)
-    assert loaded.launch.items["finance-operations.revenue-recognition"].status is Status.BLOCKED
+    assert loaded.launch.items["finance-operations.order-to-cash"].status is Status.BLOCKED
 
 
 def test_every_documented_department_has_a_builtin_checklist() -> None:

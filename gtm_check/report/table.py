@@ -146,17 +146,17 @@ EXPIRING_SHOWN = 5
 
 def _expiring(report: Report) -> list[RenderableType]:
     """What stops counting soon: next week's red gate, named this week."""
-    if not report.expiring:
-        return []
-    lines: list[RenderableType] = [
-        Text(f"  expiring within {report.expiring_within} days:", style="yellow")
-    ]
+    lines: list[RenderableType] = []
     for soon in report.expiring[:EXPIRING_SHOWN]:
-        days = f"{soon.days_left} day{'' if soon.days_left == 1 else 's'}"
-        lines.append(Text(f"    {soon.until} ({days}) {soon.kind} {soon.item}", style="yellow"))
+        days = {0: "today", 1: "tomorrow"}.get(soon.days_left, f"in {soon.days_left} days")
+        text = f"  {soon.kind} for {soon.item}: last day {soon.until} ({days})"
+        lines.append(Text(text, style="yellow"))
     if len(report.expiring) > EXPIRING_SHOWN:
         more = len(report.expiring) - EXPIRING_SHOWN
-        lines.append(Text(f"    … {more} more (--format markdown lists them)", style="yellow"))
+        text = (
+            f"  … {more} more expire within {report.expiring_within} days (see --format markdown)"
+        )
+        lines.append(Text(text, style="yellow"))
     return lines
 
 
@@ -446,7 +446,7 @@ def _hidden(rest: Sequence[ItemResult], width: int, paint: _Painter) -> list[str
         if (count := sum(g.severity is severity for g in rest))
     ]  # fmt: skip
     more = f"… {len(rest)} more ({', '.join(counts)}): --all lists them, --limit N the first N"
-    return ["", *(paint(line, "dim") for line in textwrap.wrap(more, width))]
+    return [paint(line, "dim") for line in textwrap.wrap(more, width)]
 
 
 def _due(gap: ItemResult) -> tuple[str, str]:

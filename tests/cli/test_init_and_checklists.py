@@ -18,20 +18,28 @@ from tests.conftest import ROOT
 BUILTIN = [c.checklist for c in ChecklistReader().builtin()]
 
 
-def expected_ids(traits: list[str]) -> list[str]:
-    """The built-in items a launch with these traits owes, read straight from the YAML:
-    an oracle that shares no code with gtm-check's applicability rule."""
-    ids = []
-    for department in DEPARTMENTS:
-        raw = yaml.safe_load((ROOT / "checklists" / f"{department}.yaml").read_text("utf-8"))
-        ids += [i["id"] for i in raw["items"] if set(i.get("applies_if", [])) <= set(traits)]
-    stage_order = ["learn", "buy", "use", "grow"]
-    stages = {
-        i["id"]: stage_order.index(i["stage"])
+def holds(condition: list[str] | dict[str, list[str]], traits: list[str]) -> bool:
+    """``applies_if`` read straight from the YAML, by the README's words."""
+    if isinstance(condition, list):
+        return set(condition) <= set(traits)
+    return (
+        set(condition.get("all", [])) <= set(traits)
+        and (not condition.get("any") or bool(set(condition["any"]) & set(traits)))
+        and not set(condition.get("none", [])) & set(traits)
+    )
+
+
+def expected_ids(traits: list[str], tier: int = 1) -> list[str]:
+    """The built-in items a launch with these traits and tier owes, read straight from the
+    YAML: an oracle that shares no code with gtm-check's applicability rule."""
+    raw = [
+        i
         for d in DEPARTMENTS
         for i in yaml.safe_load((ROOT / "checklists" / f"{d}.yaml").read_text("utf-8"))["items"]
-    }
-    return sorted(ids, key=lambda i: stages[i])  # stable: department order within a stage
+    ]
+    owed = [i for i in raw if holds(i.get("applies_if", []), traits) and tier <= i.get("tier", 3)]
+    stage_order = ["learn", "buy", "use", "grow"]
+    return [i["id"] for i in sorted(owed, key=lambda i: stage_order.index(i["stage"]))]
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -61,7 +69,9 @@ def test_init_writes_a_file_that_validates_and_audits(tmp_path: Path, traits: li
     assert f"{len(expected)} items as todo" in out
 
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert list(data["items"].items()) == [(item_id, "todo") for item_id in expected]
+    assert list(data["items"]) == expected
+    statuses = [s if isinstance(s, str) else s["status"] for s in data["items"].values()]
+    assert set(statuses) == {"todo"}
     assert data["traits"] == traits
     assert data["gate"] == {"stages": ["learn", "buy", "use"], "min_score": 80}
 
@@ -77,11 +87,37 @@ def test_init_file_reads_on_its_own(tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert "# === Learn about it (learn) ===" in text
     assert "# --- Legal ---" in text
-    assert "legal.trademarks: todo" in text
+    # 2027-06-01 less legal.trademarks' lead time of 120 days, for the user to change
+    assert "legal.trademarks: {status: todo, due: 2027-02-01}" in text
     assert "# blocker: Product name and marks cleared and registered" in text
     # stages appear in journey order
     positions = [text.index(f"({s})") for s in ("learn", "buy", "use", "grow")]
     assert positions == sorted(positions)
+
+
+def test_a_minor_launch_owes_the_items_listed_here_by_hand(tmp_path: Path) -> None:
+    path = tmp_path / "launch.yaml"
+    code, out, _ = init(path, "--department", "legal", "--tier", "3", "--trait", "personal-data")
+    assert code == 0 and "2 items as todo" in out
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert data["tier"] == 3
+    assert list(data["items"]) == ["legal.customer-agreement", "legal.privacy"]
+    # a tier-2 launch with the same trait owes the standard items too
+    code, out, _ = init(
+        tmp_path / "standard.yaml",
+        "--department",
+        "legal",
+        "--tier",
+        "2",
+        "--trait",
+        "personal-data",
+    )
+    standard = yaml.safe_load((tmp_path / "standard.yaml").read_text(encoding="utf-8"))["items"]
+    assert list(standard) == [
+        "legal.trademarks", "legal.copyright", "legal.customer-agreement", "legal.contract-scope",
+        "legal.privacy", "legal.marketing-review", "legal.sla-terms", "legal.dpa",
+        "legal.breach-notification",
+    ]  # fmt: skip
 
 
 def test_init_with_departments_names_only_those(tmp_path: Path) -> None:

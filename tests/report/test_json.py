@@ -64,7 +64,7 @@ def test_example_values() -> None:
     assert overall["applicable"] == overall["credited"] + overall["open"]
     first = data["gaps"][0]
     assert (first["id"], first["severity"], first["overdue_days"]) == (
-        "finance-operations.revenue-recognition",
+        "finance-operations.order-to-cash",
         "blocker",
         7,
     )
