@@ -20,7 +20,7 @@ def help_text(*command: str) -> str:
 def test_action_runs_the_audit_with_the_github_format() -> None:
     action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
     assert action["runs"]["using"] == "composite"
-    assert set(action["inputs"]) == {"launch", "policy", "args", "python-version"}
+    assert set(action["inputs"]) == {"launch", "policy", "args", "html", "python-version"}
     assert action["inputs"]["launch"]["required"] is True
     scripts = [step.get("run", "") for step in action["runs"]["steps"]]
     audit = next(s for s in scripts if s.startswith("gtm-check audit"))
@@ -28,6 +28,19 @@ def test_action_runs_the_audit_with_the_github_format() -> None:
     assert '--policy "$POLICY"' in audit and "--policy" in help_text("audit")
     # No input is pasted into a script: they pass through env.
     assert not any("${{" in script for script in scripts)
+
+
+def test_action_writes_and_uploads_the_html_page_when_asked() -> None:
+    action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    assert action["inputs"]["html"]["default"] == ""
+    steps = action["runs"]["steps"]
+    (page,) = [s for s in steps if "--format html" in s.get("run", "")]
+    assert page["env"]["HTML"] == "${{ inputs.html }}" and '--output "$HTML"' in page["run"]
+    assert "html" in help_text("audit") and "--warn-only" in help_text("audit")
+    (upload,) = [s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@")]
+    assert upload["with"]["path"] == "${{ inputs.html }}"
+    for step in (page, upload):
+        assert "inputs.html != ''" in step["if"]
 
 
 def test_pre_commit_hook_validates_launch_files() -> None:

@@ -2,8 +2,10 @@
 
 Generated launch names, owners, notes, titles, department names and waiver reasons full of
 escape sequences, workflow commands, line breaks, bidi controls and markup go through every
-format; each output is parsed (JSON, XML, CommonMark) and scanned: no control character but
-the line break, no line a CI runner would obey, no HTML from the user.
+format; each output is parsed (JSON, XML, CommonMark, HTML) and scanned: no control character
+but the line break, no line a CI runner would obey, no HTML from the user. The HTML page is
+read with the standard library's HTML5 tokenizer (tests/report/htmlscan.py): no user text
+may create an element or an attribute, and no link may lead anywhere but an http(s) address.
 """
 
 from __future__ import annotations
@@ -22,15 +24,19 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from gtm_check.model.problems import GtmCheckError
+from gtm_check.model.safetext import visible
 from gtm_check.pipeline import AuditRequest, audit
 from gtm_check.report import Format, RenderOptions
+from tests.report.htmlscan import check_inert
 
 FRAGMENTS = [
     "\x1b[2J", "\x1b]52;c;ZXZpbA==\x07", "\x1b]8;;http://evil.example\x1b\\", "\x9b31m", "\x07",
     "\x00", "\x7f", "\r", "\n", "\n::error::forged", "::add-mask::x", "##[group]", "::", "##[",
     "\u202e", "\u2066", "\u200f", "\u2028", "\ufeff", "%0A", "%25", "<script>x</script>",
     "<img src=x>", "http://evil.example", "www.evil.example", "a@b.example", "|", "`", "*",
-    "[x](javascript:y)", "&#27;", "é", "中文", "👩\u200d💻", "  ",
+    "[x](javascript:y)", "javascript:alert(1)", "\"><svg onload=x>", "' onmouseover='x",
+    "&#27;", "&amp;", "<!--", "]]>", "</title>", "</style>", "</script>", "é", "中文",
+    "👩\u200d💻", "  ",
 ]  # fmt: skip
 hostile = (
     st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=4)), min_size=1, max_size=6)
@@ -70,7 +76,9 @@ def write_case(folder: Path, texts: list[str]) -> Path:
         "launch_date": dt.date(2027, 3, 1),
         "owner": owner,
         "checklists": ["./odd.yaml"],
-        "items": {"odd.first": {"status": "todo", "owner": owner, "note": note}},
+        "items": {
+            "odd.first": {"status": "todo", "owner": owner, "note": note, "evidence": note}
+        },
         "waivers": [
             {"item": "odd.second", "reason": reason, "approved_by": owner,
              "expires": dt.date(2027, 1, 1)}
@@ -111,7 +119,10 @@ def test_hostile_text_in_every_field_is_inert_in_every_format(
     outputs = {fmt: render(path, fmt) for fmt in Format}
     assume(all(o is not None for o in outputs.values()))
     data = json.loads(outputs[Format.json] or "")
-    assert data["launch"]["name"] == texts[0]  # JSON keeps the text exactly, escaped
+    # JSON keeps the text exactly as the launch file holds it (YAML itself may turn a
+    # character such as U+0085 in a plain scalar into a space on the way in).
+    written = yaml.safe_load(yaml.safe_dump(texts[0], allow_unicode=True))
+    assert data["launch"]["name"] == written
     ET.fromstring((outputs[Format.junit] or "").encode("utf-8"))
     tokens = MarkdownIt("commonmark").enable("table").parse(outputs[Format.markdown] or "")
     raw_html = [t.content for t in tokens if t.type == "html_block"] + [
@@ -119,16 +130,27 @@ def test_hostile_text_in_every_field_is_inert_in_every_format(
     ]
     assert all(re.fullmatch(r"\s*</?(details|summary)>.*", h, re.S) for h in raw_html), raw_html
     assert_no_autolink(outputs[Format.markdown] or "")
-    for fmt in (Format.table, Format.markdown, Format.junit, Format.github):
+    check_html(outputs[Format.html] or "", written)
+    for fmt in (Format.table, Format.markdown, Format.junit, Format.github, Format.html):
         check_lines(outputs[fmt] or "", fmt)
+
+
+def check_html(html: str, name: str) -> None:
+    """Only the format's own elements and attributes; the launch's name shown exactly once
+    escaped: the title reads as the name itself, neither raw nor escaped twice."""
+    page = check_inert(html)
+    title = page.texts["title"][0]  # the page's; the charts' own titles follow
+    assert title == f"Launch readiness: {visible(' '.join(name.split()))} (tier 1)"
 
 
 @pytest.mark.parametrize("fragment", FRAGMENTS)
 def test_each_hostile_fragment_alone(tmp_path: Path, fragment: str) -> None:
     path = write_case(tmp_path, [f"x{fragment}y"] * 6)
-    for fmt in (Format.table, Format.markdown, Format.junit, Format.github):
+    for fmt in (Format.table, Format.markdown, Format.junit, Format.github, Format.html):
         output = render(path, fmt)
         if output is not None:
             check_lines(output, fmt)
+            if fmt is Format.html:
+                check_html(output, f"x{fragment}y")
             if fmt is Format.markdown:
                 assert_no_autolink(output)

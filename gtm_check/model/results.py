@@ -117,6 +117,8 @@ class ItemResult:
     """Done, but its attestation ran out before the as-of date: open again."""
     unproven: bool = False
     """Done without evidence, audited with --require-evidence: open."""
+    evidence: str | None = None
+    """The launch file's ``evidence`` for the item, as written (a URL or a note)."""
 
     @property
     def open(self) -> bool:

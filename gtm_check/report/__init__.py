@@ -40,6 +40,7 @@ class Format(StrEnum):
     markdown = "markdown"
     junit = "junit"
     github = "github"
+    html = "html"
 
 
 def renderer(name: Format) -> Renderer:

@@ -101,6 +101,7 @@ def evaluate_item(
         valid_until=until,
         expired=stale and not active,
         unproven=unproven and not active,
+        evidence=state.evidence,
     )
 
 

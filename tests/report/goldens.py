@@ -24,6 +24,7 @@ EXTENSIONS = {
     Format.markdown: "md",
     Format.junit: "xml",
     Format.github: "github.txt",
+    Format.html: "html",
 }
 
 

@@ -1,0 +1,159 @@
+"""The HTML page's charts as inline SVG: stage bars against the gate, the heat map.
+
+Each chart is an ``<svg role="img">`` named by its own ``<title>`` and described in words by
+its ``<desc>``; the page puts it in a ``<figure>`` beside the same numbers as a table. Colours
+come from the page's stylesheet through classes, so dark mode and print restyle the charts
+too; every coloured shape also carries its number or verdict as text. User text (department
+names) goes through ``markup.esc`` like everything else on the page.
+
+A trend chart (scores over time, the projection, the launch date) belongs here once a
+launch's history is available to the report: ``stage_bars`` and ``heat_map`` show the shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from gtm_check.model.results import Report, StageResult
+from gtm_check.model.vocabulary import Stage, Verdict
+from gtm_check.report.markup import esc
+from gtm_check.report.shared import score_text
+
+ICON = {Verdict.READY: "✓", Verdict.AT_RISK: "⚠", Verdict.BLOCKED: "✗"}
+"""A verdict's mark: colour is never the only sign of it."""
+
+BAR_W = 400
+BAR_TOP = 22
+BAR_ROW = 44
+NAME_W = 190
+CELL_W = 50
+HEAT_HEAD = 24
+HEAT_ROW = 26
+NAME_CHARS = 26
+
+
+def verdict_text(stage: StageResult) -> str:
+    """A stage's verdict with its mark, e.g. "✗ blocked"."""
+    return f"{ICON[stage.verdict]} {stage.verdict.value}"
+
+
+def band(score: float | None, min_score: float) -> str:
+    """The heat-map class of a score: nothing owed, below 50, below the gate, at or above."""
+    if score is None:
+        return "h-none"
+    if score < 50:
+        return "h-low"
+    return "h-mid" if score < min_score else "h-ok"
+
+
+def _open(uid: str, width: int, height: int, title: str, desc: str) -> str:
+    return (
+        f'<svg viewBox="0 0 {width} {height}" role="img" class="chart" '
+        f'aria-labelledby="{uid}-t {uid}-d" xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="{uid}-t">{title}</title><desc id="{uid}-d">{desc}</desc>'
+    )
+
+
+def stage_bars(report: Report, uid: str) -> str:
+    """One bar per stage, its score and verdict in words beside it, and the gate's line."""
+    gate = report.gate
+    height = BAR_TOP + BAR_ROW * len(report.stages)
+    desc = (
+        "; ".join(f"{s.name}: {score_text(s.score)}, {s.verdict.value}" for s in report.stages)
+        + f". The gate's line is at {gate.min_score:g}."
+    )
+    parts = [_open(uid, BAR_W, height, "Readiness by stage (score out of 100)", desc)]
+    for i, stage in enumerate(report.stages):
+        y = BAR_TOP + i * BAR_ROW
+        gated = "" if stage.key in gate.stages else " (not gated)"
+        width = (stage.score or 0) * BAR_W / 100
+        parts += [
+            f'<text x="0" y="{y + 13}" class="lbl">{stage.name}{gated}</text>',
+            f'<text x="{BAR_W}" y="{y + 13}" class="val" text-anchor="end">'
+            f"{score_text(stage.score)} {verdict_text(stage)}</text>",
+            f'<rect x="0" y="{y + 19}" width="{BAR_W}" height="14" class="track"/>',
+            f'<rect x="0" y="{y + 19}" width="{width:.1f}" height="14" '
+            f'class="v-{stage.verdict.value}"/>',
+        ]
+    parts += _gate_line(float(gate.min_score), len(report.stages))
+    return "".join(parts) + "</svg>"
+
+
+def _gate_line(min_score: float, rows: int) -> list[str]:
+    """The gate's minimum as a dashed mark across each bar, labelled once above them."""
+    x = min_score * BAR_W / 100
+    anchor = "end" if x > BAR_W - 40 else ("start" if x < 40 else "middle")
+    marks = [
+        f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{BAR_TOP + i * BAR_ROW + 16}" '
+        f'y2="{BAR_TOP + i * BAR_ROW + 36}" class="gate"/>'
+        for i in range(rows)
+    ]
+    return [
+        *marks,
+        f'<text x="{x:.1f}" y="12" class="lbl" text-anchor="{anchor}">gate {min_score:g}</text>',
+    ]
+
+
+def heat_map(report: Report, uid: str) -> str:
+    """Departments down, stages across, each cell its score on a colour for its band."""
+    rows = [d for d in report.departments if d.score is not None]
+    if not rows:
+        return ""
+    columns = [s.value.capitalize() for s in Stage] + ["All"]
+    width = NAME_W + CELL_W * len(columns)
+    height = HEAT_HEAD + HEAT_ROW * len(rows)
+    behind = sorted(rows, key=lambda d: d.score or 0)[:3]
+    desc = (
+        "Lowest overall: "
+        + ", ".join(f"{esc(d.name)} {score_text(d.score)}" for d in behind)
+        + ". Each cell is a department's score in a stage; an em dash: nothing owed there."
+    )
+    parts = [_open(uid, width, height, "Departments by stage (score out of 100)", desc)]
+    for j, label in enumerate(columns):
+        x = NAME_W + j * CELL_W + CELL_W // 2
+        parts.append(f'<text x="{x}" y="16" class="lbl" text-anchor="middle">{label}</text>')
+    threshold = float(report.gate.min_score)
+    for i, dept in enumerate(rows):
+        y = HEAT_HEAD + i * HEAT_ROW
+        scores = [dept.stages[s] for s in Stage] + [dept.score]
+        parts.append(
+            f'<g><title>{esc(dept.name)}</title><text x="0" y="{y + 17}" class="lbl">'
+            f"{esc(dept.name, NAME_CHARS)}</text>"
+        )
+        for j, score in enumerate(scores):
+            x = NAME_W + j * CELL_W
+            parts.append(
+                f'<rect x="{x + 1}" y="{y + 1}" width="{CELL_W - 2}" height="{HEAT_ROW - 2}" '
+                f'class="{band(score, threshold)}"/><text x="{x + CELL_W // 2}" y="{y + 17}" '
+                f'class="num" text-anchor="middle">{score_text(score)}</text>'
+            )
+        parts.append("</g>")
+    return "".join(parts) + "</svg>"
+
+
+MINI_W = 104
+MINI_H = 32
+MINI_BAR = 20
+
+
+def mini_bars(report: Report, stages: Sequence[StageResult] | None = None) -> str:
+    """A launch's four stage scores as small columns against the gate, for a portfolio row."""
+    stages = report.stages if stages is None else stages
+    label = ", ".join(f"{s.key.value} {score_text(s.score)} {s.verdict.value}" for s in stages)
+    parts = [
+        f'<svg viewBox="0 0 {MINI_W} {MINI_H + 12}" role="img" class="mini" '
+        f'aria-label="{label}" xmlns="http://www.w3.org/2000/svg">'
+    ]
+    for i, stage in enumerate(stages):
+        x = i * (MINI_BAR + 8)
+        h = (stage.score or 0) * MINI_H / 100
+        parts += [
+            f'<rect x="{x}" y="0" width="{MINI_BAR}" height="{MINI_H}" class="track"/>',
+            f'<rect x="{x}" y="{MINI_H - h:.1f}" width="{MINI_BAR}" height="{h:.1f}" '
+            f'class="v-{stage.verdict.value}"/>',
+            f'<text x="{x + MINI_BAR // 2}" y="{MINI_H + 11}" class="tiny" '
+            f'text-anchor="middle">{stage.key.value[0].upper()}{ICON[stage.verdict]}</text>',
+        ]
+    y = MINI_H - float(report.gate.min_score) * MINI_H / 100
+    parts.append(f'<line x1="0" x2="{MINI_W}" y1="{y:.1f}" y2="{y:.1f}" class="gate"/>')
+    return "".join(parts) + "</svg>"
