@@ -520,6 +520,7 @@ def test_a_misspelt_checklist_name_hides_no_other_problem(write: WriteFile) -> N
           legal.trademarks: done
           marketing.positioning: dnoe
           marketing.webiste: done
+          qa.regression-suite: done
         """,
     )
     assert problems(path) == [
@@ -528,7 +529,9 @@ def test_a_misspelt_checklist_name_hides_no_other_problem(write: WriteFile) -> N
         "launch.yaml:7:26: status: 'dnoe' is not one of todo, in-progress, blocked, done, n/a "
         "(did you mean 'done'?)",
         "launch.yaml:8:3: unknown item id 'marketing.webiste' (did you mean 'marketing.website'?)",
-    ]  # legal.trademarks is not reported: the missing legal checklist explains it
+        "launch.yaml:9:3: unknown item id 'qa.regression-suite': 'qa' is not a department of the "
+        "loaded checklists",
+    ]  # legal.trademarks is not reported: the missing built-in legal checklist explains it
 
 
 def test_some_builtin_checklists_alone_load_though_they_require_others(write: WriteFile) -> None:

@@ -14,7 +14,7 @@ from gtm_check.load.yamltree import Finding, PathKey, Positions, Source
 from gtm_check.model.inputs import Launch
 from gtm_check.model.problems import GtmCheckError, Problem, Suggestions, quoted
 from gtm_check.model.results import Location
-from gtm_check.model.vocabulary import TRAITS
+from gtm_check.model.vocabulary import DEPARTMENTS, TRAITS
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,12 @@ def load_launch(
     if checklists:
         # Even with a checklist missing, everything else is judged in this run; only ids of
         # departments that did not load are left alone: the missing checklist explains them.
-        ids = _IdIndex(checklists, reader.suggestions, departments_missing=missing)
+        team_file = any("/" in r or r.endswith((".yaml", ".yml")) for r in refs)
+        ids = _IdIndex(
+            checklists,
+            reader.suggestions,
+            unloaded=(team_file and missing, frozenset(DEPARTMENTS) if missing else frozenset()),
+        )
         problems += _cross_check(data, source, checklists, problems, ids)
     if problems or launch is None:
         raise GtmCheckError(problems)
@@ -175,10 +180,11 @@ class _IdIndex:
         checklists: Sequence[LoadedChecklist],
         suggestions: Suggestions,
         *,
-        departments_missing: bool = False,
+        unloaded: tuple[bool, frozenset[str]] = (False, frozenset()),
     ) -> None:
-        self.departments_missing = departments_missing
-        """A checklist named in the launch file did not load: its department is unknown."""
+        self.any_unloaded, self.unloaded = unloaded
+        """A checklist named in the launch file did not load: any department at all (a team
+        file's), or these built-in ones, may be the one its unknown ids belong to."""
         self.by_department: dict[str, list[str]] = {}
         for loaded in checklists:
             for item in loaded.checklist.items:
@@ -188,7 +194,10 @@ class _IdIndex:
 
     def explained(self, item_id: str) -> bool:
         """Whether a missing checklist may be why ``item_id`` is unknown."""
-        return self.departments_missing and item_id.partition(".")[0] not in self.by_department
+        department = item_id.partition(".")[0]
+        if department in self.by_department:
+            return False
+        return self.any_unloaded or department in self.unloaded
 
     def unknown(
         self, loc: PathKey, what: str, item_id: str, *, key: bool = False, asker: str = ""
