@@ -64,7 +64,7 @@ def render(reports: Sequence[Report], options: RenderOptions | None = None) -> s
         gaps = combined_gaps(reports)
     lines = [top, "", *_filtered(reports[0], paint)]
     lines += _gap_list(gaps, reports, options, paint)
-    lines += ["", _verdict_line(reports, paint)]
+    lines += ["", _verdict_line(reports, options.width, paint)]
     text = "\n".join(lines) + "\n"
     return text.translate(ASCII_GLYPHS) if options.ascii else text
 
@@ -457,8 +457,10 @@ def _due(gap: ItemResult) -> tuple[str, str]:
     return "—", "dim"
 
 
-def _verdict_line(reports: Sequence[Report], paint: _Painter) -> str:
-    """The last line: the gate's verdict, where it stays in view when the command ends."""
+def _verdict_line(reports: Sequence[Report], width: int, paint: _Painter) -> str:
+    """The last line: the gate's verdict, where it stays in view when the command ends; each
+    failed stage with its score against the gate, or just its verdict where that would not
+    fit on the line."""
     failed = [r for r in reports if not r.gate.passed]
     word = paint(" GATE FAILED ", "bold white on red") if failed else paint(
         " GATE PASSED ", "bold black on green"
@@ -469,12 +471,23 @@ def _verdict_line(reports: Sequence[Report], paint: _Painter) -> str:
     gate = report.gate
     if not failed:
         return f"{word} {', '.join(gate.stages)} ready"
-    verdicts = {s.key: s.verdict.value for s in report.stages}
-    reasons = [f"{stage} {verdicts[stage]}" for stage in gate.failed_stages]
+    by_key = {s.key: s for s in report.stages}
+    scored, terse = [], []
+    for stage in gate.failed_stages:
+        result = by_key[stage]
+        terse.append(f"{stage} {result.verdict.value}")
+        if result.verdict is Verdict.AT_RISK and result.score is not None:
+            scored.append(f"{stage} {result.score:.1f} < {gate.min_score:g}")
+        else:
+            scored.append(terse[-1])
     if gate.breaches:
         count = len(gate.breaches)
-        reasons.append(f"{count} policy breach{'' if count == 1 else 'es'}")
-    return f"{word} {' · '.join(reasons)}"
+        scored.append(f"{count} policy breach{'' if count == 1 else 'es'}")
+        terse.append(scored[-1])
+    reasons = " · ".join(scored)
+    if len(" GATE FAILED  ") + len(reasons) > width:
+        reasons = " · ".join(terse)
+    return f"{word} {reasons}"
 
 
 def _bar(score: float | None, style: str) -> Text:
