@@ -109,7 +109,10 @@ class Source:
 
     def parse(self) -> Parsed:
         """The document's data; raises GtmCheckError when it is not a usable document."""
-        return _parse(self, positions=False)[0]
+        try:
+            return _parse(self, positions=False)[0]
+        except _Duplicate:
+            return _parse(self, positions=True)[0]
 
     def positions(self) -> Positions:
         """Where every key and value was written.
@@ -133,107 +136,19 @@ class Source:
 
 
 @dataclass
-class _Open:
-    """A mapping or sequence being built."""
+class _Walked:
+    """What a walk found: the data, and the problems that stop the run or only a value."""
 
-    container: dict[str, Any] | list[Any]
-    path: PathKey
-    key: str | None = None  # a mapping's key waiting for its value
-    key_lines: dict[str, int] = field(default_factory=dict)
+    data: Any = None
+    done: bool = False
+    problems: list[Problem] = field(default_factory=list)
+    value_problems: list[Problem] = field(default_factory=list)
+    broken: set[PathKey] = field(default_factory=set)
 
 
-class _Builder:
-    def __init__(self, path: str, *, positions: bool) -> None:
-        self.path = path
-        self.data: Any = None
-        self.value_problems: list[Problem] = []
-        self.broken: set[PathKey] = set()
-        self.values: dict[PathKey, Position] | None = {} if positions else None
-        self.keys: dict[PathKey, Position] = {}
-        self.problems: list[Problem] = []
-        self.stack: list[_Open] = []
-        self.done = False
-
-    def fail(self, mark: Any, message: str, hint: str | None = None) -> None:
-        self.problems.append(Problem(self.path, mark.line + 1, mark.column + 1, message, hint))
-
-    def fail_value(self, mark: Any, message: str) -> None:
-        """A problem with the value starting at ``mark``; the document is still whole."""
-        path = self.next_path(mark)
-        if path is not None:
-            self.broken.add(path)
-        self.value_problems.append(Problem(self.path, mark.line + 1, mark.column + 1, message))
-
-    def expecting_key(self) -> bool:
-        if not self.stack:
-            return False
-        top = self.stack[-1]
-        return top.key is None and isinstance(top.container, dict)
-
-    def next_path(self, mark: Any) -> PathKey | None:
-        """The path of the value that starts here, or None when it is a mapping key."""
-        if not self.stack:
-            return ()
-        top = self.stack[-1]
-        if isinstance(top.container, list):
-            return (*top.path, len(top.container))
-        if top.key is None:
-            return None
-        return (*top.path, top.key)
-
-    def add(self, value: Any, mark: Any) -> None:
-        if self.values is not None:
-            path = self.next_path(mark)
-            assert path is not None
-            self.values[path] = (mark.line + 1, mark.column + 1)
-        if not self.stack:
-            self.data = value
-            self.done = True
-            return
-        top = self.stack[-1]
-        if isinstance(top.container, list):
-            top.container.append(value)
-        else:
-            assert top.key is not None
-            top.container[top.key] = value
-            top.key = None
-
-    def add_key(self, key: str, mark: Any) -> None:
-        top = self.stack[-1]
-        assert isinstance(top.container, dict)
-        first = top.key_lines.get(key)
-        if first is not None:
-            # Keep the first value; the error stops the run before anything is scored.
-            self.value_problems.append(
-                Problem(
-                    self.path,
-                    mark.line + 1,
-                    mark.column + 1,
-                    f"duplicate key {quoted(key)} (first written on line {first})",
-                )
-            )
-            key = f"\0duplicate:{key}:{mark.line}:{mark.column}"
-        top.key_lines[key] = mark.line + 1
-        top.key = key
-        if self.values is not None:
-            self.keys[(*top.path, key)] = (mark.line + 1, mark.column + 1)
-
-    def open(self, container: dict[str, Any] | list[Any], mark: Any) -> None:
-        path = self.next_path(mark)
-        if path is None:
-            self.fail(mark, "a mapping key must be plain text, not a mapping or list")
-            path = (*self.stack[-1].path, f"\0complex:{mark.line}")
-            self.stack[-1].key = str(path[-1])
-        self.add(container, mark)
-        self.stack.append(_Open(container, path))
-
-    def close(self) -> None:
-        top = self.stack.pop()
-        if isinstance(top.container, dict):
-            for key in [k for k in top.container if k.startswith("\0")]:
-                del top.container[key]
-        if not self.stack:
-            self.done = True
+class _Duplicate(Exception):
+    """A duplicate key found while positions are not recorded: its message names the line
+    of the first, so the text is walked again, recording them (an error run, never hot)."""
 
 
 def parse(text: str, path: str) -> Parsed:
@@ -244,24 +159,26 @@ def parse(text: str, path: str) -> Parsed:
 def _parse(source: Source, *, positions: bool) -> tuple[Parsed, Positions | None]:
     """Raises GtmCheckError when the text is not a usable document at all (a syntax error,
     an alias, too deep); problems with single values are left in ``Parsed.problems``."""
-    builder = _Builder(source.path, positions=positions)
+    walked = _Walked()
+    values: dict[PathKey, Position] | None = {} if positions else None
+    keys: dict[PathKey, Position] = {}
     loader = _Loader(source.text)
     try:
-        _walk(loader, builder)
+        _walk(loader, source.path, walked, values, keys)
     except yaml.MarkedYAMLError as exc:
-        builder.problems.append(_syntax_problem(exc, source))
+        walked.problems.append(_syntax_problem(exc, source))
     except yaml.reader.ReaderError as exc:  # characters YAML does not allow in a file
         character = exc.character if isinstance(exc.character, str) else chr(exc.character)
         message = f"character U+{ord(character):04X} is not allowed in YAML ({exc.reason})"
-        builder.problems.append(Problem.at_offset(source.path, source.text, exc.position, message))
+        walked.problems.append(Problem.at_offset(source.path, source.text, exc.position, message))
     except yaml.YAMLError as exc:
-        builder.problems.append(Problem(source.path, 1, 1, f"invalid YAML: {exc}"))
+        walked.problems.append(Problem(source.path, 1, 1, f"invalid YAML: {exc}"))
     finally:
         loader.dispose()
-    if builder.problems:
-        raise GtmCheckError(builder.problems)
-    parsed = Parsed(builder.data, tuple(builder.value_problems), frozenset(builder.broken))
-    found = None if builder.values is None else Positions(builder.values, builder.keys)
+    if walked.problems:
+        raise GtmCheckError(walked.problems)
+    parsed = Parsed(walked.data, tuple(walked.value_problems), frozenset(walked.broken))
+    found = None if values is None else Positions(values, keys)
     return parsed, found
 
 
@@ -310,79 +227,233 @@ def _indented_too_far(source: Source, line: int) -> Problem | None:
     )
 
 
-def _walk(loader: Any, builder: _Builder) -> None:
-    documents = 0
+_RESOLVED_FIRST = frozenset(_Loader.yaml_implicit_resolvers)
+"""First characters (and '' for the empty value) where some implicit YAML 1.1 type (bool,
+null, int, float, timestamp, merge, value) may match: a plain scalar starting with any other
+character is text, as PyYAML's resolver would say, without asking it."""
+_RESOLVE_ALL = None in _RESOLVED_FIRST  # a resolver for any first character: ask every time
+_REMEMBERED = 40
+"""Plain scalars up to this long that needed the resolver have their value remembered for
+the rest of the file (statuses, dates, owners repeat): one dictionary look-up next time."""
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+def _walk(
+    loader: Any,
+    name: str,
+    out: _Walked,
+    values: dict[PathKey, Position] | None,
+    keys: dict[PathKey, Position],
+) -> None:
+    """Build the data from the parser's events into ``out``; ``values`` and ``keys`` get
+    positions when they are recorded (``values`` is None when they are not).
+
+    Long because it is the hot path of every run: one loop over every event with the
+    state of the open mapping or sequence in local variables, each step written inline.
+    """
+    problems, value_problems = out.problems, out.value_problems
+    get_event = loader.get_event
+    remembered: dict[str, tuple[Any, str | None]] = {}
+    stack: list[tuple[Any, PathKey, bool, bool]] = []
+    # The mapping or sequence being built (None: the top), its path, whether it is a
+    # mapping, whether it holds stand-in keys to drop, and a mapping's key waiting.
+    cont: Any = None
+    cpath: PathKey = ()
+    cdict = False
+    dirty = False
+    ckey: str | None = None
     depth = 0
-    while loader.check_event():
-        event = loader.get_event()
+    documents = 0
+    while True:
+        event = get_event()
         kind = type(event)
         if kind is yaml.ScalarEvent:
-            if builder.expecting_key():
-                builder.add_key(_key_text(event, builder), event.start_mark)
+            value = event.value
+            if cdict and ckey is None:
+                # Keys are always names (fields, item ids): take what was written, so `no:`
+                # or `2027:` is the text the user typed rather than a boolean or a number.
+                tag = event.tag
+                if tag is not None and tag != "!" and tag != _STR:
+                    mark = event.start_mark
+                    problems.append(
+                        Problem(
+                            name,
+                            mark.line + 1,
+                            mark.column + 1,
+                            f"unsupported YAML tag {quoted(tag)}",
+                        )
+                    )
+                if value in cont:
+                    if values is None:
+                        raise _Duplicate
+                    mark = event.start_mark
+                    first = keys[(*cpath, value)][0]
+                    # Keep the first value; the error stops the run before anything is scored.
+                    value_problems.append(
+                        Problem(
+                            name,
+                            mark.line + 1,
+                            mark.column + 1,
+                            f"duplicate key {quoted(value)} (first written on line {first})",
+                        )
+                    )
+                    value = f"\0duplicate:{value}:{mark.line}:{mark.column}"
+                    dirty = True
+                ckey = value
+                if values is not None:
+                    mark = event.start_mark
+                    keys[(*cpath, value)] = (mark.line + 1, mark.column + 1)
+                continue
+            tag = event.tag
+            why: str | None = None
+            if tag is None and value and not _RESOLVE_ALL and value[0] not in _RESOLVED_FIRST:
+                pass  # text, plain or quoted
+            elif tag is None and not event.implicit[0]:
+                pass  # quoted: text whatever it looks like
+            elif tag is None and value in remembered:
+                value, why = remembered[value]
             else:
-                builder.add(_scalar(loader, event, builder), event.start_mark)
+                text = value
+                value, why = _scalar(loader, event)
+                if tag is None and len(text) <= _REMEMBERED:
+                    remembered[text] = (value, why)
+            if cont is None:
+                path: PathKey = ()
+            elif cdict:
+                path = (*cpath, ckey)  # type: ignore[arg-type]  # ckey is set: not a key
+            else:
+                path = (*cpath, len(cont))
+            if why is not None:
+                mark = event.start_mark
+                out.broken.add(path)
+                value_problems.append(Problem(name, mark.line + 1, mark.column + 1, why))
+            if values is not None:
+                mark = event.start_mark
+                values[path] = (mark.line + 1, mark.column + 1)
+            if cdict:
+                cont[ckey] = value
+                ckey = None
+            elif cont is not None:
+                cont.append(value)
+            else:
+                out.data = value
+                out.done = True
         elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
             depth += 1
+            mark = event.start_mark
             if depth > MAX_DEPTH:
-                builder.fail(event.start_mark, f"nested deeper than {MAX_DEPTH} levels")
+                problems.append(
+                    Problem(
+                        name,
+                        mark.line + 1,
+                        mark.column + 1,
+                        f"nested deeper than {MAX_DEPTH} levels",
+                    )
+                )
                 return
             mapping = kind is yaml.MappingStartEvent
-            expected = _MAP if mapping else _SEQ
-            if event.tag not in (None, "!", expected):
-                builder.fail_value(event.start_mark, f"unsupported YAML tag {quoted(event.tag)}")
-            builder.open({} if mapping else [], event.start_mark)
+            tag = event.tag
+            if tag is not None and tag != "!" and tag != (_MAP if mapping else _SEQ):
+                if cont is None:
+                    out.broken.add(())
+                elif not cdict:
+                    out.broken.add((*cpath, len(cont)))
+                elif ckey is not None:
+                    out.broken.add((*cpath, ckey))
+                value_problems.append(
+                    Problem(
+                        name, mark.line + 1, mark.column + 1, f"unsupported YAML tag {quoted(tag)}"
+                    )
+                )
+            new: Any = {} if mapping else []
+            if cont is None:
+                path = ()
+                out.data = new
+                out.done = True
+            elif cdict:
+                if ckey is None:
+                    problems.append(
+                        Problem(
+                            name,
+                            mark.line + 1,
+                            mark.column + 1,
+                            "a mapping key must be plain text, not a mapping or list",
+                        )
+                    )
+                    ckey = f"\0complex:{mark.line}"
+                    dirty = True
+                path = (*cpath, ckey)
+                cont[ckey] = new
+                ckey = None
+            else:
+                path = (*cpath, len(cont))
+                cont.append(new)
+            if values is not None:
+                values[path] = (mark.line + 1, mark.column + 1)
+            stack.append((cont, cpath, cdict, dirty))
+            cont, cpath, cdict, dirty = new, path, mapping, False
         elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             depth -= 1
-            builder.close()
+            if dirty:
+                for key in [k for k in cont if k.startswith("\0")]:
+                    del cont[key]
+            cont, cpath, cdict, dirty = stack.pop()
+            ckey = None
+            if cont is None:
+                out.done = True
         elif kind is yaml.AliasEvent:
-            builder.fail(
-                event.start_mark,
-                f"aliases are not supported (*{event.anchor})",
-                "write the value out in full",
+            mark = event.start_mark
+            problems.append(
+                Problem(
+                    name,
+                    mark.line + 1,
+                    mark.column + 1,
+                    f"aliases are not supported (*{event.anchor})",
+                    "write the value out in full",
+                )
             )
             return
         elif kind is yaml.DocumentStartEvent:
             documents += 1
             if documents > 1:
-                builder.fail(
-                    event.start_mark, "a file holds one YAML document; found a second ('---')"
+                mark = event.start_mark
+                problems.append(
+                    Problem(
+                        name,
+                        mark.line + 1,
+                        mark.column + 1,
+                        "a file holds one YAML document; found a second ('---')",
+                    )
                 )
                 return
-    if documents == 0 or not builder.done:
-        builder.problems.append(Problem(builder.path, 1, 1, "the file is empty"))
+        elif event is None or kind is yaml.StreamEndEvent:
+            break
+    if documents == 0 or not out.done:
+        problems.append(Problem(name, 1, 1, "the file is empty"))
 
 
-def _key_text(event: Any, builder: _Builder) -> str:
-    # Keys are always names (fields, item ids): take what was written, so `no:` or `2027:`
-    # is the text the user typed rather than a boolean or a number.
-    if event.tag not in (None, "!", _STR):
-        builder.fail(event.start_mark, f"unsupported YAML tag {quoted(event.tag)}")
-    return str(event.value)
-
-
-def _scalar(loader: Any, event: Any, builder: _Builder) -> Any:
+def _scalar(loader: Any, event: Any) -> tuple[Any, str | None]:
+    """A scalar's value the way PyYAML's resolver and constructors read it, and what is
+    wrong with it (None: nothing)."""
     tag = event.tag
     if tag is None or tag == "!":
         tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
     if tag not in _SCALAR_TAGS:
-        builder.fail_value(event.start_mark, f"unsupported YAML tag {quoted(tag)}")
-        return None
+        return None, f"unsupported YAML tag {quoted(tag)}"
     value: str = event.value
     if tag == _STR:
-        return value
-    if tag == "tag:yaml.org,2002:timestamp":
+        return value, None
+    if tag == _TIMESTAMP:
         if not _DATE.match(value):
-            return value  # a date with a time: kept as text, refused where a date is due
+            return value, None  # a date with a time: kept as text, refused where a date is due
         date, why = parse_date(value)
-        if date is None:
-            builder.fail_value(event.start_mark, why)
-        return date
+        return date, (why if date is None else None)
     node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark)
     try:
-        return loader.construct_object(node)
-    except (ValueError, yaml.YAMLError) as exc:
-        builder.fail_value(event.start_mark, f"invalid value {quoted(value)}: {exc}")
-        return None
+        return loader.construct_object(node), None
+    except (ValueError, LookupError, yaml.YAMLError) as exc:
+        # `!!bool y` (KeyError) and an empty `!!int` (IndexError) too: refused, not a crash.
+        return None, f"invalid value {quoted(value)}: {exc}"
 
 
 def _char_at(text: str, line: int, column: int) -> str:

@@ -30,22 +30,54 @@ def render(reports: Sequence[Report], options: RenderOptions | None = None) -> s
 
 
 def dumps(data: Any) -> str:
-    """``json.dumps(data, indent=2, ensure_ascii=False)``, in a fraction of its peak memory.
+    """``json.dumps(data, indent=2, ensure_ascii=False)``, through the C encoder.
 
-    Indented output is encoded in Python as millions of small strings, which json.dumps
-    holds in one list until it joins them: several times the size of the text. Joining
-    them in batches as they come keeps only the text.
+    With an indent json.dumps always takes the pure-Python encoder. A list or mapping that
+    holds no list or mapping (a gap, a stage: nearly all of a report) is one call to the C
+    encoder instead, its separators carrying the indent of its level; only the levels
+    above them are walked here. A JSON string never holds a raw line break, so only the
+    separators add them.
     """
-    encoder = json.JSONEncoder(indent=2, ensure_ascii=False)
     parts: list[str] = []
-    batch: list[str] = []
-    for chunk in encoder.iterencode(data):
-        batch.append(chunk)
-        if len(batch) == 8192:
-            parts.append("".join(batch))
-            batch.clear()
-    parts.append("".join(batch))
+    _encode(data, 0, parts)
     return "".join(parts)
+
+
+_FLAT: dict[int, json.JSONEncoder] = {}
+
+
+def _flat(level: int) -> json.JSONEncoder:
+    """The C encoder for a flat list or mapping whose items are indented ``level`` deep."""
+    if level not in _FLAT:
+        separator = ",\n" + "  " * level
+        _FLAT[level] = json.JSONEncoder(ensure_ascii=False, separators=(separator, ": "))
+    return _FLAT[level]
+
+
+def _encode(data: Any, level: int, parts: list[str]) -> None:
+    mapping = isinstance(data, dict)
+    if not mapping and not isinstance(data, list | tuple):
+        parts.append(_flat(0).encode(data))
+        return
+    if not data:
+        parts.append("{}" if mapping else "[]")
+        return
+    inner = "\n" + "  " * (level + 1)
+    values = data.values() if mapping else data
+    if not any(isinstance(value, dict | list | tuple) for value in values):
+        text = _flat(level + 1).encode(data)
+        parts.append(text[0] + inner + text[1:-1] + "\n" + "  " * level + text[-1])
+        return
+    parts.append("{" if mapping else "[")
+    separator = inner
+    for key, value in data.items() if mapping else zip(data, data, strict=True):
+        parts.append(separator)
+        separator = "," + inner
+        if mapping:
+            # The key as json.dumps writes it (a number or a boolean as a string).
+            parts.append(_flat(0).encode({key: 0})[1:-2])
+        _encode(value, level + 1, parts)
+    parts.append("\n" + "  " * level + ("}" if mapping else "]"))
 
 
 def to_dict(report: Report) -> dict[str, Any]:

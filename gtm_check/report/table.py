@@ -14,6 +14,7 @@ characters, and an escape sequence in a title would act on the reader's terminal
 from __future__ import annotations
 
 import io
+import re
 import textwrap
 from collections.abc import Sequence
 
@@ -380,6 +381,10 @@ def _gap_list(
     return lines
 
 
+_REWRITTEN = re.compile(r"[\t\n\x0b\x0c\r]")
+"""Whitespace textwrap replaces or expands: text holding any is wrapped by textwrap."""
+
+
 class _Layout:
     """Column widths for the gap list, fixed once for all of its rows."""
 
@@ -392,6 +397,9 @@ class _Layout:
         self.id_width = id_width
         self.stacked = stacked
         indent = 2 if stacked else self.SEVERITY
+        self.indent = " " * indent
+        self.room = max(width, indent + 20) - indent
+        """Characters of detail that fit on a line after the indent."""
         self.detail = textwrap.TextWrapper(
             width=max(width, indent + 20),
             initial_indent=" " * indent,
@@ -417,10 +425,34 @@ class _Layout:
         """The title, then owner and status: on one line when they fit, else the title
         (wrapped) and the rest on a line of their own; never a separator at a line's end."""
         title, rest = " · ".join(parts[:-2]), " · ".join(parts[-2:])
-        one = self.detail.wrap(f"{title} · {rest}")
-        if len(one) == 1:
-            return one
-        return [*self.detail.wrap(title), *self.detail.wrap(rest)]
+        both = f"{title} · {rest}"
+        fits = self._fits(both)
+        if fits:
+            return [self.indent + both]
+        if fits is None:
+            one = self.detail.wrap(both)
+            if len(one) == 1:
+                return one
+        return [*self._wrap(title), *self._wrap(rest)]
+
+    def _fits(self, text: str) -> bool | None:
+        """Whether ``self.detail.wrap(text)`` is the one line ``indent + text`` (True) or
+        two lines at least (False), where that is plain without wrapping; None otherwise.
+
+        Wrapping is most of the cost of a long gap list, and nearly every detail is plain
+        text that fits or plainly does not: it starts and ends with a visible character,
+        and holds none of the whitespace textwrap rewrites (tabs, line breaks). Then it is
+        one line when it fits; when it is longer and holds a space, the words after the
+        first that do not fit start a second line.
+        """
+        if not text or text[0].isspace() or text[-1].isspace() or _REWRITTEN.search(text):
+            return None
+        if len(text) <= self.room:
+            return True
+        return False if " " in text else None
+
+    def _wrap(self, text: str) -> list[str]:
+        return [self.indent + text] if self._fits(text) else self.detail.wrap(text)
 
     def rows(self, gap: ItemResult, launch: str | None, paint: _Painter) -> list[str]:
         severity = paint(gap.severity.value, SEVERITY_STYLE[gap.severity])
