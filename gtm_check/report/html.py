@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from gtm_check.model.results import ItemResult, Report
+from gtm_check.model.results import ItemResult, Report, next_milestone
 from gtm_check.model.vocabulary import DEPARTMENTS, Stage
 from gtm_check.report import RenderOptions
 from gtm_check.report.html_style import CSP, SCRIPT, STYLE
@@ -131,6 +131,8 @@ def _header(report: Report, level: int) -> list[str]:
     ]
     if gate.failures:
         lines += ['<ul class="fails">', *(f"<li>✗ {esc(f)}</li>" for f in gate.failures), "</ul>"]
+    if (upcoming := next_milestone(report.milestones)) is not None:
+        lines.append(f"<p>⏳ {esc(upcoming.countdown)}</p>")
     if report.filters.active:
         lines.append(
             f"<p><strong>Filtered:</strong> {esc(report.filters.describe())}. "

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 
-from gtm_check.model.results import ItemResult, Report, WaiverResult
+from gtm_check.model.results import ItemResult, Report, WaiverResult, next_milestone
 from gtm_check.model.safetext import no_autolink, visible
 from gtm_check.model.vocabulary import DEPARTMENTS, Severity, Stage, Verdict
 from gtm_check.report import RenderOptions
@@ -139,6 +139,8 @@ def _gate_lines(report: Report) -> list[str]:
     lines = [f"Gate: {text(report.gate.describe())}.", ""]
     if report.gate.failures:
         lines += [f"- ❌ {text(failure)}" for failure in report.gate.failures] + [""]
+    if (upcoming := next_milestone(report.milestones)) is not None:
+        lines += [f"⏳ {text(upcoming.countdown)}", ""]
     if report.warnings:
         lines += [f"**Warnings ({len(report.warnings)})**: legal, but they relax the gate.", ""]
         for code, group in warning_groups(report.warnings):

@@ -24,7 +24,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from gtm_check.model.results import ItemResult, Report
+from gtm_check.model.results import ItemResult, Report, next_milestone
 from gtm_check.model.safetext import visible
 from gtm_check.model.vocabulary import Severity, Stage, Verdict
 from gtm_check.report import GLYPHS, RenderOptions
@@ -130,6 +130,8 @@ def _header(report: Report) -> RenderableType:
     lines: list[RenderableType] = [title, when, line, rule]
     for failure in gate.failures:
         lines.append(Text(f"  ✗ {visible(failure)}", style="red"))
+    if (upcoming := next_milestone(report.milestones)) is not None:
+        lines.append(Text(f"  {visible(upcoming.countdown)}", style="dim"))
     for code, group in warning_groups(report.warnings):
         summary = visible(warning_summary(code, group, examples=False))
         lines.append(Text(f"  ⚠ {summary} [{code}]", style="yellow"))
@@ -471,6 +473,9 @@ def _verdict_line(reports: Sequence[Report], paint: _Painter) -> str:
         return f"{word} {', '.join(gate.stages)} ready"
     verdicts = {s.key: s.verdict.value for s in report.stages}
     reasons = [f"{stage} {verdicts[stage]}" for stage in gate.failed_stages]
+    if gate.missed:
+        count = len(gate.missed)
+        reasons.append(f"{count} milestone{'' if count == 1 else 's'} missed")
     if gate.breaches:
         count = len(gate.breaches)
         reasons.append(f"{count} policy breach{'' if count == 1 else 'es'}")
