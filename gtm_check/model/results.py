@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from gtm_check.model.filters import Filters
+from gtm_check.model.history import History
 from gtm_check.model.vocabulary import Severity, Stage, Status, Verdict
 
 
@@ -284,3 +285,5 @@ class Report:
     filters: Filters = field(default_factory=lambda: Filters())
     milestones: list[MilestoneResult] = field(default_factory=list)
     """The launch file's milestones, by date."""
+    history: History | None = None
+    """The trend and the projection, with ``audit --history`` only."""

@@ -9,6 +9,7 @@ from typing import Any
 
 from gtm_check.model.results import ItemResult, Report
 from gtm_check.report import RenderOptions
+from gtm_check.report.history import to_dict as history_dict
 
 SCHEMA_VERSION = 1
 
@@ -115,8 +116,9 @@ def _gate(report: Report) -> dict[str, Any]:
 
 def _asked_for(report: Report) -> dict[str, Any]:
     """The keys present only when asked for: milestones, when the launch file lists them;
-    filters, when the gap list was filtered."""
-    return _milestones(report) | _filters(report)
+    filters, when the gap list was filtered; history, with ``audit --history``."""
+    history = {} if report.history is None else {"history": history_dict(report.history)}
+    return _milestones(report) | _filters(report) | history
 
 
 def _milestones(report: Report) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from gtm_check.model.results import ItemResult, Report, WaiverResult, next_miles
 from gtm_check.model.safetext import no_autolink, visible
 from gtm_check.model.vocabulary import DEPARTMENTS, Severity, Stage, Verdict
 from gtm_check.report import RenderOptions
+from gtm_check.report.history import drawn_stages, history_lines
 from gtm_check.report.shared import (
     combined_gaps,
     launch_names,
@@ -74,7 +75,7 @@ def _single(report: Report) -> list[str]:
             f"| {stage.name}{gated} | {score_text(stage.score)} | {VERDICT[stage.verdict]} "
             f"| {stage.open} | {stage.open_blockers} | {stage.overdue} |"
         )
-    lines += ["", *_chart([report]), "", "## Departments by stage", ""]
+    lines += ["", *_chart([report]), "", *_history(report), "## Departments by stage", ""]
     lines += [
         "| Department | Learn | Buy | Use | Grow | All | Open |",
         "|---|---:|---:|---:|---:|---:|---:|",
@@ -169,6 +170,26 @@ def _chart(reports: Sequence[Report]) -> list[str]:
         f"    bar [{', '.join(f'{v or 0:.1f}' for v in values)}]",
         "```",
     ]
+
+
+def _history(report: Report) -> list[str]:
+    """With ``audit --history``: the weekly stage scores as a Mermaid line chart, then the
+    projection and its method."""
+    history = report.history
+    if history is None:
+        return []
+    lines = ["## Trend", ""]
+    drawn = drawn_stages(history)
+    if len(history.points) >= 2 and drawn:
+        labels = ", ".join(f'"{p.date.isoformat()}"' for p in history.points)
+        lines += ["```mermaid", "xychart-beta", '    title "Stage scores by week (%)"']
+        lines += [f"    x-axis [{labels}]", '    y-axis "Score" 0 --> 100']
+        for stage in drawn:
+            values = ", ".join(f"{p.stages[stage].score or 0:.1f}" for p in history.points)
+            lines.append(f"    line [{values}]")
+        lines += ["```", "", "Lines, in order: " + ", ".join(str(s) for s in drawn) + ".", ""]
+    lines += [f"- {text(line)}" for line in history_lines(history)]
+    return [*lines, ""]
 
 
 def _chart_label(name: str) -> str:

@@ -28,6 +28,7 @@ from gtm_check.model.results import ItemResult, Report, next_milestone
 from gtm_check.model.safetext import visible
 from gtm_check.model.vocabulary import Severity, Stage, Verdict
 from gtm_check.report import GLYPHS, RenderOptions
+from gtm_check.report.history import history_lines
 from gtm_check.report.shared import (
     combined_gaps,
     launch_names,
@@ -62,11 +63,24 @@ def render(reports: Sequence[Report], options: RenderOptions | None = None) -> s
     else:
         top = print_to_string(_portfolio(reports, options.width, paint), options).rstrip("\n")
         gaps = combined_gaps(reports)
-    lines = [top, "", *_filtered(reports[0], paint)]
+    lines = [top, "", *_history(reports, options.width), *_filtered(reports[0], paint)]
     lines += _gap_list(gaps, reports, options, paint)
     lines += ["", _verdict_line(reports, paint)]
     text = "\n".join(lines) + "\n"
     return text.translate(ASCII_GLYPHS) if options.ascii else text
+
+
+def _history(reports: Sequence[Report], width: int) -> list[str]:
+    """With ``audit --history``: each launch's projection, one line per gated stage."""
+    lines = []
+    for report in reports:
+        if report.history is not None:
+            name = f" of {visible(report.launch.name)}" if len(reports) > 1 else ""
+            lines.append(f"Projection{name} (from the launch file's git history)")
+            for line in history_lines(report.history):
+                lines += textwrap.wrap(line, width, subsequent_indent="  ") or [""]
+            lines.append("")
+    return lines
 
 
 def print_to_string(renderable: RenderableType, options: RenderOptions) -> str:
