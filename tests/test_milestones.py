@@ -223,3 +223,9 @@ def test_json_lists_milestones_only_when_the_launch_has_them() -> None:
     ]
     plain = score_launch(launch(milestones=[]), [CHECKLIST], BETA)
     assert "milestones" not in json.loads(renderer(Format.json)([plain], RenderOptions()))
+
+
+def test_a_portfolio_in_markdown_counts_down_each_launch() -> None:
+    reports = [audit(BETA - dt.timedelta(days=12)), audit(BETA + dt.timedelta(days=3))]
+    out = renderer(Format.markdown)(reports, RenderOptions())
+    assert f"- **Test**: ⏳ {COUNTDOWN}" in out

@@ -122,6 +122,9 @@ def _portfolio(reports: Sequence[Report]) -> list[str]:
             lines.append(f"- **{text(report.launch.name)}**: " + "; ".join(
                 text(f) for f in report.gate.failures
             ))  # fmt: skip
+    for report in reports:
+        if (upcoming := next_milestone(report.milestones)) is not None:
+            lines.append(f"- **{text(report.launch.name)}**: ⏳ {text(upcoming.countdown)}")
     lines += ["", *_chart(reports), ""]
     gaps = combined_gaps(reports)
     lines += _this_week(gaps, reports[0].launch.as_of, reports)
