@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -12,6 +13,7 @@ from gtm_check.load.checklists import ChecklistReader
 from gtm_check.load.launch import LoadedLaunch, load_launch
 from gtm_check.load.policy import PolicyReader
 from gtm_check.model.filters import Filters
+from gtm_check.model.history import History
 from gtm_check.model.inputs import Gate
 from gtm_check.model.problems import (
     GtmCheckError,
@@ -59,6 +61,9 @@ class AuditRequest:
     policy: Path | None = None
     """A policy file on top of every .gtm-check.yaml found upward from each launch file."""
     render: RenderOptions = RenderOptions()
+    history: Callable[[Path], History] | None = None
+    """With ``audit --history``: each launch file's trend and projection, computed by the
+    caller (the history is read from git, which the pipeline leaves to the review layer)."""
 
 
 @dataclass(frozen=True)
@@ -154,6 +159,8 @@ def audit(request: AuditRequest) -> AuditOutcome:
             loaded.locations() if locate else None,
             policy,
         )
+        if request.history is not None:
+            report = dataclasses.replace(report, history=request.history(path))
         reports.append(apply_filters(report, request.filters))
         inputs += loaded.files
     if problems:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -26,11 +28,13 @@ from gtm_check.cli.output import (
     write_stdout,
 )
 from gtm_check.model.filters import Filters
+from gtm_check.model.history import History
 from gtm_check.model.problems import GtmCheckError
 from gtm_check.model.vocabulary import Severity, Stage
 from gtm_check.pipeline import AuditOutcome, AuditRequest, FailOn, audit
 from gtm_check.report import Format
 from gtm_check.report.github import problem_annotation
+from gtm_check.review.trend import history
 
 AsOf = Annotated[
     str | None,
@@ -126,6 +130,14 @@ RequireEvidence = Annotated[
         help="Gate: a done blocker or high item without evidence counts as open.",
     ),
 ]
+HistoryOption = Annotated[
+    bool,
+    typer.Option(
+        "--history",
+        help="Add each launch's weekly trend from git and when each gated stage will pass "
+        "(opt-in: without it the report depends only on the files and --as-of).",
+    ),
+]
 ExpiringWithin = Annotated[
     int,
     typer.Option(
@@ -163,6 +175,7 @@ def audit_command(
     expiring_within: ExpiringWithin = 14,
     policy: PolicyOption = None,
     allow_outside: AllowOutside = False,
+    with_history: HistoryOption = False,
 ) -> None:
     """Score readiness per journey stage and report the gaps, for one launch or several.
 
@@ -170,9 +183,10 @@ def audit_command(
     passed, 1 gate failed (any launch), 2 invalid input or usage, 3 internal error.
     """
     output = None if output is not None and str(output) == "-" else output  # - is stdout
+    day = parse_date(as_of) or dt.date.today()
     request = AuditRequest(
         launches=tuple(launches),
-        as_of=parse_date(as_of) or dt.date.today(),
+        as_of=day,
         format=format,
         min_score=min_score,
         gate_stages=tuple(gate_stage or ()),
@@ -184,13 +198,24 @@ def audit_command(
         allow_outside=allow_outside,
         policy=policy,
         render=render_options(file_output=output is not None, limit=None if all else limit),
+        history=_history(day, allow_outside=allow_outside) if with_history else None,
     )
     outcome = _audit(request)
     _deliver(outcome, output)
+    _step_summary(format, outcome)
+    raise typer.Exit(EXIT_PASSED if outcome.passed or warn_only else EXIT_GATE_FAILED)
+
+
+def _step_summary(format: Format, outcome: AuditOutcome) -> None:
+    """With the github format in a workflow step, the Markdown report goes to its summary."""
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if format is Format.github and summary:
         append_step_summary(Path(summary), outcome.reports)
-    raise typer.Exit(EXIT_PASSED if outcome.passed or warn_only else EXIT_GATE_FAILED)
+
+
+def _history(as_of: dt.date, *, allow_outside: bool) -> Callable[[Path], History]:
+    """Each launch file's history up to the as-of date, read from git by the review layer."""
+    return functools.partial(history, as_of=as_of, allow_outside=allow_outside)
 
 
 def _filters(

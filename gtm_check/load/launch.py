@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,6 +93,7 @@ def load_launch(
             unloaded=(team_file and missing, frozenset(DEPARTMENTS) if missing else frozenset()),
         )
         problems += _cross_check(data, source, checklists, problems, ids)
+    problems += _milestone_problems(data, source, problems, reader.suggestions)
     if problems or launch is None:
         raise GtmCheckError(problems)
     return LoadedLaunch(launch, source, path, tuple(checklists))
@@ -106,6 +108,7 @@ def load_launch_text(
     launch, parsed, problems = parse_model(source, Launch)
     data = parsed.data if isinstance(parsed.data, dict) else {}
     problems += _references(data, source, checklists, problems, _IdIndex(checklists, suggestions))
+    problems += _milestone_problems(data, source, problems, suggestions)
     if problems or launch is None:
         raise GtmCheckError(problems)
     return launch
@@ -274,3 +277,58 @@ def _unknown_traits(
             if hint is None and listed is not None:
                 hint = f"known traits: {listed}"
             yield Finding(("traits", index), f"unknown trait {quoted(trait)}", hint=hint)
+
+
+def _milestone_problems(
+    data: dict[str, Any], source: Source, taken: Sequence[Problem], suggestions: Suggestions
+) -> list[Problem]:
+    """Milestones that clash with each other or the launch date, and ``by:`` names that no
+    milestone has; a place that already has a problem gets no second one."""
+    found = source.locate([*_milestone_findings(data), *_by_findings(data, suggestions)])
+    places = {(p.path, p.line, p.column) for p in taken}
+    return [p for p in found if (p.path, p.line, p.column) not in places]
+
+
+def _milestones(data: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    listed = data.get("milestones")
+    return [(i, m) for i, m in enumerate(listed if isinstance(listed, list) else [])
+            if isinstance(m, dict)]  # fmt: skip
+
+
+def _milestone_findings(data: dict[str, Any]) -> Iterable[Finding]:
+    launch_date = data.get("launch_date")
+    seen: dict[str, int] = {}
+    for index, milestone in _milestones(data):
+        name, date = milestone.get("name"), milestone.get("date")
+        if isinstance(name, str) and name in seen:
+            yield Finding(
+                ("milestones", index, "name"),
+                f"milestone {quoted(name)} is listed twice (first as milestone {seen[name] + 1})",
+            )
+        elif isinstance(name, str):
+            seen[name] = index
+        if isinstance(date, dt.date) and isinstance(launch_date, dt.date) and date >= launch_date:
+            yield Finding(
+                ("milestones", index, "date"),
+                f"milestone {quoted(name)} is on {date}, not before the launch date "
+                f"{launch_date}: launch day is the gate's",
+            )
+
+
+def _by_findings(data: dict[str, Any], suggestions: Suggestions) -> Iterable[Finding]:
+    names = [m["name"] for _, m in _milestones(data) if isinstance(m.get("name"), str)]
+    items = data.get("items")
+    for item_id, state in (items if isinstance(items, dict) else {}).items():
+        by = state.get("by") if isinstance(state, dict) else None
+        if not isinstance(by, str):
+            continue
+        if by not in names:
+            hint = suggestions.hint(by, names) or (
+                "the milestones: " + ", ".join(names) if names else "the launch file has none"
+            )
+            yield Finding(("items", item_id, "by"), f"unknown milestone {quoted(by)}", hint=hint)
+        elif state.get("due") is not None:
+            yield Finding(
+                ("items", item_id, "by"),
+                f"{item_id} has both due and by: give one due date",
+            )

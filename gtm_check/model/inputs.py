@@ -190,6 +190,8 @@ class ItemState(_Model):
     note: Text | None = None
     done_on: Date | None = None
     """When it was done: an item whose checklist says ``valid_for`` expires from here."""
+    by: Key | None = None
+    """A milestone's name: with no ``due``, the item is due on that milestone's date."""
 
 
 def _from_status(value: Any) -> Any:
@@ -222,6 +224,17 @@ class Gate(_Model):
     min_score: Percentage = 80
 
 
+class Milestone(_Model):
+    """A dated checkpoint before launch day: on its date its stages must reach its minimum
+    score with no open blocker, as the gate asks of the launch on launch day."""
+
+    name: Key
+    date: Date
+    """Before the launch date; once it has passed, a milestone not met fails the gate."""
+    stages: Annotated[list[Stage], AfterValidator(_unique), AfterValidator(_some_stage)]
+    min_score: Percentage
+
+
 class Launch(_Model):
     launch: Text
     launch_date: Date
@@ -232,6 +245,8 @@ class Launch(_Model):
         Field(default_factory=lambda: ["builtin"])
     )
     gate: Gate = Gate()
+    milestones: list[Milestone] = []
+    """Checkpoints before launch day, each with its own stages and minimum score."""
     items: dict[ItemId, StateEntry] = {}
     waivers: list[Waiver] = []
     owners: dict[Key, Text] = {}
@@ -245,7 +260,7 @@ class Launch(_Model):
         if isinstance(value, dict):
             empty = [
                 k
-                for k in ("traits", "items", "waivers", "owners")
+                for k in ("traits", "items", "waivers", "owners", "milestones")
                 if k in value and value[k] is None
             ]
             if empty:

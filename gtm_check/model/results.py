@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from gtm_check.model.filters import Filters
+from gtm_check.model.history import History
 from gtm_check.model.vocabulary import Severity, Stage, Status, Verdict
 
 
@@ -153,6 +154,9 @@ class GateResult:
     """Each gated stage that failed, with its reason (one of ``failures``)."""
     breaches: list[str] = field(default_factory=list)
     """Where the launch goes below the repository's policy (the rest of ``failures``)."""
+    missed: list[str] = field(default_factory=list)
+    """Each milestone whose date has passed and whose stages fall short (in ``failures``,
+    between the stages' reasons and the policy's)."""
 
     def fails_on(self, item: ItemResult) -> bool:
         """Whether this open item alone fails the gate: at or above ``fail_on``, gated."""
@@ -176,6 +180,60 @@ class GateResult:
         if self.overrides:
             rule += f" (set by {' '.join(self.overrides)})"
         return rule
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'' if n == 1 else 's'}"
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneResult:
+    """A milestone on the as-of date: whether its stages meet its bar, and when it falls."""
+
+    name: str
+    date: dt.date
+    stages: list[Stage]
+    min_score: int | float
+    scores: dict[Stage, float | None]
+    shortfalls: list[str]
+    """Why its stages fall short today, e.g. "learn 64.0 < 70"; empty: the bar is met."""
+    blocking: list[str]
+    """The shortfalls that are open items rather than scores, e.g. "buy blocked by 1 open
+    blocker"."""
+    days: int
+    """Days from the as-of date to the milestone: 0 on the day, negative once past."""
+
+    @property
+    def passed(self) -> bool:
+        """Whether its stages meet its bar on the as-of date."""
+        return not self.shortfalls
+
+    @property
+    def status(self) -> str:
+        """``upcoming`` until its day is over, then ``met`` or ``missed``."""
+        if self.days >= 0:
+            return "upcoming"
+        return "met" if self.passed else "missed"
+
+    @property
+    def reason(self) -> str:
+        """A missed milestone as a gate failure: "beta missed by 3 days: learn 64.0 < 70"."""
+        return f"{self.name} missed by {_days(-self.days)}: {'; '.join(self.shortfalls)}"
+
+    @property
+    def countdown(self) -> str:
+        """The next milestone: "next: beta in 12 days, learn 64.0 of 70 needed"."""
+        when = {0: "today", 1: "tomorrow"}.get(self.days, f"in {_days(self.days)}")
+        scores = ", ".join(
+            f"{s} {'—' if self.scores[s] is None else f'{self.scores[s]:.1f}'}" for s in self.stages
+        )
+        rest = f" ({'; '.join(self.blocking)})" if self.blocking else ""
+        return f"next: {self.name} {when}, {scores} of {self.min_score:g} needed{rest}"
+
+
+def next_milestone(milestones: list[MilestoneResult]) -> MilestoneResult | None:
+    """The first milestone on or after the as-of date."""
+    return next((m for m in milestones if m.days >= 0), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,3 +283,7 @@ class Report:
     """Waivers and attestations that stop counting within ``expiring_within`` days."""
     expiring_within: int = 14
     filters: Filters = field(default_factory=lambda: Filters())
+    milestones: list[MilestoneResult] = field(default_factory=list)
+    """The launch file's milestones, by date."""
+    history: History | None = None
+    """The trend and the projection, with ``audit --history`` only."""

@@ -15,7 +15,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from gtm_check.model.problems import Problem
-from gtm_check.model.results import ItemResult, Report, Warning, urgency
+from gtm_check.model.results import (
+    ItemResult,
+    MilestoneResult,
+    Report,
+    Warning,
+    next_milestone,
+    urgency,
+)
 from gtm_check.model.safetext import visible
 from gtm_check.model.vocabulary import Severity
 from gtm_check.report import RenderOptions
@@ -47,14 +54,18 @@ def render(reports: Sequence[Report], options: RenderOptions | None = None) -> s
     ]
     overdue.sort(key=lambda pair: urgency(pair[0]))
     cautions = [(code, group, r) for r in reports for code, group in warning_groups(r.warnings)]
-    errors = [annotation(g, r, "error") for g, r in failing[:PER_STEP]]
+    missed = [milestone_annotation(m, r) for r in reports for m in r.milestones
+              if m.status == "missed"]  # fmt: skip
+    errors = [*missed[:PER_STEP]]
+    errors += [annotation(g, r, "error") for g, r in failing[: PER_STEP - len(errors)]]
     warnings = [caution(code, group, r) for code, group, r in cautions[:PER_STEP]]
     warnings += [annotation(g, r, "warning") for g, r in overdue[: PER_STEP - len(warnings)]]
     lines = [*errors, *warnings]
-    shown = len(errors) + len(warnings) - min(len(cautions), PER_STEP)
+    shown = len(errors) - len(missed[:PER_STEP]) + len(warnings) - min(len(cautions), PER_STEP)
     hidden = sum(len(r.gaps) for r in reports) - shown
     if hidden or len(cautions) > PER_STEP:
         lines.append(_notice(hidden, max(0, len(cautions) - PER_STEP)))
+    lines += [countdown(r) for r in reports if next_milestone(r.milestones) is not None]
     lines += [summary(report) for report in reports]
     return "\n".join(lines) + "\n"
 
@@ -105,6 +116,22 @@ def annotation(gap: ItemResult, report: Report, command: str) -> str:
         f"owner {gap.owner or 'none'}, {status_text(gap)}, {due}]"
     )
     return f"::{command} {','.join(properties)}::{escape_data(visible(message))}"
+
+
+def milestone_annotation(milestone: MilestoneResult, report: Report) -> str:
+    """A missed milestone fails the gate: an error, as an item that fails it is."""
+    title = escape_property(f"gtm-check: milestone {milestone.name} missed")
+    message = f"{milestone.reason} [{report.launch.title}]"
+    return f"::error title={title}::{escape_data(visible(message))}"
+
+
+def countdown(report: Report) -> str:
+    """The next milestone, as a notice: what the launch needs by when."""
+    upcoming = next_milestone(report.milestones)
+    assert upcoming is not None
+    title = escape_property(f"gtm-check: milestone {upcoming.name}")
+    message = f"{upcoming.countdown} [{report.launch.title}]"
+    return f"::notice title={title}::{escape_data(visible(message))}"
 
 
 def caution(code: str, group: Sequence[Warning], report: Report) -> str:

@@ -14,13 +14,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from gtm_check.model.results import ItemResult, Report
+from gtm_check.model.results import ItemResult, Report, next_milestone
 from gtm_check.model.vocabulary import DEPARTMENTS, Stage
 from gtm_check.report import RenderOptions
+from gtm_check.report.history import drawn_stages, history_lines
 from gtm_check.report.html_style import CSP, SCRIPT, STYLE
 from gtm_check.report.markup import esc, evidence_link
 from gtm_check.report.shared import score_text, status_text, warning_groups, warning_summary
-from gtm_check.report.svg import band, heat_map, mini_bars, stage_bars, verdict_text
+from gtm_check.report.svg import (
+    band,
+    heat_map,
+    mini_bars,
+    stage_bars,
+    trend_line,
+    verdict_text,
+)
 
 SEVERITY_ICON = {"blocker": "◆", "high": "▲", "medium": "●", "low": "○"}
 """Marks every system font has, so the badge never shows an empty box."""
@@ -131,6 +139,8 @@ def _header(report: Report, level: int) -> list[str]:
     ]
     if gate.failures:
         lines += ['<ul class="fails">', *(f"<li>✗ {esc(f)}</li>" for f in gate.failures), "</ul>"]
+    if (upcoming := next_milestone(report.milestones)) is not None:
+        lines.append(f"<p>⏳ {esc(upcoming.countdown)}</p>")
     if report.filters.active:
         lines.append(
             f"<p><strong>Filtered:</strong> {esc(report.filters.describe())}. "
@@ -202,12 +212,37 @@ def _department_table(report: Report) -> list[str]:
 
 
 def _trend(report: Report, uid: str, level: int) -> list[str]:
-    """The readiness trend over time, with its projection and the launch date: nothing yet.
-
-    A report holds one as-of date; once it carries the launch's history this returns a
-    section with a chart from ``svg`` beside the stage bars.
-    """
-    return []
+    """With ``audit --history``: the weekly trend with its projection and the launch date,
+    the projection in words, and the points as a table (the chart's text alternative)."""
+    history = report.history
+    if history is None:
+        return []
+    lines = [f"<section><h{level}>Trend</h{level}>"]
+    drawn = drawn_stages(history)
+    if len(history.points) >= 2 and drawn:
+        lines += [
+            f"<figure>{trend_line(report, history, drawn, f'{uid}-tr')}",
+            "<figcaption>Each stage's score at the end of each week, from the launch file's git "
+            "history; dotted: each gated stage carried forward at its recent rate to the day it "
+            f"passes; dashed: the gate's {report.gate.min_score:g}; red upright: the launch "
+            "date. The table below gives the same numbers.</figcaption></figure>",
+        ]
+    lines += ["<ul>", *(f"<li>{esc(line)}</li>" for line in history_lines(history)), "</ul>"]
+    if history.points:
+        head = "".join(f'<th scope="col" class="n">{s.value.capitalize()}</th>' for s in drawn)
+        lines += [
+            "<details><summary>The trend as a table</summary>",
+            '<div class="scroll"><table><thead><tr><th scope="col">Week ending</th>'
+            f'<th scope="col">Commit</th>{head}</tr></thead><tbody>',
+            *(
+                f'<tr><th scope="row">{p.date}</th><td><code>{esc(p.commit[:7])}</code></td>'
+                + "".join(f'<td class="n">{score_text(p.stages[s].score)}</td>' for s in drawn)
+                + "</tr>"
+                for p in history.points
+            ),
+            "</tbody></table></div></details>",
+        ]
+    return [*lines, "</section>"]
 
 
 def _warnings(report: Report, level: int) -> list[str]:

@@ -31,6 +31,9 @@ font-size:1.15rem;color:var(--on)}
 .v-ready{fill:var(--ok)}.v-at-risk{fill:var(--warn)}.v-blocked{fill:var(--bad)}
 .t-ready{color:var(--ok)}.t-at-risk{color:var(--warn)}.t-blocked{color:var(--bad)}
 .track{fill:var(--soft);stroke:var(--line)}
+.tl{fill:none;stroke-width:2}.tl-learn{stroke:var(--link)}.tl-buy{stroke:var(--ok)}
+.tl-use{stroke:var(--warn)}.tl-grow{stroke:var(--muted)}.proj{stroke-dasharray:2 4}
+.launch{stroke:var(--bad);stroke-width:1.5}.axis{stroke:var(--line)}
 .gate{stroke:var(--fg);stroke-width:1.5;stroke-dasharray:4 3}
 .chart{width:100%;height:auto;display:block}.chart text{fill:var(--fg);font-size:12px}
 .chart .val,.chart .num{font-weight:600}.mini{width:6.5rem;height:auto}

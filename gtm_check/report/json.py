@@ -9,6 +9,7 @@ from typing import Any
 
 from gtm_check.model.results import ItemResult, Report
 from gtm_check.report import RenderOptions
+from gtm_check.report.history import to_dict as history_dict
 
 SCHEMA_VERSION = 1
 
@@ -125,7 +126,7 @@ def to_dict(report: Report) -> dict[str, Any]:
             {"kind": e.kind, "item": e.item, "until": e.until.isoformat(), "days_left": e.days_left}
             for e in report.expiring
         ],
-    } | _filters(report)
+    } | _asked_for(report)
 
 
 def _gate(report: Report) -> dict[str, Any]:
@@ -143,6 +144,32 @@ def _gate(report: Report) -> dict[str, Any]:
         data["ignore_waivers"] = gate.ignore_waivers
         data["overrides"] = list(gate.overrides)
     return data
+
+
+def _asked_for(report: Report) -> dict[str, Any]:
+    """The keys present only when asked for: milestones, when the launch file lists them;
+    filters, when the gap list was filtered; history, with ``audit --history``."""
+    history = {} if report.history is None else {"history": history_dict(report.history)}
+    return _milestones(report) | _filters(report) | history
+
+
+def _milestones(report: Report) -> dict[str, Any]:
+    if not report.milestones:
+        return {}
+    return {
+        "milestones": [
+            {
+                "name": m.name,
+                "date": m.date.isoformat(),
+                "stages": [s.value for s in m.stages],
+                "min_score": m.min_score,
+                "passed": m.passed,
+                "status": m.status,
+                "days": m.days,
+            }
+            for m in report.milestones
+        ]
+    }
 
 
 def _filters(report: Report) -> dict[str, Any]:

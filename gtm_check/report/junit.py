@@ -13,7 +13,13 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
-from gtm_check.model.results import GateResult, ItemResult, Report
+from gtm_check.model.results import (
+    GateResult,
+    ItemResult,
+    MilestoneResult,
+    Report,
+    next_milestone,
+)
 from gtm_check.model.safetext import xml_lines, xml_text
 from gtm_check.model.vocabulary import Stage
 from gtm_check.report import RenderOptions
@@ -27,7 +33,9 @@ def render(reports: Sequence[Report], options: RenderOptions | None = None) -> s
     root = ET.Element("testsuites", name=name)
     for report in reports:
         prefix = f"{report.launch.title} · " if len(reports) > 1 else ""
-        _gate_suite(ET.SubElement(root, "testsuite", name=f"{prefix}gate"), report.gate)
+        _gate_suite(
+            ET.SubElement(root, "testsuite", name=f"{prefix}gate"), report.gate, report.milestones
+        )
         for stage in Stage:
             suite = ET.SubElement(root, "testsuite", name=f"{prefix}{stage.value}: {stage.label}")
             for item in report.items:
@@ -48,11 +56,26 @@ def _case(suite: ET.Element, classname: str, name: str) -> ET.Element:
     return ET.SubElement(suite, "testcase", classname=classname, name=name)
 
 
-def _gate_suite(suite: ET.Element, gate: GateResult) -> None:
+def _upcoming(milestone: MilestoneResult, milestones: Sequence[MilestoneResult]) -> str:
+    """The next milestone's countdown; a later one's date."""
+    if milestone is next_milestone(list(milestones)):
+        return milestone.countdown
+    return f"upcoming: {milestone.name} on {milestone.date}"
+
+
+def _gate_suite(
+    suite: ET.Element, gate: GateResult, milestones: Sequence[MilestoneResult] = ()
+) -> None:
     for stage in gate.stages:
         case = _case(suite, "gate", f"{stage.value}: {stage.label}")
         if stage in gate.failed_stages:
             ET.SubElement(case, "failure", message=gate.failed_stages[stage], type="gate")
+    for milestone in milestones:
+        case = _case(suite, "gate", f"milestone {milestone.name} ({milestone.date})")
+        if milestone.status == "missed":
+            ET.SubElement(case, "failure", message=milestone.reason, type="milestone")
+        elif milestone.status == "upcoming":
+            ET.SubElement(case, "skipped", message=_upcoming(milestone, milestones))
     if gate.breaches:
         case = _case(suite, "gate", "policy")
         failure = ET.SubElement(case, "failure", message=gate.breaches[0], type="policy")

@@ -10,10 +10,11 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 
-from gtm_check.model.results import ItemResult, Report, WaiverResult
+from gtm_check.model.results import ItemResult, Report, WaiverResult, next_milestone
 from gtm_check.model.safetext import no_autolink, visible
 from gtm_check.model.vocabulary import DEPARTMENTS, Severity, Stage, Verdict
 from gtm_check.report import RenderOptions
+from gtm_check.report.history import drawn_stages, history_lines
 from gtm_check.report.shared import (
     combined_gaps,
     launch_names,
@@ -74,7 +75,7 @@ def _single(report: Report) -> list[str]:
             f"| {stage.name}{gated} | {score_text(stage.score)} | {VERDICT[stage.verdict]} "
             f"| {stage.open} | {stage.open_blockers} | {stage.overdue} |"
         )
-    lines += ["", *_chart([report]), "", "## Departments by stage", ""]
+    lines += ["", *_chart([report]), "", *_history(report), "## Departments by stage", ""]
     lines += [
         "| Department | Learn | Buy | Use | Grow | All | Open |",
         "|---|---:|---:|---:|---:|---:|---:|",
@@ -121,6 +122,9 @@ def _portfolio(reports: Sequence[Report]) -> list[str]:
             lines.append(f"- **{text(report.launch.name)}**: " + "; ".join(
                 text(f) for f in report.gate.failures
             ))  # fmt: skip
+    for report in reports:
+        if (upcoming := next_milestone(report.milestones)) is not None:
+            lines.append(f"- **{text(report.launch.name)}**: ⏳ {text(upcoming.countdown)}")
     lines += ["", *_chart(reports), ""]
     gaps = combined_gaps(reports)
     lines += _this_week(gaps, reports[0].launch.as_of, reports)
@@ -139,6 +143,8 @@ def _gate_lines(report: Report) -> list[str]:
     lines = [f"Gate: {text(report.gate.describe())}.", ""]
     if report.gate.failures:
         lines += [f"- ❌ {text(failure)}" for failure in report.gate.failures] + [""]
+    if (upcoming := next_milestone(report.milestones)) is not None:
+        lines += [f"⏳ {text(upcoming.countdown)}", ""]
     if report.warnings:
         lines += [f"**Warnings ({len(report.warnings)})**: legal, but they relax the gate.", ""]
         for code, group in warning_groups(report.warnings):
@@ -167,6 +173,26 @@ def _chart(reports: Sequence[Report]) -> list[str]:
         f"    bar [{', '.join(f'{v or 0:.1f}' for v in values)}]",
         "```",
     ]
+
+
+def _history(report: Report) -> list[str]:
+    """With ``audit --history``: the weekly stage scores as a Mermaid line chart, then the
+    projection and its method."""
+    history = report.history
+    if history is None:
+        return []
+    lines = ["## Trend", ""]
+    drawn = drawn_stages(history)
+    if len(history.points) >= 2 and drawn:
+        labels = ", ".join(f'"{p.date.isoformat()}"' for p in history.points)
+        lines += ["```mermaid", "xychart-beta", '    title "Stage scores by week (%)"']
+        lines += [f"    x-axis [{labels}]", '    y-axis "Score" 0 --> 100']
+        for stage in drawn:
+            values = ", ".join(f"{p.stages[stage].score or 0:.1f}" for p in history.points)
+            lines.append(f"    line [{values}]")
+        lines += ["```", "", "Lines, in order: " + ", ".join(str(s) for s in drawn) + ".", ""]
+    lines += [f"- {text(line)}" for line in history_lines(history)]
+    return [*lines, ""]
 
 
 def _chart_label(name: str) -> str:

@@ -6,14 +6,16 @@ come from the page's stylesheet through classes, so dark mode and print restyle 
 too; every coloured shape also carries its number or verdict as text. User text (department
 names) goes through ``markup.esc`` like everything else on the page.
 
-A trend chart (scores over time, the projection, the launch date) belongs here once a
-launch's history is available to the report: ``stage_bars`` and ``heat_map`` show the shape.
+With ``audit --history``, ``trend_line`` draws each stage's weekly score, the projection
+of each gated stage to the day it passes, the gate's minimum and the launch date.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
+from gtm_check.model.history import History
 from gtm_check.model.results import Report, StageResult
 from gtm_check.model.vocabulary import Stage, Verdict
 from gtm_check.report.markup import esc
@@ -157,3 +159,91 @@ def mini_bars(report: Report, stages: Sequence[StageResult] | None = None) -> st
     y = MINI_H - float(report.gate.min_score) * MINI_H / 100
     parts.append(f'<line x1="0" x2="{MINI_W}" y1="{y:.1f}" y2="{y:.1f}" class="gate"/>')
     return "".join(parts) + "</svg>"
+
+
+TREND_W = 640
+TREND_H = 240
+TREND_LEFT = 34
+TREND_RIGHT = 70
+TREND_TOP = 16
+TREND_BOTTOM = 34
+DASH = {Stage.LEARN: "", Stage.BUY: "6 3", Stage.USE: "2 2", Stage.GROW: "8 3 2 3"}
+"""Each stage's line has its own dash as well as its own colour and its name at its end."""
+
+
+class _Frame:
+    """Dates across, scores 0-100 up: where a point falls on the trend chart."""
+
+    def __init__(self, first: dt.date, last: dt.date) -> None:
+        self.first = first
+        self.span = max(1, (last - first).days)
+
+    def x(self, day: dt.date) -> float:
+        width = TREND_W - TREND_LEFT - TREND_RIGHT
+        return TREND_LEFT + (day - self.first).days * width / self.span
+
+    @staticmethod
+    def y(score: float) -> float:
+        return TREND_TOP + (100 - score) * (TREND_H - TREND_TOP - TREND_BOTTOM) / 100
+
+
+def trend_line(report: Report, history: History, stages: Sequence[Stage], uid: str) -> str:
+    """Each stage's score week by week, each gated stage's projection (dotted) to the day it
+    passes, the gate's minimum (dashed) and the launch date (a red upright)."""
+    points, launch = history.points, report.launch.launch_date
+    ends = [p.date for p in history.projections if p.date is not None]
+    frame = _Frame(points[0].date, max([launch, points[-1].date, *ends]))
+    min_score = float(report.gate.min_score)
+    desc = (
+        f"{len(points)} weekly points from {points[0].date} to {points[-1].date}; "
+        + "; ".join(
+            f"{s}: {score_text(points[0].stages[s].score)} to "
+            f"{score_text(points[-1].stages[s].score)}"
+            for s in stages
+        )
+        + f". Gate at {min_score:g}; launch on {launch}."
+    )
+    bottom = TREND_H - TREND_BOTTOM
+    parts = [
+        _open(uid, TREND_W, TREND_H, "Readiness by week, with the projection", desc),
+        f'<line x1="{TREND_LEFT}" x2="{TREND_W - TREND_RIGHT}" y1="{bottom}" y2="{bottom}" '
+        'class="axis"/>',
+        *(
+            f'<text x="{TREND_LEFT - 4}" y="{frame.y(v) + 4:.1f}" text-anchor="end">{v}</text>'
+            for v in (0, 50, 100)
+        ),
+        f'<line x1="{TREND_LEFT}" x2="{TREND_W - TREND_RIGHT}" y1="{frame.y(min_score):.1f}" '
+        f'y2="{frame.y(min_score):.1f}" class="gate"/>',
+        f'<line x1="{frame.x(launch):.1f}" x2="{frame.x(launch):.1f}" y1="{TREND_TOP}" '
+        f'y2="{bottom}" class="launch"/>',
+        f'<text x="{frame.x(launch):.1f}" y="{TREND_H - 6}" text-anchor="middle">'
+        f"launch {launch}</text>",
+        f'<text x="{TREND_LEFT}" y="{bottom + 14}">{points[0].date}</text>',
+    ]
+    for stage in stages:
+        parts += _stage_line(history, stage, frame, min_score)
+    return "".join(parts) + "</svg>"
+
+
+def _stage_line(history: History, stage: Stage, frame: _Frame, min_score: float) -> list[str]:
+    """One stage's polyline, its name at its last point, and its projection if gated: to
+    the gate's minimum on the day it passes."""
+    drawn = [(p.date, p.stages[stage].score) for p in history.points]
+    xy = [(frame.x(d), frame.y(s)) for d, s in drawn if s is not None]
+    if not xy:
+        return []
+    dash = f' stroke-dasharray="{DASH[stage]}"' if DASH[stage] else ""
+    line = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
+    parts = [f'<polyline points="{line}" class="tl tl-{stage}"{dash}/>']
+    last_x, last_y = xy[-1]
+    projection = next((p for p in history.projections if p.stage is stage), None)
+    if projection is not None and projection.date is not None and projection.needed > 0:
+        end_x = frame.x(projection.date)
+        end_y = frame.y(max(min_score, float(history.points[-1].stages[stage].score or 0)))
+        parts.append(
+            f'<line x1="{last_x:.1f}" y1="{last_y:.1f}" x2="{end_x:.1f}" y2="{end_y:.1f}" '
+            f'class="tl tl-{stage} proj"/>'
+        )
+        last_x, last_y = end_x, end_y
+    parts.append(f'<text x="{last_x + 4:.1f}" y="{last_y + 4:.1f}">{stage}</text>')
+    return parts

@@ -25,10 +25,11 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from gtm_check.model.results import ItemResult, Report
+from gtm_check.model.results import ItemResult, Report, next_milestone
 from gtm_check.model.safetext import visible
 from gtm_check.model.vocabulary import Severity, Stage, Verdict
 from gtm_check.report import GLYPHS, RenderOptions
+from gtm_check.report.history import history_lines
 from gtm_check.report.shared import (
     combined_gaps,
     launch_names,
@@ -63,11 +64,24 @@ def render(reports: Sequence[Report], options: RenderOptions | None = None) -> s
     else:
         top = print_to_string(_portfolio(reports, options.width, paint), options).rstrip("\n")
         gaps = combined_gaps(reports)
-    lines = [top, "", *_filtered(reports[0], paint)]
+    lines = [top, "", *_history(reports, options.width), *_filtered(reports[0], paint)]
     lines += _gap_list(gaps, reports, options, paint)
     lines += ["", _verdict_line(reports, options.width, paint)]
     text = "\n".join(lines) + "\n"
     return text.translate(ASCII_GLYPHS) if options.ascii else text
+
+
+def _history(reports: Sequence[Report], width: int) -> list[str]:
+    """With ``audit --history``: each launch's projection, one line per gated stage."""
+    lines = []
+    for report in reports:
+        if report.history is not None:
+            name = f" of {visible(report.launch.name)}" if len(reports) > 1 else ""
+            lines.append(f"Projection{name} (from the launch file's git history)")
+            for line in history_lines(report.history):
+                lines += textwrap.wrap(line, width, subsequent_indent="  ") or [""]
+            lines.append("")
+    return lines
 
 
 def print_to_string(renderable: RenderableType, options: RenderOptions) -> str:
@@ -131,6 +145,8 @@ def _header(report: Report) -> RenderableType:
     lines: list[RenderableType] = [title, when, line, rule]
     for failure in gate.failures:
         lines.append(Text(f"  ✗ {visible(failure)}", style="red"))
+    if (upcoming := next_milestone(report.milestones)) is not None:
+        lines.append(Text(f"  {visible(upcoming.countdown)}", style="dim"))
     for code, group in warning_groups(report.warnings):
         summary = visible(warning_summary(code, group, examples=False))
         lines.append(Text(f"  ⚠ {summary} [{code}]", style="yellow"))
@@ -512,6 +528,10 @@ def _verdict_line(reports: Sequence[Report], width: int, paint: _Painter) -> str
             scored.append(f"{stage} {result.score:.1f} < {gate.min_score:g}")
         else:
             scored.append(terse[-1])
+    if gate.missed:
+        count = len(gate.missed)
+        scored.append(f"{count} milestone{'' if count == 1 else 's'} missed")
+        terse.append(scored[-1])
     if gate.breaches:
         count = len(gate.breaches)
         scored.append(f"{count} policy breach{'' if count == 1 else 'es'}")

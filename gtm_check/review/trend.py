@@ -6,13 +6,16 @@ import datetime as dt
 from pathlib import Path
 
 from gtm_check.load.checklists import ChecklistReader, LoadedChecklist
+from gtm_check.load.files import STDIN
 from gtm_check.load.history import Repository, Revision
 from gtm_check.load.launch import load_launch, load_launch_text
+from gtm_check.model.history import History
 from gtm_check.model.inputs import Launch
 from gtm_check.model.problems import GtmCheckError
 from gtm_check.review.sides import decode_revision, repository
 from gtm_check.scoring.score import score_launch
 from gtm_check.scoring.trend import (
+    SHALLOW_HINT,
     Every,
     Skipped,
     TrendPoint,
@@ -38,7 +41,9 @@ def trend(
     current = load_launch(path, reader, allow_outside=allow_outside)
     repo = repository(path)
     revisions = [
-        r for r in repo.history(repo.relative(path)) if since is None or r.commit.date >= since
+        r
+        for r in repo.history(repo.relative(path))
+        if (since is None or r.commit.date >= since) and r.commit.date <= today
     ]
     revisions.reverse()  # oldest first
     points, skipped = _walk(repo, revisions, current.checklists, reader, every, today)
@@ -100,3 +105,27 @@ def _launch(
         return load_launch_text(source, checklists, reader.suggestions)
     except GtmCheckError as exc:
         return exc.problems[0].render() if exc.problems else "the file is not a launch file"
+
+
+def history(path: Path, as_of: dt.date, *, allow_outside: bool = False) -> History:
+    """``audit --history``: the weekly trend up to ``as_of`` and the projection, or a note
+    saying why there is none. Never an error: the audit stands without it."""
+    if str(path) == STDIN:
+        return History(note="history: the launch file came from standard input")
+    if Repository.of(path) is None:
+        return History(note="history: the launch file is not in a git repository")
+    try:
+        result = trend(path, today=as_of, allow_outside=allow_outside)
+    except GtmCheckError as exc:
+        why = exc.problems[0].message if exc.problems else "git failed"
+        return History(note=f"history: not read ({why})")
+    note = None
+    if len(result.points) < 2:
+        count = len(result.points)
+        note = (
+            f"history: too little to project from ({count} weekly point{'' if count == 1 else 's'}"
+            " up to the as-of date; 2 are needed)"
+        )
+    if result.shallow:
+        note = f"{note}; {SHALLOW_HINT}" if note else f"history: {SHALLOW_HINT}"
+    return History(result.points, result.projections, result.method, note)

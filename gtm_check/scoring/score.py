@@ -14,6 +14,7 @@ from gtm_check.model.inputs import (
     Gate,
     ItemState,
     Launch,
+    Milestone,
     Policy,
     Waiver,
 )
@@ -25,6 +26,7 @@ from gtm_check.model.results import (
     ItemResult,
     LaunchSummary,
     Location,
+    MilestoneResult,
     Overall,
     Report,
     StageResult,
@@ -32,6 +34,7 @@ from gtm_check.model.results import (
     urgency,
 )
 from gtm_check.model.vocabulary import Severity, Stage, Status, Verdict, department_rank
+from gtm_check.scoring.milestones import milestone_results
 from gtm_check.scoring.policy import breaches
 from gtm_check.scoring.warnings import find_warnings
 
@@ -76,7 +79,7 @@ def evaluate_item(
     stale = done and until is not None and until < as_of
     unproven = done and require_evidence and needs_evidence(item) and not state.evidence
     credited = (done and not stale and not unproven) or active
-    due = due_date(item, state, launch.launch_date)
+    due = due_date(item, state, launch.launch_date, launch.milestones)
     is_open = applicable and not credited
     overdue_days = (as_of - due).days if is_open and due is not None and due < as_of else None
     return ItemResult(
@@ -89,7 +92,7 @@ def evaluate_item(
         status=state.status,
         owner=state.owner or launch.owners.get(item.department),
         due=due,
-        due_from_lead=state.due is None and due is not None,
+        due_from_lead=state.due is None and state.by is None and due is not None,
         question=item.question,
         guidance=item.guidance,
         applicable=applicable,
@@ -133,10 +136,20 @@ def _shift(date: dt.date, days: int) -> dt.date:
         return dt.date.max if days > 0 else dt.date.min
 
 
-def due_date(item: ChecklistItem, state: ItemState, launch_date: dt.date) -> dt.date | None:
-    """The launch file's due date, else the launch date less the item's lead time, else none."""
+def due_date(
+    item: ChecklistItem,
+    state: ItemState,
+    launch_date: dt.date,
+    milestones: Sequence[Milestone] = (),
+) -> dt.date | None:
+    """The launch file's due date, else the date of the milestone it is due ``by``, else the
+    launch date less the item's lead time, else none."""
     if state.due is not None:
         return state.due
+    if state.by is not None:
+        dates = [m.date for m in milestones if m.name == state.by]
+        if dates:
+            return dates[0]
     if item.lead_days is None:
         return None
     return _shift(launch_date, -item.lead_days)
@@ -207,13 +220,14 @@ def score_launch(
         evidence_checked=options.require_evidence,
     )
     refused = breaches(policy, launch, gate, by_id, as_of, found) if policy else []
+    milestones = milestone_results(launch.milestones, stages, items, as_of, options.fail_on)
     return Report(
         launch=_summary(launch, as_of),
         overall=_overall(items),
         stages=stages,
         departments=_department_results(checklists, items),
         gaps=sorted((i for i in items if i.open), key=urgency),
-        gate=_gate_result(gate, options, stages, items, refused),
+        gate=_gate_result(gate, options, stages, items, refused, milestones),
         items=items,
         waivers=[
             _waiver_result(w, as_of) for w in sorted(waivers, key=lambda w: (w.item, w.expires))
@@ -221,6 +235,7 @@ def score_launch(
         warnings=found,
         expiring=expiring(items, waivers, as_of, options.expiring_within),
         expiring_within=options.expiring_within,
+        milestones=milestones,
     )
 
 
@@ -334,6 +349,7 @@ def _gate_result(
     stages: Sequence[StageResult],
     items: Sequence[ItemResult],
     refused: Sequence[Breach] = (),
+    milestones: Sequence[MilestoneResult] = (),
 ) -> GateResult:
     by_key = {s.key: s for s in stages}
     failed: dict[Stage, str] = {}
@@ -359,14 +375,16 @@ def _gate_result(
         elif stage.score is not None and stage.score < gate.min_score:
             failed[key] = f"{key}: score {stage.score} is below {gate.min_score}"
     policy = [f"policy: {breach.message}" for breach in refused]
+    missed = [m.reason for m in milestones if m.status == "missed"]
     return GateResult(
-        passed=not failed and not policy,
+        passed=not failed and not missed and not policy,
         stages=list(gate.stages),
         min_score=gate.min_score,
-        failures=[*failed.values(), *policy],
+        failures=[*failed.values(), *missed, *policy],
         fail_on=options.fail_on,
         ignore_waivers=options.ignore_waivers,
         overrides=list(options.overrides),
         failed_stages=failed,
         breaches=policy,
+        missed=missed,
     )

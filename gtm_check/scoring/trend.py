@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from gtm_check.model.history import Projection, StagePoint, TrendPoint
 from gtm_check.model.results import Report
 from gtm_check.model.vocabulary import Severity, Stage
 
@@ -15,6 +16,19 @@ SHALLOW_HINT = (
     "this is a shallow clone, so older revisions are missing: fetch the whole history "
     "(actions/checkout with fetch-depth: 0, or git fetch --unshallow)"
 )
+
+__all__ = [
+    "SHALLOW_HINT",
+    "Every",
+    "Projection",
+    "Skipped",
+    "StagePoint",
+    "TrendPoint",
+    "TrendResult",
+    "period_end",
+    "project",
+    "trend_point",
+]
 
 PERIODS = 4
 """How many periods back the projection measures the closing rate over."""
@@ -31,24 +45,6 @@ def period_end(day: dt.date, every: Every) -> dt.date:
     if every is Every.week:
         return day + dt.timedelta(days=6 - day.weekday())
     return day
-
-
-@dataclass(frozen=True, slots=True)
-class StagePoint:
-    score: float | None
-    open_weight: float
-    """Applicable weight not credited."""
-    needed: float
-    """Weight still to close for the stage to pass: its open blockers, and enough to reach
-    the minimum score."""
-
-
-@dataclass(frozen=True, slots=True)
-class TrendPoint:
-    date: dt.date
-    commit: str
-    stages: dict[Stage, StagePoint]
-    overall: float | None
 
 
 def trend_point(report: Report, commit: str) -> TrendPoint:
@@ -70,18 +66,6 @@ METHOD = (
     "projection: the open weight each gated stage closed per day over the last {n} {unit}s, "
     "carried forward until the stage has no open blocker and reaches the minimum score"
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Projection:
-    stage: Stage
-    needed: float
-    rate: float
-    """Open weight closed per day over the window."""
-    date: dt.date | None
-    """When the stage would pass at that rate; None: no progress."""
-    verdict: str
-    """"ready now", "on track", "late by N days" or "no progress in 4 weeks"."""
 
 
 def project(

@@ -1,0 +1,110 @@
+"""``audit --history``: the weekly trend and the projection in every format, from a
+scripted git history with hand-computed figures; a note, never an error, without one."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gtm_check.cli import app
+from tests.review.gitrepo import CHECKLIST, GitRepo
+
+HEADER = (
+    "launch: Demo\nlaunch_date: 2027-01-25\nchecklists: [./legal.yaml]\n"
+    "gate: {stages: [learn, buy], min_score: 80}\nitems:\n"
+)
+TODO = HEADER + "  legal.trademarks: todo\n  legal.privacy: todo\n"
+PRIVACY_DONE = HEADER + "  legal.trademarks: todo\n  legal.privacy: done\n"
+ALL_DONE = HEADER + "  legal.trademarks: done\n  legal.privacy: done\n"
+AS_OF = "2027-01-20"
+
+# Learn weighs 8 (trademarks, a blocker: 5; privacy, high: 3), buy 5 (contracts, a blocker).
+# Week ending 2027-01-10: learn open 8; week ending 2027-01-17: open 5, so 3 closed in 7
+# days. Learn still needs 5 (its open blocker), at 3/7 a day: ceil(11.67) = 12 days after
+# 2027-01-17, 2027-01-29, 4 days after the launch date. Buy closed nothing in the week.
+LEARN = "learn: late by 4 days at the current rate (passes 2027-01-29)"
+BUY = "buy: no progress in 1 week"
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> GitRepo:
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("2027-01-04", {"legal.yaml": CHECKLIST, "launch.yaml": TODO})
+    repo.commit("2027-01-11", {"launch.yaml": PRIVACY_DONE})
+    repo.commit("2027-01-22", {"launch.yaml": ALL_DONE})  # after the as-of date: not seen
+    repo.write("launch.yaml", PRIVACY_DONE)  # the file as it was on the as-of date
+    return repo
+
+
+def audit(path: Path, *args: str) -> str:
+    result = CliRunner().invoke(app, ["audit", str(path), "--as-of", AS_OF, *args])
+    assert result.exit_code in (0, 1), result.output
+    return result.output
+
+
+def test_table_projects_each_gated_stage_with_the_method(repo: GitRepo) -> None:
+    out = audit(repo.root / "launch.yaml", "--history")
+    assert f"git history)\n{LEARN}\n{BUY}\nprojection: the open weight" in out
+    assert all(len(line) <= 80 for line in out.splitlines())
+
+
+def test_without_the_flag_the_report_is_the_files_alone(repo: GitRepo) -> None:
+    out = audit(repo.root / "launch.yaml")
+    assert "Projection" not in out
+    data = json.loads(audit(repo.root / "launch.yaml", "-f", "json"))
+    assert "history" not in data
+
+
+def test_json_points_and_projection(repo: GitRepo) -> None:
+    data = json.loads(audit(repo.root / "launch.yaml", "--history", "-f", "json"))
+    history = data["history"]
+    assert [p["date"] for p in history["points"]] == ["2027-01-10", "2027-01-17"]
+    assert [p["stages"]["learn"] for p in history["points"]] == [0.0, 37.5]
+    assert history["projection"]["learn"] == {
+        "verdict": "late by 4 days",
+        "date": "2027-01-29",
+        "needed": 5.0,
+        "rate_per_day": 0.429,
+    }
+    assert history["projection"]["buy"]["verdict"] == "no progress in 1 week"
+    assert history["note"] is None
+
+
+def test_markdown_draws_a_mermaid_line_chart(repo: GitRepo) -> None:
+    out = audit(repo.root / "launch.yaml", "--history", "-f", "markdown")
+    assert '    x-axis ["2027-01-10", "2027-01-17"]' in out
+    assert "    line [0.0, 37.5]" in out
+    assert f"- {LEARN}" in out and f"- {BUY}" in out
+
+
+def test_html_draws_the_trend_with_the_launch_date_and_a_table(repo: GitRepo) -> None:
+    out = audit(repo.root / "launch.yaml", "--history", "-f", "html")
+    assert '<title id="l1-tr-t">Readiness by week, with the projection</title>' in out
+    assert "launch 2027-01-25</text>" in out
+    assert 'class="tl tl-learn proj"' in out
+    assert f"<li>{LEARN}</li>" in out
+    assert "<summary>The trend as a table</summary>" in out
+
+
+def test_outside_a_git_repository_one_line_says_so(repo: GitRepo, tmp_path: Path) -> None:
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    shutil.copy(repo.root / "legal.yaml", alone)
+    shutil.copy(repo.root / "launch.yaml", alone)
+    out = audit(alone / "launch.yaml", "--history")
+    assert "history: the launch file is not in a git repository" in out
+
+
+def test_too_little_history_is_one_line(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "new")
+    repo.commit("2027-01-18", {"legal.yaml": CHECKLIST, "launch.yaml": TODO})
+    out = audit(repo.root / "launch.yaml", "--history")
+    assert "history: too little to project from (1 weekly point up to the as-of" in out
+    data = json.loads(audit(repo.root / "launch.yaml", "--history", "-f", "json"))
+    assert data["history"]["projection"] == {} and data["history"]["points"][0]["date"] == (
+        "2027-01-20"
+    )

@@ -1,0 +1,231 @@
+"""Milestones: loading, gating on their dates, the countdown, ``by:``, and every format."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gtm_check.model.inputs import Checklist, Launch
+from gtm_check.model.problems import GtmCheckError
+from gtm_check.model.results import Report
+from gtm_check.report import Format, RenderOptions, renderer
+from gtm_check.scoring.score import score_launch
+from tests.conftest import load
+
+Mini = Callable[[str], Path]
+
+BETA = dt.date(2027, 1, 15)
+
+# learn: a.x blocker 5 done, a.y medium 2 todo, a.z high 3 done: 8 of 10 = 80.0.
+CHECKLIST = Checklist.model_validate(
+    {
+        "department": "a",
+        "name": "A",
+        "items": [
+            {"id": "a.x", "stage": "learn", "title": "X", "severity": "blocker"},
+            {"id": "a.y", "stage": "learn", "title": "Y", "severity": "medium"},
+            {"id": "a.z", "stage": "learn", "title": "Z", "severity": "high"},
+        ],
+    }
+)
+
+
+def launch(min_score: float = 90, states: dict[str, Any] | None = None, **extra: Any) -> Launch:
+    return Launch.model_validate(
+        {
+            "launch": "Test",
+            "launch_date": dt.date(2027, 3, 1),
+            "gate": {"stages": ["learn"], "min_score": 50},
+            "milestones": [
+                {"name": "beta", "date": BETA, "stages": ["learn"], "min_score": min_score}
+            ],
+            "items": states or {"a.x": "done", "a.z": "done"},
+        }
+        | extra
+    )
+
+
+def audit(as_of: dt.date, **kwargs: Any) -> Report:
+    return score_launch(launch(**kwargs), [CHECKLIST], as_of)
+
+
+# --- gating at the boundary dates ------------------------------------------------------------
+
+
+def test_on_the_milestone_day_it_is_still_upcoming_and_counts_down() -> None:
+    report = audit(BETA)
+    (beta,) = report.milestones
+    assert (beta.status, beta.days, beta.passed) == ("upcoming", 0, False)
+    assert report.gate.passed
+    assert beta.countdown == "next: beta today, learn 80.0 of 90 needed"
+
+
+def test_the_day_after_a_milestone_missed_fails_the_gate() -> None:
+    report = audit(BETA + dt.timedelta(days=1))
+    (beta,) = report.milestones
+    assert (beta.status, beta.days) == ("missed", -1)
+    assert not report.gate.passed
+    assert report.gate.failures == ["beta missed by 1 day: learn 80.0 < 90"]
+    assert report.gate.missed == report.gate.failures
+
+
+def test_missed_by_three_days() -> None:
+    report = audit(BETA + dt.timedelta(days=3))
+    assert report.gate.failures == ["beta missed by 3 days: learn 80.0 < 90"]
+
+
+def test_a_milestone_met_passes() -> None:
+    report = audit(BETA + dt.timedelta(days=1), min_score=80)
+    (beta,) = report.milestones
+    assert (beta.status, beta.passed) == ("met", True)
+    assert report.gate.passed and report.gate.failures == []
+
+
+def test_an_open_blocker_misses_a_milestone_whatever_the_score() -> None:
+    report = audit(BETA + dt.timedelta(days=1), min_score=10, states={"a.y": "done"})
+    assert report.gate.missed == ["beta missed by 1 day: learn blocked by 1 open blocker"]
+
+
+def test_the_countdown_names_the_next_milestone_only() -> None:
+    two = [
+        {"name": "alpha", "date": dt.date(2027, 1, 3), "stages": ["learn"], "min_score": 50},
+        {"name": "beta", "date": BETA, "stages": ["learn"], "min_score": 90},
+        {"name": "rc", "date": dt.date(2027, 2, 1), "stages": ["learn"], "min_score": 95},
+    ]
+    report = score_launch(launch(milestones=two), [CHECKLIST], dt.date(2027, 1, 3))
+    assert [m.status for m in report.milestones] == ["upcoming"] * 3
+    later = score_launch(launch(milestones=two), [CHECKLIST], dt.date(2027, 1, 4))
+    assert [m.status for m in later.milestones] == ["met", "upcoming", "upcoming"]
+    assert later.milestones[1].countdown == "next: beta in 11 days, learn 80.0 of 90 needed"
+
+
+# --- by: a milestone's date as the due date --------------------------------------------------
+
+
+def test_an_item_due_by_a_milestone_takes_its_date() -> None:
+    states = {"a.x": "done", "a.z": "done", "a.y": {"by": "beta"}}
+    on_the_day = audit(BETA, states=states)
+    item = next(i for i in on_the_day.items if i.id == "a.y")
+    assert (item.due, item.due_from_lead, item.overdue_days) == (BETA, False, None)
+    next_day = audit(BETA + dt.timedelta(days=1), states=states)
+    assert next(i for i in next_day.items if i.id == "a.y").overdue_days == 1
+
+
+# --- loading: located problems -----------------------------------------------------------------
+
+
+def problems(path: Path) -> list[str]:
+    with pytest.raises(GtmCheckError) as info:
+        load(path)
+    folder = str(path.parent) + os.sep
+    return [p.render().replace(folder, "") for p in info.value.problems]
+
+
+MILESTONES = """\
+milestones:
+  - {name: beta, date: 2027-01-15, stages: [learn], min_score: 70}
+"""
+
+
+def test_unknown_milestone_in_by_has_a_did_you_mean(mini: Mini) -> None:
+    path = mini(MILESTONES + "items:\n  legal.trademarks: {by: betta}\n")
+    assert problems(path) == ["launch.yaml:7:26: unknown milestone 'betta' (did you mean 'beta'?)"]
+
+
+def test_by_without_milestones_says_there_are_none(mini: Mini) -> None:
+    path = mini("items:\n  legal.trademarks: {by: beta}\n")
+    assert problems(path) == [
+        "launch.yaml:5:26: unknown milestone 'beta' (the launch file has none)"
+    ]
+
+
+def test_due_and_by_together_are_refused(mini: Mini) -> None:
+    path = mini(MILESTONES + "items:\n  legal.trademarks: {due: 2027-01-01, by: beta}\n")
+    assert problems(path) == [
+        "launch.yaml:7:43: legal.trademarks has both due and by: give one due date"
+    ]
+
+
+def test_milestone_names_are_unique_and_dates_before_launch(mini: Mini) -> None:
+    path = mini(MILESTONES + "  - {name: beta, date: 2027-03-01, stages: [buy], min_score: 70}\n")
+    assert problems(path) == [
+        "launch.yaml:6:12: milestone 'beta' is listed twice (first as milestone 1)",
+        "launch.yaml:6:24: milestone 'beta' is on 2027-03-01, not before the launch date "
+        "2027-03-01: launch day is the gate's",
+    ]
+
+
+def test_a_milestone_needs_stages_and_knows_its_keys(mini: Mini) -> None:
+    path = mini(
+        "milestones:\n  - {name: beta, date: 2027-01-15, stages: [], min_score: 70, when: x}\n"
+    )
+    found = problems(path)
+    assert len(found) == 2
+    assert any("name at least one stage" in p for p in found)
+    assert any("unknown key 'when'" in p for p in found)
+
+
+def test_a_launch_with_milestones_loads(mini: Mini) -> None:
+    loaded = load(mini(MILESTONES + "items:\n  legal.trademarks: {by: beta}\n"))
+    assert loaded.launch.milestones[0].date == BETA
+    assert loaded.launch.items["legal.trademarks"].by == "beta"
+
+
+# --- every format ------------------------------------------------------------------------------
+
+
+def rendered(fmt: Format, as_of: dt.date) -> str:
+    return renderer(fmt)([audit(as_of)], RenderOptions(width=100))
+
+
+MISSED = "beta missed by 3 days: learn 80.0 < 90"
+COUNTDOWN = "next: beta in 12 days, learn 80.0 of 90 needed"
+
+
+@pytest.mark.parametrize("fmt", [Format.table, Format.markdown, Format.html, Format.github])
+def test_every_format_shows_a_missed_milestone_and_the_countdown(fmt: Format) -> None:
+    escaped = MISSED.replace("<", "&lt;") if fmt in (Format.markdown, Format.html) else MISSED
+    assert escaped in rendered(fmt, BETA + dt.timedelta(days=3))
+    assert COUNTDOWN in rendered(fmt, BETA - dt.timedelta(days=12))
+
+
+def test_github_annotates_a_missed_milestone_as_an_error() -> None:
+    out = rendered(Format.github, BETA + dt.timedelta(days=3))
+    assert f"::error title=gtm-check%3A milestone beta missed::{MISSED} [Test (tier 1)]" in out
+
+
+def test_junit_has_a_failing_case_for_a_missed_milestone() -> None:
+    out = rendered(Format.junit, BETA + dt.timedelta(days=3))
+    assert 'name="milestone beta (2027-01-15)"' in out
+    assert f'<failure message="{MISSED.replace("<", "&lt;")}" type="milestone"' in out
+    early = rendered(Format.junit, BETA - dt.timedelta(days=12))
+    assert f'<skipped message="{COUNTDOWN}"' in early
+
+
+def test_json_lists_milestones_only_when_the_launch_has_them() -> None:
+    data = json.loads(rendered(Format.json, BETA + dt.timedelta(days=3)))
+    assert data["milestones"] == [
+        {
+            "name": "beta",
+            "date": "2027-01-15",
+            "stages": ["learn"],
+            "min_score": 90,
+            "passed": False,
+            "status": "missed",
+            "days": -3,
+        }
+    ]
+    plain = score_launch(launch(milestones=[]), [CHECKLIST], BETA)
+    assert "milestones" not in json.loads(renderer(Format.json)([plain], RenderOptions()))
+
+
+def test_a_portfolio_in_markdown_counts_down_each_launch() -> None:
+    reports = [audit(BETA - dt.timedelta(days=12)), audit(BETA + dt.timedelta(days=3))]
+    out = renderer(Format.markdown)(reports, RenderOptions())
+    assert f"- **Test**: ⏳ {COUNTDOWN}" in out
