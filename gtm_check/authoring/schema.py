@@ -8,13 +8,13 @@ the built-in item ids as the known keys of ``items:``, the traits, descriptions.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
 from gtm_check.load.checklists import ChecklistReader
 from gtm_check.model.inputs import ITEM_ID_PATTERN, KEBAB, Checklist, ChecklistItem, Launch
 from gtm_check.model.vocabulary import DEFAULT_WEIGHTS, STAGE_NAMES, TIERS, TRAITS, Status
+from gtm_check.report.shared import json_text
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -165,7 +165,7 @@ def _wrap(schema: dict[str, Any], title: str, description: str) -> dict[str, Any
 
 def dumps(schema: dict[str, Any]) -> str:
     """The schema as the committed files hold it: two-space indent, UTF-8, a final newline."""
-    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+    return json_text(schema)
 
 
 SCHEMA_FOLDER = ".gtm-check"

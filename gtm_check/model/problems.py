@@ -90,8 +90,8 @@ def closest(word: str, choices: Iterable[str]) -> str | None:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """A "did you mean" hint naming the closest choice, or None when nothing is close."""
-    matches = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
-    return f"did you mean {quoted(matches[0])}?" if matches else None
+    match = closest(word, choices)
+    return f"did you mean {quoted(match)}?" if match else None
 
 
 _DATE_SHAPE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")

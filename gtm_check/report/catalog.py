@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
 from gtm_check.model.inputs import Checklist, ChecklistItem
 from gtm_check.model.vocabulary import TRAITS, Stage
 from gtm_check.report import RenderOptions
+from gtm_check.report.shared import json_text
 
 
 def stage_counts(checklist: Checklist) -> dict[Stage, int]:
@@ -60,13 +60,9 @@ def _item_dict(item: ChecklistItem) -> dict[str, Any]:
     return data
 
 
-def to_json(data: dict[str, Any]) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-
-
 def render_summary(checklists: Sequence[Checklist], options: RenderOptions) -> str:
-    return to_json(summary_dict(checklists))
+    return json_text(summary_dict(checklists))
 
 
 def render_department(checklist: Checklist, stage: Stage | None, options: RenderOptions) -> str:
-    return to_json(department_dict(checklist, stage))
+    return json_text(department_dict(checklist, stage))

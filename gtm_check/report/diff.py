@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 from gtm_check.model.safetext import visible
 from gtm_check.report import ViewFormat
 from gtm_check.report.markdown import cell, text
-from gtm_check.report.shared import score_text
+from gtm_check.report.shared import json_text, score_text
 from gtm_check.scoring.diff import ItemChange, LaunchDiff, Side, StageChange
 
 
@@ -176,7 +175,7 @@ def to_dict(diff: LaunchDiff) -> dict[str, Any]:
 
 
 def render_json(diff: LaunchDiff) -> str:
-    return json.dumps(to_dict(diff), indent=2, ensure_ascii=False) + "\n"
+    return json_text(to_dict(diff))
 
 
 RENDERERS: dict[ViewFormat, Callable[[LaunchDiff], str]] = {

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 from gtm_check.model.safetext import visible
 from gtm_check.report import ViewFormat
 from gtm_check.report.markdown import cell, text
+from gtm_check.report.shared import json_text
 from gtm_check.scoring.owners import OwnersReport
 
 _COLUMNS = ("Open", "Weight", "Blockers", "Overdue", "Waiting")
@@ -74,7 +74,7 @@ def render_json(result: OwnersReport) -> str:
         ],
         "unowned_blockers": [i.id for i in result.unowned_blockers],
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_text(data)
 
 
 RENDERERS: dict[ViewFormat, Callable[[OwnersReport], str]] = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 from gtm_check.model.results import ItemResult, Report, Warning, urgency
@@ -56,3 +57,9 @@ def status_text(gap: ItemResult) -> str:
     if gap.waiver is not None and gap.waiver.expired:
         text += f", waiver expired {gap.waiver.expires}"
     return text
+
+
+def json_text(data: object) -> str:
+    """Indented UTF-8 JSON and a final newline, as the smaller JSON views print it (the
+    readiness report has its own encoder: report/json.py)."""
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -10,7 +9,7 @@ from gtm_check.model.safetext import visible
 from gtm_check.model.vocabulary import Stage
 from gtm_check.report import ViewFormat
 from gtm_check.report.markdown import text
-from gtm_check.report.shared import score_text
+from gtm_check.report.shared import json_text, score_text
 from gtm_check.scoring.trend import SHALLOW_HINT, TrendResult
 
 BARS = "▁▂▃▄▅▆▇█"
@@ -116,7 +115,7 @@ def to_dict(result: TrendResult) -> dict[str, Any]:
 
 
 def render_json(result: TrendResult) -> str:
-    return json.dumps(to_dict(result), indent=2, ensure_ascii=False) + "\n"
+    return json_text(to_dict(result))
 
 
 RENDERERS: dict[ViewFormat, Callable[[TrendResult], str]] = {
