@@ -235,7 +235,11 @@ class _JsonLikeLoader(yaml.SafeLoader):
     """YAML as a JSON validator sees it: a timestamp stays the text written."""
 
 
-_JsonLikeLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+def _as_text(loader: _JsonLikeLoader, node: yaml.Node) -> str:
+    return str(loader.construct_scalar(node))  # type: ignore[arg-type]
+
+
+_JsonLikeLoader.add_constructor("tag:yaml.org,2002:timestamp", _as_text)
 
 
 @cache
