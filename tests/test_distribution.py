@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import re
 
+import pytest
 import yaml
 from typer.testing import CliRunner
 
 from gtm_check.cli import app
-from gtm_check.model.problems import Problem
-from tests.conftest import ROOT
+from tests.conftest import ROOT, WriteFile
 
 
 def help_text(*command: str) -> str:
@@ -20,11 +19,13 @@ def help_text(*command: str) -> str:
 def test_action_runs_the_audit_with_the_github_format() -> None:
     action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
     assert action["runs"]["using"] == "composite"
-    assert set(action["inputs"]) == {"launch", "policy", "args", "html", "python-version"}
+    assert set(action["inputs"]) == {
+        "launch", "policy", "args", "html", "comment", "github-token", "python-version"
+    }  # fmt: skip
     assert action["inputs"]["launch"]["required"] is True
     scripts = [step.get("run", "") for step in action["runs"]["steps"]]
-    audit = next(s for s in scripts if s.startswith("gtm-check audit"))
-    assert "--format github" in audit and "--format" in help_text("audit")
+    audit = next(s for s in scripts if "gtm-check audit --format github" in s)
+    assert '-- "${launches[@]}"' in audit and "--format" in help_text("audit")
     assert '--policy "$POLICY"' in audit and "--policy" in help_text("audit")
     # No input is pasted into a script: they pass through env.
     assert not any("${{" in script for script in scripts)
@@ -44,7 +45,7 @@ def test_action_writes_and_uploads_the_html_page_when_asked() -> None:
 
 
 def test_pre_commit_hook_validates_launch_files() -> None:
-    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook = hooks()["gtm-check-validate"]
     assert hook["entry"] == "gtm-check validate"
     assert hook["language"] == "python"
     assert "LAUNCH..." in help_text("validate")  # pre-commit passes several file names
@@ -56,18 +57,44 @@ def test_readme_shows_both_with_a_copy_paste_example() -> None:
     assert "uses: " in readme and "launch: " in readme
 
 
-def test_the_actions_problem_matcher_reads_gtm_checks_problem_lines() -> None:
-    matcher = json.loads((ROOT / ".github" / "gtm-check-matcher.json").read_text("utf-8"))
-    (pattern,) = matcher["problemMatcher"][0]["pattern"]
-    line = Problem("launches/q3.yaml", 12, 5, "unknown item id 'legal.x'", "did you mean?").render()
-    match = re.match(pattern["regexp"], line)
-    assert match is not None
-    found = {key: match[pattern[key]] for key in ("file", "line", "column", "message")}
-    assert found == {
-        "file": "launches/q3.yaml",
-        "line": "12",
-        "column": "5",
-        "message": "unknown item id 'legal.x' (did you mean?)",
-    }
-    action = (ROOT / "action.yml").read_text(encoding="utf-8")
-    assert "::add-matcher::$ACTION_PATH/.github/gtm-check-matcher.json" in action
+def hooks() -> dict[str, dict[str, object]]:
+    listed = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    return {hook["id"]: hook for hook in listed}
+
+
+def triggers(hook: dict[str, object], path: str) -> bool:
+    """Whether pre-commit runs the hook for a staged path (it matches `files` with re.search)."""
+    return re.search(str(hook.get("files", "")), path) is not None
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["checklists/ours.yaml", "team.yaml", "launches/q3/sales.yml", ".gtm-check.yaml",
+     "launch.yaml"],
+)  # fmt: skip
+def test_a_change_to_a_team_checklist_or_policy_runs_the_launches_hook(path: str) -> None:
+    assert triggers(hooks()["gtm-check-validate-launches"], path)
+    assert not triggers(hooks()["gtm-check-validate-launches"], "src/app.py")
+
+
+def test_the_launches_hook_validates_its_args_and_catches_a_broken_team_checklist(
+    write: WriteFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hook = hooks()["gtm-check-validate-launches"]
+    assert hook["pass_filenames"] is False  # a checklist is never read as a launch file
+    write("team.yaml", "department: team\nname: Team\nitems:\n"
+          "  - {id: team.a, stage: learn, title: A, severity: urgent}\n")  # fmt: skip
+    launch = write("launch.yaml", "launch: L\nlaunch_date: 2027-03-01\nchecklists: [./team.yaml]\n")
+    monkeypatch.chdir(launch.parent)
+    # What pre-commit runs: the entry, then the user's `args` (the launch files).
+    entry = str(hook["entry"]).split()
+    assert entry[0] == "gtm-check"
+    result = CliRunner().invoke(app, [*entry[1:], "launch.yaml"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("team.yaml:4:")
+    (launch.parent / "team.yaml").write_text(
+        "department: team\nname: Team\nitems:\n"
+        "  - {id: team.a, stage: learn, title: A, severity: high}\n",
+        encoding="utf-8",
+    )
+    assert CliRunner().invoke(app, [*entry[1:], "launch.yaml"]).exit_code == 0

@@ -2,8 +2,14 @@
 
 Generated from the Pydantic input models, then adjusted where the loader accepts more than
 the models' own schema says (a status alone for an item, ``applies_if`` as a list, an empty
-``traits:``/``items:``/``waivers:`` for none) and where a schema can say more than a type:
-the built-in item ids as the known keys of ``items:``, the traits, descriptions.
+``traits:``/``items:``/``waivers:``/``milestones:``/``owners:`` for none) and where a schema
+can say more than a type: the built-in item ids and departments as the known keys of
+``items:`` and ``owners:``, the traits, bounds, a description on every key.
+
+Both schemas compile under ajv's default strict mode (with ajv-formats for ``format: date``):
+so no key of ``properties`` may also match a ``patternProperties`` pattern, and a team's own
+ids and departments are allowed by ``additionalProperties`` under a ``propertyNames`` pattern
+instead. tests/authoring/test_schema_agrees.py checks them against ``validate``, case by case.
 """
 
 from __future__ import annotations
@@ -12,7 +18,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from gtm_check.load.checklists import ChecklistReader
-from gtm_check.model.inputs import ITEM_ID_PATTERN, KEBAB, Checklist, ChecklistItem, Launch
+from gtm_check.model.inputs import (
+    ITEM_ID_PATTERN,
+    KEBAB,
+    Checklist,
+    ChecklistItem,
+    Launch,
+)
 from gtm_check.model.vocabulary import DEFAULT_WEIGHTS, STAGE_NAMES, TIERS, TRAITS, Status
 from gtm_check.report.shared import json_text
 
@@ -32,6 +44,10 @@ LAUNCH_FIELDS = {
     "alone (legal.trademarks: done) or a mapping. Empty: none.",
     "waivers": "Items credited until a date without being done; each needs item, reason, "
     "approved_by and expires. Empty: none.",
+    "milestones": "Dated checkpoints before launch day, each gated like launch day on its own "
+    "stages and minimum score once its date has passed. Empty: none.",
+    "owners": "A default owner per department, by department key: an item with no owner of "
+    "its own takes its department's. Empty: none.",
 }
 STATE_FIELDS = {
     "status": "todo | in-progress | blocked | done | n/a (n/a: does not apply, say why in note).",
@@ -41,6 +57,14 @@ STATE_FIELDS = {
     "note": "Anything a reader should know, e.g. why the item is n/a.",
     "done_on": "When it was done, YYYY-MM-DD: an item whose checklist says valid_for "
     "expires that many days later. gtm-check set --status done writes it.",
+    "by": "The name of a milestone: with no due date of its own, the item is due on that "
+    "milestone's date and counts against it.",
+}
+MILESTONE_FIELDS = {
+    "name": "The milestone's name: lower-case words joined by dashes, e.g. beta.",
+    "date": "Its date, YYYY-MM-DD, before the launch date.",
+    "stages": "The stages it checks (at least one).",
+    "min_score": "The score (0-100) each of its stages needs on its date.",
 }
 WAIVER_FIELDS = {
     "item": "The id of the item waived.",
@@ -76,6 +100,12 @@ ITEM_FIELDS = {
     "why": "What went wrong at launches that skipped it, in one sentence.",
 }
 
+CONDITION_FIELDS = {
+    "all": "Traits the launch must all have.",
+    "any": "Traits of which the launch must have at least one (when any are listed).",
+    "none": "Traits the launch must not have.",
+}
+
 
 def _trait() -> dict[str, Any]:
     """A known trait (listed, for completion) or a team's own one (any kebab-case word)."""
@@ -101,12 +131,39 @@ def _describe(properties: dict[str, Any], descriptions: dict[str, str]) -> None:
 
 
 def _dates_and_numbers(defs: dict[str, Any]) -> None:
-    defs["Gate"]["properties"]["min_score"].update({"minimum": 0, "maximum": 100})
-    defs["Gate"]["properties"]["stages"].update({"minItems": 1, "uniqueItems": True})
+    for gate in (defs["Gate"], defs["Milestone"]):
+        gate["properties"]["min_score"].update({"minimum": 0, "maximum": 100})
+        gate["properties"]["stages"].update({"minItems": 1, "uniqueItems": True})
 
 
-def launch_schema(builtin_items: Sequence[ChecklistItem]) -> dict[str, Any]:
-    """The launch file's schema; ``builtin_items`` become the known keys of ``items:``."""
+def _tier(schema: dict[str, Any]) -> None:
+    """A tier is the whole number 1, 2 or 3: JSON Schema's enum alone would take 1.0."""
+    schema["type"] = "integer"
+
+
+def _keys(
+    schema: dict[str, Any], known: dict[str, dict[str, Any]], pattern: str, value: dict[str, Any]
+) -> None:
+    """A mapping whose known keys are listed (for completion) and whose other keys must match
+    ``pattern``: ``propertyNames`` rather than ``patternProperties``, which ajv's strict mode
+    refuses when a listed key matches the pattern too."""
+    schema.pop("patternProperties", None)
+    schema.pop("additionalProperties", None)
+    schema.update(
+        {
+            "type": ["object", "null"],
+            "properties": known,
+            "propertyNames": {"pattern": pattern},
+            "additionalProperties": value,
+        }
+    )
+
+
+def launch_schema(
+    builtin_items: Sequence[ChecklistItem], departments: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The launch file's schema; ``builtin_items`` become the known keys of ``items:``, and
+    ``departments`` (key: name) those of ``owners:``."""
     schema = Launch.model_json_schema()
     defs = schema["$defs"]
     props = schema["properties"]
@@ -114,30 +171,33 @@ def launch_schema(builtin_items: Sequence[ChecklistItem]) -> dict[str, Any]:
     _describe(defs["ItemState"]["properties"], STATE_FIELDS)
     _describe(defs["Waiver"]["properties"], WAIVER_FIELDS)
     _describe(defs["Gate"]["properties"], GATE_FIELDS)
+    _describe(defs["Milestone"]["properties"], MILESTONE_FIELDS)
     _dates_and_numbers(defs)
+    _tier(props["tier"])
     props["traits"].update(_traits(empty_is_none=True))
     props["checklists"].update({"minItems": 1, "uniqueItems": True})
     props["waivers"]["type"] = ["array", "null"]
+    props["milestones"]["type"] = ["array", "null"]
     defs["ItemEntry"] = {
         "description": "A status alone (shorthand for {status: ...}) or the item's state.",
         "anyOf": [{"$ref": "#/$defs/Status"}, {"$ref": "#/$defs/ItemState"}],
     }
     entry = {"$ref": "#/$defs/ItemEntry"}
-    props["items"].update(
-        {
-            "type": ["object", "null"],
-            "properties": {
-                item.id: {
-                    **entry,
-                    "description": f"{item.title} ({item.severity.value}, "
-                    f"{STAGE_NAMES[item.stage]})",
-                }
-                for item in builtin_items
-            },
-            "patternProperties": {ITEM_ID_PATTERN: entry},
-            "additionalProperties": False,
+    known_items = {
+        item.id: {
+            **entry,
+            "description": f"{item.title} ({item.severity.value}, {STAGE_NAMES[item.stage]})",
         }
-    )
+        for item in builtin_items
+    }
+    _keys(props["items"], known_items, ITEM_ID_PATTERN, entry)
+    owner = {"type": "string", "minLength": 1}
+    known_owners = {
+        key: {**owner, "description": f"Who owns {name}'s items unless an item names its own."}
+        for key, name in (departments or {}).items()
+    }
+    _keys(props["owners"], known_owners, rf"^{KEBAB}$", owner)
+    props["owners"].pop("title", None)
     defs["Status"]["enum"] = [status.value for status in Status]
     return _wrap(schema, "gtm-check launch file", "Where one launch stands: gtm-check audit")
 
@@ -150,11 +210,13 @@ def checklist_schema() -> dict[str, Any]:
     _describe(defs["ChecklistItem"]["properties"], ITEM_FIELDS)
     item = defs["ChecklistItem"]["properties"]
     item["weight"]["anyOf"][0]["exclusiveMinimum"] = 0
+    _tier(item["tier"])
     item["requires"]["uniqueItems"] = True
     item["tier"]["description"] += " " + "; ".join(f"{k} {v}" for k, v in TIERS.items())
     item["applies_if"]["anyOf"][0] = _traits(empty_is_none=False)
     for key in ("all", "any", "none"):
         defs["Condition"]["properties"][key].update(_traits(empty_is_none=False))
+    _describe(defs["Condition"]["properties"], CONDITION_FIELDS)
     return _wrap(schema, "gtm-check checklist", "What one department must have done to launch")
 
 
@@ -182,6 +244,8 @@ def modeline(schema_path: str) -> str:
 def schema_text(kind: str) -> str:
     """The text of the ``launch`` or ``checklist`` schema, as the repository's schemas/ holds it."""
     if kind == "launch":
-        items = [item for c in ChecklistReader().builtin() for item in c.checklist.items]
-        return dumps(launch_schema(items))
+        checklists = [loaded.checklist for loaded in ChecklistReader().builtin()]
+        items = [item for checklist in checklists for item in checklist.items]
+        departments = {checklist.department: checklist.name for checklist in checklists}
+        return dumps(launch_schema(items, departments))
     return dumps(checklist_schema())

@@ -137,10 +137,14 @@ def _references(
     taken: Sequence[Problem],
     ids: _IdIndex,
 ) -> list[Problem]:
-    """The launch file's item ids and traits that its checklists do not know."""
+    """The launch file's item ids, traits and departments that its checklists do not know."""
     known_traits = _known_traits(checklists)
     found = source.locate(
-        [*_unknown_references(data, ids), *_unknown_traits(data, known_traits, ids.suggestions)]
+        [
+            *_unknown_references(data, ids),
+            *_unknown_traits(data, known_traits, ids.suggestions),
+            *_unknown_departments(data, checklists, ids.suggestions),
+        ]
     )
     places = {(p.path, p.line, p.column) for p in taken}
     return [p for p in found if (p.path, p.line, p.column) not in places]
@@ -277,6 +281,19 @@ def _unknown_traits(
             if hint is None and listed is not None:
                 hint = f"known traits: {listed}"
             yield Finding(("traits", index), f"unknown trait {quoted(trait)}", hint=hint)
+
+
+def _unknown_departments(
+    data: dict[str, Any], checklists: Sequence[LoadedChecklist], suggestions: Suggestions
+) -> Iterable[Finding]:
+    """``owners:`` keys that name no department: a misspelt one would leave its items
+    without the owner the file means them to have."""
+    owners = data.get("owners")
+    known = set(DEPARTMENTS) | {c.checklist.department for c in checklists}
+    for key in owners if isinstance(owners, dict) else {}:
+        if isinstance(key, str) and key not in known:
+            hint = suggestions.hint(key, known) or f"the departments: {', '.join(sorted(known))}"
+            yield Finding(("owners", key), f"unknown department {quoted(key)}", hint=hint, key=True)
 
 
 def _milestone_problems(

@@ -1,18 +1,25 @@
 """GitHub Actions workflow commands: annotations on the lines that matter, then a summary.
 
-GitHub shows at most 10 error and 10 warning annotations per step and drops the rest
-silently, so gtm-check chooses: ``::error`` for each open item that alone fails the gate
-(at or above ``--fail-on`` in a gated stage), most urgent first; ``::warning`` for the
-report's warnings, then for overdue high items in gated stages; at most 10 of each across a
-portfolio. One ``::notice`` says how many open items were not annotated and where to see
-them all. Each annotation points (``file=``, ``line=``) at the item's entry in the launch
-file or, for an item the launch file does not mention, at the item in its team checklist, or
-at where the launch file names the built-in checklist. Then one summary line per launch.
+GitHub shows at most 10 error, 10 warning and 10 notice annotations per step and drops the
+rest silently, so gtm-check chooses, most important first. Each launch whose gate failed gets
+an ``::error`` saying why (its failed stages, scores included, and policy breaches; each
+missed milestone one of its own), so a red step always names its reason. Then, most urgent
+first: ``::error`` for each open item that alone fails the gate (at or above ``--fail-on`` in
+a gated stage); ``::warning`` for the report's warnings (one per kind), then for the other
+open items of gated stages; ``::notice`` for each next milestone's countdown, then for the
+open items of stages the gate does not check. What does not fit its own kind takes a free
+slot of a milder one rather than being left out; only when those are full is anything left
+out, and one ``::notice`` says how many and that the slots were full. Each item's annotation
+points (``file=``, ``line=``) at the item's entry in the launch file or, for an item the
+launch file does not mention, at the item in its team checklist, or at where the launch file
+names the built-in checklist. Then one summary line per launch.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from gtm_check.model.problems import Problem
 from gtm_check.model.results import (
@@ -24,12 +31,14 @@ from gtm_check.model.results import (
     urgency,
 )
 from gtm_check.model.safetext import visible
-from gtm_check.model.vocabulary import Severity
 from gtm_check.report import RenderOptions
 from gtm_check.report.shared import score_text, status_text, warning_groups, warning_summary
 
 PER_STEP = 10
-"""GitHub's limit on error annotations, and on warning annotations, shown per step."""
+"""GitHub's limit on error, on warning and on notice annotations shown per step."""
+
+COMMANDS = ("error", "warning", "notice")
+"""The annotation commands, most severe first: a slot's kind is its index here."""
 
 
 def escape_data(value: str) -> str:
@@ -40,46 +49,125 @@ def escape_property(value: str) -> str:
     return escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
+@dataclass(frozen=True)
+class _Candidate:
+    """An annotation that wants a slot of its kind, or else of a milder one."""
+
+    kind: int
+    """The index in COMMANDS of the command it is written with when there is room."""
+    what: str
+    """What it is, to count what is left out: ``item``, ``warning`` or ``countdown``."""
+    line: Callable[[str], str]
+    """The annotation, written with the given command."""
+
+
 def render(reports: Sequence[Report], options: RenderOptions | None = None) -> str:
-    failing = [(g, r) for r in reports for g in r.gaps if r.gate.fails_on(g)]
-    failing.sort(key=lambda pair: urgency(pair[0]))
-    overdue = [
-        (g, r)
-        for r in reports
-        for g in r.gaps
-        if not r.gate.fails_on(g)
-        and g.stage in r.gate.stages
-        and g.severity is Severity.HIGH
-        and g.overdue_days is not None
-    ]
-    overdue.sort(key=lambda pair: urgency(pair[0]))
-    cautions = [(code, group, r) for r in reports for code, group in warning_groups(r.warnings)]
-    missed = [milestone_annotation(m, r) for r in reports for m in r.milestones
-              if m.status == "missed"]  # fmt: skip
-    errors = [*missed[:PER_STEP]]
-    errors += [annotation(g, r, "error") for g, r in failing[: PER_STEP - len(errors)]]
-    warnings = [caution(code, group, r) for code, group, r in cautions[:PER_STEP]]
-    warnings += [annotation(g, r, "warning") for g, r in overdue[: PER_STEP - len(warnings)]]
-    lines = [*errors, *warnings]
-    shown = len(errors) - len(missed[:PER_STEP]) + len(warnings) - min(len(cautions), PER_STEP)
-    hidden = sum(len(r.gaps) for r in reports) - shown
-    if hidden or len(cautions) > PER_STEP:
-        lines.append(_notice(hidden, max(0, len(cautions) - PER_STEP)))
-    lines += [countdown(r) for r in reports if next_milestone(r.milestones) is not None]
+    candidates = _candidates(reports)
+    shown, left = _allocate(candidates, reserve=0)
+    if left:  # keep a notice slot to say what was left out, and why
+        shown, left = _allocate(candidates, reserve=1)
+    lines = [candidate.line(COMMANDS[kind]) for kind, candidate in sorted(shown, key=_by_kind)]
+    if left:
+        lines.append(_notice(left))
     lines += [summary(report) for report in reports]
     return "\n".join(lines) + "\n"
 
 
-def _notice(items: int, warnings: int) -> str:
-    parts = [f"{items} open item{'' if items == 1 else 's'}"] if items else []
-    if warnings:
-        parts.append(f"{warnings} warning{'' if warnings == 1 else 's'}")
+def _by_kind(slot: tuple[int, _Candidate]) -> int:
+    return slot[0]
+
+
+def _candidates(reports: Sequence[Report]) -> list[_Candidate]:
+    """Every annotation gtm-check would make, most important first within each kind."""
+    gaps = sorted(((g, r) for r in reports for g in r.gaps), key=lambda pair: urgency(pair[0]))
+    failing = [(g, r) for g, r in gaps if r.gate.fails_on(g)]
+    gated = [(g, r) for g, r in gaps if g.stage in r.gate.stages and not r.gate.fails_on(g)]
+    ungated = [(g, r) for g, r in gaps if g.stage not in r.gate.stages]
+    return [
+        *(
+            _Candidate(0, "gate", functools.partial(gate_annotation, r))
+            for r in reports
+            if _stage_and_policy_failures(r)
+        ),  # fmt: skip
+        *(
+            _Candidate(0, "gate", functools.partial(milestone_annotation, m, r))
+            for r in reports
+            for m in r.milestones
+            if m.status == "missed"
+        ),  # fmt: skip
+        *(_Candidate(0, "item", functools.partial(annotation, g, r)) for g, r in failing),
+        *(
+            _Candidate(1, "warning", functools.partial(caution, code, group, r))
+            for r in reports
+            for code, group in warning_groups(r.warnings)
+        ),  # fmt: skip
+        *(_Candidate(1, "item", functools.partial(annotation, g, r)) for g, r in gated),
+        *(
+            _Candidate(2, "countdown", functools.partial(countdown, r))
+            for r in reports
+            if next_milestone(r.milestones) is not None
+        ),  # fmt: skip
+        *(_Candidate(2, "item", functools.partial(annotation, g, r)) for g, r in ungated),
+    ]
+
+
+def _allocate(
+    candidates: Sequence[_Candidate], reserve: int
+) -> tuple[list[tuple[int, _Candidate]], list[_Candidate]]:
+    """Each candidate in the first slot free at its kind or a milder one; the rest left out.
+
+    ``reserve`` notice slots are kept back for the notice that says what was left out.
+    """
+    free = [PER_STEP, PER_STEP, PER_STEP - reserve]
+    shown: list[tuple[int, _Candidate]] = []
+    left: list[_Candidate] = []
+    for candidate in candidates:
+        kind = next((k for k in range(candidate.kind, len(COMMANDS)) if free[k]), None)
+        if kind is None:
+            left.append(candidate)
+        else:
+            free[kind] -= 1
+            shown.append((kind, candidate))
+    return shown, left
+
+
+NAMES = {
+    "gate": ("gate failure", "gate failures"),
+    "item": ("open item", "open items"),
+    "warning": ("kind of warning", "kinds of warning"),
+    "countdown": ("milestone countdown", "milestone countdowns"),
+}
+"""What a candidate is, in words, one and several: for the notice of what was left out."""
+
+
+def _notice(left: Sequence[_Candidate]) -> str:
+    """What was left out, and the true reason: every slot it could have taken was full."""
+    counts = {what: sum(c.what == what for c in left) for what in NAMES}
+    parts = [f"{n} {NAMES[what][n != 1]}" for what, n in counts.items() if n]
+    full = COMMANDS[min(c.kind for c in left) :]
+    slots = " and ".join(f"{PER_STEP} {command}" for command in full)
     message = (
-        f"{' and '.join(parts)} not annotated here: GitHub shows at most {PER_STEP} errors and "
-        f"{PER_STEP} warnings per step. The job summary lists every one "
+        f"{_and(parts)} not annotated here: GitHub shows at most {slots} annotations per "
+        "step, and more urgent ones fill them. The job summary lists every one "
         "(or run gtm-check audit --format markdown)."
     )
     return f"::notice title={escape_property('gtm-check')}::{escape_data(message)}"
+
+
+def _and(parts: Sequence[str]) -> str:
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
+def _stage_and_policy_failures(report: Report) -> list[str]:
+    """Why the gate failed, but for missed milestones, which have annotations of their own."""
+    return [f for f in report.gate.failures if f not in report.gate.missed]
+
+
+def gate_annotation(report: Report, command: str = "error") -> str:
+    """Why the launch's gate failed: its failed stages (a score is a reason too) and policy."""
+    title = escape_property("gtm-check: gate failed")
+    message = f"{'; '.join(_stage_and_policy_failures(report))} [{report.launch.title}]"
+    return f"::{command} title={title}::{escape_data(visible(message))}"
 
 
 def problem_annotation(problem: Problem) -> str:
@@ -118,27 +206,27 @@ def annotation(gap: ItemResult, report: Report, command: str) -> str:
     return f"::{command} {','.join(properties)}::{escape_data(visible(message))}"
 
 
-def milestone_annotation(milestone: MilestoneResult, report: Report) -> str:
+def milestone_annotation(milestone: MilestoneResult, report: Report, command: str = "error") -> str:
     """A missed milestone fails the gate: an error, as an item that fails it is."""
     title = escape_property(f"gtm-check: milestone {milestone.name} missed")
     message = f"{milestone.reason} [{report.launch.title}]"
-    return f"::error title={title}::{escape_data(visible(message))}"
+    return f"::{command} title={title}::{escape_data(visible(message))}"
 
 
-def countdown(report: Report) -> str:
+def countdown(report: Report, command: str = "notice") -> str:
     """The next milestone, as a notice: what the launch needs by when."""
     upcoming = next_milestone(report.milestones)
     assert upcoming is not None
     title = escape_property(f"gtm-check: milestone {upcoming.name}")
     message = f"{upcoming.countdown} [{report.launch.title}]"
-    return f"::notice title={title}::{escape_data(visible(message))}"
+    return f"::{command} title={title}::{escape_data(visible(message))}"
 
 
-def caution(code: str, group: Sequence[Warning], report: Report) -> str:
+def caution(code: str, group: Sequence[Warning], report: Report, command: str = "warning") -> str:
     """Warnings of one kind as an annotation: not a failure, but never silent."""
     title = escape_property(f"gtm-check warning: {code}")
     message = f"{warning_summary(code, group)} [{report.launch.title}]"
-    return f"::warning title={title}::{escape_data(visible(message))}"
+    return f"::{command} title={title}::{escape_data(visible(message))}"
 
 
 def summary(report: Report) -> str:

@@ -4,8 +4,17 @@ Per launch: a ``gate`` suite with one test case per gated stage (failing when th
 fails its gate) and, when the launch goes below the policy, a failing ``policy`` case; then a
 suite per stage with one test case per applicable item. An open item that alone fails the
 gate (at or above ``--fail-on`` in a gated stage) is a failure; every other open item is
-skipped with its status and why it does not fail the gate; credited items pass. Warnings are
-skipped cases of their own. Read by Jenkins, GitLab and GitHub test reporters.
+skipped with its status and why it does not fail the gate; credited items pass, and the
+waivers that credit them are listed in their suite's ``system-out``. Warnings are skipped
+cases of their own. Read by Jenkins, GitLab and GitHub test reporters.
+
+The file is valid against both schemas those readers follow: Jenkins' ``junit-10.xsd`` (the
+xUnit plugin drops a file that is not) and the Ant JUnit schema. So ``testsuites`` carries
+no attribute (the Ant schema allows none; Jenkins refuses ``skipped`` there), every suite
+has the attributes and elements the Ant schema requires (``package``, ``id``, a
+``timestamp`` taken from the as-of date so the output stays deterministic, ``hostname``,
+``time``, ``properties``, ``system-out``, ``system-err``), and a test case holds at most one
+of ``failure`` or ``skipped`` and nothing else.
 """
 
 from __future__ import annotations
@@ -25,35 +34,60 @@ from gtm_check.model.vocabulary import Stage
 from gtm_check.report import RenderOptions
 from gtm_check.report.shared import status_text
 
-COUNTS = ("tests", "failures", "skipped", "errors")
+COUNTS = ("tests", "failures", "errors", "skipped")
 
 
 def render(reports: Sequence[Report], options: RenderOptions | None = None) -> str:
-    name = f"gtm-check: {reports[0].launch.title}" if len(reports) == 1 else "gtm-check"
-    root = ET.Element("testsuites", name=name)
+    root = ET.Element("testsuites")
     for report in reports:
         prefix = f"{report.launch.title} · " if len(reports) > 1 else ""
-        _gate_suite(
-            ET.SubElement(root, "testsuite", name=f"{prefix}gate"), report.gate, report.milestones
-        )
+        gate = _suite(root, f"{prefix}gate", report)
+        _properties(gate, report)
+        _gate_suite(gate, report.gate, report.milestones)
+        _close(gate)
         for stage in Stage:
-            suite = ET.SubElement(root, "testsuite", name=f"{prefix}{stage.value}: {stage.label}")
+            suite = _suite(root, f"{prefix}{stage.value}: {stage.label}", report)
+            waived = []
             for item in report.items:
                 if item.stage is stage and item.applicable:
                     _item_case(suite, item, report.gate)
+                    waived += _waived(item)
+            _close(suite, waived)
         if report.warnings:
-            suite = ET.SubElement(root, "testsuite", name=f"{prefix}warnings")
+            suite = _suite(root, f"{prefix}warnings", report)
             for warning in report.warnings:
                 case = _case(suite, "gtm-check.warnings", warning.code)
                 ET.SubElement(case, "skipped", message=f"warning: {warning.message}")
-    _count(root)
+            _close(suite)
     _make_safe(root)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
 
 
+def _suite(root: ET.Element, name: str, report: Report) -> ET.Element:
+    """A suite with the identity the Ant schema requires; its counts come in ``_close``."""
+    suite = ET.SubElement(root, "testsuite", name=name, package=report.launch.title)
+    suite.set("id", str(len(root) - 1))
+    suite.set("timestamp", f"{report.launch.as_of.isoformat()}T00:00:00")
+    suite.set("hostname", "localhost")
+    ET.SubElement(suite, "properties")
+    return suite
+
+
+def _properties(suite: ET.Element, report: Report) -> None:
+    """The launch and its verdict, for a reader that looks past the test cases."""
+    properties = suite.find("properties")
+    assert properties is not None
+    for name, value in (
+        ("launch", report.launch.title),
+        ("as-of", report.launch.as_of.isoformat()),
+        ("gate", "passed" if report.gate.passed else "failed"),
+    ):
+        ET.SubElement(properties, "property", name=name, value=value)
+
+
 def _case(suite: ET.Element, classname: str, name: str) -> ET.Element:
-    return ET.SubElement(suite, "testcase", classname=classname, name=name)
+    return ET.SubElement(suite, "testcase", classname=classname, name=name, time="0")
 
 
 def _upcoming(milestone: MilestoneResult, milestones: Sequence[MilestoneResult]) -> str:
@@ -82,13 +116,18 @@ def _gate_suite(
         failure.text = "\n".join(gate.breaches)
 
 
+def _waived(item: ItemResult) -> list[str]:
+    """The waiver that credits an item, as a line of its suite's ``system-out`` (the Ant
+    schema allows nothing but a failure or a skip inside a test case)."""
+    waiver = item.waiver
+    if item.open or waiver is None or waiver.expired or item.status.value == "done":
+        return []
+    return [f"{item.id}: waived until {waiver.expires} by {waiver.approved_by}: {waiver.reason}"]
+
+
 def _item_case(suite: ET.Element, item: ItemResult, gate: GateResult) -> None:
     case = _case(suite, item.department, f"{item.id}: {item.title}")
     if not item.open:
-        if item.waiver is not None and not item.waiver.expired and item.status.value != "done":
-            waiver = item.waiver
-            out = ET.SubElement(case, "system-out")
-            out.text = f"waived until {waiver.expires} by {waiver.approved_by}: {waiver.reason}"
         return
     details = _details(item)
     if gate.fails_on(item):
@@ -121,22 +160,21 @@ def _explanation(item: ItemResult) -> str:
     return "\n".join(part for part in parts if part)
 
 
-def _count(root: ET.Element) -> None:
-    """Each suite's and the whole file's tests, failures and skipped cases."""
-    totals = dict.fromkeys(COUNTS, 0)
-    for suite in root.iter("testsuite"):
-        cases = list(suite.iter("testcase"))
-        counts = {
-            "tests": len(cases),
-            "failures": sum(c.find("failure") is not None for c in cases),
-            "skipped": sum(c.find("skipped") is not None for c in cases),
-            "errors": 0,
-        }
-        for key in COUNTS:
-            suite.set(key, str(counts[key]))
-            totals[key] += counts[key]
+def _close(suite: ET.Element, out: Sequence[str] = ()) -> None:
+    """The suite's counts and time, then its ``system-out`` (the waivers it lists) and an
+    empty ``system-err``, which the Ant schema requires after the test cases."""
+    cases = suite.findall("testcase")
+    counts = {
+        "tests": len(cases),
+        "failures": sum(c.find("failure") is not None for c in cases),
+        "errors": 0,
+        "skipped": sum(c.find("skipped") is not None for c in cases),
+    }
     for key in COUNTS:
-        root.set(key, str(totals[key]))
+        suite.set(key, str(counts[key]))
+    suite.set("time", "0")
+    ET.SubElement(suite, "system-out").text = "\n".join(out) or None
+    ET.SubElement(suite, "system-err")
 
 
 def _make_safe(root: ET.Element) -> None:

@@ -126,7 +126,12 @@ def test_the_launch_schema_knows_the_builtin_ids_and_the_vocabulary() -> None:
     items = schema["properties"]["items"]
     assert "legal.trademarks" in items["properties"]
     assert items["properties"]["legal.trademarks"]["description"]
-    assert items["additionalProperties"] is False and list(items["patternProperties"])
+    # A team's own ids: any key of an id's shape (propertyNames, not patternProperties, which
+    # ajv's strict mode refuses when a listed id matches the pattern too).
+    assert items["additionalProperties"] == {"$ref": "#/$defs/ItemEntry"}
+    assert items["propertyNames"]["pattern"] and "patternProperties" not in items
+    owners = schema["properties"]["owners"]
+    assert owners["properties"]["legal"]["description"] and owners["propertyNames"]["pattern"]
     assert schema["$defs"]["Status"]["enum"] == ["todo", "in-progress", "blocked", "done", "n/a"]
     assert "saas" in schema["properties"]["traits"]["items"]["anyOf"][0]["enum"]
     assert schema["properties"]["tier"]["enum"] == [1, 2, 3]
@@ -151,3 +156,27 @@ def test_init_without_schema_writes_no_modeline(tmp_path: Path) -> None:
     assert CliRunner().invoke(app, args).exit_code == 0
     assert not path.read_text("utf-8").startswith("# yaml-language-server")
     assert not (tmp_path / ".gtm-check").exists()
+
+
+def properties(node: Any, path: str = "") -> list[tuple[str, dict[str, Any]]]:
+    """Every (path, schema) under a ``properties`` keyword, however deep."""
+    found: list[tuple[str, dict[str, Any]]] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "properties" and isinstance(value, dict):
+                found += [(f"{path}/{name}", sub) for name, sub in value.items()]
+            found += properties(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for value in node:
+            found += properties(value, path)
+    return found
+
+
+@pytest.mark.parametrize("kind", list(Kind))
+def test_every_key_has_a_description_and_no_generated_title(kind: Kind) -> None:
+    # The README promises a description on every key: an editor shows it on hover.
+    schema = json.loads((SCHEMAS / f"{kind.value}.schema.json").read_text("utf-8"))
+    found = properties(schema)
+    assert len(found) >= 15
+    assert [path for path, sub in found if not sub.get("description")] == []
+    assert [path for path, sub in found if "title" in sub] == []

@@ -1,0 +1,452 @@
+"""The GitHub Action (action.yml) as a runner would run it, without the network: each step's
+script under bash with the runner's options, inputs through the environment, a stand-in
+``gh``; its problem matcher against other tools' output, in Python and in node's
+JavaScript engine; its glue script's decisions (outputs, which comment to edit)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+import yaml
+
+from gtm_check.model.problems import Problem
+from tests.authoring.test_schema_agrees import CASES, validate, write_case
+from tests.conftest import EXAMPLES, ROOT
+from tests.nodejs import run_script
+
+ACTION = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+STEPS = {step.get("name", step.get("uses", "")): step for step in ACTION["runs"]["steps"]}
+MATCHER = json.loads((ROOT / ".github" / "gtm-check-matcher.json").read_text("utf-8"))
+(PATTERN,) = MATCHER["problemMatcher"][0]["pattern"]
+REGEXP = PATTERN["regexp"]
+
+
+def glue() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("gtm_check_action", ROOT / ".github" /
+                                                  "gtm_check_action.py")  # fmt: skip
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# --- the problem matcher ---------------------------------------------------------------
+
+OTHER_TOOLS = [
+    "gtm_check/report/github.py:12:5: F401 [*] `os` imported but unused",  # ruff
+    "gtm_check/x.py:12: error: Incompatible return value type",  # mypy
+    "gtm_check/x.py:12:5: error: Incompatible return value type  [return-value]",  # mypy
+    "main.c:3:5: error: 'x' undeclared (first use in this function)",  # gcc
+    "main.c:3:9: warning: unused variable 'y' [-Wunused-variable]",  # gcc
+    "include/a.h:1:1: note: declared here",  # gcc
+    './main.go:5:2: "os" imported and not used',  # go build
+    "main.go:12:5: undefined: foo",  # go
+    "./x.go:9:2: fmt.Printf format %d has arg s of wrong type string",  # go vet
+    "/home/runner/work/app/src/index.js:10:5: 'x' is assigned a value but never used. "
+    "[Error/no-unused-vars]",  # eslint -f unix
+    "/src/index.js: line 10, col 5, Error - 'x' is never used. (no-unused-vars)",  # compact
+    "src/a.ts(3,5): error TS2322: Type 'string' is not assignable to type 'number'.",  # tsc
+    "x.py:1:1: F401 'os' imported but unused",  # flake8
+    "x.py:1:0: C0114: Missing module docstring (missing-module-docstring)",  # pylint
+    "script.sh:3:5: warning: Quote this to prevent word splitting. [SC2086]",  # shellcheck
+    'launch.yaml:1:1: [warning] missing document start "---" (document-start)',  # yamllint
+    ".github/workflows/ci.yml:12:81: [error] line too long (90 > 80 characters) (line-length)",
+    '.github/workflows/ci.yaml:10:16: property "foo" is not defined in object type {} '
+    "[expression]",  # actionlint
+    "playbook.yml:3:1: yaml[truthy]: Truthy value should be one of [false, true]",  # ansible
+    "template.yaml:3:5:3:10:E3012:Property Resources/X should be of type String",  # cfn-lint
+    "launch.yaml::$.tier: 4 is not one of [1, 2, 3]",  # check-jsonschema
+    "README.md:12:81 MD013/line-length Line length [Expected: 80; Actual: 95]",  # markdownlint
+    "  --> src/main.rs:2:5",  # rustc
+    "gtm-check: warning: the launch date 2026-03-01 has passed",  # gtm-check's own warning
+    # A summary line whose launch title was written to look like a problem line:
+    "gtm-check: evil.yaml:1:1: boom (tier 1): gate failed: learn: score 0.0 is below 80",
+    "::error file=launch.yaml,line=3,col=1::an annotation is a command, not a problem line",
+]
+OURS = [
+    (
+        "launches/q3.yaml:12:5: unknown item id 'legal.x' (did you mean 'legal.dpa'?)",
+        "launches/q3.yaml",
+        "12",
+        "5",
+    ),  # fmt: skip
+    (
+        "origin/main:launch.yaml:3:4: unknown status 'finished'",
+        "origin/main:launch.yaml",
+        "3",
+        "4",
+    ),  # fmt: skip
+    ("C:\\work\\launch.yml:1:1: the file is empty", "C:\\work\\launch.yml", "1", "1"),
+    (
+        "my launches/team.yaml:7:3: weight: must be greater than 0",
+        "my launches/team.yaml",
+        "7",
+        "3",
+    ),  # fmt: skip
+    (
+        "a:b.yaml:2:2: x: must be 1 (flagship), 2 (standard) or 3 (minor)",
+        "a:b.yaml",
+        "2",
+        "2",
+    ),  # fmt: skip
+]
+
+
+def gtm_check_lines(folder: Path) -> list[str]:
+    """Every problem line ``validate`` prints for the broken files of the schema table, with
+    the folder named as a workflow in a repository would name it."""
+    lines: list[str] = []
+    for index, case in enumerate(c for c in CASES if not c.valid):
+        (folder / str(index)).mkdir()
+        code, stderr = validate(write_case(case, folder / str(index)))
+        assert code == 2
+        lines += [line.replace(str(folder), "launches") for line in stderr.splitlines()]
+    assert len(lines) >= len([c for c in CASES if not c.valid])
+    return lines
+
+
+def match(line: str) -> tuple[str, str, str, str] | None:
+    found = re.match(REGEXP, line)
+    if found is None:
+        return None
+    file, row, column, message = (found[PATTERN[k]] for k in ("file", "line", "column", "message"))
+    return file, row, column, message
+
+
+NODE_SCRIPT = r"""
+const input = JSON.parse(require("fs").readFileSync(0, "utf8"));
+const regexp = new RegExp(input.regexp);
+process.stdout.write(JSON.stringify(input.lines.map((line) => {
+  const found = regexp.exec(line);
+  return found === null ? null : [found[1], found[2], found[3], found[4]];
+})));
+"""
+
+
+def test_the_matcher_reads_every_problem_line_of_gtm_check_in_python_and_javascript(
+    tmp_path: Path,
+) -> None:
+    ours = gtm_check_lines(tmp_path)
+    for line in ours:
+        found = match(line)
+        assert found is not None, line
+        assert f"{found[0]}:{found[1]}:{found[2]}: {found[3]}" == line
+    # GitHub's runner reads the expression with ECMAScript semantics: node's engine is one.
+    lines = [*ours, *(line for line, *_ in OURS), *OTHER_TOOLS]
+    found_in_js = run_script(NODE_SCRIPT, {"regexp": REGEXP, "lines": lines}, tmp_path)
+    assert found_in_js == [list(m) if (m := match(line)) else None for line in lines]
+    assert found_in_js[-len(OTHER_TOOLS) :] == [None] * len(OTHER_TOOLS)
+
+
+@pytest.mark.parametrize(("line", "path", "row", "column"), OURS)
+def test_the_matcher_reads_paths_with_colons_and_spaces(
+    line: str, path: str, row: str, column: str
+) -> None:
+    found = match(line)
+    assert found is not None and found[:3] == (path, row, column)
+
+
+def test_the_matcher_reads_problem_render() -> None:
+    line = Problem("launches/q3.yaml", 12, 5, "unknown item id 'legal.x'", "did you mean?").render()
+    assert match(line) == (
+        "launches/q3.yaml",
+        "12",
+        "5",
+        "unknown item id 'legal.x' (did you mean?)",
+    )
+
+
+@pytest.mark.parametrize("line", OTHER_TOOLS)
+def test_the_matcher_ignores_other_tools(line: str) -> None:
+    assert match(line) is None
+
+
+# --- the steps, run as the runner runs them --------------------------------------------
+
+
+@dataclass
+class Runner:
+    """A job's workspace, environment and files, for running the Action's steps."""
+
+    workspace: Path
+    inputs: dict[str, str]
+    outputs: dict[str, str] = field(default_factory=dict)
+
+    def expression(self, text: str) -> str:
+        values = {
+            "github.action_path": str(ROOT),
+            "github.repository": "acme/launches",
+            "github.event.pull_request.number": "7",
+            "steps.audit.outputs.report": self.outputs.get("report", ""),
+            **{f"inputs.{k}": v for k, v in {**self.defaults(), **self.inputs}.items()},
+        }
+        return re.sub(r"\$\{\{\s*(.+?)\s*\}\}", lambda m: values[m.group(1)], text)
+
+    def defaults(self) -> dict[str, str]:
+        return {k: str(v.get("default", "")) for k, v in ACTION["inputs"].items()}
+
+    def run(self, name: str, extra_env: dict[str, str] | None = None) -> tuple[int, str]:
+        """Run one step's script; its exit code and standard output, with stderr after."""
+        step = STEPS[name]
+        output = self.workspace.parent / "github_output"
+        output.write_text("", encoding="utf-8")
+        temp = self.workspace.parent / "runner_temp"
+        temp.mkdir(exist_ok=True)
+        bin_folder = self.workspace.parent / "bin"
+        env = {
+            "PATH": f"{bin_folder}{os.pathsep}{Path(sys.executable).parent}{os.pathsep}"
+            f"{os.environ.get('PATH', '')}",
+            "HOME": str(self.workspace.parent),
+            "GITHUB_OUTPUT": str(output),
+            "GITHUB_STEP_SUMMARY": str(self.workspace.parent / "summary.md"),
+            "GITHUB_ACTIONS": "true",
+            "RUNNER_TEMP": str(temp),
+            "NO_COLOR": "1",
+            **{k: self.expression(str(v)) for k, v in step.get("env", {}).items()},
+            **(extra_env or {}),
+        }
+        script = self.workspace.parent / "step.sh"
+        script.write_text(step["run"], encoding="utf-8")
+        result = subprocess.run(
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
+            cwd=self.workspace,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        for line in output.read_text("utf-8").splitlines():
+            key, _, value = line.partition("=")
+            self.outputs[key] = value
+        return result.returncode, result.stdout + result.stderr
+
+
+@pytest.fixture
+def runner(tmp_path: Path) -> Runner:
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    bin_folder = tmp_path / "bin"
+    bin_folder.mkdir()
+    # setup-python puts `python` on the path; here it is the interpreter running the tests.
+    (bin_folder / "python").symlink_to(sys.executable)
+    return Runner(workspace, {})
+
+
+def test_launch_files_are_file_names_never_options_nor_patterns(runner: Runner) -> None:
+    text = (EXAMPLES / "launch.yaml").read_text("utf-8")
+    (runner.workspace / "-o.yaml").write_text(text, encoding="utf-8")
+    (runner.workspace / "launch.yaml").write_text(text, encoding="utf-8")
+    runner.inputs["launch"] = "-o.yaml\n  launch.yaml"
+    code, out = runner.run("Audit launch readiness")
+    assert code == 1, out  # both audited: the example fails its gate
+    assert out.count("gtm-check: Acme Insights 2.0 (tier 1): gate failed") == 2
+    assert sorted(p.name for p in runner.workspace.iterdir()) == ["-o.yaml", "launch.yaml"]
+    runner.inputs["launch"] = "*.yaml"  # a pattern stays a name: no such file
+    code, out = runner.run("Audit launch readiness")
+    assert code == 2 and "*.yaml" in out and runner.outputs["verdict"] == "invalid"
+
+
+def test_the_audit_step_sets_the_outputs(runner: Runner) -> None:
+    (runner.workspace / "launch.yaml").write_text(
+        (EXAMPLES / "launch.yaml").read_text("utf-8"), encoding="utf-8"
+    )
+    runner.inputs["launch"] = "launch.yaml"
+    runner.inputs["args"] = "--as-of 2027-01-15"
+    code, out = runner.run("Audit launch readiness")
+    assert code == 1, out
+    assert out.startswith("::add-matcher::") and out.split("\n", 1)[0].endswith(
+        "/.github/gtm-check-matcher.json"
+    )
+    report = json.loads(Path(runner.outputs["report"]).read_text("utf-8"))
+    scores = {s["key"]: s["score"] for s in report["stages"]}
+    assert runner.outputs == {
+        "verdict": "failed",
+        **{f"score-{k}": str(v) for k, v in scores.items()},
+        "report": runner.outputs["report"],
+    }
+    assert runner.outputs["score-use"] == "74.5"
+
+
+def test_a_broken_launch_file_is_invalid_and_annotated(runner: Runner) -> None:
+    (runner.workspace / "launch.yaml").write_text("launch: X\n", encoding="utf-8")
+    runner.inputs["launch"] = "launch.yaml"
+    code, out = runner.run("Audit launch readiness")
+    assert code == 2 and runner.outputs["verdict"] == "invalid"
+    assert runner.outputs["report"] == "" and runner.outputs["score-learn"] == ""
+    assert "::error file=launch.yaml,line=1,col=1," in out
+    for later in ("Write the HTML report", "Upload the HTML report", "Comment on the pull request"):
+        assert "steps.audit.outputs.verdict == 'failed'" in STEPS[later]["if"], later
+
+
+def test_the_matcher_is_removed_by_the_last_step_whatever_happened() -> None:
+    last = ACTION["runs"]["steps"][-1]
+    assert last["if"] == "${{ always() }}"
+    owner = MATCHER["problemMatcher"][0]["owner"]
+    assert last["run"].strip() == f'echo "::remove-matcher owner={owner}::"'
+    adds = [s for s in ACTION["runs"]["steps"] if "::add-matcher::" in s.get("run", "")]
+    assert [s["name"] for s in adds] == ["Audit launch readiness"]
+
+
+def test_the_html_input_says_what_is_uploaded() -> None:
+    upload = STEPS["Upload the HTML report"]
+    assert upload["uses"].startswith("actions/upload-artifact@")
+    name = upload["with"]["name"]
+    description = ACTION["inputs"]["html"]["description"]
+    assert f"`{name}`" in description and "artifact named" in description
+
+
+def test_every_output_comes_from_the_audit_step() -> None:
+    code = (ROOT / ".github" / "gtm_check_action.py").read_text("utf-8")
+    for name, output in ACTION["outputs"].items():
+        assert output["value"] == f"${{{{ steps.audit.outputs.{name} }}}}"
+        assert name.split("-")[0] in code
+
+
+FAKE_GH = """#!{python}
+import json, os, sys
+from pathlib import Path
+state = Path(os.environ["GH_STATE"])
+comments = json.loads(state.read_text()) if state.exists() else []
+args = sys.argv[1:]
+with open(os.environ["GH_LOG"], "a") as log:
+    log.write(json.dumps(args) + "\\n")
+assert os.environ["GH_TOKEN"] == "the-token"
+if args[:2] == ["api", "user"]:  # the job's own token may not ask who it is
+    print("gh: Resource not accessible by integration (HTTP 403)", file=sys.stderr)
+    sys.exit(1)
+if "--paginate" in args:
+    for comment in comments:
+        print(json.dumps(comment))
+    sys.exit(0)
+body = json.loads(Path(args[args.index("--input") + 1]).read_text())["body"]
+method, url = args[args.index("-X") + 1], args[args.index("-X") + 2]
+if method == "POST":
+    comments.append({{"id": 100 + len(comments), "body": body,
+                     "created_at": "2027-01-0" + str(len(comments) + 1),
+                     "user": {{"login": "github-actions[bot]"}}}})
+else:
+    number = int(url.rsplit("/", 1)[1])
+    for comment in comments:
+        if comment["id"] == number:
+            comment["body"] = body
+state.write_text(json.dumps(comments))
+print("{{}}")
+"""
+
+
+def git(folder: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+        cwd=folder,
+        check=True,
+        capture_output=True,
+        env={**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"},
+    )
+
+
+def test_the_comment_is_posted_once_then_edited(runner: Runner) -> None:
+    gh = runner.workspace.parent / "bin" / "gh"
+    gh.write_text(FAKE_GH.format(python=sys.executable), encoding="utf-8")
+    gh.chmod(0o755)
+    state, log = runner.workspace.parent / "comments.json", runner.workspace.parent / "gh.log"
+    # Someone else's comment carrying the same marker is never taken over.
+    forged = {"id": 5, "body": "<!-- gtm-check: launch.yaml -->\nmine", "created_at": "2027-01-01"}
+    state.write_text(json.dumps([{**forged, "user": {"login": "mallory"}}]))
+    launch = runner.workspace / "launch.yaml"
+    launch.write_text((EXAMPLES / "launch.yaml").read_text("utf-8"), encoding="utf-8")
+    git(runner.workspace, "init", "-q")
+    git(runner.workspace, "add", ".")
+    git(runner.workspace, "commit", "-qm", "base")
+    launch.write_text(launch.read_text("utf-8").replace(
+        "legal.trademarks: done", "legal.trademarks: todo"), encoding="utf-8")  # fmt: skip
+    runner.inputs.update({"launch": "launch.yaml", "comment": "true", "github-token": "the-token"})
+    env = {"GH_STATE": str(state), "GH_LOG": str(log)}
+    for run in range(2):
+        code, out = runner.run("Audit launch readiness")
+        assert code == 1, out
+        code, out = runner.run("Comment on the pull request", env)
+        assert code == 0, out
+        assert ("edited" if run else "posted") in out
+    comments = json.loads(state.read_text())
+    assert [c["id"] for c in comments] == [5, 101]
+    assert comments[0]["body"].endswith("mine")
+    ours = comments[1]["body"]
+    assert ours.startswith("<!-- gtm-check: launch.yaml -->\n")
+    assert "gate failed" in ours and "legal.trademarks" in ours  # the verdict and the change
+    calls = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [c[1:3] for c in calls if "-X" in c] == [["-X", "POST"], ["-X", "PATCH"]]
+    assert calls[-1][3] == "repos/acme/launches/issues/comments/101"
+
+
+# --- the glue's decisions --------------------------------------------------------------
+
+
+def test_pick_comment_takes_the_oldest_of_the_account_with_the_marker() -> None:
+    pick = glue().pick_comment
+    mark = "<!-- gtm-check: launch.yaml -->"
+    bot = {"login": "github-actions[bot]"}
+    comments = [
+        {"id": 3, "body": f"{mark}\nlater", "created_at": "2027-01-03", "user": bot},
+        {"id": 1, "body": f"{mark}\nfirst", "created_at": "2027-01-02", "user": bot},
+        {"id": 2, "body": f"{mark}\nforged", "created_at": "2027-01-01", "user": {"login": "x"}},
+        {"id": 4, "body": f"quoted:\n{mark}", "created_at": "2027-01-01", "user": bot},
+        {
+            "id": 5,
+            "body": "<!-- gtm-check: other.yaml -->",
+            "created_at": "2027-01-01",
+            "user": bot,
+        },
+    ]
+    assert pick(comments, mark, "github-actions[bot]") == 1
+    assert pick(comments[2:], mark, "github-actions[bot]") is None
+    assert pick([], mark, "github-actions[bot]") is None
+    assert pick([{"id": 9, "body": None, "user": None}], mark, "github-actions[bot]") is None
+
+
+def test_the_marker_cannot_close_its_comment() -> None:
+    marker = glue().marker
+    assert marker(["launch.yaml"]) == "<!-- gtm-check: launch.yaml -->"
+    assert marker(["a.yaml", "b/c.yaml"]) == "<!-- gtm-check: a.yaml b/c.yaml -->"
+    hostile = marker(["x-->.yaml", "<b>\n@all"])
+    assert hostile.count("-->") == 1 and hostile.endswith(" -->") and "\n" not in hostile
+
+
+def test_outputs_of_a_portfolio_take_each_stages_lowest_score() -> None:
+    outputs = glue().outputs
+
+    def launch(learn: float | None) -> dict[str, Any]:
+        return {"stages": [{"key": "learn", "score": learn}, {"key": "grow", "score": None}]}
+
+    report = {"launches": [launch(90.0), launch(70.5), launch(None)]}
+    assert outputs(1, report, "/r.json") == [
+        "verdict=failed", "score-learn=70.5", "score-buy=", "score-use=", "score-grow=",
+        "report=/r.json",
+    ]  # fmt: skip
+    assert outputs(2, None, "/r.json")[0] == "verdict=invalid"
+    assert outputs(3, None, "/r.json")[-1] == "report="
+
+
+def test_the_comment_body_escapes_names_and_stays_under_githubs_limit() -> None:
+    module = glue()
+    report = {
+        "launch": {"name": "<script>x</script> @team", "tier": 1},
+        "overall": {"score": 50.0},
+        "gate": {"passed": False, "failures": ["buy: score 50.0 is below 80"]},
+        "stages": [{"key": "buy", "score": 50.0}],
+    }
+    text = module.body("<!-- gtm-check: l.yaml -->", report, [("l.yaml", "x" * 70_000)])
+    assert text.startswith("<!-- gtm-check: l.yaml -->\n")
+    assert "<script>" not in text and "@team" not in text and "\\<script\\>" in text
+    assert "buy: score 50.0 is below 80" in text and len(text) < 65_536
+    assert text.endswith("the job summary has the whole report.\n")
