@@ -28,6 +28,7 @@ import datetime as dt
 import os
 import stat
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -39,11 +40,18 @@ from gtm_check.load.files import MAX_FILE_BYTES, ByteBudget, why_unreachable
 from gtm_check.model.problems import GtmCheckError, OptionError, Problem, parse_date, quoted
 from gtm_check.model.safetext import visible
 
+if sys.platform != "win32":
+    import resource
+
 GIT_DIR_VARIABLE = "GTM_CHECK_GIT_DIR"
 """Names the repository to read history from (a ``.git`` folder or a bare repository)."""
 
 MAX_REVISIONS = 10_000
 """Most revisions of one launch file read from git in one run."""
+
+GIT_MEMORY = 1024 * 1024 * 1024
+"""Most memory one git process may allocate (1 GiB): following a rename, git compares whole
+contents, which a small repository can make gigabytes; packs it maps from disk are apart."""
 
 _MESSAGE_LIMIT = 200
 """Characters of git's own message quoted in ours."""
@@ -151,10 +159,13 @@ class Repository:
             if mode is None:
                 continue
             if stat.S_ISDIR(mode):
-                return cls(dot, candidate, where)
-            if stat.S_ISREG(mode):
-                return cls(_linked(dot, where, named=False), candidate, where)
-            raise _problem(where, f"{dot} is neither a folder nor a file")
+                git_dir = dot
+            elif stat.S_ISREG(mode):
+                git_dir = _linked(dot, where, named=False)
+            else:
+                raise _problem(where, f"{dot} is neither a folder nor a file")
+            _check_owner(where, candidate, dot, git_dir)
+            return cls(git_dir, candidate, where)
         return None
 
     @classmethod
@@ -201,6 +212,7 @@ class Repository:
                 capture_output=True,
                 env=self._environment(),
                 check=False,
+                preexec_fn=_BEFORE_GIT,
             )
         except OSError as exc:
             raise _problem(self.where, f"git cannot be run: {exc.strerror or exc}") from None
@@ -234,6 +246,7 @@ class Repository:
                     stdout=subprocess.PIPE,
                     stderr=errors,
                     env=self._environment(),
+                    preexec_fn=_BEFORE_GIT,
                 )
             except OSError as exc:
                 raise _problem(self.where, f"git cannot be run: {exc.strerror or exc}") from None
@@ -429,6 +442,22 @@ class _Process:
         self.process.wait()
 
 
+def _limit_memory() -> None:
+    """In each git process before it starts: at most GIT_MEMORY bytes of heap (RLIMIT_DATA,
+    which leaves out the read-only maps of packs and indexes, so large repositories work)."""
+    if sys.platform == "win32":
+        return
+    try:
+        _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        limit = GIT_MEMORY if hard == resource.RLIM_INFINITY else min(hard, GIT_MEMORY)
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+    except (ValueError, OSError):  # a system that refuses the limit runs git without it
+        pass
+
+
+_BEFORE_GIT = None if sys.platform == "win32" else _limit_memory
+
+
 def _program(where: str) -> str:
     """git, found on PATH by its absolute entries only: a relative entry would find a
     program in the checked-out tree."""
@@ -448,6 +477,8 @@ def _failed(where: str, stderr: bytes) -> GtmCheckError:
     text = visible(said.decode("utf-8", "replace"))
     if len(text) > _MESSAGE_LIMIT:
         text = text[: _MESSAGE_LIMIT - 1] + "…"
+    if "Out of memory" in text:
+        text += f" (gtm-check lets git take at most {GIT_MEMORY:,} bytes)"
     return _problem(where, f"git: {text}" if text else "git failed and said nothing")
 
 
@@ -456,6 +487,60 @@ def _mode(path: Path) -> int | None:
         return os.stat(path).st_mode
     except (OSError, ValueError):
         return None
+
+
+def _check_owner(where: str, top: Path, *paths: Path) -> None:
+    """Refuse, as git does, a repository found above the launch file that another user owns
+    (it may be a trap laid in a shared folder such as /tmp), unless safe.directory in the
+    user's own git config admits it."""
+    foreign = next((p for p in (top, *paths) if not _owned(p)), None)
+    if foreign is None or _safe_directory(top, where):
+        return
+    raise _problem(
+        where,
+        f"{foreign} belongs to another user, so the repository may not be this checkout's "
+        f"(git refuses it too); add it to safe.directory in your git config, or set "
+        f"{GIT_DIR_VARIABLE} to it, to read it anyway",
+    )
+
+
+def _owned(path: Path) -> bool:
+    """Whether the current user owns ``path``: git's rule, where root run through sudo
+    counts as the user who ran sudo."""
+    if not hasattr(os, "geteuid"):  # not a POSIX system: no owners to compare this way
+        return True
+    try:
+        owner = os.lstat(path).st_uid
+    except (OSError, ValueError):
+        return False
+    user = os.geteuid()
+    if user == 0 and owner != 0 and os.environ.get("SUDO_UID", "").isdigit():
+        user = int(os.environ["SUDO_UID"])
+    return owner == user
+
+
+def _safe_directory(top: Path, where: str) -> bool:
+    """Whether safe.directory in the user's system or global git config (the only ones git
+    takes it from) admits ``top``: ``*``, the folder itself, or a folder above it with
+    ``/*``; an empty value forgets the ones before it."""
+    kept = ("GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_CONFIG_NOSYSTEM")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_") or k in kept}
+    env["GIT_DIR"] = os.path.join(os.path.abspath(os.sep), "nonexistent-gtm-check-git-dir")
+    values: list[str] = []
+    for scope in ("--system", "--global"):
+        command = [_program(where), "config", scope, "--get-all", "--null", "safe.directory"]
+        try:
+            done = subprocess.run(command, capture_output=True, env=env, check=False)
+        except OSError:
+            return False
+        for raw in done.stdout.split(b"\0")[:-1] if done.returncode == 0 else []:
+            values = [*values, os.fsdecode(raw)] if raw else []
+    here = os.path.realpath(top)
+    for value in values:
+        folder = os.path.realpath(os.path.expanduser(value.removesuffix("/*")))
+        if value == "*" or here == folder or (value.endswith("/*") and here.startswith(folder)):
+            return True
+    return False
 
 
 def _linked(dot: Path, where: str, *, named: bool) -> Path:

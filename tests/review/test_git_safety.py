@@ -233,6 +233,31 @@ def test_a_linked_worktree_and_a_submodule_layout_are_followed(tmp_path: Path) -
     assert commits_read(sub / "launch.yaml") == {commit}
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a folder to another user needs root")
+def test_a_repository_another_user_owns_is_refused_as_git_refuses_it(
+    checkout: Checkout, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A ``.git`` in a shared folder above the launch file may be someone else's trap."""
+    top = checkout.repo.root
+    os.chown(top, 4242, 4242)
+    monkeypatch.delenv("SUDO_UID", raising=False)
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    config = tmp_path / "global.gitconfig"
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    refused = f"{top} belongs to another user, so the repository may not be this checkout's"
+    for admits, values in [(False, []), (False, ["*", ""]), (True, [str(top)]), (True, ["*"])]:
+        config.write_text("".join(f"[safe]\n\tdirectory = {v}\n" for v in values))
+        result = invoke("trend", str(checkout.launch), "--as-of", AS_OF)
+        assert result.exit_code == (0 if admits else 2), (values, result.output)
+        assert (refused in result.stderr) is not admits
+    config.write_text("")
+    monkeypatch.setenv("SUDO_UID", "4242")  # root run through sudo by the owner
+    assert invoke("trend", str(checkout.launch), "--as-of", AS_OF).exit_code == 0
+    monkeypatch.delenv("SUDO_UID")
+    monkeypatch.setenv("GTM_CHECK_GIT_DIR", str(top / ".git"))
+    assert invoke("trend", str(checkout.launch), "--as-of", AS_OF).exit_code == 0
+
+
 # No config and no environment can start a program.
 
 
@@ -512,6 +537,58 @@ def test_a_blob_larger_than_a_file_may_be_is_never_read(
     blob = git_in(checkout.repo.root, "rev-parse", f"{big}:launches/launch.yaml").encode()
     assert any(blob in request for request in asked)  # its size was asked,
     assert sum(request.count(blob) for request in asked) == 1  # its contents never
+
+
+def hash_blob(root: Path, chunks: int, tail: bytes = b"") -> str:
+    """A blob of ``chunks`` MiB of zeros then ``tail``, stored by git without a file on disk."""
+    with subprocess.Popen(
+        ["git", "hash-object", "-w", "--stdin"],
+        cwd=root,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    ) as process:
+        assert process.stdin is not None and process.stdout is not None
+        for _ in range(chunks):
+            process.stdin.write(bytes(1024 * 1024))
+        process.stdin.write(tail)
+        process.stdin.close()
+        return process.stdout.read().decode().strip()
+
+
+def commit_tree(repo: GitRepo, entries: dict[str, str], parent: str | None, day: str) -> str:
+    listing = "".join(f"100644 blob {blob}\t{name}\n" for name, blob in entries.items())
+    tree = git_in(repo.root, "mktree", stdin=listing)
+    parents = ["-p", parent] if parent else []
+    commit = repo.git("commit-tree", tree, *parents, "-m", day, date=day).strip()
+    git_in(repo.root, "update-ref", "HEAD", commit)
+    return commit
+
+
+def test_following_a_rename_between_huge_contents_is_bounded_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two contents of zeros, alike enough for git to compare them whole when it looks for
+    where the launch file came from: a small repository, a large comparison."""
+    repo = GitRepo(tmp_path / "huge")
+    checklist = git_in(repo.root, "hash-object", "-w", "--stdin", stdin=CHECKLIST)
+    small = git_in(repo.root, "hash-object", "-w", "--stdin", stdin=REAL)
+    first = commit_tree(
+        repo, {"legal.yaml": checklist, "old.bin": hash_blob(repo.root, 12)}, None, "2027-01-04"
+    )
+    renamed = {"legal.yaml": checklist, "launch.yaml": hash_blob(repo.root, 12, b"x")}
+    second = commit_tree(repo, renamed, first, "2027-01-05")
+    commit_tree(repo, {"legal.yaml": checklist, "launch.yaml": small}, second, "2027-01-11")
+    repo.write("legal.yaml", CHECKLIST)
+    path = repo.write("launch.yaml", REAL)
+    monkeypatch.setattr(git, "GIT_MEMORY", 16 * 1024 * 1024)
+    result = invoke("trend", str(path), "--as-of", AS_OF)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"{path}:1:1: git: fatal: Out of memory")
+    assert result.stderr.endswith(f"(gtm-check lets git take at most {16 * 1024 * 1024:,} bytes)\n")
+    monkeypatch.setattr(git, "GIT_MEMORY", 256 * 1024 * 1024)
+    result = invoke("trend", str(path), "--as-of", AS_OF, "--every", "commit")
+    assert result.exit_code == 0, result.output
+    assert f"skipped {second[:7]} (2027-01-05): {second[:7]}:launch.yaml:1:1: " in result.stdout
 
 
 def test_more_revisions_than_the_limit_stop_with_a_message(
