@@ -303,8 +303,12 @@ class Repository:
         for ref in ("refs/remotes/origin/HEAD", "refs/heads/main", "refs/heads/master"):
             if self._lookup(ref) is None:
                 continue
-            base = self._git(["merge-base", "HEAD", ref]).decode("ascii", "replace").strip()
-            return self._dated(base)
+            done = self._run(["merge-base", "HEAD", ref])
+            if done.returncode == 1 and not done.stderr.strip():
+                raise OptionError("--since", f"HEAD and {ref} have no commit in common")
+            if done.returncode != 0:
+                raise _failed(self.where, done.stderr)
+            return self._dated(done.stdout.decode("ascii", "replace").strip())
         raise OptionError(
             "--since", "no default branch (origin/HEAD, main or master) to compare with"
         )

@@ -45,7 +45,7 @@ def trend(
     revisions = repo.history(repo.relative(path), since, today)
     revisions.reverse()  # oldest first
     dated = [r for r in revisions if r.commit.date is not None]
-    undated = [Skipped(r.commit.id, None, r.commit.undated) for r in revisions if r not in dated]
+    undated = [Skipped(r.commit.id, None, r.commit.undated) for r in revisions if not r.commit.date]
     points, skipped = _walk(repo, dated, current.checklists, reader, every, today)
     gated = list(current.launch.gate.stages)
     return TrendResult(
