@@ -61,7 +61,7 @@ class AuditRequest:
     policy: Path | None = None
     """A policy file on top of every .gtm-check.yaml found upward from each launch file."""
     render: RenderOptions = RenderOptions()
-    history: Callable[[Path], History] | None = None
+    history: Callable[[Path, ChecklistReader], History] | None = None
     """With ``audit --history``: each launch file's trend and projection, computed by the
     caller (the history is read from git, which the pipeline leaves to the review layer)."""
 
@@ -160,7 +160,7 @@ def audit(request: AuditRequest) -> AuditOutcome:
             policy,
         )
         if request.history is not None:
-            report = dataclasses.replace(report, history=request.history(path))
+            report = dataclasses.replace(report, history=request.history(path, reader))
         reports.append(apply_filters(report, request.filters))
         inputs += loaded.files
     if problems:

@@ -27,6 +27,7 @@ from gtm_check.cli.output import (
     write_atomic,
     write_stdout,
 )
+from gtm_check.load.checklists import ChecklistReader
 from gtm_check.model.filters import Filters
 from gtm_check.model.history import History
 from gtm_check.model.problems import GtmCheckError
@@ -213,7 +214,7 @@ def _step_summary(format: Format, outcome: AuditOutcome) -> None:
         append_step_summary(Path(summary), outcome.reports)
 
 
-def _history(as_of: dt.date, *, allow_outside: bool) -> Callable[[Path], History]:
+def _history(as_of: dt.date, *, allow_outside: bool) -> Callable[[Path, ChecklistReader], History]:
     """Each launch file's history up to the as-of date, read from git by the review layer."""
     return functools.partial(history, as_of=as_of, allow_outside=allow_outside)
 

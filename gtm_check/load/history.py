@@ -1,22 +1,89 @@
-"""Reads launch files from git: revisions, commit dates and one file's history (no shell)."""
+"""Reads launch files from git: the repository, revisions, commit dates and one file's history."""
 
-# Every git call goes through ``_git``: the arguments are a list, never a shell line, and a
-# revision the user typed is refused when it could be read as an option. A file's history
-# is read with two git processes whatever its length: ``git log`` lists the revisions, one
-# ``git cat-file --batch`` streams their contents.
+# The checked-out tree may come from a pull request, so nothing in it chooses what git reads
+# or runs:
+# - The repository is found here, not by git: the nearest ``.git`` above the launch file, or
+#   the one GTM_CHECK_GIT_DIR names. A folder that merely looks like a bare repository
+#   (``HEAD``, ``objects/``, ``refs/``, ``config``) is never adopted, and a ``.git`` file is
+#   followed only into a ``.git`` folder, where git keeps linked worktrees and submodules and
+#   where no checkout can write. Every call names the repository (``--git-dir``,
+#   ``--work-tree``), so git does no discovery of its own.
+# - git is found on PATH by absolute entries only, and runs with every inherited GIT_*
+#   variable dropped, no system or global config, and ``-c`` settings that switch off what
+#   a repository's own config could use to start a program: signature display (gpg.program),
+#   fsmonitor, hooks, pagers, and every transport (a partial clone's lazy fetch would run
+#   ssh, an ``ext::`` command or an upload-pack program).
+# - Only plumbing runs (rev-list, diff-tree, cat-file, rev-parse, merge-base): no porcelain
+#   configuration (log.*, format.*, diff.external, textconv, aliases) applies to them.
+# - What is read is bounded: at most MAX_REVISIONS revisions of a file; each blob's size is
+#   asked (``cat-file --batch-check``) and counted against the run's ByteBudget before one
+#   ``cat-file --batch`` reads it, so a small repository whose history unpacks to gigabytes
+#   stops with a message before git inflates anything.
+# A file's history costs four git processes however long it is: rev-list piped into
+# diff-tree (which follows renames), then the two cat-file calls.
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 import subprocess
+import sys
+import tempfile
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
-from gtm_check.model.problems import GtmCheckError, Problem, quoted
+from gtm_check.load.files import MAX_FILE_BYTES, ByteBudget, why_unreachable
+from gtm_check.model.problems import GtmCheckError, OptionError, Problem, parse_date, quoted
+from gtm_check.model.safetext import visible
 
-_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "LC_ALL": "C"}
+if sys.platform != "win32":
+    import resource
+
+GIT_DIR_VARIABLE = "GTM_CHECK_GIT_DIR"
+"""Names the repository to read history from (a ``.git`` folder or a bare repository)."""
+
+MAX_REVISIONS = 10_000
+"""Most revisions of one launch file read from git in one run."""
+
+GIT_MEMORY = 1024 * 1024 * 1024
+"""Most memory one git process may allocate (1 GiB): following a rename, git compares whole
+contents, which a small repository can make gigabytes; packs it maps from disk are apart."""
+
+_MESSAGE_LIMIT = 200
+"""Characters of git's own message quoted in ours."""
+
+# Set on every call: a repository's config cannot turn these back on (``-c`` comes last).
+_CONFIG = (
+    "safe.bareRepository=explicit",
+    "core.fsmonitor=false",
+    f"core.hooksPath={os.devnull}",
+    "log.showSignature=false",
+    "core.pager=cat",
+    "color.ui=never",
+    "protocol.allow=never",
+    "credential.helper=",
+)
+
+_ENVIRONMENT = {
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_CONFIG_SYSTEM": os.devnull,
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_ATTR_NOSYSTEM": "1",
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_OPTIONAL_LOCKS": "0",
+    "GIT_PAGER": "cat",
+    # An empty allow-list allows no transport whatever the config says (protocol.<name>.allow
+    # in a repository's config outranks protocol.allow); GIT_NO_LAZY_FETCH, where git knows
+    # it, stops a partial clone from fetching at all.
+    "GIT_ALLOW_PROTOCOL": "",
+    "GIT_NO_LAZY_FETCH": "1",
+    "GIT_NO_REPLACE_OBJECTS": "1",
+    "LC_ALL": "C",
+}
 
 
 def _problem(where: str, message: str) -> GtmCheckError:
@@ -28,11 +95,28 @@ class Commit:
     """A commit: its full id and its committer date in the committer's own time zone."""
 
     id: str
-    date: dt.date
+    date: dt.date | None
+    """None when git shows a date outside 0001-01-01..9999-12-31 (or none at all)."""
+    shown: str = ""
+    """The date as git shows it (``%cs``)."""
+
+    @classmethod
+    def parse(cls, commit_id: str, shown: str) -> Commit:
+        return cls(commit_id, parse_date(shown)[0], shown)
 
     @property
     def short(self) -> str:
         return self.id[:7]
+
+    @property
+    def undated(self) -> str:
+        """Why the commit has no date gtm-check can use."""
+        if not self.shown[:1].isdigit():
+            return "git gives no commit date for it that gtm-check can read"
+        return (
+            f"git gives its commit date as {quoted(self.shown)}, outside the dates "
+            f"gtm-check reads ({dt.date.min} to {dt.date.max})"
+        )
 
 
 @dataclass(frozen=True)
@@ -42,131 +126,480 @@ class Revision:
     commit: Commit
     path: str
     """The file's path in that commit, from the repository's top (it may have been renamed)."""
+    blob: str | None = None
+    """The id of the file's contents; None where the commit deleted it."""
+
+    @property
+    def where(self) -> str:
+        return f"{self.commit.short}:{self.path}"
 
 
 class Repository:
     """The git repository a launch file lives in."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, git_dir: Path, root: Path, where: str = "git") -> None:
+        self.git_dir = git_dir
         self.root = root
+        """The top of the working tree, which the launch file's path is taken from."""
+        self.where = where
+        """The launch file as the user named it: where problems with git are located."""
 
     @classmethod
     def of(cls, path: Path) -> Repository | None:
-        """The repository holding ``path``, or None when it is in none (or git is missing)."""
-        folder = path.parent if path.parent != Path("") else Path(".")
-        try:
-            done = subprocess.run(
-                ["git", "rev-parse", "--show-toplevel"],
-                cwd=folder,
-                capture_output=True,
-                env={**os.environ, **_ENV},
-                check=False,
-            )
-        except (OSError, ValueError):
-            return None
-        if done.returncode != 0:
-            return None
-        return cls(Path(os.fsdecode(done.stdout.rstrip(b"\n"))))
+        """The repository holding ``path`` (None when there is none): the one
+        GTM_CHECK_GIT_DIR names, else the nearest ``.git`` above the file."""
+        where = str(path)
+        named = os.environ.get(GIT_DIR_VARIABLE)
+        if named:
+            return cls._named(Path(os.path.abspath(named)), where)
+        folder = Path(os.path.dirname(os.path.realpath(path)))
+        for candidate in (folder, *folder.parents):
+            dot = candidate / ".git"
+            mode = _mode(dot)
+            if mode is None:
+                continue
+            if stat.S_ISDIR(mode):
+                git_dir = dot
+            elif stat.S_ISREG(mode):
+                git_dir = _linked(dot, where, named=False)
+            else:
+                raise _problem(where, f"{dot} is neither a folder nor a file")
+            _check_owner(where, candidate, dot, git_dir)
+            return cls(git_dir, candidate, where)
+        return None
 
-    def _git(self, args: Sequence[str], where: str = "git") -> bytes:
+    @classmethod
+    def _named(cls, named: Path, where: str) -> Repository:
+        mode = _mode(named)
+        if mode is not None and stat.S_ISREG(mode):
+            return cls(_linked(named, where, named=True), named.parent, where)
+        if mode is None or not stat.S_ISDIR(mode):
+            raise _problem(where, f"{GIT_DIR_VARIABLE} names {named}, which is not a folder")
+        # A .git folder's working tree is the folder holding it; a bare repository has none,
+        # so the launch file's path is taken from the current folder, as git does.
+        root = named.parent if named.name == ".git" else Path(os.path.abspath("."))
+        return cls(named, root, where)
+
+    # Running git.
+
+    def _command(self, args: Sequence[str]) -> list[str]:
+        settings = [part for setting in _CONFIG for part in ("-c", setting)]
+        return [
+            _program(self.where),
+            "--no-pager",
+            "--no-replace-objects",
+            "--literal-pathspecs",
+            f"--git-dir={self.git_dir}",
+            f"--work-tree={self.root}",
+            *settings,
+            *args,
+        ]
+
+    def _environment(self) -> dict[str, str]:
+        kept = {k: v for k, v in os.environ.items() if not k.upper().startswith("GIT_")}
+        ceiling = os.path.dirname(os.path.abspath(self.root))
+        return {**kept, **_ENVIRONMENT, "GIT_CEILING_DIRECTORIES": ceiling}
+
+    def _cwd(self) -> Path:
+        return self.root if os.path.isdir(self.root) else self.git_dir
+
+    def _run(self, args: Sequence[str], request: bytes = b"") -> subprocess.CompletedProcess[bytes]:
         try:
-            done = subprocess.run(
-                ["git", *args],
-                cwd=self.root,
+            return subprocess.run(
+                self._command(args),
+                cwd=self._cwd(),
+                input=request,
                 capture_output=True,
-                env={**os.environ, **_ENV},
+                env=self._environment(),
                 check=False,
+                preexec_fn=_BEFORE_GIT,
             )
         except OSError as exc:
-            raise _problem(where, f"git cannot be run: {exc.strerror or exc}") from None
+            raise _problem(self.where, f"git cannot be run: {exc.strerror or exc}") from None
+
+    def _git(self, args: Sequence[str], request: bytes = b"") -> bytes:
+        """git's standard output, or a problem at the launch file saying what git said. Only
+        for commands whose output is small or already bounded."""
+        done = self._run(args, request)
         if done.returncode != 0:
-            message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise _problem(where, f"git: {message[-1] if message else 'failed'}")
+            raise _failed(self.where, done.stderr)
         return done.stdout
+
+    def _lookup(self, name: str) -> str | None:
+        """The object ``name`` names (``rev-parse --verify``), or None when there is none."""
+        done = self._run(["rev-parse", "--verify", "--quiet", name])
+        if done.returncode == 1 and not done.stderr.strip():
+            return None
+        if done.returncode != 0:
+            raise _failed(self.where, done.stderr)
+        return done.stdout.decode("ascii", "replace").strip()
+
+    @contextmanager
+    def _stream(self, args: Sequence[str], stdin: IO[bytes] | int) -> Iterator[_Process]:
+        """git with its output read as it comes; stopped when the block ends."""
+        with tempfile.TemporaryFile() as errors:
+            try:
+                process = subprocess.Popen(
+                    self._command(args),
+                    cwd=self._cwd(),
+                    stdin=stdin,
+                    stdout=subprocess.PIPE,
+                    stderr=errors,
+                    env=self._environment(),
+                    preexec_fn=_BEFORE_GIT,
+                )
+            except OSError as exc:
+                raise _problem(self.where, f"git cannot be run: {exc.strerror or exc}") from None
+            running = _Process(process, errors, self.where)
+            try:
+                yield running
+            finally:
+                running.stop()
+
+    # Questions about the repository.
 
     def relative(self, path: Path) -> str:
         """``path`` from the repository's top, with forward slashes."""
-        return Path(os.path.realpath(path)).relative_to(os.path.realpath(self.root)).as_posix()
+        real = Path(os.path.realpath(path))
+        top = Path(os.path.realpath(self.root))
+        if not real.is_relative_to(top):
+            raise _problem(self.where, f"the file is not in the working tree of {self.root}")
+        return real.relative_to(top).as_posix()
 
     def is_shallow(self) -> bool:
         return self._git(["rev-parse", "--is-shallow-repository"]).strip() == b"true"
 
-    def commit(self, rev: str) -> Commit:
-        """The commit ``rev`` names; a revision that starts with "-" is refused, never run."""
+    def commit(self, rev: str, option: str) -> Commit:
+        """The commit ``rev`` names; a revision that starts with "-" is refused, never run.
+        A problem with it is a problem with ``option``, the argument that named it."""
         if not rev or rev.startswith("-") or "\0" in rev:
-            raise _problem(rev or "''", f"{quoted(rev)} is not a revision")
-        out = self._git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], rev)
-        return self._dated(out.decode().strip())
+            raise OptionError(option, f"{quoted(rev)} is not a revision")
+        found = self._lookup(f"{rev}^{{commit}}")
+        if found is None:
+            raise OptionError(option, f"unknown revision {quoted(rev)}")
+        return self._dated(found)
 
     def _dated(self, commit_id: str) -> Commit:
-        out = self._git(["show", "-s", "--format=%H %cs", commit_id]).decode().split()
-        return Commit(out[0], dt.date.fromisoformat(out[1]))
-
-    def text(self, revision: Revision) -> str:
-        """The file's text in that revision (UTF-8)."""
-        where = f"{revision.commit.short}:{revision.path}"
-        data = self._git(["cat-file", "blob", f"{revision.commit.id}:{revision.path}"], where)
-        return decode(data, where)
+        out = self._git(["rev-list", "-n", "1", "--format=%H %cs", commit_id])
+        found, _, shown = out.decode("utf-8", "replace").rstrip("\n").split("\n")[-1].partition(" ")
+        return Commit.parse(found, shown)
 
     def last_on_or_before(self, date: dt.date) -> Commit | None:
-        """The newest commit of HEAD dated on or before ``date`` (None: none that old)."""
-        for line in self._git(["log", "--format=%H %cs", "HEAD"]).decode().splitlines():
-            commit_id, day = line.split()
-            if dt.date.fromisoformat(day) <= date:
-                return Commit(commit_id, dt.date.fromisoformat(day))
+        """The newest commit of HEAD dated on or before ``date`` (None: none that old);
+        commits git gives no usable date are passed over."""
+        with self._stream(["rev-list", "--format=%H %cs", "HEAD"], subprocess.DEVNULL) as git:
+            for line in git.stdout:
+                if line.startswith(b"commit "):
+                    continue
+                found, _, shown = line.decode("utf-8", "replace").rstrip("\n").partition(" ")
+                commit = Commit.parse(found, shown)
+                if commit.date is not None and commit.date <= date:
+                    return commit
+            self._check_walk(git)
         return None
 
     def default_branch_base(self) -> Commit:
         """Where HEAD left the default branch: origin/HEAD, else main, else master."""
         for ref in ("refs/remotes/origin/HEAD", "refs/heads/main", "refs/heads/master"):
-            try:
-                self._git(["rev-parse", "--verify", "--quiet", ref])
-            except GtmCheckError:
+            if self._lookup(ref) is None:
                 continue
-            base = self._git(["merge-base", "HEAD", ref], "merge-base").decode().strip()
-            return self._dated(base)
-        raise _problem("--since", "no default branch (origin/HEAD, main or master) to compare with")
+            done = self._run(["merge-base", "HEAD", ref])
+            if done.returncode == 1 and not done.stderr.strip():
+                raise OptionError("--since", f"HEAD and {ref} have no commit in common")
+            if done.returncode != 0:
+                raise _failed(self.where, done.stderr)
+            return self._dated(done.stdout.decode("ascii", "replace").strip())
+        raise OptionError(
+            "--since", "no default branch (origin/HEAD, main or master) to compare with"
+        )
 
-    def history(self, path: str) -> list[Revision]:
-        """Every commit that changed the file, newest first, following renames."""
-        out = self._git(
-            ["log", "--follow", "--name-only", "-z", "--format=%x01%H %cs", "HEAD", "--", path],
-            path,
-        ).decode("utf-8", "replace")
-        revisions = []
-        for record in out.split("\x01")[1:]:
-            header, _, names = record.partition("\0")
-            commit_id, day = header.split()
-            name = next((n for n in names.strip("\n\0").split("\0") if n), path)
-            revisions.append(Revision(Commit(commit_id, dt.date.fromisoformat(day)), name))
+    def revision(self, commit: Commit, path: str) -> Revision:
+        """The file as ``commit`` left it (no blob when the commit has no such file)."""
+        return Revision(commit, path, self._lookup(f"{commit.id}:{path}"))
+
+    def history(
+        self, path: str, since: dt.date | None = None, until: dt.date | None = None
+    ) -> list[Revision]:
+        """Every commit of HEAD that changed the file, newest first, following renames: those
+        dated from ``since`` to ``until``, and those git gives no usable date (for the caller
+        to name). More than MAX_REVISIONS of them is a problem at the launch file."""
+        walk_args = ["rev-list", "HEAD"]
+        diff_args = [
+            *("diff-tree", "--stdin", "--root", "-r", "--follow", "--raw", "--no-abbrev"),
+            *("-z", "--no-ext-diff", "--no-textconv", "--format=%x01%H %cs", "--", path),
+        ]
+        revisions: list[Revision] = []
+        with (
+            self._stream(walk_args, subprocess.DEVNULL) as walk,
+            self._stream(diff_args, walk.stdout) as diff,
+        ):
+            walk.stdout.close()  # diff-tree has it now: rev-list stops when diff-tree does
+            for revision in _revisions(_fields(diff.stdout)):
+                day = revision.commit.date
+                if day is not None and (
+                    (since is not None and day < since) or (until is not None and day > until)
+                ):
+                    continue
+                if len(revisions) == MAX_REVISIONS:
+                    raise _problem(
+                        self.where,
+                        f"the file has more than {MAX_REVISIONS:,} revisions in git to read; "
+                        f"gtm-check reads at most {MAX_REVISIONS:,}",
+                    )
+                revisions.append(revision)
+            diff.check()  # first: when diff-tree fails, rev-list dies writing to it
+            self._check_walk(walk)
         return revisions
 
-    def texts(self, revisions: Sequence[Revision]) -> Iterator[bytes | None]:
-        """Each revision's bytes, in order (None where the file is absent), from one
-        ``git cat-file --batch`` process fed every name at once."""
-        if not revisions:
-            return
-        request = "".join(f"{r.commit.id}:{r.path}\n" for r in revisions).encode()
-        with subprocess.Popen(
-            ["git", "cat-file", "--batch"],
-            cwd=self.root,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env={**os.environ, **_ENV},
-        ) as process:
-            out, _ = process.communicate(request)
-        at = 0
-        for _ in revisions:
-            end = out.index(b"\n", at)
-            header = out[at:end].split()
-            at = end + 1
-            if len(header) != 3 or header[1] != b"blob":
-                yield None
+    def _check_walk(self, walk: _Process) -> None:
+        """A walk of HEAD that failed: in a repository with no commits, say so."""
+        try:
+            walk.check()
+        except GtmCheckError:
+            if self._lookup("HEAD^{commit}") is None:
+                raise _problem(self.where, "the repository has no commits yet") from None
+            raise
+
+    # Reading files.
+
+    def texts(self, revisions: Sequence[Revision], budget: ByteBudget) -> list[bytes | str]:
+        """Each revision's bytes, in order, or why there are none. Every distinct blob's size
+        is counted against ``budget`` before any is read; one larger than a file may be is
+        not read at all."""
+        blobs = list(dict.fromkeys(r.blob for r in revisions if r.blob))
+        sizes = self._sizes(blobs)
+        wanted: dict[str, int] = {}
+        for revision in revisions:
+            size = sizes.get(revision.blob or "")
+            if size is None or size > MAX_FILE_BYTES or revision.blob in wanted:
                 continue
-            size = int(header[2])
-            yield out[at : at + size]
-            at += size + 1
+            budget.take(size, revision.where)
+            wanted[revision.blob or ""] = size
+        contents = self._contents(wanted)
+        found: list[bytes | str] = []
+        for revision in revisions:
+            size = sizes.get(revision.blob or "")
+            if size is None:
+                found.append("the file is absent in this revision")
+            elif size > MAX_FILE_BYTES:
+                found.append(f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
+            else:
+                found.append(contents[revision.blob or ""])
+        return found
+
+    def text(self, revision: Revision, budget: ByteBudget) -> str:
+        """The file's text in that revision (UTF-8), counted against ``budget``."""
+        [data] = self.texts([revision], budget)
+        if isinstance(data, str):
+            raise _problem(revision.where, data)
+        return decode(data, revision.where)
+
+    def _sizes(self, blobs: Sequence[str]) -> dict[str, int]:
+        """The size of each blob that exists, from one ``cat-file --batch-check``."""
+        if not blobs:
+            return {}
+        request = "".join(f"{blob}\n" for blob in blobs).encode("ascii")
+        sizes = {}
+        for line in self._git(["cat-file", "--batch-check"], request).splitlines():
+            parts = line.decode("ascii", "replace").split()
+            if len(parts) == 3 and parts[1] == "blob" and parts[2].isdigit():
+                sizes[parts[0]] = int(parts[2])
+        return sizes
+
+    def _contents(self, wanted: dict[str, int]) -> dict[str, bytes]:
+        """Each blob's bytes, from one ``cat-file --batch``: their sizes, counted against the
+        budget already, bound what is held."""
+        if not wanted:
+            return {}
+        request = "".join(f"{blob}\n" for blob in wanted).encode("ascii")
+        out = self._git(["cat-file", "--batch"], request)
+        contents, at = {}, 0
+        for blob, size in wanted.items():
+            end = out.find(b"\n", at)
+            if end < 0 or out[at:end].split() != [blob.encode(), b"blob", b"%d" % size]:
+                raise _problem(self.where, "git: cat-file gave what was not asked for")
+            contents[blob] = out[end + 1 : end + 1 + size]
+            at = end + 1 + size + 1
+        return contents
+
+
+class _Process:
+    """A git process whose output is read as it comes, and its standard error."""
+
+    def __init__(self, process: subprocess.Popen[bytes], errors: IO[bytes], where: str) -> None:
+        assert process.stdout is not None
+        self.process = process
+        self.stdout: IO[bytes] = process.stdout
+        self.errors = errors
+        self.where = where
+
+    def check(self) -> None:
+        """Wait for git to end; a problem saying what git said when it failed."""
+        if self.process.wait() != 0:
+            self.errors.seek(0)
+            raise _failed(self.where, self.errors.read(64 * 1024))
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.stdout.close()
+        self.process.wait()
+
+
+def _limit_memory() -> None:
+    """In each git process before it starts: at most GIT_MEMORY bytes of heap (RLIMIT_DATA,
+    which leaves out the read-only maps of packs and indexes, so large repositories work)."""
+    if sys.platform == "win32":
+        return
+    try:
+        _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        limit = GIT_MEMORY if hard == resource.RLIM_INFINITY else min(hard, GIT_MEMORY)
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+    except (ValueError, OSError):  # a system that refuses the limit runs git without it
+        pass
+
+
+_BEFORE_GIT = None if sys.platform == "win32" else _limit_memory
+
+
+def _program(where: str) -> str:
+    """git, found on PATH by its absolute entries only: a relative entry would find a
+    program in the checked-out tree."""
+    for folder in os.get_exec_path():
+        candidate = os.path.join(folder, "git")
+        if os.path.isabs(folder) and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate
+    raise _problem(where, "git is not on PATH; gtm-check runs it to read the launch file's history")
+
+
+def _failed(where: str, stderr: bytes) -> GtmCheckError:
+    """One problem saying what git said: its first error line (else its first line), made
+    safe to print."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith((b"fatal:", b"error:"))]
+    said = (errors or lines or [b""])[0]
+    text = visible(said.decode("utf-8", "replace"))
+    if len(text) > _MESSAGE_LIMIT:
+        text = text[: _MESSAGE_LIMIT - 1] + "…"
+    if "Out of memory" in text:
+        text += f" (gtm-check lets git take at most {GIT_MEMORY:,} bytes)"
+    return _problem(where, f"git: {text}" if text else "git failed and said nothing")
+
+
+def _mode(path: Path) -> int | None:
+    try:
+        return os.stat(path).st_mode
+    except (OSError, ValueError):
+        return None
+
+
+def _check_owner(where: str, top: Path, *paths: Path) -> None:
+    """Refuse, as git does, a repository found above the launch file that another user owns
+    (it may be a trap laid in a shared folder such as /tmp), unless safe.directory in the
+    user's own git config admits it."""
+    foreign = next((p for p in (top, *paths) if not _owned(p)), None)
+    if foreign is None or _safe_directory(top, where):
+        return
+    raise _problem(
+        where,
+        f"{foreign} belongs to another user, so the repository may not be this checkout's "
+        f"(git refuses it too); add it to safe.directory in your git config, or set "
+        f"{GIT_DIR_VARIABLE} to it, to read it anyway",
+    )
+
+
+def _owned(path: Path) -> bool:
+    """Whether the current user owns ``path``: git's rule, where root run through sudo
+    counts as the user who ran sudo."""
+    if not hasattr(os, "geteuid"):  # not a POSIX system: no owners to compare this way
+        return True
+    try:
+        owner = os.lstat(path).st_uid
+    except (OSError, ValueError):
+        return False
+    user = os.geteuid()
+    if user == 0 and owner != 0 and os.environ.get("SUDO_UID", "").isdigit():
+        user = int(os.environ["SUDO_UID"])
+    return owner == user
+
+
+def _safe_directory(top: Path, where: str) -> bool:
+    """Whether safe.directory in the user's system or global git config (the only ones git
+    takes it from) admits ``top``: ``*``, the folder itself, or a folder above it with
+    ``/*``; an empty value forgets the ones before it."""
+    kept = ("GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_CONFIG_NOSYSTEM")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_") or k in kept}
+    env["GIT_DIR"] = os.path.join(os.path.abspath(os.sep), "nonexistent-gtm-check-git-dir")
+    values: list[str] = []
+    for scope in ("--system", "--global"):
+        command = [_program(where), "config", scope, "--get-all", "--null", "safe.directory"]
+        try:
+            done = subprocess.run(command, capture_output=True, env=env, check=False)
+        except OSError:
+            return False
+        for raw in done.stdout.split(b"\0")[:-1] if done.returncode == 0 else []:
+            values = [*values, os.fsdecode(raw)] if raw else []
+    here = os.path.realpath(top)
+    for value in values:
+        folder = os.path.realpath(os.path.expanduser(value.removesuffix("/*")))
+        if value == "*" or here == folder or (value.endswith("/*") and here.startswith(folder)):
+            return True
+    return False
+
+
+def _linked(dot: Path, where: str, *, named: bool) -> Path:
+    """The git folder a ``.git`` file leads to ("gitdir: PATH"). Unless the user named it,
+    it must lie in a ``.git`` folder, as a linked worktree's and a submodule's do."""
+    try:
+        with open(dot, "rb") as file:
+            first = file.read(4096).decode("utf-8", "replace").rstrip()
+    except OSError as exc:
+        raise _problem(where, f"{dot} cannot be read: {why_unreachable(exc)}") from None
+    if not first.startswith("gitdir: "):
+        raise _problem(where, f"{dot} is a file that does not name a git folder ('gitdir: ')")
+    target = Path(os.path.realpath(dot.parent / first.removeprefix("gitdir: ")))
+    if not named and ".git" not in target.parts:
+        raise _problem(
+            where,
+            f"{dot} leads to {target}, which is not inside a .git folder as a worktree's or a "
+            f"submodule's git folder is; set {GIT_DIR_VARIABLE} to read that repository anyway",
+        )
+    if not target.is_dir():
+        raise _problem(where, f"{dot} leads to {target}, which is not a folder")
+    return target
+
+
+def _fields(stream: IO[bytes]) -> Iterator[bytes]:
+    """The NUL-terminated fields of git's ``-z`` output, as they come."""
+    pending = b""
+    for chunk in iter(lambda: stream.read(64 * 1024), b""):
+        *done, pending = (pending + chunk).split(b"\0")
+        yield from done
+    if pending:
+        yield pending
+
+
+def _revisions(fields: Iterator[bytes]) -> Iterator[Revision]:
+    """Revisions from ``diff-tree -z --raw --format=%x01%H %cs``: a header per commit, then
+    ``:mode mode old new STATUS`` and one path (two for a rename or a copy)."""
+    commit: Commit | None = None
+    for field in fields:
+        if field.startswith(b"\x01"):
+            found, _, shown = field[1:].decode("utf-8", "replace").partition(" ")
+            commit = Commit.parse(found, shown)
+            continue
+        parts = field.lstrip(b"\n").removeprefix(b":").split()
+        if len(parts) != 5:
+            continue
+        names = [next(fields, b"")]
+        if parts[4][:1] in (b"R", b"C"):
+            names.append(next(fields, b""))
+        if commit is None:
+            continue  # one revision per commit: the first change listed
+        blob = parts[3].decode("ascii", "replace")
+        deleted = parts[4] == b"D" or not blob.strip("0")
+        yield Revision(commit, os.fsdecode(names[-1]), None if deleted else blob)
+        commit = None
 
 
 def decode(data: bytes, where: str) -> str:

@@ -27,7 +27,7 @@ def _stage_scores(result: TrendResult, stage: Stage) -> list[float | None]:
 
 
 def _notes(result: TrendResult) -> list[str]:
-    lines = [f"skipped {s.commit[:7]} ({s.date}): {s.why}" for s in result.skipped]
+    lines = [f"skipped {s.commit[:7]} ({s.date or 'no date'}): {s.why}" for s in result.skipped]
     if result.shallow:
         lines.append(SHALLOW_HINT)
     return lines
@@ -98,7 +98,8 @@ def to_dict(result: TrendResult) -> dict[str, Any]:
             for p in result.points
         ],
         "skipped": [
-            {"commit": s.commit, "date": s.date.isoformat(), "why": s.why} for s in result.skipped
+            {"commit": s.commit, "date": s.date.isoformat() if s.date else None, "why": s.why}
+            for s in result.skipped
         ],
         "shallow": result.shallow,
         "projection": {

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gtm_check.load.checklists import ChecklistReader, LoadedChecklist
-from gtm_check.load.history import Commit, Repository, Revision, decode
+from gtm_check.load.files import ByteBudget
+from gtm_check.load.history import Commit, Repository, decode
 from gtm_check.load.launch import load_launch, load_launch_text
 from gtm_check.load.yamltree import Source
 from gtm_check.model.inputs import Launch
@@ -47,10 +48,16 @@ def repository(path: Path) -> Repository:
     return repo
 
 
-def read_revision(repo: Repository, commit: Commit, path: Path) -> Source:
-    relative = repo.relative(path)
-    revision = Revision(commit, relative)
-    return Source(f"{commit.short}:{relative}", repo.text(revision))
+def read_revision(repo: Repository, commit: Commit, path: Path, budget: ByteBudget) -> Source:
+    revision = repo.revision(commit, repo.relative(path))
+    return Source(revision.where, repo.text(revision, budget))
+
+
+def side(source: Source, commit: Commit) -> Side:
+    """The side a revision makes; a commit git gives no usable date cannot be one."""
+    if commit.date is None:
+        raise GtmCheckError([Problem(source.path, 1, 1, commit.undated)])
+    return Side(source.path, commit.id, commit.date)
 
 
 def load_newer(
@@ -61,10 +68,10 @@ def load_newer(
         loaded = load_launch(spec.path, reader, allow_outside=allow_outside)
         return LoadedSide(loaded.launch, Side(str(spec.path), None, today), loaded.checklists)
     repo = repository(spec.path)
-    commit = repo.commit(spec.rev)
-    source = read_revision(repo, commit, spec.path)
+    commit = repo.commit(spec.rev, "NEW")
+    source = read_revision(repo, commit, spec.path, reader.budget)
     loaded = load_launch(spec.path, reader, allow_outside=allow_outside, source=source)
-    return LoadedSide(loaded.launch, Side(source.path, commit.id, commit.date), loaded.checklists)
+    return LoadedSide(loaded.launch, side(source, commit), loaded.checklists)
 
 
 def load_older(
@@ -73,14 +80,14 @@ def load_older(
     """The older side, checked against the newer side's checklists."""
     if spec.rev is None:
         source = Source(str(spec.path), reader.text(spec.path, str(spec.path)))
-        side = Side(str(spec.path), None, today)
+        older = Side(str(spec.path), None, today)
     else:
         repo = repository(spec.path)
-        commit = repo.commit(spec.rev)
-        source = read_revision(repo, commit, spec.path)
-        side = Side(source.path, commit.id, commit.date)
+        commit = repo.commit(spec.rev, "OLD")
+        source = read_revision(repo, commit, spec.path, reader.budget)
+        older = side(source, commit)
     launch = load_launch_text(source, newer.checklists, reader.suggestions)
-    return LoadedSide(launch, side, newer.checklists)
+    return LoadedSide(launch, older, newer.checklists)
 
 
 def since_commit(path: Path, since: str | None, today: dt.date, *, ci: bool) -> Commit:
@@ -96,7 +103,7 @@ def since_commit(path: Path, since: str | None, today: dt.date, *, ci: bool) -> 
         day = today - dt.timedelta(days=int(ago.group(1))) if ago else parse_date(since)[0]
     if day is None:
         assert since is not None
-        return repo.commit(since)
+        return repo.commit(since, "--since")
     found = repo.last_on_or_before(day)
     if found is None:
         why = f"no commit on or before {day}" + (f" (--since {quoted(since)})" if since else "")
@@ -104,10 +111,10 @@ def since_commit(path: Path, since: str | None, today: dt.date, *, ci: bool) -> 
     return found
 
 
-def decode_revision(data: bytes | None, where: str) -> Source | str:
+def decode_revision(data: bytes | str, where: str) -> Source | str:
     """The revision's text as a Source, or why there is none."""
-    if data is None:
-        return "the file is absent in this revision"
+    if isinstance(data, str):
+        return data
     try:
         return Source(where, decode(data, where))
     except GtmCheckError as exc:

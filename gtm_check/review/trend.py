@@ -33,27 +33,27 @@ def trend(
     today: dt.date | None = None,
     *,
     allow_outside: bool = False,
+    reader: ChecklistReader | None = None,
 ) -> TrendResult:
     """Score the last readable revision of each period as of the period's end (today at
-    the latest), with the checklists the launch file names today."""
+    the latest), with the checklists the launch file names today. Revisions are read
+    within ``reader``'s budget (a new reader's by default)."""
     today = today or dt.date.today()
-    reader = ChecklistReader()
+    reader = reader or ChecklistReader()
     current = load_launch(path, reader, allow_outside=allow_outside)
     repo = repository(path)
-    revisions = [
-        r
-        for r in repo.history(repo.relative(path))
-        if (since is None or r.commit.date >= since) and r.commit.date <= today
-    ]
+    revisions = repo.history(repo.relative(path), since, today)
     revisions.reverse()  # oldest first
-    points, skipped = _walk(repo, revisions, current.checklists, reader, every, today)
+    dated = [r for r in revisions if r.commit.date is not None]
+    undated = [Skipped(r.commit.id, None, r.commit.undated) for r in revisions if not r.commit.date]
+    points, skipped = _walk(repo, dated, current.checklists, reader, every, today)
     gated = list(current.launch.gate.stages)
     return TrendResult(
         current.launch.launch,
         current.launch.launch_date,
         every,
         points,
-        skipped,
+        skipped + undated,
         repo.is_shallow(),
         gated,
         project(points, gated, current.launch.launch_date, every.value),
@@ -69,10 +69,10 @@ def _walk(
     today: dt.date,
 ) -> tuple[list[TrendPoint], list[Skipped]]:
     """Every revision's text from one git process; per period, the newest that loads."""
-    texts = list(repo.texts(revisions))
+    texts = repo.texts(revisions, reader.budget)
     periods: dict[object, list[int]] = {}
     for index, revision in enumerate(revisions):
-        key = index if every is Every.commit else period_end(revision.commit.date, every)
+        key = index if every is Every.commit else period_end(_date(revision), every)
         periods.setdefault(key, []).append(index)
     plain = [c.checklist for c in checklists]
     points, skipped = [], []
@@ -83,22 +83,27 @@ def _walk(
             if isinstance(launch, str):
                 skipped.append(Skipped(revision.commit.id, revision.commit.date, launch))
                 continue
-            as_of = min(period_end(revision.commit.date, every), today)
+            as_of = min(period_end(_date(revision), every), today)
             report = score_launch(launch, plain, as_of)
             points.append(trend_point(report, revision.commit.id))
             break
-    skipped.sort(key=lambda s: s.date)
+    skipped.sort(key=lambda s: s.date or dt.date.max)
     return points, skipped
+
+
+def _date(revision: Revision) -> dt.date:
+    assert revision.commit.date is not None, "undated revisions are set aside before"
+    return revision.commit.date
 
 
 def _launch(
     revision: Revision,
-    data: bytes | None,
+    data: bytes | str,
     checklists: tuple[LoadedChecklist, ...],
     reader: ChecklistReader,
 ) -> Launch | str:
     """The revision's launch, or why it cannot be read."""
-    source = decode_revision(data, f"{revision.commit.short}:{revision.path}")
+    source = decode_revision(data, revision.where)
     if isinstance(source, str):
         return source
     try:
@@ -107,15 +112,18 @@ def _launch(
         return exc.problems[0].render() if exc.problems else "the file is not a launch file"
 
 
-def history(path: Path, as_of: dt.date, *, allow_outside: bool = False) -> History:
+def history(
+    path: Path, reader: ChecklistReader, *, as_of: dt.date, allow_outside: bool = False
+) -> History:
     """``audit --history``: the weekly trend up to ``as_of`` and the projection, or a note
-    saying why there is none. Never an error: the audit stands without it."""
+    saying why there is none. Never an error: the audit stands without it. Revisions count
+    against the audit's read budget (``reader``'s)."""
     if str(path) == STDIN:
         return History(note="history: the launch file came from standard input")
-    if Repository.of(path) is None:
-        return History(note="history: the launch file is not in a git repository")
     try:
-        result = trend(path, today=as_of, allow_outside=allow_outside)
+        if Repository.of(path) is None:
+            return History(note="history: the launch file is not in a git repository")
+        result = trend(path, today=as_of, allow_outside=allow_outside, reader=reader)
     except GtmCheckError as exc:
         why = exc.problems[0].message if exc.problems else "git failed"
         return History(note=f"history: not read ({why})")

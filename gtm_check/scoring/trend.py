@@ -41,9 +41,10 @@ class Every(StrEnum):
 
 
 def period_end(day: dt.date, every: Every) -> dt.date:
-    """The last day of the period ``day`` falls in: its Sunday for a week, itself otherwise."""
+    """The last day of the period ``day`` falls in: its Sunday for a week (9999-12-31 at the
+    latest), itself otherwise."""
     if every is Every.week:
-        return day + dt.timedelta(days=6 - day.weekday())
+        return day + dt.timedelta(days=min(6 - day.weekday(), (dt.date.max - day).days))
     return day
 
 
@@ -97,7 +98,12 @@ def project(
             verdict = f"no progress in {n} {unit}{'' if n == 1 else 's'}"
             found.append(Projection(stage, now.needed, rate, None, verdict))
             continue
-        when = last.date + dt.timedelta(days=math.ceil(round(now.needed / rate, 9)))
+        days_needed = round(now.needed / rate, 9)
+        if not days_needed <= (dt.date.max - last.date).days:  # past the calendar, or inf
+            verdict = f"late: not passing by {dt.date.max} at this rate"
+            found.append(Projection(stage, now.needed, rate, None, verdict))
+            continue
+        when = last.date + dt.timedelta(days=math.ceil(days_needed))
         late = (when - launch_date).days
         verdict = "on track" if late <= 0 else f"late by {late} day{'' if late == 1 else 's'}"
         found.append(Projection(stage, now.needed, rate, when, verdict))
@@ -109,7 +115,8 @@ class Skipped:
     """A revision that could not be read as a launch file, and why."""
 
     commit: str
-    date: dt.date
+    date: dt.date | None
+    """None for a commit git gives no date gtm-check can read."""
     why: str
 
 

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from gtm_check.cli import app
-from gtm_check.model.problems import GtmCheckError
+from gtm_check.model.problems import OptionError
 from gtm_check.review.diff import DiffRequest, compare
 from tests.review.gitrepo import CHECKLIST, GitRepo, launch
 
@@ -83,7 +83,7 @@ def test_diff_of_two_revisions_scores_both_on_the_newer_commit_date(repo: GitRep
 
 def test_a_revision_starting_with_a_dash_is_refused(repo: GitRepo) -> None:
     path = repo.root / "launch.yaml"
-    with pytest.raises(GtmCheckError, match="is not a revision"):
+    with pytest.raises(OptionError, match="is not a revision"):
         compare(DiffRequest(str(path), since="--output=/tmp/x"))
 
 

@@ -109,7 +109,22 @@ def test_the_history_is_read_by_a_fixed_number_of_git_processes(
 
     monkeypatch.setattr(subprocess, "Popen", CountedPopen)
     trend(repo.root / "plan.yaml", every=Every.commit, today=TODAY)
-    assert len(calls) == 4  # rev-parse --show-toplevel, log, cat-file --batch, is-shallow
+    assert [subcommand(c) for c in calls] == [
+        *("rev-list", "diff-tree"),  # piped: the revisions, following the rename
+        *("cat-file", "cat-file"),  # --batch-check (the sizes), then --batch (the texts)
+        "rev-parse",  # --is-shallow-repository
+    ]
+
+
+def subcommand(command: list[str]) -> str:
+    """The git command a command line runs, past git's own options and ``-c`` settings."""
+    args = iter(command[1:])
+    for arg in args:
+        if arg == "-c":
+            next(args)
+        elif not arg.startswith("-"):
+            return arg
+    return ""
 
 
 def test_formats(repo: GitRepo) -> None:

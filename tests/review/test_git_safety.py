@@ -1,0 +1,618 @@
+"""git on a checkout from a pull request: the history read is the checkout's own, nothing in
+a repository's config or the environment starts a program, every git failure is one clear
+line, commit dates at or past the ends of the calendar are handled, and reading is bounded."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from gtm_check.cli import app
+from gtm_check.load import files
+from gtm_check.load import history as git
+from tests.review.gitrepo import CHECKLIST, GitRepo, launch
+
+AS_OF = "2027-02-10"
+REAL = launch("""
+    legal.trademarks: todo
+    legal.privacy: todo
+""")
+REAL_LATER = launch("""
+    legal.trademarks: todo
+    legal.privacy: done
+""")
+FORGED = launch("""
+    legal.trademarks: done
+    legal.privacy: done
+    legal.contracts: done
+""")
+SIGNATURES = {
+    "gpg": "-----BEGIN PGP SIGNATURE-----\n\niQEzBAABCAAdFiEE\n-----END PGP SIGNATURE-----",
+    "ssh": "-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATURE-----",
+    "x509": "-----BEGIN SIGNED MESSAGE-----\nMIAGCSqG\n-----END SIGNED MESSAGE-----",
+}
+
+
+class Programs:
+    """Scripts that leave a mark when they run: one for each way git could start one."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def script(self, name: str, folder: Path | None = None) -> Path:
+        path = (folder or self.folder) / name
+        path.write_text(f"#!/bin/sh\ntouch '{self.folder / name}.ran'\nexit 1\n", encoding="utf-8")
+        path.chmod(0o755)
+        return path
+
+    def ran(self) -> list[str]:
+        return sorted(p.stem for p in self.folder.glob("*.ran"))
+
+
+def git_in(root: Path, *args: str, stdin: str = "") -> str:
+    done = subprocess.run(
+        ["git", *args], cwd=root, input=stdin, capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
+def sign_head(root: Path, kind: str = "gpg") -> str:
+    """Give HEAD's commit a signature, so that showing signatures would start a program."""
+    header, _, message = git_in(root, "cat-file", "commit", "HEAD").partition("\n\n")
+    signature = SIGNATURES[kind].replace("\n", "\n ")
+    signed = f"{header}\ngpgsig {signature}\n\n{message}\n"
+    commit = git_in(root, "hash-object", "-t", "commit", "-w", "--stdin", stdin=signed)
+    git_in(root, "update-ref", "HEAD", commit)
+    return commit
+
+
+def commit_at(repo: GitRepo, stamp: int, files: dict[str, str]) -> str:
+    """A commit whose dates are ``stamp`` seconds after 1970 (git shows any year for it)."""
+    for name, text in files.items():
+        repo.write(name, text)
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_DATE": f"@{stamp} +0000",
+        "GIT_COMMITTER_DATE": f"@{stamp} +0000",
+    }
+    subprocess.run(["git", "add", "-A"], cwd=repo.root, check=True)
+    subprocess.run(["git", "commit", "-q", "-m", "at"], cwd=repo.root, env=env, check=True)
+    return git_in(repo.root, "rev-parse", "HEAD")
+
+
+def stamp_of(day: dt.date) -> int:
+    return int(dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.UTC).timestamp())
+
+
+def invoke(*args: str) -> Result:
+    return CliRunner(env={"NO_COLOR": "1"}).invoke(app, list(args))
+
+
+def commands(path: Path, since: str = "2027-01-05") -> list[Sequence[str]]:
+    """The three commands that read git: trend, diff and audit --history."""
+    return [
+        ["trend", str(path), "--as-of", AS_OF, "-f", "json"],
+        ["diff", str(path), "--since", since, "-f", "json"],
+        ["audit", str(path), "--history", "--as-of", AS_OF, "-f", "json"],
+    ]
+
+
+def run_all(path: Path) -> list[Result]:
+    return [invoke(*args) for args in commands(path)]
+
+
+def commits_in(results: list[Result]) -> set[str]:
+    """The commits the results of ``run_all`` report (each must have succeeded)."""
+    found: set[str] = set()
+    for result in results:
+        assert result.exit_code in (0, 1), result.output
+        data = json.loads(result.stdout)
+        points = data.get("points") or data.get("history", {}).get("points", [])
+        found |= {p["commit"] for p in points}
+        found |= {data[side]["commit"] for side in ("old", "new") if side in data} - {None}
+    return found
+
+
+def commits_read(path: Path) -> set[str]:
+    """The commits trend, diff and audit --history report for ``path``."""
+    return commits_in(run_all(path))
+
+
+class Checkout:
+    """A repository as CI checks it out: a launch in ``launches/`` with two real revisions."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.programs = Programs(tmp_path / "ran")
+        self.repo = GitRepo(tmp_path / "checkout")
+        files = {"launches/legal.yaml": CHECKLIST, "launches/launch.yaml": REAL}
+        (self.repo.root / "launches").mkdir()
+        self.first = self.repo.commit("2027-01-04", files)
+        self.second = self.repo.commit("2027-01-11", {"launches/launch.yaml": REAL_LATER})
+        self.launch = self.repo.root / "launches" / "launch.yaml"
+
+    def forge(self, folder: Path) -> str:
+        """A repository elsewhere whose history of launch.yaml is forged and signed; returns
+        its HEAD."""
+        forge = GitRepo(folder)
+        forge.commit("2027-01-05", {"legal.yaml": CHECKLIST, "launch.yaml": FORGED})
+        return sign_head(forge.root)
+
+    def plant(self, folder: Path) -> str:
+        """What a pull request can add: files that make ``folder`` look like a bare
+        repository (HEAD, objects/, refs/, a config that shows signatures with a program of
+        the pull request's), holding a forged history. Returns the forged commit."""
+        forged = self.forge(self.repo.root.parent / "forge")
+        folder.mkdir(exist_ok=True)
+        for name in ("HEAD", "objects", "refs"):
+            source = self.repo.root.parent / "forge" / ".git" / name
+            copy = shutil.copytree if source.is_dir() else shutil.copy
+            copy(source, folder / name)
+        self.programs.script("planted-gpg", folder)
+        (folder / "config").write_text(
+            "[core]\n\trepositoryformatversion = 0\n\tbare = false\n"
+            f"\tworktree = {folder}\n"
+            "[log]\n\tshowSignature = true\n[gpg]\n\tprogram = ./planted-gpg\n",
+            encoding="utf-8",
+        )
+        return forged
+
+
+@pytest.fixture
+def checkout(tmp_path: Path) -> Checkout:
+    return Checkout(tmp_path)
+
+
+# The repository is the checkout's own.
+
+
+def test_a_bare_repository_planted_in_the_launch_folder_is_not_adopted(
+    checkout: Checkout,
+) -> None:
+    forged = checkout.plant(checkout.launch.parent)
+    checkout.repo.commit("2027-01-12", {}, message="a pull request adds the files")
+    results = run_all(checkout.launch)
+    assert checkout.programs.ran() == []
+    assert commits_in(results) == {checkout.first, checkout.second}
+    assert forged not in commits_in(results)
+
+
+def test_a_dot_git_file_leading_out_of_any_git_folder_is_refused(checkout: Checkout) -> None:
+    checkout.plant(checkout.repo.root / "planted")
+    (checkout.launch.parent / ".git").write_text("gitdir: ../planted\n", encoding="utf-8")
+    for args in commands(checkout.launch):
+        result = invoke(*args)
+        message = "leads to", "which is not inside a .git folder", "GTM_CHECK_GIT_DIR"
+        if args[0] == "audit":
+            assert result.exit_code in (0, 1) and "history: not read" in result.stdout
+            assert all(part in json.loads(result.stdout)["history"]["note"] for part in message)
+        else:
+            assert result.exit_code == 2, result.output
+            assert all(part in result.stderr for part in message), result.stderr
+    assert checkout.programs.ran() == []
+
+
+def test_a_repository_the_user_names_is_read_but_its_config_starts_nothing(
+    checkout: Checkout, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    forged = checkout.plant(checkout.repo.root / "planted")
+    monkeypatch.setenv("GTM_CHECK_GIT_DIR", str(checkout.repo.root / "planted"))
+    # A bare repository's working tree is the current folder, as with git's own GIT_DIR.
+    monkeypatch.chdir(checkout.repo.root / "planted")
+    shutil.copy(checkout.launch.parent / "legal.yaml", "legal.yaml")
+    Path("launch.yaml").write_text(FORGED, encoding="utf-8")
+    result = invoke("trend", "launch.yaml", "--as-of", AS_OF, "-f", "json")
+    assert result.exit_code == 0, result.output
+    assert [p["commit"] for p in json.loads(result.stdout)["points"]] == [forged]
+    assert checkout.programs.ran() == []
+
+
+def test_a_linked_worktree_and_a_submodule_layout_are_followed(tmp_path: Path) -> None:
+    main = GitRepo(tmp_path / "main")
+    first = main.commit("2027-01-04", {"legal.yaml": CHECKLIST, "launch.yaml": REAL})
+    main.git("worktree", "add", "-q", str(tmp_path / "linked"))
+    assert commits_read(tmp_path / "linked" / "launch.yaml") == {first}
+    # A submodule's .git is a file leading into the superproject's .git/modules.
+    GitRepo(tmp_path / "super")
+    sub = tmp_path / "super" / "sub"
+    modules = tmp_path / "super" / ".git" / "modules" / "sub"
+    modules.parent.mkdir()
+    subprocess.run(["git", "init", "-q", f"--separate-git-dir={modules}", str(sub)], check=True)
+    inner = GitRepo(sub)
+    commit = inner.commit("2027-01-04", {"legal.yaml": CHECKLIST, "launch.yaml": REAL})
+    assert (sub / ".git").is_file()
+    assert commits_read(sub / "launch.yaml") == {commit}
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a folder to another user needs root")
+def test_a_repository_another_user_owns_is_refused_as_git_refuses_it(
+    checkout: Checkout, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A ``.git`` in a shared folder above the launch file may be someone else's trap."""
+    top = checkout.repo.root
+    os.chown(top, 4242, 4242)
+    monkeypatch.delenv("SUDO_UID", raising=False)
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    config = tmp_path / "global.gitconfig"
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    refused = f"{top} belongs to another user, so the repository may not be this checkout's"
+    for admits, values in [(False, []), (False, ["*", ""]), (True, [str(top)]), (True, ["*"])]:
+        config.write_text("".join(f"[safe]\n\tdirectory = {v}\n" for v in values))
+        result = invoke("trend", str(checkout.launch), "--as-of", AS_OF)
+        assert result.exit_code == (0 if admits else 2), (values, result.output)
+        assert (refused in result.stderr) is not admits
+    config.write_text("")
+    monkeypatch.setenv("SUDO_UID", "4242")  # root run through sudo by the owner
+    assert invoke("trend", str(checkout.launch), "--as-of", AS_OF).exit_code == 0
+    monkeypatch.delenv("SUDO_UID")
+    monkeypatch.setenv("GTM_CHECK_GIT_DIR", str(top / ".git"))
+    assert invoke("trend", str(checkout.launch), "--as-of", AS_OF).exit_code == 0
+
+
+# No config and no environment can start a program.
+
+
+def hostile_config(checkout: Checkout) -> list[tuple[str, str]]:
+    """A repository config setting every program git could start on reading history."""
+    script = checkout.programs.script
+    hooks = checkout.programs.folder / "hooks"
+    hooks.mkdir()
+    for hook in ("post-checkout", "post-index-change", "reference-transaction", "pre-auto-gc"):
+        script(hook, hooks)
+    return [
+        ("log.showSignature", "true"),
+        ("gpg.program", str(script("gpg-program"))),
+        ("gpg.ssh.program", str(script("gpg-ssh-program"))),
+        ("gpg.x509.program", str(script("gpg-x509-program"))),
+        ("core.fsmonitor", str(script("fsmonitor"))),
+        ("diff.external", str(script("external-diff"))),
+        ("diff.launch.textconv", str(script("textconv"))),
+        ("diff.launch.command", str(script("diff-driver"))),
+        ("filter.launch.smudge", str(script("smudge"))),
+        ("filter.launch.clean", str(script("clean"))),
+        ("core.pager", str(script("pager"))),
+        ("pager.log", str(script("pager-log"))),
+        ("core.hooksPath", str(hooks)),
+        ("alias.log", f"!{script('alias')}"),
+        ("core.sshCommand", str(script("ssh-command"))),
+        ("credential.helper", f"!{script('credential')}"),
+        ("core.askPass", str(script("askpass"))),
+        ("log.follow", "false"),
+        ("diff.renames", "false"),
+        ("color.ui", "always"),
+        ("core.quotePath", "true"),
+    ]
+
+
+def test_a_repository_config_that_names_programs_starts_none(checkout: Checkout) -> None:
+    for kind in SIGNATURES:
+        checkout.repo.commit("2027-01-12", {"launches/launch.yaml": REAL_LATER + f"# {kind}\n"})
+        sign_head(checkout.repo.root, kind)
+    checkout.repo.write(".gitattributes", "*.yaml diff=launch filter=launch\n")
+    for key, value in hostile_config(checkout):
+        checkout.repo.git("config", key, value)
+    results = run_all(checkout.launch)
+    assert checkout.programs.ran() == []
+    assert checkout.first in commits_in(results)
+
+
+def test_inherited_git_variables_are_dropped(
+    checkout: Checkout, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    forged = checkout.forge(tmp_path / "forge")
+    sign_head(checkout.repo.root)
+    hostile = tmp_path / "hostile.gitconfig"
+    gpg = checkout.programs.script("gpg-program")
+    hostile.write_text(f"[log]\n\tshowSignature = true\n[gpg]\n\tprogram = {gpg}\n")
+    variables = {
+        "GIT_DIR": str(tmp_path / "forge" / ".git"),
+        "GIT_WORK_TREE": str(tmp_path / "forge"),
+        "GIT_CONFIG_GLOBAL": str(hostile),
+        "GIT_CONFIG_SYSTEM": str(hostile),
+        "GIT_CONFIG": str(hostile),
+        "GIT_CONFIG_COUNT": "2",
+        "GIT_CONFIG_KEY_0": "log.showSignature",
+        "GIT_CONFIG_VALUE_0": "true",
+        "GIT_CONFIG_KEY_1": "gpg.program",
+        "GIT_CONFIG_VALUE_1": str(gpg),
+        "GIT_CONFIG_PARAMETERS": f"'log.showsignature'='true' 'gpg.program'='{gpg}'",
+        "GIT_EXEC_PATH": str(tmp_path / "nowhere"),
+        "GIT_EXTERNAL_DIFF": str(checkout.programs.script("external-diff")),
+        "GIT_PAGER": str(checkout.programs.script("pager")),
+        "GIT_SSH_COMMAND": str(checkout.programs.script("ssh-command")),
+        "GIT_ASKPASS": str(checkout.programs.script("askpass")),
+        "GIT_INDEX_FILE": str(tmp_path / "index"),
+        "GIT_OBJECT_DIRECTORY": str(tmp_path / "forge" / ".git" / "objects"),
+        "GIT_NAMESPACE": "forged",
+        "GIT_TRACE": str(tmp_path / "trace"),
+    }
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    results = run_all(checkout.launch)
+    assert checkout.programs.ran() == [] and not (tmp_path / "trace").exists()
+    read = commits_in(results)
+    assert forged not in read and checkout.first in read
+
+
+def test_a_partial_clone_never_fetches(tmp_path: Path) -> None:
+    """A missing object would be fetched from the promisor remote; its URL could run a
+    command (ext::), its config an upload-pack program or ssh."""
+    programs = Programs(tmp_path / "ran")
+    source = GitRepo(tmp_path / "source")
+    source.commit("2027-01-04", {"legal.yaml": CHECKLIST, "launch.yaml": REAL})
+    source.commit("2027-01-11", {"launch.yaml": REAL_LATER})
+    source.git("config", "uploadpack.allowFilter", "true")
+    clone = tmp_path / "clone"
+    subprocess.run(
+        ["git", "clone", "-q", "--filter=blob:none", f"file://{source.root}", str(clone)],
+        check=True,
+    )
+    fetch = programs.script("fetch")
+    git_in(clone, "config", "remote.origin.url", f"ext::{fetch}")
+    git_in(clone, "config", "protocol.ext.allow", "always")
+    git_in(clone, "config", "remote.origin.uploadpack", str(programs.script("upload-pack")))
+    results = run_all(clone / "launch.yaml")
+    assert programs.ran() == []
+    for args, result in zip(commands(clone / "launch.yaml"), results, strict=True):
+        if args[0] == "audit":
+            assert "promisor remote" in json.loads(result.stdout)["history"]["note"]
+        else:
+            assert result.exit_code == 2 and "promisor remote" in result.stderr, result.output
+
+
+def test_git_is_found_on_absolute_path_entries_only(
+    checkout: Checkout, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    planted = checkout.launch.parent / "bin"
+    planted.mkdir()
+    checkout.programs.script("git", planted)
+    monkeypatch.chdir(checkout.launch.parent)
+    monkeypatch.setenv("PATH", f"bin{os.pathsep}{os.environ['PATH']}")
+    results = run_all(checkout.launch)
+    assert checkout.programs.ran() == []
+    assert commits_in(results) == {checkout.first, checkout.second}
+
+
+# Every git failure is one clear line.
+
+
+def test_git_missing_from_path_is_one_clear_line(
+    checkout: Checkout, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / "empty").mkdir()
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    for args in commands(checkout.launch):
+        result = invoke(*args)
+        said = "git is not on PATH; gtm-check runs it to read the launch file's history"
+        if args[0] == "audit":
+            assert said in json.loads(result.stdout)["history"]["note"]
+        else:
+            assert result.exit_code == 2
+            assert result.stderr == f"{checkout.launch}:1:1: {said}\n"
+
+
+def test_an_unknown_revision_is_named_at_its_argument(checkout: Checkout) -> None:
+    path = str(checkout.launch)
+    cases = {
+        ("--since", "nosuchref"): "Invalid value for '--since': unknown revision 'nosuchref'",
+        ("nosuchref:" + path, path): "Invalid value for 'OLD': unknown revision 'nosuchref'",
+        (path, "nosuchref:" + path): "Invalid value for 'NEW': unknown revision 'nosuchref'",
+    }
+    for args, said in cases.items():
+        result = invoke("diff", *args) if args[0] != "--since" else invoke("diff", path, *args)
+        assert result.exit_code == 2
+        assert said in result.stderr and "git:" not in result.stderr, result.stderr
+
+
+def test_git_failures_say_what_git_said(tmp_path: Path) -> None:
+    empty = GitRepo(tmp_path / "empty")
+    path = empty.write("launch.yaml", REAL)
+    empty.write("legal.yaml", CHECKLIST)
+    for args in commands(path, since="3d")[:2]:
+        result = invoke(*args)
+        assert (result.exit_code, result.stderr) == (
+            2,
+            f"{path}:1:1: the repository has no commits yet\n",
+        )
+    (empty.root / ".git" / "HEAD").write_text("not a reference\n", encoding="utf-8")
+    result = invoke("trend", str(path))
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith(f"{path}:1:1: git: fatal: "), result.stderr
+
+
+def test_what_git_said_is_its_first_error_line_made_safe() -> None:
+    said = b"warning: lazy fetching disabled\nfatal: bad \x1b]52;c;AAAA\x07 thing\nmore\n"
+    [problem] = git._failed("launch.yaml", said).problems
+    assert problem.render() == "launch.yaml:1:1: git: fatal: bad \\x1b]52;c;AAAA\\x07 thing"
+    [problem] = git._failed("launch.yaml", b"x" * 500).problems
+    assert len(problem.message) == len("git: ") + 200 and problem.message.endswith("…")
+    [problem] = git._failed("launch.yaml", b"").problems
+    assert problem.message == "git failed and said nothing"
+
+
+# Commit dates at and past the ends of the calendar.
+
+PAST_9999 = 253402300800  # 10000-01-01T00:00:00Z
+FAR_PAST_9999 = 99_999_999_999_999
+
+
+def test_commits_dated_past_9999_are_named_not_fatal(checkout: Checkout) -> None:
+    repo = checkout.repo
+    far = commit_at(repo, PAST_9999, {"launches/launch.yaml": REAL + "# far\n"})
+    farther = commit_at(repo, FAR_PAST_9999, {"launches/launch.yaml": REAL + "# farther\n"})
+    result = invoke("trend", str(checkout.launch), "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert f"skipped {far[:7]} (no date): git gives its commit date as '10000-01-01'" in (
+        result.stdout
+    )
+    assert f"skipped {farther[:7]} (no date)" in result.stdout
+    data = json.loads(invoke("trend", str(checkout.launch), "--as-of", AS_OF, "-f", "json").stdout)
+    assert {s["commit"]: s["date"] for s in data["skipped"]} == {far: None, farther: None}
+    assert commits_read(checkout.launch) == {checkout.first, checkout.second}
+    result = invoke("diff", f"{far}:{checkout.launch}", str(checkout.launch))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"{far[:7]}:launches/launch.yaml:1:1: git gives its commit date as '10000-01-01', "
+        "outside the dates gtm-check reads (0001-01-01 to 9999-12-31)\n"
+    )
+
+
+def test_commits_in_the_last_days_of_9999_are_scored(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "late")
+    todo = launch("legal.trademarks: todo\nlegal.privacy: todo\n")
+    done = launch("legal.trademarks: todo\nlegal.privacy: done\n")
+    commit_at(repo, stamp_of(dt.date(9999, 12, 6)), {"legal.yaml": CHECKLIST, "launch.yaml": todo})
+    commit_at(repo, stamp_of(dt.date(9999, 12, 30)), {"launch.yaml": done})
+    for fmt in ("table", "json", "markdown"):
+        for every in ("week", "day", "commit"):
+            args = ["--as-of", "9999-12-31", "--every", every, "-f", fmt]
+            result = invoke("trend", str(repo.root / "launch.yaml"), *args)
+            assert result.exit_code == 0 and result.stderr == "", result.output
+    data = json.loads(
+        invoke(
+            "trend", str(repo.root / "launch.yaml"), "--as-of", "9999-12-31", "-f", "json"
+        ).stdout
+    )
+    assert [p["date"] for p in data["points"]] == ["9999-12-12", "9999-12-31"]
+    assert data["projection"]["learn"]["date"] is None
+    assert data["projection"]["learn"]["verdict"] == "late: not passing by 9999-12-31 at this rate"
+    result = invoke("audit", str(repo.root / "launch.yaml"), "--history", "--as-of", "9999-12-31")
+    assert result.exit_code == 1 and result.stderr == "", result.output
+
+
+# Bounded reading.
+
+
+def test_history_counts_against_the_run_read_budget(
+    checkout: Checkout, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(3):
+        padding = f"# {'x' * 2000}\n" * (n + 1)
+        checkout.repo.commit(f"2027-01-2{n}", {"launches/launch.yaml": REAL_LATER + padding})
+    on_disk = sum(
+        p.stat().st_size for p in (checkout.launch, checkout.launch.parent / "legal.yaml")
+    )
+    monkeypatch.setattr(files, "MAX_RUN_BYTES", on_disk + 5000)
+    result = invoke("trend", str(checkout.launch), "--as-of", "2027-02-28")
+    assert result.exit_code == 2
+    assert "would take the run past its limit of" in result.stderr
+    assert result.stderr.count("\n") == 1 and ":launches/launch.yaml:1:1: reading" in result.stderr
+    result = invoke("audit", str(checkout.launch), "--history", "--as-of", "2027-02-28")
+    assert result.exit_code in (0, 1) and "history: not read" in result.stdout
+    monkeypatch.setattr(files, "MAX_RUN_BYTES", on_disk * 10 + 20_000)
+    assert invoke("trend", str(checkout.launch), "--as-of", "2027-02-28").exit_code == 0
+
+
+def test_a_blob_larger_than_a_file_may_be_is_never_read(
+    checkout: Checkout, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A blob that compresses well: small in the repository, large when read."""
+    huge = REAL_LATER + "#" + " " * (4 * 1024 * 1024) + "\n"
+    big = checkout.repo.commit("2027-01-12", {"launches/launch.yaml": huge})
+    checkout.repo.commit("2027-01-13", {"launches/launch.yaml": REAL_LATER + "# fine\n"})
+    monkeypatch.setattr(git, "MAX_FILE_BYTES", 1024 * 1024)
+    asked: list[bytes] = []
+    run = subprocess.run
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        asked.append(kwargs.get("input") or b"")
+        return run(*args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "run", spy)
+    result = invoke("trend", str(checkout.launch), "--as-of", AS_OF, "--every", "commit")
+    assert result.exit_code == 0, result.output
+    size = len(huge.encode())
+    assert f"skipped {big[:7]} (2027-01-12): file is {size:,} bytes; the limit is 1,048,576" in (
+        result.stdout
+    )
+    blob = git_in(checkout.repo.root, "rev-parse", f"{big}:launches/launch.yaml").encode()
+    assert any(blob in request for request in asked)  # its size was asked,
+    assert sum(request.count(blob) for request in asked) == 1  # its contents never
+
+
+def hash_blob(root: Path, chunks: int, tail: bytes = b"") -> str:
+    """A blob of ``chunks`` MiB of zeros then ``tail``, stored by git without a file on disk."""
+    with subprocess.Popen(
+        ["git", "hash-object", "-w", "--stdin"],
+        cwd=root,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    ) as process:
+        assert process.stdin is not None and process.stdout is not None
+        for _ in range(chunks):
+            process.stdin.write(bytes(1024 * 1024))
+        process.stdin.write(tail)
+        process.stdin.close()
+        return process.stdout.read().decode().strip()
+
+
+def commit_tree(repo: GitRepo, entries: dict[str, str], parent: str | None, day: str) -> str:
+    listing = "".join(f"100644 blob {blob}\t{name}\n" for name, blob in entries.items())
+    tree = git_in(repo.root, "mktree", stdin=listing)
+    parents = ["-p", parent] if parent else []
+    commit = repo.git("commit-tree", tree, *parents, "-m", day, date=day).strip()
+    git_in(repo.root, "update-ref", "HEAD", commit)
+    return commit
+
+
+def test_following_a_rename_between_huge_contents_is_bounded_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two contents of zeros, alike enough for git to compare them whole when it looks for
+    where the launch file came from: a small repository, a large comparison."""
+    repo = GitRepo(tmp_path / "huge")
+    checklist = git_in(repo.root, "hash-object", "-w", "--stdin", stdin=CHECKLIST)
+    small = git_in(repo.root, "hash-object", "-w", "--stdin", stdin=REAL)
+    first = commit_tree(
+        repo, {"legal.yaml": checklist, "old.bin": hash_blob(repo.root, 12)}, None, "2027-01-04"
+    )
+    renamed = {"legal.yaml": checklist, "launch.yaml": hash_blob(repo.root, 12, b"x")}
+    second = commit_tree(repo, renamed, first, "2027-01-05")
+    commit_tree(repo, {"legal.yaml": checklist, "launch.yaml": small}, second, "2027-01-11")
+    repo.write("legal.yaml", CHECKLIST)
+    path = repo.write("launch.yaml", REAL)
+    monkeypatch.setattr(git, "GIT_MEMORY", 16 * 1024 * 1024)
+    result = invoke("trend", str(path), "--as-of", AS_OF)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"{path}:1:1: git: fatal: Out of memory")
+    assert result.stderr.endswith(f"(gtm-check lets git take at most {16 * 1024 * 1024:,} bytes)\n")
+    monkeypatch.setattr(git, "GIT_MEMORY", 256 * 1024 * 1024)
+    result = invoke("trend", str(path), "--as-of", AS_OF, "--every", "commit")
+    assert result.exit_code == 0, result.output
+    assert f"skipped {second[:7]} (2027-01-05): {second[:7]}:launch.yaml:1:1: " in result.stdout
+
+
+def test_more_revisions_than_the_limit_stop_with_a_message(
+    checkout: Checkout, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(3):
+        checkout.repo.commit(f"2027-01-2{n}", {"launches/launch.yaml": REAL_LATER + f"#{n}\n"})
+    monkeypatch.setattr(git, "MAX_REVISIONS", 4)
+    result = invoke("trend", str(checkout.launch), "--as-of", AS_OF)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"{checkout.launch}:1:1: the file has more than 4 revisions in git to read; "
+        "gtm-check reads at most 4\n"
+    )
+    since = invoke("trend", str(checkout.launch), "--as-of", AS_OF, "--since", "2027-01-11")
+    assert since.exit_code == 0, since.output
+
+
+def test_a_file_name_is_never_a_pattern(tmp_path: Path) -> None:
+    """``launch[1].yaml`` as a pattern would match launch1.yaml, whose history is not its."""
+    repo = GitRepo(tmp_path / "names")
+    first = repo.commit(
+        "2027-01-04",
+        {"legal.yaml": CHECKLIST, "launch[1].yaml": REAL, "launch1.yaml": REAL},
+    )
+    repo.commit("2027-01-11", {"launch1.yaml": REAL_LATER})
+    assert commits_read(repo.root / "launch[1].yaml") == {first}
