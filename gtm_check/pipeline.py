@@ -1,4 +1,4 @@
-"""The audit pipeline: load each launch, score it, narrow its gaps, render the reports."""
+"""The audit pipeline: load each launch, score it, narrow its gaps; the reports out."""
 
 from __future__ import annotations
 
@@ -25,7 +25,6 @@ from gtm_check.model.problems import (
 )
 from gtm_check.model.results import Report
 from gtm_check.model.vocabulary import Severity, Stage
-from gtm_check.report import Format, RenderOptions, needs_locations, renderer
 from gtm_check.scoring.filters import apply_filters
 from gtm_check.scoring.score import GateOptions, score_launch
 
@@ -48,7 +47,6 @@ class FailOn(StrEnum):
 class AuditRequest:
     launches: tuple[Path, ...]
     as_of: dt.date
-    format: Format = Format.table
     min_score: float | None = None
     gate_stages: tuple[Stage, ...] = ()
     fail_on: FailOn | None = None
@@ -60,7 +58,9 @@ class AuditRequest:
     allow_outside: bool = False
     policy: Path | None = None
     """A policy file on top of every .gtm-check.yaml found upward from each launch file."""
-    render: RenderOptions = RenderOptions()
+    locations: bool = False
+    """Whether each item carries where it is written, for formats that point at lines:
+    finding it parses the files a second time."""
     history: Callable[[Path], History] | None = None
     """With ``audit --history``: each launch file's trend and projection, computed by the
     caller (the history is read from git, which the pipeline leaves to the review layer)."""
@@ -69,7 +69,6 @@ class AuditRequest:
 @dataclass(frozen=True)
 class AuditOutcome:
     reports: list[Report]
-    output: str
     passed: bool
     """Whether every launch passed its gate."""
     inputs: list[Path] = field(default_factory=list)
@@ -135,7 +134,6 @@ def audit(request: AuditRequest) -> AuditOutcome:
     holds one launch's models at a time, not all of them.
     """
     options = gate_options(request)
-    locate = needs_locations(request.format)
     reader = ChecklistReader()
     policies = PolicyReader(request.policy)
     reports: list[Report] = []
@@ -156,7 +154,7 @@ def audit(request: AuditRequest) -> AuditOutcome:
             request.as_of,
             effective_gate(loaded, request),
             options,
-            loaded.locations() if locate else None,
+            loaded.locations() if request.locations else None,
             policy,
         )
         if request.history is not None:
@@ -166,5 +164,4 @@ def audit(request: AuditRequest) -> AuditOutcome:
     if problems:
         raise GtmCheckError(problems)
     check_filters(request.filters, reports)
-    output = renderer(request.format)(reports, request.render)
-    return AuditOutcome(reports, output, all(r.gate.passed for r in reports), inputs)
+    return AuditOutcome(reports, all(r.gate.passed for r in reports), inputs)

@@ -9,7 +9,7 @@ import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -21,6 +21,16 @@ from gtm_check.load import yamltree
 from gtm_check.model.problems import GtmCheckError, OptionError, did_you_mean, quoted
 from gtm_check.model.problems import parse_date as parse_calendar_date
 from gtm_check.report import GLYPHS, RenderOptions
+from gtm_check.report.registry import (
+    AUDIT,
+    CHECKLISTS,
+    DEPARTMENT,
+    DIFF,
+    OWNERS,
+    TREND,
+    View,
+    formats,
+)
 
 
 @dataclass(frozen=True)
@@ -151,6 +161,30 @@ AllowOutside = Annotated[
         help="Let the launch file name checklists outside its own folder.",
     ),
 ]
+
+
+def format_choice(view: View[Any]) -> Any:
+    """The view's formats as a type Typer offers as the choices of ``--format``: the
+    registry's names, in its order."""
+    return Literal[tuple(formats(view))]
+
+
+# Each view's ``--format`` type: a format's name to the type checker, the registry's choices
+# to Typer (which reads the annotations when the commands are registered).
+if TYPE_CHECKING:
+    AuditFormat = str
+    DiffFormat = str
+    TrendFormat = str
+    OwnersFormat = str
+    ChecklistsFormat = str
+    DepartmentFormat = str
+else:
+    AuditFormat = format_choice(AUDIT)
+    DiffFormat = format_choice(DIFF)
+    TrendFormat = format_choice(TREND)
+    OwnersFormat = format_choice(OWNERS)
+    ChecklistsFormat = format_choice(CHECKLISTS)
+    DepartmentFormat = format_choice(DEPARTMENT)
 
 
 def parse_date(value: str | None, option: str = "--as-of") -> dt.date | None:

@@ -40,7 +40,7 @@ def escape_property(value: str) -> str:
     return escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
-def render(reports: Sequence[Report], options: RenderOptions | None = None) -> str:
+def render(reports: Sequence[Report], options: RenderOptions) -> str:
     failing = [(g, r) for r in reports for g in r.gaps if r.gate.fails_on(g)]
     failing.sort(key=lambda pair: urgency(pair[0]))
     overdue = [
@@ -92,6 +92,12 @@ def problem_annotation(problem: Problem) -> str:
     ]
     message = problem.message + (f" ({problem.hint})" if problem.hint else "")
     return f"::error {','.join(properties)}::{escape_data(visible(message))}"
+
+
+def render_problems(problems: Sequence[Problem], options: RenderOptions) -> str:
+    """Input problems as error annotations, so that a pull request that breaks a launch
+    file shows where."""
+    return "".join(problem_annotation(problem) + "\n" for problem in problems)
 
 
 def annotation(gap: ItemResult, report: Report, command: str) -> str:

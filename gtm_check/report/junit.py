@@ -28,7 +28,7 @@ from gtm_check.report.shared import status_text
 COUNTS = ("tests", "failures", "skipped", "errors")
 
 
-def render(reports: Sequence[Report], options: RenderOptions | None = None) -> str:
+def render(reports: Sequence[Report], options: RenderOptions) -> str:
     name = f"gtm-check: {reports[0].launch.title}" if len(reports) == 1 else "gtm-check"
     root = ET.Element("testsuites", name=name)
     for report in reports:

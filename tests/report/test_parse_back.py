@@ -12,10 +12,9 @@ from typing import Any
 import pytest
 from markdown_it import MarkdownIt
 
-from gtm_check.pipeline import AuditRequest, audit
-from gtm_check.report import Format
 from gtm_check.report.github import escape_data
 from tests.conftest import EXAMPLES, WriteFile
+from tests.report.audits import audit_text
 
 AS_OF = dt.date(2027, 1, 15)
 HOSTILE_TITLES = [
@@ -57,7 +56,7 @@ def hostile(write: WriteFile) -> Path:
 
 
 def render(path: Path, fmt: str) -> str:
-    return audit(AuditRequest((path,), AS_OF, Format(fmt))).output
+    return audit_text((path,), AS_OF, fmt)
 
 
 def report_json(path: Path) -> dict[str, Any]:
