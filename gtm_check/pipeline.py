@@ -1,24 +1,28 @@
-"""The audit pipeline: load each launch, score it, narrow its gaps; the reports out."""
+"""The audit pipeline: load each launch, score it (with its history if asked), narrow its gaps."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
 from gtm_check.load.checklists import ChecklistReader
+from gtm_check.load.files import STDIN
+from gtm_check.load.history import Repository
 from gtm_check.load.launch import LoadedLaunch, load_launch
 from gtm_check.load.policy import PolicyReader
+from gtm_check.load.revisions import read_revisions
 from gtm_check.model.filters import Filters
-from gtm_check.model.history import History
+from gtm_check.model.history import Every, History
 from gtm_check.model.inputs import Gate
 from gtm_check.model.problems import (
     GtmCheckError,
     OptionError,
     Problem,
+    Suggestions,
     closest,
     did_you_mean,
     quoted,
@@ -27,6 +31,7 @@ from gtm_check.model.results import Report
 from gtm_check.model.vocabulary import Severity, Stage
 from gtm_check.scoring.filters import apply_filters
 from gtm_check.scoring.score import GateOptions, score_launch
+from gtm_check.scoring.trend import history_of, trend
 
 
 class FailOn(StrEnum):
@@ -61,9 +66,9 @@ class AuditRequest:
     locations: bool = False
     """Whether each item carries where it is written, for formats that point at lines:
     finding it parses the files a second time."""
-    history: Callable[[Path], History] | None = None
-    """With ``audit --history``: each launch file's trend and projection, computed by the
-    caller (the history is read from git, which the pipeline leaves to the review layer)."""
+    history: bool = False
+    """With ``audit --history``: each launch's weekly trend from its git history up to the
+    as-of date, and the projection."""
 
 
 @dataclass(frozen=True)
@@ -157,11 +162,33 @@ def audit(request: AuditRequest) -> AuditOutcome:
             loaded.locations() if request.locations else None,
             policy,
         )
-        if request.history is not None:
-            report = dataclasses.replace(report, history=request.history(path))
+        if request.history:
+            report = dataclasses.replace(
+                report, history=launch_history(path, loaded, request.as_of)
+            )
         reports.append(apply_filters(report, request.filters))
         inputs += loaded.files
     if problems:
         raise GtmCheckError(problems)
     check_filters(request.filters, reports)
     return AuditOutcome(reports, all(r.gate.passed for r in reports), inputs)
+
+
+def launch_history(path: Path, loaded: LoadedLaunch, as_of: dt.date) -> History:
+    """The launch file's weekly trend up to the as-of date and the projection, scored with
+    the checklists already loaded; or a note saying why there is none. Never an error: the
+    audit stands without it."""
+    if str(path) == STDIN:
+        return History(note="history: the launch file came from standard input")
+    repo = Repository.of(path)
+    if repo is None:
+        return History(note="history: the launch file is not in a git repository")
+    try:
+        revisions = read_revisions(
+            repo, path, loaded.checklists, Suggestions(), Every.week, None, as_of
+        )
+    except GtmCheckError as exc:
+        why = exc.problems[0].message if exc.problems else "git failed"
+        return History(note=f"history: not read ({why})")
+    checklists = [c.checklist for c in loaded.checklists]
+    return history_of(trend(loaded.launch, checklists, revisions, Every.week, as_of))

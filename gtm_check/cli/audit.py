@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -29,13 +27,11 @@ from gtm_check.cli.output import (
     write_stdout,
 )
 from gtm_check.model.filters import Filters
-from gtm_check.model.history import History
 from gtm_check.model.problems import GtmCheckError
 from gtm_check.model.vocabulary import Severity, Stage
 from gtm_check.pipeline import AuditOutcome, AuditRequest, FailOn, audit
 from gtm_check.report import RenderOptions
 from gtm_check.report.registry import AUDIT, PROBLEMS, needs_locations, render, renders
-from gtm_check.review.trend import history
 
 AsOf = Annotated[
     str | None,
@@ -198,7 +194,7 @@ def audit_command(
         allow_outside=allow_outside,
         policy=policy,
         locations=needs_locations(AUDIT, format),
-        history=_history(day, allow_outside=allow_outside) if with_history else None,
+        history=with_history,
     )
     outcome = _audit(request, format)
     options = render_options(file_output=output is not None, limit=None if all else limit)
@@ -213,11 +209,6 @@ def _step_summary(format: str, outcome: AuditOutcome) -> None:
     if format == "github" and summary:
         markdown = render(AUDIT, "markdown", outcome.reports, RenderOptions())
         append_step_summary(Path(summary), markdown)
-
-
-def _history(as_of: dt.date, *, allow_outside: bool) -> Callable[[Path], History]:
-    """Each launch file's history up to the as-of date, read from git by the review layer."""
-    return functools.partial(history, as_of=as_of, allow_outside=allow_outside)
 
 
 def _filters(

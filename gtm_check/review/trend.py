@@ -1,29 +1,16 @@
-"""``trend``, end to end: walk the launch file's history, score each period, project."""
+"""``trend``, end to end: read the launch file's history from git, score each period, project."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
-from gtm_check.load.checklists import ChecklistReader, LoadedChecklist
-from gtm_check.load.files import STDIN
-from gtm_check.load.history import Repository, Revision
-from gtm_check.load.launch import load_launch, load_launch_text
-from gtm_check.model.history import History
-from gtm_check.model.inputs import Launch
-from gtm_check.model.problems import GtmCheckError
-from gtm_check.review.sides import decode_revision, repository
-from gtm_check.scoring.score import score_launch
-from gtm_check.scoring.trend import (
-    SHALLOW_HINT,
-    Every,
-    Skipped,
-    TrendPoint,
-    TrendResult,
-    period_end,
-    project,
-    trend_point,
-)
+from gtm_check.load.checklists import ChecklistReader
+from gtm_check.load.launch import load_launch
+from gtm_check.load.revisions import read_revisions
+from gtm_check.review.sides import repository
+from gtm_check.scoring.trend import Every, TrendResult
+from gtm_check.scoring.trend import trend as trend_of
 
 
 def trend(
@@ -40,92 +27,9 @@ def trend(
     reader = ChecklistReader()
     current = load_launch(path, reader, allow_outside=allow_outside)
     repo = repository(path)
-    revisions = [
-        r
-        for r in repo.history(repo.relative(path))
-        if (since is None or r.commit.date >= since) and r.commit.date <= today
-    ]
-    revisions.reverse()  # oldest first
-    points, skipped = _walk(repo, revisions, current.checklists, reader, every, today)
-    gated = list(current.launch.gate.stages)
-    return TrendResult(
-        current.launch.launch,
-        current.launch.launch_date,
-        every,
-        points,
-        skipped,
-        repo.is_shallow(),
-        gated,
-        project(points, gated, current.launch.launch_date, every.value),
+    revisions = read_revisions(
+        repo, path, current.checklists, reader.suggestions, every, since, today
     )
-
-
-def _walk(
-    repo: Repository,
-    revisions: list[Revision],
-    checklists: tuple[LoadedChecklist, ...],
-    reader: ChecklistReader,
-    every: Every,
-    today: dt.date,
-) -> tuple[list[TrendPoint], list[Skipped]]:
-    """Every revision's text from one git process; per period, the newest that loads."""
-    texts = list(repo.texts(revisions))
-    periods: dict[object, list[int]] = {}
-    for index, revision in enumerate(revisions):
-        key = index if every is Every.commit else period_end(revision.commit.date, every)
-        periods.setdefault(key, []).append(index)
-    plain = [c.checklist for c in checklists]
-    points, skipped = [], []
-    for indexes in periods.values():
-        for index in reversed(indexes):
-            revision = revisions[index]
-            launch = _launch(revision, texts[index], checklists, reader)
-            if isinstance(launch, str):
-                skipped.append(Skipped(revision.commit.id, revision.commit.date, launch))
-                continue
-            as_of = min(period_end(revision.commit.date, every), today)
-            report = score_launch(launch, plain, as_of)
-            points.append(trend_point(report, revision.commit.id))
-            break
-    skipped.sort(key=lambda s: s.date)
-    return points, skipped
-
-
-def _launch(
-    revision: Revision,
-    data: bytes | None,
-    checklists: tuple[LoadedChecklist, ...],
-    reader: ChecklistReader,
-) -> Launch | str:
-    """The revision's launch, or why it cannot be read."""
-    source = decode_revision(data, f"{revision.commit.short}:{revision.path}")
-    if isinstance(source, str):
-        return source
-    try:
-        return load_launch_text(source, checklists, reader.suggestions)
-    except GtmCheckError as exc:
-        return exc.problems[0].render() if exc.problems else "the file is not a launch file"
-
-
-def history(path: Path, as_of: dt.date, *, allow_outside: bool = False) -> History:
-    """``audit --history``: the weekly trend up to ``as_of`` and the projection, or a note
-    saying why there is none. Never an error: the audit stands without it."""
-    if str(path) == STDIN:
-        return History(note="history: the launch file came from standard input")
-    if Repository.of(path) is None:
-        return History(note="history: the launch file is not in a git repository")
-    try:
-        result = trend(path, today=as_of, allow_outside=allow_outside)
-    except GtmCheckError as exc:
-        why = exc.problems[0].message if exc.problems else "git failed"
-        return History(note=f"history: not read ({why})")
-    note = None
-    if len(result.points) < 2:
-        count = len(result.points)
-        note = (
-            f"history: too little to project from ({count} weekly point{'' if count == 1 else 's'}"
-            " up to the as-of date; 2 are needed)"
-        )
-    if result.shallow:
-        note = f"{note}; {SHALLOW_HINT}" if note else f"history: {SHALLOW_HINT}"
-    return History(result.points, result.projections, result.method, note)
+    return trend_of(
+        current.launch, [c.checklist for c in current.checklists], revisions, every, today
+    )

@@ -18,6 +18,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from gtm_check.load.checklists import ChecklistReader
+from gtm_check.model.history import Every, PastLaunch, Revisions, Skipped
 from gtm_check.model.problems import Problem
 from gtm_check.model.vocabulary import Stage
 from gtm_check.pipeline import AuditRequest, audit
@@ -38,8 +39,7 @@ from gtm_check.report.registry import (
 )
 from gtm_check.review.diff import DiffRequest, compare
 from gtm_check.review.owners import owners
-from gtm_check.scoring.score import score_launch
-from gtm_check.scoring.trend import Every, Skipped, TrendResult, project, trend_point
+from gtm_check.scoring.trend import trend
 from tests.conftest import EXAMPLES, load
 
 AS_OF = dt.date(2027, 1, 15)
@@ -89,23 +89,13 @@ def diff_example(folder: Path) -> object:
 
 
 def trend_example(_: Path) -> object:
-    """Four weekly points of the example launch, one skipped revision, the projection."""
+    """The example launch on four Sundays, one revision skipped, and the projection."""
     loaded = load(LAUNCH)
-    checklists = [c.checklist for c in loaded.checklists]
     days = [AS_OF - dt.timedelta(weeks=n) for n in (3, 2, 1, 0)]
-    points = [trend_point(score_launch(loaded.launch, checklists, d), f"c{d}") for d in days]
-    gated = list(loaded.launch.gate.stages)
-    date = loaded.launch.launch_date
-    return TrendResult(
-        loaded.launch.launch,
-        date,
-        Every.week,
-        points,
-        [Skipped("0123456789", days[0], "invalid YAML")],
-        False,
-        gated,
-        project(points, gated, date),
-    )
+    past = [PastLaunch(f"c{n}", day, loaded.launch) for n, day in enumerate(days)]
+    revisions = Revisions(past, [Skipped("0123456789", days[0], "invalid YAML")], False)
+    checklists = [c.checklist for c in loaded.checklists]
+    return trend(loaded.launch, checklists, revisions, Every.week, AS_OF)
 
 
 def owners_example(_: Path) -> object:
