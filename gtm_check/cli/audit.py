@@ -9,23 +9,18 @@ from typing import Annotated
 
 import typer
 
-from gtm_check.cli.app import (
-    AllowOutside,
-    AuditFormat,
-    LaunchesArg,
-    PlainCommand,
-    PolicyOption,
-    app,
-    parse_date,
-    render_options,
-)
+from gtm_check.cli.app import app
+from gtm_check.cli.dates import parse_date
 from gtm_check.cli.exits import EXIT_GATE_FAILED, EXIT_INVALID, EXIT_PASSED
+from gtm_check.cli.help import PlainCommand
 from gtm_check.cli.output import (
     append_step_summary,
     refuse_to_overwrite,
     write_atomic,
     write_stdout,
 )
+from gtm_check.cli.params import AllowOutside, AuditFormat, LaunchesArg, PolicyOption
+from gtm_check.cli.terminal import render_options
 from gtm_check.model.filters import Filters
 from gtm_check.model.problems import GtmCheckError
 from gtm_check.model.vocabulary import Severity, Stage

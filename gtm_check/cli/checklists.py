@@ -6,15 +6,11 @@ from typing import Annotated
 
 import typer
 
-from gtm_check.cli.app import (
-    ChecklistsFormat,
-    DepartmentFormat,
-    PlainCommand,
-    app,
-    render_options,
-    unknown_choice,
-)
+from gtm_check.cli.app import app
+from gtm_check.cli.help import PlainCommand
 from gtm_check.cli.output import write_stdout
+from gtm_check.cli.params import ChecklistsFormat, DepartmentFormat, unknown_choice
+from gtm_check.cli.terminal import render_options
 from gtm_check.load.checklists import ChecklistReader, builtin_names
 from gtm_check.model.vocabulary import Stage
 from gtm_check.report.registry import CHECKLISTS, DEPARTMENT, render

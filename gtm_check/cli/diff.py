@@ -7,16 +7,13 @@ from typing import Annotated
 
 import typer
 
-from gtm_check.cli.app import (
-    AllowOutside,
-    DiffFormat,
-    PlainCommand,
-    app,
-    parse_date,
-    render_options,
-)
+from gtm_check.cli.app import app
+from gtm_check.cli.dates import parse_date
 from gtm_check.cli.exits import EXIT_GATE_FAILED, EXIT_PASSED
+from gtm_check.cli.help import PlainCommand
 from gtm_check.cli.output import write_stdout
+from gtm_check.cli.params import AllowOutside, DiffFormat
+from gtm_check.cli.terminal import render_options
 from gtm_check.report.registry import DIFF, render
 from gtm_check.review.diff import DiffRequest, compare
 

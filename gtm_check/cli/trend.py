@@ -8,16 +8,13 @@ from typing import Annotated
 
 import typer
 
-from gtm_check.cli.app import (
-    AllowOutside,
-    PlainCommand,
-    TrendFormat,
-    app,
-    parse_date,
-    render_options,
-)
+from gtm_check.cli.app import app
+from gtm_check.cli.dates import parse_date
 from gtm_check.cli.diff import AsOfOption
+from gtm_check.cli.help import PlainCommand
 from gtm_check.cli.output import write_stdout
+from gtm_check.cli.params import AllowOutside, TrendFormat
+from gtm_check.cli.terminal import render_options
 from gtm_check.report.registry import TREND, render
 from gtm_check.review.trend import trend
 from gtm_check.scoring.trend import Every
