@@ -22,7 +22,7 @@ from gtm_check.model.history import Every, PastLaunch, Revisions, Skipped
 from gtm_check.model.problems import Problem
 from gtm_check.model.vocabulary import Stage
 from gtm_check.pipeline import AuditRequest, audit
-from gtm_check.report import RenderOptions
+from gtm_check.report import RenderOptions, registry
 from gtm_check.report.registry import (
     AUDIT,
     CHECKLISTS,
@@ -195,6 +195,22 @@ def test_each_table_draws_in_ascii_where_the_output_cannot_show_its_glyphs(
     plain = render(view, "table", result, RenderOptions(ascii=True))
     assert plain.isascii(), [c for c in plain if not c.isascii()]
     assert plain.count("\n") == glyphs.count("\n")  # the same lines, drawn otherwise
+
+
+def test_the_registry_loads_only_the_modules_it_lists(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    loaded: list[str] = []
+    real = registry.import_module
+
+    def recording(name: str) -> Any:
+        loaded.append(name)
+        return real(name)
+
+    monkeypatch.setattr(registry, "import_module", recording)
+    for view, format in PAIRS:
+        render(view, format, EXAMPLE[view](tmp_path), RenderOptions())
+    assert set(loaded) == {f"gtm_check.report.{entry.module}" for entry in RENDERERS.values()}
 
 
 def test_an_unregistered_pair_is_refused_before_anything_is_imported() -> None:
