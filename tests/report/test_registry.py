@@ -7,6 +7,7 @@ listed here but not registered) fails, so a new format comes with its example ch
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -46,7 +47,7 @@ AS_OF = dt.date(2027, 1, 15)
 COMMAND = re.compile(r"::(error|warning|notice)( [a-z]+=[^,:]*(,[a-z]+=[^,:]*)*)?::")
 LAUNCH = EXAMPLES / "launch.yaml"
 
-PAIRS = [
+PAIRS: list[tuple[View[Any], str]] = [
     (AUDIT, "table"),
     (AUDIT, "json"),
     (AUDIT, "markdown"),
@@ -201,7 +202,7 @@ def test_the_registry_loads_only_the_modules_it_lists(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     loaded: list[str] = []
-    real = registry.import_module
+    real = importlib.import_module
 
     def recording(name: str) -> Any:
         loaded.append(name)
@@ -213,6 +214,9 @@ def test_the_registry_loads_only_the_modules_it_lists(
     assert set(loaded) == {f"gtm_check.report.{entry.module}" for entry in RENDERERS.values()}
 
 
-def test_an_unregistered_pair_is_refused_before_anything_is_imported() -> None:
+UNTYPED_DIFF: View[Any] = DIFF
+
+
+def test_an_unregistered_pair_is_refused() -> None:
     with pytest.raises(KeyError):
-        render(DIFF, "html", None, RenderOptions())  # type: ignore[arg-type]
+        render(UNTYPED_DIFF, "html", None, RenderOptions())
