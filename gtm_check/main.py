@@ -1,7 +1,8 @@
 """The gtm-check entry point: fast `--version`, lean start-up, and a standard output that fails.
 
 The only place besides the format registry where an import is deferred; each trick carries
-the figure that keeps it here (whole-process medians of 20 runs, 2 cores, a 300-item launch).
+the figure that keeps it here (whole-process medians of 20 runs, 2 cores, a 300-item launch),
+or the reason: the command line's own modules are imported only once it is needed.
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ from typing import NoReturn
 
 from gtm_check import __version__
 
-EXIT_INVALID = 2  # gtm_check.cli.exits.EXIT_INVALID, without importing the command line
-
 
 def main() -> None:
     if sys.stdout is None:
@@ -25,11 +24,6 @@ def main() -> None:
         # stand-in that fails on write lets `--output FILE` still work and everything else
         # end with exit 2 and a message, not a traceback.
         sys.stdout = _ClosedOutput()
-    if sys.stdout.encoding and sys.stdout.encoding.lower().replace("-", "") != "utf8":
-        # A terminal or pipe in another encoding (cp1252 on Windows): the table draws in
-        # ASCII (cli.app.render_options), and user text it cannot encode shows as '?'
-        # instead of ending the run with UnicodeEncodeError.
-        _reconfigure(sys.stdout)
     if sys.argv[1:] == ["--version"]:
         # 18 ms instead of 189 ms: the command line framework alone costs more than printing.
         _write_or_end(f"gtm-check {__version__}\n")
@@ -46,7 +40,9 @@ def main() -> None:
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     from gtm_check.cli import app
     from gtm_check.cli.output import StandardOutputFailed
+    from gtm_check.cli.terminal import replace_what_cannot_be_shown
 
+    replace_what_cannot_be_shown(sys.stdout)
     gc.freeze()
     gc.enable()
     try:
@@ -77,11 +73,6 @@ class _ClosedOutput(io.TextIOBase):
         return False
 
 
-def _reconfigure(stream: object) -> None:
-    if isinstance(stream, io.TextIOWrapper):
-        stream.reconfigure(errors="replace")
-
-
 def _write_or_end(text: str) -> None:
     try:
         sys.stdout.write(text)
@@ -110,6 +101,8 @@ def _output_failed(error: OSError) -> NoReturn:
         reason = f"cannot write the report to standard output: {error.strerror or error}"
     sys.stderr.write(f"gtm-check: {reason}\n")
     sys.stderr.flush()
+    from gtm_check.cli.exits import EXIT_INVALID  # only once the run has failed
+
     raise SystemExit(EXIT_INVALID)
 
 

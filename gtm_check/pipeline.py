@@ -1,19 +1,22 @@
-"""The audit pipeline: load each launch, score it, narrow its gaps, render the reports."""
+"""The audit pipeline: load each launch, score it (with its history if asked), narrow its gaps."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
 from gtm_check.load.checklists import ChecklistReader
+from gtm_check.load.files import STDIN
+from gtm_check.load.history import Repository
 from gtm_check.load.launch import LoadedLaunch, load_launch
 from gtm_check.load.policy import PolicyReader
+from gtm_check.load.revisions import read_revisions
 from gtm_check.model.filters import Filters
-from gtm_check.model.history import History
+from gtm_check.model.history import Every, History
 from gtm_check.model.inputs import Gate
 from gtm_check.model.problems import (
     GtmCheckError,
@@ -25,9 +28,9 @@ from gtm_check.model.problems import (
 )
 from gtm_check.model.results import Report
 from gtm_check.model.vocabulary import Severity, Stage
-from gtm_check.report import Format, RenderOptions, needs_locations, renderer
 from gtm_check.scoring.filters import apply_filters
 from gtm_check.scoring.score import GateOptions, score_launch
+from gtm_check.scoring.trend import history_of, trend
 
 
 class FailOn(StrEnum):
@@ -48,7 +51,6 @@ class FailOn(StrEnum):
 class AuditRequest:
     launches: tuple[Path, ...]
     as_of: dt.date
-    format: Format = Format.table
     min_score: float | None = None
     gate_stages: tuple[Stage, ...] = ()
     fail_on: FailOn | None = None
@@ -60,16 +62,17 @@ class AuditRequest:
     allow_outside: bool = False
     policy: Path | None = None
     """A policy file on top of every .gtm-check.yaml found upward from each launch file."""
-    render: RenderOptions = RenderOptions()
-    history: Callable[[Path, ChecklistReader], History] | None = None
-    """With ``audit --history``: each launch file's trend and projection, computed by the
-    caller (the history is read from git, which the pipeline leaves to the review layer)."""
+    locations: bool = False
+    """Whether each item carries where it is written, for formats that point at lines:
+    finding it parses the files a second time."""
+    history: bool = False
+    """With ``audit --history``: each launch's weekly trend from its git history up to the
+    as-of date, and the projection."""
 
 
 @dataclass(frozen=True)
 class AuditOutcome:
     reports: list[Report]
-    output: str
     passed: bool
     """Whether every launch passed its gate."""
     inputs: list[Path] = field(default_factory=list)
@@ -135,7 +138,6 @@ def audit(request: AuditRequest) -> AuditOutcome:
     holds one launch's models at a time, not all of them.
     """
     options = gate_options(request)
-    locate = needs_locations(request.format)
     reader = ChecklistReader()
     policies = PolicyReader(request.policy)
     reports: list[Report] = []
@@ -156,15 +158,45 @@ def audit(request: AuditRequest) -> AuditOutcome:
             request.as_of,
             effective_gate(loaded, request),
             options,
-            loaded.locations() if locate else None,
+            loaded.locations() if request.locations else None,
             policy,
         )
-        if request.history is not None:
-            report = dataclasses.replace(report, history=request.history(path, reader))
+        if request.history:
+            report = dataclasses.replace(
+                report, history=launch_history(path, loaded, request.as_of, reader)
+            )
         reports.append(apply_filters(report, request.filters))
         inputs += loaded.files
     if problems:
         raise GtmCheckError(problems)
     check_filters(request.filters, reports)
-    output = renderer(request.format)(reports, request.render)
-    return AuditOutcome(reports, output, all(r.gate.passed for r in reports), inputs)
+    return AuditOutcome(reports, all(r.gate.passed for r in reports), inputs)
+
+
+def launch_history(
+    path: Path, loaded: LoadedLaunch, as_of: dt.date, reader: ChecklistReader
+) -> History:
+    """The launch file's weekly trend up to the as-of date and the projection, scored with
+    the checklists already loaded; or a note saying why there is none. Never an error: the
+    audit stands without it. Revisions count against the audit's read budget."""
+    if str(path) == STDIN:
+        return History(note="history: the launch file came from standard input")
+    try:
+        repo = Repository.of(path)
+        if repo is None:
+            return History(note="history: the launch file is not in a git repository")
+        revisions = read_revisions(
+            repo,
+            path,
+            loaded.checklists,
+            reader.suggestions,
+            reader.budget,
+            Every.week,
+            None,
+            as_of,
+        )
+    except GtmCheckError as exc:
+        why = exc.problems[0].message if exc.problems else "git failed"
+        return History(note=f"history: not read ({why})")
+    checklists = [c.checklist for c in loaded.checklists]
+    return history_of(trend(loaded.launch, checklists, revisions, Every.week, as_of))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import os
+import random
 import textwrap
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -14,20 +16,64 @@ from gtm_check.load.checklists import ChecklistReader, LoadedChecklist
 from gtm_check.load.launch import LoadedLaunch, load_launch
 from gtm_check.model.problems import GtmCheckError, Problem
 
-# Generated inputs: a fixed seed, so a run is repeatable, and a bounded number of examples.
-# The default is quick for a developer's loop; CI (which sets CI, as .ci/run does) runs the
-# full property suite.
-_PROFILE = {
-    "derandomize": True,
-    "deadline": None,
-    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-}
-settings.register_profile("quick", max_examples=25, **_PROFILE)
-settings.register_profile("ci", max_examples=300, **_PROFILE)
+# Generated inputs (Hypothesis), a bounded number of examples each. By default a test draws
+# the same examples every run (derandomize: its seed comes from its name), so a developer's
+# run repeats. CI (which sets CI, as .ci/run does) draws 300 from a fresh seed every run, so
+# that coverage grows over time; the seed is printed ("hypothesis seed: N", at the start and
+# the end of the run), and a failure prints its falsifying example and the
+# @reproduce_failure line that replays it. `CI=1 pytest -n 1 --hypothesis-seed=N TEST`
+# draws what that run drew for TEST (in a worker process, as CI runs it).
+_HEALTH = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+settings.register_profile(
+    "quick", max_examples=25, derandomize=True, deadline=None, suppress_health_check=_HEALTH
+)
+settings.register_profile(
+    "ci",
+    max_examples=300,
+    derandomize=False,
+    print_blob=True,
+    deadline=None,
+    suppress_health_check=_HEALTH,
+)
 settings.load_profile("ci" if os.environ.get("CI") else "quick")
+SEED = "GTM_CHECK_HYPOTHESIS_SEED"
+"""The run's seed in CI, passed from pytest to its worker processes."""
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """In CI, one fresh seed for the whole run (every worker process draws from it), unless
+    ``--hypothesis-seed`` names one; before Hypothesis reads the option."""
+    if os.environ.get("CI") and config.getoption("hypothesis_seed") is None:
+        config.option.hypothesis_seed = os.environ.setdefault(SEED, str(random.getrandbits(32)))
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return _seed_line(config)
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    terminalreporter.write_line(_seed_line(config))
+
+
+def _seed_line(config: pytest.Config) -> str:
+    seed = config.getoption("hypothesis_seed")
+    if seed is None or settings().derandomize:
+        return "hypothesis seed: derived from each test's name (CI=1 draws a fresh one)"
+    return f"hypothesis seed: {seed} (replay: CI=1 pytest -n 1 --hypothesis-seed={seed} TEST)"
+
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
+
+# Hypothesis also draws constants it finds in the code under test, among the modules loaded
+# so far. Every module of gtm_check is loaded here (a renderer is otherwise loaded only when
+# chosen), so that the examples a seed gives a test do not depend on which tests ran before.
+for _path in sorted((ROOT / "gtm_check").rglob("*.py")):
+    _parts = _path.relative_to(ROOT).with_suffix("").parts
+    importlib.import_module(".".join(_parts[:-1] if _parts[-1] == "__init__" else _parts))
 
 MINI_CHECKLIST = """\
 department: legal

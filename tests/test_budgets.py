@@ -18,6 +18,7 @@ from gtm_check.load.checklists import ChecklistReader
 from gtm_check.load.launch import load_launch
 from gtm_check.model.inputs import Checklist, ChecklistItem, Launch
 from gtm_check.model.problems import MAX_CANDIDATES, SUGGESTION_LIMIT, GtmCheckError, Problem
+from gtm_check.model.results import ItemResult
 from gtm_check.pipeline import AuditRequest, audit
 from gtm_check.scoring import score as score_module
 from tests.conftest import MINI_CHECKLIST, WriteFile
@@ -47,9 +48,11 @@ def close_matches(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls: list[int] = []
     real = difflib.get_close_matches
 
-    def counting(word: str, possibilities: Sequence[str], *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+    def counting(
+        word: str, possibilities: Sequence[str], n: int = 3, cutoff: float = 0.6
+    ) -> list[str]:
         calls.append(len(possibilities))
-        return real(word, possibilities, *args, **kwargs)  # type: ignore[arg-type]
+        return real(word, possibilities, n, cutoff)
 
     monkeypatch.setattr(difflib, "get_close_matches", counting)
     return calls
@@ -208,7 +211,7 @@ def test_ten_thousand_one_item_checklists_score_in_linear_work(
     looked_at = 0
     real = score_module.score_percent
 
-    def counting(items: Iterable[score_module.ItemResult]) -> float | None:
+    def counting(items: Iterable[ItemResult]) -> float | None:
         nonlocal looked_at
         listed = list(items)
         looked_at += len(listed)

@@ -47,8 +47,12 @@ def packages(modules: set[str]) -> set[str]:
         [*AUDIT, "--format", "markdown"],
         [*AUDIT, "--format", "junit"],
         [*AUDIT, "--format", "github"],
+        ["owners", "examples/launch.yaml", "--as-of", "2027-01-15", "--format", "json"],
+        ["owners", "examples/launch.yaml", "--as-of", "2027-01-15"],
+        ["checklists", "--format", "json"],
+        ["checklists", "show", "legal", "--format", "json"],
     ],
-    ids=["validate", "json", "markdown", "junit", "github"],
+    ids=lambda args: "-".join(a for a in args if not a.startswith(("-", "2027", "examples"))),
 )
 def test_commands_without_tables_do_not_import_rich(args: list[str]) -> None:
     modules = packages(imported(*args))

@@ -14,7 +14,8 @@ import pytest
 from gtm_check.model.inputs import Checklist, Launch
 from gtm_check.model.problems import GtmCheckError
 from gtm_check.model.results import Report
-from gtm_check.report import Format, RenderOptions, renderer
+from gtm_check.report import RenderOptions
+from gtm_check.report.registry import AUDIT, render
 from gtm_check.scoring.score import score_launch
 from tests.conftest import load
 
@@ -180,36 +181,36 @@ def test_a_launch_with_milestones_loads(mini: Mini) -> None:
 # --- every format ------------------------------------------------------------------------------
 
 
-def rendered(fmt: Format, as_of: dt.date) -> str:
-    return renderer(fmt)([audit(as_of)], RenderOptions(width=100))
+def rendered(fmt: str, as_of: dt.date) -> str:
+    return render(AUDIT, fmt, [audit(as_of)], RenderOptions(width=100))
 
 
 MISSED = "beta missed by 3 days: learn 80.0 < 90"
 COUNTDOWN = "next: beta in 12 days, learn 80.0 of 90 needed"
 
 
-@pytest.mark.parametrize("fmt", [Format.table, Format.markdown, Format.html, Format.github])
-def test_every_format_shows_a_missed_milestone_and_the_countdown(fmt: Format) -> None:
-    escaped = MISSED.replace("<", "&lt;") if fmt in (Format.markdown, Format.html) else MISSED
+@pytest.mark.parametrize("fmt", ["table", "markdown", "html", "github"])
+def test_every_format_shows_a_missed_milestone_and_the_countdown(fmt: str) -> None:
+    escaped = MISSED.replace("<", "&lt;") if fmt in ("markdown", "html") else MISSED
     assert escaped in rendered(fmt, BETA + dt.timedelta(days=3))
     assert COUNTDOWN in rendered(fmt, BETA - dt.timedelta(days=12))
 
 
 def test_github_annotates_a_missed_milestone_as_an_error() -> None:
-    out = rendered(Format.github, BETA + dt.timedelta(days=3))
+    out = rendered("github", BETA + dt.timedelta(days=3))
     assert f"::error title=gtm-check%3A milestone beta missed::{MISSED} [Test (tier 1)]" in out
 
 
 def test_junit_has_a_failing_case_for_a_missed_milestone() -> None:
-    out = rendered(Format.junit, BETA + dt.timedelta(days=3))
+    out = rendered("junit", BETA + dt.timedelta(days=3))
     assert 'name="milestone beta (2027-01-15)"' in out
     assert f'<failure message="{MISSED.replace("<", "&lt;")}" type="milestone"' in out
-    early = rendered(Format.junit, BETA - dt.timedelta(days=12))
+    early = rendered("junit", BETA - dt.timedelta(days=12))
     assert f'<skipped message="{COUNTDOWN}"' in early
 
 
 def test_json_lists_milestones_only_when_the_launch_has_them() -> None:
-    data = json.loads(rendered(Format.json, BETA + dt.timedelta(days=3)))
+    data = json.loads(rendered("json", BETA + dt.timedelta(days=3)))
     assert data["milestones"] == [
         {
             "name": "beta",
@@ -222,10 +223,10 @@ def test_json_lists_milestones_only_when_the_launch_has_them() -> None:
         }
     ]
     plain = score_launch(launch(milestones=[]), [CHECKLIST], BETA)
-    assert "milestones" not in json.loads(renderer(Format.json)([plain], RenderOptions()))
+    assert "milestones" not in json.loads(render(AUDIT, "json", [plain], RenderOptions()))
 
 
 def test_a_portfolio_in_markdown_counts_down_each_launch() -> None:
     reports = [audit(BETA - dt.timedelta(days=12)), audit(BETA + dt.timedelta(days=3))]
-    out = renderer(Format.markdown)(reports, RenderOptions())
+    out = render(AUDIT, "markdown", reports, RenderOptions())
     assert f"- **Test**: ⏳ {COUNTDOWN}" in out

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from gtm_check.cli import app
 from gtm_check.load.policy import PolicyReader, policy_files
 from gtm_check.model.inputs import Checklist, Gate, Launch, Policy
+from gtm_check.model.vocabulary import Stage
 from gtm_check.scoring.policy import breaches
 from tests.conftest import MINI_CHECKLIST
 
@@ -33,7 +34,9 @@ def launch(**extra: Any) -> Launch:
     return Launch.model_validate({"launch": "L", "launch_date": dt.date(2027, 3, 1)} | extra)
 
 
-def waiver(item: str = "legal.sla-terms", by: str = "vp@acme.example", days: int = 30) -> dict:
+def waiver(
+    item: str = "legal.sla-terms", by: str = "vp@acme.example", days: int = 30
+) -> dict[str, object]:
     return {
         "item": item,
         "reason": "r",
@@ -51,7 +54,7 @@ def test_no_policy_rule_no_breach() -> None:
 
 
 def test_a_gate_below_the_floor_or_missing_a_stage_is_a_breach() -> None:
-    policy = Policy(min_score=80, gate_stages=["learn", "use"])
+    policy = Policy(min_score=80, gate_stages=[Stage.LEARN, Stage.USE])
     assert messages(policy, launch(gate={"stages": ["learn"], "min_score": 79.5})) == [
         "the gate's min_score 79.5 is below the policy's 80",
         "the gate must include use",
@@ -96,10 +99,12 @@ def test_blockers_may_be_forbidden_from_waivers_and_expired_waivers_count_for_no
 
 
 def test_policies_only_add_up() -> None:
-    root = Policy(min_score=80, gate_stages=["learn"], waiver_approvers=["@acme.example", "x@y"])
+    root = Policy(
+        min_score=80, gate_stages=[Stage.LEARN], waiver_approvers=["@acme.example", "x@y"]
+    )
     nearer = Policy(
         min_score=50,  # lower: ignored
-        gate_stages=["use"],
+        gate_stages=[Stage.USE],
         waiver_approvers=["@acme.example", "me@evil.example"],  # evil: not in root's list
         max_waiver_days=30,
         waive_blockers=False,

@@ -24,10 +24,9 @@ from gtm_check.cli import app
 from gtm_check.model.inputs import Checklist, Launch
 from gtm_check.model.problems import GtmCheckError
 from gtm_check.model.vocabulary import Stage, Status
-from gtm_check.pipeline import AuditRequest, audit
-from gtm_check.report import Format
 from gtm_check.scoring.score import score_launch
 from tests.conftest import MINI_CHECKLIST
+from tests.report.audits import audit_text
 
 LOCATED = re.compile(r"^[^\s:][^:]*:\d+:\d+: \S.*$")
 
@@ -168,10 +167,9 @@ def check_core(folder: Path, text: str | bytes, checklist: str | bytes = MINI_CH
     write_file(folder / "legal.yaml", checklist)
     launch = folder / "launch.yaml"
     write_file(launch, text)
-    request = AuditRequest((launch,), dt.date(2027, 1, 15), Format.json)
     with no_hang():
         try:
-            audit(request)
+            audit_text((launch,), dt.date(2027, 1, 15), "json")
         except GtmCheckError as exc:
             lines = [problem.render() for problem in exc.problems]
             assert lines and all(LOCATED.match(line) for line in lines), lines

@@ -51,7 +51,9 @@ def run(args: list[str], folder: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_ci_runs_the_readme_test_command() -> None:
-    command = 'python3 -m venv .venv && .venv/bin/pip install -e ".[dev]" && .venv/bin/pytest'
+    command = (
+        'python3 -m venv .venv && .venv/bin/pip install -e ".[dev]" && .venv/bin/pytest -n auto'
+    )
     assert command in shell_lines()
     assert command in CI.splitlines()
 

@@ -49,7 +49,7 @@ scalars = st.one_of(
 
 def _is_text_key(key: str) -> bool:
     try:
-        return yaml.load(key, Loader=yaml.CSafeLoader) == key
+        return bool(yaml.load(key, Loader=yaml.CSafeLoader) == key)
     except Exception:  # noqa: BLE001 - anything PyYAML does not read as this text
         return False
 

@@ -3,39 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from gtm_check.cli.app import (
-    AllowOutside,
-    LaunchesArg,
-    PlainCommand,
-    PolicyOption,
-    app,
-    parse_date,
-    render_options,
-)
+from gtm_check.cli.app import app
+from gtm_check.cli.dates import parse_date
 from gtm_check.cli.exits import EXIT_GATE_FAILED, EXIT_INVALID, EXIT_PASSED
+from gtm_check.cli.help import PlainCommand
 from gtm_check.cli.output import (
     append_step_summary,
     refuse_to_overwrite,
     write_atomic,
     write_stdout,
 )
-from gtm_check.load.checklists import ChecklistReader
+from gtm_check.cli.params import AllowOutside, AuditFormat, LaunchesArg, PolicyOption
+from gtm_check.cli.terminal import render_options
 from gtm_check.model.filters import Filters
-from gtm_check.model.history import History
 from gtm_check.model.problems import GtmCheckError
 from gtm_check.model.vocabulary import Severity, Stage
 from gtm_check.pipeline import AuditOutcome, AuditRequest, FailOn, audit
-from gtm_check.report import Format
-from gtm_check.report.github import problem_annotation
-from gtm_check.review.trend import history
+from gtm_check.report import RenderOptions
+from gtm_check.report.registry import AUDIT, PROBLEMS, needs_locations, render, renders
 
 AsOf = Annotated[
     str | None,
@@ -46,7 +37,7 @@ AsOf = Annotated[
         show_default=False,
     ),
 ]
-FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Report format.")]
+FormatOption = Annotated[AuditFormat, typer.Option("--format", "-f", help="Report format.")]
 Output = Annotated[
     Path | None,
     typer.Option(
@@ -158,7 +149,7 @@ ExpiringWithin = Annotated[
 def audit_command(
     launches: LaunchesArg,
     as_of: AsOf = None,
-    format: FormatOption = Format.table,
+    format: FormatOption = "table",
     output: Output = None,
     min_score: MinScore = None,
     gate_stage: GateStages = None,
@@ -188,7 +179,6 @@ def audit_command(
     request = AuditRequest(
         launches=tuple(launches),
         as_of=day,
-        format=format,
         min_score=min_score,
         gate_stages=tuple(gate_stage or ()),
         fail_on=fail_on,
@@ -198,25 +188,22 @@ def audit_command(
         filters=_filters(stage, department, owner, severity, overdue),
         allow_outside=allow_outside,
         policy=policy,
-        render=render_options(file_output=output is not None, limit=None if all else limit),
-        history=_history(day, allow_outside=allow_outside) if with_history else None,
+        locations=needs_locations(AUDIT, format),
+        history=with_history,
     )
-    outcome = _audit(request)
-    _deliver(outcome, output)
+    outcome = _audit(request, format)
+    options = render_options(file_output=output is not None, limit=None if all else limit)
+    _deliver(render(AUDIT, format, outcome.reports, options), outcome, output)
     _step_summary(format, outcome)
     raise typer.Exit(EXIT_PASSED if outcome.passed or warn_only else EXIT_GATE_FAILED)
 
 
-def _step_summary(format: Format, outcome: AuditOutcome) -> None:
+def _step_summary(format: str, outcome: AuditOutcome) -> None:
     """With the github format in a workflow step, the Markdown report goes to its summary."""
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    if format is Format.github and summary:
-        append_step_summary(Path(summary), outcome.reports)
-
-
-def _history(as_of: dt.date, *, allow_outside: bool) -> Callable[[Path, ChecklistReader], History]:
-    """Each launch file's history up to the as-of date, read from git by the review layer."""
-    return functools.partial(history, as_of=as_of, allow_outside=allow_outside)
+    if format == "github" and summary:
+        markdown = render(AUDIT, "markdown", outcome.reports, RenderOptions())
+        append_step_summary(Path(summary), markdown)
 
 
 def _filters(
@@ -236,22 +223,21 @@ def _filters(
     )
 
 
-def _audit(request: AuditRequest) -> AuditOutcome:
-    """The audit; with the github format, each input problem becomes an error annotation on
-    the line that caused it, so a pull request that breaks a launch file shows where."""
+def _audit(request: AuditRequest, format: str) -> AuditOutcome:
+    """The audit; in a format that can point at lines (github), the input problems are
+    drawn in it, so that a pull request that breaks a launch file shows where."""
     try:
         return audit(request)
     except GtmCheckError as exc:
-        if request.format is not Format.github:
+        if not renders(PROBLEMS, format):
             raise
-        for problem in exc.problems:
-            typer.echo(problem_annotation(problem), err=True)
+        typer.echo(render(PROBLEMS, format, exc.problems, RenderOptions()), err=True, nl=False)
         raise typer.Exit(EXIT_INVALID) from None
 
 
-def _deliver(outcome: AuditOutcome, output: Path | None) -> None:
+def _deliver(text: str, outcome: AuditOutcome, output: Path | None) -> None:
     if output is None:
-        write_stdout(outcome.output)
+        write_stdout(text)
         return
     refuse_to_overwrite(output, outcome.inputs)
-    write_atomic(output, outcome.output, overwrite=True)
+    write_atomic(output, text, overwrite=True)

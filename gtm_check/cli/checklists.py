@@ -6,13 +6,14 @@ from typing import Annotated
 
 import typer
 
-from gtm_check.cli.app import PlainCommand, app, render_options, unknown_choice
+from gtm_check.cli.app import app
+from gtm_check.cli.help import PlainCommand
 from gtm_check.cli.output import write_stdout
+from gtm_check.cli.params import ChecklistsFormat, DepartmentFormat, unknown_choice
+from gtm_check.cli.terminal import render_options
 from gtm_check.load.checklists import ChecklistReader, builtin_names
 from gtm_check.model.vocabulary import Stage
-from gtm_check.report import ListFormat, catalog_renderer
-
-ListFormatOption = Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")]
+from gtm_check.report.registry import CHECKLISTS, DEPARTMENT, render
 
 checklists_app = typer.Typer(
     help="Browse the built-in checklists: departments, items per stage, traits.",
@@ -24,12 +25,17 @@ app.add_typer(checklists_app, name="checklists")
 
 
 @checklists_app.callback(invoke_without_command=True)
-def checklists_command(ctx: typer.Context, format: ListFormatOption = ListFormat.table) -> None:
+def checklists_command(
+    ctx: typer.Context,
+    format: Annotated[
+        ChecklistsFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = "table",
+) -> None:
     """List the built-in departments with their items per journey stage, and the traits."""
     if ctx.invoked_subcommand is not None:
         return
     checklists = [c.checklist for c in ChecklistReader().builtin()]
-    write_stdout(catalog_renderer(format).render_summary(checklists, render_options()))
+    write_stdout(render(CHECKLISTS, format, checklists, render_options()))
 
 
 @checklists_app.command("show", cls=PlainCommand)
@@ -40,11 +46,12 @@ def checklists_show_command(
     stage: Annotated[
         Stage | None, typer.Option("--stage", metavar="STAGE", help="Only this stage.")
     ] = None,
-    format: ListFormatOption = ListFormat.table,
+    format: Annotated[
+        DepartmentFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = "table",
 ) -> None:
     """Show a department's items: question, guidance, severity, weight and traits."""
     if department not in builtin_names():
         unknown_choice("built-in department", department, builtin_names(), "DEPARTMENT")
     (loaded,) = ChecklistReader().builtin([department])
-    renderer = catalog_renderer(format)
-    write_stdout(renderer.render_department(loaded.checklist, stage, render_options()))
+    write_stdout(render(DEPARTMENT, format, loaded.checklist.only(stage), render_options()))

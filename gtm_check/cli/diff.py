@@ -7,13 +7,16 @@ from typing import Annotated
 
 import typer
 
-from gtm_check.cli.app import AllowOutside, PlainCommand, app, parse_date
+from gtm_check.cli.app import app
+from gtm_check.cli.dates import parse_date
 from gtm_check.cli.exits import EXIT_GATE_FAILED, EXIT_PASSED
+from gtm_check.cli.help import PlainCommand
 from gtm_check.cli.output import write_stdout
-from gtm_check.report import ViewFormat
-from gtm_check.review.diff import DiffRequest, run_diff
+from gtm_check.cli.params import AllowOutside, DiffFormat
+from gtm_check.cli.terminal import render_options
+from gtm_check.report.registry import DIFF, render
+from gtm_check.review.diff import DiffRequest, compare
 
-ViewFormatOption = Annotated[ViewFormat, typer.Option("--format", "-f", help="Output format.")]
 AsOfOption = Annotated[
     str | None,
     typer.Option(
@@ -65,7 +68,9 @@ def in_ci() -> bool:
 def diff_command(
     sides: SidesArg,
     since: SinceOption = None,
-    output_format: ViewFormatOption = ViewFormat.table,
+    output_format: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = "table",
     fail_on_regression: FailOnRegression = False,
     as_of: AsOfOption = None,
     allow_outside: AllowOutside = False,
@@ -85,10 +90,9 @@ def diff_command(
         since=since,
         as_of=parse_date(as_of),
         ci=in_ci(),
-        format=output_format,
         allow_outside=allow_outside,
     )
-    result, output = run_diff(request)
-    write_stdout(output)
+    result = compare(request)
+    write_stdout(render(DIFF, output_format, result, render_options()))
     regressed = fail_on_regression and bool(result.regressions)
     raise typer.Exit(EXIT_GATE_FAILED if regressed else EXIT_PASSED)

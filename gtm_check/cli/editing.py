@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
@@ -11,6 +10,7 @@ import typer
 
 from gtm_check.authoring.launchfile import Opened, load_text
 from gtm_check.cli.output import write_atomic
+from gtm_check.cli.terminal import can_show
 from gtm_check.model.problems import GtmCheckError
 from gtm_check.model.safetext import visible
 
@@ -25,11 +25,7 @@ AsOf = Annotated[
 
 def arrow() -> str:
     """→ where standard output can show it, -> where it cannot."""
-    try:
-        "→".encode(getattr(sys.stdout, "encoding", None) or "utf-8")
-    except (UnicodeEncodeError, LookupError):
-        return "->"
-    return "→"
+    return "→" if can_show("→") else "->"
 
 
 def commit(opened: Opened, new_text: str, changes: Sequence[str], *, allow_outside: bool) -> None:

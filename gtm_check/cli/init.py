@@ -10,8 +10,11 @@ import typer
 
 from gtm_check.authoring.scaffold import applicable_items, launch_file
 from gtm_check.authoring.schema import LAUNCH_SCHEMA_FILE, SCHEMA_FOLDER, schema_text
-from gtm_check.cli.app import PlainCommand, app, parse_date, unknown_choice
+from gtm_check.cli.app import app
+from gtm_check.cli.dates import parse_date
+from gtm_check.cli.help import PlainCommand
 from gtm_check.cli.output import write_atomic
+from gtm_check.cli.params import unknown_choice
 from gtm_check.load.checklists import ChecklistReader, builtin_names
 from gtm_check.model.vocabulary import TRAITS
 

@@ -14,8 +14,6 @@ from types import FrameType
 
 from gtm_check.load.files import Kind, Unreachable, examine, kind_of_path
 from gtm_check.model.problems import GtmCheckError
-from gtm_check.model.results import Report
-from gtm_check.report import Format, RenderOptions, renderer
 
 
 class StandardOutputFailed(Exception):
@@ -138,13 +136,12 @@ def refuse_to_overwrite(path: Path, inputs: Sequence[Path]) -> None:
             )
 
 
-def append_step_summary(path: Path, reports: Sequence[Report]) -> None:
+def append_step_summary(path: Path, text: str) -> None:
     """Append the Markdown report to GitHub Actions' step summary file.
 
     Appended, not written atomically: the file belongs to the runner, and other steps'
     summaries are in it.
     """
-    text = renderer(Format.markdown)(reports, RenderOptions())
     try:
         with path.open("a", encoding="utf-8") as stream:
             stream.write(text)

@@ -8,11 +8,14 @@ from typing import Annotated
 
 import typer
 
-from gtm_check.cli.app import AllowOutside, PlainCommand, app, parse_date
-from gtm_check.cli.diff import AsOfOption, ViewFormatOption
+from gtm_check.cli.app import app
+from gtm_check.cli.dates import parse_date
+from gtm_check.cli.diff import AsOfOption
+from gtm_check.cli.help import PlainCommand
 from gtm_check.cli.output import write_stdout
-from gtm_check.report import ViewFormat
-from gtm_check.report.owners import RENDERERS
+from gtm_check.cli.params import AllowOutside, OwnersFormat
+from gtm_check.cli.terminal import render_options
+from gtm_check.report.registry import OWNERS, render
 from gtm_check.review.owners import owners
 
 
@@ -23,11 +26,13 @@ from gtm_check.review.owners import owners
 )
 def owners_command(
     launch: Annotated[Path, typer.Argument(metavar="LAUNCH", help="A launch file.")],
-    output_format: ViewFormatOption = ViewFormat.table,
+    output_format: Annotated[
+        OwnersFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = "table",
     as_of: AsOfOption = None,
     allow_outside: AllowOutside = False,
 ) -> None:
     """Rank owners by open weight, open blockers, overdue items and the open items waiting
     on theirs; flag open blockers with no owner. Exit codes: 0, 2 bad input."""
     result = owners(launch, parse_date(as_of) or dt.date.today(), allow_outside=allow_outside)
-    write_stdout(RENDERERS[output_format](result))
+    write_stdout(render(OWNERS, output_format, result, render_options()))

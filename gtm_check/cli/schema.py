@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from gtm_check.authoring.schema import schema_text
-from gtm_check.cli.app import PlainCommand, app
+from gtm_check.cli.app import app
+from gtm_check.cli.help import PlainCommand
 from gtm_check.cli.output import write_stdout
 
 

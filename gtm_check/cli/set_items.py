@@ -9,8 +9,11 @@ import typer
 
 from gtm_check.authoring.edit import Value, set_item
 from gtm_check.authoring.launchfile import describe, load_text, open_launch, placement, state_of
-from gtm_check.cli.app import AllowOutside, PlainCommand, app, parse_date
+from gtm_check.cli.app import app
+from gtm_check.cli.dates import parse_date
 from gtm_check.cli.editing import AsOf, LaunchArg, arrow, commit
+from gtm_check.cli.help import PlainCommand
+from gtm_check.cli.params import AllowOutside
 from gtm_check.model.vocabulary import Status
 
 ItemsArg = Annotated[

@@ -8,11 +8,14 @@ from typing import Annotated
 
 import typer
 
-from gtm_check.cli.app import AllowOutside, PlainCommand, app, parse_date
-from gtm_check.cli.diff import AsOfOption, ViewFormatOption
+from gtm_check.cli.app import app
+from gtm_check.cli.dates import parse_date
+from gtm_check.cli.diff import AsOfOption
+from gtm_check.cli.help import PlainCommand
 from gtm_check.cli.output import write_stdout
-from gtm_check.report import ViewFormat
-from gtm_check.report.trend import RENDERERS
+from gtm_check.cli.params import AllowOutside, TrendFormat
+from gtm_check.cli.terminal import render_options
+from gtm_check.report.registry import TREND, render
 from gtm_check.review.trend import trend
 from gtm_check.scoring.trend import Every
 
@@ -31,7 +34,9 @@ def trend_command(
     every: Annotated[
         Every, typer.Option("--every", help="One point per week, day or commit.")
     ] = Every.week,
-    output_format: ViewFormatOption = ViewFormat.table,
+    output_format: Annotated[
+        TrendFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = "table",
     as_of: AsOfOption = None,
     allow_outside: AllowOutside = False,
 ) -> None:
@@ -39,4 +44,4 @@ def trend_command(
     line and project when each gated stage passes. Exit codes: 0, 2 bad input."""
     today = parse_date(as_of) or dt.date.today()
     result = trend(launch, parse_date(since, "--since"), every, today, allow_outside=allow_outside)
-    write_stdout(RENDERERS[output_format](result))
+    write_stdout(render(TREND, output_format, result, render_options()))

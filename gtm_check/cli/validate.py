@@ -7,7 +7,9 @@ from pathlib import Path
 
 import typer
 
-from gtm_check.cli.app import AllowOutside, LaunchesArg, PlainCommand, PolicyOption, app
+from gtm_check.cli.app import app
+from gtm_check.cli.help import PlainCommand
+from gtm_check.cli.params import AllowOutside, LaunchesArg, PolicyOption
 from gtm_check.load.checklists import ChecklistReader
 from gtm_check.load.launch import LoadedLaunch, load_launch
 from gtm_check.load.policy import PolicyReader

@@ -9,8 +9,11 @@ import typer
 
 from gtm_check.authoring.edit import Value, unwaive, waive, waived_items
 from gtm_check.authoring.launchfile import load_text, open_launch
-from gtm_check.cli.app import AllowOutside, PlainCommand, app, parse_date
+from gtm_check.cli.app import app
+from gtm_check.cli.dates import parse_date
 from gtm_check.cli.editing import AsOf, LaunchArg, commit
+from gtm_check.cli.help import PlainCommand
+from gtm_check.cli.params import AllowOutside
 from gtm_check.model.problems import GtmCheckError, did_you_mean, quoted
 from gtm_check.model.vocabulary import LONG_WAIVER_DAYS
 

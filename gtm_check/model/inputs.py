@@ -181,6 +181,13 @@ class Checklist(_Model):
     description: Text | None = None
     items: list[ChecklistItem] = Field(min_length=1)
 
+    def only(self, stage: Stage | None) -> Checklist:
+        """The checklist with only the items of ``stage`` (all of them for None), as
+        ``checklists show --stage`` shows it."""
+        if stage is None:
+            return self
+        return self.model_copy(update={"items": [i for i in self.items if i.stage is stage]})
+
 
 class ItemState(_Model):
     status: Status = Status.TODO

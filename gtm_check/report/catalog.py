@@ -39,14 +39,12 @@ def summary_dict(checklists: Sequence[Checklist]) -> dict[str, Any]:
     }
 
 
-def department_dict(checklist: Checklist, stage: Stage | None = None) -> dict[str, Any]:
+def department_dict(checklist: Checklist) -> dict[str, Any]:
     return {
         "key": checklist.department,
         "name": checklist.name,
         "description": checklist.description,
-        "items": [
-            _item_dict(item) for item in checklist.items if stage is None or item.stage is stage
-        ],
+        "items": [_item_dict(item) for item in checklist.items],
     }
 
 
@@ -64,5 +62,5 @@ def render_summary(checklists: Sequence[Checklist], options: RenderOptions) -> s
     return json_text(summary_dict(checklists))
 
 
-def render_department(checklist: Checklist, stage: Stage | None, options: RenderOptions) -> str:
-    return json_text(department_dict(checklist, stage))
+def render_department(checklist: Checklist, options: RenderOptions) -> str:
+    return json_text(department_dict(checklist))

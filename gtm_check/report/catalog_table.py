@@ -47,13 +47,11 @@ def render_summary(checklists: Sequence[Checklist], options: RenderOptions) -> s
     return print_to_string(Group(table, Text(""), traits, Text(""), hint), options)
 
 
-def render_department(checklist: Checklist, stage: Stage | None, options: RenderOptions) -> str:
+def render_department(checklist: Checklist, options: RenderOptions) -> str:
     parts: list[RenderableType] = [Text(checklist.name, style="bold")]
     if checklist.description:
         parts.append(Text(checklist.description))
     for current in Stage:
-        if stage is not None and current is not stage:
-            continue
         items = [item for item in checklist.items if item.stage is current]
         if not items:
             continue

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from gtm_check.model.safetext import visible
-from gtm_check.report import ViewFormat
+from gtm_check.report import RenderOptions
 from gtm_check.report.markdown import cell, text
-from gtm_check.report.shared import json_text, score_text
+from gtm_check.report.shared import drawn, json_text, score_text
 from gtm_check.scoring.diff import ItemChange, LaunchDiff, Side, StageChange
 
 
@@ -51,8 +50,9 @@ def _scope_lines(diff: LaunchDiff) -> list[str]:
     return lines
 
 
-def render_table(diff: LaunchDiff) -> str:
-    """Plain aligned text for the terminal: every user string through ``visible``."""
+def render_table(diff: LaunchDiff, options: RenderOptions) -> str:
+    """Plain aligned text for the terminal: every user string through ``visible``; in ASCII
+    where the output cannot show the arrows and dashes."""
     lines = [
         visible(diff.new.launch.title),
         visible(f"{_side(diff.old_side)} → {_side(diff.new_side)}"),
@@ -79,10 +79,10 @@ def render_table(diff: LaunchDiff) -> str:
             lines += ["  " + visible(_change_line(c)) for c in changes]
     if diff.regressions:
         lines += ["", "Regressions: " + visible("; ".join(diff.regressions))]
-    return "\n".join(lines) + "\n"
+    return drawn("\n".join(lines) + "\n", options)
 
 
-def render_markdown(diff: LaunchDiff) -> str:
+def render_markdown(diff: LaunchDiff, options: RenderOptions) -> str:
     """Headline first, then the stage table, then the lists: a pull-request comment."""
     lines = [
         f"### {text(diff.new.launch.title)}: {text(headline(diff))}",
@@ -174,12 +174,5 @@ def to_dict(diff: LaunchDiff) -> dict[str, Any]:
     }
 
 
-def render_json(diff: LaunchDiff) -> str:
+def render_json(diff: LaunchDiff, options: RenderOptions) -> str:
     return json_text(to_dict(diff))
-
-
-RENDERERS: dict[ViewFormat, Callable[[LaunchDiff], str]] = {
-    ViewFormat.table: render_table,
-    ViewFormat.markdown: render_markdown,
-    ViewFormat.json: render_json,
-}

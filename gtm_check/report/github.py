@@ -61,7 +61,7 @@ class _Candidate:
     """The annotation, written with the given command."""
 
 
-def render(reports: Sequence[Report], options: RenderOptions | None = None) -> str:
+def render(reports: Sequence[Report], options: RenderOptions) -> str:
     candidates = _candidates(reports)
     shown, left = _allocate(candidates, reserve=0)
     if left:  # keep a notice slot to say what was left out, and why
@@ -180,6 +180,12 @@ def problem_annotation(problem: Problem) -> str:
     ]
     message = problem.message + (f" ({problem.hint})" if problem.hint else "")
     return f"::error {','.join(properties)}::{escape_data(visible(message))}"
+
+
+def render_problems(problems: Sequence[Problem], options: RenderOptions) -> str:
+    """Input problems as error annotations, so that a pull request that breaks a launch
+    file shows where."""
+    return "".join(problem_annotation(problem) + "\n" for problem in problems)
 
 
 def annotation(gap: ItemResult, report: Report, command: str) -> str:

@@ -34,7 +34,7 @@ SEVERITY_ICON = {"blocker": "◆", "high": "▲", "medium": "●", "low": "○"}
 """Marks every system font has, so the badge never shows an empty box."""
 
 
-def render(reports: Sequence[Report], options: RenderOptions | None = None) -> str:
+def render(reports: Sequence[Report], options: RenderOptions) -> str:
     if len(reports) == 1:
         title = f"Launch readiness: {esc(reports[0].launch.title)}"
         body = _launch(reports[0], "l1", 1)

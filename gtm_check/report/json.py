@@ -14,7 +14,7 @@ from gtm_check.report.history import to_dict as history_dict
 SCHEMA_VERSION = 1
 
 
-def render(reports: Sequence[Report], options: RenderOptions | None = None) -> str:
+def render(reports: Sequence[Report], options: RenderOptions) -> str:
     """One launch: its report object. Several: ``{"launches": [report, ...]}``."""
     if len(reports) == 1:
         return dumps(to_dict(reports[0])) + "\n"

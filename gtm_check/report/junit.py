@@ -37,7 +37,7 @@ from gtm_check.report.shared import status_text
 COUNTS = ("tests", "failures", "errors", "skipped")
 
 
-def render(reports: Sequence[Report], options: RenderOptions | None = None) -> str:
+def render(reports: Sequence[Report], options: RenderOptions) -> str:
     root = ET.Element("testsuites")
     for report in reports:
         prefix = f"{report.launch.title} · " if len(reports) > 1 else ""

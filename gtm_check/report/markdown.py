@@ -46,7 +46,7 @@ def cell(value: object) -> str:
     return text(value) or " "
 
 
-def render(reports: Sequence[Report], options: RenderOptions | None = None) -> str:
+def render(reports: Sequence[Report], options: RenderOptions) -> str:
     if len(reports) == 1:
         lines = _single(reports[0])
     else:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from gtm_check.model.safetext import visible
-from gtm_check.report import ViewFormat
+from gtm_check.report import RenderOptions
 from gtm_check.report.markdown import cell, text
 from gtm_check.report.shared import json_text
 from gtm_check.scoring.owners import OwnersReport
@@ -24,7 +23,7 @@ def _row(load: Any) -> tuple[str, ...]:
     )
 
 
-def render_table(result: OwnersReport) -> str:
+def render_table(result: OwnersReport, options: RenderOptions) -> str:
     names = [visible(o.owner) for o in result.owners]
     width = max([len("Owner"), *map(len, names)])
     lines = [
@@ -42,7 +41,7 @@ def render_table(result: OwnersReport) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_markdown(result: OwnersReport) -> str:
+def render_markdown(result: OwnersReport, options: RenderOptions) -> str:
     lines = [
         f"### {text(result.report.launch.title)}: open work by owner",
         "",
@@ -57,7 +56,7 @@ def render_markdown(result: OwnersReport) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_json(result: OwnersReport) -> str:
+def render_json(result: OwnersReport, options: RenderOptions) -> str:
     data = {
         "launch": result.report.launch.name,
         "as_of": result.report.launch.as_of.isoformat(),
@@ -75,10 +74,3 @@ def render_json(result: OwnersReport) -> str:
         "unowned_blockers": [i.id for i in result.unowned_blockers],
     }
     return json_text(data)
-
-
-RENDERERS: dict[ViewFormat, Callable[[OwnersReport], str]] = {
-    ViewFormat.table: render_table,
-    ViewFormat.markdown: render_markdown,
-    ViewFormat.json: render_json,
-}

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from gtm_check.model.results import ItemResult, Report, Warning, urgency
 from gtm_check.model.vocabulary import WARNINGS
+from gtm_check.report import ASCII_GLYPHS, RenderOptions
 
 
 def score_text(score: float | None) -> str:
@@ -63,3 +64,9 @@ def json_text(data: object) -> str:
     """Indented UTF-8 JSON and a final newline, as the smaller JSON views print it (the
     readiness report has its own encoder: report/json.py)."""
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def drawn(text: str, options: RenderOptions) -> str:
+    """A plain-text view as the output can show it: with ``options.ascii``, every drawing
+    character in ASCII, and arrows as "->"."""
+    return text.replace("→", "->").translate(ASCII_GLYPHS) if options.ascii else text

@@ -28,7 +28,7 @@ from rich.text import Text
 from gtm_check.model.results import ItemResult, Report, next_milestone
 from gtm_check.model.safetext import visible
 from gtm_check.model.vocabulary import Severity, Stage, Verdict
-from gtm_check.report import GLYPHS, RenderOptions
+from gtm_check.report import ASCII_GLYPHS, RenderOptions
 from gtm_check.report.history import history_lines
 from gtm_check.report.shared import (
     combined_gaps,
@@ -52,8 +52,7 @@ SEVERITY_STYLE = {
 }
 
 
-def render(reports: Sequence[Report], options: RenderOptions | None = None) -> str:
-    options = options or RenderOptions()
+def render(reports: Sequence[Report], options: RenderOptions) -> str:
     paint = _Painter(options.color)
     if len(reports) == 1:
         (report,) = reports
@@ -106,10 +105,6 @@ def print_to_string(renderable: RenderableType, options: RenderOptions) -> str:
         return output
     # Rich pads every line to the full width; without colour the padding is noise.
     return "\n".join(line.rstrip() for line in output.split("\n"))
-
-
-ASCII_GLYPHS = str.maketrans(dict(zip(GLYPHS, "-#.-x-.!x", strict=True)))
-"""Each drawing character for one ASCII character of the same width, so columns stay put."""
 
 
 class _Painter:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from gtm_check.model.safetext import visible
 from gtm_check.model.vocabulary import Stage
-from gtm_check.report import ViewFormat
+from gtm_check.report import RenderOptions
 from gtm_check.report.markdown import text
-from gtm_check.report.shared import json_text, score_text
+from gtm_check.report.shared import drawn, json_text, score_text
 from gtm_check.scoring.trend import SHALLOW_HINT, TrendResult
 
 BARS = "▁▂▃▄▅▆▇█"
@@ -43,7 +42,9 @@ def _projection_lines(result: TrendResult) -> list[str]:
     return lines
 
 
-def render_table(result: TrendResult) -> str:
+def render_table(result: TrendResult, options: RenderOptions) -> str:
+    """A sparkline per stage and the projection; in ASCII where the output cannot show the
+    bars."""
     first = result.points[0].date if result.points else None
     last = result.points[-1].date if result.points else None
     lines = [
@@ -59,10 +60,10 @@ def render_table(result: TrendResult) -> str:
         lines.append(f"{stage:<6} {sparkline(scores)} {latest}{gated}")
     lines += ["", *_projection_lines(result)]
     lines += [visible(line) for line in _notes(result)]
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return drawn("\n".join(lines).rstrip("\n") + "\n", options)
 
 
-def render_markdown(result: TrendResult) -> str:
+def render_markdown(result: TrendResult, options: RenderOptions) -> str:
     """A Mermaid ``xychart-beta`` line chart (GitHub draws it), one line per stage."""
     labels = ", ".join(f'"{p.date.isoformat()}"' for p in result.points)
     lines = [f"### {text(result.name)}: readiness every {result.every}", ""]
@@ -115,12 +116,5 @@ def to_dict(result: TrendResult) -> dict[str, Any]:
     }
 
 
-def render_json(result: TrendResult) -> str:
+def render_json(result: TrendResult, options: RenderOptions) -> str:
     return json_text(to_dict(result))
-
-
-RENDERERS: dict[ViewFormat, Callable[[TrendResult], str]] = {
-    ViewFormat.table: render_table,
-    ViewFormat.markdown: render_markdown,
-    ViewFormat.json: render_json,
-}

@@ -1,4 +1,4 @@
-"""``diff``, end to end: load both sides, score them on one date, compare, render."""
+"""``diff``, end to end: load both sides, score them on one date, compare."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from gtm_check.load.checklists import ChecklistReader
-from gtm_check.report import ViewFormat
-from gtm_check.report import diff as render
 from gtm_check.review.sides import SideSpec, load_newer, load_older, since_commit
 from gtm_check.scoring.diff import LaunchDiff, diff_reports
 from gtm_check.scoring.score import score_launch
@@ -24,7 +22,6 @@ class DiffRequest:
     as_of: dt.date | None = None
     """Score both sides on this date rather than the newer side's."""
     ci: bool = False
-    format: ViewFormat = ViewFormat.table
     allow_outside: bool = False
 
 
@@ -46,8 +43,3 @@ def compare(request: DiffRequest) -> LaunchDiff:
         older.side,
         newer.side,
     )
-
-
-def run_diff(request: DiffRequest) -> tuple[LaunchDiff, str]:
-    result = compare(request)
-    return result, render.RENDERERS[request.format](result)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from gtm_check.load.checklists import ChecklistReader, LoadedChecklist
 from gtm_check.load.files import ByteBudget
-from gtm_check.load.history import Commit, Repository, decode
+from gtm_check.load.history import Commit, Repository
 from gtm_check.load.launch import load_launch, load_launch_text
 from gtm_check.load.yamltree import Source
 from gtm_check.model.inputs import Launch
@@ -109,13 +109,3 @@ def since_commit(path: Path, since: str | None, today: dt.date, *, ci: bool) -> 
         why = f"no commit on or before {day}" + (f" (--since {quoted(since)})" if since else "")
         raise GtmCheckError([Problem(str(path), 1, 1, why)])
     return found
-
-
-def decode_revision(data: bytes | str, where: str) -> Source | str:
-    """The revision's text as a Source, or why there is none."""
-    if isinstance(data, str):
-        return data
-    try:
-        return Source(where, decode(data, where))
-    except GtmCheckError as exc:
-        return exc.problems[0].message

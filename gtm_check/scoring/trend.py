@@ -1,4 +1,4 @@
-"""Trend points from reports, the periods they fall in, and the projection to the gate: pure."""
+"""Trend points from past launches, and the projection to the gate: pure."""
 
 from __future__ import annotations
 
@@ -6,11 +6,21 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 
-from gtm_check.model.history import Projection, StagePoint, TrendPoint
+from gtm_check.model.history import (
+    Every,
+    History,
+    Projection,
+    Revisions,
+    Skipped,
+    StagePoint,
+    TrendPoint,
+    period_end,
+)
+from gtm_check.model.inputs import Checklist, Launch
 from gtm_check.model.results import Report
 from gtm_check.model.vocabulary import Severity, Stage
+from gtm_check.scoring.score import score_launch
 
 SHALLOW_HINT = (
     "this is a shallow clone, so older revisions are missing: fetch the whole history "
@@ -26,26 +36,14 @@ __all__ = [
     "TrendPoint",
     "TrendResult",
     "period_end",
+    "history_of",
     "project",
+    "trend",
     "trend_point",
 ]
 
 PERIODS = 4
 """How many periods back the projection measures the closing rate over."""
-
-
-class Every(StrEnum):
-    week = "week"
-    day = "day"
-    commit = "commit"
-
-
-def period_end(day: dt.date, every: Every) -> dt.date:
-    """The last day of the period ``day`` falls in: its Sunday for a week (9999-12-31 at the
-    latest), itself otherwise."""
-    if every is Every.week:
-        return day + dt.timedelta(days=min(6 - day.weekday(), (dt.date.max - day).days))
-    return day
 
 
 def trend_point(report: Report, commit: str) -> TrendPoint:
@@ -111,16 +109,6 @@ def project(
 
 
 @dataclass(frozen=True)
-class Skipped:
-    """A revision that could not be read as a launch file, and why."""
-
-    commit: str
-    date: dt.date | None
-    """None for a commit git gives no date gtm-check can read."""
-    why: str
-
-
-@dataclass(frozen=True)
 class TrendResult:
     name: str
     launch_date: dt.date
@@ -134,3 +122,47 @@ class TrendResult:
     @property
     def method(self) -> str:
         return METHOD.format(n=PERIODS, unit=self.every.value)
+
+
+def trend(
+    current: Launch,
+    checklists: Sequence[Checklist],
+    revisions: Revisions,
+    every: Every,
+    today: dt.date,
+) -> TrendResult:
+    """Each past launch scored as of its period's end (today at the latest) with today's
+    checklists, and the projection of the stages the launch file gates on today."""
+    points = [
+        trend_point(
+            score_launch(past.launch, checklists, min(period_end(past.date, every), today)),
+            past.commit,
+        )
+        for past in revisions.launches
+    ]
+    gated = list(current.gate.stages)
+    return TrendResult(
+        current.launch,
+        current.launch_date,
+        every,
+        points,
+        revisions.skipped,
+        revisions.shallow,
+        gated,
+        project(points, gated, current.launch_date, every.value),
+    )
+
+
+def history_of(result: TrendResult) -> History:
+    """``audit --history``'s part of the report: the weekly trend and the projection, with a
+    note when there is too little to project from or the clone is shallow."""
+    note = None
+    if len(result.points) < 2:
+        count = len(result.points)
+        note = (
+            f"history: too little to project from ({count} weekly point{'' if count == 1 else 's'}"
+            " up to the as-of date; 2 are needed)"
+        )
+    if result.shallow:
+        note = f"{note}; {SHALLOW_HINT}" if note else f"history: {SHALLOW_HINT}"
+    return History(result.points, result.projections, result.method, note)

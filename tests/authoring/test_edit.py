@@ -8,7 +8,7 @@ import difflib
 
 import pytest
 
-from gtm_check.authoring.edit import Placement, scalar, set_item, unwaive, waive
+from gtm_check.authoring.edit import Placement, Value, scalar, set_item, unwaive, waive
 from gtm_check.load.yamltree import Source
 from gtm_check.model.problems import GtmCheckError
 
@@ -153,7 +153,7 @@ def test_crlf_line_endings_stay_crlf_and_only_the_line_changes() -> None:
 
 
 def test_waive_adds_to_a_flow_list_and_renews_in_place() -> None:
-    fields = {
+    fields: dict[str, Value] = {
         "item": "legal.trademarks",
         "reason": "Name: pending",
         "approved_by": "vp@x",
@@ -186,7 +186,7 @@ waivers:
 
 
 def test_waive_and_unwaive_in_a_block_list() -> None:
-    fields = {
+    fields: dict[str, Value] = {
         "item": "legal.trademarks",
         "reason": "Because",
         "approved_by": "vp@x",
@@ -216,7 +216,12 @@ def test_unwaive_in_a_flow_list() -> None:
 
 def test_a_waiver_into_a_file_without_one() -> None:
     text = "launch: X\nlaunch_date: 2027-03-01\nwaivers: []  # none\n"
-    fields = {"item": "a.b", "reason": "r", "approved_by": "a", "expires": dt.date(2027, 5, 1)}
+    fields: dict[str, Value] = {
+        "item": "a.b",
+        "reason": "r",
+        "approved_by": "a",
+        "expires": dt.date(2027, 5, 1),
+    }
     assert waive(text, fields) == (
         "launch: X\nlaunch_date: 2027-03-01\nwaivers:  # none\n  - item: a.b\n    reason: r\n"
         "    approved_by: a\n    expires: 2027-05-01\n"

@@ -219,3 +219,16 @@ def test_a_filter_that_matches_nothing_loaded_is_refused(
     code, out, err = run("audit", EXAMPLE, *AS_OF, flag, value)
     assert (code, out) == (2, "")
     assert message in " ".join(err.split())
+
+
+@pytest.mark.parametrize("fmt", ["github", "json"])
+def test_input_problems_are_annotations_in_the_github_format_only(mini: Mini, fmt: str) -> None:
+    path = mini("traits: [sas]\n")
+    code, out, err = run("audit", str(path), *AS_OF, "-f", fmt)
+    assert (code, out) == (2, "")
+    plain = f"{path}:4:10: unknown trait 'sas' (did you mean 'saas'?)\n"
+    annotation = (
+        f"::error file={path},line=4,col=10,title=gtm-check%3A invalid input::"
+        "unknown trait 'sas' (did you mean 'saas'?)\n"
+    )
+    assert err == (annotation if fmt == "github" else plain)

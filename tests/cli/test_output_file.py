@@ -183,7 +183,11 @@ def test_a_link_to_a_file_is_written_through_and_stays_a_link(mini: Mini, tmp_pa
 @pytest.fixture
 def umask() -> Iterator[Callable[[int], None]]:
     previous = os.umask(0o022)
-    yield lambda mask: os.umask(mask) and None
+
+    def set_mask(mask: int) -> None:
+        os.umask(mask)
+
+    yield set_mask
     os.umask(previous)
 
 
@@ -222,7 +226,7 @@ def test_a_full_disk_leaves_the_old_file_and_no_temporary(
     def full(fd: int) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(output_module.os, "fsync", full)
+    monkeypatch.setattr(os, "fsync", full)  # as cli/output.py calls it
     code, out, err = audit_to(mini(""), target)
     assert (code, out) == (2, "")
     assert refused(err, target) == "cannot write: No space left on device"

@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 import gtm_check.cli.editing as editing
+from gtm_check.authoring import launchfile
 from gtm_check.cli import app
 from tests.conftest import MINI_CHECKLIST, load
 
@@ -122,7 +123,7 @@ def test_the_file_mode_is_kept(launch: Path) -> None:
 def test_a_change_made_meanwhile_is_detected_and_nothing_is_written(
     launch: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original: Callable[..., object] = editing.load_text
+    original: Callable[..., object] = launchfile.load_text
 
     def someone_else_edits(*args: object, **kwargs: object) -> object:
         launch.write_text("launch: Theirs\nlaunch_date: 2027-03-01\n", encoding="utf-8")
@@ -188,7 +189,7 @@ def test_waive_refuses(launch: Path, args: list[str], expected: str) -> None:
 
 
 def test_waive_on_the_boundaries(launch: Path) -> None:
-    base = [
+    base: list[str | Path] = [
         "waive",
         launch,
         "legal.trademarks",

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 
-from gtm_check.report import Format
 from tests.report.goldens import Golden, goldens
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -42,7 +41,7 @@ if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
 
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 
-PAGES = [g for g in goldens() if g.format is Format.html]
+PAGES = [g for g in goldens() if g.format == "html"]
 
 LAYOUT = """
 const box = e => e.getBoundingClientRect();

@@ -14,15 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from gtm_check.pipeline import AuditRequest, audit
-from gtm_check.report import Format, RenderOptions
 from gtm_check.report.html_style import CSP, SCRIPT
 from gtm_check.report.markup import evidence_link, linkable
 from tests.conftest import ROOT
+from tests.report.audits import audit_text
 from tests.report.goldens import Golden, goldens
 from tests.report.htmlscan import check_inert, read
 
-PAGES = [g for g in goldens() if g.format is Format.html]
+PAGES = [g for g in goldens() if g.format == "html"]
 MAX_300_ITEM_PAGE = 200_000
 
 
@@ -106,8 +105,7 @@ def test_an_open_items_evidence_appears_as_a_link(mini) -> None:  # type: ignore
           legal.sla-terms: {status: todo, evidence: "javascript:alert(1)"}
         """
     )
-    request = AuditRequest((path,), dt.date(2027, 1, 15), Format.html, render=RenderOptions())
-    html = audit(request).output
+    html = audit_text((path,), dt.date(2027, 1, 15), "html")
     page = check_inert(html)
     assert [a["href"] for a in page.all("a")] == ["https://wiki.example/tm"]
     assert "javascript:alert(1)" in html  # shown as text, never followed
@@ -120,6 +118,5 @@ def test_a_300_item_page_is_under_200_kb(tmp_path: Path) -> None:
         capture_output=True,
     )
     launch = tmp_path / "300" / "launch.yaml"
-    request = AuditRequest((launch,), dt.date(2027, 1, 15), Format.html, render=RenderOptions())
-    size = len(audit(request).output.encode("utf-8"))
+    size = len(audit_text((launch,), dt.date(2027, 1, 15), "html").encode("utf-8"))
     assert size < MAX_300_ITEM_PAGE, size

@@ -8,15 +8,13 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gtm_check.pipeline import AuditRequest, audit
-from gtm_check.report import Format
 from gtm_check.report.json import dumps
 from tests.conftest import EXAMPLES
+from tests.report.audits import audit_text
 
 
 def report() -> dict:  # type: ignore[type-arg]
-    request = AuditRequest((EXAMPLES / "launch.yaml",), dt.date(2027, 1, 15), Format.json)
-    return json.loads(audit(request).output)  # type: ignore[no-any-return]
+    return json.loads(audit_text((EXAMPLES / "launch.yaml",), dt.date(2027, 1, 15), "json"))  # type: ignore[no-any-return]
 
 
 def test_top_level_keys_in_documented_order() -> None:
@@ -95,9 +93,6 @@ def test_batched_encoding_of_many_chunks_is_json_dumps() -> None:
 
 def test_portfolio_is_the_launch_reports_nested_one_level() -> None:
     paths = tuple(EXAMPLES / name for name in ("launch.yaml", "device.yaml"))
-    portfolio = json.loads(audit(AuditRequest(paths, dt.date(2027, 1, 15), Format.json)).output)
-    singles = [
-        json.loads(audit(AuditRequest((path,), dt.date(2027, 1, 15), Format.json)).output)
-        for path in paths
-    ]
+    portfolio = json.loads(audit_text(paths, dt.date(2027, 1, 15), "json"))
+    singles = [json.loads(audit_text((path,), dt.date(2027, 1, 15), "json")) for path in paths]
     assert portfolio == {"schema_version": 1, "passed": False, "launches": singles}

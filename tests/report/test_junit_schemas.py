@@ -12,8 +12,8 @@ import pytest
 import xmlschema
 
 from gtm_check.pipeline import AuditRequest, audit
-from gtm_check.report import Format
 from tests.conftest import EXAMPLES, ROOT, WriteFile
+from tests.report.audits import audit_text
 
 SCHEMAS = ROOT / "tests" / "data" / "junit"
 AS_OF = dt.date(2027, 1, 15)
@@ -26,7 +26,7 @@ def schema(name: str) -> xmlschema.XMLSchema:
 
 
 def junit(*paths: Path) -> str:
-    return audit(AuditRequest(paths, AS_OF, Format.junit)).output
+    return audit_text(paths, AS_OF, "junit")
 
 
 def failures(text: str) -> int:
@@ -47,12 +47,12 @@ def test_every_example_is_valid_junit(launches: list[Path], name: str) -> None:
 
 @pytest.mark.parametrize("path", LAUNCHES, ids=lambda p: p.stem)
 def test_the_file_is_red_exactly_when_the_gate_fails(path: Path) -> None:
-    passed = audit(AuditRequest((path,), AS_OF, Format.json)).passed
+    passed = audit(AuditRequest((path,), AS_OF)).passed
     assert (failures(junit(path)) > 0) is not passed
 
 
 def test_both_kinds_of_gate_are_among_the_examples() -> None:
-    verdicts = {audit(AuditRequest((p,), AS_OF, Format.json)).passed for p in LAUNCHES}
+    verdicts = {audit(AuditRequest((p,), AS_OF)).passed for p in LAUNCHES}
     assert verdicts == {True, False}
 
 

@@ -12,10 +12,9 @@ from typing import Any
 import pytest
 from markdown_it import MarkdownIt
 
-from gtm_check.pipeline import AuditRequest, audit
-from gtm_check.report import Format
 from gtm_check.report.github import escape_data
 from tests.conftest import EXAMPLES, WriteFile
+from tests.report.audits import audit_text
 
 AS_OF = dt.date(2027, 1, 15)
 HOSTILE_TITLES = [
@@ -57,7 +56,7 @@ def hostile(write: WriteFile) -> Path:
 
 
 def render(path: Path, fmt: str) -> str:
-    return audit(AuditRequest((path,), AS_OF, Format(fmt))).output
+    return audit_text((path,), AS_OF, fmt)
 
 
 def report_json(path: Path) -> dict[str, Any]:
@@ -323,7 +322,7 @@ def test_github_a_portfolio_of_failed_gates_uses_milder_slots(write: WriteFile) 
           "  - {id: team.a, stage: learn, title: A, severity: low}\n")  # fmt: skip
     head = "launch_date: 2027-03-01\nchecklists: [./team.yaml]\n"
     paths = [write(f"l{i:02}.yaml", f"launch: L{i:02}\n{head}") for i in range(12)]
-    out = audit(AuditRequest(tuple(paths), AS_OF, Format.github)).output
+    out = audit_text(paths, AS_OF, "github")
     by_kind = kinds(out.splitlines())
     gate = [line for k in COMMANDS for line in by_kind[k] if "gate failed" in line]
     assert len(gate) == 12 and len(by_kind["error"]) == 10

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -122,3 +125,20 @@ def test_ci_compares_with_the_merge_base_of_the_default_branch(
     )
     assert result.old_side.commit == base
     assert [c.id for c in result.reopened] == ["legal.trademarks"]
+
+
+def test_a_stdout_that_cannot_encode_the_arrows_gets_them_in_ascii(repo: GitRepo) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "COLUMNS", "CI"))}
+    env.pop("GITHUB_ACTIONS", None)
+    args = ["diff", "launch.yaml", "--since", "2027-01-05", "--as-of", "2027-01-11"]
+    child = subprocess.run(
+        [sys.executable, "-m", "gtm_check", *args],
+        cwd=repo.root,
+        env={**env, "PYTHONIOENCODING": "cp1252", "NO_COLOR": "1"},
+        capture_output=True,
+        check=False,
+    )
+    assert (child.returncode, child.stderr) == (0, b"")
+    out = child.stdout.decode("ascii")  # nothing but ASCII
+    assert "overall 20.0 -> 53.3 - " in out  # not "overall 20.0 ? 53.3 ? "
+    assert "learn       37.5   100.0   +62.5  blocked -> ready" in out

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -139,3 +141,19 @@ def test_formats(repo: GitRepo) -> None:
     assert data["points"][1]["stages"]["learn"] == 37.5
     assert set(data["points"][0]) == {"date", "commit", "stages", "overall"}
     assert data["projection"]["learn"]["verdict"] == "late by 25 days"
+
+
+def test_a_stdout_that_cannot_encode_the_sparklines_gets_them_in_ascii(repo: GitRepo) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "COLUMNS"))}
+    command = [sys.executable, "-m", "gtm_check", "trend", "plan.yaml", "--as-of", "2027-02-10"]
+    child = subprocess.run(
+        command,
+        cwd=repo.root,
+        env={**env, "PYTHONIOENCODING": "cp1252", "NO_COLOR": "1"},
+        capture_output=True,
+        check=False,
+    )
+    assert (child.returncode, child.stderr) == (0, b"")
+    out = child.stdout.decode("ascii")  # nothing but ASCII
+    assert "learn  _---- 37.5" in out  # the sparkline, drawn in ASCII rather than as "?"
+    assert "2027-01-10 -> 2027-02-07 - launch" in out

@@ -1,0 +1,50 @@
+"""The error guard around every command: exit 2 for bad input, exit 3 for a bug of ours."""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+from gtm_check.cli.exits import EXIT_INTERNAL, EXIT_INVALID
+from gtm_check.cli.global_options import Settings
+from gtm_check.cli.output import StandardOutputFailed
+from gtm_check.model.problems import GtmCheckError, OptionError
+
+
+class GuardedGroup(TyperGroup):
+    """Runs every command under one guard: bad input exits 2 with one located line per
+    problem; any other exception is a bug in gtm-check and exits 3."""
+
+    def invoke(self, ctx: Any) -> Any:  # typer.Context; typed as its own base class
+        try:
+            return super().invoke(ctx)
+        except GtmCheckError as exc:
+            for problem in exc.problems:
+                typer.echo(problem.render(), err=True)
+            raise typer.Exit(EXIT_INVALID) from None
+        except OptionError as exc:
+            raise typer.BadParameter(exc.message, param_hint=f"'{exc.option}'") from None
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            # Typer's own signals (exit, abort, usage errors) carry an exit code: its own
+            # handling prints them.
+            if hasattr(exc, "exit_code") or isinstance(exc, typer.Abort):
+                raise
+            # Not a bug either: the entry point ends the run as the environment requires.
+            if isinstance(exc, StandardOutputFailed):
+                raise
+            settings = ctx.obj if isinstance(ctx.obj, Settings) else Settings()
+            if settings.debug:
+                raise
+            internal_error(exc)
+
+
+def internal_error(exc: BaseException) -> NoReturn:
+    typer.echo(
+        f"gtm-check: internal error ({type(exc).__name__}). This is a bug in gtm-check, "
+        "not in your files; please report it with the command you ran "
+        "(run again with --debug for the traceback).",
+        err=True,
+    )
+    raise typer.Exit(EXIT_INTERNAL)

@@ -1,0 +1,78 @@
+"""Parameters several commands declare alike: launch files, --policy, --allow-outside, --format.
+
+Each view's ``--format`` offers the formats the renderer registry lists for it, in its order.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn
+
+import typer
+
+from gtm_check.model.problems import did_you_mean, quoted
+from gtm_check.report.registry import (
+    AUDIT,
+    CHECKLISTS,
+    DEPARTMENT,
+    DIFF,
+    OWNERS,
+    TREND,
+    View,
+    formats,
+)
+
+LaunchesArg = Annotated[
+    list[Path],
+    typer.Argument(
+        metavar="LAUNCH",
+        help="One or more launch files (YAML); - reads one from standard input.",
+        show_default=False,
+    ),
+]
+PolicyOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--policy",
+        metavar="FILE",
+        help="A policy the launch files may not go below, in the form of .gtm-check.yaml "
+        "(added to every .gtm-check.yaml found upward from each launch file).",
+    ),
+]
+AllowOutside = Annotated[
+    bool,
+    typer.Option(
+        "--allow-outside",
+        help="Let the launch file name checklists outside its own folder.",
+    ),
+]
+
+
+def format_choice(view: View[Any]) -> Any:
+    """The view's formats as a type Typer offers as the choices of ``--format``: the
+    registry's names, in its order."""
+    return Literal[tuple(formats(view))]
+
+
+# Each view's ``--format`` type: a format's name to the type checker, the registry's choices
+# to Typer (which reads the annotations when the commands are registered).
+if TYPE_CHECKING:
+    AuditFormat = str
+    DiffFormat = str
+    TrendFormat = str
+    OwnersFormat = str
+    ChecklistsFormat = str
+    DepartmentFormat = str
+else:
+    AuditFormat = format_choice(AUDIT)
+    DiffFormat = format_choice(DIFF)
+    TrendFormat = format_choice(TREND)
+    OwnersFormat = format_choice(OWNERS)
+    ChecklistsFormat = format_choice(CHECKLISTS)
+    DepartmentFormat = format_choice(DEPARTMENT)
+
+
+def unknown_choice(kind: str, value: str, choices: list[str], option: str) -> NoReturn:
+    """A usage error for a value the option does not offer, with a did-you-mean."""
+    hint = did_you_mean(value, choices) or f"choose from {', '.join(choices)}"
+    raise typer.BadParameter(f"unknown {kind} {quoted(value)} ({hint})", param_hint=f"'{option}'")
