@@ -624,3 +624,26 @@ def test_some_builtin_checklists_alone_load_though_they_require_others(write: Wr
     # marketing's items require legal's; a launch that names only marketing still loads.
     path = write("launch.yaml", "launch: L\nlaunch_date: 2027-03-01\nchecklists: [marketing]\n")
     assert [c.checklist.department for c in load(path).checklists] == ["marketing"]
+
+
+def test_a_retired_builtin_id_names_the_item_that_replaced_it(write: WriteFile) -> None:
+    path = write(
+        "launch.yaml",
+        "launch: L\nlaunch_date: 2027-01-01\nitems:\n"
+        "  sales.promotions: done\n  marketing.localization: todo\n",
+    )
+    assert problems(path) == [
+        "launch.yaml:4:3: unknown item id 'sales.promotions' (the built-in checklists now call "
+        "it marketing.launch-incentives: move its state there)",
+        "launch.yaml:5:3: unknown item id 'marketing.localization' (the built-in checklists now "
+        "call it marketing.localisation: move its state there)",
+    ]
+
+
+def test_a_retired_trait_names_the_traits_that_replaced_it(mini: Mini) -> None:
+    (problem,) = problems(mini("traits: [saas, marketplace]\n"))
+    assert problem == (
+        "launch.yaml:4:16: unknown trait 'marketplace' ('marketplace' is now two traits: "
+        "cloud-marketplace for a cloud provider's marketplace (AWS, Azure, Google Cloud), "
+        "app-store for a mobile or desktop app store)"
+    )

@@ -8,14 +8,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gtm_check.load.checklists import BUILTIN, ChecklistReader, LoadedChecklist
+from gtm_check.load.checklists import (
+    BUILTIN,
+    RETIRED_BUILTIN_IDS,
+    ChecklistReader,
+    LoadedChecklist,
+)
 from gtm_check.load.document import parse_model
 from gtm_check.load.files import STDIN, STDIN_DISPLAY
 from gtm_check.load.yamltree import Finding, PathKey, Positions, Source
 from gtm_check.model.inputs import ChecklistItem, Launch
 from gtm_check.model.problems import GtmCheckError, Problem, Suggestions, quoted
 from gtm_check.model.results import Location
-from gtm_check.model.vocabulary import DEPARTMENTS, TRAITS
+from gtm_check.model.vocabulary import DEPARTMENTS, RETIRED_TRAITS, TRAITS
 
 
 @dataclass(frozen=True)
@@ -205,12 +210,16 @@ class _IdIndex:
     def unknown(
         self, loc: PathKey, what: str, item_id: str, *, key: bool = False, asker: str = ""
     ) -> Finding:
-        """``what`` (such as "unknown item id") for ``item_id``, with a did-you-mean among
-        the ids of its own department (but ``asker``), or among the departments when its is
-        not loaded."""
+        """``what`` (such as "unknown item id") for ``item_id``, with the item that replaced
+        it when it is a retired built-in id, else a did-you-mean among the ids of its own
+        department (but ``asker``), or among the departments when its is not loaded."""
         department, dot, _ = item_id.partition(".")
         message = f"{what} {quoted(item_id)}"
-        if dot and department not in self.by_department:
+        now = RETIRED_BUILTIN_IDS.get(item_id)
+        hint: str | None
+        if now in self.ids:
+            hint = f"the built-in checklists now call it {now}: move its state there"
+        elif dot and department not in self.by_department:
             message += f": {quoted(department)} is not a department of the loaded checklists"
             hint = self.suggestions.hint(department, self.by_department.keys())
         else:
@@ -301,7 +310,7 @@ def _unknown_traits(
     listed = ", ".join(sorted(known)) if len(known) <= LISTED_TRAITS else None
     for index, trait in enumerate(traits if isinstance(traits, list) else []):
         if isinstance(trait, str) and trait not in known:
-            hint = suggestions.hint(trait, known)
+            hint = RETIRED_TRAITS.get(trait) or suggestions.hint(trait, known)
             if hint is None and listed is not None:
                 hint = f"known traits: {listed}"
             yield Finding(("traits", index), f"unknown trait {quoted(trait)}", hint=hint)
