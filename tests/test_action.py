@@ -275,7 +275,7 @@ def test_the_audit_step_sets_the_outputs(runner: Runner) -> None:
         **{f"score-{k}": str(v) for k, v in scores.items()},
         "report": runner.outputs["report"],
     }
-    assert runner.outputs["score-use"] == "74.5"
+    assert runner.outputs["score-use"] == "78.6"
 
 
 def test_a_broken_launch_file_is_invalid_and_annotated(runner: Runner) -> None:

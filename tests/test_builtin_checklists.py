@@ -16,11 +16,12 @@ from tests.conftest import ROOT
 BUILTIN = ChecklistReader().builtin()
 ITEMS = [item for c in BUILTIN for item in c.checklist.items]
 
-# What the research says each department owes at each stage (shared/research).
+# What the research says each department owes at each stage (shared/research). The source
+# also puts engineering's "what ifs" in learn, but they protect using the product, so they
+# sit in use: a blocked learn stage means prospects cannot learn about the product.
 RESEARCH_PAIRS = {
     Stage.LEARN: {
-        "product-management", "marketing", "sales-enablement", "project-management",
-        "engineering", "legal",
+        "product-management", "marketing", "sales-enablement", "project-management", "legal",
     },
     Stage.BUY: {
         "product-management", "marketing", "sales", "systems-engineering", "manufacturing",
@@ -79,8 +80,19 @@ def test_applies_if_uses_only_the_documented_traits() -> None:
 
 
 def test_blockers_are_rare() -> None:
+    # Most blockers carry the traits under which the law or a contract makes them one, so a
+    # launch meets far fewer than the catalogue holds (tests/test_archetypes.py counts them).
     blockers = sum(item.severity is Severity.BLOCKER for item in ITEMS)
-    assert 0 < blockers <= len(ITEMS) // 6
+    assert 0 < blockers <= len(ITEMS) // 5
+    untraited = [i for i in ITEMS if i.severity is Severity.BLOCKER and not i.applies_if.traits]
+    assert len(untraited) <= len(ITEMS) // 12
+
+
+def test_no_stage_but_learn_holds_what_prospects_learn_from_and_learn_holds_no_engineering() -> (
+    None
+):
+    assert [i.id for i in ITEMS if i.stage is Stage.LEARN and i.department == "engineering"] == []
+    assert {i.stage for i in ITEMS if i.department == "cloud-operations"} <= {Stage.USE, Stage.GROW}
 
 
 @pytest.mark.parametrize(
@@ -171,7 +183,7 @@ def test_a_minor_self_serve_saas_launch_owes_a_few_dozen_items_and_no_sales_bloc
 
 
 def test_a_flagship_sales_led_channel_saas_launch_keeps_the_full_breadth() -> None:
-    assert len(owed(["saas", "subscription", "sales-led", "channel-sales"], 1)) >= 150
+    assert len(owed(["saas", "subscription", "sales-led", "channel-sales"], 1)) >= 140
 
 
 @pytest.mark.parametrize(
@@ -181,6 +193,9 @@ def test_a_flagship_sales_led_channel_saas_launch_keeps_the_full_breadth() -> No
         ["saas", "self-serve"],
         ["saas", "subscription", "sales-led", "channel-sales", "personal-data"],
         ["physical-product", "self-serve", "operated-service", "multi-region", "channel-sales"],
+        ["physical-product", "consumer", "retail", "self-serve", "operated-service"],
+        ["saas", "subscription", "cloud-marketplace", "sales-led"],
+        ["services-offering", "sales-led"],
         ["on-prem", "licensed-software", "sales-led", "replaces-existing", "regulated"],
     ],
 )
@@ -207,3 +222,91 @@ def test_a_connected_device_gets_monitoring_and_a_signed_update_channel() -> Non
     ids = set(owed(device, 1))
     assert "engineering.upgrade-path" in ids
     assert any(i.startswith("cloud-operations.") and "monitor" in i for i in ids)
+
+
+LEAD_TIERS = (1, 2, 3)
+
+
+def test_lead_times_scale_with_tier_so_a_minor_launch_can_start_three_weeks_out() -> None:
+    # The rule checklists/README.md states: at tier 3 nothing but the tier and the plan (21
+    # days) is due more than 14 days out, so a three-week feature launch written by init has
+    # nothing overdue on the day it is written, and the tier and plan come before the rest.
+    scope = {"product-management.launch-tier", "product-management.launch-plan"}
+    assert {i.lead_time(3) for i in ITEMS if i.id in scope} == {21}
+    late = [
+        (i.id, i.lead_time(3))
+        for i in ITEMS
+        if i.tier == 3 and i.id not in scope and (i.lead_time(3) or 0) > 14
+    ]
+    assert late == []
+
+
+@pytest.mark.parametrize(
+    "scope", ["product-management.launch-tier", "product-management.launch-plan"]
+)
+@pytest.mark.parametrize("tier", LEAD_TIERS)
+def test_the_items_that_decide_scope_are_due_before_everything_they_scope(
+    scope: str, tier: int
+) -> None:
+    lead = next(i for i in ITEMS if i.id == scope).lead_time(tier)
+    assert lead is not None
+    earlier = [
+        (i.id, i.lead_time(tier))
+        for i in ITEMS
+        if i.tier >= tier and (i.lead_time(tier) or 0) > lead
+    ]
+    assert earlier == []
+
+
+def test_every_prerequisite_is_due_no_later_than_what_needs_it() -> None:
+    # The loader refuses the opposite (tests/test_loader.py); this says why the built-ins load.
+    by_id = {item.id: item for item in ITEMS}
+    late = [
+        (item.id, required, tier)
+        for item in ITEMS
+        for required in item.requires
+        for tier in range(1, min(item.tier, by_id[required].tier) + 1)
+        if (item.lead_time(tier) or 0) > (by_id[required].lead_time(tier) or -1)
+    ]
+    assert late == []
+
+
+@pytest.mark.parametrize(
+    ("item_id", "traits"),
+    [
+        ("legal.services-terms", ["services-offering"]),
+        ("legal.services-terms", ["paid-services"]),
+        ("legal.dpa", ["personal-data", "sales-led"]),
+        ("legal.channel-contracts", ["channel-sales"]),
+        ("legal.channel-contracts", ["retail"]),
+        ("manufacturing.packaging-labelling", ["physical-product"]),
+        ("manufacturing.logistics", ["physical-product"]),
+        ("services.statement-of-work", ["services-offering"]),
+        ("services.delivery-capacity", ["services-offering"]),
+    ],
+)
+def test_breaking_the_law_or_a_contract_is_a_blocker_under_the_traits_where_it_applies(
+    item_id: str, traits: list[str]
+) -> None:
+    item = next(i for i in ITEMS if i.id == item_id)
+    assert item.severity is Severity.BLOCKER
+    assert item.applies_if.holds(set(traits))
+
+
+def test_the_website_is_a_blocker_only_where_it_is_the_way_to_buy() -> None:
+    website = next(i for i in ITEMS if i.id == "marketing.website")
+    checkout = next(i for i in ITEMS if i.id == "marketing.checkout-qa")
+    assert website.severity is Severity.HIGH
+    assert checkout.severity is Severity.BLOCKER
+    assert checkout.applies_if.holds({"self-serve"})
+    assert not checkout.applies_if.holds({"cloud-marketplace", "app-store", "sales-led"})
+
+
+def test_ids_and_titles_use_one_spelling() -> None:
+    # The checklists write British English: localisation, fulfilment, catalogue, licence key.
+    american = re.compile(
+        r"\w{2,}(?<!s)iz(?:e|ed|es|ing|ation)\b|fulfill|\bcatalog\b|behavior|license[ -]key",
+        re.IGNORECASE,
+    )
+    text = [f"{i.id} {i.title} {i.question} {i.guidance} {i.why or ''}" for i in ITEMS]
+    assert [t.split()[0] for t in text if american.search(t)] == []

@@ -422,6 +422,92 @@ def test_requires_may_not_point_to_a_later_stage(write: WriteFile) -> None:
     ]
 
 
+def test_requires_may_not_be_due_after_the_item_that_needs_it(write: WriteFile) -> None:
+    write(
+        "c.yaml",
+        "department: ours\nname: Ours\nitems:\n"
+        "  - {id: ours.x, stage: buy, title: X, severity: low, lead_days: 42, requires: [ours.y]}\n"
+        "  - {id: ours.y, stage: learn, title: Y, severity: low, lead_days: 14}\n",
+    )
+    path = write("launch.yaml", "launch: L\nlaunch_date: 2027-01-01\nchecklists: [c.yaml]\n")
+    assert problems(path) == [
+        "c.yaml:4:81: ours.x is due 42 days before launch but requires ours.y, due only 14 "
+        "days before; a prerequisite cannot be due after the item that needs it"
+    ]
+
+
+def test_requires_compares_lead_times_at_every_tier_that_owes_both(write: WriteFile) -> None:
+    write(
+        "c.yaml",
+        "department: ours\nname: Ours\nitems:\n"
+        "  - id: ours.x\n    stage: use\n    title: X\n    severity: low\n"
+        "    lead_days: {1: 60, 2: 30, 3: 7}\n    requires: [ours.y, ours.z]\n"
+        "  - {id: ours.y, stage: use, title: Y, severity: low, lead_days: {1: 90, 2: 21, 3: 7}}\n"
+        # Owed by tier 1 only: only tier 1's lead times are compared.
+        "  - {id: ours.z, stage: use, title: Z, severity: low, tier: 1, lead_days: 60}\n",
+    )
+    path = write("launch.yaml", "launch: L\nlaunch_date: 2027-01-01\nchecklists: [c.yaml]\n")
+    assert problems(path) == [
+        "c.yaml:9:16: ours.x is due 30 days before launch at tier 2 but requires ours.y, due "
+        "only 21 days before; a prerequisite cannot be due after the item that needs it"
+    ]
+
+
+def test_a_prerequisite_without_a_lead_time_is_never_due(write: WriteFile) -> None:
+    write(
+        "c.yaml",
+        "department: ours\nname: Ours\nitems:\n"
+        "  - {id: ours.x, stage: use, title: X, severity: low, lead_days: 7, requires: [ours.y]}\n"
+        "  - {id: ours.y, stage: use, title: Y, severity: low}\n"
+        "  - {id: ours.z, stage: use, title: Z, severity: low, requires: [ours.y, ours.x]}\n",
+    )
+    path = write("launch.yaml", "launch: L\nlaunch_date: 2027-01-01\nchecklists: [c.yaml]\n")
+    assert problems(path) == [
+        "c.yaml:4:80: ours.x is due 7 days before launch but requires ours.y, which has no "
+        "lead time; give ours.y lead_days of 7 or more"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("lead_days", "message"),
+    [
+        ("{1: 30, 2: 14}", "no lead time for tier 3: give days for every tier that owes the "
+         "item (1, 2, 3)"),
+        ("{1: 30, 4: 14}", "days per tier take the tiers 1, 2 and 3 as keys"),
+        ("{1: 30, 2: -1, 3: 7}", "the lead time for tier 2 must be a whole number of days, 0 or "
+         "more"),
+        ("{}", "give a number of days, or days per tier such as {1: 90, 2: 45, 3: 14}"),
+    ],
+)  # fmt: skip
+def test_lead_days_per_tier_names_each_owing_tier_once(
+    write: WriteFile, lead_days: str, message: str
+) -> None:
+    write(
+        "c.yaml",
+        "department: ours\nname: Ours\nitems:\n"
+        f"  - {{id: ours.x, stage: use, title: X, severity: low, lead_days: {lead_days}}}\n",
+    )
+    path = write("launch.yaml", "launch: L\nlaunch_date: 2027-01-01\nchecklists: [c.yaml]\n")
+    (problem,) = problems(path)
+    assert problem.startswith("c.yaml:4:") and problem.endswith(f"lead_days: {message}")
+
+
+def test_lead_days_per_tier_may_not_name_a_tier_the_item_is_not_owed_by(
+    write: WriteFile,
+) -> None:
+    write(
+        "c.yaml",
+        "department: ours\nname: Ours\nitems:\n"
+        "  - {id: ours.x, stage: use, title: X, severity: low, tier: 2, lead_days: "
+        "{1: 30, 2: 14, 3: 7}}\n",
+    )
+    path = write("launch.yaml", "launch: L\nlaunch_date: 2027-01-01\nchecklists: [c.yaml]\n")
+    (problem,) = problems(path)
+    assert problem.endswith(
+        "lead_days: tier 3 does not owe this item (tier: 2): give days for tiers 1, 2 only"
+    )
+
+
 def test_empty_lists_mean_none(mini: Mini) -> None:
     loaded = load(mini("traits:\nitems:\nwaivers:\n"))
     assert (loaded.launch.traits, loaded.launch.items, loaded.launch.waivers) == ([], {}, [])
@@ -538,3 +624,26 @@ def test_some_builtin_checklists_alone_load_though_they_require_others(write: Wr
     # marketing's items require legal's; a launch that names only marketing still loads.
     path = write("launch.yaml", "launch: L\nlaunch_date: 2027-03-01\nchecklists: [marketing]\n")
     assert [c.checklist.department for c in load(path).checklists] == ["marketing"]
+
+
+def test_a_retired_builtin_id_names_the_item_that_replaced_it(write: WriteFile) -> None:
+    path = write(
+        "launch.yaml",
+        "launch: L\nlaunch_date: 2027-01-01\nitems:\n"
+        "  sales.promotions: done\n  marketing.localization: todo\n",
+    )
+    assert problems(path) == [
+        "launch.yaml:4:3: unknown item id 'sales.promotions' (the built-in checklists now call "
+        "it marketing.launch-incentives: move its state there)",
+        "launch.yaml:5:3: unknown item id 'marketing.localization' (the built-in checklists now "
+        "call it marketing.localisation: move its state there)",
+    ]
+
+
+def test_a_retired_trait_names_the_traits_that_replaced_it(mini: Mini) -> None:
+    (problem,) = problems(mini("traits: [saas, marketplace]\n"))
+    assert problem == (
+        "launch.yaml:4:16: unknown trait 'marketplace' ('marketplace' is now two traits: "
+        "cloud-marketplace for a cloud provider's marketplace (AWS, Azure, Google Cloud), "
+        "app-store for a mobile or desktop app store)"
+    )

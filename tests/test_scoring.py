@@ -417,6 +417,21 @@ def test_the_launch_files_due_date_wins_over_the_lead_time() -> None:
     assert (gap.due, gap.due_from_lead, gap.overdue_days) == (dt.date(2027, 2, 1), False, None)
 
 
+@pytest.mark.parametrize(
+    ("tier", "due", "overdue"),
+    [
+        (1, dt.date(2026, 12, 1), 45),
+        (2, dt.date(2027, 1, 15), None),
+        (3, dt.date(2027, 2, 22), None),
+    ],
+)
+def test_a_lead_time_per_tier_dates_the_item_by_the_launchs_tier(
+    tier: int, due: dt.date, overdue: int | None
+) -> None:
+    (gap,) = audit([item("a.x", lead_days={1: 90, 2: 45, 3: 7})], tier=tier).gaps
+    assert (gap.due, gap.due_from_lead, gap.overdue_days) == (due, True, overdue)
+
+
 def test_lead_time_zero_is_due_on_launch_day() -> None:
     (gap,) = audit([item("a.x", lead_days=0)]).gaps
     assert gap.due == dt.date(2027, 3, 1)

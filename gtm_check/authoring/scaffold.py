@@ -31,7 +31,7 @@ def launch_file(
     schema: str | None = None,
 ) -> str:
     """The text of a launch file listing every applicable item as todo, with its title;
-    an item with a lead time gets the due date it gives, for the user to change. With a
+    an item with a lead time gets the due date it gives at this tier, for the user to change. With a
     ``schema`` path, the first line is the modeline that names it to editors."""
     names = {c.department: c.name for c in checklists}
     items = applicable_items(checklists, traits, tier)
@@ -45,7 +45,7 @@ def launch_file(
         f"traits: [{', '.join(traits)}]",
         f"checklists: [{', '.join(checklist_refs)}]",
         *_gate_lines(Gate()),
-        *_item_lines(items, names, launch_date),
+        *_item_lines(items, names, launch_date, tier),
         *_WAIVER_HELP,
     ]
     return "\n".join(lines) + "\n"
@@ -84,22 +84,23 @@ def _gate_lines(gate: Gate) -> list[str]:
     ]
 
 
-def _entry(item: ChecklistItem, launch_date: dt.date) -> str:
-    if item.lead_days is None:
+def _entry(item: ChecklistItem, launch_date: dt.date, tier: int) -> str:
+    lead = item.lead_time(tier)
+    if lead is None:
         return f"{item.id}: todo"
-    due = launch_date - dt.timedelta(days=item.lead_days)
+    due = launch_date - dt.timedelta(days=lead)
     return f"{item.id}: {{status: todo, due: {due.isoformat()}}}"
 
 
 def _item_lines(
-    items: Sequence[ChecklistItem], names: dict[str, str], launch_date: dt.date
+    items: Sequence[ChecklistItem], names: dict[str, str], launch_date: dt.date, tier: int
 ) -> list[str]:
     """``items:`` with one ``id: todo`` line per item, grouped under stage and department
     comments, each line ending with the item's severity and title as a comment."""
     if not items:
         return ["items: {}"]
     lines = ["items:"]
-    width = max(len(_entry(item, launch_date)) for item in items)
+    width = max(len(_entry(item, launch_date, tier)) for item in items)
     for stage in Stage:
         in_stage = [item for item in items if item.stage is stage]
         if not in_stage:
@@ -110,7 +111,7 @@ def _item_lines(
             if item.department != department:
                 department = item.department
                 lines.append(f"  # --- {_comment(names.get(department, department))} ---")
-            entry = _entry(item, launch_date)
+            entry = _entry(item, launch_date, tier)
             lines.append(f"  {entry.ljust(width)}  # {item.severity.value}: {_comment(item.title)}")
     return lines
 

@@ -92,7 +92,10 @@ ITEM_FIELDS = {
     + ").",
     "applies_if": "Traits the launch must have: a list (every one), or {all, any, none}.",
     "tier": "Owed by launches of this tier and smaller numbers (3, the default: every launch).",
-    "lead_days": "Due this many days before the launch date unless the launch file says.",
+    "lead_days": (
+        "Due this many days before the launch date unless the launch file says: one number,"
+        " or days per tier that owes the item, such as {1: 90, 2: 45, 3: 14}."
+    ),
     "valid_for": "Days a done stays valid after its done_on: a review or sign-off goes stale.",
     "requires": "Items to finish first; never in a later stage.",
     "question": "The question a reviewer asks.",

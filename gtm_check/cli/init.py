@@ -16,7 +16,8 @@ from gtm_check.cli.help import PlainCommand
 from gtm_check.cli.output import write_atomic
 from gtm_check.cli.params import unknown_choice
 from gtm_check.load.checklists import ChecklistReader, builtin_names
-from gtm_check.model.vocabulary import TRAITS
+from gtm_check.model.problems import quoted
+from gtm_check.model.vocabulary import RETIRED_TRAITS, TRAITS
 
 Name = Annotated[
     str, typer.Option("--name", metavar="NAME", help="The launch's name.", show_default=False)
@@ -141,6 +142,9 @@ def _known(traits: list[str], departments: list[str]) -> tuple[list[str], list[s
     """The traits and departments asked for, each once; an unknown one is a usage error."""
     traits = list(dict.fromkeys(traits))
     for value in traits:
+        if value in RETIRED_TRAITS:
+            message = f"unknown trait {quoted(value)} ({RETIRED_TRAITS[value]})"
+            raise typer.BadParameter(message, param_hint="'--trait'")
         if value not in TRAITS:
             unknown_choice("trait", value, list(TRAITS), "--trait")
     names = builtin_names()

@@ -8,14 +8,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gtm_check.load.checklists import BUILTIN, ChecklistReader, LoadedChecklist
+from gtm_check.load.checklists import (
+    BUILTIN,
+    RETIRED_BUILTIN_IDS,
+    ChecklistReader,
+    LoadedChecklist,
+)
 from gtm_check.load.document import parse_model
 from gtm_check.load.files import STDIN, STDIN_DISPLAY
 from gtm_check.load.yamltree import Finding, PathKey, Positions, Source
-from gtm_check.model.inputs import Launch
+from gtm_check.model.inputs import ChecklistItem, Launch
 from gtm_check.model.problems import GtmCheckError, Problem, Suggestions, quoted
 from gtm_check.model.results import Location
-from gtm_check.model.vocabulary import DEPARTMENTS, TRAITS
+from gtm_check.model.vocabulary import DEPARTMENTS, RETIRED_TRAITS, TRAITS
 
 
 @dataclass(frozen=True)
@@ -209,12 +214,16 @@ class _IdIndex:
     def unknown(
         self, loc: PathKey, what: str, item_id: str, *, key: bool = False, asker: str = ""
     ) -> Finding:
-        """``what`` (such as "unknown item id") for ``item_id``, with a did-you-mean among
-        the ids of its own department (but ``asker``), or among the departments when its is
-        not loaded."""
+        """``what`` (such as "unknown item id") for ``item_id``, with the item that replaced
+        it when it is a retired built-in id, else a did-you-mean among the ids of its own
+        department (but ``asker``), or among the departments when its is not loaded."""
         department, dot, _ = item_id.partition(".")
         message = f"{what} {quoted(item_id)}"
-        if dot and department not in self.by_department:
+        now = RETIRED_BUILTIN_IDS.get(item_id)
+        hint: str | None
+        if now in self.ids:
+            hint = f"the built-in checklists now call it {now}: move its state there"
+        elif dot and department not in self.by_department:
             message += f": {quoted(department)} is not a department of the loaded checklists"
             hint = self.suggestions.hint(department, self.by_department.keys())
         else:
@@ -229,29 +238,57 @@ def _requirements(checklists: Sequence[LoadedChecklist], ids: _IdIndex) -> list[
     """Every `requires` names a loaded item in the same or an earlier stage. A requirement
     on a department this launch did not load (`checklists: [marketing]` without legal) is
     not this launch's to check: only an unknown id in a loaded department is a mistake."""
-    stages = {item.id: item.stage for c in checklists for item in c.checklist.items}
+    items = {item.id: item for c in checklists for item in c.checklist.items}
     problems = []
     for loaded in checklists:
         findings = []
         for index, item in enumerate(loaded.checklist.items):
             for position, required in enumerate(item.requires):
                 loc: PathKey = ("items", index, "requires", position)
-                if required not in stages and required.partition(".")[0] in ids.by_department:
+                if required not in items and required.partition(".")[0] in ids.by_department:
                     findings.append(
                         ids.unknown(
                             loc, f"{item.id} requires unknown item id", required, asker=item.id
                         )
                     )
-                elif required in stages and stages[required].order > item.stage.order:
+                elif required in items and items[required].stage.order > item.stage.order:
+                    stage = items[required].stage
                     findings.append(
                         Finding(
                             loc,
                             f"{item.id} ({item.stage}) requires {required}, which is in the "
-                            f"later stage '{stages[required]}'; a stage cannot wait on a later one",
+                            f"later stage '{stage}'; a stage cannot wait on a later one",
                         )
                     )
+                elif required in items and (late := _due_later(item, items[required])):
+                    findings.append(Finding(loc, late))
         problems += loaded.source.locate(findings)
     return problems
+
+
+def _due_later(item: ChecklistItem, required: ChecklistItem) -> str | None:
+    """Why ``required`` would be due after ``item``, which needs it first, at a tier that owes
+    both; None when it never is. A prerequisite's lead time is at least the dependent's."""
+    for tier in range(1, min(item.tier, required.tier) + 1):
+        lead, before = item.lead_time(tier), required.lead_time(tier)
+        if lead is None or (before is not None and before >= lead):
+            continue
+        at = f" at tier {tier}" if _per_tier(item) or _per_tier(required) else ""
+        if before is None:
+            return (
+                f"{item.id} is due {lead} days before launch{at} but requires {required.id}, "
+                f"which has no lead time; give {required.id} lead_days of {lead} or more"
+            )
+        return (
+            f"{item.id} is due {lead} days before launch{at} but requires {required.id}, "
+            f"due only {before} days before; a prerequisite cannot be due after the item "
+            f"that needs it"
+        )
+    return None
+
+
+def _per_tier(item: ChecklistItem) -> bool:
+    return isinstance(item.lead_days, dict)
 
 
 def _unknown_references(data: dict[str, Any], ids: _IdIndex) -> Iterable[Finding]:
@@ -277,7 +314,7 @@ def _unknown_traits(
     listed = ", ".join(sorted(known)) if len(known) <= LISTED_TRAITS else None
     for index, trait in enumerate(traits if isinstance(traits, list) else []):
         if isinstance(trait, str) and trait not in known:
-            hint = suggestions.hint(trait, known)
+            hint = RETIRED_TRAITS.get(trait) or suggestions.hint(trait, known)
             if hint is None and listed is not None:
                 hint = f"known traits: {listed}"
             yield Finding(("traits", index), f"unknown trait {quoted(trait)}", hint=hint)

@@ -12,9 +12,13 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
     PlainValidator,
+    SerializationInfo,
     StringConstraints,
+    ValidationInfo,
     WithJsonSchema,
+    field_validator,
     model_validator,
 )
 
@@ -93,6 +97,52 @@ Tier = Annotated[int, PlainValidator(_tier), WithJsonSchema({"enum": [1, 2, 3]})
 """1 flagship (a new product or market), 2 standard (a significant release), 3 minor."""
 Days = Annotated[int, PlainValidator(_days), WithJsonSchema({"type": "integer", "minimum": 0})]
 Traits = Annotated[list[Key], AfterValidator(_unique)]
+
+
+def _lead_days(value: Any) -> int | dict[int, int]:
+    # A number of days for every tier, or a mapping from tier to days. Mapping keys arrive
+    # from YAML as text (`1:` is "1"), from Python as numbers.
+    if not isinstance(value, dict):
+        return _days(value)
+    if not value:
+        raise ValueError("give a number of days, or days per tier such as {1: 90, 2: 45, 3: 14}")
+    lead: dict[int, int] = {}
+    for key, days in value.items():
+        tier = {"1": 1, "2": 2, "3": 3}.get(key) if isinstance(key, str) else key
+        if isinstance(tier, bool) or tier not in (1, 2, 3) or not isinstance(tier, int):
+            raise ValueError("days per tier take the tiers 1, 2 and 3 as keys")
+        try:
+            lead[tier] = _days(days)
+        except ValueError as exc:
+            raise ValueError(f"the lead time for tier {tier} {exc}") from None
+    return dict(sorted(lead.items()))
+
+
+def _lead_days_out(value: int | dict[int, int], info: SerializationInfo) -> Any:
+    if isinstance(value, dict) and info.mode_is_json():
+        return {str(tier): days for tier, days in value.items()}
+    return value
+
+
+LeadDays = Annotated[
+    int | dict[int, int],
+    PlainValidator(_lead_days),
+    PlainSerializer(_lead_days_out, return_type=Any),
+    WithJsonSchema(
+        {
+            "oneOf": [
+                {"type": "integer", "minimum": 0},
+                {
+                    "type": "object",
+                    "propertyNames": {"enum": ["1", "2", "3"]},
+                    "additionalProperties": {"type": "integer", "minimum": 0},
+                    "minProperties": 1,
+                },
+            ]
+        }
+    ),
+]
+"""Days before the launch date: one number for every tier, or one per tier ``{1: 90, 2: 45}``."""
 # Dates arrive from the loader as datetime.date; strict so that a number is never read as a
 # Unix timestamp and a date with a time is rejected rather than truncated.
 Date = Annotated[dt.date, Field(strict=True)]
@@ -151,8 +201,9 @@ class ChecklistItem(_Model):
     applies_if: ConditionEntry = Condition()
     tier: Tier = 3
     """Needed by launches of this tier and every larger one (3, the default: every launch)."""
-    lead_days: Days | None = None
-    """Due this many days before the launch date, when the launch file sets no due date."""
+    lead_days: LeadDays | None = None
+    """Due this many days before the launch date, when the launch file sets no due date: one
+    number, or one per tier that owes the item (a smaller launch plans with less notice)."""
     valid_for: Days | None = None
     """Days a ``done`` stays valid after its ``done_on``: a review or a sign-off goes stale."""
     requires: Annotated[list[ItemId], AfterValidator(_unique)] = []
@@ -161,6 +212,34 @@ class ChecklistItem(_Model):
     guidance: Text | None = None
     why: Text | None = None
     """What went wrong at launches that skipped it, in one sentence."""
+
+    @field_validator("lead_days")
+    @classmethod
+    def _lead_days_per_owing_tier(cls, value: Any, info: ValidationInfo) -> Any:
+        # Per tier, the lead time names exactly the tiers that owe the item: 1 to its tier.
+        tier = info.data.get("tier")
+        if not isinstance(value, dict) or tier is None:
+            return value
+        owing = list(range(1, tier + 1))
+        extra = [t for t in value if t not in owing]
+        if extra:
+            raise ValueError(
+                f"tier {extra[0]} does not owe this item (tier: {tier}): give days for tiers "
+                f"{', '.join(map(str, range(1, tier + 1)))} only"
+            )
+        missing = [t for t in owing if t not in value]
+        if missing:
+            raise ValueError(
+                f"no lead time for tier {missing[0]}: give days for every tier that owes the "
+                f"item ({', '.join(map(str, owing))})"
+            )
+        return value
+
+    def lead_time(self, tier: int) -> int | None:
+        """Days before the launch date a launch of this tier owes the item, if it says."""
+        if isinstance(self.lead_days, dict):
+            return self.lead_days.get(tier)
+        return self.lead_days
 
     @property
     def effective_weight(self) -> int | float:

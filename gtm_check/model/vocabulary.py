@@ -105,7 +105,12 @@ TRAITS: dict[str, str] = {
     "subscription": "Sold as a recurring subscription (renewals, churn and expansion matter).",
     "on-prem": "Installed and run in the customer's own environment.",
     "physical-product": "Includes hardware or goods that are manufactured, shipped and returned.",
-    "channel-sales": "Sold partly or wholly through resellers, distributors or retailers.",
+    "services-offering": (
+        "Is itself a professional service: a packaged engagement, not a product with services."
+    ),
+    "consumer": "Sold to consumers, people buying for themselves: consumer law applies.",
+    "channel-sales": "Sold partly or wholly through resellers, distributors or other partners.",
+    "retail": "Sold through retailers' stores or web shops: item set-up, sell-in, shelf, returns.",
     "licensed-software": "Activated with licence keys or entitlements the customer must receive.",
     "third-party-components": "Includes components, services or content from other vendors.",
     "personal-data": "Collects or processes personal data of customers or their users.",
@@ -113,13 +118,25 @@ TRAITS: dict[str, str] = {
     "multi-region": "Launched in several countries or regions, languages or currencies.",
     "paid-services": "Comes with paid onboarding, implementation or other professional services.",
     "sales-led": "Sold by a sales team: demos, proposals, negotiated contracts.",
-    "self-serve": "Bought online without talking to anyone: sign-up, checkout, trial.",
-    "marketplace": "Sold through an app store or a cloud provider's marketplace.",
+    "self-serve": "Bought on our own website without talking to anyone: sign-up, checkout, trial.",
+    "cloud-marketplace": (
+        "Sold through a cloud provider's marketplace (AWS, Azure, Google Cloud): listing, "
+        "private offers, co-sell."
+    ),
+    "app-store": "Sold or distributed through a mobile or desktop app store, which takes payment.",
     "replaces-existing": "Customers move to it from an older product or version.",
     "operated-service": (
         "Depends on a service we operate: a SaaS platform, or a connected device's cloud."
     ),
 }
+
+RETIRED_TRAITS: dict[str, str] = {
+    "marketplace": (
+        "'marketplace' is now two traits: cloud-marketplace for a cloud provider's "
+        "marketplace (AWS, Azure, Google Cloud), app-store for a mobile or desktop app store"
+    ),
+}
+"""Traits a launch file may still name from an earlier gtm-check, with what replaced them."""
 
 TIERS: dict[int, str] = {
     1: "flagship: a new product, or a new market",

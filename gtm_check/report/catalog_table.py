@@ -70,7 +70,7 @@ def render_department(checklist: Checklist, options: RenderOptions) -> str:
             if item.tier < 3:
                 head.append(f"  tier {item.tier}{' only' if item.tier == 1 else ' and 1'}")
             if item.lead_days is not None:
-                head.append(f"  due {item.lead_days} days before launch", style="dim")
+                head.append(f"  {_due(item.lead_days)}", style="dim")
             parts.append(head)
             parts.append(Text(item.title, style="bold"))
             if item.question:
@@ -82,3 +82,14 @@ def render_department(checklist: Checklist, options: RenderOptions) -> str:
             if item.why:
                 parts.append(Text.assemble(("Why: ", "dim"), item.why))
     return print_to_string(Group(*parts), options)
+
+
+def _due(lead_days: int | dict[int, int]) -> str:
+    """When the item is due, e.g. "due 30 days before launch", or per tier "due 90 days
+    before launch at tier 1, 45 at tier 2, 14 at tier 3"."""
+    if not isinstance(lead_days, dict):
+        return f"due {lead_days} days before launch"
+    (tier, days), *rest = lead_days.items()
+    return f"due {days} days before launch at tier {tier}" + "".join(
+        f", {d} at tier {t}" for t, d in rest
+    )

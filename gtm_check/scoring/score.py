@@ -79,7 +79,7 @@ def evaluate_item(
     stale = done and until is not None and until < as_of
     unproven = done and require_evidence and needs_evidence(item) and not state.evidence
     credited = (done and not stale and not unproven) or active
-    due = due_date(item, state, launch.launch_date, launch.milestones)
+    due = due_date(item, state, launch.launch_date, launch.milestones, tier=launch.tier)
     is_open = applicable and not credited
     overdue_days = (as_of - due).days if is_open and due is not None and due < as_of else None
     return ItemResult(
@@ -141,18 +141,21 @@ def due_date(
     state: ItemState,
     launch_date: dt.date,
     milestones: Sequence[Milestone] = (),
+    *,
+    tier: int,
 ) -> dt.date | None:
     """The launch file's due date, else the date of the milestone it is due ``by``, else the
-    launch date less the item's lead time, else none."""
+    launch date less the item's lead time for the launch's tier, else none."""
     if state.due is not None:
         return state.due
     if state.by is not None:
         dates = [m.date for m in milestones if m.name == state.by]
         if dates:
             return dates[0]
-    if item.lead_days is None:
+    lead = item.lead_time(tier)
+    if lead is None:
         return None
-    return _shift(launch_date, -item.lead_days)
+    return _shift(launch_date, -lead)
 
 
 def _waiver_result(waiver: Waiver, as_of: dt.date) -> WaiverResult:

@@ -189,7 +189,7 @@ def test_the_table_fits_every_width_and_never_breaks_an_identifier(width: int) -
     for gap in json.loads(data)["gaps"][:10]:
         assert any(gap["id"] in line for line in lines), gap["id"]  # whole, on one line
     # the scores against the gate where they fit, the verdicts alone where they do not
-    scored = " GATE FAILED  buy blocked · use 74.5 < 80"
+    scored = " GATE FAILED  buy blocked · use 78.6 < 80"
     assert lines[-1] == (
         scored if width > len(scored) else " GATE FAILED  buy blocked · use at-risk"
     )
@@ -207,9 +207,9 @@ def test_all_and_limit_choose_how_many_gaps_the_table_lists() -> None:
         _, out, _ = run("audit", EXAMPLE, "--as-of", "2027-01-15", *flags)
         return len(re.findall(r"^(blocker|high|medium|low) ", out, flags=re.MULTILINE))
 
-    assert (listed(), listed("--limit", "3"), listed("--all")) == (10, 3, 63)
+    assert (listed(), listed("--limit", "3"), listed("--all")) == (10, 3, 55)
     _, out, _ = run("audit", EXAMPLE, "--as-of", "2027-01-15", "--limit", "3")
-    assert "… 60 more (" in out and "--all lists them" in out
+    assert "… 52 more (" in out and "--all lists them" in out
 
 
 def test_debug_shows_the_traceback_of_an_internal_error(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -301,14 +301,16 @@ def test_the_terminal_portfolio_names_why_each_launch_failed_in_launch_date_orde
     examples = [str(p) for p in sorted(EXAMPLES.glob("*.yaml"))]
     _, out, _ = run("audit", *examples, "--as-of", "2027-01-15", env={"COLUMNS": "120"})
     rows = [line.split("  ")[0] for line in out.splitlines() if " (tier " in line]
-    assert rows[:4] == [
+    assert rows[:5] == [
         "Scheduled exports (Acme Insights) (tier 3)",  # 2027-02-10
         "Acme Insights 2.0 (tier 1)",  # 2027-03-01
         "Acme Ledger Enterprise (tier 1)",  # 2027-03-15
+        "Acme Close Health Check (tier 2)",  # 2027-03-22
         "Acme Thermostat Pro (tier 1)",  # 2027-04-15
     ]
-    assert "✗ Acme Insights 2.0 (tier 1): buy: blocked by 1 open blocker" in out
-    assert "✗ Acme Thermostat Pro (tier 1): buy: score 78.5 is below 80" in out
+    assert "✗ Acme Insights 2.0 (tier 1): buy: blocked by 2 open blockers" in out
+    assert "✗ Acme Close Health Check (tier 2): buy: blocked by 1 open blocker" in out
+    assert "✗ Acme Thermostat Pro (tier 1): buy: score 78.6 is below 80" in out
     assert "coloured" not in out  # no colour legend without colour
 
 

@@ -150,7 +150,7 @@ def test_a_stdout_that_cannot_encode_the_table_gets_it_in_ascii(encoding: str) -
     assert (child.returncode, child.stderr) == (1, b"")  # the gate's verdict, unchanged
     out = child.stdout.decode("ascii")  # nothing but ASCII
     assert "GATE FAILED" in out
-    assert "  x buy: blocked by 1 open blocker" in out
+    assert "  x buy: blocked by 2 open blockers" in out
     assert "########.." in out  # the bars, drawn in ASCII
 
 

@@ -89,7 +89,7 @@ def test_init_file_reads_on_its_own(tmp_path: Path) -> None:
     assert "# --- Legal ---" in text
     # 2027-06-01 less legal.trademarks' lead time of 120 days, for the user to change
     assert "legal.trademarks: {status: todo, due: 2027-02-01}" in text
-    assert "# blocker: Product name and marks cleared and registered" in text
+    assert "# blocker: Product name and marks cleared and filed" in text
     # stages appear in journey order
     positions = [text.index(f"({s})") for s in ("learn", "buy", "use", "grow")]
     assert positions == sorted(positions)
@@ -101,7 +101,7 @@ def test_a_minor_launch_owes_the_items_listed_here_by_hand(tmp_path: Path) -> No
     assert code == 0 and "2 items as todo" in out
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert data["tier"] == 3
-    assert list(data["items"]) == ["legal.customer-agreement", "legal.privacy"]
+    assert list(data["items"]) == ["legal.privacy", "legal.customer-agreement"]
     # a tier-2 launch with the same trait owes the standard items too
     code, out, _ = init(
         tmp_path / "standard.yaml",
@@ -114,10 +114,38 @@ def test_a_minor_launch_owes_the_items_listed_here_by_hand(tmp_path: Path) -> No
     )
     standard = yaml.safe_load((tmp_path / "standard.yaml").read_text(encoding="utf-8"))["items"]
     assert list(standard) == [
-        "legal.trademarks", "legal.copyright", "legal.customer-agreement", "legal.contract-scope",
-        "legal.privacy", "legal.marketing-review", "legal.sla-terms", "legal.dpa",
+        "legal.trademarks", "legal.copyright", "legal.privacy", "legal.marketing-review",
+        "legal.customer-agreement", "legal.contract-scope", "legal.dpa", "legal.sla-terms",
         "legal.breach-notification",
     ]  # fmt: skip
+
+
+def test_init_dates_each_item_by_the_lead_time_of_the_launch_tier(tmp_path: Path) -> None:
+    # product-management.launch-tier is due 180, 120 or 21 days out at tier 1, 2 or 3.
+    for tier, due in ((1, "2026-12-03"), (2, "2027-02-01"), (3, "2027-05-11")):
+        path = tmp_path / f"tier{tier}.yaml"
+        assert init(path, "--tier", str(tier), "--no-schema")[0] == 0
+        text = path.read_text(encoding="utf-8")
+        assert f"product-management.launch-tier: {{status: todo, due: {due}}}" in text
+
+
+def test_a_three_week_minor_launch_starts_with_nothing_overdue(tmp_path: Path) -> None:
+    path = tmp_path / "feature.yaml"
+    traits = ("--trait", "saas", "--trait", "subscription", "--trait", "self-serve")
+    code, _, _ = run("init", str(path), "--name", "F", "--launch-date", "2027-01-22",
+                     "--tier", "3", *traits, "--no-schema")  # fmt: skip
+    assert code == 0
+    code, out, _ = run("audit", str(path), "--as-of", "2027-01-01", "-f", "json")
+    overall = json.loads(out)["overall"]
+    assert overall["open"] > 20 and overall["overdue"] == 0
+
+
+def test_checklists_show_gives_each_tier_its_lead_time() -> None:
+    code, out, _ = run("checklists", "show", "product-management", "--stage", "learn")
+    assert code == 0
+    assert "due 180 days before launch at tier 1, 120 at tier 2, 21 at tier 3" in " ".join(
+        out.split()
+    )
 
 
 def test_init_with_departments_names_only_those(tmp_path: Path) -> None:
@@ -155,6 +183,10 @@ def test_init_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
     [
         (["--trait", "sas"], "unknown trait 'sas' (did you mean 'saas'?)"),
         (["--department", "lgal"], "unknown built-in department 'lgal' (did you mean 'legal'?)"),
+        (
+            ["--trait", "marketplace"],
+            "unknown trait 'marketplace' ('marketplace' is now two traits",
+        ),
     ],
 )
 def test_init_rejects_unknown_words_and_writes_nothing(
@@ -208,7 +240,7 @@ def test_checklists_show_legal_reads_as_a_legal_review() -> None:
     legal = next(c for c in BUILTIN if c.department == "legal")
     for item in legal.items:
         assert item.id in out
-    assert "EULA or subscription agreement approved" in out
+    assert "Customer agreement approved (EULA, subscription or online terms)" in out
     assert "Ask: " in out and "Done when: " in out
     assert "if personal-data" in out
     assert max(len(line) for line in out.splitlines()) <= 80

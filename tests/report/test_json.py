@@ -62,9 +62,9 @@ def test_example_values() -> None:
     assert overall["applicable"] == overall["credited"] + overall["open"]
     first = data["gaps"][0]
     assert (first["id"], first["severity"], first["overdue_days"]) == (
-        "finance-operations.order-to-cash",
+        "legal.channel-contracts",
         "blocker",
-        7,
+        10,
     )
     expired = [g for g in data["gaps"] if g["waiver"]]
     assert [g["id"] for g in expired] == ["sales.lighthouse-accounts"]
