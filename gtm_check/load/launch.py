@@ -316,13 +316,16 @@ def _milestone_findings(data: dict[str, Any]) -> Iterable[Finding]:
 
 
 def _by_findings(data: dict[str, Any], suggestions: Suggestions) -> Iterable[Finding]:
-    names = [m["name"] for _, m in _milestones(data) if isinstance(m.get("name"), str)]
+    names = list(
+        dict.fromkeys(m["name"] for _, m in _milestones(data) if isinstance(m.get("name"), str))
+    )
+    known = frozenset(names)
     items = data.get("items")
     for item_id, state in (items if isinstance(items, dict) else {}).items():
         by = state.get("by") if isinstance(state, dict) else None
         if not isinstance(by, str):
             continue
-        if by not in names:
+        if by not in known:
             hint = suggestions.hint(by, names) or (
                 "the milestones: " + ", ".join(names) if names else "the launch file has none"
             )
