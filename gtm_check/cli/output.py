@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import io
 import os
 import signal
 import stat
@@ -11,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
+from typing import Any, BinaryIO, TextIO
 
 from gtm_check.load.files import Kind, Unreachable, examine, kind_of_path
 from gtm_check.model.problems import GtmCheckError
@@ -26,6 +30,93 @@ class StandardOutputFailed(Exception):
     def __init__(self, error: OSError) -> None:
         super().__init__(str(error))
         self.error = error
+
+
+class _WholeWrites(io.BufferedIOBase):
+    """A standard stream's bytes, each write taken whole or failing with an error.
+
+    With ``PYTHONUNBUFFERED`` (set in many CI images), Python's standard output writes
+    straight to the file descriptor, and a pipe whose reader went away may take part of a
+    write without an error: the rest would be dropped in silence and gtm-check would exit
+    with the gate's verdict although no one read it. Here every write is finished or fails.
+    A failure on standard output ends the run (``StandardOutputFailed``); one on standard
+    error, where there is no one left to tell, is ignored.
+    """
+
+    def __init__(self, binary: BinaryIO | io.RawIOBase, *, standard_output: bool) -> None:
+        super().__init__()
+        self._binary = binary
+        self._standard_output = standard_output
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self._binary.fileno()
+
+    def isatty(self) -> bool:
+        return self._binary.isatty()
+
+    def write(self, data: Any) -> int:
+        view = memoryview(data).cast("B")
+        done = 0
+        try:
+            while done < len(view):
+                written = self._binary.write(view[done:])
+                if not written:  # None: a non-blocking descriptor that cannot take more
+                    raise OSError(errno.EAGAIN, os.strerror(errno.EAGAIN))
+                done += written
+        except OSError as exc:
+            self._failed(exc)
+        return len(view)
+
+    def flush(self) -> None:
+        try:
+            self._binary.flush()
+        except OSError as exc:
+            self._failed(exc)
+
+    def _failed(self, error: OSError) -> None:
+        if self._standard_output:
+            raise StandardOutputFailed(error) from None
+
+
+class _Closed(io.RawIOBase):
+    """The stream of a process started without it (``>&-``): every write fails (EBADF)."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        if not len(data):
+            return 0
+        raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+
+
+def guard_standard_streams() -> None:
+    """Standard output and error as text streams whose writes are whole or fail plainly,
+    however Click, Typer or gtm-check writes to them: standard output fails with
+    ``StandardOutputFailed`` (which the entry point turns into its exit code), standard
+    error fails silently. Keeps each stream's encoding, error handler and line endings."""
+    sys.stdout = _guarded(sys.stdout, standard_output=True)
+    sys.stderr = _guarded(sys.stderr, standard_output=False)
+
+
+def _guarded(stream: TextIO | None, *, standard_output: bool) -> TextIO:
+    binary = stream.buffer if isinstance(stream, io.TextIOWrapper) else _Closed()
+    with contextlib.suppress(OSError, ValueError):
+        if stream is not None:
+            stream.flush()  # nothing is written before this point; a failure shows later
+    # Any: the text layer takes any binary stream that can write and flush.
+    whole: Any = _WholeWrites(binary, standard_output=standard_output)
+    return io.TextIOWrapper(
+        whole,
+        encoding=getattr(stream, "encoding", None) or "utf-8",
+        errors=getattr(stream, "errors", None) or "strict",
+        newline=None,  # "\n" as the system writes it, as Python's own streams do
+        line_buffering=bool(getattr(stream, "line_buffering", False)),
+        write_through=True,
+    )
 
 
 def write_stdout(text: str) -> None:
