@@ -12,7 +12,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from gtm_check.load.checklists import ChecklistReader
-from gtm_check.model.inputs import ITEM_ID_PATTERN, KEBAB, Checklist, ChecklistItem, Launch
+from gtm_check.model.inputs import (
+    ITEM_ID_PATTERN,
+    KEBAB,
+    MAX_WEIGHT,
+    Checklist,
+    ChecklistItem,
+    Launch,
+)
 from gtm_check.model.vocabulary import DEFAULT_WEIGHTS, STAGE_NAMES, TIERS, TRAITS, Status
 from gtm_check.report.shared import json_text
 
@@ -63,7 +70,7 @@ ITEM_FIELDS = {
     "stage": "The stage of the customer journey it belongs to: learn, buy, use or grow.",
     "title": "What must be true, in a few words.",
     "severity": "How bad launching without it is: blocker, high, medium or low.",
-    "weight": "A positive number; default from severity ("
+    "weight": f"A positive number, at most {MAX_WEIGHT:,}; default from severity ("
     + ", ".join(f"{s.value} {w}" for s, w in DEFAULT_WEIGHTS.items())
     + ").",
     "applies_if": "Traits the launch must have: a list (every one), or {all, any, none}.",
@@ -149,7 +156,7 @@ def checklist_schema() -> dict[str, Any]:
     _describe(schema["properties"], CHECKLIST_FIELDS)
     _describe(defs["ChecklistItem"]["properties"], ITEM_FIELDS)
     item = defs["ChecklistItem"]["properties"]
-    item["weight"]["anyOf"][0]["exclusiveMinimum"] = 0
+    item["weight"]["anyOf"][0].update({"exclusiveMinimum": 0, "maximum": MAX_WEIGHT})
     item["requires"]["uniqueItems"] = True
     item["tier"]["description"] += " " + "; ".join(f"{k} {v}" for k, v in TIERS.items())
     item["applies_if"]["anyOf"][0] = _traits(empty_is_none=False)

@@ -23,6 +23,22 @@ AsOf = Annotated[
 ]
 
 
+def as_text(option: str, value: str) -> str:
+    """``value``, if it is text gtm-check can write into a file.
+
+    The system passes bytes that are not UTF-8 on as they came (Python keeps them as lone
+    surrogates); written into a launch file they would fail half-way, so they are a usage
+    error here, before anything is read or written.
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise typer.BadParameter(
+            "holds bytes that are not UTF-8 text", param_hint=f"'{option}'"
+        ) from None
+    return value
+
+
 def arrow() -> str:
     """→ where standard output can show it, -> where it cannot."""
     try:

@@ -11,8 +11,10 @@ import typer
 from gtm_check.authoring.scaffold import applicable_items, launch_file
 from gtm_check.authoring.schema import LAUNCH_SCHEMA_FILE, SCHEMA_FOLDER, schema_text
 from gtm_check.cli.app import PlainCommand, app, parse_date, unknown_choice
+from gtm_check.cli.editing import as_text
 from gtm_check.cli.output import write_atomic
 from gtm_check.load.checklists import ChecklistReader, builtin_names
+from gtm_check.model.safetext import visible
 from gtm_check.model.vocabulary import TRAITS
 
 Name = Annotated[
@@ -87,6 +89,7 @@ def init_command(
     no_schema: NoSchema = False,
 ) -> None:
     """Write a ready-to-edit launch file listing every item that applies, as todo."""
+    name, owner = as_text("--name", name), owner and as_text("--owner", owner)
     if not name.strip():
         raise typer.BadParameter("give the launch a name", param_hint="'--name'")
     date = parse_date(launch_date, "--launch-date")
@@ -115,8 +118,10 @@ def init_command(
             err=True,
         )
     typer.echo(
-        f"Wrote {path}: {count} items as todo. Set their status as work progresses, then run: "
-        f"gtm-check audit {path}"
+        visible(
+            f"Wrote {path}: {count} items as todo. Set their status as work progresses, then "
+            f"run: gtm-check audit {path}"
+        )
     )
 
 
@@ -131,7 +136,7 @@ def _write_schema(target: Path) -> None:
     except (OSError, UnicodeDecodeError):
         pass  # write_atomic says what is wrong with the place, located
     write_atomic(target, text, overwrite=True)
-    typer.echo(f"Wrote {target}: the launch schema, for editors (see the README)")
+    typer.echo(visible(f"Wrote {target}: the launch schema, for editors (see the README)"))
 
 
 def _known(traits: list[str], departments: list[str]) -> tuple[list[str], list[str]]:

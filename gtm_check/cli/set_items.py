@@ -10,7 +10,7 @@ import typer
 from gtm_check.authoring.edit import Value, set_item
 from gtm_check.authoring.launchfile import describe, load_text, open_launch, placement, state_of
 from gtm_check.cli.app import AllowOutside, PlainCommand, app, parse_date
-from gtm_check.cli.editing import AsOf, LaunchArg, arrow, commit
+from gtm_check.cli.editing import AsOf, LaunchArg, arrow, as_text, commit
 from gtm_check.model.vocabulary import Status
 
 ItemsArg = Annotated[
@@ -57,14 +57,15 @@ def set_command(
     The result is validated before it is written, and written atomically; if the file
     changed meanwhile, nothing is written (exit 2).
     """
+    items = [as_text("ITEM...", item) for item in items]
     fields: dict[str, Value] = {}
     for key, value in (("status", status), ("owner", owner), ("evidence", evidence)):
         if value is not None:
-            fields[key] = value
+            fields[key] = as_text(f"--{key}", value)
     if due is not None:
         fields["due"] = parse_date(due, "--due") or dt.date.today()
     if note is not None:
-        fields["note"] = note
+        fields["note"] = as_text("--note", note)
     if not fields:
         raise typer.BadParameter(
             "say what to change: --status, --owner, --due, --evidence or --note",

@@ -10,7 +10,7 @@ import typer
 from gtm_check.authoring.edit import Value, unwaive, waive, waived_items
 from gtm_check.authoring.launchfile import load_text, open_launch
 from gtm_check.cli.app import AllowOutside, PlainCommand, app, parse_date
-from gtm_check.cli.editing import AsOf, LaunchArg, commit
+from gtm_check.cli.editing import AsOf, LaunchArg, as_text, commit
 from gtm_check.model.problems import GtmCheckError, did_you_mean, quoted
 from gtm_check.model.vocabulary import LONG_WAIVER_DAYS
 
@@ -49,8 +49,10 @@ def waive_command(
     --reason, --approved-by and --expires are all required; the expiry may not be in the
     past, nor more than a year away without --long.
     """
+    item = as_text("ITEM", item)
     until = _expiry(reason, approved_by, expires, as_of, long=long)
     assert reason and approved_by
+    reason, approved_by = as_text("--reason", reason), as_text("--approved-by", approved_by)
     opened = open_launch(launch)
     load_text(opened, opened.text, allow_outside=allow_outside)
     renewing = item in waived_items(opened.text)
@@ -77,6 +79,7 @@ def waive_command(
 )
 def unwaive_command(launch: LaunchArg, item: ItemArg, allow_outside: AllowOutside = False) -> None:
     """Remove an item's waiver, in place."""
+    item = as_text("ITEM", item)
     opened = open_launch(launch)
     load_text(opened, opened.text, allow_outside=allow_outside)
     waived = waived_items(opened.text)

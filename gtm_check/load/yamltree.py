@@ -11,6 +11,7 @@ Built from the C parser's event stream rather than PyYAML's constructors, so tha
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -451,9 +452,29 @@ def _scalar(loader: Any, event: Any) -> tuple[Any, str | None]:
     node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark)
     try:
         return loader.construct_object(node), None
-    except (ValueError, LookupError, yaml.YAMLError) as exc:
-        # `!!bool y` (KeyError) and an empty `!!int` (IndexError) too: refused, not a crash.
-        return None, f"invalid value {quoted(value)}: {exc}"
+    except (ValueError, LookupError, yaml.YAMLError):
+        # `!!bool y` (KeyError), an empty `!!int` (IndexError) and a whole number longer
+        # than Python reads (ValueError) too: refused in our words, not a crash.
+        return None, _unreadable(tag, value)
+
+
+_KINDS = {
+    "tag:yaml.org,2002:int": "whole number",
+    "tag:yaml.org,2002:float": "number",
+    "tag:yaml.org,2002:bool": "true/false value",
+    "tag:yaml.org,2002:null": "null",
+}
+MAX_DIGITS = sys.get_int_max_str_digits() or None
+"""The longest whole number Python reads from text (4,300 digits unless changed)."""
+
+
+def _unreadable(tag: str, value: str) -> str:
+    """Why a scalar of a known tag cannot be read, in plain words."""
+    message = f"invalid {_KINDS.get(tag, 'value')} {quoted(value)}"
+    digits = sum(character.isdigit() for character in value)
+    if tag == "tag:yaml.org,2002:int" and MAX_DIGITS and digits > MAX_DIGITS:
+        message += f": it has more than {MAX_DIGITS:,} digits"
+    return message
 
 
 def _char_at(text: str, line: int, column: int) -> str:

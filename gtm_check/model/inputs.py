@@ -38,9 +38,18 @@ def _number(value: Any) -> int | float:
     return value
 
 
-def _positive(value: int | float) -> int | float:
+MAX_WEIGHT = 1_000_000
+"""The largest weight an item may have. The most items one run can read (its 256 MiB at
+about 45 bytes an item: under 6 million) times this stays below 2**53, so every sum of
+weights, every score and every figure a report prints is exact in any format and for any
+JSON reader; weights near the limit of floating point would overflow their sums."""
+
+
+def _weight(value: int | float) -> int | float:
     if value <= 0:
         raise ValueError("must be greater than 0")
+    if value > MAX_WEIGHT:
+        raise ValueError(f"must be at most {MAX_WEIGHT:,}")
     return value
 
 
@@ -87,7 +96,7 @@ def _unique(values: list[Any]) -> list[Any]:
 
 
 Number = Annotated[int | float, PlainValidator(_number), WithJsonSchema({"type": "number"})]
-Weight = Annotated[Number, AfterValidator(_positive)]
+Weight = Annotated[Number, AfterValidator(_weight)]
 Percentage = Annotated[Number, AfterValidator(_percentage)]
 Tier = Annotated[int, PlainValidator(_tier), WithJsonSchema({"enum": [1, 2, 3]})]
 """1 flagship (a new product or market), 2 standard (a significant release), 3 minor."""
