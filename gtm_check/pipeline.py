@@ -137,7 +137,7 @@ def audit(request: AuditRequest) -> AuditOutcome:
     options = gate_options(request)
     locate = needs_locations(request.format)
     reader = ChecklistReader()
-    policies = PolicyReader(request.policy)
+    policies = PolicyReader(request.policy, allow_outside=request.allow_outside)
     reports: list[Report] = []
     inputs: list[Path] = []
     problems: list[Problem] = []

@@ -205,3 +205,31 @@ def test_an_unknown_warning_code_in_a_policy_is_refused(repo: Path) -> None:
     write(repo / ".gtm-check.yaml", "policy:\n  fail_on_warnings: [waiver-by-ownr]\n")
     code, _, err = run("validate", str(repo / "launches" / "launch.yaml"))
     assert code == 2 and "'waiver-by-ownr' is not a warning code" in err
+
+
+def test_a_policy_file_linked_out_of_the_repository_is_refused_unread(
+    repo: Path, tmp_path: Path
+) -> None:
+    secret = write(tmp_path / "secret.yaml", "s3cr3t-key: t0ken\n")
+    (repo / "launches" / ".gtm-check.yaml").symlink_to(secret)
+    path = str(repo / "launches" / "launch.yaml")
+    code, out, err = run("validate", path)
+    assert code == 2
+    assert err == (
+        f"{repo / 'launches' / '.gtm-check.yaml'}:1:1: the policy file leads outside its "
+        "repository through a symbolic link (pass --allow-outside to read it anyway)\n"
+    )
+    assert "s3cr3t" not in out + err and "t0ken" not in out + err
+    code, _, err = run("audit", path, "--as-of", "2027-01-15", "--allow-outside")
+    assert code == 2 and "unknown key 's3cr3t-key'" in err  # read, when the user says so
+
+
+def test_a_repository_reached_through_a_linked_folder_does_not_end_the_search(
+    repo: Path, tmp_path: Path
+) -> None:
+    other = tmp_path / "other"
+    (other / ".git").mkdir(parents=True)
+    write(other / "launch.yaml", "launch: L\nlaunch_date: 2027-03-01\n")
+    (repo / "launches" / "elsewhere").symlink_to(other)
+    found = policy_files(repo / "launches" / "elsewhere" / "launch.yaml")
+    assert found == [repo / ".gtm-check.yaml"]  # the named place's repository's policy

@@ -14,7 +14,7 @@ from typing import Any
 
 from gtm_check.authoring.edit import Placement
 from gtm_check.load.checklists import ChecklistReader
-from gtm_check.load.files import MAX_FILE_BYTES, Kind, Unreachable, examine
+from gtm_check.load.files import MAX_FILE_BYTES, Kind, Unreachable, confine, examine
 from gtm_check.load.launch import LoadedLaunch, load_launch
 from gtm_check.load.yamltree import Source
 from gtm_check.model.problems import GtmCheckError, Problem
@@ -59,7 +59,10 @@ def _read(path: Path) -> bytes:
         raise GtmCheckError.single(display, f"cannot read: {exc.strerror or exc}") from None
 
 
-def open_launch(path: Path) -> Opened:
+def open_launch(path: Path, *, allow_outside: bool = False) -> Opened:
+    """The launch file to edit, read whole; one that leads outside its repository through a
+    link is refused unread, unless ``allow_outside``."""
+    confine(path, str(path), allow_outside=allow_outside)
     raw = _read(path)
     try:
         text = raw.decode("utf-8")
@@ -78,8 +81,10 @@ class _WithText(ChecklistReader):
         self._path = path
         self._text = text
 
-    def text(self, path: Path, display: str) -> str:
-        return self._text if path == self._path else super().text(path, display)
+    def text(self, path: Path, display: str, *, allow_outside: bool = False) -> str:
+        if path == self._path:
+            return self._text
+        return super().text(path, display, allow_outside=allow_outside)
 
 
 def load_text(opened: Opened, text: str, *, allow_outside: bool = False) -> LoadedLaunch:

@@ -14,6 +14,8 @@ from gtm_check.cli.app import PlainCommand, app, parse_date, unknown_choice
 from gtm_check.cli.editing import as_text
 from gtm_check.cli.output import write_atomic
 from gtm_check.load.checklists import ChecklistReader, builtin_names
+from gtm_check.load.files import leads_outside
+from gtm_check.model.problems import GtmCheckError
 from gtm_check.model.safetext import visible
 from gtm_check.model.vocabulary import TRAITS
 
@@ -107,9 +109,13 @@ def init_command(
         owner=owner,
         schema=None if no_schema else f"{SCHEMA_FOLDER}/{LAUNCH_SCHEMA_FILE}",
     )
+    schema_path = path.parent / SCHEMA_FOLDER / LAUNCH_SCHEMA_FILE
+    _inside(path, "the launch file")
+    if not no_schema:
+        _inside(schema_path, "the schema file")
     write_atomic(path, text, overwrite=force)
     if not no_schema:
-        _write_schema(path.parent / SCHEMA_FOLDER / LAUNCH_SCHEMA_FILE)
+        _write_schema(schema_path)
     count = len(applicable_items(checklists, traits, tier))
     if date < dt.date.today():
         typer.echo(
@@ -123,6 +129,18 @@ def init_command(
             f"run: gtm-check audit {path}"
         )
     )
+
+
+def _inside(target: Path, what: str) -> None:
+    """init never writes through a symbolic link out of the repository (or folder) it is
+    asked to write in: the person can name the file the link points to instead."""
+    where = leads_outside(target)
+    if where is not None:
+        raise GtmCheckError.single(
+            str(target),
+            f"{what} leads outside {where} through a symbolic link; name the file it "
+            "points to, or another path",
+        )
 
 
 def _write_schema(target: Path) -> None:

@@ -72,7 +72,7 @@ def set_command(
             param_hint="'ITEM...'",
         )
     day = parse_date(as_of) or dt.date.today()
-    opened = open_launch(launch)
+    opened = open_launch(launch, allow_outside=allow_outside)
     loaded = load_text(opened, opened.text, allow_outside=allow_outside)
     text, changes = opened.text, []
     for item in dict.fromkeys(items):

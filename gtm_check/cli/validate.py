@@ -31,7 +31,7 @@ def validate_command(
     below it is a problem too. Exit codes: 0 valid, 2 invalid, 3 internal error.
     """
     reader = ChecklistReader()
-    policies = PolicyReader(policy)
+    policies = PolicyReader(policy, allow_outside=allow_outside)
     problems: list[Problem] = []
     for launch in dict.fromkeys(launches):
         try:

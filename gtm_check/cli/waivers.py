@@ -53,7 +53,7 @@ def waive_command(
     until = _expiry(reason, approved_by, expires, as_of, long=long)
     assert reason and approved_by
     reason, approved_by = as_text("--reason", reason), as_text("--approved-by", approved_by)
-    opened = open_launch(launch)
+    opened = open_launch(launch, allow_outside=allow_outside)
     load_text(opened, opened.text, allow_outside=allow_outside)
     renewing = item in waived_items(opened.text)
     fields: dict[str, Value] = {
@@ -80,7 +80,7 @@ def waive_command(
 def unwaive_command(launch: LaunchArg, item: ItemArg, allow_outside: AllowOutside = False) -> None:
     """Remove an item's waiver, in place."""
     item = as_text("ITEM", item)
-    opened = open_launch(launch)
+    opened = open_launch(launch, allow_outside=allow_outside)
     load_text(opened, opened.text, allow_outside=allow_outside)
     waived = waived_items(opened.text)
     if item not in waived:

@@ -71,7 +71,7 @@ def load_launch(
     """
     stdin = str(path) == STDIN
     display = STDIN_DISPLAY if stdin else str(path)
-    source = source or Source(display, reader.text(path, display))
+    source = source or Source(display, reader.text(path, display, allow_outside=allow_outside))
     # From standard input, relative checklist paths resolve against the working folder.
     folder = Path.cwd() if stdin else path.parent
     launch, parsed, problems = parse_model(source, Launch)

@@ -5,10 +5,11 @@ Every ``.gtm-check.yaml`` from the launch file's folder up to the repository's r
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from gtm_check.load.document import parse_model
-from gtm_check.load.files import Kind, kind_of_path, read_text
+from gtm_check.load.files import confine, read_text, repository_root
 from gtm_check.load.yamltree import Source
 from gtm_check.model.inputs import Policy, RepositoryFile
 from gtm_check.model.problems import GtmCheckError
@@ -18,14 +19,19 @@ REPOSITORY_FILE = ".gtm-check.yaml"
 
 def policy_files(launch: Path) -> list[Path]:
     """``.gtm-check.yaml`` in the launch file's folder and each folder above it, up to the
-    first one holding ``.git`` (the repository's root) or the file system's root."""
+    repository's root (``files.repository_root``) or the file system's root.
+
+    Found from where the launch file is named, not from where a link points: a link cannot
+    take a launch file out from under its repository's policy, nor lend it another's.
+    """
     found = []
-    folder = launch.resolve().parent
+    folder = Path(os.path.abspath(launch)).parent
+    root = repository_root(folder)
     while True:
         candidate = folder / REPOSITORY_FILE
-        if kind_of_path(candidate) is not Kind.MISSING:
+        if os.path.lexists(candidate):
             found.append(candidate)
-        if kind_of_path(folder / ".git") is not Kind.MISSING or folder.parent == folder:
+        if folder == root or folder.parent == folder:
             return found
         folder = folder.parent
 
@@ -33,14 +39,19 @@ def policy_files(launch: Path) -> list[Path]:
 class PolicyReader:
     """Reads policy files, each once for as long as the reader lives (one run)."""
 
-    def __init__(self, explicit: Path | None = None) -> None:
+    def __init__(self, explicit: Path | None = None, *, allow_outside: bool = False) -> None:
         self._explicit = explicit
+        self._allow_outside = allow_outside
         self._read: dict[Path, Policy] = {}
 
     def for_launch(self, launch: Path) -> Policy | None:
         """The policy that holds for this launch file: all that apply, the strictest of each
         rule (a nearer file can add to a policy, never relax it); None when there is none."""
-        paths = [*([self._explicit] if self._explicit else []), *policy_files(launch)]
+        found = policy_files(launch)
+        for path in found:
+            # The file named with --policy is the user's choice; one found is the tree's.
+            confine(path, str(path), "the policy file", allow_outside=self._allow_outside)
+        paths = [*([self._explicit] if self._explicit else []), *found]
         policies = [self.read(path) for path in dict.fromkeys(paths)]
         if not policies:
             return None
