@@ -73,7 +73,8 @@ class AuditOutcome:
     passed: bool
     """Whether every launch passed its gate."""
     inputs: list[Path] = field(default_factory=list)
-    """Every file read, so that the caller never writes over one of them."""
+    """Every file read (launch files, checklists, policy files), so that the caller never
+    writes over one of them."""
 
 
 def effective_gate(loaded: LoadedLaunch, request: AuditRequest) -> Gate:
@@ -165,6 +166,7 @@ def audit(request: AuditRequest) -> AuditOutcome:
         inputs += loaded.files
     if problems:
         raise GtmCheckError(problems)
+    inputs += policies.files  # inputs too: a report never replaces one
     check_filters(request.filters, reports)
     output = renderer(request.format)(reports, request.render)
     return AuditOutcome(reports, output, all(r.gate.passed for r in reports), inputs)

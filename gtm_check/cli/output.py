@@ -220,13 +220,25 @@ def _signals_end_the_write() -> Iterator[None]:
 
 
 def refuse_to_overwrite(path: Path, inputs: Sequence[Path]) -> None:
-    """gtm-check never writes over a file it read."""
+    """gtm-check never writes over a file it read: by the same path, through a link, or
+    by another name of the same file (a hard link)."""
     target = os.path.realpath(path)
+    status = _status(path)
     for source in inputs:
-        if os.path.realpath(source) == target:
+        same = os.path.realpath(source) == target
+        if not same and status is not None and (other := _status(source)) is not None:
+            same = os.path.samestat(status, other)
+        if same:
             raise GtmCheckError.single(
                 str(path), "is one of the input files; choose another output file"
             )
+
+
+def _status(path: Path) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except (OSError, ValueError):
+        return None
 
 
 def append_step_summary(path: Path, reports: Sequence[Report]) -> None:

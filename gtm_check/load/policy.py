@@ -60,6 +60,11 @@ class PolicyReader:
             combined = combined.tightened(policy)
         return combined
 
+    @property
+    def files(self) -> list[Path]:
+        """Every policy file read so far (--policy FILE and each .gtm-check.yaml found)."""
+        return list(self._read)
+
     def read(self, path: Path) -> Policy:
         if path not in self._read:
             self._read[path] = _read_policy(path)
