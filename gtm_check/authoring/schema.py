@@ -1,4 +1,4 @@
-"""JSON Schemas (draft 2020-12) of launch files and checklists, for editors and validators.
+"""JSON Schemas (draft 2020-12) of launch files, checklists and policies, for editors.
 
 Generated from the Pydantic input models, then adjusted where the loader accepts more than
 the models' own schema says (a status alone for an item, ``applies_if`` as a list, an empty
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from gtm_check.load.checklists import ChecklistReader
+from gtm_check.load.checklists import ChecklistReader, builtin_names
 from gtm_check.model.inputs import (
     ITEM_ID_PATTERN,
     KEBAB,
@@ -19,6 +19,7 @@ from gtm_check.model.inputs import (
     Checklist,
     ChecklistItem,
     Launch,
+    RepositoryFile,
 )
 from gtm_check.model.vocabulary import DEFAULT_WEIGHTS, STAGE_NAMES, TIERS, TRAITS, Status
 from gtm_check.report.shared import json_text
@@ -81,6 +82,21 @@ ITEM_FIELDS = {
     "question": "The question a reviewer asks.",
     "guidance": "How to answer it: what good looks like, what to attach.",
     "why": "What went wrong at launches that skipped it, in one sentence.",
+}
+
+
+POLICY_FIELDS = {
+    "min_score": "The lowest min_score a gate may have (0-100).",
+    "gate_stages": "Stages every gate must include.",
+    "waiver_approvers": "Who may approve waivers: addresses, or @domain for anyone there. "
+    "Absent: anyone.",
+    "max_waiver_days": "The longest a waiver may run past the as-of date, in days.",
+    "waive_blockers": "Whether a waiver may credit a blocker.",
+    "fail_on_warnings": "Warnings that fail the gate (and validate).",
+    "required_checklists": "Built-in checklists every launch must load: their names, or "
+    "builtin for all of them.",
+    "allowed_tiers": "The tiers a launch may declare (1 flagship, 2 standard, 3 minor). "
+    "Absent: any.",
 }
 
 
@@ -165,6 +181,27 @@ def checklist_schema() -> dict[str, Any]:
     return _wrap(schema, "gtm-check checklist", "What one department must have done to launch")
 
 
+def policy_schema(builtin: Sequence[str]) -> dict[str, Any]:
+    """``.gtm-check.yaml``'s schema: the policy; ``builtin``: the built-in checklists' names."""
+    schema = RepositoryFile.model_json_schema()
+    policy = schema["$defs"]["Policy"]
+    props = policy["properties"]
+    _describe(props, POLICY_FIELDS)
+    props["min_score"]["anyOf"][0].update({"minimum": 0, "maximum": 100})
+    for key in ("gate_stages", "fail_on_warnings", "required_checklists"):
+        props[key]["uniqueItems"] = True
+    props["waiver_approvers"]["anyOf"][0]["uniqueItems"] = True
+    props["allowed_tiers"]["anyOf"][0].update({"minItems": 1, "uniqueItems": True})
+    props["required_checklists"]["items"] = {"enum": ["builtin", *builtin]}
+    policy.pop("title", None)
+    schema.pop("description", None)
+    schema["properties"]["policy"] = {
+        "$ref": "#/$defs/Policy",
+        "description": "Floors no launch file below this folder may go below.",
+    }
+    return _wrap(schema, "gtm-check policy", "The repository's policy: .gtm-check.yaml")
+
+
 def _wrap(schema: dict[str, Any], title: str, description: str) -> dict[str, Any]:
     schema.pop("title", None)
     return {"$schema": DRAFT, "title": title, "description": description, **schema}
@@ -187,8 +224,11 @@ def modeline(schema_path: str) -> str:
 
 
 def schema_text(kind: str) -> str:
-    """The text of the ``launch`` or ``checklist`` schema, as the repository's schemas/ holds it."""
+    """The text of the ``launch``, ``checklist`` or ``policy`` schema, as the repository's
+    schemas/ holds it."""
     if kind == "launch":
         items = [item for c in ChecklistReader().builtin() for item in c.checklist.items]
         return dumps(launch_schema(items))
+    if kind == "policy":
+        return dumps(policy_schema(builtin_names()))
     return dumps(checklist_schema())

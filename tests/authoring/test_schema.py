@@ -106,6 +106,29 @@ def test_the_launch_schema_rejects_a_missing_launch_date() -> None:
     assert errors("launch", "launch: X\n") != []
 
 
+README_POLICY = (ROOT / "README.md").read_text("utf-8").split("```yaml\npolicy:", 1)[1]
+
+
+def test_the_readmes_policy_is_valid_under_the_policy_schema() -> None:
+    assert errors("policy", "policy:" + README_POLICY.split("```", 1)[0]) == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{min_scroe: 80}",  # an unknown key
+        "{min_score: 101}",
+        "{required_checklists: [suport]}",  # not a built-in checklist
+        "{required_checklists: [legal, legal]}",
+        "{allowed_tiers: []}",  # no launch could pass
+        "{allowed_tiers: [4]}",
+        "{fail_on_warnings: [waiver-by-ownr]}",
+    ],
+)
+def test_the_policy_schema_rejects_what_the_loader_rejects(body: str) -> None:
+    assert errors("policy", f"policy: {body}\n") != []
+
+
 @pytest.mark.parametrize(
     "item",
     [
