@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from gtm_check.authoring.launchfile import Opened, load_text
-from gtm_check.cli.output import write_atomic
+from gtm_check.cli.output import write_atomic, write_in_place
 from gtm_check.model.problems import GtmCheckError
 from gtm_check.model.safetext import visible
 
@@ -58,6 +58,9 @@ def commit(opened: Opened, new_text: str, changes: Sequence[str], *, allow_outsi
             "changed on disk while gtm-check was editing it; nothing was written: run the "
             "command again",
         )
-    write_atomic(opened.path, opened.encoded(new_text), overwrite=True)
+    if opened.in_place:
+        write_in_place(opened.path, opened.encoded(new_text), opened.raw)
+    else:
+        write_atomic(opened.path, opened.encoded(new_text), overwrite=True)
     for change in changes:
         typer.echo(visible(change))

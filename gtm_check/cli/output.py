@@ -16,7 +16,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, BinaryIO, TextIO
 
-from gtm_check.load.files import Kind, Unreachable, examine, kind_of_path
+from gtm_check.load.files import Kind, Unreachable, examine, kind_of_path, why_unreachable
 from gtm_check.model.problems import GtmCheckError
 from gtm_check.model.results import Report
 from gtm_check.report import Format, RenderOptions, renderer
@@ -164,16 +164,20 @@ def write_atomic(path: Path, text: str, *, overwrite: bool = False) -> None:
         raise GtmCheckError.single(display, f"folder '{path.parent}' does not exist")
     mode = stat.S_IMODE(status.st_mode) & 0o777 if status is not None else 0o666 & ~_umask()
     with _signals_end_the_write():
-        _write_through_temporary(display, target, text, mode)
+        _write_through_temporary(display, target, text, mode, status)
 
 
-def _write_through_temporary(display: str, target: Path, text: str, mode: int) -> None:
+def _write_through_temporary(
+    display: str, target: Path, text: str, mode: int, old: os.stat_result | None
+) -> None:
     temporary: str | None = None
     try:
         handle, temporary = tempfile.mkstemp(
             dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
         )
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            if old is not None:
+                _keep_owner(handle, old)
             os.fchmod(handle, mode)
             stream.write(text)
             stream.flush()
@@ -185,6 +189,56 @@ def _write_through_temporary(display: str, target: Path, text: str, mode: int) -
     finally:
         if temporary is not None:
             Path(temporary).unlink(missing_ok=True)
+
+
+def _keep_owner(handle: int, old: os.stat_result) -> None:
+    """The new file gets the old one's owner (when gtm-check runs as root: only root can
+    give a file away) and group (when the system lets this user set it)."""
+    if not hasattr(os, "fchown"):  # pragma: no cover - Windows keeps no owners this way
+        return
+    new = os.fstat(handle)
+    uid = old.st_uid if os.geteuid() == 0 and old.st_uid != new.st_uid else -1
+    gid = old.st_gid if old.st_gid != new.st_gid else -1
+    if uid != -1 or gid != -1:
+        with contextlib.suppress(PermissionError):
+            os.fchown(handle, uid, gid)
+
+
+def write_in_place(path: Path, text: str, original: bytes) -> None:
+    """Write ``text`` into the file itself, not through a new file and a rename: for a file
+    with several names (hard links), which a rename would split, or whose group a new file
+    could not be given. Owner, group, mode and every name stay.
+
+    Not atomic: a reader may see the file half-written. If writing fails (a full disk, or
+    SIGTERM/SIGHUP), the file's ``original`` bytes are written back before gtm-check ends.
+    """
+    display = str(path)
+    data = text.encode("utf-8")
+    try:
+        fd = os.open(os.path.realpath(path), os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
+    except (OSError, ValueError) as exc:
+        raise GtmCheckError.single(display, f"cannot write: {why_unreachable(exc)}") from None
+    try:
+        with _signals_end_the_write():
+            try:
+                _overwrite(fd, data)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    _overwrite(fd, original)
+                raise
+    except OSError as exc:
+        raise GtmCheckError.single(display, f"cannot write: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+
+
+def _overwrite(fd: int, data: bytes) -> None:
+    os.lseek(fd, 0, os.SEEK_SET)
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+    os.ftruncate(fd, len(data))
+    os.fsync(fd)
 
 
 def _umask() -> int:

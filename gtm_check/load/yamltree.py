@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,11 +110,21 @@ class Source:
     text: str
 
     def parse(self) -> Parsed:
-        """The document's data; raises GtmCheckError when it is not a usable document."""
+        """The document's data; raises GtmCheckError when it is not a usable document.
+
+        Inside ``parsed_once()``, a text parsed before is not parsed again: its data is
+        shared, so a caller that changes it works on a copy.
+        """
+        key = (self.path, self.text)
+        if _remembered is not None and key in _remembered:
+            return _remembered[key]
         try:
-            return _parse(self, positions=False)[0]
+            parsed = _parse(self, positions=False)[0]
         except _Duplicate:
-            return _parse(self, positions=True)[0]
+            parsed = _parse(self, positions=True)[0]
+        if _remembered is not None:
+            _remembered[key] = parsed
+        return parsed
 
     def positions(self) -> Positions:
         """Where every key and value was written.
@@ -134,6 +145,24 @@ class Source:
         return [
             Problem(self.path, *positions.of(f.loc, key=f.key), f.message, f.hint) for f in findings
         ]
+
+
+_remembered: dict[tuple[str, str], Parsed] | None = None
+"""Texts parsed inside ``parsed_once()``, by name and text; None outside it."""
+
+
+@contextmanager
+def parsed_once() -> Iterator[None]:
+    """Within the block, each text is parsed once. An edit reads the launch file, checks its
+    new text reads back as meant, and validates it: the same two texts, each wanted several
+    times. Only for a short block: what it parses stays in memory until the block ends."""
+    global _remembered
+    outer = _remembered
+    _remembered = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _remembered = outer
 
 
 @dataclass
