@@ -192,7 +192,13 @@ def _parse(source: Source, *, positions: bool) -> tuple[Parsed, Positions | None
     walked = _Walked()
     values: dict[PathKey, Position] | None = {} if positions else None
     keys: dict[PathKey, Position] = {}
-    loader = _Loader(source.text)
+    try:
+        loader = _Loader(source.text)
+    except UnicodeEncodeError as exc:
+        # A lone surrogate: text no file can hold (bytes that were not UTF-8, kept by the
+        # system as they came), which only an edit could bring here.
+        problem = Problem.at_offset(source.path, source.text, exc.start, "not valid UTF-8 text")
+        raise GtmCheckError([problem]) from None
     try:
         _walk(loader, source.path, walked, values, keys)
     except yaml.MarkedYAMLError as exc:
