@@ -255,6 +255,9 @@ def test_a_tier_the_policy_does_not_allow_is_a_breach() -> None:
     assert messages(policy, launch(tier=3)) == ["tier 3 is not allowed; the policy allows 1, 2"]
     assert messages(policy, launch(tier=2)) == []
     assert messages(policy, launch()) == []  # no tier: key is tier 1
+    assert messages(Policy(allowed_tiers=[2]), launch()) == [
+        "tier 1 (no tier: in the file) is not allowed; the policy allows 2"
+    ]
 
 
 def test_required_checklists_add_up_and_allowed_tiers_narrow() -> None:

@@ -135,7 +135,7 @@ def _refuse_unwritable(opened: Opened) -> None:
     if not mode & stat.S_IWUSR:
         raise GtmCheckError.single(
             str(opened.path),
-            f"the launch file is read-only (mode {mode:o}); nothing was written: make it "
+            f"the launch file is read-only (mode {mode:03o}); nothing was written: make it "
             "writable to edit it with gtm-check",
         )
     uid = os.geteuid() if hasattr(os, "geteuid") else status.st_uid

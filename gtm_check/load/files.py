@@ -63,6 +63,7 @@ _REASONS = {
     errno.EPERM: "permission denied",
     errno.ENOTDIR: "a part of its path is not a folder",
     errno.ENOENT: "no such file",
+    errno.EISDIR: "it is a folder",
 }
 
 

@@ -49,7 +49,10 @@ def _launch_breaches(policy: Policy, launch: Launch) -> Iterator[Breach]:
     allowed = policy.allowed_tiers
     if allowed is not None and launch.tier not in allowed:
         listed = ", ".join(str(tier) for tier in allowed) or "none"
-        yield Breach(("tier",), f"tier {launch.tier} is not allowed; the policy allows {listed}")
+        default = "" if "tier" in launch.model_fields_set else " (no tier: in the file)"
+        yield Breach(
+            ("tier",), f"tier {launch.tier}{default} is not allowed; the policy allows {listed}"
+        )
 
 
 _WAIVER_WARNINGS = ("waiver-on-blocker", "waiver-by-owner", "long-waiver")
