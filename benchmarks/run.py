@@ -14,6 +14,7 @@ it prints figures, and the targets beside them.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import shutil
@@ -321,6 +322,14 @@ def print_targets(figures: list[Figure]) -> None:
             )
         elif ours:
             checks.append((f"validate at {size:,} vs yamllint: not installed", None))
+    f = find(f"gtm-check audit -f json ({MILESTONES:,} milestones)", MILESTONE_ITEMS)
+    if f:
+        checks.append(
+            (
+                f"{MILESTONES:,} milestones x {MILESTONE_ITEMS:,} items: {f.seconds:.1f} s (< 5 s)",
+                f.seconds < 5,
+            )
+        )
     for text, ok in checks:
         mark = "met" if ok else ("n/a" if ok is None else "MISSED")
         print(f"  [{mark:>6}] {text}")
@@ -365,6 +374,40 @@ def trend_figure(out: Path, repeat: int) -> Figure:
     return Figure(f"gtm-check trend --every commit ({TREND_COMMITS} commits)", 300, seconds, peak)
 
 
+MILESTONES = 2_000
+MILESTONE_ITEMS = 10_000
+
+
+def milestone_launch(folder: Path) -> Path:
+    """The 10,000-item launch with 2,000 milestones, every item due ``by`` one of them."""
+    lines = (folder / "launch.yaml").read_text(encoding="utf-8").splitlines()
+    head = lines[: lines.index("items:")]  # the states and waivers are replaced
+    first = dt.date(2021, 1, 1)
+    milestones = ["milestones:"] + [
+        f"  - {{name: m-{n}, date: {first + dt.timedelta(days=n)}, "
+        "stages: [learn, buy, use], min_score: 50}"
+        for n in range(MILESTONES)
+    ]
+    states = [
+        f"  bench.item-{i:06d}: {{status: todo, by: m-{i % MILESTONES}}}"
+        for i in range(MILESTONE_ITEMS)
+    ]
+    path = folder / "milestones.yaml"
+    text = [*head, *milestones, "items:", *states, "waivers: []"]
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    return path
+
+
+def milestone_figure(out: Path, repeat: int) -> Figure:
+    """``gtm-check audit -f json`` of a launch with 2,000 milestones and 10,000 items: the work
+    grows with milestones + items, never milestones x items (SECURITY.md)."""
+    launch = milestone_launch(out / str(MILESTONE_ITEMS))
+    command = [*gtm_check(), "audit", str(launch), "-f", "json", "--as-of", "2026-01-01"]
+    seconds, peak = measure(command, repeat, out, AUDIT_EXIT)
+    label = f"gtm-check audit -f json ({MILESTONES:,} milestones)"
+    return Figure(label, MILESTONE_ITEMS, seconds, peak)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[300, 10_000, 100_000])
@@ -380,6 +423,8 @@ def main() -> None:
     figures = run(args.sizes, args.repeat, out)
     if 300 in args.sizes:
         figures.append(trend_figure(out, max(1, args.repeat // 5)))
+    if MILESTONE_ITEMS in args.sizes:
+        figures.append(milestone_figure(out, max(1, args.repeat // 5)))
     print_table(figures)
     print_targets(figures)
     if PAGE_SIZE in args.sizes:

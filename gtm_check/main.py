@@ -39,10 +39,14 @@ def main() -> None:
     # the user set is kept.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     from gtm_check.cli import app
-    from gtm_check.cli.output import StandardOutputFailed
+    from gtm_check.cli.output import StandardOutputFailed, guard_standard_streams
     from gtm_check.cli.terminal import replace_what_cannot_be_shown
 
     replace_what_cannot_be_shown(sys.stdout)
+    # From here on, however the report or a message is written (gtm-check's own writes,
+    # Click's help and usage errors), a write to standard output is whole or ends the run
+    # below, and one to a closed or full standard error cannot change the exit code.
+    guard_standard_streams()
     gc.freeze()
     gc.enable()
     try:
@@ -92,18 +96,28 @@ def _output_failed(error: OSError) -> NoReturn:
     """
     _silence_stdout()
     if error.errno == errno.EPIPE:
-        sys.stderr.flush()
+        _tell("")
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
         os.kill(os.getpid(), signal.SIGPIPE)
     if error.errno == errno.EBADF:
         reason = "standard output is closed"
     else:
         reason = f"cannot write the report to standard output: {error.strerror or error}"
-    sys.stderr.write(f"gtm-check: {reason}\n")
-    sys.stderr.flush()
+    _tell(f"gtm-check: {reason}\n")
     from gtm_check.cli.exits import EXIT_INVALID  # only once the run has failed
 
     raise SystemExit(EXIT_INVALID)
+
+
+def _tell(text: str) -> None:
+    """Write ``text`` to standard error and flush it; with standard error closed or full
+    there is no one to tell, and the exit code says it all."""
+    try:
+        if sys.stderr is not None:
+            sys.stderr.write(text)
+            sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
 
 
 def _silence_stdout() -> None:

@@ -76,7 +76,8 @@ class AuditOutcome:
     passed: bool
     """Whether every launch passed its gate."""
     inputs: list[Path] = field(default_factory=list)
-    """Every file read, so that the caller never writes over one of them."""
+    """Every file read (launch files, checklists, policy files), so that the caller never
+    writes over one of them."""
 
 
 def effective_gate(loaded: LoadedLaunch, request: AuditRequest) -> Gate:
@@ -139,7 +140,7 @@ def audit(request: AuditRequest) -> AuditOutcome:
     """
     options = gate_options(request)
     reader = ChecklistReader()
-    policies = PolicyReader(request.policy)
+    policies = PolicyReader(request.policy, allow_outside=request.allow_outside)
     reports: list[Report] = []
     inputs: list[Path] = []
     problems: list[Problem] = []
@@ -169,6 +170,7 @@ def audit(request: AuditRequest) -> AuditOutcome:
         inputs += loaded.files
     if problems:
         raise GtmCheckError(problems)
+    inputs += policies.files  # inputs too: a report never replaces one
     check_filters(request.filters, reports)
     return AuditOutcome(reports, all(r.gate.passed for r in reports), inputs)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -16,9 +16,10 @@ import pytest
 from gtm_check.load import files
 from gtm_check.load.checklists import ChecklistReader
 from gtm_check.load.launch import load_launch
-from gtm_check.model.inputs import Checklist, ChecklistItem, Launch
+from gtm_check.model.inputs import Checklist, ChecklistItem, Launch, Milestone
 from gtm_check.model.problems import MAX_CANDIDATES, SUGGESTION_LIMIT, GtmCheckError, Problem
 from gtm_check.model.results import ItemResult
+from gtm_check.model.vocabulary import Stage
 from gtm_check.pipeline import AuditRequest, audit
 from gtm_check.scoring import score as score_module
 from tests.conftest import MINI_CHECKLIST, WriteFile
@@ -223,3 +224,59 @@ def test_ten_thousand_one_item_checklists_score_in_linear_work(
     # Overall, four stages, and each department once in all and once per stage: a fixed
     # number of looks per item. A pass over every item per department would be 10,000 x.
     assert looked_at <= 12 * departments
+
+
+class _Counted(list[Milestone]):
+    """A launch's milestones that count how often anything walks through them."""
+
+    walks = 0
+
+    def __iter__(self) -> Iterator[Milestone]:
+        _Counted.walks += 1
+        return super().__iter__()
+
+
+def test_milestones_times_items_is_not_the_cost_of_scoring(monkeypatch: pytest.MonkeyPatch) -> None:
+    milestone_count, item_count = 200, 1_000
+    stages = list(Stage)
+    checklist = Checklist(
+        department="team",
+        name="Team",
+        items=[
+            ChecklistItem(id=f"team.t{n}", stage=stages[n % 4], title="T", severity="blocker")  # type: ignore[arg-type]
+            for n in range(item_count)
+        ],
+    )
+    milestones = _Counted(
+        Milestone(
+            name=f"m{n}",
+            date=dt.date(2026, 1, 1) + dt.timedelta(days=n),
+            stages=[Stage.LEARN, Stage.BUY, Stage.USE],
+            min_score=50,
+        )
+        for n in range(milestone_count)
+    )
+    launch = Launch.model_validate(
+        {
+            "launch": "L",
+            "launch_date": dt.date(2027, 3, 1),
+            "items": {f"team.t{n}": {"by": f"m{n % milestone_count}"} for n in range(item_count)},
+        }
+    ).model_copy(update={"milestones": milestones})
+    looks = 0
+    real_open = ItemResult.open
+
+    def counting(self: ItemResult) -> bool:
+        nonlocal looks
+        looks += 1
+        return bool(real_open.fget(self))  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(ItemResult, "open", property(counting))
+    _Counted.walks = 0
+    report = score_module.score_launch(launch, [checklist], dt.date(2027, 1, 1))
+    assert len(report.milestones) == milestone_count
+    assert all(m.status == "missed" for m in report.milestones)  # open blockers everywhere
+    # A fixed number of looks per item and per milestone: a look at every item for each
+    # milestone would be 200 x 1,000 x 3 stages.
+    assert looks <= 10 * (item_count + milestone_count)
+    assert _Counted.walks <= 5  # not once per item that names its milestone with `by:`

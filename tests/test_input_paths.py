@@ -92,3 +92,146 @@ def test_a_nul_character_in_a_builtin_looking_name(write: WriteFile) -> None:
     path = launch_naming(write, '"leg\\0al"')
     (line,) = located(path)
     assert line.endswith("cannot be read: its name contains a NUL character")
+
+
+# --- Launch files that lead out through a symbolic link ------------------------------------
+
+SECRET = (
+    "launch: Leaked\nlaunch_date: 2027-03-01\nchecklists: [./legal.yaml]\nowner: s3cr3t-t0ken\n"
+)
+"""A file outside the repository that happens to be a valid launch file, with a secret in it:
+when refused, nothing of it may show."""
+
+REFUSED = "leads outside its repository through a symbolic link (pass --allow-outside"
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    """A repository (``repo``, holding ``.git``) and, beside it, a secret launch file."""
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    (tmp_path / "repo" / "legal.yaml").write_text(MINI_CHECKLIST, encoding="utf-8")
+    (tmp_path / "secret").mkdir()
+    (tmp_path / "secret" / "legal.yaml").write_text(MINI_CHECKLIST, encoding="utf-8")
+    (tmp_path / "secret" / "launch.yaml").write_text(SECRET, encoding="utf-8")
+    return tmp_path
+
+
+def every_command(launch: Path) -> dict[str, list[str]]:
+    """Every command that reads a launch file, reading ``launch``."""
+    edit = [str(launch), "legal.trademarks"]
+    return {
+        "validate": ["validate", str(launch)],
+        "audit": ["audit", str(launch), "--as-of", "2027-01-15", "-f", "json"],
+        "owners": ["owners", str(launch), "--as-of", "2027-01-15"],
+        "set": ["set", *edit, "--status", "done"],
+        "waive": ["waive", *edit, "--reason", "r", "--approved-by", "vp@x"]
+        + ["--expires", "2027-02-01", "--as-of", "2027-01-15"],
+        "unwaive": ["unwaive", *edit],
+        "diff": ["diff", str(launch), str(launch)],
+        "trend": ["trend", str(launch)],
+    }
+
+
+COMMANDS = list(every_command(Path("x")))
+
+
+def invoke(args: list[str]) -> tuple[int, str, str]:
+    result = CliRunner(env={"NO_COLOR": "1"}).invoke(app, args)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_launch_file_linked_out_of_its_repository_is_refused(outside: Path, command: str) -> None:
+    link = outside / "repo" / "launch.yaml"
+    link.symlink_to(outside / "secret" / "launch.yaml")
+    code, out, err = invoke(every_command(link)[command])
+    assert code == 2, err
+    assert err == f"{link}:1:1: the launch file {REFUSED} to read it anyway)\n"
+    assert out == ""
+    assert (outside / "secret" / "launch.yaml").read_text(encoding="utf-8") == SECRET
+    for word in ("Leaked", "s3cr3t", "t0ken", "secret"):
+        assert word not in out + err
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_folder_linked_out_of_the_repository_is_refused_too(outside: Path, command: str) -> None:
+    (outside / "repo" / "launches").symlink_to(outside / "secret")
+    launch = outside / "repo" / "launches" / "launch.yaml"
+    code, out, err = invoke(every_command(launch)[command])
+    assert (code, out) == (2, ""), err
+    assert REFUSED in err and "s3cr3t" not in err
+
+
+@pytest.mark.parametrize("command", ["validate", "audit", "owners", "set", "waive"])
+def test_allow_outside_reads_and_writes_through_the_link(outside: Path, command: str) -> None:
+    link = outside / "repo" / "launch.yaml"
+    link.symlink_to(outside / "secret" / "launch.yaml")
+    code, _, err = invoke([*every_command(link)[command], "--allow-outside"])
+    assert code in (0, 1), err
+    assert link.is_symlink()
+
+
+@pytest.mark.parametrize("command", ["validate", "audit", "owners", "set", "unwaive"])
+def test_a_link_that_stays_in_the_repository_is_read(outside: Path, command: str) -> None:
+    real = outside / "repo" / "launches" / "2027.yaml"
+    real.parent.mkdir()
+    (real.parent / "legal.yaml").write_text(MINI_CHECKLIST, encoding="utf-8")
+    waiver = "waivers: [{item: legal.trademarks, reason: r, approved_by: a, expires: 2027-02-01}]"
+    real.write_text(SECRET + waiver + "\n", encoding="utf-8")
+    link = outside / "repo" / "launches" / "current.yaml"
+    link.symlink_to("2027.yaml")
+    code, _, err = invoke(every_command(link)[command])
+    assert code in (0, 1), err
+    assert link.is_symlink()
+
+
+def test_without_a_repository_the_folder_is_the_limit(tmp_path: Path) -> None:
+    (tmp_path / "launches").mkdir()
+    (tmp_path / "legal.yaml").write_text(MINI_CHECKLIST, encoding="utf-8")
+    (tmp_path / "other.yaml").write_text(SECRET.replace("./", "../"), encoding="utf-8")
+    link = tmp_path / "launches" / "launch.yaml"
+    link.symlink_to("../other.yaml")
+    code, _, err = invoke(["validate", str(link)])
+    assert code == 2
+    assert err == (
+        f"{link}:1:1: the launch file leads outside its folder through a symbolic link "
+        "(pass --allow-outside to read it anyway)\n"
+    )
+
+
+def test_a_dangling_or_looping_launch_link_is_a_located_problem(outside: Path) -> None:
+    dangling = outside / "repo" / "gone.yaml"
+    dangling.symlink_to("nowhere.yaml")
+    looping = outside / "repo" / "loop.yaml"
+    looping.symlink_to("loop.yaml")
+    for command in ("validate", "set", "audit"):
+        for link, why in ((dangling, "no such file"), (looping, "symbolic link that loops")):
+            code, _, err = invoke(every_command(link)[command])
+            assert code == 2, err
+            assert err.startswith(f"{link}:1:1: ") and why in err
+
+
+def test_init_does_not_write_through_a_link_out_of_the_repository(outside: Path) -> None:
+    link = outside / "repo" / "launch.yaml"
+    link.symlink_to(outside / "secret" / "launch.yaml")
+    code, out, err = invoke(
+        ["init", "--name", "N", "--launch-date", "2027-03-01", "--force", str(link)]
+    )
+    assert code == 2
+    assert err.startswith(f"{link}:1:1: the launch file leads outside its repository")
+    assert (outside / "secret" / "launch.yaml").read_text(encoding="utf-8") == SECRET
+    assert not (outside / "repo" / ".gtm-check").exists()
+
+
+def test_the_policy_is_the_one_where_the_launch_file_is_named(outside: Path) -> None:
+    (outside / "repo" / ".gtm-check.yaml").write_text("policy: {min_score: 99}\n")
+    link = outside / "repo" / "launch.yaml"
+    link.symlink_to(outside / "secret" / "launch.yaml")
+    code, _, err = invoke(["validate", str(link), "--allow-outside"])
+    assert code == 2
+    assert "policy: the gate's min_score 80 is below the policy's 99" in err
+    # and a policy beside the file linked to is not the named launch file's
+    (outside / "repo" / ".gtm-check.yaml").unlink()
+    (outside / "secret" / ".gtm-check.yaml").write_text("policy: {min_score: 99}\n")
+    code, out, err = invoke(["validate", str(link), "--allow-outside"])
+    assert code == 0, err

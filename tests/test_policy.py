@@ -12,22 +12,22 @@ import pytest
 from typer.testing import CliRunner
 
 from gtm_check.cli import app
+from gtm_check.load.checklists import builtin_names
 from gtm_check.load.policy import PolicyReader, policy_files
 from gtm_check.model.inputs import Checklist, Gate, Launch, Policy
 from gtm_check.model.vocabulary import Stage
 from gtm_check.scoring.policy import breaches
+from gtm_check.scoring.score import score_launch
 from tests.conftest import MINI_CHECKLIST
 
 AS_OF = dt.date(2027, 1, 15)
-ITEMS = {
-    i.id: i
-    for i in Checklist.model_validate(
-        {"department": "legal", "name": "Legal", "items": [
-            {"id": "legal.trademarks", "stage": "learn", "title": "T", "severity": "blocker"},
-            {"id": "legal.sla-terms", "stage": "use", "title": "S", "severity": "medium"},
-        ]}
-    ).items
-}  # fmt: skip
+CHECKLIST = Checklist.model_validate(
+    {"department": "legal", "name": "Legal", "items": [
+        {"id": "legal.trademarks", "stage": "learn", "title": "T", "severity": "blocker"},
+        {"id": "legal.sla-terms", "stage": "use", "title": "S", "severity": "medium"},
+    ]}
+)  # fmt: skip
+ITEMS = {i.id: i for i in CHECKLIST.items}
 
 
 def launch(**extra: Any) -> Launch:
@@ -210,3 +210,187 @@ def test_an_unknown_warning_code_in_a_policy_is_refused(repo: Path) -> None:
     write(repo / ".gtm-check.yaml", "policy:\n  fail_on_warnings: [waiver-by-ownr]\n")
     code, _, err = run("validate", str(repo / "launches" / "launch.yaml"))
     assert code == 2 and "'waiver-by-ownr' is not a warning code" in err
+
+
+def test_a_policy_file_linked_out_of_the_repository_is_refused_unread(
+    repo: Path, tmp_path: Path
+) -> None:
+    secret = write(tmp_path / "secret.yaml", "s3cr3t-key: t0ken\n")
+    (repo / "launches" / ".gtm-check.yaml").symlink_to(secret)
+    path = str(repo / "launches" / "launch.yaml")
+    code, out, err = run("validate", path)
+    assert code == 2
+    assert err == (
+        f"{repo / 'launches' / '.gtm-check.yaml'}:1:1: the policy file leads outside its "
+        "repository through a symbolic link (pass --allow-outside to read it anyway)\n"
+    )
+    assert "s3cr3t" not in out + err and "t0ken" not in out + err
+    code, _, err = run("audit", path, "--as-of", "2027-01-15", "--allow-outside")
+    assert code == 2 and "unknown key 's3cr3t-key'" in err  # read, when the user says so
+
+
+def test_a_repository_reached_through_a_linked_folder_does_not_end_the_search(
+    repo: Path, tmp_path: Path
+) -> None:
+    other = tmp_path / "other"
+    (other / ".git").mkdir(parents=True)
+    write(other / "launch.yaml", "launch: L\nlaunch_date: 2027-03-01\n")
+    (repo / "launches" / "elsewhere").symlink_to(other)
+    found = policy_files(repo / "launches" / "elsewhere" / "launch.yaml")
+    assert found == [repo / ".gtm-check.yaml"]  # the named place's repository's policy
+
+
+# --- required checklists and allowed tiers ----------------------------------------------------
+
+
+def test_a_launch_that_drops_a_required_checklist_breaches_the_policy() -> None:
+    policy = Policy(required_checklists=["legal", "support", "marketing"])
+    assert messages(policy, launch(checklists=["legal", "./ours.yaml"])) == [
+        "the launch file must load the built-in checklists support, marketing"
+    ]
+    assert messages(policy, launch(checklists=["./legal.yaml", "support", "marketing"])) == [
+        "the launch file must load the built-in checklist legal"  # a team file is not it
+    ]
+    assert messages(policy, launch(checklists=["builtin"])) == []
+    assert messages(policy, launch()) == []  # no checklists: key is every built-in one
+
+
+def test_a_tier_the_policy_does_not_allow_is_a_breach() -> None:
+    policy = Policy(allowed_tiers=[1, 2])
+    assert messages(policy, launch(tier=3)) == ["tier 3 is not allowed; the policy allows 1, 2"]
+    assert messages(policy, launch(tier=2)) == []
+    assert messages(policy, launch()) == []  # no tier: key is tier 1
+    assert messages(Policy(allowed_tiers=[2]), launch()) == [
+        "tier 1 (no tier: in the file) is not allowed; the policy allows 2"
+    ]
+
+
+def test_required_checklists_add_up_and_allowed_tiers_narrow() -> None:
+    root = Policy(required_checklists=["legal"], allowed_tiers=[1, 2])
+    nearer = Policy(required_checklists=["support", "legal"], allowed_tiers=[2, 3])
+    both = root.tightened(nearer)
+    assert both.required_checklists == ["legal", "support"]
+    assert both.allowed_tiers == [2]
+    assert Policy().tightened(root).allowed_tiers == [1, 2]  # None: any tier
+    assert root.tightened(Policy(allowed_tiers=[3])).allowed_tiers == []
+
+
+def test_builtin_in_a_policy_file_means_every_builtin_checklist(repo: Path) -> None:
+    write(repo / ".gtm-check.yaml", "policy: {required_checklists: [builtin]}\n")
+    policy = PolicyReader().for_launch(repo / "launches" / "launch.yaml")
+    assert policy is not None
+    assert policy.required_checklists == builtin_names()
+
+
+def test_an_unknown_required_checklist_is_a_located_error(repo: Path) -> None:
+    write(repo / ".gtm-check.yaml", "policy:\n  required_checklists: [legal, suport]\n")
+    code, _, err = run("validate", str(repo / "launches" / "launch.yaml"))
+    assert code == 2
+    assert err == (
+        f"{repo / '.gtm-check.yaml'}:2:32: no built-in checklist named 'suport' "
+        "(did you mean 'support'?)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("tiers", "message"),
+    [
+        ("[]", "allowed_tiers: name at least one tier: with none, no launch could pass"),
+        ("[4]", ":26: allowed_tiers: must be 1 (flagship), 2 (standard) or 3 (minor)"),
+        ("[1, 1]", "allowed_tiers: '1' is listed twice"),
+    ],
+)
+def test_allowed_tiers_must_name_some_tier(repo: Path, tiers: str, message: str) -> None:
+    write(repo / ".gtm-check.yaml", f"policy: {{allowed_tiers: {tiers}}}\n")
+    code, _, err = run("validate", str(repo / "launches" / "launch.yaml"))
+    assert code == 2
+    assert err.startswith(f"{repo / '.gtm-check.yaml'}:1:")
+    assert message in err
+
+
+def test_policies_whose_allowed_tiers_share_none_are_an_error(repo: Path) -> None:
+    write(repo / ".gtm-check.yaml", "policy: {allowed_tiers: [1]}\n")
+    nearer = write(repo / "launches" / ".gtm-check.yaml", "policy:\n  allowed_tiers: [2, 3]\n")
+    code, _, err = run("audit", str(repo / "launches" / "launch.yaml"), "--as-of", "2027-01-15")
+    assert code == 2
+    assert err == (
+        f"{nearer}:2:18: allowed_tiers: no tier is allowed by every policy that holds here "
+        f"(this file allows 2, 3; together the others allow 1)\n"
+    )
+
+
+def test_validate_and_audit_report_the_new_rules(repo: Path) -> None:
+    write(
+        repo / ".gtm-check.yaml",
+        "policy:\n  required_checklists: [legal, support]\n  allowed_tiers: [1]\n",
+    )
+    path = repo / "launches" / "launch.yaml"
+    path.write_text(path.read_text().replace("gate:", "tier: 3\ngate:"), encoding="utf-8")
+    code, _, err = run("validate", str(path))
+    assert code == 2
+    assert [line.split("launch.yaml:", 1)[1] for line in err.splitlines()] == [
+        "3:13: policy: the launch file must load the built-in checklists legal, support",
+        "4:7: policy: tier 3 is not allowed; the policy allows 1",
+    ]
+    code, out, _ = run("audit", str(path), "--as-of", "2027-01-15", "-f", "json")
+    assert code == 1
+    failures = json.loads(out)["gate"]["failures"]
+    assert "policy: the launch file must load the built-in checklists legal, support" in failures
+    assert "policy: tier 3 is not allowed; the policy allows 1" in failures
+
+
+# --- validate checks every rule: fail_on_warnings too -----------------------------------------
+
+
+def test_validate_fails_a_warning_the_policy_makes_fail(repo: Path) -> None:
+    write(repo / ".gtm-check.yaml", "policy: {fail_on_warnings: [blocker-na-without-note]}\n")
+    path = repo / "launches" / "launch.yaml"
+    path.write_text(
+        path.read_text().replace("gate: {stages: [use], min_score: 50}\n", "")
+        .replace("items: {legal.sla-terms: done}", "items:\n  legal.trademarks: n/a\n"),
+        encoding="utf-8",
+    )  # fmt: skip
+    code, _, err = run("validate", str(path))
+    assert code == 2
+    assert err == (
+        f"{path}:5:21: policy: warning blocker-na-without-note: blocker legal.trademarks is "
+        "marked n/a with no note saying why\n"
+    )
+    code, out, _ = run("audit", str(path), "--as-of", "2027-01-15", "-f", "json")
+    assert code == 1 and "policy: warning blocker-na-without-note" in out
+
+
+def test_validate_judges_dated_warnings_as_of_today(repo: Path) -> None:
+    write(repo / ".gtm-check.yaml", "policy: {fail_on_warnings: [long-waiver]}\n")
+    path = repo / "launches" / "launch.yaml"
+    far = dt.date.today() + dt.timedelta(days=400)
+    path.write_text(
+        path.read_text().replace("gate: {stages: [use], min_score: 50}\n", "")
+        + f"waivers:\n  - {{item: legal.trademarks, reason: r, approved_by: vp, expires: {far}}}\n",
+        encoding="utf-8",
+    )
+    code, _, err = run("validate", str(path))
+    assert code == 2
+    assert err.startswith(f"{path}:6:5: policy: warning long-waiver: the waiver for ")
+
+
+def test_a_waiver_approved_by_the_items_default_owner_is_by_its_owner() -> None:
+    subject = launch(
+        gate={"stages": ["learn", "use"]},
+        owners={"legal": "Counsel@Acme.example"},
+        items={"legal.sla-terms": {"status": "todo"}},
+        waivers=[waiver(by="counsel@acme.example")],
+    )
+    report = score_launch(
+        subject, [CHECKLIST], AS_OF, policy=Policy(fail_on_warnings=["waiver-by-owner"])
+    )
+    assert [(w.code, w.item) for w in report.warnings] == [("waiver-by-owner", "legal.sla-terms")]
+    assert "policy: warning waiver-by-owner" in report.gate.failures[-1]
+    owned = launch(
+        gate={"stages": ["learn", "use"]},
+        owners={"legal": "counsel@acme.example"},
+        items={"legal.sla-terms": {"owner": "pat@acme.example"}},
+        waivers=[waiver(by="counsel@acme.example")],
+    )
+    report = score_launch(owned, [CHECKLIST], AS_OF)
+    assert [w.code for w in report.warnings] == ["waiver-by-owner"]  # the department's owner

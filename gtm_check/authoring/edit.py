@@ -61,8 +61,10 @@ class _Doc:
             )
 
     def apply(self, edits: Sequence[_Edit]) -> str:
+        """The text with every edit made; edits at the same place land in the order given."""
         text = self.text
-        for edit in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
+        ordered = sorted(enumerate(edits), key=lambda e: (e[1].start, e[1].end, e[0]))
+        for _, edit in reversed(ordered):
             text = text[: edit.start] + edit.text + text[edit.end :]
         return text
 
@@ -189,25 +191,43 @@ def set_item(
 ) -> str:
     """The launch file with these fields of ``item_id``'s state set (an item it does not
     mention yet is added under ``items:``, in stage and department order)."""
+    return set_items(text, {item_id: fields}, {item_id: placement}, path)
+
+
+def set_items(
+    text: str,
+    changes: Mapping[str, Mapping[str, Value]],
+    placements: Mapping[str, Placement],
+    path: str = "<text>",
+) -> str:
+    """The launch file with the fields of each item's state in ``changes`` set, in one
+    pass over the text: items it does not mention yet are added under ``items:``, in
+    stage and department order, each with its ``placements`` comment."""
     doc = _Doc(text, path)
     items = _top(doc, "items")
-    if items is None or _is_none(doc, items):
-        line = f"{INDENT}{item_id}: {_entry_text(fields)}{_comment(placement)}"
-        if items is None:
-            edits = [doc.at_end(["items:", line])]
-        else:
-            edits = _first_entries(doc, "items", items, [line])
+    empty = items is None or _is_none(doc, items)
+    known = {} if empty or items is None else {e.key: e for e in items.entries}
+    added = sorted(
+        (item_id for item_id in changes if item_id not in known),
+        key=lambda i: placements[i].ranks.get(i, (len(placements[i].ranks) + 1, 0)),
+    )
+    lines = [f"{INDENT}{i}: {_entry_text(changes[i])}{_comment(placements[i])}" for i in added]
+    if items is None:
+        edits = [doc.at_end(["items:", *lines])]
+    elif empty:
+        edits = _first_entries(doc, "items", items, lines)
     else:
-        entry = items.get(item_id)
-        if entry is None:
-            edits = [_new_item(doc, items, item_id, fields, placement)]
-        else:
-            edits = _set_state(doc, entry.value, fields)
+        edits = []
+        for item_id, entry in known.items():
+            if item_id in changes:
+                edits += _set_state(doc, entry.value, changes[item_id])
+        edits += [_new_item(doc, items, i, changes[i], placements[i]) for i in added]
     new = doc.apply(edits)
 
     def expected(data: dict[str, Any]) -> None:
-        states = data.get("items") or {}
-        states[item_id] = {**_state(states.get(item_id)), **fields}
+        states = dict(data.get("items") or {})
+        for item_id, fields in changes.items():
+            states[item_id] = {**_state(states.get(item_id)), **fields}
         data["items"] = states
 
     _check(text, new, expected, path)
@@ -298,6 +318,8 @@ def _state(value: Any) -> dict[str, Any]:
 def _check(old: str, new: str, change: Callable[[dict[str, Any]], None], path: str) -> None:
     """Refuse an edit whose result does not read back as the data it meant to write."""
     expected = Source(path, old).parse().data
+    if isinstance(expected, dict):
+        expected = dict(expected)  # the parsed data may be shared (parsed_once): a copy
     change(expected)
     try:
         actual = Source(path, new).parse().data
@@ -383,17 +405,6 @@ def _scalar_value(doc: _Doc, node: Node) -> Any:
     if node.kind != "scalar":
         return None
     return Source(doc.path, "v: " + doc.text[node.start : node.end]).parse().data.get("v")
-
-
-def waived_items(text: str, path: str = "<text>") -> list[str]:
-    """The items the launch file waives, in the order written."""
-    data = Source(path, text).parse().data
-    waivers = data.get("waivers") if isinstance(data, dict) else None
-    return [
-        str(w["item"])
-        for w in waivers or []
-        if isinstance(w, dict) and isinstance(w.get("item"), str)
-    ]
 
 
 def unwaive(text: str, item_id: str, path: str = "<text>") -> str:

@@ -1,25 +1,35 @@
-"""A launch file opened for an edit: its exact bytes, the edit validated as ``validate`` would.
+"""A launch file opened for an edit: under its lock, read once, each edit validated.
 
-Writing belongs to the command line (it owns the atomic write); this module reads the file
-once, keeps its bytes to notice a change made by someone else meanwhile, and gives back the
-new text with the file's byte-order mark, if it had one.
+Writing belongs to the command line (it owns the atomic write); this module takes the
+file's lock, reads the file once, refuses a file the user cannot write, keeps its bytes to
+notice a change made meanwhile by something that takes no lock (an editor), says how the
+file must be written, and gives back the new text with the file's byte-order mark, if it
+had one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from gtm_check.authoring.edit import Placement
+from gtm_check.authoring.lock import locked
 from gtm_check.load.checklists import ChecklistReader
-from gtm_check.load.files import MAX_FILE_BYTES, Kind, Unreachable, examine
+from gtm_check.load.files import MAX_FILE_BYTES, Kind, Unreachable, confine, examine
 from gtm_check.load.launch import LoadedLaunch, load_launch
-from gtm_check.load.yamltree import Source
+from gtm_check.load.yamltree import parsed_once
 from gtm_check.model.problems import GtmCheckError, Problem
 
 BOM = "\ufeff"
+
+LOCK_WAIT_SECONDS = 10.0
+"""How long an edit waits for another edit of the same file to finish before giving up."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +40,10 @@ class Opened:
     raw: bytes
     text: str
     bom: bool
+    status: os.stat_result | None = None
+    """The file's status when read: its owner, mode and number of names."""
+    reader: _WithText = field(default_factory=lambda: _WithText(), repr=False, compare=False)
+    """The edit's checklists, read once for the file as read and for the edit."""
 
     def encoded(self, text: str) -> str:
         """``text`` as the file holds it: with its byte-order mark back if it had one."""
@@ -37,12 +51,29 @@ class Opened:
 
     def changed_on_disk(self) -> bool:
         try:
-            return _read(self.path) != self.raw
+            return _read(self.path)[0] != self.raw
         except GtmCheckError:
             return True
 
+    @property
+    def in_place(self) -> bool:
+        """Whether the new text must be written into the file itself rather than through a
+        new file renamed over it: a file with several names (hard links), which a rename
+        would split, or one whose group a new file of this user could not be given."""
+        if self.status is None:
+            return False
+        return self.status.st_nlink > 1 or not _may_give_group(self.status.st_gid)
 
-def _read(path: Path) -> bytes:
+
+def _may_give_group(gid: int) -> bool:
+    if not hasattr(os, "getegid"):  # pragma: no cover - Windows has no groups to keep
+        return True
+    return os.geteuid() == 0 or gid == os.getegid() or gid in os.getgroups()
+
+
+def _examined(path: Path) -> os.stat_result:
+    """The status of the regular file ``path``, or a located error saying why it is not one
+    gtm-check can edit."""
     display = str(path)
     try:
         kind, status = examine(path)
@@ -53,58 +84,110 @@ def _read(path: Path) -> bytes:
     assert status is not None
     if status.st_size > MAX_FILE_BYTES:
         raise GtmCheckError.single(display, f"file is {status.st_size:,} bytes; too large to edit")
+    return status
+
+
+def _read(path: Path) -> tuple[bytes, os.stat_result]:
+    status = _examined(path)
     try:
-        return path.read_bytes()
+        return path.read_bytes(), status
     except OSError as exc:
-        raise GtmCheckError.single(display, f"cannot read: {exc.strerror or exc}") from None
+        raise GtmCheckError.single(str(path), f"cannot read: {exc.strerror or exc}") from None
 
 
-def open_launch(path: Path) -> Opened:
-    raw = _read(path)
+def open_launch(path: Path, *, allow_outside: bool = False) -> Opened:
+    """The launch file to edit, read whole; one that leads outside its repository through a
+    link is refused unread, unless ``allow_outside``."""
+    confine(path, str(path), allow_outside=allow_outside)
+    raw, status = _read(path)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         problem = Problem.at_offset(str(path), raw, exc.start, "not valid UTF-8 text")
         raise GtmCheckError([problem]) from None
     bom = text.startswith(BOM)
-    return Opened(path, raw, text[1:] if bom else text, bom)
+    return Opened(path, raw, text[1:] if bom else text, bom, status, _WithText(path))
+
+
+@contextmanager
+def editing(path: Path, *, allow_outside: bool = False) -> Iterator[Opened]:
+    """The launch file opened for an edit, for the block that reads, checks and writes it.
+
+    The block holds the file's lock (``authoring.lock``): edits made at once follow each
+    other, none is lost; waiting longer than ``LOCK_WAIT_SECONDS`` is an error. A file the
+    user cannot write is refused before anything else. Each text is parsed once.
+    """
+    confine(path, str(path), allow_outside=allow_outside)
+    # Looked at before a lock file is made beside it: a file that is not there says so.
+    also = path if _examined(path).st_nlink > 1 else None
+    with locked(path, str(path), LOCK_WAIT_SECONDS, also=also), parsed_once():
+        opened = open_launch(path, allow_outside=True)  # confined above
+        _refuse_unwritable(opened)
+        yield opened
+
+
+def _refuse_unwritable(opened: Opened) -> None:
+    """A file the user cannot write, or should not: read-only (by its mode, which root could
+    write anyway), or another user's (whose owner a new file could not keep)."""
+    status = opened.status
+    assert status is not None
+    mode = stat.S_IMODE(status.st_mode)
+    if not mode & stat.S_IWUSR:
+        raise GtmCheckError.single(
+            str(opened.path),
+            f"the launch file is read-only (mode {mode:03o}); nothing was written: make it "
+            "writable to edit it with gtm-check",
+        )
+    uid = os.geteuid() if hasattr(os, "geteuid") else status.st_uid
+    if uid not in (0, status.st_uid):
+        raise GtmCheckError.single(
+            str(opened.path),
+            f"the launch file belongs to another user (uid {status.st_uid}); nothing was "
+            "written: gtm-check edits only files of the user who runs it",
+        )
 
 
 class _WithText(ChecklistReader):
-    """Reads checklists as usual, and the launch file's text from memory."""
+    """Reads checklists as usual, each once for the whole edit, and the launch file's text
+    from memory: the text as read, then the edit's."""
 
-    def __init__(self, path: Path, text: str) -> None:
+    def __init__(self, path: Path | None = None) -> None:
         super().__init__()
-        self._path = path
-        self._text = text
+        self.path = path
+        self.current = ""
 
-    def text(self, path: Path, display: str) -> str:
-        return self._text if path == self._path else super().text(path, display)
+    def text(self, path: Path, display: str, *, allow_outside: bool = False) -> str:
+        if path == self.path:
+            return self.current
+        return super().text(path, display, allow_outside=allow_outside)
 
 
 def load_text(opened: Opened, text: str, *, allow_outside: bool = False) -> LoadedLaunch:
     """``text`` loaded as the launch file at ``opened.path`` (its checklists read from
-    disk): the problems ``validate`` would report, located in ``text``."""
-    return load_launch(opened.path, _WithText(opened.path, text), allow_outside=allow_outside)
+    disk, once for the edit): the problems ``validate`` would report, located in ``text``."""
+    reader = opened.reader
+    reader.path, reader.current = opened.path, text
+    return load_launch(opened.path, reader, allow_outside=allow_outside)
 
 
-def placement(loaded: LoadedLaunch, item_id: str) -> Placement:
-    """Where ``init`` would put ``item_id``: stage, then checklist order."""
+def placements(loaded: LoadedLaunch, item_ids: Iterable[str]) -> dict[str, Placement]:
+    """Where ``init`` would put each of ``item_ids``: stage, then checklist order."""
     items = [item for c in loaded.checklists for item in c.checklist.items]
     ranks = {item.id: (item.stage.order, index) for index, item in enumerate(items)}
     known = {item.id: item for item in items}
-    item = known.get(item_id)
-    comment = f"{item.severity.value}: {' '.join(item.title.split())}" if item else ""
-    return Placement(ranks, comment)
+    found = {}
+    for item_id in item_ids:
+        item = known.get(item_id)
+        comment = f"{item.severity.value}: {' '.join(item.title.split())}" if item else ""
+        found[item_id] = Placement(ranks, comment)
+    return found
 
 
-def state_of(text: str, item_id: str) -> dict[str, Any]:
-    """What the launch file says of ``item_id`` (``{}`` when it does not mention it)."""
-    data = Source("<text>", text).parse().data
-    value = (data.get("items") or {}).get(item_id) if isinstance(data, dict) else None
-    if isinstance(value, dict):
-        return value
-    return {} if value is None else {"status": value}
+def state_of(loaded: LoadedLaunch, item_id: str) -> dict[str, Any]:
+    """What the launch file says of ``item_id``, key by key (``{}`` when it does not
+    mention it), from the launch file as loaded: no second parse."""
+    state = loaded.launch.items.get(item_id)
+    return {} if state is None else state.model_dump(exclude_unset=True)
 
 
 def describe(value: Any) -> str:

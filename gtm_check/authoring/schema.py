@@ -1,4 +1,4 @@
-"""JSON Schemas (draft 2020-12) of launch files and checklists, for editors and validators.
+"""JSON Schemas (draft 2020-12) of launch files, checklists and policies, for editors.
 
 Generated from the Pydantic input models, then adjusted where the loader accepts more than
 the models' own schema says (a status alone for an item, ``applies_if`` as a list, an empty
@@ -17,13 +17,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from gtm_check.load.checklists import ChecklistReader
+from gtm_check.load.checklists import ChecklistReader, builtin_names
 from gtm_check.model.inputs import (
     ITEM_ID_PATTERN,
     KEBAB,
+    MAX_WEIGHT,
     Checklist,
     ChecklistItem,
     Launch,
+    RepositoryFile,
 )
 from gtm_check.model.vocabulary import DEFAULT_WEIGHTS, STAGE_NAMES, TIERS, TRAITS, Status
 from gtm_check.report.shared import json_text
@@ -87,7 +89,7 @@ ITEM_FIELDS = {
     "stage": "The stage of the customer journey it belongs to: learn, buy, use or grow.",
     "title": "What must be true, in a few words.",
     "severity": "How bad launching without it is: blocker, high, medium or low.",
-    "weight": "A positive number; default from severity ("
+    "weight": f"A positive number, at most {MAX_WEIGHT:,}; default from severity ("
     + ", ".join(f"{s.value} {w}" for s, w in DEFAULT_WEIGHTS.items())
     + ").",
     "applies_if": "Traits the launch must have: a list (every one), or {all, any, none}.",
@@ -107,6 +109,21 @@ CONDITION_FIELDS = {
     "all": "Traits the launch must all have.",
     "any": "Traits of which the launch must have at least one (when any are listed).",
     "none": "Traits the launch must not have.",
+}
+
+
+POLICY_FIELDS = {
+    "min_score": "The lowest min_score a gate may have (0-100).",
+    "gate_stages": "Stages every gate must include.",
+    "waiver_approvers": "Who may approve waivers: addresses, or @domain for anyone there. "
+    "Absent: anyone.",
+    "max_waiver_days": "The longest a waiver may run past the as-of date, in days.",
+    "waive_blockers": "Whether a waiver may credit a blocker.",
+    "fail_on_warnings": "Warnings that fail the gate (and validate).",
+    "required_checklists": "Built-in checklists every launch must load: their names, or "
+    "builtin for all of them.",
+    "allowed_tiers": "The tiers a launch may declare (1 flagship, 2 standard, 3 minor). "
+    "Absent: any.",
 }
 
 
@@ -212,7 +229,7 @@ def checklist_schema() -> dict[str, Any]:
     _describe(schema["properties"], CHECKLIST_FIELDS)
     _describe(defs["ChecklistItem"]["properties"], ITEM_FIELDS)
     item = defs["ChecklistItem"]["properties"]
-    item["weight"]["anyOf"][0]["exclusiveMinimum"] = 0
+    item["weight"]["anyOf"][0].update({"exclusiveMinimum": 0, "maximum": MAX_WEIGHT})
     _tier(item["tier"])
     item["requires"]["uniqueItems"] = True
     item["tier"]["description"] += " " + "; ".join(f"{k} {v}" for k, v in TIERS.items())
@@ -221,6 +238,27 @@ def checklist_schema() -> dict[str, Any]:
         defs["Condition"]["properties"][key].update(_traits(empty_is_none=False))
     _describe(defs["Condition"]["properties"], CONDITION_FIELDS)
     return _wrap(schema, "gtm-check checklist", "What one department must have done to launch")
+
+
+def policy_schema(builtin: Sequence[str]) -> dict[str, Any]:
+    """``.gtm-check.yaml``'s schema: the policy; ``builtin``: the built-in checklists' names."""
+    schema = RepositoryFile.model_json_schema()
+    policy = schema["$defs"]["Policy"]
+    props = policy["properties"]
+    _describe(props, POLICY_FIELDS)
+    props["min_score"]["anyOf"][0].update({"minimum": 0, "maximum": 100})
+    for key in ("gate_stages", "fail_on_warnings", "required_checklists"):
+        props[key]["uniqueItems"] = True
+    props["waiver_approvers"]["anyOf"][0]["uniqueItems"] = True
+    props["allowed_tiers"]["anyOf"][0].update({"minItems": 1, "uniqueItems": True})
+    props["required_checklists"]["items"] = {"enum": ["builtin", *builtin]}
+    policy.pop("title", None)
+    schema.pop("description", None)
+    schema["properties"]["policy"] = {
+        "$ref": "#/$defs/Policy",
+        "description": "Floors no launch file below this folder may go below.",
+    }
+    return _wrap(schema, "gtm-check policy", "The repository's policy: .gtm-check.yaml")
 
 
 def _wrap(schema: dict[str, Any], title: str, description: str) -> dict[str, Any]:
@@ -245,10 +283,13 @@ def modeline(schema_path: str) -> str:
 
 
 def schema_text(kind: str) -> str:
-    """The text of the ``launch`` or ``checklist`` schema, as the repository's schemas/ holds it."""
+    """The text of the ``launch``, ``checklist`` or ``policy`` schema, as the repository's
+    schemas/ holds it."""
     if kind == "launch":
         checklists = [loaded.checklist for loaded in ChecklistReader().builtin()]
         items = [item for checklist in checklists for item in checklist.items]
         departments = {checklist.department: checklist.name for checklist in checklists}
         return dumps(launch_schema(items, departments))
+    if kind == "policy":
+        return dumps(policy_schema(builtin_names()))
     return dumps(checklist_schema())

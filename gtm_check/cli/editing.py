@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from gtm_check.authoring.launchfile import Opened, load_text
-from gtm_check.cli.output import write_atomic
+from gtm_check.cli.output import write_atomic, write_in_place
 from gtm_check.cli.terminal import can_show
 from gtm_check.model.problems import GtmCheckError
 from gtm_check.model.safetext import visible
@@ -21,6 +21,22 @@ AsOf = Annotated[
     str | None,
     typer.Option("--as-of", metavar="YYYY-MM-DD", help="Today's date for this edit."),
 ]
+
+
+def as_text(option: str, value: str) -> str:
+    """``value``, if it is text gtm-check can write into a file.
+
+    The system passes bytes that are not UTF-8 on as they came (Python keeps them as lone
+    surrogates); written into a launch file they would fail half-way, so they are a usage
+    error here, before anything is read or written.
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise typer.BadParameter(
+            "holds bytes that are not UTF-8 text", param_hint=f"'{option}'"
+        ) from None
+    return value
 
 
 def arrow() -> str:
@@ -38,6 +54,9 @@ def commit(opened: Opened, new_text: str, changes: Sequence[str], *, allow_outsi
             "changed on disk while gtm-check was editing it; nothing was written: run the "
             "command again",
         )
-    write_atomic(opened.path, opened.encoded(new_text), overwrite=True)
+    if opened.in_place:
+        write_in_place(opened.path, opened.encoded(new_text), opened.raw)
+    else:
+        write_atomic(opened.path, opened.encoded(new_text), overwrite=True)
     for change in changes:
         typer.echo(visible(change))

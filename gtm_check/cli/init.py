@@ -12,11 +12,14 @@ from gtm_check.authoring.scaffold import applicable_items, launch_file
 from gtm_check.authoring.schema import LAUNCH_SCHEMA_FILE, SCHEMA_FOLDER, schema_text
 from gtm_check.cli.app import app
 from gtm_check.cli.dates import parse_date
+from gtm_check.cli.editing import as_text
 from gtm_check.cli.help import PlainCommand
 from gtm_check.cli.output import write_atomic
 from gtm_check.cli.params import unknown_choice
 from gtm_check.load.checklists import ChecklistReader, builtin_names
-from gtm_check.model.problems import quoted
+from gtm_check.load.files import leads_outside
+from gtm_check.model.problems import GtmCheckError, quoted
+from gtm_check.model.safetext import visible
 from gtm_check.model.vocabulary import RETIRED_TRAITS, TRAITS
 
 Name = Annotated[
@@ -91,6 +94,7 @@ def init_command(
     no_schema: NoSchema = False,
 ) -> None:
     """Write a ready-to-edit launch file listing every item that applies, as todo."""
+    name, owner = as_text("--name", name), owner and as_text("--owner", owner)
     if not name.strip():
         raise typer.BadParameter("give the launch a name", param_hint="'--name'")
     date = parse_date(launch_date, "--launch-date")
@@ -108,9 +112,13 @@ def init_command(
         owner=owner,
         schema=None if no_schema else f"{SCHEMA_FOLDER}/{LAUNCH_SCHEMA_FILE}",
     )
+    schema_path = path.parent / SCHEMA_FOLDER / LAUNCH_SCHEMA_FILE
+    _inside(path, "the launch file")
+    if not no_schema:
+        _inside(schema_path, "the schema file")
     write_atomic(path, text, overwrite=force)
     if not no_schema:
-        _write_schema(path.parent / SCHEMA_FOLDER / LAUNCH_SCHEMA_FILE)
+        _write_schema(schema_path)
     count = len(applicable_items(checklists, traits, tier))
     if date < dt.date.today():
         typer.echo(
@@ -119,9 +127,23 @@ def init_command(
             err=True,
         )
     typer.echo(
-        f"Wrote {path}: {count} items as todo. Set their status as work progresses, then run: "
-        f"gtm-check audit {path}"
+        visible(
+            f"Wrote {path}: {count} items as todo. Set their status as work progresses, then "
+            f"run: gtm-check audit {path}"
+        )
     )
+
+
+def _inside(target: Path, what: str) -> None:
+    """init never writes through a symbolic link out of the repository (or folder) it is
+    asked to write in: the person can name the file the link points to instead."""
+    where = leads_outside(target)
+    if where is not None:
+        raise GtmCheckError.single(
+            str(target),
+            f"{what} leads outside {where} through a symbolic link; name the file it "
+            "points to, or another path",
+        )
 
 
 def _write_schema(target: Path) -> None:
@@ -135,7 +157,7 @@ def _write_schema(target: Path) -> None:
     except (OSError, UnicodeDecodeError):
         pass  # write_atomic says what is wrong with the place, located
     write_atomic(target, text, overwrite=True)
-    typer.echo(f"Wrote {target}: the launch schema, for editors (see the README)")
+    typer.echo(visible(f"Wrote {target}: the launch schema, for editors (see the README)"))
 
 
 def _known(traits: list[str], departments: list[str]) -> tuple[list[str], list[str]]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import io
 import os
 import signal
 import stat
@@ -11,8 +14,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
+from typing import Any, BinaryIO, TextIO
 
-from gtm_check.load.files import Kind, Unreachable, examine, kind_of_path
+from gtm_check.load.files import Kind, Unreachable, examine, kind_of_path, why_unreachable
 from gtm_check.model.problems import GtmCheckError
 
 
@@ -24,6 +28,93 @@ class StandardOutputFailed(Exception):
     def __init__(self, error: OSError) -> None:
         super().__init__(str(error))
         self.error = error
+
+
+class _WholeWrites(io.BufferedIOBase):
+    """A standard stream's bytes, each write taken whole or failing with an error.
+
+    With ``PYTHONUNBUFFERED`` (set in many CI images), Python's standard output writes
+    straight to the file descriptor, and a pipe whose reader went away may take part of a
+    write without an error: the rest would be dropped in silence and gtm-check would exit
+    with the gate's verdict although no one read it. Here every write is finished or fails.
+    A failure on standard output ends the run (``StandardOutputFailed``); one on standard
+    error, where there is no one left to tell, is ignored.
+    """
+
+    def __init__(self, binary: BinaryIO | io.RawIOBase, *, standard_output: bool) -> None:
+        super().__init__()
+        self._binary = binary
+        self._standard_output = standard_output
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self._binary.fileno()
+
+    def isatty(self) -> bool:
+        return self._binary.isatty()
+
+    def write(self, data: Any) -> int:
+        view = memoryview(data).cast("B")
+        done = 0
+        try:
+            while done < len(view):
+                written = self._binary.write(view[done:])
+                if not written:  # None: a non-blocking descriptor that cannot take more
+                    raise OSError(errno.EAGAIN, os.strerror(errno.EAGAIN))
+                done += written
+        except OSError as exc:
+            self._failed(exc)
+        return len(view)
+
+    def flush(self) -> None:
+        try:
+            self._binary.flush()
+        except OSError as exc:
+            self._failed(exc)
+
+    def _failed(self, error: OSError) -> None:
+        if self._standard_output:
+            raise StandardOutputFailed(error) from None
+
+
+class _Closed(io.RawIOBase):
+    """The stream of a process started without it (``>&-``): every write fails (EBADF)."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        if not len(data):
+            return 0
+        raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+
+
+def guard_standard_streams() -> None:
+    """Standard output and error as text streams whose writes are whole or fail plainly,
+    however Click, Typer or gtm-check writes to them: standard output fails with
+    ``StandardOutputFailed`` (which the entry point turns into its exit code), standard
+    error fails silently. Keeps each stream's encoding, error handler and line endings."""
+    sys.stdout = _guarded(sys.stdout, standard_output=True)
+    sys.stderr = _guarded(sys.stderr, standard_output=False)
+
+
+def _guarded(stream: TextIO | None, *, standard_output: bool) -> TextIO:
+    binary = stream.buffer if isinstance(stream, io.TextIOWrapper) else _Closed()
+    with contextlib.suppress(OSError, ValueError):
+        if stream is not None:
+            stream.flush()  # nothing is written before this point; a failure shows later
+    # Any: the text layer takes any binary stream that can write and flush.
+    whole: Any = _WholeWrites(binary, standard_output=standard_output)
+    return io.TextIOWrapper(
+        whole,
+        encoding=getattr(stream, "encoding", None) or "utf-8",
+        errors=getattr(stream, "errors", None) or "strict",
+        newline=None,  # "\n" as the system writes it, as Python's own streams do
+        line_buffering=bool(getattr(stream, "line_buffering", False)),
+        write_through=True,
+    )
 
 
 def write_stdout(text: str) -> None:
@@ -71,16 +162,20 @@ def write_atomic(path: Path, text: str, *, overwrite: bool = False) -> None:
         raise GtmCheckError.single(display, f"folder '{path.parent}' does not exist")
     mode = stat.S_IMODE(status.st_mode) & 0o777 if status is not None else 0o666 & ~_umask()
     with _signals_end_the_write():
-        _write_through_temporary(display, target, text, mode)
+        _write_through_temporary(display, target, text, mode, status)
 
 
-def _write_through_temporary(display: str, target: Path, text: str, mode: int) -> None:
+def _write_through_temporary(
+    display: str, target: Path, text: str, mode: int, old: os.stat_result | None
+) -> None:
     temporary: str | None = None
     try:
         handle, temporary = tempfile.mkstemp(
             dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
         )
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            if old is not None:
+                _keep_owner(handle, old)
             os.fchmod(handle, mode)
             stream.write(text)
             stream.flush()
@@ -92,6 +187,56 @@ def _write_through_temporary(display: str, target: Path, text: str, mode: int) -
     finally:
         if temporary is not None:
             Path(temporary).unlink(missing_ok=True)
+
+
+def _keep_owner(handle: int, old: os.stat_result) -> None:
+    """The new file gets the old one's owner (when gtm-check runs as root: only root can
+    give a file away) and group (when the system lets this user set it)."""
+    if not hasattr(os, "fchown"):  # pragma: no cover - Windows keeps no owners this way
+        return
+    new = os.fstat(handle)
+    uid = old.st_uid if os.geteuid() == 0 and old.st_uid != new.st_uid else -1
+    gid = old.st_gid if old.st_gid != new.st_gid else -1
+    if uid != -1 or gid != -1:
+        with contextlib.suppress(PermissionError):
+            os.fchown(handle, uid, gid)
+
+
+def write_in_place(path: Path, text: str, original: bytes) -> None:
+    """Write ``text`` into the file itself, not through a new file and a rename: for a file
+    with several names (hard links), which a rename would split, or whose group a new file
+    could not be given. Owner, group, mode and every name stay.
+
+    Not atomic: a reader may see the file half-written. If writing fails (a full disk, or
+    SIGTERM/SIGHUP), the file's ``original`` bytes are written back before gtm-check ends.
+    """
+    display = str(path)
+    data = text.encode("utf-8")
+    try:
+        fd = os.open(os.path.realpath(path), os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
+    except (OSError, ValueError) as exc:
+        raise GtmCheckError.single(display, f"cannot write: {why_unreachable(exc)}") from None
+    try:
+        with _signals_end_the_write():
+            try:
+                _overwrite(fd, data)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    _overwrite(fd, original)
+                raise
+    except OSError as exc:
+        raise GtmCheckError.single(display, f"cannot write: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+
+
+def _overwrite(fd: int, data: bytes) -> None:
+    os.lseek(fd, 0, os.SEEK_SET)
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+    os.ftruncate(fd, len(data))
+    os.fsync(fd)
 
 
 def _umask() -> int:
@@ -127,13 +272,25 @@ def _signals_end_the_write() -> Iterator[None]:
 
 
 def refuse_to_overwrite(path: Path, inputs: Sequence[Path]) -> None:
-    """gtm-check never writes over a file it read."""
+    """gtm-check never writes over a file it read: by the same path, through a link, or
+    by another name of the same file (a hard link)."""
     target = os.path.realpath(path)
+    status = _status(path)
     for source in inputs:
-        if os.path.realpath(source) == target:
+        same = os.path.realpath(source) == target
+        if not same and status is not None and (other := _status(source)) is not None:
+            same = os.path.samestat(status, other)
+        if same:
             raise GtmCheckError.single(
                 str(path), "is one of the input files; choose another output file"
             )
+
+
+def _status(path: Path) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except (OSError, ValueError):
+        return None
 
 
 def append_step_summary(path: Path, text: str) -> None:

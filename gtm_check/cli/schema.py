@@ -16,20 +16,24 @@ from gtm_check.cli.output import write_stdout
 class Kind(StrEnum):
     launch = "launch"
     checklist = "checklist"
+    policy = "policy"
 
 
 KindArg = Annotated[
-    Kind, typer.Argument(metavar="KIND", help="launch or checklist.", show_default=False)
+    Kind,
+    typer.Argument(
+        metavar="KIND", help="launch, checklist or policy (.gtm-check.yaml).", show_default=False
+    ),
 ]
 
 
 @app.command(
     "schema",
     cls=PlainCommand,
-    short_help="Print the JSON Schema of launch files or checklists.",
+    short_help="Print the JSON Schema of launch files, checklists or policies.",
 )
 def schema_command(kind: KindArg) -> None:
-    """Print the JSON Schema (draft 2020-12) of a launch file or a checklist.
+    """Print the JSON Schema (draft 2020-12) of a launch file, a checklist or a policy.
 
     Editors use it to complete keys, statuses and item ids and to flag mistakes as you type:
     gtm-check schema launch > .gtm-check/launch.schema.json

@@ -7,13 +7,14 @@ from typing import Annotated, Any
 
 import typer
 
-from gtm_check.authoring.edit import Value, set_item
-from gtm_check.authoring.launchfile import describe, load_text, open_launch, placement, state_of
+from gtm_check.authoring.edit import Value, set_items
+from gtm_check.authoring.launchfile import describe, editing, load_text, placements, state_of
 from gtm_check.cli.app import app
 from gtm_check.cli.dates import parse_date
-from gtm_check.cli.editing import AsOf, LaunchArg, arrow, commit
+from gtm_check.cli.editing import AsOf, LaunchArg, arrow, as_text, commit
 from gtm_check.cli.help import PlainCommand
 from gtm_check.cli.params import AllowOutside
+from gtm_check.load.launch import LoadedLaunch
 from gtm_check.model.vocabulary import Status
 
 ItemsArg = Annotated[
@@ -60,37 +61,54 @@ def set_command(
     The result is validated before it is written, and written atomically; if the file
     changed meanwhile, nothing is written (exit 2).
     """
+    items = [as_text("ITEM...", item) for item in items]
     fields: dict[str, Value] = {}
     for key, value in (("status", status), ("owner", owner), ("evidence", evidence)):
         if value is not None:
-            fields[key] = value
+            fields[key] = as_text(f"--{key}", value)
     if due is not None:
         fields["due"] = parse_date(due, "--due") or dt.date.today()
     if note is not None:
-        fields["note"] = note
+        fields["note"] = as_text("--note", note)
     if not fields:
         raise typer.BadParameter(
             "say what to change: --status, --owner, --due, --evidence or --note",
             param_hint="'ITEM...'",
         )
     day = parse_date(as_of) or dt.date.today()
-    opened = open_launch(launch)
-    loaded = load_text(opened, opened.text, allow_outside=allow_outside)
-    text, changes = opened.text, []
+    with editing(launch, allow_outside=allow_outside) as opened:
+        loaded = load_text(opened, opened.text, allow_outside=allow_outside)
+        stamp = day if status == Status.DONE else None
+        wanted, changes = _wanted(loaded, items, fields, stamp, restamp=as_of is not None)
+        if not changes:
+            typer.echo(f"{launch}: nothing to change")
+            return
+        text = set_items(opened.text, wanted, placements(loaded, wanted), str(launch))
+        commit(opened, text, changes, allow_outside=allow_outside)
+
+
+def _wanted(
+    loaded: LoadedLaunch,
+    items: list[str],
+    fields: dict[str, Value],
+    done_on: dt.date | None,
+    *,
+    restamp: bool,
+) -> tuple[dict[str, dict[str, Value]], list[str]]:
+    """Each item's fields that change, and the lines saying so. ``done_on``: the date a
+    ``done`` records (an item already done keeps its date unless ``restamp``)."""
+    wanted_by_item: dict[str, dict[str, Value]] = {}
+    changes: list[str] = []
     for item in dict.fromkeys(items):
-        old = state_of(text, item)
+        old = state_of(loaded, item)
         wanted = dict(fields)
-        if status == Status.DONE and (old.get("status") != Status.DONE or as_of):
-            wanted["done_on"] = day
+        if done_on is not None and (old.get("status") != Status.DONE or restamp):
+            wanted["done_on"] = done_on
         wanted = {k: v for k, v in wanted.items() if old.get(k) != v}
-        if not wanted:
-            continue
-        text = set_item(text, item, wanted, placement(loaded, item), str(launch))
-        changes += [_change(item, key, old.get(key), value) for key, value in wanted.items()]
-    if not changes:
-        typer.echo(f"{launch}: nothing to change")
-        return
-    commit(opened, text, changes, allow_outside=allow_outside)
+        if wanted:
+            wanted_by_item[item] = wanted
+            changes += [_change(item, key, old.get(key), value) for key, value in wanted.items()]
+    return wanted_by_item, changes
 
 
 def _change(item: str, key: str, old: Any, new: Value) -> str:

@@ -17,6 +17,7 @@ from gtm_check.load.yamltree import Finding
 from gtm_check.model.problems import GtmCheckError, Problem
 from gtm_check.model.safetext import visible
 from gtm_check.scoring.policy import breaches
+from gtm_check.scoring.score import score_launch
 
 
 @app.command(
@@ -33,7 +34,7 @@ def validate_command(
     below it is a problem too. Exit codes: 0 valid, 2 invalid, 3 internal error.
     """
     reader = ChecklistReader()
-    policies = PolicyReader(policy)
+    policies = PolicyReader(policy, allow_outside=allow_outside)
     problems: list[Problem] = []
     for launch in dict.fromkeys(launches):
         try:
@@ -63,9 +64,14 @@ def _count(number: int, noun: str) -> str:
 
 
 def _below_policy(loaded: LoadedLaunch, policies: PolicyReader, path: Path) -> list[Problem]:
+    """Every rule of the policy, the warnings it makes fail too, judged as ``audit`` judges
+    them on today's date (the waivers active today, the longest one counted from today)."""
     policy = policies.for_launch(path)
     if policy is None:
         return []
-    items = {item.id: item for c in loaded.checklists for item in c.checklist.items}
-    found = breaches(policy, loaded.launch, loaded.launch.gate, items, dt.date.today())
+    today = dt.date.today()
+    checklists = [c.checklist for c in loaded.checklists]
+    items = {item.id: item for checklist in checklists for item in checklist.items}
+    warnings = score_launch(loaded.launch, checklists, today).warnings
+    found = breaches(policy, loaded.launch, loaded.launch.gate, items, today, warnings)
     return loaded.source.locate(Finding(b.loc, f"policy: {b.message}") for b in found)

@@ -7,11 +7,11 @@ from typing import Annotated
 
 import typer
 
-from gtm_check.authoring.edit import Value, unwaive, waive, waived_items
-from gtm_check.authoring.launchfile import load_text, open_launch
+from gtm_check.authoring.edit import Value, unwaive, waive
+from gtm_check.authoring.launchfile import editing, load_text
 from gtm_check.cli.app import app
 from gtm_check.cli.dates import parse_date
-from gtm_check.cli.editing import AsOf, LaunchArg, commit
+from gtm_check.cli.editing import AsOf, LaunchArg, as_text, commit
 from gtm_check.cli.help import PlainCommand
 from gtm_check.cli.params import AllowOutside
 from gtm_check.model.problems import GtmCheckError, did_you_mean, quoted
@@ -52,25 +52,23 @@ def waive_command(
     --reason, --approved-by and --expires are all required; the expiry may not be in the
     past, nor more than a year away without --long.
     """
+    item = as_text("ITEM", item)
     until = _expiry(reason, approved_by, expires, as_of, long=long)
     assert reason and approved_by
-    opened = open_launch(launch)
-    load_text(opened, opened.text, allow_outside=allow_outside)
-    renewing = item in waived_items(opened.text)
+    reason, approved_by = as_text("--reason", reason), as_text("--approved-by", approved_by)
     fields: dict[str, Value] = {
         "item": item,
         "reason": reason.strip(),
         "approved_by": approved_by.strip(),
         "expires": until,
     }
-    text = waive(opened.text, fields, str(launch))
-    verb = "waiver renewed" if renewing else "waived"
-    commit(
-        opened,
-        text,
-        [f"{item}: {verb} until {until} (approved by {approved_by.strip()})"],
-        allow_outside=allow_outside,
-    )
+    with editing(launch, allow_outside=allow_outside) as opened:
+        loaded = load_text(opened, opened.text, allow_outside=allow_outside)
+        renewing = item in (w.item for w in loaded.launch.waivers)
+        text = waive(opened.text, fields, str(launch))
+        verb = "waiver renewed" if renewing else "waived"
+        change = f"{item}: {verb} until {until} (approved by {approved_by.strip()})"
+        commit(opened, text, [change], allow_outside=allow_outside)
 
 
 @app.command(
@@ -80,16 +78,17 @@ def waive_command(
 )
 def unwaive_command(launch: LaunchArg, item: ItemArg, allow_outside: AllowOutside = False) -> None:
     """Remove an item's waiver, in place."""
-    opened = open_launch(launch)
-    load_text(opened, opened.text, allow_outside=allow_outside)
-    waived = waived_items(opened.text)
-    if item not in waived:
-        hint = did_you_mean(item, waived) or (
-            f"waived: {', '.join(waived)}" if waived else "the file has no waivers"
-        )
-        raise GtmCheckError.single(str(launch), f"no waiver for {quoted(item)}", hint=hint)
-    text = unwaive(opened.text, item, str(launch))
-    commit(opened, text, [f"{item}: waiver removed"], allow_outside=allow_outside)
+    item = as_text("ITEM", item)
+    with editing(launch, allow_outside=allow_outside) as opened:
+        loaded = load_text(opened, opened.text, allow_outside=allow_outside)
+        waived = list(dict.fromkeys(w.item for w in loaded.launch.waivers))
+        if item not in waived:
+            hint = did_you_mean(item, waived) or (
+                f"waived: {', '.join(waived)}" if waived else "the file has no waivers"
+            )
+            raise GtmCheckError.single(str(launch), f"no waiver for {quoted(item)}", hint=hint)
+        text = unwaive(opened.text, item, str(launch))
+        commit(opened, text, [f"{item}: waiver removed"], allow_outside=allow_outside)
 
 
 def _expiry(

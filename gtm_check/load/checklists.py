@@ -15,6 +15,7 @@ from gtm_check.load.files import (
     ByteBudget,
     Kind,
     Unreachable,
+    confine,
     confined,
     examine,
     read_stdin,
@@ -117,10 +118,13 @@ class ChecklistReader:
         self.budget = budget or ByteBudget()
         self.suggestions = Suggestions()
 
-    def text(self, path: Path, display: str) -> str:
-        """A launch file's text (``-``: standard input), counted against the run's budget."""
+    def text(self, path: Path, display: str, *, allow_outside: bool = False) -> str:
+        """A launch file's text (``-``: standard input), counted against the run's budget;
+        a file that leads outside its repository through a link is refused unread, unless
+        ``allow_outside``."""
         if str(path) == STDIN:
             return read_stdin(self.budget)
+        confine(path, display, allow_outside=allow_outside)
         return read_text(path, display, self.budget)
 
     def builtin(self, names: Sequence[str] | None = None) -> list[LoadedChecklist]:

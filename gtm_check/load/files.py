@@ -63,6 +63,7 @@ _REASONS = {
     errno.EPERM: "permission denied",
     errno.ENOTDIR: "a part of its path is not a folder",
     errno.ENOENT: "no such file",
+    errno.EISDIR: "it is a folder",
 }
 
 
@@ -197,3 +198,52 @@ def confined(folder: Path, ref: str, *, allow_outside: bool) -> Path:
             "(pass --allow-outside to read it anyway)"
         )
     return folder / candidate
+
+
+def repository_root(folder: Path) -> Path | None:
+    """The root of the git working tree ``folder`` is in, found without running git: the
+    nearest folder at or above it, as named (links are not followed to find the parents),
+    that holds ``.git`` and is not itself a symbolic link (a linked folder could lend the
+    launch file another repository). None when there is none up to the file system's root.
+    """
+    here = Path(os.path.abspath(folder))
+    while True:
+        if not os.path.islink(here) and os.path.lexists(here / ".git"):
+            return here
+        if here.parent == here:
+            return None
+        here = here.parent
+
+
+def leads_outside(path: Path) -> str | None:
+    """Whether ``path``'s real file lies outside its repository, or outside its own folder
+    when it is in none, through a symbolic link: "its repository" or "its folder", or None.
+
+    Judged from the path as named: the repository is found from where the file is named,
+    not from where a link points.
+    """
+    named = Path(os.path.abspath(path))
+    root = repository_root(named.parent)
+    area = Path(os.path.realpath(root or named.parent))
+    # os.path.realpath stops at a loop rather than raising: the loop is then reported
+    # when the file is read, as the problem it is.
+    if Path(os.path.realpath(named)).is_relative_to(area):
+        return None
+    return "its repository" if root is not None else "its folder"
+
+
+def confine(
+    path: Path, display: str, what: str = "the launch file", *, allow_outside: bool
+) -> None:
+    """Refuse to read a file that leads outside its repository (or folder) through a
+    symbolic link, before a byte of it is read: nothing of the file linked to can show in
+    a message. ``-`` (standard input) and ``allow_outside`` are not confined."""
+    if allow_outside or str(path) == STDIN:
+        return
+    where = leads_outside(path)
+    if where is not None:
+        raise GtmCheckError.single(
+            display,
+            f"{what} leads outside {where} through a symbolic link "
+            "(pass --allow-outside to read it anyway)",
+        )

@@ -76,7 +76,7 @@ def load_launch(
     """
     stdin = str(path) == STDIN
     display = STDIN_DISPLAY if stdin else str(path)
-    source = source or Source(display, reader.text(path, display))
+    source = source or Source(display, reader.text(path, display, allow_outside=allow_outside))
     # From standard input, relative checklist paths resolve against the working folder.
     folder = Path.cwd() if stdin else path.parent
     launch, parsed, problems = parse_model(source, Launch)
@@ -370,13 +370,16 @@ def _milestone_findings(data: dict[str, Any]) -> Iterable[Finding]:
 
 
 def _by_findings(data: dict[str, Any], suggestions: Suggestions) -> Iterable[Finding]:
-    names = [m["name"] for _, m in _milestones(data) if isinstance(m.get("name"), str)]
+    names = list(
+        dict.fromkeys(m["name"] for _, m in _milestones(data) if isinstance(m.get("name"), str))
+    )
+    known = frozenset(names)
     items = data.get("items")
     for item_id, state in (items if isinstance(items, dict) else {}).items():
         by = state.get("by") if isinstance(state, dict) else None
         if not isinstance(by, str):
             continue
-        if by not in names:
+        if by not in known:
             hint = suggestions.hint(by, names) or (
                 "the milestones: " + ", ".join(names) if names else "the launch file has none"
             )

@@ -5,27 +5,34 @@ Every ``.gtm-check.yaml`` from the launch file's folder up to the repository's r
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+from gtm_check.load.checklists import BUILTIN, builtin_names
 from gtm_check.load.document import parse_model
-from gtm_check.load.files import Kind, kind_of_path, read_text
-from gtm_check.load.yamltree import Source
+from gtm_check.load.files import confine, read_text, repository_root
+from gtm_check.load.yamltree import Finding, Source
 from gtm_check.model.inputs import Policy, RepositoryFile
-from gtm_check.model.problems import GtmCheckError
+from gtm_check.model.problems import GtmCheckError, Problem, did_you_mean, quoted
 
 REPOSITORY_FILE = ".gtm-check.yaml"
 
 
 def policy_files(launch: Path) -> list[Path]:
     """``.gtm-check.yaml`` in the launch file's folder and each folder above it, up to the
-    first one holding ``.git`` (the repository's root) or the file system's root."""
+    repository's root (``files.repository_root``) or the file system's root.
+
+    Found from where the launch file is named, not from where a link points: a link cannot
+    take a launch file out from under its repository's policy, nor lend it another's.
+    """
     found = []
-    folder = launch.resolve().parent
+    folder = Path(os.path.abspath(launch)).parent
+    root = repository_root(folder)
     while True:
         candidate = folder / REPOSITORY_FILE
-        if kind_of_path(candidate) is not Kind.MISSING:
+        if os.path.lexists(candidate):
             found.append(candidate)
-        if kind_of_path(folder / ".git") is not Kind.MISSING or folder.parent == folder:
+        if folder == root or folder.parent == folder:
             return found
         folder = folder.parent
 
@@ -33,31 +40,81 @@ def policy_files(launch: Path) -> list[Path]:
 class PolicyReader:
     """Reads policy files, each once for as long as the reader lives (one run)."""
 
-    def __init__(self, explicit: Path | None = None) -> None:
+    def __init__(self, explicit: Path | None = None, *, allow_outside: bool = False) -> None:
         self._explicit = explicit
-        self._read: dict[Path, Policy] = {}
+        self._allow_outside = allow_outside
+        self._read: dict[Path, tuple[Policy, Source]] = {}
 
     def for_launch(self, launch: Path) -> Policy | None:
         """The policy that holds for this launch file: all that apply, the strictest of each
-        rule (a nearer file can add to a policy, never relax it); None when there is none."""
-        paths = [*([self._explicit] if self._explicit else []), *policy_files(launch)]
-        policies = [self.read(path) for path in dict.fromkeys(paths)]
-        if not policies:
-            return None
-        combined = policies[0]
-        for policy in policies[1:]:
+        rule (a nearer file can add to a policy, never relax it); None when there is none.
+
+        Policies whose ``allowed_tiers`` share no tier are an error at the file that leaves
+        none: no launch could pass them, and the files, not the launch, need changing.
+        """
+        found = policy_files(launch)
+        for path in found:
+            # The file named with --policy is the user's choice; one found is the tree's.
+            confine(path, str(path), "the policy file", allow_outside=self._allow_outside)
+        # From the outermost in: --policy FILE, then the repository's root down to the
+        # launch file's folder, so that a conflict is reported at the nearer file.
+        outermost_first = [*([self._explicit] if self._explicit else []), *reversed(found)]
+        combined: Policy | None = None
+        for path in dict.fromkeys(outermost_first):
+            policy = self.read(path)
+            if combined is None:
+                combined = policy
+                continue
+            before = combined.allowed_tiers
             combined = combined.tightened(policy)
+            if combined.allowed_tiers == [] and before and policy.allowed_tiers:
+                raise GtmCheckError(_no_tier_left(self._read[path][1], policy, before))
         return combined
+
+    @property
+    def files(self) -> list[Path]:
+        """Every policy file read so far (--policy FILE and each .gtm-check.yaml found)."""
+        return list(self._read)
 
     def read(self, path: Path) -> Policy:
         if path not in self._read:
             self._read[path] = _read_policy(path)
-        return self._read[path]
+        return self._read[path][0]
 
 
-def _read_policy(path: Path) -> Policy:
+def _read_policy(path: Path) -> tuple[Policy, Source]:
     source = Source(str(path), read_text(path, str(path)))
     repository, _, problems = parse_model(source, RepositoryFile)
     if problems or repository is None:
         raise GtmCheckError(problems)
-    return repository.policy
+    policy = repository.policy
+    names = builtin_names()
+    unknown = [
+        Finding(
+            ("policy", "required_checklists", index),
+            f"no built-in checklist named {quoted(name)}",
+            hint=did_you_mean(name, [*names, BUILTIN]),
+        )
+        for index, name in enumerate(policy.required_checklists)
+        if name != BUILTIN and name not in names
+    ]
+    if unknown:
+        raise GtmCheckError(source.locate(unknown))
+    required = [
+        n for name in policy.required_checklists for n in (names if name == BUILTIN else [name])
+    ]
+    return policy.model_copy(update={"required_checklists": list(dict.fromkeys(required))}), source
+
+
+def _no_tier_left(source: Source, policy: Policy, before: list[int]) -> list[Problem]:
+    allows = ", ".join(str(tier) for tier in policy.allowed_tiers or [])
+    others = ", ".join(str(tier) for tier in before)
+    return source.locate(
+        [
+            Finding(
+                ("policy", "allowed_tiers"),
+                "allowed_tiers: no tier is allowed by every policy that holds here (this "
+                f"file allows {allows}; together the others allow {others})",
+            )
+        ]
+    )

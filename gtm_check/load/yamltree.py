@@ -11,7 +11,9 @@ Built from the C parser's event stream rather than PyYAML's constructors, so tha
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -108,11 +110,21 @@ class Source:
     text: str
 
     def parse(self) -> Parsed:
-        """The document's data; raises GtmCheckError when it is not a usable document."""
+        """The document's data; raises GtmCheckError when it is not a usable document.
+
+        Inside ``parsed_once()``, a text parsed before is not parsed again: its data is
+        shared, so a caller that changes it works on a copy.
+        """
+        key = (self.path, self.text)
+        if _remembered is not None and key in _remembered:
+            return _remembered[key]
         try:
-            return _parse(self, positions=False)[0]
+            parsed = _parse(self, positions=False)[0]
         except _Duplicate:
-            return _parse(self, positions=True)[0]
+            parsed = _parse(self, positions=True)[0]
+        if _remembered is not None:
+            _remembered[key] = parsed
+        return parsed
 
     def positions(self) -> Positions:
         """Where every key and value was written.
@@ -133,6 +145,24 @@ class Source:
         return [
             Problem(self.path, *positions.of(f.loc, key=f.key), f.message, f.hint) for f in findings
         ]
+
+
+_remembered: dict[tuple[str, str], Parsed] | None = None
+"""Texts parsed inside ``parsed_once()``, by name and text; None outside it."""
+
+
+@contextmanager
+def parsed_once() -> Iterator[None]:
+    """Within the block, each text is parsed once. An edit reads the launch file, checks its
+    new text reads back as meant, and validates it: the same two texts, each wanted several
+    times. Only for a short block: what it parses stays in memory until the block ends."""
+    global _remembered
+    outer = _remembered
+    _remembered = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _remembered = outer
 
 
 @dataclass
@@ -162,7 +192,13 @@ def _parse(source: Source, *, positions: bool) -> tuple[Parsed, Positions | None
     walked = _Walked()
     values: dict[PathKey, Position] | None = {} if positions else None
     keys: dict[PathKey, Position] = {}
-    loader = _Loader(source.text)
+    try:
+        loader = _Loader(source.text)
+    except UnicodeEncodeError as exc:
+        # A lone surrogate: text no file can hold (bytes that were not UTF-8, kept by the
+        # system as they came), which only an edit could bring here.
+        problem = Problem.at_offset(source.path, source.text, exc.start, "not valid UTF-8 text")
+        raise GtmCheckError([problem]) from None
     try:
         _walk(loader, source.path, walked, values, keys)
     except yaml.MarkedYAMLError as exc:
@@ -451,9 +487,29 @@ def _scalar(loader: Any, event: Any) -> tuple[Any, str | None]:
     node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark)
     try:
         return loader.construct_object(node), None
-    except (ValueError, LookupError, yaml.YAMLError) as exc:
-        # `!!bool y` (KeyError) and an empty `!!int` (IndexError) too: refused, not a crash.
-        return None, f"invalid value {quoted(value)}: {exc}"
+    except (ValueError, LookupError, yaml.YAMLError):
+        # `!!bool y` (KeyError), an empty `!!int` (IndexError) and a whole number longer
+        # than Python reads (ValueError) too: refused in our words, not a crash.
+        return None, _unreadable(tag, value)
+
+
+_KINDS = {
+    "tag:yaml.org,2002:int": "whole number",
+    "tag:yaml.org,2002:float": "number",
+    "tag:yaml.org,2002:bool": "true/false value",
+    "tag:yaml.org,2002:null": "null",
+}
+MAX_DIGITS = sys.get_int_max_str_digits() or None
+"""The longest whole number Python reads from text (4,300 digits unless changed)."""
+
+
+def _unreadable(tag: str, value: str) -> str:
+    """Why a scalar of a known tag cannot be read, in plain words."""
+    message = f"invalid {_KINDS.get(tag, 'value')} {quoted(value)}"
+    digits = sum(character.isdigit() for character in value)
+    if tag == "tag:yaml.org,2002:int" and MAX_DIGITS and digits > MAX_DIGITS:
+        message += f": it has more than {MAX_DIGITS:,} digits"
+    return message
 
 
 def _char_at(text: str, line: int, column: int) -> str:

@@ -42,9 +42,18 @@ def _number(value: Any) -> int | float:
     return value
 
 
-def _positive(value: int | float) -> int | float:
+MAX_WEIGHT = 1_000_000
+"""The largest weight an item may have. The most items one run can read (its 256 MiB at
+about 45 bytes an item: under 6 million) times this stays below 2**53, so every sum of
+weights, every score and every figure a report prints is exact in any format and for any
+JSON reader; weights near the limit of floating point would overflow their sums."""
+
+
+def _weight(value: int | float) -> int | float:
     if value <= 0:
         raise ValueError("must be greater than 0")
+    if value > MAX_WEIGHT:
+        raise ValueError(f"must be at most {MAX_WEIGHT:,}")
     return value
 
 
@@ -81,6 +90,12 @@ def _some_checklist(values: list[Any]) -> list[Any]:
     return values
 
 
+def _some_tier(values: list[Any]) -> list[Any]:
+    if not values:
+        raise ValueError("name at least one tier: with none, no launch could pass")
+    return values
+
+
 def _unique(values: list[Any]) -> list[Any]:
     seen: set[Any] = set()
     for value in values:
@@ -91,7 +106,7 @@ def _unique(values: list[Any]) -> list[Any]:
 
 
 Number = Annotated[int | float, PlainValidator(_number), WithJsonSchema({"type": "number"})]
-Weight = Annotated[Number, AfterValidator(_positive)]
+Weight = Annotated[Number, AfterValidator(_weight)]
 Percentage = Annotated[Number, AfterValidator(_percentage)]
 Tier = Annotated[int, PlainValidator(_tier), WithJsonSchema({"enum": [1, 2, 3]})]
 """1 flagship (a new product or market), 2 standard (a significant release), 3 minor."""
@@ -380,6 +395,13 @@ class Policy(_Model):
     """Whether a waiver may credit a blocker."""
     fail_on_warnings: Annotated[list[WarningCode], AfterValidator(_unique)] = []
     """Warnings that fail the gate."""
+    required_checklists: Annotated[list[Text], AfterValidator(_unique)] = []
+    """Built-in checklists every launch must load, by name (the loader turns ``builtin``
+    into every built-in name): a launch file cannot drop what the repository requires."""
+    allowed_tiers: (
+        Annotated[list[Tier], AfterValidator(_unique), AfterValidator(_some_tier)] | None
+    ) = None
+    """The tiers a launch may declare (a smaller launch owes fewer items); None: any."""
 
     def tightened(self, other: Policy) -> Policy:
         """The stricter of the two on every rule: policies only ever add up."""
@@ -390,14 +412,27 @@ class Policy(_Model):
                 if approvers is None
                 else [a for a in approvers if a in other.waiver_approvers]
             )
-        return Policy(
+        tiers = self.allowed_tiers
+        if other.allowed_tiers is not None:
+            tiers = (
+                other.allowed_tiers
+                if tiers is None
+                else [t for t in tiers if t in other.allowed_tiers]
+            )
+        combined = Policy(
             min_score=_max(self.min_score, other.min_score),
             gate_stages=[s for s in Stage if s in self.gate_stages or s in other.gate_stages],
             waiver_approvers=approvers,
             max_waiver_days=_min(self.max_waiver_days, other.max_waiver_days),
             waive_blockers=self.waive_blockers and other.waive_blockers,
             fail_on_warnings=list(dict.fromkeys([*self.fail_on_warnings, *other.fail_on_warnings])),
+            required_checklists=list(
+                dict.fromkeys([*self.required_checklists, *other.required_checklists])
+            ),
         )
+        # Not validated: two policies may share no tier, which no single file may say (the
+        # loader reports it where it happens); every launch then goes below the policy.
+        return combined.model_copy(update={"allowed_tiers": tiers})
 
     def may_approve(self, approver: str) -> bool:
         if self.waiver_approvers is None:

@@ -90,9 +90,9 @@ def _case(suite: ET.Element, classname: str, name: str) -> ET.Element:
     return ET.SubElement(suite, "testcase", classname=classname, name=name, time="0")
 
 
-def _upcoming(milestone: MilestoneResult, milestones: Sequence[MilestoneResult]) -> str:
-    """The next milestone's countdown; a later one's date."""
-    if milestone is next_milestone(list(milestones)):
+def _upcoming(milestone: MilestoneResult, following: MilestoneResult | None) -> str:
+    """The next milestone's countdown (``following``); a later one's date."""
+    if milestone is following:
         return milestone.countdown
     return f"upcoming: {milestone.name} on {milestone.date}"
 
@@ -104,12 +104,13 @@ def _gate_suite(
         case = _case(suite, "gate", f"{stage.value}: {stage.label}")
         if stage in gate.failed_stages:
             ET.SubElement(case, "failure", message=gate.failed_stages[stage], type="gate")
+    following = next_milestone(list(milestones))
     for milestone in milestones:
         case = _case(suite, "gate", f"milestone {milestone.name} ({milestone.date})")
         if milestone.status == "missed":
             ET.SubElement(case, "failure", message=milestone.reason, type="milestone")
         elif milestone.status == "upcoming":
-            ET.SubElement(case, "skipped", message=_upcoming(milestone, milestones))
+            ET.SubElement(case, "skipped", message=_upcoming(milestone, following))
     if gate.breaches:
         case = _case(suite, "gate", "policy")
         failure = ET.SubElement(case, "failure", message=gate.breaches[0], type="policy")

@@ -18,15 +18,16 @@ def milestone_results(
     fail_on: Severity | None,
 ) -> list[MilestoneResult]:
     """Every milestone by date, judged as the gate judges: its stages need its minimum
-    score and no open item at or above ``fail_on``."""
+    score and no open item at or above ``fail_on``.
+
+    The items are counted once, by stage, whatever the number of milestones: the work is
+    items + milestones, never items x milestones."""
     scores = {s.key: s.score for s in stages}
+    counts = _open_counts(items, fail_on)
+    reasons = {stage: _open_reason(stage, count, fail_on) for stage, count in counts.items()}
     results = []
     for milestone in sorted(milestones, key=lambda m: (m.date, m.name)):
-        blocking = [
-            reason
-            for stage in milestone.stages
-            if (reason := _open_reason(stage, items, fail_on)) is not None
-        ]
+        blocking = [reason for stage in milestone.stages if (reason := reasons[stage]) is not None]
         low = [
             f"{stage} {score:.1f} < {milestone.min_score:g}"
             for stage in milestone.stages
@@ -47,12 +48,21 @@ def milestone_results(
     return results
 
 
-def _open_reason(stage: Stage, items: Sequence[ItemResult], fail_on: Severity | None) -> str | None:
-    """Why the open items of a stage fail a milestone, or None when none do."""
+def _open_counts(items: Sequence[ItemResult], fail_on: Severity | None) -> dict[Stage, int]:
+    """How many open items at or above ``fail_on`` each stage has, in one pass."""
+    counts = dict.fromkeys(Stage, 0)
     if fail_on is None:
-        return None
-    count = sum(i.open and i.stage is stage and i.severity.rank <= fail_on.rank for i in items)
-    if not count:
+        return counts
+    failing = {severity for severity in Severity if severity.rank <= fail_on.rank}
+    for item in items:
+        if item.severity in failing and item.open:
+            counts[item.stage] += 1
+    return counts
+
+
+def _open_reason(stage: Stage, count: int, fail_on: Severity | None) -> str | None:
+    """Why the open items of a stage fail a milestone, or None when none do."""
+    if fail_on is None or not count:
         return None
     plural = "" if count == 1 else "s"
     if fail_on is Severity.BLOCKER:

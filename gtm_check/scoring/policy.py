@@ -22,13 +22,53 @@ def breaches(
     warnings it makes fail. Only active waivers count: an expired one credits nothing."""
     return [
         *_gate_breaches(policy, gate),
+        *_launch_breaches(policy, launch),
         *_waiver_breaches(policy, launch, items, as_of),
         *(
-            Breach(("items", w.item) if w.item else (), f"warning {w.code}: {w.message}")
+            Breach(_warning_loc(w, launch, as_of), f"warning {w.code}: {w.message}")
             for w in warnings
             if w.code in policy.fail_on_warnings
         ),
     ]
+
+
+BUILTIN = "builtin"
+"""The launch file's name for every built-in checklist (``load.checklists.BUILTIN``)."""
+
+
+def _launch_breaches(policy: Policy, launch: Launch) -> Iterator[Breach]:
+    """Checklists the launch must load and does not; a tier it may not declare."""
+    named = set(launch.checklists)
+    missing = [] if BUILTIN in named else [c for c in policy.required_checklists if c not in named]
+    if missing:
+        plural = "s" if len(missing) > 1 else ""
+        yield Breach(
+            ("checklists",),
+            f"the launch file must load the built-in checklist{plural} {', '.join(missing)}",
+        )
+    allowed = policy.allowed_tiers
+    if allowed is not None and launch.tier not in allowed:
+        listed = ", ".join(str(tier) for tier in allowed) or "none"
+        default = "" if "tier" in launch.model_fields_set else " (no tier: in the file)"
+        yield Breach(
+            ("tier",), f"tier {launch.tier}{default} is not allowed; the policy allows {listed}"
+        )
+
+
+_WAIVER_WARNINGS = ("waiver-on-blocker", "waiver-by-owner", "long-waiver")
+
+
+def _warning_loc(warning: Warning, launch: Launch, as_of: dt.date) -> tuple[str | int, ...]:
+    """Where in the launch file a warning's cause is written: the waiver, the item's
+    state, the gate's stages; the top when the launch file does not write it (an item's
+    weight is in its checklist)."""
+    if warning.code in _WAIVER_WARNINGS:
+        for index, waiver in enumerate(launch.waivers):
+            if waiver.item == warning.item and waiver.expires >= as_of:
+                return ("waivers", index)
+    if warning.code == "empty-gated-stage":
+        return ("gate", "stages")
+    return ("items", warning.item) if warning.item else ()
 
 
 def _gate_breaches(policy: Policy, gate: Gate) -> Iterator[Breach]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -67,19 +67,19 @@ def evaluate_item(
     location: Location | None = None,
     *,
     require_evidence: bool = False,
+    traits: Set[str],
+    milestone_dates: Mapping[str, dt.date],
 ) -> ItemResult:
-    """One item's applicability, credit and lateness on the as-of date."""
-    applicable = (
-        item.owed_by(frozenset(launch.traits), launch.tier)
-        and state.status is not Status.NOT_APPLICABLE
-    )
+    """One item's applicability, credit and lateness on the as-of date (``traits`` and
+    ``milestone_dates``: the launch's, worked out once for all its items)."""
+    applicable = item.owed_by(traits, launch.tier) and state.status is not Status.NOT_APPLICABLE
     active, shown = _waivers_on(waivers, as_of)
     done = state.status is Status.DONE
     until = valid_until(item, state)
     stale = done and until is not None and until < as_of
     unproven = done and require_evidence and needs_evidence(item) and not state.evidence
     credited = (done and not stale and not unproven) or active
-    due = due_date(item, state, launch.launch_date, launch.milestones, tier=launch.tier)
+    due = due_date(item, state, launch.launch_date, milestone_dates, tier=launch.tier)
     is_open = applicable and not credited
     overdue_days = (as_of - due).days if is_open and due is not None and due < as_of else None
     return ItemResult(
@@ -136,11 +136,19 @@ def _shift(date: dt.date, days: int) -> dt.date:
         return dt.date.max if days > 0 else dt.date.min
 
 
+def dates_of(milestones: Sequence[Milestone]) -> dict[str, dt.date]:
+    """Each milestone's date by its name (the first, should a name be listed twice)."""
+    dates: dict[str, dt.date] = {}
+    for milestone in milestones:
+        dates.setdefault(milestone.name, milestone.date)
+    return dates
+
+
 def due_date(
     item: ChecklistItem,
     state: ItemState,
     launch_date: dt.date,
-    milestones: Sequence[Milestone] = (),
+    milestone_dates: Mapping[str, dt.date] | None = None,
     *,
     tier: int,
 ) -> dt.date | None:
@@ -148,10 +156,8 @@ def due_date(
     launch date less the item's lead time for the launch's tier, else none."""
     if state.due is not None:
         return state.due
-    if state.by is not None:
-        dates = [m.date for m in milestones if m.name == state.by]
-        if dates:
-            return dates[0]
+    if state.by is not None and milestone_dates and state.by in milestone_dates:
+        return milestone_dates[state.by]
     lead = item.lead_time(tier)
     if lead is None:
         return None
@@ -273,6 +279,8 @@ def _item_results(
     waivers_by_item: dict[str, list[Waiver]] = {}
     for waiver in waivers:
         waivers_by_item.setdefault(waiver.item, []).append(waiver)
+    traits = frozenset(launch.traits)
+    milestone_dates = dates_of(launch.milestones)
     return [
         evaluate_item(
             item,
@@ -282,6 +290,8 @@ def _item_results(
             as_of,
             locations.get(item.id),
             require_evidence=options.require_evidence,
+            traits=traits,
+            milestone_dates=milestone_dates,
         )
         for checklist in checklists
         for item in checklist.items

@@ -56,11 +56,11 @@ def _waiver_warnings(
         item = items.get(waiver.item)
         if item is not None and item.severity is Severity.BLOCKER:
             yield Warning("waiver-on-blocker", f"blocker {waiver.item} is waived", waiver.item)
-        owner = launch.items.get(waiver.item, ItemState()).owner
-        if owner is not None and owner.casefold() == waiver.approved_by.casefold():
+        by_owner = _approved_by_owner(launch, waiver)
+        if by_owner is not None:
             yield Warning(
                 "waiver-by-owner",
-                f"the waiver for {waiver.item} is approved by the item's own owner",
+                f"the waiver for {waiver.item} is approved by {by_owner}",
                 waiver.item,
             )
         if (waiver.expires - as_of).days > LONG_WAIVER_DAYS:
@@ -69,6 +69,20 @@ def _waiver_warnings(
                 f"the waiver for {waiver.item} runs until {waiver.expires}, more than a year",
                 waiver.item,
             )
+
+
+def _approved_by_owner(launch: Launch, waiver: Waiver) -> str | None:
+    """Whose approval made the waiver self-approved, in words: the item's own owner, or its
+    department's default owner (``owners:``, who owns every item of it without one)."""
+    approver = waiver.approved_by.casefold()
+    owner = launch.items.get(waiver.item, ItemState()).owner
+    if owner is not None and owner.casefold() == approver:
+        return "the item's own owner"
+    department = waiver.item.partition(".")[0]
+    default = launch.owners.get(department)
+    if default is not None and default.casefold() == approver:
+        return f"the default owner of {department}, the item's owner"
+    return None
 
 
 def _attestation_warnings(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -133,6 +134,154 @@ def test_a_full_stdout_exits_2_with_one_line() -> None:
     assert child.stderr.decode() == (
         "gtm-check: cannot write the report to standard output: No space left on device\n"
     )
+
+
+# --- Every path, every way a standard output can fail --------------------------------------
+
+BIG_ITEMS = 2_000
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder (written once for the module) with a launch whose reports in every format
+    but github are far larger than a pipe holds, an older version of it for diff, and 600
+    launch files with long names for validate."""
+    folder = tmp_path_factory.mktemp("big")
+    lines = ["department: ours", "name: Ours", "items:"]
+    lines += [
+        f"  - {{id: ours.task-{n}, stage: use, title: Task {n}, severity: low}}"
+        for n in range(BIG_ITEMS)
+    ]
+    (folder / "ours.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    head = "launch: Big\nlaunch_date: 2027-03-01\nchecklists: [./ours.yaml]\nitems:\n"
+    owned = "".join(
+        f"  ours.task-{n}: {{owner: owner-{n}@example.com}}\n" for n in range(BIG_ITEMS)
+    )
+    (folder / "owned.yaml").write_text(head + owned, encoding="utf-8")
+    done = "".join(f"  ours.task-{n}: done\n" for n in range(BIG_ITEMS))
+    (folder / "done.yaml").write_text(head + done, encoding="utf-8")
+    (folder / "many").mkdir()
+    for n in range(600):
+        name = f"launch-{n:04d}-{'with-a-name-long-enough-to-fill-the-pipe-' * 3}.yaml"
+        (folder / "many" / name).write_text("launch: L\nlaunch_date: 2027-03-01\n")
+    return folder
+
+
+LARGE_OUTPUTS = {
+    "audit-json": ["audit", "owned.yaml", *AS_OF, "-f", "json"],
+    "audit-table": ["audit", "owned.yaml", *AS_OF, "-f", "table", "--all"],
+    "audit-markdown": ["audit", "owned.yaml", *AS_OF, "-f", "markdown"],
+    "audit-junit": ["audit", "owned.yaml", *AS_OF, "-f", "junit"],
+    "audit-html": ["audit", "owned.yaml", *AS_OF, "-f", "html"],
+    "owners": ["owners", "owned.yaml", *AS_OF, "-f", "json"],
+    "diff": ["diff", "owned.yaml", "done.yaml", "-f", "json"],
+    "validate": ["validate", "MANY"],
+}
+"""Commands whose standard output is far beyond what a pipe holds (64 KiB): a reader that
+stops early is always still there to be noticed."""
+
+
+def reads_ten_bytes(folder: Path, args: list[str], **env: str) -> tuple[int, bytes]:
+    """`gtm-check … | head -c 10`: the exit status and standard error."""
+    if args[-1] == "MANY":
+        args = [*args[:-1], *sorted(str(p) for p in (folder / "many").iterdir())]
+    with subprocess.Popen(
+        [*GTM_CHECK, *args],
+        cwd=folder,
+        env=child_env(**env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as child:
+        assert child.stdout is not None and child.stderr is not None
+        assert len(child.stdout.read(10)) == 10
+        child.stdout.close()
+        err = child.stderr.read()
+        return child.wait(timeout=60), err
+
+
+@pytest.mark.parametrize("command", list(LARGE_OUTPUTS))
+def test_a_reader_that_stops_early_ends_every_command_quietly_unbuffered(
+    big: Path, command: str
+) -> None:
+    # PYTHONUNBUFFERED=1, as many CI images set it: standard output then writes straight to
+    # the pipe, and a write the pipe took only part of must not pass for a whole one.
+    code, err = reads_ten_bytes(big, LARGE_OUTPUTS[command], PYTHONUNBUFFERED="1")
+    assert (code, err) == (-signal.SIGPIPE, b"")
+
+
+@pytest.mark.parametrize("command", ["validate"])  # audit: the test above this section
+def test_a_reader_that_stops_early_ends_every_command_quietly(big: Path, command: str) -> None:
+    code, err = reads_ten_bytes(big, LARGE_OUTPUTS[command])
+    assert (code, err) == (-signal.SIGPIPE, b"")
+
+
+CLOSED_OUTPUTS = {
+    "audit": ["audit", EXAMPLE, *AS_OF],
+    "validate": ["validate", EXAMPLE],
+    "help": ["--help"],
+    "command-help": ["audit", "--help"],
+}
+
+
+def run_with(
+    redirections: str, args: list[str], **kwargs: object
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # type: ignore[call-overload, no-any-return]
+        ["sh", "-c", f'exec "$@" {redirections}', "sh", *GTM_CHECK, *args],
+        cwd=ROOT,
+        env=child_env(),
+        text=True,
+        timeout=60,
+        check=False,
+        **kwargs,
+    )
+
+
+@pytest.mark.parametrize("command", ["validate", "help", "command-help"])  # audit: above
+def test_a_closed_stdout_exits_2_on_every_path(command: str) -> None:
+    child = run_with(">&-", CLOSED_OUTPUTS[command], stderr=subprocess.PIPE)
+    assert (child.returncode, child.stderr) == (2, "gtm-check: standard output is closed\n")
+
+
+@pytest.mark.parametrize("command", ["audit", "validate", "command-help"])
+def test_a_closed_stdout_exits_2_with_stderr_closed_too(command: str) -> None:
+    assert run_with(">&- 2>&-", CLOSED_OUTPUTS[command]).returncode == 2
+
+
+def limited_file(limit: int) -> Callable[[], None]:
+    """Before the child starts: files it writes may not grow past ``limit`` bytes, so that a
+    regular file in a temporary folder fills up as a full disk would (Python ignores the
+    signal that would otherwise end the process, and the write fails instead)."""
+
+    def limit_size() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return limit_size
+
+
+@pytest.mark.parametrize(
+    ("command", "stderr_closed"),
+    [("audit", True), ("validate", False), ("command-help", True)],
+    ids=["audit-stderr-closed", "validate", "command-help-stderr-closed"],
+)
+def test_a_full_stdout_exits_2_on_every_path(
+    tmp_path: Path, command: str, stderr_closed: bool
+) -> None:
+    full = tmp_path / "full.txt"
+    with full.open("w") as stdout:
+        child = run_with(
+            "2>&-" if stderr_closed else "",
+            CLOSED_OUTPUTS[command],
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            preexec_fn=limited_file(4),
+        )
+    assert child.returncode == 2
+    if not stderr_closed:
+        assert (
+            child.stderr
+            == "gtm-check: cannot write the report to standard output: File too large\n"
+        )
 
 
 # --- Encodings and widths ------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -142,6 +143,32 @@ def test_output_never_overwrites_an_input(mini: Mini) -> None:
     assert code == 2
     assert "is one of the input files" in err
     assert path.read_text(encoding="utf-8") == before
+
+
+@pytest.mark.parametrize(
+    "output", ["policy", "found", "found-link", "hard-link"], ids=lambda o: f"output is {o}"
+)
+def test_output_never_overwrites_a_policy_file_or_another_name_of_an_input(
+    mini: Mini, tmp_path: Path, output: str
+) -> None:
+    path = mini("")
+    policy = tmp_path / "ci-policy.yaml"
+    policy.write_text("policy: {min_score: 50}\n", encoding="utf-8")
+    found = tmp_path / ".gtm-check.yaml"
+    found.write_text("policy: {gate_stages: [learn]}\n", encoding="utf-8")
+    target = {"policy": policy, "found": found, "found-link": tmp_path / "out.yaml"}.get(
+        output, tmp_path / "again.yaml"
+    )
+    if output == "found-link":
+        target.symlink_to(found.name)
+    if output == "hard-link":
+        os.link(path, target)
+    before = {p: p.read_bytes() for p in (path, policy, found)}
+    code, _, err = run("audit", str(path), *AS_OF, "--policy", str(policy), "-o", str(target))
+    assert code == 2
+    assert err == f"{target}:1:1: is one of the input files; choose another output file\n"
+    assert {p: p.read_bytes() for p in before} == before
+    assert target.exists()
 
 
 def test_output_is_not_written_when_the_input_is_invalid(mini: Mini, tmp_path: Path) -> None:

@@ -1,0 +1,142 @@
+"""Command-line values that are not text: bytes that are not UTF-8 in an option or a file name.
+
+The system passes such bytes on as they came (Python keeps them as lone surrogates): a value
+gtm-check would write into a launch file is refused as a usage error (exit 2), a file name
+is used as the system gave it and shown escaped. Never exit 3, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from gtm_check.authoring.edit import Placement, set_item
+from gtm_check.cli import app
+from gtm_check.load.yamltree import Source
+from gtm_check.model.problems import GtmCheckError
+from tests.conftest import MINI_CHECKLIST, ROOT
+
+NOT_UTF8 = b"a\xffb"
+SURROGATE = os.fsdecode(NOT_UTF8)  # what Python makes of those bytes in argv
+LAUNCH = "launch: Mini\nlaunch_date: 2027-03-01\nchecklists: [./legal.yaml]\n"
+
+
+@pytest.fixture
+def launch(tmp_path: Path) -> Path:
+    (tmp_path / "legal.yaml").write_text(MINI_CHECKLIST, encoding="utf-8")
+    path = tmp_path / "launch.yaml"
+    path.write_text(LAUNCH, encoding="utf-8")
+    return path
+
+
+def gtm_check(*args: str | bytes | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[bytes]:
+    """A real process, its arguments as bytes; standard output strict UTF-8, as in a CI log."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    env["PYTHONIOENCODING"] = "utf-8:strict"
+    return subprocess.run(
+        [sys.executable, "-m", "gtm_check", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def run(*args: str | Path) -> tuple[int, str, str]:
+    result = CliRunner(env={"NO_COLOR": "1"}).invoke(app, [str(a) for a in args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["set", "LAUNCH", "legal.trademarks", "--note", NOT_UTF8],
+        ["waive", "LAUNCH", "legal.sla-terms", "--reason", NOT_UTF8, "--approved-by", "vp"]
+        + ["--expires", "2027-01-31", "--as-of", "2027-01-15"],
+    ],
+    ids=["set --note", "waive --reason"],
+)
+def test_bytes_that_are_not_utf8_in_a_value_to_write_are_a_usage_error(
+    launch: Path, args: list[str | bytes]
+) -> None:
+    before = launch.read_bytes()
+    child = gtm_check(*[launch if a == "LAUNCH" else a for a in args])
+    option = "--note" if "--note" in args else "--reason"
+    assert child.returncode == 2, child.stderr
+    assert f"Invalid value for '{option}': holds bytes that are not UTF-8 text".encode() in (
+        child.stderr
+    )
+    assert b"internal error" not in child.stderr and b"Traceback" not in child.stderr
+    assert launch.read_bytes() == before
+
+
+def test_init_refuses_a_name_that_is_not_utf8_and_writes_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "new.yaml"
+    child = gtm_check("init", "--name", NOT_UTF8, "--launch-date", "2027-03-01", target)
+    assert child.returncode == 2
+    assert b"Invalid value for '--name': holds bytes that are not UTF-8 text" in child.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_name_that_is_not_utf8_is_used_and_shown_escaped(tmp_path: Path) -> None:
+    name = os.fsencode(tmp_path) + b"/launch-" + NOT_UTF8 + b".yaml"
+    child = gtm_check("init", "--name", "Mini", "--launch-date", "2027-03-01", "--no-schema", name)
+    assert child.returncode == 0, child.stderr
+    assert b"launch-a\\udcffb.yaml: " in child.stdout  # escaped, never the raw byte
+    assert os.path.exists(name)
+    runs: list[list[str]] = [
+        ["validate"],
+        ["set", "--status", "done"],
+        ["audit", "--as-of", "2027-01-15"],
+    ]
+    for args in runs:
+        command: list[str | bytes] = [args[0], name]
+        command += ["product-management.launch-plan"] if args[0] == "set" else []
+        child = gtm_check(*command, *args[1:])
+        assert child.returncode in (0, 1), child.stderr
+        assert b"\xff" not in child.stdout + child.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["set", "ITEM", "--owner", SURROGATE],
+        ["set", "ITEM", "--evidence", SURROGATE],
+        ["set", "ITEM", "--status", SURROGATE],
+        ["set", SURROGATE, "--status", "done"],
+        ["waive", "ITEM", "--reason", "r", "--approved-by", SURROGATE, "--expires", "2027-01-31"],
+        ["waive", SURROGATE, "--reason", "r", "--approved-by", "a", "--expires", "2027-01-31"],
+        ["unwaive", SURROGATE],
+    ],
+)
+def test_every_value_to_write_is_checked(launch: Path, args: list[str]) -> None:
+    command, *rest = args
+    before = launch.read_bytes()
+    code, out, err = run(
+        command,
+        launch,
+        *["legal.trademarks" if a == "ITEM" else a for a in rest],
+        *(["--as-of", "2027-01-15"] if command == "waive" else []),
+    )
+    assert code == 2, err
+    assert "holds bytes that are not UTF-8 text" in err
+    assert launch.read_bytes() == before
+
+
+@given(note=st.text(st.characters(exclude_categories=()), max_size=12))
+def test_any_note_is_written_back_exactly_or_refused(note: str) -> None:
+    # The edit itself, generated text with lone surrogates too: what the command line would
+    # let through is written so that it reads back exactly, or refused with a problem.
+    try:
+        text = set_item(LAUNCH, "legal.trademarks", {"note": note}, Placement({}), "l.yaml")
+    except GtmCheckError:
+        return
+    assert Source("l.yaml", text).parse().data["items"]["legal.trademarks"]["note"] == note

@@ -1,0 +1,208 @@
+"""`set`, `waive` and `unwaive` lose nothing: edits at once, files as the user left them.
+
+Concurrent edits take a lock beside the launch file (``.<name>.lock``) around reading,
+checking and writing; a file the user cannot write is refused; a file with several names
+(hard links) is edited in place; owner and mode stay. An edit reads the launch file and
+each checklist once.
+"""
+
+from __future__ import annotations
+
+import collections
+import fcntl
+import os
+import stat
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import gtm_check.authoring.launchfile as launchfile
+from gtm_check.cli import app
+from gtm_check.load import yamltree
+from tests.conftest import EXAMPLES, ROOT, load
+
+EDITORS = 20
+TEAM = "department: team\nname: Team\nitems:\n" + "".join(
+    f"  - {{id: team.task-{n}, stage: use, title: Task {n}, severity: low}}\n"
+    for n in range(EDITORS)
+)
+LAUNCH = (
+    "launch: Team\nlaunch_date: 2027-03-01\nchecklists: [./team.yaml]\n"
+    "items:\n  team.task-0: todo\n"
+)
+
+
+@pytest.fixture
+def launch(tmp_path: Path) -> Path:
+    (tmp_path / "team.yaml").write_text(TEAM, encoding="utf-8")
+    path = tmp_path / "launch.yaml"
+    path.write_text(LAUNCH, encoding="utf-8")
+    return path
+
+
+def run(*args: str | Path) -> tuple[int, str, str]:
+    result = CliRunner(env={"NO_COLOR": "1"}).invoke(app, [str(a) for a in args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+# --- at once ---------------------------------------------------------------------------------
+
+
+def test_twenty_edits_at_once_lose_nothing(launch: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-m", "gtm_check", "set", str(launch), f"team.task-{n}"]
+            + ["--owner", f"owner-{n}@example.com"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for n in range(EDITORS)
+    ]
+    results = [(child.wait(timeout=120), *child.communicate()) for child in children]
+    owners = {i: s.owner for i, s in load(launch).launch.items.items()}
+    for n, (code, out, err) in enumerate(results):
+        if code == 0:
+            assert owners.get(f"team.task-{n}") == f"owner-{n}@example.com", (n, out, err)
+        else:  # each one that fails says why, and why is that another edit got in the way
+            assert code == 2 and b"another gtm-check" in err, (n, code, err)
+    assert sum(code == 0 for code, _, _ in results) >= EDITORS // 2
+    assert [p.name for p in launch.parent.iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.fixture
+def held(launch: Path) -> Iterator[Path]:
+    """The launch file's lock, held by someone else for the whole test."""
+    fd = os.open(launch.parent / ".launch.yaml.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        yield launch
+    finally:
+        os.close(fd)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["set", "team.task-1", "--status", "done"],
+        ["waive", "team.task-1", "--reason", "r", "--approved-by", "vp"]
+        + ["--expires", "2027-02-01", "--as-of", "2027-01-15"],
+        ["unwaive", "team.task-1"],
+    ],
+    ids=["set", "waive", "unwaive"],
+)
+def test_an_edit_waits_a_bounded_time_for_the_lock_and_says_so(
+    held: Path, args: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(launchfile, "LOCK_WAIT_SECONDS", 0.2)
+    code, out, err = run(args[0], held, *args[1:])
+    assert (code, out) == (2, "")
+    assert err == (
+        f"{held}:1:1: another gtm-check is editing this file (it held "
+        f"{held.parent / '.launch.yaml.lock'} for 0.2 seconds); nothing was written: "
+        "run the command again\n"
+    )
+    assert held.read_text(encoding="utf-8") == LAUNCH
+
+
+def test_a_lock_file_that_is_a_link_is_refused_not_followed(launch: Path) -> None:
+    target = launch.parent / "elsewhere"
+    target.write_text("keep\n", encoding="utf-8")
+    (launch.parent / ".launch.yaml.lock").symlink_to(target)
+    code, _, err = run("set", launch, "team.task-1", "--status", "done")
+    assert code == 2
+    assert "lock file" in err and "symbolic link" in err
+    assert target.read_text(encoding="utf-8") == "keep\n"
+    assert launch.read_text(encoding="utf-8") == LAUNCH
+
+
+# --- the file as the user left it --------------------------------------------------------------
+
+
+def test_a_read_only_file_is_refused(launch: Path) -> None:
+    os.chmod(launch, 0o444)  # refused by the rule, also as root (who could write it)
+    code, _, err = run("set", launch, "team.task-1", "--status", "done")
+    assert code == 2
+    assert err == (
+        f"{launch}:1:1: the launch file is read-only (mode 444); nothing was written: make it "
+        "writable to edit it with gtm-check\n"
+    )
+    assert launch.read_text(encoding="utf-8") == LAUNCH
+
+
+def test_a_file_owned_by_someone_else_is_refused(
+    launch: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    owner = launch.stat().st_uid
+    monkeypatch.setattr(os, "geteuid", lambda: owner + 1 if owner else 4242)
+    code, _, err = run("waive", launch, "team.task-1", "--reason", "r", "--approved-by", "vp",
+                       "--expires", "2027-02-01", "--as-of", "2027-01-15")  # fmt: skip
+    assert code == 2
+    assert err == (
+        f"{launch}:1:1: the launch file belongs to another user (uid {owner}); nothing was "
+        "written: gtm-check edits only files of the user who runs it\n"
+    )
+    assert launch.read_text(encoding="utf-8") == LAUNCH
+
+
+def test_a_hard_link_is_edited_in_place_not_split(launch: Path) -> None:
+    other = launch.parent / "same-file.yaml"
+    os.link(launch, other)
+    os.chmod(launch, 0o640)
+    code, _, err = run("set", launch, "team.task-1", "--status", "blocked")
+    assert code == 0, err
+    assert other.read_bytes() == launch.read_bytes()
+    assert "team.task-1: blocked" in other.read_text(encoding="utf-8")
+    assert os.path.samefile(launch, other) and launch.stat().st_nlink == 2
+    assert stat.S_IMODE(launch.stat().st_mode) == 0o640
+    assert [p.name for p in launch.parent.iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
+def test_the_owner_and_group_stay_when_root_edits_a_users_file(launch: Path) -> None:
+    os.chown(launch, 4242, 4343)
+    os.chmod(launch, 0o604)
+    code, _, err = run("set", launch, "team.task-1", "--status", "done")
+    assert code == 0, err
+    status = launch.stat()
+    assert (status.st_uid, status.st_gid, stat.S_IMODE(status.st_mode)) == (4242, 4343, 0o604)
+
+
+# --- one read of each file --------------------------------------------------------------------
+
+
+def test_set_with_two_items_parses_each_file_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "launch.yaml"
+    path.write_bytes((EXAMPLES / "launch.yaml").read_bytes())
+    parsed: collections.Counter[str] = collections.Counter()
+    real = yamltree._parse
+
+    def counting(source: yamltree.Source, **kwargs: bool) -> object:
+        parsed["new" if source.path == str(path) and "zq-note" in source.text else
+               "old" if source.path == str(path) else source.path] += 1  # fmt: skip
+        return real(source, **kwargs)
+
+    monkeypatch.setattr(yamltree, "_parse", counting)
+    code, _, err = run(
+        "set",
+        path,
+        "product-management.internal-announcement",
+        "marketing.press-and-analysts",
+        "--status",
+        "done",
+        "--note",
+        "zq-note",
+    )
+    assert code == 0, err
+    assert parsed.pop("old") == 1  # the launch file as read
+    assert parsed.pop("new") == 1  # and as it will be written
+    assert parsed and all(path.startswith("builtin:") for path in parsed)
+    assert set(parsed.values()) == {1}  # each built-in checklist once
