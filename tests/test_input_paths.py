@@ -162,7 +162,7 @@ def test_a_folder_linked_out_of_the_repository_is_refused_too(outside: Path, com
     assert REFUSED in err and "s3cr3t" not in err
 
 
-@pytest.mark.parametrize("command", ["validate", "audit", "owners", "set", "waive"])
+@pytest.mark.parametrize("command", ["validate", "audit", "owners", "set", "waive", "diff"])
 def test_allow_outside_reads_and_writes_through_the_link(outside: Path, command: str) -> None:
     link = outside / "repo" / "launch.yaml"
     link.symlink_to(outside / "secret" / "launch.yaml")

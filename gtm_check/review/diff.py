@@ -34,7 +34,7 @@ def compare(request: DiffRequest) -> LaunchDiff:
     else:
         old_spec = SideSpec.parse(request.old)
     newer = load_newer(new_spec, reader, request.today, allow_outside=request.allow_outside)
-    older = load_older(old_spec, newer, reader, request.today)
+    older = load_older(old_spec, newer, reader, request.today, allow_outside=request.allow_outside)
     as_of = request.as_of or newer.side.date
     checklists = [c.checklist for c in newer.checklists]
     return diff_reports(

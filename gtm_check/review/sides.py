@@ -75,11 +75,17 @@ def load_newer(
 
 
 def load_older(
-    spec: SideSpec, newer: LoadedSide, reader: ChecklistReader, today: dt.date
+    spec: SideSpec,
+    newer: LoadedSide,
+    reader: ChecklistReader,
+    today: dt.date,
+    *,
+    allow_outside: bool = False,
 ) -> LoadedSide:
     """The older side, checked against the newer side's checklists."""
     if spec.rev is None:
-        source = Source(str(spec.path), reader.text(spec.path, str(spec.path)))
+        text = reader.text(spec.path, str(spec.path), allow_outside=allow_outside)
+        source = Source(str(spec.path), text)
         older = Side(str(spec.path), None, today)
     else:
         repo = repository(spec.path)
