@@ -285,8 +285,10 @@ def test_a_broken_launch_file_is_invalid_and_annotated(runner: Runner) -> None:
     assert code == 2 and runner.outputs["verdict"] == "invalid"
     assert runner.outputs["report"] == "" and runner.outputs["score-learn"] == ""
     assert "::error file=launch.yaml,line=1,col=1," in out
-    for later in ("Write the HTML report", "Upload the HTML report", "Comment on the pull request"):
-        assert "steps.audit.outputs.verdict == 'failed'" in STEPS[later]["if"], later
+    later = ("Write the HTML report", "Upload the HTML report", "Write the SARIF report",
+             "Comment on the pull request")  # fmt: skip
+    for name in later:
+        assert "steps.audit.outputs.verdict == 'failed'" in STEPS[name]["if"], name
 
 
 def test_the_matcher_is_removed_by_the_last_step_whatever_happened() -> None:
@@ -304,6 +306,23 @@ def test_the_html_input_says_what_is_uploaded() -> None:
     name = upload["with"]["name"]
     description = ACTION["inputs"]["html"]["description"]
     assert f"`{name}`" in description and "artifact named" in description
+
+
+def test_the_sarif_input_writes_the_file_for_upload_sarif(runner: Runner) -> None:
+    (runner.workspace / "launch.yaml").write_text(
+        (EXAMPLES / "launch.yaml").read_text("utf-8"), encoding="utf-8"
+    )
+    runner.inputs |= {"launch": "launch.yaml", "args": "--as-of 2027-01-15"}
+    step = STEPS["Write the SARIF report"]
+    assert "inputs.sarif != ''" in step["if"] and "always()" in step["if"]
+    runner.inputs["sarif"] = "gtm-check.sarif"
+    code, out = runner.run("Write the SARIF report")
+    assert code == 0, out  # the gate failed, but the audit step says so: this one writes
+    log = json.loads((runner.workspace / "gtm-check.sarif").read_text("utf-8"))
+    assert log["version"] == "2.1.0" and log["runs"][0]["properties"]["passed"] is False
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in log["runs"][0]["results"]}  # fmt: skip
+    assert uris == {"launch.yaml"}  # relative to the workspace, the repository's root
 
 
 def test_every_output_comes_from_the_audit_step() -> None:
