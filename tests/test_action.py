@@ -23,6 +23,7 @@ from gtm_check.model.problems import Problem
 from tests.authoring.test_schema_agrees import CASES, validate, write_case
 from tests.conftest import EXAMPLES, ROOT
 from tests.nodejs import run_script
+from tests.test_release import blocks
 
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
 STEPS = {step.get("name", step.get("uses", "")): step for step in ACTION["runs"]["steps"]}
@@ -323,6 +324,18 @@ def test_the_sarif_input_writes_the_file_for_upload_sarif(runner: Runner) -> Non
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
             for r in log["runs"][0]["results"]}  # fmt: skip
     assert uris == {"launch.yaml"}  # relative to the workspace, the repository's root
+
+
+def test_the_readme_uploads_the_file_the_sarif_input_writes() -> None:
+    (block,) = [b for b in blocks("yaml") if "upload-sarif" in b]
+    workflow = yaml.safe_load(block)
+    assert workflow["permissions"]["security-events"] == "write"
+    (job,) = workflow["jobs"].values()
+    ours = next(s for s in job["steps"] if s.get("uses") == "OWNER/gtm-check@REF")
+    upload = next(s for s in job["steps"] if "upload-sarif" in s.get("uses", ""))
+    assert ours["with"]["sarif"] == upload["with"]["sarif_file"]
+    # Also when the gate failed (the step before fails), never when no file was written.
+    assert upload["if"] == f"${{{{ always() && hashFiles('{ours['with']['sarif']}') != '' }}}}"
 
 
 def test_every_output_comes_from_the_audit_step() -> None:

@@ -22,7 +22,7 @@ from gtm_check.model.vocabulary import Severity
 from gtm_check.report.shared import status_text
 
 GATE = "gate"
-"""The check of a gated stage that fails: blocked by an open item, or its score too low."""
+"""The check of the gated stages that fail: blocked by an open item, or a score too low."""
 MILESTONE = "milestone"
 """The check of a milestone whose date has passed with its stages short of its bar."""
 POLICY = "policy"
@@ -97,21 +97,26 @@ def repository_path(path: str) -> str:
 
 
 def _gate_failures(report: Report) -> Iterator[_Draft]:
+    """Why the gate fails: one finding for the gated stages that fail it (all at ``gate:``,
+    so that a tool telling findings apart by their line sees every reason in one), then one
+    per missed milestone and one per breach of the policy, each at its own line."""
     gate = report.gate
     where = report.gate_locations
-    stages = {reason: stage for stage, reason in gate.failed_stages.items()}
+    stages = list(gate.failed_stages.values())
+    if stages:
+        location = None if where is None else where.failures.get(stages[0], where.gate)
+        message = (
+            f"Gate failed: {'; '.join(stages)}. The gate of {report.launch.title}: "
+            f"{gate.describe()}."
+        )
+        yield "gate", GATE, report, message, location, "", None
     milestones = {m.reason: m.name for m in report.milestones if m.status == "missed"}
     for failure in gate.failures:
         location = None if where is None else where.failures.get(failure, where.gate)
-        if failure in stages:
-            message = (
-                f"Gate failed: {failure}. The gate of {report.launch.title}: {gate.describe()}."
-            )
-            yield "gate", GATE, report, message, location, stages[failure].value, None
-        elif failure in milestones:
+        if failure in milestones:
             message = f"Milestone missed: {failure}. {report.launch.title}."
             yield "gate", MILESTONE, report, message, location, milestones[failure], None
-        else:
+        elif failure in gate.breaches:
             message = (
                 f"Below the policy: {failure.removeprefix('policy: ')}. {report.launch.title}."
             )

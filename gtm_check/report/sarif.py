@@ -4,15 +4,18 @@ A rule per check and a result per finding (report/findings.py), at the line of t
 file that decides it.
 
 One run holds every launch of a portfolio: GitHub's upload-sarif refuses a file with two
-runs of one tool in one category. Levels come from severity: blocker and high items and the
-gate's failures are errors, medium items and warnings warnings, low items notes. The run's
-properties hold each launch's verdict, failures and stage scores. GitHub's limits are kept:
-at most 25,000 results a run (the least urgent are left out, and a notification says how
-many), 1,024 characters for a rule's descriptions and 255 for its name.
+runs of one tool in one category. GitHub tells alerts apart by rule, file and the text of
+the line, so the findings of one rule on one line are one result that lists each. Levels
+come from severity: blocker and high items and the gate's failures are errors, medium
+items and warnings warnings, low items notes. The run's properties hold each launch's
+verdict, failures and stage scores. GitHub's limits are kept: at most 25,000 results a run
+(the least urgent are left out, and a notification says how many), 1,024 characters for a
+rule's descriptions and 255 for its name.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from pathlib import PurePath
 from typing import Any
@@ -51,7 +54,8 @@ LEVELS = {
     Severity.LOW: "note",
 }
 PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "note": "recommendation"}
-"""GitHub's ``problem.severity`` for each level: how it ranks a rule's alerts."""
+"""GitHub's ``problem.severity`` for each level (most severe first): how it ranks a rule's
+alerts."""
 
 GATE_RULES = {
     GATE: (
@@ -86,16 +90,17 @@ GATE_RULES = {
 
 
 def render(reports: Sequence[Report], options: RenderOptions) -> str:
-    found = findings(reports)
-    shown = found[:MAX_RESULTS]
+    groups = grouped(findings(reports))
+    shown = groups[:MAX_RESULTS]
     rules: dict[str, int] = {}
     descriptors: list[dict[str, Any]] = []
     results = []
-    for finding in shown:
-        if finding.check not in rules:
-            rules[finding.check] = len(descriptors)
-            descriptors.append(_rule(finding))
-        results.append(_result(finding, rules[finding.check]))
+    for group in shown:
+        check = group[0].check
+        if check not in rules:
+            rules[check] = len(descriptors)
+            descriptors.append(_rule(group[0]))
+        results.append(_result(group, rules[check]))
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -106,8 +111,9 @@ def render(reports: Sequence[Report], options: RenderOptions) -> str:
             }
         },
     }
-    if len(found) > len(shown):
-        run["invocations"] = [_left_out(len(found) - len(shown), len(found))]
+    if len(groups) > len(shown):
+        left = sum(len(group) for group in groups[len(shown) :])
+        run["invocations"] = [_left_out(left, sum(len(group) for group in groups))]
     run |= {
         "originalUriBaseIds": {
             SOURCE_ROOT: {
@@ -174,17 +180,34 @@ def _rule(finding: Finding) -> dict[str, Any]:
     }
 
 
-def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
+def grouped(found: Sequence[Finding]) -> list[list[Finding]]:
+    """The findings as results, in order: GitHub tells alerts apart by rule, file and the
+    text of the line, so the findings of one rule on one line (two launches' open item in
+    the team checklist they share, two milestones written on one line) are one result that
+    lists each, rather than alerts that would hide one another."""
+    groups: dict[tuple[object, ...], list[Finding]] = {}
+    for finding in found:
+        where = finding.location
+        key = (finding.fingerprint,) if where is None else (finding.check, where.path, where.line)
+        groups.setdefault(key, []).append(finding)
+    return list(groups.values())
+
+
+def _result(group: Sequence[Finding], rule_index: int) -> dict[str, Any]:
+    first = group[0]
     result: dict[str, Any] = {
-        "ruleId": finding.check,
+        "ruleId": first.check,
         "ruleIndex": rule_index,
-        "level": level(finding),
-        "message": {"text": sarif_text(finding.message)},
+        "level": min((level(f) for f in group), key=list(PROBLEM_SEVERITY).index),
+        "message": {"text": sarif_text(" ".join(f.message for f in group))},
     }
-    if finding.location is not None:
-        result["locations"] = [_location(finding.location)]
-    result["partialFingerprints"] = {"gtmCheckFinding/v1": finding.fingerprint}
-    result["properties"] = _properties(finding)
+    if first.location is not None:
+        result["locations"] = [_location(first.location)]
+    fingerprint = first.fingerprint
+    if len(group) > 1:  # the set's: it changes when a finding joins or leaves the line
+        fingerprint = hashlib.sha256(" ".join(f.fingerprint for f in group).encode()).hexdigest()
+    result["partialFingerprints"] = {"gtmCheckFinding/v1": fingerprint}
+    result["properties"] = _properties(first) | ({"findings": len(group)} if len(group) > 1 else {})
     return result
 
 

@@ -99,8 +99,7 @@ def test_severities_in_gitlabs_words_and_every_gate_failure_first(write: WriteFi
     issues = issues_of(path)
     found = [(i["check_name"], i["severity"], i["location"]["lines"]["begin"]) for i in issues]
     assert found == [
-        ("gtm-check/gate", "blocker", 4),  # learn blocked: the gate: line
-        ("gtm-check/gate", "blocker", 4),  # buy's score, a reason too
+        ("gtm-check/gate", "blocker", 4),  # learn blocked, buy's score: the gate: line
         ("gtm-check/milestone", "blocker", 8),  # its entry
         ("gtm-check/policy", "blocker", 6),  # the min_score below the policy's
         ("gtm-check/team.block", "blocker", 4),  # in its team checklist
@@ -108,7 +107,9 @@ def test_severities_in_gitlabs_words_and_every_gate_failure_first(write: WriteFi
         ("gtm-check/team.low", "minor", 10),  # its entry in the launch file
         ("gtm-check/waiver-by-owner", "minor", 11),  # a warning, at its item
     ]
-    assert issues[0]["description"].startswith("Gate failed: learn: blocked by 1 open blocker.")
+    assert issues[0]["description"].startswith(
+        "Gate failed: learn: blocked by 1 open blocker; buy: score 0.0 is below 50."
+    )
     assert {i["location"]["path"] for i in issues} == {str(path), str(path.parent / "team.yaml")}
 
 
