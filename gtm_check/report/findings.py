@@ -26,9 +26,8 @@ GATE = "gate"
 MILESTONE = "milestone"
 """The check of a milestone whose date has passed with its stages short of its bar."""
 POLICY = "policy"
-"""The check of a launch file that goes below the repository's policy."""
-GATE_CHECKS = (GATE, MILESTONE, POLICY)
-"""Item ids always hold a dot and warning codes are known words, so none is one of these."""
+"""The check of a launch file that goes below the repository's policy. (Item ids always
+hold a dot and warning codes are known words: no check of theirs is one of these three.)"""
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,7 @@ class Finding:
     kind: str
     """``gate`` (a reason the gate fails), ``item`` (an open item) or ``warning``."""
     check: str
-    """What found it: one of GATE_CHECKS, an item's id, or a warning's code."""
+    """What found it: GATE, MILESTONE or POLICY, an item's id, or a warning's code."""
     report: Report
     message: str
     """What is wrong, in plain words (the user's text not yet made safe for a format); its

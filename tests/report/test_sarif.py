@@ -19,7 +19,9 @@ import jsonschema
 import pytest
 
 from gtm_check import __version__
-from gtm_check.report import sarif
+from gtm_check.model.inputs import ITEM_ID_PATTERN
+from gtm_check.model.vocabulary import WARNINGS
+from gtm_check.report import findings, sarif
 from tests.conftest import EXAMPLES, ROOT, WriteFile
 from tests.nodejs import modules, run_script
 from tests.report.audits import audit_text
@@ -332,6 +334,13 @@ def test_beyond_githubs_limit_the_least_urgent_are_left_out_and_counted(
     assert notification["message"]["text"].startswith(f"{len(whole) - 5} of {len(whole)} ")
     assert invocation["executionSuccessful"] is True and violations(log) == []
     assert len(rules(log)) == len({r["ruleId"] for r in whole[:5]})
+
+
+def test_no_item_or_warning_can_take_a_gate_checks_rule_id() -> None:
+    checks = {findings.GATE, findings.MILESTONE, findings.POLICY}
+    assert not checks & set(WARNINGS)
+    assert not any(re.match(ITEM_ID_PATTERN, check) for check in checks)
+    assert re.match(ITEM_ID_PATTERN, "gate.policy")  # the oracle can match
 
 
 # --- Microsoft's SARIF multitool ---------------------------------------------------------
