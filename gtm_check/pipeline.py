@@ -162,6 +162,9 @@ def audit(request: AuditRequest) -> AuditOutcome:
             loaded.locations() if request.locations else None,
             policy,
         )
+        if request.locations:
+            where = loaded.gate_locations(report.gate, report.milestones)
+            report = dataclasses.replace(report, gate_locations=where)
         if request.history:
             report = dataclasses.replace(
                 report, history=launch_history(path, loaded, request.as_of, reader)

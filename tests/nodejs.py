@@ -1,10 +1,11 @@
 """Node.js for the checks that need a JavaScript engine: ajv (the JSON Schema validator most
-editors and web tools use) and the regular expressions of GitHub's problem matchers.
+editors and web tools use) and the regular expressions of GitHub's problem matchers; and the
+npm packages of other checks (Microsoft's SARIF multitool).
 
-``node`` comes from the machine. ajv and ajv-formats come from the folder named by
-GTM_CHECK_NODE_MODULES (a ``node_modules`` folder): ``.ci/run`` installs the versions it pins
-there, outside the checkout, and sets GTM_CHECK_REQUIRE_NODE so that nothing is skipped in
-CI. Without them the tests skip and say how to run them.
+``node`` comes from the machine. The packages (ajv, ajv-formats, the multitool) come from
+the folder named by GTM_CHECK_NODE_MODULES (a ``node_modules`` folder): ``.ci/run`` installs
+the versions it pins there, outside the checkout, and sets GTM_CHECK_REQUIRE_NODE so that
+nothing is skipped in CI. Without them the tests skip and say how to run them.
 """
 
 from __future__ import annotations

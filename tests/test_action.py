@@ -23,6 +23,7 @@ from gtm_check.model.problems import Problem
 from tests.authoring.test_schema_agrees import CASES, validate, write_case
 from tests.conftest import EXAMPLES, ROOT
 from tests.nodejs import run_script
+from tests.test_release import blocks
 
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
 STEPS = {step.get("name", step.get("uses", "")): step for step in ACTION["runs"]["steps"]}
@@ -285,8 +286,10 @@ def test_a_broken_launch_file_is_invalid_and_annotated(runner: Runner) -> None:
     assert code == 2 and runner.outputs["verdict"] == "invalid"
     assert runner.outputs["report"] == "" and runner.outputs["score-learn"] == ""
     assert "::error file=launch.yaml,line=1,col=1," in out
-    for later in ("Write the HTML report", "Upload the HTML report", "Comment on the pull request"):
-        assert "steps.audit.outputs.verdict == 'failed'" in STEPS[later]["if"], later
+    later = ("Write the HTML report", "Upload the HTML report", "Write the SARIF report",
+             "Comment on the pull request")  # fmt: skip
+    for name in later:
+        assert "steps.audit.outputs.verdict == 'failed'" in STEPS[name]["if"], name
 
 
 def test_the_matcher_is_removed_by_the_last_step_whatever_happened() -> None:
@@ -304,6 +307,35 @@ def test_the_html_input_says_what_is_uploaded() -> None:
     name = upload["with"]["name"]
     description = ACTION["inputs"]["html"]["description"]
     assert f"`{name}`" in description and "artifact named" in description
+
+
+def test_the_sarif_input_writes_the_file_for_upload_sarif(runner: Runner) -> None:
+    (runner.workspace / "launch.yaml").write_text(
+        (EXAMPLES / "launch.yaml").read_text("utf-8"), encoding="utf-8"
+    )
+    runner.inputs |= {"launch": "launch.yaml", "args": "--as-of 2027-01-15"}
+    step = STEPS["Write the SARIF report"]
+    assert "inputs.sarif != ''" in step["if"] and "always()" in step["if"]
+    runner.inputs["sarif"] = "gtm-check.sarif"
+    code, out = runner.run("Write the SARIF report")
+    assert code == 0, out  # the gate failed, but the audit step says so: this one writes
+    log = json.loads((runner.workspace / "gtm-check.sarif").read_text("utf-8"))
+    assert log["version"] == "2.1.0" and log["runs"][0]["properties"]["passed"] is False
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in log["runs"][0]["results"]}  # fmt: skip
+    assert uris == {"launch.yaml"}  # relative to the workspace, the repository's root
+
+
+def test_the_readme_uploads_the_file_the_sarif_input_writes() -> None:
+    (block,) = [b for b in blocks("yaml") if "upload-sarif" in b]
+    workflow = yaml.safe_load(block)
+    assert workflow["permissions"]["security-events"] == "write"
+    (job,) = workflow["jobs"].values()
+    ours = next(s for s in job["steps"] if s.get("uses") == "OWNER/gtm-check@REF")
+    upload = next(s for s in job["steps"] if "upload-sarif" in s.get("uses", ""))
+    assert ours["with"]["sarif"] == upload["with"]["sarif_file"]
+    # Also when the gate failed (the step before fails), never when no file was written.
+    assert upload["if"] == f"${{{{ always() && hashFiles('{ours['with']['sarif']}') != '' }}}}"
 
 
 def test_every_output_comes_from_the_audit_step() -> None:

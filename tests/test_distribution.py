@@ -20,7 +20,7 @@ def test_action_runs_the_audit_with_the_github_format() -> None:
     action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
     assert action["runs"]["using"] == "composite"
     assert set(action["inputs"]) == {
-        "launch", "policy", "args", "html", "comment", "github-token", "python-version"
+        "launch", "policy", "args", "html", "sarif", "comment", "github-token", "python-version"
     }  # fmt: skip
     assert action["inputs"]["launch"]["required"] is True
     scripts = [step.get("run", "") for step in action["runs"]["steps"]]

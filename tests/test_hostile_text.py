@@ -36,7 +36,7 @@ FRAGMENTS = [
     "<img src=x>", "http://evil.example", "www.evil.example", "a@b.example", "|", "`", "*",
     "[x](javascript:y)", "javascript:alert(1)", "\"><svg onload=x>", "' onmouseover='x",
     "&#27;", "&amp;", "<!--", "]]>", "</title>", "</style>", "</script>", "é", "中文",
-    "👩\u200d💻", "  ",
+    "👩\u200d💻", "  ", "{0}", "{{", "}", "[x](0)", "](",
 ]  # fmt: skip
 hostile = (
     st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=4)), min_size=1, max_size=6)
@@ -130,7 +130,9 @@ def test_hostile_text_in_every_field_is_inert_in_every_format(
     assert all(re.fullmatch(r"\s*</?(details|summary)>.*", h, re.S) for h in raw_html), raw_html
     assert_no_autolink(outputs["markdown"] or "")
     check_html(outputs["html"] or "", written)
-    for fmt in ("table", "markdown", "junit", "github", "html"):
+    check_sarif(outputs["sarif"] or "")
+    json.loads(outputs["gitlab"] or "")
+    for fmt in LINE_FORMATS:
         check_lines(outputs[fmt] or "", fmt)
 
 
@@ -142,13 +144,36 @@ def check_html(html: str, name: str) -> None:
     assert title == f"Launch readiness: {visible(' '.join(name.split()))} (tier 1)"
 
 
+LINE_FORMATS = ("table", "markdown", "junit", "github", "html", "sarif", "gitlab")
+"""The formats checked line by line: all but JSON, which keeps the text exactly."""
+
+
+def check_sarif(output: str) -> None:
+    """No user text becomes a SARIF placeholder or an embedded link in any message string."""
+    log = json.loads(output)
+    texts = [
+        message["text"]
+        for run in log["runs"]
+        for message in [
+            *(r["message"] for r in run["results"]),
+            *(rule[key] for rule in run["tool"]["driver"]["rules"]
+              for key in ("shortDescription", "fullDescription", "help")),
+        ]
+    ]  # fmt: skip
+    for text in texts:
+        assert "](" not in text, text
+        assert "{" not in text.replace("{{", "") and "}" not in text.replace("}}", ""), text
+
+
 @pytest.mark.parametrize("fragment", FRAGMENTS)
 def test_each_hostile_fragment_alone(tmp_path: Path, fragment: str) -> None:
     path = write_case(tmp_path, [f"x{fragment}y"] * 6)
-    for fmt in ("table", "markdown", "junit", "github", "html"):
+    for fmt in LINE_FORMATS:
         output = render(path, fmt)
         if output is not None:
             check_lines(output, fmt)
+            if fmt == "sarif":
+                check_sarif(output)
             if fmt == "html":
                 check_html(output, f"x{fragment}y")
             if fmt == "markdown":

@@ -11,7 +11,15 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from gtm_check.model.safetext import no_autolink, visible, visible_lines, xml_lines, xml_text
+from gtm_check.model.safetext import (
+    no_autolink,
+    sarif_lines,
+    sarif_text,
+    visible,
+    visible_lines,
+    xml_lines,
+    xml_text,
+)
 
 # --- independent oracles (written from the specifications, not from the module) -----------
 
@@ -145,6 +153,45 @@ def test_visible_lines_keeps_newlines_and_defuses_every_line() -> None:
     )
     assert visible_lines("") == ""
     assert visible_lines("a\n\nb\n") == "a\n\nb\n"
+
+
+# SARIF 2.1.0 §3.11.5-6, read independently: "{" + digits + "}" is a placeholder unless
+# its braces are doubled; "[" text "](" destination ")" is an embedded link.
+SARIF_PLACEHOLDER = re.compile(r"(?<!\{)(\{\{)*\{\d+\}")
+SARIF_LINK = re.compile(r"\[[^\]]*\]\(")
+
+
+@pytest.mark.parametrize(
+    ("raw", "safe"),
+    [
+        ("plain", "plain"),
+        ("Say {0} and {{1}}", "Say {{0}} and {{{{1}}}}"),
+        ("[here](https://evil.example)", "[here] (https://evil.example)"),
+        ("[x](0) and ]((", "[x] (0) and ] (("),
+        ("\x1b is typed, \x1b[2J is not", "\\x1b is typed, \\x1b[2J is not"),
+        ("line\n##[error]x", "line\\n# #[error]x"),
+    ],
+)
+def test_sarif_text(raw: str, safe: str) -> None:
+    assert sarif_text(raw) == safe
+
+
+def test_sarif_lines_keeps_line_breaks() -> None:
+    assert sarif_lines("Why: {0}\r\n::error::x [a](b)") == "Why: {{0}}\n: :error::x [a] (b)"
+
+
+@given(
+    st.lists(st.sampled_from(["{", "}", "[", "]", "(", ")", "0", "x", "\n", "##["]), max_size=12)
+)
+def test_sarif_text_has_no_placeholder_no_link_and_no_command(pieces: list[str]) -> None:
+    for safe in (sarif_text("".join(pieces)), sarif_lines("".join(pieces))):
+        assert SARIF_PLACEHOLDER.search(safe) is None and SARIF_LINK.search(safe) is None
+        assert not any(runner_sees_command(line) for line in safe.split("\n"))
+        # Undoing the escapes gives back what visible_lines shows.
+        assert safe.replace("] (", "](").replace("{{", "{").replace("}}", "}") in (
+            visible("".join(pieces)).replace("] (", "]("),
+            visible_lines("".join(pieces)).replace("] (", "]("),
+        )
 
 
 def test_xml_text_and_lines_parse() -> None:

@@ -30,6 +30,7 @@ KNOWN_ACTIONS = {
     "actions/upload-artifact@v4",
     "actions/upload-pages-artifact@v3",
     "actions/deploy-pages@v4",
+    "github/codeql-action/upload-sarif@v4",
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from gtm_check.load.files import STDIN, STDIN_DISPLAY
 from gtm_check.load.yamltree import Finding, PathKey, Positions, Source
 from gtm_check.model.inputs import ChecklistItem, Launch
 from gtm_check.model.problems import GtmCheckError, Problem, Suggestions, quoted
-from gtm_check.model.results import Location
+from gtm_check.model.results import GateLocations, GateResult, Location, MilestoneResult
 from gtm_check.model.vocabulary import DEPARTMENTS, RETIRED_TRAITS, TRAITS
 
 
@@ -41,11 +42,16 @@ class LoadedLaunch:
         """Every file this launch was read from: the launch file and its checklists."""
         return [self.path, *(c.path for c in self.checklists)]
 
+    @cached_property
+    def positions(self) -> Positions:
+        """Where every key and value of the launch file is written (parsed once, when asked)."""
+        return self.source.positions()
+
     def locations(self) -> dict[str, Location]:
         """Where each item's state is set: its entry in the launch file if it has one, else
         the item in a team checklist, else (built-in items) where the launch file names the
         checklist. Reports that point at lines (GitHub annotations) use this."""
-        launch = self.source.positions()
+        launch = self.positions
         found: dict[str, Location] = {}
         for loaded in self.checklists:
             team = None if loaded.builtin else loaded.source.positions()
@@ -58,6 +64,29 @@ class LoadedLaunch:
                 else:
                     found[item.id] = Location(loaded.source.path, *team.of(("items", index)))
         return found
+
+    def gate_locations(
+        self, gate: GateResult, milestones: Sequence[MilestoneResult]
+    ) -> GateLocations:
+        """The lines a failed gate points at: ``gate:`` (or ``launch:`` for the default gate)
+        for a failed stage, a missed milestone's entry, the value that goes below the policy."""
+        positions = self.positions
+        path = self.source.path
+        top = Location(path, *positions.of(("launch",), key=True))
+        at_gate = (
+            Location(path, *positions.of(("gate",), key=True))
+            if ("gate",) in positions.keys
+            else top
+        )
+        failures = dict.fromkeys(gate.failed_stages.values(), at_gate)
+        index = {m.name: i for i, m in enumerate(self.launch.milestones)}
+        for milestone in milestones:
+            if milestone.status == "missed":
+                where = positions.of(("milestones", index[milestone.name]))
+                failures[milestone.reason] = Location(path, *where)
+        for breach in gate.refused:
+            failures[f"policy: {breach.message}"] = Location(path, *positions.of(breach.loc))
+        return GateLocations(top, at_gate, failures)
 
 
 def load_launch(

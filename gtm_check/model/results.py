@@ -120,6 +120,8 @@ class ItemResult:
     """Done without evidence, audited with --require-evidence: open."""
     evidence: str | None = None
     """The launch file's ``evidence`` for the item, as written (a URL or a note)."""
+    why: str | None = None
+    """The checklist's reason for the item, as written."""
 
     @property
     def open(self) -> bool:
@@ -157,6 +159,9 @@ class GateResult:
     missed: list[str] = field(default_factory=list)
     """Each milestone whose date has passed and whose stages fall short (in ``failures``,
     between the stages' reasons and the policy's)."""
+    refused: list[Breach] = field(default_factory=list)
+    """Each of ``breaches`` with where in the launch file's data it is, for the formats that
+    point at the line that goes below the policy."""
 
     def fails_on(self, item: ItemResult) -> bool:
         """Whether this open item alone fails the gate: at or above ``fail_on``, gated."""
@@ -287,3 +292,20 @@ class Report:
     """The launch file's milestones, by date."""
     history: History | None = None
     """The trend and the projection, with ``audit --history`` only."""
+    gate_locations: GateLocations | None = None
+    """Where the launch file writes what its gate judges, for the formats that point at
+    lines (their audits ask for locations)."""
+
+
+@dataclass(frozen=True, slots=True)
+class GateLocations:
+    """Where a launch file writes what its gate judges: the lines a failed gate points at."""
+
+    launch: Location
+    """The launch file's ``launch:`` line: what a finding about the whole launch points at."""
+    gate: Location
+    """The ``gate:`` line, or ``launch`` when the file keeps the default gate."""
+    failures: dict[str, Location] = field(default_factory=dict)
+    """Each of the gate's failures (as ``GateResult.failures`` words it) at the line that
+    decides it: a failed stage at ``gate``, a missed milestone at its entry in
+    ``milestones:``, a policy breach at the value that goes below the policy."""

@@ -21,7 +21,15 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["no_autolink", "visible", "visible_lines", "xml_lines", "xml_text"]
+__all__ = [
+    "no_autolink",
+    "sarif_lines",
+    "sarif_text",
+    "visible",
+    "visible_lines",
+    "xml_lines",
+    "xml_text",
+]
 
 # Categories that are never shown as themselves: controls (C0, DEL, C1), format characters
 # (bidi embeddings, overrides and isolates, marks such as U+200E, zero-width characters,
@@ -115,6 +123,31 @@ def xml_text(text: str) -> str:
 def xml_lines(text: str) -> str:
     """User text for XML 1.0 element content: ``visible_lines``, newlines kept as "\\n"."""
     return visible_lines(text)
+
+
+def sarif_text(text: str) -> str:
+    """User text for a SARIF plain text message string: ``visible``, and nothing a SARIF
+    viewer would read as a placeholder or a link.
+
+    SARIF 2.1.0 reads "{0}" in a message string as a placeholder for an argument and wants a
+    literal brace doubled (§3.11.5), and reads "[text](destination)" as an embedded link to
+    a location or an address (§3.11.6). So "{" and "}" become "{{" and "}}", and every "]("
+    becomes "] (": a visible ASCII space, as ``visible`` defuses "##[", which no link syntax
+    accepts between the two. A SARIF file is also printed to CI logs, so the text is
+    ``visible`` first: one line, no control, no workflow command. Not idempotent (braces
+    double again): apply it once, to the user's text.
+    """
+    return _sarif(visible(text))
+
+
+def sarif_lines(text: str) -> str:
+    """Multi-line user text for a SARIF message string (a rule's help): ``visible_lines``,
+    then as ``sarif_text``."""
+    return _sarif(visible_lines(text))
+
+
+def _sarif(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}").replace("](", "] (")
 
 
 _URL_COLON = re.compile(r":(?=//)")

@@ -68,6 +68,8 @@ RENDERERS: dict[tuple[View[Any], str], Renderer] = {
     (AUDIT, "junit"): Renderer("junit"),
     (AUDIT, "github"): Renderer("github", locations=True),
     (AUDIT, "html"): Renderer("html"),
+    (AUDIT, "sarif"): Renderer("sarif", locations=True),
+    (AUDIT, "gitlab"): Renderer("gitlab", locations=True),
     (PROBLEMS, "github"): Renderer("github", "render_problems"),
     (DIFF, "table"): Renderer("diff", "render_table"),
     (DIFF, "markdown"): Renderer("diff", "render_markdown"),

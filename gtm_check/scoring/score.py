@@ -105,6 +105,7 @@ def evaluate_item(
         expired=stale and not active,
         unproven=unproven and not active,
         evidence=state.evidence,
+        why=item.why,
     )
 
 
@@ -400,4 +401,5 @@ def _gate_result(
         failed_stages=failed,
         breaches=policy,
         missed=missed,
+        refused=list(refused),
     )

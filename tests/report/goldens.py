@@ -25,6 +25,8 @@ EXTENSIONS = {
     "junit": "xml",
     "github": "github.txt",
     "html": "html",
+    "sarif": "sarif",
+    "gitlab": "gitlab.json",
 }
 
 

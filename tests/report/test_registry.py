@@ -54,6 +54,8 @@ PAIRS: list[tuple[View[Any], str]] = [
     (AUDIT, "junit"),
     (AUDIT, "github"),
     (AUDIT, "html"),
+    (AUDIT, "sarif"),
+    (AUDIT, "gitlab"),
     (PROBLEMS, "github"),
     (DIFF, "table"),
     (DIFF, "markdown"),
@@ -133,10 +135,14 @@ def _key(pair: tuple[View[Any], str]) -> tuple[str, str]:
 
 
 def test_each_views_formats_are_the_command_line_choices_in_order() -> None:
-    assert formats(AUDIT) == ["table", "json", "markdown", "junit", "github", "html"]
+    assert formats(AUDIT) == [
+        "table", "json", "markdown", "junit", "github", "html", "sarif", "gitlab"
+    ]  # fmt: skip
     assert formats(DIFF) == formats(TREND) == formats(OWNERS) == ["table", "markdown", "json"]
     assert formats(CHECKLISTS) == formats(DEPARTMENT) == ["table", "json"]
-    assert [f for (view, f) in RENDERERS if needs_locations(view, f)] == ["github"]
+    assert [f for (view, f) in RENDERERS if needs_locations(view, f)] == [
+        "github", "sarif", "gitlab"
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize("pair", PAIRS, ids=lambda p: f"{p[0].name}-{p[1]}")
@@ -171,6 +177,16 @@ def _html(text: str) -> None:
     assert text.startswith("<!DOCTYPE html>") and text.rstrip().endswith("</html>")
 
 
+def _sarif(text: str) -> None:
+    log = json.loads(text)
+    assert log["version"] == "2.1.0" and len(log["runs"]) == 1
+
+
+def _gitlab(text: str) -> None:
+    issues = json.loads(text)
+    assert isinstance(issues, list) and all("fingerprint" in issue for issue in issues)
+
+
 def _table(text: str) -> None:
     assert not text.lstrip().startswith(("{", "[", "<", "#", "::"))
 
@@ -182,6 +198,8 @@ PARSES: dict[str, Callable[[str], None]] = {
     "github": _github,
     "html": _html,
     "table": _table,
+    "sarif": _sarif,
+    "gitlab": _gitlab,
 }
 
 
