@@ -10,14 +10,20 @@ import typer
 from gtm_check.authoring.edit import Value, unwaive, waive, waived_items
 from gtm_check.authoring.launchfile import load_text, open_launch
 from gtm_check.cli.app import app
-from gtm_check.cli.dates import parse_date
-from gtm_check.cli.editing import AsOf, LaunchArg, commit
+from gtm_check.cli.dates import given_date, parse_date
+from gtm_check.cli.editing import AsOf, LaunchArg, commit, known_items
 from gtm_check.cli.help import PlainCommand
 from gtm_check.cli.params import AllowOutside
-from gtm_check.model.problems import GtmCheckError, did_you_mean, quoted
+from gtm_check.cli.values import text
+from gtm_check.model.problems import did_you_mean, quoted
 from gtm_check.model.vocabulary import LONG_WAIVER_DAYS
 
-ItemArg = Annotated[str, typer.Argument(metavar="ITEM", help="The item id.", show_default=False)]
+ItemArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="ITEM", help="The item id.", show_default=False, parser=text("an item id")
+    ),
+]
 Reason = Annotated[
     str | None, typer.Option("--reason", help="Why launching without it is acceptable.")
 ]
@@ -55,7 +61,7 @@ def waive_command(
     until = _expiry(reason, approved_by, expires, as_of, long=long)
     assert reason and approved_by
     opened = open_launch(launch)
-    load_text(opened, opened.text, allow_outside=allow_outside)
+    known_items(load_text(opened, opened.text, allow_outside=allow_outside), [item], "ITEM")
     renewing = item in waived_items(opened.text)
     fields: dict[str, Value] = {
         "item": item,
@@ -78,18 +84,24 @@ def waive_command(
     cls=PlainCommand,
     short_help="Remove an item's waiver.",
 )
-def unwaive_command(launch: LaunchArg, item: ItemArg, allow_outside: AllowOutside = False) -> None:
-    """Remove an item's waiver, in place."""
+def unwaive_command(
+    launch: LaunchArg, item: ItemArg, as_of: AsOf = None, allow_outside: AllowOutside = False
+) -> None:
+    """Remove an item's waiver, in place; say so if it had already expired (as of today, or
+    --as-of)."""
+    today = parse_date(as_of) or dt.date.today()
     opened = open_launch(launch)
-    load_text(opened, opened.text, allow_outside=allow_outside)
+    loaded = load_text(opened, opened.text, allow_outside=allow_outside)
     waived = waived_items(opened.text)
     if item not in waived:
         hint = did_you_mean(item, waived) or (
             f"waived: {', '.join(waived)}" if waived else "the file has no waivers"
         )
-        raise GtmCheckError.single(str(launch), f"no waiver for {quoted(item)}", hint=hint)
+        raise typer.BadParameter(f"no waiver for {quoted(item)} ({hint})", param_hint="'ITEM'")
     text = unwaive(opened.text, item, str(launch))
-    commit(opened, text, [f"{item}: waiver removed"], allow_outside=allow_outside)
+    ended = [w.expires for w in loaded.launch.waivers if w.item == item and w.expires < today]
+    note = f" (it had expired on {ended[0]})" if ended else ""
+    commit(opened, text, [f"{item}: waiver removed{note}"], allow_outside=allow_outside)
 
 
 def _expiry(
@@ -113,11 +125,10 @@ def _expiry(
     if missing:
         raise typer.BadParameter(
             f"a waiver needs a reason, an approver and an expiry; missing: {', '.join(missing)}",
-            param_hint="'ITEM'",
+            param_hint=f"'{missing[0]}'",
         )
     assert expires
-    until = parse_date(expires, "--expires")
-    assert until is not None
+    until = given_date(expires, "--expires")
     today = parse_date(as_of) or dt.date.today()
     if until < today:
         raise typer.BadParameter(
