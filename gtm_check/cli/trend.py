@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -55,6 +54,6 @@ def trend_command(
 ) -> None:
     """Score the last revision of each period as of the period's end, draw each stage's
     line and project when each gated stage passes. Exit codes: 0, 2 bad input."""
-    today = parse_date(as_of) or dt.date.today()
-    result = trend(launch, parse_date(since, "--since"), every, today, allow_outside=allow_outside)
+    day = parse_date(as_of)  # None: today, or the last revision's date when that is later
+    result = trend(launch, parse_date(since, "--since"), every, day, allow_outside=allow_outside)
     write_stdout(render(TREND, output_format, result, render_options()))

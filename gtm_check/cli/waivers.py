@@ -15,8 +15,11 @@ from gtm_check.cli.editing import AsOf, LaunchArg, commit, known_items
 from gtm_check.cli.help import PlainCommand
 from gtm_check.cli.params import AllowOutside
 from gtm_check.cli.values import text
+from gtm_check.load.launch import LoadedLaunch
 from gtm_check.model.problems import did_you_mean, quoted
 from gtm_check.model.vocabulary import LONG_WAIVER_DAYS
+from gtm_check.scoring.score import score_launch
+from gtm_check.scoring.warnings import idle
 
 ItemArg = Annotated[
     str,
@@ -61,7 +64,8 @@ def waive_command(
     until = _expiry(reason, approved_by, expires, as_of, long=long)
     assert reason and approved_by
     opened = open_launch(launch)
-    known_items(load_text(opened, opened.text, allow_outside=allow_outside), [item], "ITEM")
+    loaded = load_text(opened, opened.text, allow_outside=allow_outside)
+    known_items(loaded, [item], "ITEM")
     renewing = item in waived_items(opened.text)
     fields: dict[str, Value] = {
         "item": item,
@@ -77,6 +81,15 @@ def waive_command(
         [f"{item}: {verb} until {until} (approved by {approved_by.strip()})"],
         allow_outside=allow_outside,
     )
+    why = _credits_nothing(loaded, item, parse_date(as_of) or dt.date.today())
+    if why:
+        typer.echo(f"gtm-check: warning: the waiver for {item} credits nothing: {why}", err=True)
+
+
+def _credits_nothing(loaded: LoadedLaunch, item: str, day: dt.date) -> str | None:
+    """Why a waiver on ``item`` would credit nothing on ``day`` (see ``scoring.warnings``)."""
+    report = score_launch(loaded.launch, [c.checklist for c in loaded.checklists], day)
+    return idle(next((i for i in report.items if i.id == item), None), day, False)
 
 
 @app.command(

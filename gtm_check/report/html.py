@@ -342,7 +342,11 @@ def _waivers(report: Report, level: int) -> list[str]:
     ]
     for waiver in report.waivers:
         state = (
-            '<span class="late">✗ expired: credits nothing</span>' if waiver.expired else "✓ active"
+            '<span class="late">✗ expired: credits nothing</span>'
+            if waiver.expired
+            else f"credits nothing: {esc(waiver.idle)}"
+            if waiver.idle
+            else "✓ active"
         )
         lines.append(
             f"<tr><td><code>{esc(waiver.item)}</code></td><td>{state}</td>"

@@ -32,6 +32,7 @@ from gtm_check.report import ASCII_GLYPHS, RenderOptions
 from gtm_check.report.history import history_lines
 from gtm_check.report.shared import (
     combined_gaps,
+    filled,
     launch_names,
     score_text,
     status_text,
@@ -145,7 +146,7 @@ def _header(report: Report) -> RenderableType:
     for code, group in warning_groups(report.warnings):
         summary = visible(warning_summary(code, group, examples=False))
         lines.append(Text(f"  ⚠ {summary} [{code}]", style="yellow"))
-    active = [w for w in report.waivers if not w.expired]
+    active = [w for w in report.waivers if not w.expired and not w.idle]
     for waiver in active:
         lines.append(Text(f"  waived until {waiver.expires}: {waiver.item}", style="dim"))
     lines += _expiring(report)
@@ -297,8 +298,9 @@ def _idle_departments(report: Report) -> list[RenderableType]:
 
 
 def _portfolio(reports: Sequence[Report], width: int, paint: _Painter) -> RenderableType:
-    """One row per launch, by launch date, failed before passed; then why each failed."""
-    ordered = sorted(reports, key=lambda r: (r.launch.launch_date, r.gate.passed, r.launch.name))
+    """One row per launch, in the order the audit gives them (by launch date, then name);
+    then why each failed."""
+    ordered = reports
     passed = sum(r.gate.passed for r in reports)
     title = f"Portfolio: {len(reports)} launches, {passed} passing their gate"
     # Launch, date, five scores and the gate side by side need the longest name and 50 more.
@@ -540,8 +542,8 @@ def _verdict_line(reports: Sequence[Report], width: int, paint: _Painter) -> str
 def _bar(score: float | None, style: str) -> Text:
     if score is None:
         return Text("·" * BAR_WIDTH, style="dim")
-    filled = round(score / 100 * BAR_WIDTH)
-    return Text.assemble(("█" * filled, style), ("░" * (BAR_WIDTH - filled), "dim"))
+    cells = filled(score, BAR_WIDTH)
+    return Text.assemble(("█" * cells, style), ("░" * (BAR_WIDTH - cells), "dim"))
 
 
 def _heat(score: float | None, threshold: float) -> Text:

@@ -189,6 +189,14 @@ def test_unwaive_takes_as_of_and_says_when_the_waiver_had_expired(folder: Path) 
     assert (code, out) == (0, "legal.sla-terms: waiver removed (it had expired on 2027-02-01)\n")
 
 
+def test_each_command_describes_its_own_as_of() -> None:
+    _, out, _ = run("owners", "-h")
+    assert "Count lateness as on this date (default: today)." in " ".join(out.split())
+    assert "newer side" not in out
+    _, out, _ = run("trend", "-h")
+    assert "or the last revision's date when that is later" in " ".join(out.split())
+
+
 def test_usage_lines_name_each_argument_once() -> None:
     _, out, _ = run("set", "-h")
     assert "Usage: gtm-check set [OPTIONS] LAUNCH ITEM...\n" in out
