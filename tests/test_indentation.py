@@ -74,6 +74,25 @@ CASES: dict[str, tuple[str, str]] = {
         "little or too far? 'owner' belongs under an item, indented deeper than its id, or at "
         "the top level)",
     ),
+    "a key indented deeper than a key whose value is a list": (
+        "gate:\n  stages: [learn, buy]\n    min_score: 80\n",
+        "6:5: 'min_score' is indented deeper than 'stages' on the line above, which already has "
+        "a value (indent 'min_score' exactly as far as 'stages')",
+    ),
+    "a colon inside a value": (
+        "items:\n  legal.trademarks: {status: done, note: Filed: 2027}\n",
+        "5:21: the '{…}' mapping that starts here needs ',' between its entries and '}' at its "
+        "end (text that contains ': ', ',' or brackets must be put in quotes)",
+    ),
+    "a colon inside a plain value": (
+        "items:\n  legal.trademarks:\n    note: Filed: 2027\n",
+        "6:16: a ': ' inside this value reads as the start of another key (text that contains "
+        "': ' must be put in quotes)",
+    ),
+    "a tab": (
+        "gate:\n\tmin_score: 80\n",
+        "5:1: a tab indents this line, and YAML indents with spaces only (use spaces)",
+    ),
     "a top-level key indented into items": (
         "items:\n  legal.trademarks: done\n  waivers:\n    - item: legal.sla-terms\n",
         "6:3: 'waivers' is not a valid item id; ids look like <department>.<slug> (indented too "

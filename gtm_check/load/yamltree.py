@@ -187,20 +187,42 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, source: Source) -> Problem:
     message = "invalid YAML: " + " ".join(part for part in (exc.context, exc.problem) if part)
     if mark is None:
         return Problem(source.path, 1, 1, message)
-    hint = None
     if _char_at(source.text, mark.line, mark.column) == "\t":
-        hint = "YAML does not allow tabs for indentation; use spaces"
-    elif found := _misindented(source, exc):
+        return Problem(
+            source.path,
+            mark.line + 1,
+            mark.column + 1,
+            "a tab indents this line, and YAML indents with spaces only",
+            "use spaces",
+        )
+    if found := _misindented(source, exc):
         return found
-    elif "mapping values are not allowed" in message:
+    if "mapping values are not allowed" in message:
         return _indented_too_far(source, mark.line) or Problem(
             source.path,
             mark.line + 1,
             mark.column + 1,
-            message,
+            "a ': ' inside this value reads as the start of another key",
             "text that contains ': ' must be put in quotes",
         )
-    return Problem(source.path, mark.line + 1, mark.column + 1, message, hint)
+    for context, (what, end) in _FLOW.items():
+        start = exc.context_mark
+        if (exc.context or "").startswith(context) and start is not None:
+            # Said where the brackets open: PyYAML notices the missing one lines later.
+            return Problem(
+                source.path,
+                start.line + 1,
+                start.column + 1,
+                f"the {what} that starts here needs ',' between its entries and '{end}' at its end",
+                "text that contains ': ', ',' or brackets must be put in quotes",
+            )
+    return Problem(source.path, mark.line + 1, mark.column + 1, message)
+
+
+_FLOW = {
+    "while parsing a flow mapping": ("'{…}' mapping", "}"),
+    "while parsing a flow sequence": ("'[…]' list", "]"),
+}
 
 
 _KEY_VALUE = re.compile(r"^(\s*)(?:- )?([^\s:#][^:#]*):\s+\S")
@@ -269,6 +291,8 @@ def _misindented(source: Source, exc: yaml.MarkedYAMLError) -> Problem | None:
     levels = _levels_above(lines, mark.line)
     deeper = [level for level in levels if level.indent > indent]
     shallower = [level for level in levels if level.indent < indent]
+    if mark.column == indent and not deeper:  # deeper than every line above it
+        return _indented_too_far(source, mark.line)
     if mark.column != indent or not deeper or not shallower:
         return None
     upper, lower = deeper[-1], shallower[0]

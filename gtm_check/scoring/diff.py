@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from gtm_check.model.results import ItemResult, Report
 from gtm_check.model.vocabulary import Severity, Stage, Status, Verdict
+from gtm_check.scoring.warnings import idle
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +157,12 @@ _PLURALS = {
 }
 
 
+def _why_unwaived(item: ItemResult) -> str:
+    if item.waiver is None:
+        return "removed"
+    return "expired" if item.waiver.expired else "not needed"
+
+
 def _change(item: ItemResult, old: object = None, new: object = None) -> ItemChange:
     return ItemChange(
         item.id,
@@ -168,8 +175,11 @@ def _change(item: ItemResult, old: object = None, new: object = None) -> ItemCha
     )
 
 
-def _waived(item: ItemResult) -> bool:
-    return item.waiver is not None and not item.waiver.expired
+def _waived(item: ItemResult, as_of: dt.date) -> bool:
+    """Whether a waiver credits the item: unexpired, and not on an item that does not apply
+    or is done already (``scoring.warnings.idle``)."""
+    active = item.waiver is not None and not item.waiver.expired
+    return active and idle(item, as_of, require_evidence=False) is None
 
 
 def _detailed(key: str, old: ItemResult, new: ItemResult) -> ItemChange:
@@ -188,7 +198,6 @@ _RULES: dict[str, Rule] = {
     "reopened": lambda o, n: o.status is Status.DONE and n.status is not Status.DONE,
     "blocked": lambda o, n: n.status is Status.BLOCKED and o.status is not Status.BLOCKED,
     "overdue": lambda o, n: n.overdue_days is not None and o.overdue_days is None,
-    "waived": lambda o, n: _waived(n) and not _waived(o),
 }
 
 
@@ -226,8 +235,11 @@ def diff_reports(old: Report, new: Report, old_side: Side, new_side: Side) -> La
         for key, rule in _RULES.items():
             if rule(o, n):
                 getattr(result, key).append(_detailed(key, o, n))
-        if _waived(o) and not _waived(n):
-            result.unwaived.append(_change(n, new="expired" if n.waiver else "removed"))
+        as_of = new.launch.as_of
+        if _waived(n, as_of) and not _waived(o, as_of):
+            result.waived.append(_detailed("waived", o, n))
+        if _waived(o, as_of) and not _waived(n, as_of):
+            result.unwaived.append(_change(n, new=_why_unwaived(n)))
         if o.due is not None and n.due is not None and n.due > o.due:
             result.slipped.append(_change(n, o.due, n.due))
         if (o.owner or "") != (n.owner or ""):

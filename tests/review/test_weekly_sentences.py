@@ -95,3 +95,14 @@ def test_a_trend_scores_as_of_the_last_revision_when_that_is_later_than_today(
     if dt.date.today() < dt.date(2027, 1, 11):
         assert '"date": "2027-01-11"' in result.stdout
     assert '"points": []' not in result.stdout
+
+
+def test_a_waiver_that_credits_nothing_is_not_newly_waived(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    waiver = "[{item: legal.privacy, reason: r, approved_by: x, expires: 2027-06-01}]"
+    repo.commit("2027-01-04", {"legal.yaml": CHECKLIST, "launch.yaml": BEFORE})
+    repo.commit("2027-01-11", {"launch.yaml": AFTER.replace("waivers: []", f"waivers: {waiver}")})
+    path = repo.root / "launch.yaml"
+    result = compare(DiffRequest(str(path), since="2027-01-05", as_of=dt.date(2027, 1, 11)))
+    assert [c.id for c in result.done] == ["legal.privacy"]
+    assert result.waived == []
