@@ -141,7 +141,7 @@ def audit(request: AuditRequest) -> AuditOutcome:
     options = gate_options(request)
     reader = ChecklistReader()
     policies = PolicyReader(request.policy, allow_outside=request.allow_outside)
-    reports: list[Report] = []
+    reports: list[tuple[Report, str]] = []
     inputs: list[Path] = []
     problems: list[Problem] = []
     for path in dict.fromkeys(request.launches):
@@ -169,13 +169,20 @@ def audit(request: AuditRequest) -> AuditOutcome:
             report = dataclasses.replace(
                 report, history=launch_history(path, loaded, request.as_of, reader)
             )
-        reports.append(apply_filters(report, request.filters))
+        reports.append((apply_filters(report, request.filters), str(path)))
         inputs += loaded.files
     if problems:
         raise GtmCheckError(problems)
     inputs += policies.files  # inputs too: a report never replaces one
-    check_filters(request.filters, reports)
-    return AuditOutcome(reports, all(r.gate.passed for r in reports), inputs)
+    # A portfolio lists its launches in one order in every format: by launch date, then
+    # name, then the path given (the same launch twice in two files).
+    ordered = [r for r, _ in sorted(reports, key=lambda pair: (*_launch_order(pair[0]), pair[1]))]
+    check_filters(request.filters, ordered)
+    return AuditOutcome(ordered, all(r.gate.passed for r in ordered), inputs)
+
+
+def _launch_order(report: Report) -> tuple[dt.date, str]:
+    return report.launch.launch_date, report.launch.name
 
 
 def launch_history(

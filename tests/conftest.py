@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from gtm_check.cli.usage import CommandLineMistake
 from gtm_check.load.checklists import ChecklistReader, LoadedChecklist
 from gtm_check.load.launch import LoadedLaunch, load_launch
 from gtm_check.model.problems import GtmCheckError, Problem
@@ -143,19 +144,55 @@ LIBRARY_WORDING = (
     "pydantic",
     "type=",
 )
+# What the command-line framework says in its own words (its usage errors, its ranges).
+FRAMEWORK_WORDING = (
+    "Invalid value",
+    "is not one of",
+    "Error:",
+    "Usage:",
+    "Try '",
+    "No such option",
+    "No such command",
+    "Missing argument",
+    "Missing option",
+    "Missing parameter",
+    "Got unexpected",
+    "requires an argument",
+    "does not take a value",
+    "Possible options",
+    "x<=",
+    "x>=",
+    "<=x",
+    "not a valid",
+    "Value must be",
+)
 
 
 @pytest.fixture(autouse=True)
 def _messages_speak_plainly(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Every problem any test provokes is checked for a validation library's wording."""
+    """Every problem and every mistake on the command line that any test provokes is checked
+    for a validation library's or the command-line framework's wording."""
     seen: list[str] = []
+    usage: list[str] = []
     original = GtmCheckError.__init__
+    original_mistake = CommandLineMistake.__init__
 
     def recording(self: GtmCheckError, problems: Sequence[Problem]) -> None:
         original(self, problems)
         seen.extend(problem.render() for problem in self.problems)
 
+    def recording_mistake(self: CommandLineMistake, line: str) -> None:
+        original_mistake(self, line)
+        usage.append(self.line)
+
     monkeypatch.setattr(GtmCheckError, "__init__", recording)
+    monkeypatch.setattr(CommandLineMistake, "__init__", recording_mistake)
     yield
-    leaked = [m for m in seen if any(w.casefold() in m.casefold() for w in LIBRARY_WORDING)]
+    leaked = [m for m in seen + usage if speaks(m, LIBRARY_WORDING)]
     assert leaked == [], "a message speaks the validation library's words"
+    leaked = [m for m in usage if speaks(m, FRAMEWORK_WORDING)]
+    assert leaked == [], "a mistake on the command line is said in the framework's words"
+
+
+def speaks(message: str, wording: Sequence[str]) -> bool:
+    return any(words.casefold() in message.casefold() for words in wording)

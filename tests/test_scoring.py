@@ -160,6 +160,39 @@ def test_expired_waiver_credits_nothing_and_is_reported_expired() -> None:
     assert report.waivers[0].expired
 
 
+@pytest.mark.parametrize(
+    ("states", "traits", "code", "why"),
+    [
+        ({"a.x": "done"}, [], "waiver-on-done", "the item is already done"),
+        ({"a.x": "n/a"}, [], "waiver-not-applicable", "the item does not apply to this launch"),
+        ({}, ["saas"], "waiver-not-applicable", "the item does not apply to this launch"),
+    ],
+)
+def test_a_waiver_that_credits_nothing_is_a_warning_not_an_active_waiver(
+    states: dict[str, Any], traits: list[str], code: str, why: str
+) -> None:
+    report = audit(
+        [item("a.x", applies_if={"none": ["saas"]}), item("a.y")],
+        states,
+        traits=traits,
+        waivers=[waiver("a.x", AS_OF + dt.timedelta(days=30)), waiver("a.y", AS_OF)],
+    )
+    assert [(w.code, w.message) for w in report.warnings if w.code.startswith("waiver-")] == [
+        (code, f"the waiver for a.x credits nothing: {why}")
+    ]
+    assert [(w.item, w.idle) for w in report.waivers] == [("a.x", why), ("a.y", None)]
+
+
+def test_a_waiver_on_a_done_item_whose_attestation_ran_out_still_credits_it() -> None:
+    report = audit(
+        [item("a.x", valid_for=30)],
+        {"a.x": {"status": "done", "done_on": AS_OF - dt.timedelta(days=31)}},
+        waivers=[waiver("a.x", AS_OF)],
+    )
+    assert report.overall.score == 100.0 and report.waivers[0].idle is None
+    assert not [w for w in report.warnings if w.code.startswith("waiver-")]
+
+
 def test_renewed_waiver_credits_even_beside_an_expired_one() -> None:
     report = audit(
         [item("a.x")],

@@ -19,8 +19,16 @@ from gtm_check.cli.output import (
     write_atomic,
     write_stdout,
 )
-from gtm_check.cli.params import AllowOutside, AuditFormat, LaunchesArg, PolicyOption
+from gtm_check.cli.params import (
+    AllowOutside,
+    AuditFormat,
+    LaunchesArg,
+    PolicyOption,
+    as_of_option,
+    format_option,
+)
 from gtm_check.cli.terminal import render_options
+from gtm_check.cli.values import count, member, number, path, text
 from gtm_check.model.filters import Filters
 from gtm_check.model.problems import GtmCheckError
 from gtm_check.model.vocabulary import Severity, Stage
@@ -28,16 +36,8 @@ from gtm_check.pipeline import AuditOutcome, AuditRequest, FailOn, audit
 from gtm_check.report import RenderOptions
 from gtm_check.report.registry import AUDIT, PROBLEMS, needs_locations, render, renders
 
-AsOf = Annotated[
-    str | None,
-    typer.Option(
-        "--as-of",
-        metavar="YYYY-MM-DD",
-        help="Score as on this date (default: today).",
-        show_default=False,
-    ),
-]
-FormatOption = Annotated[AuditFormat, typer.Option("--format", "-f", help="Report format.")]
+AsOf = Annotated[str | None, as_of_option("Score as on this date (default: today).")]
+FormatOption = Annotated[AuditFormat, format_option(AUDIT, "Report format.")]
 Output = Annotated[
     Path | None,
     typer.Option(
@@ -46,16 +46,16 @@ Output = Annotated[
         metavar="FILE",
         help="Write the report to FILE (atomically) instead of standard output; "
         "'-' is standard output.",
+        parser=path("a file to write, or - for standard output"),
     ),
 ]
 MinScore = Annotated[
     float | None,
     typer.Option(
         "--min-score",
-        min=0,
-        max=100,
         metavar="N",
         help="Gate: minimum score (0-100) each gated stage needs (overrides the file).",
+        parser=number("score", 0, 100),
     ),
 ]
 GateStages = Annotated[
@@ -64,6 +64,7 @@ GateStages = Annotated[
         "--gate-stage",
         metavar="STAGE",
         help="Gate: on this stage, learn, buy, use or grow (repeatable; overrides the file).",
+        parser=member("stage", Stage),
     ),
 ]
 FailOnOption = Annotated[
@@ -73,6 +74,7 @@ FailOnOption = Annotated[
         help="Gate: fail on any open item at or above this severity in a gated stage "
         "(default: blocker; never: only scores count).",
         show_default=False,
+        parser=member("severity", FailOn),
     ),
 ]
 IgnoreWaivers = Annotated[
@@ -84,24 +86,38 @@ WarnOnly = Annotated[
 ]
 StageFilter = Annotated[
     list[Stage] | None,
-    typer.Option("--stage", metavar="STAGE", help="Filter: gaps in this stage (repeatable)."),
+    typer.Option(
+        "--stage",
+        metavar="STAGE",
+        help="Filter: gaps in this stage (repeatable).",
+        parser=member("stage", Stage),
+    ),
 ]
 DepartmentFilter = Annotated[
     list[str] | None,
     typer.Option(
-        "--department", metavar="DEPARTMENT", help="Filter: gaps of this department (repeatable)."
+        "--department",
+        metavar="DEPARTMENT",
+        help="Filter: gaps of this department (repeatable).",
+        parser=text("a department key, e.g. legal"),
     ),
 ]
 OwnerFilter = Annotated[
     list[str] | None,
     typer.Option(
-        "--owner", metavar="OWNER", help="Filter: gaps owned by OWNER (repeatable; any case)."
+        "--owner",
+        metavar="OWNER",
+        help="Filter: gaps owned by OWNER (repeatable; any case).",
+        parser=text("an owner, as the launch file names them"),
     ),
 ]
 SeverityFilter = Annotated[
     list[Severity] | None,
     typer.Option(
-        "--severity", metavar="SEVERITY", help="Filter: gaps of this severity (repeatable)."
+        "--severity",
+        metavar="SEVERITY",
+        help="Filter: gaps of this severity (repeatable).",
+        parser=member("severity", Severity),
     ),
 ]
 OverdueFilter = Annotated[bool, typer.Option("--overdue", help="Filter: overdue gaps only.")]
@@ -109,8 +125,8 @@ Limit = Annotated[
     int,
     typer.Option(
         "--limit",
-        min=1,
         metavar="N",
+        parser=count("gaps", 1),
         help="The table lists the N most urgent gaps (default 10); the other formats list all.",
     ),
 ]
@@ -134,8 +150,8 @@ ExpiringWithin = Annotated[
     int,
     typer.Option(
         "--expiring-within",
-        min=0,
         metavar="DAYS",
+        parser=count("days", 0),
         help="List waivers and attestations that stop counting within DAYS (default 14).",
     ),
 ]

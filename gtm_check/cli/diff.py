@@ -12,19 +12,15 @@ from gtm_check.cli.dates import parse_date
 from gtm_check.cli.exits import EXIT_GATE_FAILED, EXIT_PASSED
 from gtm_check.cli.help import PlainCommand
 from gtm_check.cli.output import write_stdout
-from gtm_check.cli.params import AllowOutside, DiffFormat
+from gtm_check.cli.params import AllowOutside, DiffFormat, as_of_option, format_option
 from gtm_check.cli.terminal import render_options
+from gtm_check.cli.values import text
 from gtm_check.report.registry import DIFF, render
 from gtm_check.review.diff import DiffRequest, compare
 
 AsOfOption = Annotated[
     str | None,
-    typer.Option(
-        "--as-of",
-        metavar="YYYY-MM-DD",
-        help="Score on this date (default: the newer side's: its commit date, or today).",
-        show_default=False,
-    ),
+    as_of_option("Score on this date (default: the newer side's: its commit date, or today)."),
 ]
 
 
@@ -34,6 +30,7 @@ SidesArg = Annotated[
         metavar="LAUNCH | OLD NEW",
         help="A launch file, or two sides: each a path or REV:path.",
         show_default=False,
+        parser=text("a launch file, or REV:path"),
     ),
 ]
 SinceOption = Annotated[
@@ -44,6 +41,7 @@ SinceOption = Annotated[
         help="Compare with the file at this revision, on this date or N days ago "
         "(default: in CI the merge-base with the default branch, else 7 days ago).",
         show_default=False,
+        parser=text("a revision, a date (YYYY-MM-DD) or a number of days (7d)"),
     ),
 ]
 FailOnRegression = Annotated[
@@ -68,9 +66,7 @@ def in_ci() -> bool:
 def diff_command(
     sides: SidesArg,
     since: SinceOption = None,
-    output_format: Annotated[
-        DiffFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = "table",
+    output_format: Annotated[DiffFormat, format_option(DIFF)] = "table",
     fail_on_regression: FailOnRegression = False,
     as_of: AsOfOption = None,
     allow_outside: AllowOutside = False,

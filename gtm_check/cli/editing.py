@@ -10,33 +10,35 @@ import typer
 
 from gtm_check.authoring.launchfile import Opened, load_text
 from gtm_check.cli.output import write_atomic, write_in_place
+from gtm_check.cli.params import as_of_option
 from gtm_check.cli.terminal import can_show
-from gtm_check.model.problems import GtmCheckError
+from gtm_check.cli.values import path
+from gtm_check.load.launch import LoadedLaunch
+from gtm_check.model.problems import GtmCheckError, did_you_mean, quoted
 from gtm_check.model.safetext import visible
 
 LaunchArg = Annotated[
-    Path, typer.Argument(metavar="LAUNCH", help="The launch file to edit.", show_default=False)
+    Path,
+    typer.Argument(
+        metavar="LAUNCH",
+        help="The launch file to edit.",
+        show_default=False,
+        parser=path("the launch file to edit"),
+    ),
 ]
-AsOf = Annotated[
-    str | None,
-    typer.Option("--as-of", metavar="YYYY-MM-DD", help="Today's date for this edit."),
-]
+AsOf = Annotated[str | None, as_of_option("Today's date for this edit (default: today).")]
 
 
-def as_text(option: str, value: str) -> str:
-    """``value``, if it is text gtm-check can write into a file.
-
-    The system passes bytes that are not UTF-8 on as they came (Python keeps them as lone
-    surrogates); written into a launch file they would fail half-way, so they are a usage
-    error here, before anything is read or written.
-    """
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise typer.BadParameter(
-            "holds bytes that are not UTF-8 text", param_hint=f"'{option}'"
-        ) from None
-    return value
+def known_items(loaded: LoadedLaunch, items: Sequence[str], where: str) -> None:
+    """Refuse an item id the launch's checklists do not have: a mistake on the command line,
+    said at the argument, not at a line of the file."""
+    known = {item.id for c in loaded.checklists for item in c.checklist.items}
+    for item in items:
+        if item not in known:
+            hint = did_you_mean(item, known) or "gtm-check checklists lists the built-in ones"
+            raise typer.BadParameter(
+                f"unknown item id {quoted(item)} ({hint})", param_hint=f"'{where}'"
+            )
 
 
 def arrow() -> str:

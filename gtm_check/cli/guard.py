@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any, NoReturn
 
 import typer
-from typer.core import TyperGroup
 
 from gtm_check.cli.exits import EXIT_INTERNAL, EXIT_INVALID
 from gtm_check.cli.global_options import Settings
+from gtm_check.cli.help import PlainGroup
 from gtm_check.cli.output import StandardOutputFailed
-from gtm_check.model.problems import GtmCheckError, OptionError
+from gtm_check.model.problems import GtmCheckError
 
 
-class GuardedGroup(TyperGroup):
+class GuardedGroup(PlainGroup):
     """Runs every command under one guard: bad input exits 2 with one located line per
     problem; any other exception is a bug in gtm-check and exits 3."""
 
@@ -24,8 +24,6 @@ class GuardedGroup(TyperGroup):
             for problem in exc.problems:
                 typer.echo(problem.render(), err=True)
             raise typer.Exit(EXIT_INVALID) from None
-        except OptionError as exc:
-            raise typer.BadParameter(exc.message, param_hint=f"'{exc.option}'") from None
         except Exception as exc:  # noqa: BLE001 - the last line of defence
             # Typer's own signals (exit, abort, usage errors) carry an exit code: its own
             # handling prints them.

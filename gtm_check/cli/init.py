@@ -10,12 +10,13 @@ import typer
 
 from gtm_check.authoring.scaffold import applicable_items, launch_file
 from gtm_check.authoring.schema import LAUNCH_SCHEMA_FILE, SCHEMA_FOLDER, schema_text
+from gtm_check.cli import values
 from gtm_check.cli.app import app
-from gtm_check.cli.dates import parse_date
-from gtm_check.cli.editing import as_text
+from gtm_check.cli.dates import given_date
 from gtm_check.cli.help import PlainCommand
 from gtm_check.cli.output import write_atomic
 from gtm_check.cli.params import unknown_choice
+from gtm_check.cli.values import given, path, refuse, text
 from gtm_check.load.checklists import ChecklistReader, builtin_names
 from gtm_check.load.files import leads_outside
 from gtm_check.model.problems import GtmCheckError, quoted
@@ -23,17 +24,33 @@ from gtm_check.model.safetext import visible
 from gtm_check.model.vocabulary import RETIRED_TRAITS, TRAITS
 
 Name = Annotated[
-    str, typer.Option("--name", metavar="NAME", help="The launch's name.", show_default=False)
+    str,
+    typer.Option(
+        "--name",
+        metavar="NAME",
+        help="The launch's name.",
+        show_default=False,
+        parser=text("the launch's name"),
+    ),
 ]
 LaunchDate = Annotated[
     str,
     typer.Option(
-        "--launch-date", metavar="YYYY-MM-DD", help="The launch date.", show_default=False
+        "--launch-date",
+        metavar="YYYY-MM-DD",
+        help="The launch date.",
+        show_default=False,
+        parser=values.date,
     ),
 ]
 Target = Annotated[
     Path,
-    typer.Argument(metavar="PATH", help="Where to write the launch file.", show_default=True),
+    typer.Argument(
+        metavar="PATH",
+        help="Where to write the launch file.",
+        show_default=True,
+        parser=path("where to write the launch file"),
+    ),
 ]
 Traits = Annotated[
     list[str] | None,
@@ -55,7 +72,12 @@ Departments = Annotated[
 ]
 Owner = Annotated[
     str | None,
-    typer.Option("--owner", metavar="OWNER", help="The launch owner (e.g. an e-mail address)."),
+    typer.Option(
+        "--owner",
+        metavar="OWNER",
+        help="The launch owner (e.g. an e-mail address).",
+        parser=text("the launch owner, e.g. an e-mail address"),
+    ),
 ]
 Force = Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
 NoSchema = Annotated[
@@ -66,13 +88,23 @@ NoSchema = Annotated[
         f"{SCHEMA_FOLDER}/{LAUNCH_SCHEMA_FILE} beside it, which init writes too.",
     ),
 ]
+TIERS = {"1": "flagship", "2": "standard", "3": "minor"}
+
+
+def tier(value: object) -> int:
+    if isinstance(value, int):
+        return value
+    if given(value, "a tier: 1 (flagship), 2 (standard) or 3 (minor)") not in TIERS:
+        refuse(f"{quoted(str(value))} is not a tier: give 1 (flagship), 2 (standard) or 3 (minor)")
+    return int(str(value))
+
+
 TierOption = Annotated[
     int,
     typer.Option(
         "--tier",
-        min=1,
-        max=3,
         metavar="N",
+        parser=tier,
         help="The launch tier: 1 flagship (a new product or market), 2 standard (a significant "
         "release), 3 minor (a feature or an update). Smaller launches owe fewer items.",
     ),
@@ -94,17 +126,12 @@ def init_command(
     no_schema: NoSchema = False,
 ) -> None:
     """Write a ready-to-edit launch file listing every item that applies, as todo."""
-    name, owner = as_text("--name", name), owner and as_text("--owner", owner)
-    if not name.strip():
-        raise typer.BadParameter("give the launch a name", param_hint="'--name'")
-    date = parse_date(launch_date, "--launch-date")
-    if date is None:
-        raise typer.BadParameter("give the launch date as YYYY-MM-DD", param_hint="'--launch-date'")
+    day = given_date(launch_date, "--launch-date")
     traits, departments = _known(trait or [], department or [])
     checklists = [c.checklist for c in ChecklistReader().builtin(departments or None)]
     text = launch_file(
         name=name.strip(),
-        launch_date=date,
+        launch_date=day,
         traits=traits,
         checklists=checklists,
         checklist_refs=departments or ["builtin"],
@@ -120,9 +147,9 @@ def init_command(
     if not no_schema:
         _write_schema(schema_path)
     count = len(applicable_items(checklists, traits, tier))
-    if date < dt.date.today():
+    if day < dt.date.today():
         typer.echo(
-            f"gtm-check: warning: the launch date {date} is in the past; every lead time is "
+            f"gtm-check: warning: the launch date {day} is in the past; every lead time is "
             "already overdue (change launch_date in the file if that is a mistake)",
             err=True,
         )

@@ -10,11 +10,11 @@ import typer
 
 from gtm_check.cli.app import app
 from gtm_check.cli.dates import parse_date
-from gtm_check.cli.diff import AsOfOption
 from gtm_check.cli.help import PlainCommand
 from gtm_check.cli.output import write_stdout
-from gtm_check.cli.params import AllowOutside, OwnersFormat
+from gtm_check.cli.params import AllowOutside, OwnersFormat, as_of_option, format_option
 from gtm_check.cli.terminal import render_options
+from gtm_check.cli.values import path
 from gtm_check.report.registry import OWNERS, render
 from gtm_check.review.owners import owners
 
@@ -25,11 +25,13 @@ from gtm_check.review.owners import owners
     short_help="Rank owners by open weight, blockers and what waits on them.",
 )
 def owners_command(
-    launch: Annotated[Path, typer.Argument(metavar="LAUNCH", help="A launch file.")],
-    output_format: Annotated[
-        OwnersFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = "table",
-    as_of: AsOfOption = None,
+    launch: Annotated[
+        Path, typer.Argument(metavar="LAUNCH", help="A launch file.", parser=path("a launch file"))
+    ],
+    output_format: Annotated[OwnersFormat, format_option(OWNERS)] = "table",
+    as_of: Annotated[
+        str | None, as_of_option("Count lateness as on this date (default: today).")
+    ] = None,
     allow_outside: AllowOutside = False,
 ) -> None:
     """Rank owners by open weight, open blockers, overdue items and the open items waiting

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn
 
 import typer
 
+from gtm_check.cli.values import EMPTY, choice, date, path
 from gtm_check.model.problems import did_you_mean, quoted
 from gtm_check.report.registry import (
     AUDIT,
@@ -28,6 +29,7 @@ LaunchesArg = Annotated[
         metavar="LAUNCH",
         help="One or more launch files (YAML); - reads one from standard input.",
         show_default=False,
+        parser=path("a launch file, or - for standard input"),
     ),
 ]
 PolicyOption = Annotated[
@@ -37,6 +39,7 @@ PolicyOption = Annotated[
         metavar="FILE",
         help="A policy the launch files may not go below, in the form of .gtm-check.yaml "
         "(added to every .gtm-check.yaml found upward from each launch file).",
+        parser=path("a policy file"),
     ),
 ]
 AllowOutside = Annotated[
@@ -47,6 +50,18 @@ AllowOutside = Annotated[
         "file or policy file that links out of its repository.",
     ),
 ]
+
+
+def as_of_option(help_text: str) -> Any:
+    """``--as-of``: a ``YYYY-MM-DD`` date; empty is refused, never taken for today."""
+    return typer.Option(
+        "--as-of", metavar="YYYY-MM-DD", help=help_text, show_default=False, parser=date
+    )
+
+
+def format_option(view: View[Any], help_text: str = "Output format.") -> Any:
+    """``--format``/``-f``: one of the view's formats, or a did-you-mean."""
+    return typer.Option("--format", "-f", help=help_text, parser=choice("format", formats(view)))
 
 
 def format_choice(view: View[Any]) -> Any:
@@ -75,5 +90,9 @@ else:
 
 def unknown_choice(kind: str, value: str, choices: list[str], option: str) -> NoReturn:
     """A usage error for a value the option does not offer, with a did-you-mean."""
+    if not value.strip():
+        raise typer.BadParameter(
+            f"{EMPTY}; give a {kind}: {', '.join(choices)}", param_hint=f"'{option}'"
+        )
     hint = did_you_mean(value, choices) or f"choose from {', '.join(choices)}"
     raise typer.BadParameter(f"unknown {kind} {quoted(value)} ({hint})", param_hint=f"'{option}'")

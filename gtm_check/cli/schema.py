@@ -11,6 +11,7 @@ from gtm_check.authoring.schema import schema_text
 from gtm_check.cli.app import app
 from gtm_check.cli.help import PlainCommand
 from gtm_check.cli.output import write_stdout
+from gtm_check.cli.values import member
 
 
 class Kind(StrEnum):
@@ -22,7 +23,10 @@ class Kind(StrEnum):
 KindArg = Annotated[
     Kind,
     typer.Argument(
-        metavar="KIND", help="launch, checklist or policy (.gtm-check.yaml).", show_default=False
+        metavar="KIND",
+        help="launch, checklist or policy (.gtm-check.yaml).",
+        show_default=False,
+        parser=member("kind of file", Kind),
     ),
 ]
 

@@ -9,35 +9,51 @@ import typer
 
 from gtm_check.authoring.edit import Value, set_items
 from gtm_check.authoring.launchfile import describe, editing, load_text, placements, state_of
+from gtm_check.cli import values
 from gtm_check.cli.app import app
-from gtm_check.cli.dates import parse_date
-from gtm_check.cli.editing import AsOf, LaunchArg, arrow, as_text, commit
+from gtm_check.cli.dates import given_date, parse_date
+from gtm_check.cli.editing import AsOf, LaunchArg, arrow, commit, known_items
 from gtm_check.cli.help import PlainCommand
 from gtm_check.cli.params import AllowOutside
 from gtm_check.load.launch import LoadedLaunch
 from gtm_check.model.vocabulary import Status
 
 ItemsArg = Annotated[
-    list[str], typer.Argument(metavar="ITEM...", help="Item ids to change.", show_default=False)
+    list[str],
+    typer.Argument(
+        metavar="ITEM...",
+        help="Item ids to change.",
+        show_default=False,
+        parser=values.text("an item id"),
+    ),
 ]
 
 
-def _text(name: str, help_text: str) -> Any:
-    return typer.Option(name, help=help_text)
+def _text(name: str, help_text: str, what: str) -> Any:
+    return typer.Option(name, help=help_text, parser=values.text(what))
 
 
 StatusOption = Annotated[
     str | None,
     typer.Option(
         "--status",
+        metavar="STATUS",
         help="todo, in-progress, blocked, done or n/a; done also records done_on: the date "
         "(today, or --as-of).",
+        parser=values.choice("status", [status.value for status in Status]),
     ),
 ]
-OwnerOption = Annotated[str | None, _text("--owner", "Who owns the items.")]
-DueOption = Annotated[str | None, typer.Option("--due", metavar="YYYY-MM-DD", help="Due date.")]
-EvidenceOption = Annotated[str | None, _text("--evidence", "Where the proof is (a link).")]
-NoteOption = Annotated[str | None, _text("--note", "A note for readers.")]
+OwnerOption = Annotated[
+    str | None,
+    _text("--owner", "Who owns the items.", "who owns the items, e.g. an e-mail address"),
+]
+DueOption = Annotated[
+    str | None, typer.Option("--due", metavar="YYYY-MM-DD", help="Due date.", parser=values.date)
+]
+EvidenceOption = Annotated[
+    str | None, _text("--evidence", "Where the proof is (a link).", "where the proof is (a link)")
+]
+NoteOption = Annotated[str | None, _text("--note", "A note for readers.", "a note for readers")]
 
 
 @app.command(
@@ -61,23 +77,22 @@ def set_command(
     The result is validated before it is written, and written atomically; if the file
     changed meanwhile, nothing is written (exit 2).
     """
-    items = [as_text("ITEM...", item) for item in items]
     fields: dict[str, Value] = {}
     for key, value in (("status", status), ("owner", owner), ("evidence", evidence)):
         if value is not None:
-            fields[key] = as_text(f"--{key}", value)
+            fields[key] = value
     if due is not None:
-        fields["due"] = parse_date(due, "--due") or dt.date.today()
+        fields["due"] = given_date(due, "--due")
     if note is not None:
-        fields["note"] = as_text("--note", note)
+        fields["note"] = note
     if not fields:
         raise typer.BadParameter(
-            "say what to change: --status, --owner, --due, --evidence or --note",
-            param_hint="'ITEM...'",
+            "say what to change: --status, --owner, --due, --evidence or --note"
         )
     day = parse_date(as_of) or dt.date.today()
     with editing(launch, allow_outside=allow_outside) as opened:
         loaded = load_text(opened, opened.text, allow_outside=allow_outside)
+        known_items(loaded, items, "ITEM...")
         stamp = day if status == Status.DONE else None
         wanted, changes = _wanted(loaded, items, fields, stamp, restamp=as_of is not None)
         if not changes:

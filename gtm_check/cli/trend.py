@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -10,11 +9,11 @@ import typer
 
 from gtm_check.cli.app import app
 from gtm_check.cli.dates import parse_date
-from gtm_check.cli.diff import AsOfOption
 from gtm_check.cli.help import PlainCommand
 from gtm_check.cli.output import write_stdout
-from gtm_check.cli.params import AllowOutside, TrendFormat
+from gtm_check.cli.params import AllowOutside, TrendFormat, as_of_option, format_option
 from gtm_check.cli.terminal import render_options
+from gtm_check.cli.values import date, member, path
 from gtm_check.report.registry import TREND, render
 from gtm_check.review.trend import trend
 from gtm_check.scoring.trend import Every
@@ -26,22 +25,35 @@ from gtm_check.scoring.trend import Every
     short_help="Readiness over the launch file's git history, and a projection.",
 )
 def trend_command(
-    launch: Annotated[Path, typer.Argument(metavar="LAUNCH", help="A launch file in git.")],
+    launch: Annotated[
+        Path,
+        typer.Argument(
+            metavar="LAUNCH", help="A launch file in git.", parser=path("a launch file")
+        ),
+    ],
     since: Annotated[
         str | None,
-        typer.Option("--since", metavar="YYYY-MM-DD", help="Only revisions from this date on."),
+        typer.Option(
+            "--since", metavar="YYYY-MM-DD", help="Only revisions from this date on.", parser=date
+        ),
     ] = None,
     every: Annotated[
-        Every, typer.Option("--every", help="One point per week, day or commit.")
+        Every,
+        typer.Option(
+            "--every", help="One point per week, day or commit.", parser=member("period", Every)
+        ),
     ] = Every.week,
-    output_format: Annotated[
-        TrendFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = "table",
-    as_of: AsOfOption = None,
+    output_format: Annotated[TrendFormat, format_option(TREND)] = "table",
+    as_of: Annotated[
+        str | None,
+        as_of_option(
+            "Score on this date (default: today, or the last revision's date when that is later)."
+        ),
+    ] = None,
     allow_outside: AllowOutside = False,
 ) -> None:
     """Score the last revision of each period as of the period's end, draw each stage's
     line and project when each gated stage passes. Exit codes: 0, 2 bad input."""
-    today = parse_date(as_of) or dt.date.today()
-    result = trend(launch, parse_date(since, "--since"), every, today, allow_outside=allow_outside)
+    day = parse_date(as_of)  # None: today, or the last revision's date when that is later
+    result = trend(launch, parse_date(since, "--since"), every, day, allow_outside=allow_outside)
     write_stdout(render(TREND, output_format, result, render_options()))

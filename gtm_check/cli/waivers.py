@@ -10,18 +10,37 @@ import typer
 from gtm_check.authoring.edit import Value, unwaive, waive
 from gtm_check.authoring.launchfile import editing, load_text
 from gtm_check.cli.app import app
-from gtm_check.cli.dates import parse_date
-from gtm_check.cli.editing import AsOf, LaunchArg, as_text, commit
+from gtm_check.cli.dates import given_date, parse_date
+from gtm_check.cli.editing import AsOf, LaunchArg, commit, known_items
 from gtm_check.cli.help import PlainCommand
 from gtm_check.cli.params import AllowOutside
-from gtm_check.model.problems import GtmCheckError, did_you_mean, quoted
+from gtm_check.cli.values import text
+from gtm_check.load.launch import LoadedLaunch
+from gtm_check.model.problems import did_you_mean, quoted
 from gtm_check.model.vocabulary import LONG_WAIVER_DAYS
+from gtm_check.scoring.score import score_launch
+from gtm_check.scoring.warnings import idle
 
-ItemArg = Annotated[str, typer.Argument(metavar="ITEM", help="The item id.", show_default=False)]
-Reason = Annotated[
-    str | None, typer.Option("--reason", help="Why launching without it is acceptable.")
+ItemArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="ITEM", help="The item id.", show_default=False, parser=text("an item id")
+    ),
 ]
-ApprovedBy = Annotated[str | None, typer.Option("--approved-by", help="Who approved the waiver.")]
+Reason = Annotated[
+    str | None,
+    typer.Option(
+        "--reason",
+        help="Why launching without it is acceptable.",
+        parser=text("why launching without it is acceptable"),
+    ),
+]
+ApprovedBy = Annotated[
+    str | None,
+    typer.Option(
+        "--approved-by", help="Who approved the waiver.", parser=text("who approved the waiver")
+    ),
+]
 Expires = Annotated[
     str | None,
     typer.Option("--expires", metavar="YYYY-MM-DD", help="The last day the waiver credits it."),
@@ -52,10 +71,8 @@ def waive_command(
     --reason, --approved-by and --expires are all required; the expiry may not be in the
     past, nor more than a year away without --long.
     """
-    item = as_text("ITEM", item)
     until = _expiry(reason, approved_by, expires, as_of, long=long)
     assert reason and approved_by
-    reason, approved_by = as_text("--reason", reason), as_text("--approved-by", approved_by)
     fields: dict[str, Value] = {
         "item": item,
         "reason": reason.strip(),
@@ -64,11 +81,21 @@ def waive_command(
     }
     with editing(launch, allow_outside=allow_outside) as opened:
         loaded = load_text(opened, opened.text, allow_outside=allow_outside)
+        known_items(loaded, [item], "ITEM")
         renewing = item in (w.item for w in loaded.launch.waivers)
         text = waive(opened.text, fields, str(launch))
         verb = "waiver renewed" if renewing else "waived"
         change = f"{item}: {verb} until {until} (approved by {approved_by.strip()})"
         commit(opened, text, [change], allow_outside=allow_outside)
+    why = _credits_nothing(loaded, item, parse_date(as_of) or dt.date.today())
+    if why:
+        typer.echo(f"gtm-check: warning: the waiver for {item} credits nothing: {why}", err=True)
+
+
+def _credits_nothing(loaded: LoadedLaunch, item: str, day: dt.date) -> str | None:
+    """Why a waiver on ``item`` would credit nothing on ``day`` (see ``scoring.warnings``)."""
+    report = score_launch(loaded.launch, [c.checklist for c in loaded.checklists], day)
+    return idle(next((i for i in report.items if i.id == item), None), day, False)
 
 
 @app.command(
@@ -76,9 +103,12 @@ def waive_command(
     cls=PlainCommand,
     short_help="Remove an item's waiver.",
 )
-def unwaive_command(launch: LaunchArg, item: ItemArg, allow_outside: AllowOutside = False) -> None:
-    """Remove an item's waiver, in place."""
-    item = as_text("ITEM", item)
+def unwaive_command(
+    launch: LaunchArg, item: ItemArg, as_of: AsOf = None, allow_outside: AllowOutside = False
+) -> None:
+    """Remove an item's waiver, in place; say so if it had already expired (as of today, or
+    --as-of)."""
+    today = parse_date(as_of) or dt.date.today()
     with editing(launch, allow_outside=allow_outside) as opened:
         loaded = load_text(opened, opened.text, allow_outside=allow_outside)
         waived = list(dict.fromkeys(w.item for w in loaded.launch.waivers))
@@ -86,9 +116,11 @@ def unwaive_command(launch: LaunchArg, item: ItemArg, allow_outside: AllowOutsid
             hint = did_you_mean(item, waived) or (
                 f"waived: {', '.join(waived)}" if waived else "the file has no waivers"
             )
-            raise GtmCheckError.single(str(launch), f"no waiver for {quoted(item)}", hint=hint)
+            raise typer.BadParameter(f"no waiver for {quoted(item)} ({hint})", param_hint="'ITEM'")
         text = unwaive(opened.text, item, str(launch))
-        commit(opened, text, [f"{item}: waiver removed"], allow_outside=allow_outside)
+        ended = [w.expires for w in loaded.launch.waivers if w.item == item and w.expires < today]
+        note = f" (it had expired on {ended[0]})" if ended else ""
+        commit(opened, text, [f"{item}: waiver removed{note}"], allow_outside=allow_outside)
 
 
 def _expiry(
@@ -112,11 +144,10 @@ def _expiry(
     if missing:
         raise typer.BadParameter(
             f"a waiver needs a reason, an approver and an expiry; missing: {', '.join(missing)}",
-            param_hint="'ITEM'",
+            param_hint=f"'{missing[0]}'",
         )
     assert expires
-    until = parse_date(expires, "--expires")
-    assert until is not None
+    until = given_date(expires, "--expires")
     today = parse_date(as_of) or dt.date.today()
     if until < today:
         raise typer.BadParameter(

@@ -24,7 +24,7 @@ def read_revisions(
     budget: ByteBudget,
     every: Every,
     since: dt.date | None,
-    until: dt.date,
+    until: dt.date | None,
 ) -> Revisions:
     """The revisions of ``path`` committed from ``since`` to ``until``, each period's newest
     that reads as a launch file with today's checklists; every text from one git process,

@@ -83,12 +83,23 @@ def _unknown_key(error: _Error) -> Finding:
 
 def _bad_key(error: _Error) -> Finding:
     key = str(error.loc[-1])
-    top_level = _fields_at(error.model, ())
-    hint = (
-        f"indented too far? {quoted(key)} belongs at the top level"
-        if key in top_level and len(error.loc) > 1
-        else None
-    )
+    top_level = key in _fields_at(error.model, ()) and len(error.loc) > 1
+    # A key of the entries beside it (an item's ``owner``, ``status``) written at their
+    # level: indented too little, not too far.
+    entry_key = key in _fields_at(error.model, (*error.loc[:-1], key))
+    if top_level and entry_key:
+        hint = (
+            f"indented too little or too far? {quoted(key)} belongs under an item, indented "
+            "deeper than its id, or at the top level"
+        )
+    elif entry_key:
+        hint = (
+            f"indented too little? {quoted(key)} belongs under an item, indented deeper than its id"
+        )
+    elif top_level:
+        hint = f"indented too far? {quoted(key)} belongs at the top level"
+    else:
+        hint = None
     return Finding(error.loc, _key_message(key), key=True, hint=hint)
 
 

@@ -223,22 +223,47 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, source: Source) -> Problem:
     message = "invalid YAML: " + " ".join(part for part in (exc.context, exc.problem) if part)
     if mark is None:
         return Problem(source.path, 1, 1, message)
-    hint = None
     if _char_at(source.text, mark.line, mark.column) == "\t":
-        hint = "YAML does not allow tabs for indentation; use spaces"
-    elif "mapping values are not allowed" in message:
+        return Problem(
+            source.path,
+            mark.line + 1,
+            mark.column + 1,
+            "a tab indents this line, and YAML indents with spaces only",
+            "use spaces",
+        )
+    if found := _misindented(source, exc):
+        return found
+    if "mapping values are not allowed" in message:
         return _indented_too_far(source, mark.line) or Problem(
             source.path,
             mark.line + 1,
             mark.column + 1,
-            message,
+            "a ': ' inside this value reads as the start of another key",
             "text that contains ': ' must be put in quotes",
         )
-    return Problem(source.path, mark.line + 1, mark.column + 1, message, hint)
+    for context, (what, end) in _FLOW.items():
+        start = exc.context_mark
+        if (exc.context or "").startswith(context) and start is not None:
+            # Said where the brackets open: PyYAML notices the missing one lines later.
+            return Problem(
+                source.path,
+                start.line + 1,
+                start.column + 1,
+                f"the {what} that starts here needs ',' between its entries and '{end}' at its end",
+                "text that contains ': ', ',' or brackets must be put in quotes",
+            )
+    return Problem(source.path, mark.line + 1, mark.column + 1, message)
+
+
+_FLOW = {
+    "while parsing a flow mapping": ("'{…}' mapping", "}"),
+    "while parsing a flow sequence": ("'[…]' list", "]"),
+}
 
 
 _KEY_VALUE = re.compile(r"^(\s*)(?:- )?([^\s:#][^:#]*):\s+\S")
 _KEY = re.compile(r"^(\s*)([^\s:#][^:#]*):")
+_ENTRY = re.compile(r"^(\s*)(- [^:#]*)$")
 
 
 def _indented_too_far(source: Source, line: int) -> Problem | None:
@@ -250,6 +275,16 @@ def _indented_too_far(source: Source, line: int) -> Problem | None:
     here = _KEY.match(lines[line])
     above = next((text for text in reversed(lines[:line]) if text.strip()), "")
     parent = _KEY_VALUE.match(above)
+    entry = _ENTRY.match(above)
+    if here is not None and parent is None and entry and len(here[1]) > len(entry[1]):
+        return Problem(
+            source.path,
+            line + 1,
+            len(here[1]) + 1,
+            f"{quoted(here[2].strip())} is indented deeper than the list entry "
+            f"{quoted(entry[2].strip())} on the line above, so it reads as part of it",
+            "indent it exactly as far as the key it belongs with",
+        )
     if here is None or parent is None or len(here[1]) <= len(parent[1]):
         return None
     key, other = here[2].strip(), parent[2].strip()
@@ -261,6 +296,97 @@ def _indented_too_far(source: Source, line: int) -> Problem | None:
         f"already has a value",
         f"indent {quoted(key)} exactly as far as {quoted(other)}",
     )
+
+
+@dataclass(frozen=True)
+class _Level:
+    """A line that opens a block the lines below it may belong to: its indentation and name."""
+
+    line: int  # 1-based
+    indent: int
+    name: str
+
+
+def _misindented(source: Source, exc: yaml.MarkedYAMLError) -> Problem | None:
+    """A block that did not end where PyYAML expected, said as what the person did: a line
+    indented between two levels (less than the line above, more than the one it would
+    otherwise belong to), or a line that is neither ``key: value`` nor ``- entry``.
+
+    PyYAML finds the second kind one line late (where it gave up looking for the ':'): its
+    context mark is the line at fault.
+    """
+    lines = source.text.splitlines()
+    context = exc.context or ""
+    if context.startswith("while scanning a simple key") and exc.context_mark is not None:
+        return _not_a_key(source, lines, exc.context_mark.line)
+    mark = exc.problem_mark
+    if not context.startswith(_BLOCKS) or mark is None or not 0 <= mark.line < len(lines):
+        return None
+    text = lines[mark.line]
+    indent = len(text) - len(text.lstrip(" "))
+    levels = _levels_above(lines, mark.line)
+    deeper = [level for level in levels if level.indent > indent]
+    shallower = [level for level in levels if level.indent < indent]
+    if mark.column == indent and not deeper:  # deeper than every line above it
+        return _indented_too_far(source, mark.line)
+    if mark.column != indent or not deeper or not shallower:
+        return None
+    upper, lower = deeper[-1], shallower[0]
+    return Problem(
+        source.path,
+        mark.line + 1,
+        indent + 1,
+        f"{_name(text)} is indented {_spaces(indent)}: less than {upper.name} on line "
+        f"{upper.line} ({_spaces(upper.indent)}), more than {lower.name} on line {lower.line} "
+        f"({_spaces(lower.indent)})",
+        "indent it exactly as far as the one it belongs with",
+    )
+
+
+_BLOCKS = ("while parsing a block mapping", "while parsing a block collection")
+
+
+def _levels_above(lines: list[str], line: int) -> list[_Level]:
+    """The lines above ``line`` whose blocks are still open there, deepest first: the
+    nearest line with content, then each line above it indented less than the last."""
+    levels: list[_Level] = []
+    for number in range(line - 1, -1, -1):
+        text = lines[number]
+        stripped = text.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(text) - len(text.lstrip(" "))
+        if levels and indent >= levels[-1].indent:
+            continue
+        entry = re.match(r"^(\s*-\s+)(?=\S)", text)
+        if entry and (not levels or len(entry[1]) < levels[-1].indent):
+            levels.append(_Level(number + 1, len(entry[1]), _name(text[len(entry[1]) :])))
+        levels.append(_Level(number + 1, indent, _name(text)))
+        if indent == 0:
+            break
+    return levels
+
+
+def _not_a_key(source: Source, lines: list[str], line: int) -> Problem:
+    text = lines[line].strip() if 0 <= line < len(lines) else ""
+    hint = "a list entry needs a space after '-'" if re.match(r"^-[^\s-]", text) else None
+    return Problem(
+        source.path,
+        line + 1,
+        len(lines[line]) - len(lines[line].lstrip(" ")) + 1 if text else 1,
+        f"{quoted(text)} is neither 'key: value' nor a list entry '- value'",
+        hint or "is the ':' after the key missing?",
+    )
+
+
+def _name(text: str) -> str:
+    """A line as a message names it: its key, or its list entry."""
+    key = _KEY.match(text)
+    return quoted(key[2].strip() if key else text.strip())
+
+
+def _spaces(count: int) -> str:
+    return f"{count} space" + ("" if count == 1 else "s")
 
 
 _RESOLVED_FIRST = frozenset(_Loader.yaml_implicit_resolvers)

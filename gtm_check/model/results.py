@@ -76,6 +76,8 @@ class WaiverResult:
     approved_by: str
     expires: dt.date
     expired: bool
+    idle: str | None = None
+    """Why an unexpired waiver credits nothing (the item does not apply, or is done)."""
 
 
 @dataclass(frozen=True, slots=True)

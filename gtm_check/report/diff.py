@@ -34,9 +34,14 @@ def _change_line(change: ItemChange) -> str:
         line += f": {change.old} → {change.new}"
     elif change.new is not None:
         line += f": {change.new}"
-    if change.owner:
+    if _owner_shown(change):
         line += f" · {change.owner}"
     return line
+
+
+def _owner_shown(change: ItemChange) -> bool:
+    """The item's owner after the change, unless the change itself names them."""
+    return bool(change.owner) and change.owner not in (change.old, change.new)
 
 
 def _scope_lines(diff: LaunchDiff) -> list[str]:
@@ -58,6 +63,7 @@ def render_table(diff: LaunchDiff, options: RenderOptions) -> str:
         visible(f"{_side(diff.old_side)} → {_side(diff.new_side)}"),
         f"scored as of {diff.new.launch.as_of} with the same checklists",
         headline(diff),
+        *(visible(line) for line in _scope_lines(diff)),
         "",
         f"{'Stage':<8}{'Before':>8}{'After':>8}{'Change':>8}  Verdict",
     ]
@@ -72,7 +78,6 @@ def render_table(diff: LaunchDiff, options: RenderOptions) -> str:
             f"{s.key:<8}{score_text(s.old_score):>8}{score_text(s.new_score):>8}"
             f"{_delta(s):>8}  {verdict}{gated}"
         )
-    lines += [visible(line) for line in _scope_lines(diff)]
     for _, heading, changes in diff.lists():
         if changes:
             lines += ["", f"{heading} ({len(changes)})"]
@@ -91,6 +96,9 @@ def render_markdown(diff: LaunchDiff, options: RenderOptions) -> str:
         f"{diff.new.launch.as_of} with the same checklists.",
         "",
     ]
+    scope = _scope_lines(diff)
+    if scope:
+        lines += [*(f"- {text(line)}" for line in scope), ""]
     if diff.regressions:
         lines += ["**Regressions:** " + text("; ".join(diff.regressions)), ""]
     lines += ["| Stage | Before | After | Change | Verdict |", "|---|---:|---:|---:|---|"]
@@ -105,9 +113,6 @@ def render_markdown(diff: LaunchDiff, options: RenderOptions) -> str:
             f"| {name} | {score_text(s.old_score)} | {score_text(s.new_score)} | "
             f"{_delta(s) or '0'} | {verdict} |"
         )
-    scope = _scope_lines(diff)
-    if scope:
-        lines += ["", *(f"- {text(line)}" for line in scope)]
     for _, heading, changes in diff.lists():
         if changes:
             lines += ["", f"#### {heading} ({len(changes)})", ""]
@@ -121,8 +126,8 @@ def _markdown_change(change: ItemChange) -> str:
         line += f": {text(change.old)} → {text(change.new)}"
     elif change.new is not None:
         line += f": {text(change.new)}"
-    if change.owner:
-        line += f" · {text(change.owner)}"
+    if _owner_shown(change):
+        line += f" · {text(change.owner or '')}"
     return line
 
 
@@ -170,6 +175,7 @@ def to_dict(diff: LaunchDiff) -> dict[str, Any]:
         "traits_added": diff.traits_added,
         "traits_removed": diff.traits_removed,
         "tier": list(diff.tier) if diff.tier else None,
+        "launch_date": [day.isoformat() for day in diff.launch_date] if diff.launch_date else None,
         "regressions": diff.regressions,
     }
 

@@ -90,7 +90,8 @@ def _portfolio(reports: Sequence[Report]) -> list[str]:
         launch = report.launch
         lines.append(
             f'<tr><th scope="row"><a href="#l{n}">{esc(launch.title)}</a></th>'
-            f"<td>{launch.launch_date}<br>{launch.when}</td><td>{mini_bars(report)}</td>"
+            f'<td><span class="nw">{launch.launch_date}</span><br>{launch.when}</td>'
+            f"<td>{mini_bars(report)}</td>"
             f'<td class="n">{score_text(report.overall.score)}</td><td>{_gate_word(report)}</td>'
             "</tr>"
         )
@@ -129,8 +130,8 @@ def _header(report: Report, level: int) -> list[str]:
     launch, overall, gate = report.launch, report.overall, report.gate
     lines = [
         f"<header><h{level}>{esc(launch.title)}</h{level}>",
-        f'<p class="meta">Launch {launch.launch_date} · '
-        f"<strong>{launch.when}</strong> · as of {launch.as_of}"
+        f'<p class="meta">Launch <span class="nw">{launch.launch_date}</span> · '
+        f'<strong>{launch.when}</strong> · as of <span class="nw">{launch.as_of}</span>'
         + (f" · owner {esc(launch.owner)}" if launch.owner else "")
         + "</p>",
         f"<p>{_gate_word(report)} overall <strong>{score_text(overall.score)}</strong> · "
@@ -156,7 +157,7 @@ def _stages(report: Report, uid: str, level: int) -> list[str]:
         f"<figure>{stage_bars(report, f'{uid}-sb')}",
         "<figcaption>Each stage's score out of 100; the dashed line is the gate's minimum. "
         "The table gives the same numbers.</figcaption></figure>",
-        '<div class="scroll"><table><thead><tr><th scope="col">Stage</th>'
+        '<div class="scroll"><table class="stages"><thead><tr><th scope="col">Stage</th>'
         '<th scope="col" class="n">Score</th><th scope="col">Verdict</th>'
         '<th scope="col" class="n">Open</th><th scope="col" class="n">Blockers</th>'
         '<th scope="col" class="n">Overdue</th></tr></thead><tbody>',
@@ -221,11 +222,13 @@ def _trend(report: Report, uid: str, level: int) -> list[str]:
     drawn = drawn_stages(history)
     if len(history.points) >= 2 and drawn:
         lines += [
-            f"<figure>{trend_line(report, history, drawn, f'{uid}-tr')}",
-            "<figcaption>Each stage's score at the end of each week, from the launch file's git "
-            "history; dotted: each gated stage carried forward at its recent rate to the day it "
-            f"passes; dashed: the gate's {report.gate.min_score:g}; red upright: the launch "
-            "date. The table below gives the same numbers.</figcaption></figure>",
+            f'<figure class="wide">{trend_line(report, history, drawn, f"{uid}-tr")}',
+            "<figcaption>Solid: each stage's score at the end of each week, from the launch "
+            "file's git history, named on the right; dotted: each gated stage carried forward "
+            "at its recent rate to the day it passes; dashed, the only dashed line: the gate's "
+            f"{report.gate.min_score:g}; red upright: the launch date; grey upright: the as-of "
+            "date; triangles: milestones. The table below gives the same numbers."
+            "</figcaption></figure>",
         ]
     lines += ["<ul>", *(f"<li>{esc(line)}</li>" for line in history_lines(history)), "</ul>"]
     if history.points:
@@ -235,7 +238,8 @@ def _trend(report: Report, uid: str, level: int) -> list[str]:
             '<div class="scroll"><table><thead><tr><th scope="col">Week ending</th>'
             f'<th scope="col">Commit</th>{head}</tr></thead><tbody>',
             *(
-                f'<tr><th scope="row">{p.date}</th><td><code>{esc(p.commit[:7])}</code></td>'
+                f'<tr><th scope="row" class="nw">{p.date}</th>'
+                f"<td><code>{esc(p.commit[:7])}</code></td>"
                 + "".join(f'<td class="n">{score_text(p.stages[s].score)}</td>' for s in drawn)
                 + "</tr>"
                 for p in history.points
@@ -270,7 +274,7 @@ def _expiring(report: Report, level: int) -> list[str]:
     for soon in report.expiring:
         lines.append(
             f"<tr><td><code>{esc(soon.item)}</code></td><td>{esc(soon.kind)}</td>"
-            f'<td>{soon.until}</td><td class="n">{soon.days_left}</td></tr>'
+            f'<td class="nw">{soon.until}</td><td class="n">{soon.days_left}</td></tr>'
         )
     return [*lines, "</tbody></table></div></section>"]
 
@@ -342,11 +346,15 @@ def _waivers(report: Report, level: int) -> list[str]:
     ]
     for waiver in report.waivers:
         state = (
-            '<span class="late">✗ expired: credits nothing</span>' if waiver.expired else "✓ active"
+            '<span class="late">✗ expired: credits nothing</span>'
+            if waiver.expired
+            else f"credits nothing: {esc(waiver.idle)}"
+            if waiver.idle
+            else "✓ active"
         )
         lines.append(
             f"<tr><td><code>{esc(waiver.item)}</code></td><td>{state}</td>"
             f"<td>{esc(waiver.reason)}</td><td>{esc(waiver.approved_by)}</td>"
-            f"<td>{waiver.expires}</td></tr>"
+            f'<td class="nw">{waiver.expires}</td></tr>'
         )
     return [*lines, "</tbody></table></div></section>"]

@@ -23,7 +23,8 @@ body{margin:0;background:var(--bg);color:var(--fg);font:16px/1.5 system-ui,-appl
 main{max-width:72rem;margin:0 auto;padding:1rem}
 h1{font-size:1.6rem;margin:.2rem 0}h2{font-size:1.3rem;margin-top:2rem;
 border-bottom:1px solid var(--line)}h3{font-size:1.1rem}
-a{color:var(--link)}code{font:.9em ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+a{color:var(--link)}code{font:.9em ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;
+white-space:nowrap}
 .meta,.muted,figcaption{color:var(--muted)}
 .verdict{display:inline-block;padding:.2rem .7rem;border-radius:.3rem;font-weight:700;
 font-size:1.15rem;color:var(--on)}
@@ -32,18 +33,24 @@ font-size:1.15rem;color:var(--on)}
 .t-ready{color:var(--ok)}.t-at-risk{color:var(--warn)}.t-blocked{color:var(--bad)}
 .track{fill:var(--soft);stroke:var(--line)}
 .tl{fill:none;stroke-width:2}.tl-learn{stroke:var(--link)}.tl-buy{stroke:var(--ok)}
-.tl-use{stroke:var(--warn)}.tl-grow{stroke:var(--muted)}.proj{stroke-dasharray:2 4}
+.tl-use{stroke:var(--warn)}.tl-grow{stroke:var(--muted)}
+.proj{stroke-width:2.5;stroke-dasharray:0 5;stroke-linecap:round}
 .launch{stroke:var(--bad);stroke-width:1.5}.axis{stroke:var(--line)}
+.today{stroke:var(--muted);stroke-width:1}.ms{fill:var(--fg)}
 .gate{stroke:var(--fg);stroke-width:1.5;stroke-dasharray:4 3}
-.chart{width:100%;height:auto;display:block}.chart text{fill:var(--fg);font-size:12px}
+.chart{width:100%;height:auto;display:block}.chart text{fill:var(--fg);font-size:12.5px}
 .chart .val,.chart .num{font-weight:600}.mini{width:6.5rem;height:auto}
-.mini .tiny{fill:var(--fg);font-size:10px}
+.mini .tiny{fill:var(--fg);font-size:11.5px}
 .h-ok{fill:var(--h-ok);background:var(--h-ok)}.h-mid{fill:var(--h-mid);background:var(--h-mid)}
 .h-low{fill:var(--h-low);background:var(--h-low)}
 .h-none{fill:var(--h-none);background:var(--h-none)}
-figure{margin:1rem 0;max-width:38rem}
+figure{margin:1rem 0;max-width:38rem}figure.wide{max-width:32rem}
 .fails li,.warns li{margin:.2rem 0}.fails{color:var(--bad)}
-.scroll{overflow-x:auto;max-width:100%}
+.scroll{overflow-x:auto;max-width:100%;background:
+linear-gradient(to right,var(--bg) 40%,transparent) left/1.5rem 100% no-repeat local,
+linear-gradient(to left,var(--bg) 40%,transparent) right/1.5rem 100% no-repeat local,
+linear-gradient(to right,var(--line),transparent) left/.5rem 100% no-repeat scroll,
+linear-gradient(to left,var(--line),transparent) right/.5rem 100% no-repeat scroll}
 table{border-collapse:collapse;margin:.5rem 0;font-size:.95rem}
 th,td{border-bottom:1px solid var(--line);padding:.3rem .5rem;text-align:left;
 vertical-align:top}
@@ -59,7 +66,8 @@ grid-template-columns:repeat(auto-fit,minmax(min(100%,22rem),1fr))}.pair figure{
 details summary{cursor:pointer;color:var(--muted)}
 .find input{font:inherit;padding:.2rem .4rem;max-width:100%}
 @media (max-width:40rem){main{padding:.6rem}th,td{padding:.25rem .3rem}
-table{font-size:.9rem}h1{font-size:1.3rem}
+table{font-size:.9rem}h1{font-size:1.3rem}.stages th,.stages td{padding:.25rem .2rem}
+.stages{font-size:.85rem}
 .gaps,.gaps tbody,.gaps tr,.gaps td,.gaps th{display:block}.gaps thead{display:none}
 .gaps td{border:0;padding:.1rem .3rem}.gaps tr.gap{border-bottom:1px solid var(--line);
 padding:.4rem 0}.gaps td:nth-child(n+3)::before{color:var(--muted)}

@@ -295,7 +295,13 @@ def _waivers(waivers: Sequence[WaiverResult], suffix: str = "") -> list[str]:
         "|---|---|---|---|---|",
     ]
     for waiver in waivers:
-        state = "expired: credits nothing" if waiver.expired else "active"
+        state = (
+            "expired: credits nothing"
+            if waiver.expired
+            else f"credits nothing: {waiver.idle}"
+            if waiver.idle
+            else "active"
+        )
         lines.append(
             f"| `{waiver.item}` | {state} | {cell(waiver.reason)} "
             f"| {cell(waiver.approved_by)} | {waiver.expires} |"

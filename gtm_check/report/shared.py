@@ -15,6 +15,13 @@ def score_text(score: float | None) -> str:
     return "—" if score is None else f"{score:.1f}"
 
 
+def filled(score: float, cells: int) -> int:
+    """How many of ``cells`` a score fills: rounded down, so that only 100 fills them all
+    (95.1 of 10 cells is 9, not 10); counted in tenths, as scores are, so that no float
+    error takes one away."""
+    return min(cells, max(0, round(score * 10) * cells // 1000))
+
+
 def combined_gaps(reports: Sequence[Report]) -> list[ItemResult]:
     """Every launch's gaps in one list, most urgent first (ties keep launch order)."""
     return sorted((g for r in reports for g in r.gaps), key=urgency)

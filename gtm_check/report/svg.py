@@ -24,14 +24,16 @@ from gtm_check.report.shared import score_text
 ICON = {Verdict.READY: "✓", Verdict.AT_RISK: "⚠", Verdict.BLOCKED: "✗"}
 """A verdict's mark: colour is never the only sign of it."""
 
+# Every chart is about 400 units wide, so that its 12.5-unit text is 11 px or more on a
+# 390 px phone (about 370 px of room); wider ones would shrink their text below that.
 BAR_W = 400
 BAR_TOP = 22
 BAR_ROW = 44
-NAME_W = 190
-CELL_W = 50
+NAME_W = 170
+CELL_W = 46
 HEAT_HEAD = 24
 HEAT_ROW = 26
-NAME_CHARS = 26
+NAME_CHARS = 23
 
 
 def verdict_text(stage: StageResult) -> str:
@@ -161,38 +163,51 @@ def mini_bars(report: Report, stages: Sequence[StageResult] | None = None) -> st
     return "".join(parts) + "</svg>"
 
 
-TREND_W = 640
+TREND_W = 400
 TREND_H = 240
-TREND_LEFT = 34
-TREND_RIGHT = 70
-TREND_TOP = 16
-TREND_BOTTOM = 34
-DASH = {Stage.LEARN: "", Stage.BUY: "6 3", Stage.USE: "2 2", Stage.GROW: "8 3 2 3"}
-"""Each stage's line has its own dash as well as its own colour and its name at its end."""
+TREND_LEFT = 30
+TREND_RIGHT = 66
+"""Room on the right for each line's name and the gate's: labels never sit on the plot."""
+TREND_BOTTOM = 22
+LABEL_H = 16
+"""The least distance between two labels' baselines (a line of 12.5-unit text is 15 high)."""
+CHAR_W = 7.2
+"""About the width of one character of chart text, to keep labels from overlapping."""
 
 
 class _Frame:
     """Dates across, scores 0-100 up: where a point falls on the trend chart."""
 
-    def __init__(self, first: dt.date, last: dt.date) -> None:
+    def __init__(self, first: dt.date, last: dt.date, top: float) -> None:
         self.first = first
         self.span = max(1, (last - first).days)
+        self.top = top
 
     def x(self, day: dt.date) -> float:
         width = TREND_W - TREND_LEFT - TREND_RIGHT
         return TREND_LEFT + (day - self.first).days * width / self.span
 
-    @staticmethod
-    def y(score: float) -> float:
-        return TREND_TOP + (100 - score) * (TREND_H - TREND_TOP - TREND_BOTTOM) / 100
+    def y(self, score: float) -> float:
+        return self.top + (100 - score) * (TREND_H - self.top - TREND_BOTTOM) / 100
 
 
 def trend_line(report: Report, history: History, stages: Sequence[Stage], uid: str) -> str:
-    """Each stage's score week by week, each gated stage's projection (dotted) to the day it
-    passes, the gate's minimum (dashed) and the launch date (a red upright)."""
-    points, launch = history.points, report.launch.launch_date
+    """Each stage's score week by week (solid), each gated stage's projection (dotted) to the
+    day it passes, the gate's minimum (dashed: the only dashed line), the launch date (a
+    red upright), the as-of date (a grey one) and the milestones (triangles on top).
+
+    Labels keep off the plot and off each other: the dates of the uprights in rows above
+    it, the stages' names and the gate's on the right, each moved up or down just enough
+    to clear the one beside it.
+    """
+    points, launch, as_of = history.points, report.launch.launch_date, report.launch.as_of
     ends = [p.date for p in history.projections if p.date is not None]
-    frame = _Frame(points[0].date, max([launch, points[-1].date, *ends]))
+    marks = [(m.date, m.name) for m in report.milestones]
+    first = points[0].date
+    last = max([launch, points[-1].date, as_of, *ends, *(day for day, _ in marks)])
+    uprights = [(launch, f"launch {launch}"), (as_of, f"as of {as_of}"), *marks]
+    rows = _rows([(_Frame(first, last, 0).x(day), text) for day, text in uprights])
+    frame = _Frame(first, last, 8 + LABEL_H * (max(row for row, _, _ in rows) + 1))
     min_score = float(report.gate.min_score)
     desc = (
         f"{len(points)} weekly points from {points[0].date} to {points[-1].date}; "
@@ -201,40 +216,119 @@ def trend_line(report: Report, history: History, stages: Sequence[Stage], uid: s
             f"{score_text(points[-1].stages[s].score)}"
             for s in stages
         )
-        + f". Gate at {min_score:g}; launch on {launch}."
+        + f". Gate at {min_score:g}; launch on {launch}; as of {as_of}"
+        + "".join(f"; milestone {esc(name)} on {day}" for day, name in marks)
+        + "."
     )
     bottom = TREND_H - TREND_BOTTOM
     parts = [
         _open(uid, TREND_W, TREND_H, "Readiness by week, with the projection", desc),
-        f'<line x1="{TREND_LEFT}" x2="{TREND_W - TREND_RIGHT}" y1="{bottom}" y2="{bottom}" '
-        'class="axis"/>',
+        *_axes(frame, last, min_score),
+        *_uprights(frame, launch, as_of, marks, bottom),
+        *(
+            f'<text x="{x:.1f}" y="{8 + LABEL_H * row + 4}" text-anchor="middle">{esc(text)}</text>'
+            for row, x, text in rows
+        ),
+    ]
+    ends_at: list[tuple[float, str]] = [(frame.y(min_score), "")]
+    for stage in stages:
+        line, end = _stage_line(history, stage, frame, min_score)
+        parts += line
+        if end is not None:
+            ends_at.append((end, stage.value))
+    for y, name in _spread(ends_at, frame.top, bottom):
+        parts += _right_label(y, name, min_score)
+    return "".join(parts) + "</svg>"
+
+
+def _axes(frame: _Frame, last: dt.date, min_score: float) -> list[str]:
+    """The time axis with its first and last date, the scores 0, 50 and 100, and the gate's
+    minimum across the plot (dashed)."""
+    bottom, right = TREND_H - TREND_BOTTOM, TREND_W - TREND_RIGHT
+    return [
+        f'<line x1="{TREND_LEFT}" x2="{right}" y1="{bottom}" y2="{bottom}" class="axis"/>',
         *(
             f'<text x="{TREND_LEFT - 4}" y="{frame.y(v) + 4:.1f}" text-anchor="end">{v}</text>'
             for v in (0, 50, 100)
         ),
-        f'<line x1="{TREND_LEFT}" x2="{TREND_W - TREND_RIGHT}" y1="{frame.y(min_score):.1f}" '
+        f'<line x1="{TREND_LEFT}" x2="{right}" y1="{frame.y(min_score):.1f}" '
         f'y2="{frame.y(min_score):.1f}" class="gate"/>',
-        f'<line x1="{frame.x(launch):.1f}" x2="{frame.x(launch):.1f}" y1="{TREND_TOP}" '
-        f'y2="{bottom}" class="launch"/>',
-        f'<text x="{frame.x(launch):.1f}" y="{TREND_H - 6}" text-anchor="middle">'
-        f"launch {launch}</text>",
-        f'<text x="{TREND_LEFT}" y="{bottom + 14}">{points[0].date}</text>',
+        f'<text x="{TREND_LEFT}" y="{bottom + 15}">{frame.first}</text>',
+        f'<text x="{right}" y="{bottom + 15}" text-anchor="end">{last}</text>',
     ]
-    for stage in stages:
-        parts += _stage_line(history, stage, frame, min_score)
-    return "".join(parts) + "</svg>"
 
 
-def _stage_line(history: History, stage: Stage, frame: _Frame, min_score: float) -> list[str]:
-    """One stage's polyline, its name at its last point, and its projection if gated: to
-    the gate's minimum on the day it passes."""
+def _uprights(
+    frame: _Frame, launch: dt.date, as_of: dt.date, marks: list[tuple[dt.date, str]], bottom: int
+) -> list[str]:
+    """The launch date in red, the as-of date in grey, a triangle for each milestone."""
+    parts = [
+        f'<line x1="{frame.x(as_of):.1f}" x2="{frame.x(as_of):.1f}" y1="{frame.top}" '
+        f'y2="{bottom}" class="today"/>',
+        f'<line x1="{frame.x(launch):.1f}" x2="{frame.x(launch):.1f}" y1="{frame.top}" '
+        f'y2="{bottom}" class="launch"/>',
+    ]
+    for day, name in marks:
+        x = frame.x(day)
+        parts.append(
+            f'<polygon points="{x - 5:.1f},{frame.top - 6} {x + 5:.1f},{frame.top - 6} '
+            f'{x:.1f},{frame.top + 2}" class="ms"><title>{esc(name)} {day}</title></polygon>'
+        )
+    return parts
+
+
+def _rows(labels: list[tuple[float, str]]) -> list[tuple[int, float, str]]:
+    """Each label centred on its x (kept inside the chart) in the first row where it
+    overlaps no other."""
+    placed: list[tuple[int, float, str]] = []
+    taken: dict[int, list[tuple[float, float]]] = {}
+    for x, text in sorted(labels):
+        half = len(text) * CHAR_W / 2
+        x = min(max(x, half), TREND_W - half)
+        row = 0
+        while any(a < x + half + 4 and x - half - 4 < b for a, b in taken.get(row, [])):
+            row += 1
+        taken.setdefault(row, []).append((x - half, x + half))
+        placed.append((row, x, text))
+    return placed
+
+
+def _spread(labels: list[tuple[float, str]], top: float, bottom: float) -> list[tuple[float, str]]:
+    """Labels at their y, moved apart until each is LABEL_H from the next, and kept between
+    ``top`` and ``bottom`` (y grows downwards; the baseline is 4 below the y given)."""
+    ordered = sorted(labels)
+    ys = [max(y, top) for y, _ in ordered]
+    for i in range(1, len(ys)):
+        ys[i] = max(ys[i], ys[i - 1] + LABEL_H)
+    if ys and ys[-1] > bottom:
+        ys[-1] = bottom
+        for i in range(len(ys) - 2, -1, -1):
+            ys[i] = min(ys[i], ys[i + 1] - LABEL_H)
+    return [(y, name) for y, (_, name) in zip(ys, ordered, strict=True)]
+
+
+def _right_label(y: float, name: str, min_score: float) -> list[str]:
+    """A stage's name beside a sample of its line, or the gate's value, right of the plot."""
+    x = TREND_W - TREND_RIGHT + 4
+    if not name:
+        return [f'<text x="{x}" y="{y + 4:.1f}">gate {min_score:g}</text>']
+    return [
+        f'<line x1="{x}" x2="{x + 10}" y1="{y:.1f}" y2="{y:.1f}" class="tl tl-{name}"/>',
+        f'<text x="{x + 13}" y="{y + 4:.1f}">{name}</text>',
+    ]
+
+
+def _stage_line(
+    history: History, stage: Stage, frame: _Frame, min_score: float
+) -> tuple[list[str], float | None]:
+    """One stage's polyline and, if gated, its projection to the gate's minimum on the day
+    it passes; with the height where the line ends, for its name."""
     drawn = [(p.date, p.stages[stage].score) for p in history.points]
     xy = [(frame.x(d), frame.y(s)) for d, s in drawn if s is not None]
     if not xy:
-        return []
-    dash = f' stroke-dasharray="{DASH[stage]}"' if DASH[stage] else ""
+        return [], None
     line = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
-    parts = [f'<polyline points="{line}" class="tl tl-{stage}"{dash}/>']
+    parts = [f'<polyline points="{line}" class="tl tl-{stage}"/>']
     last_x, last_y = xy[-1]
     projection = next((p for p in history.projections if p.stage is stage), None)
     if projection is not None and projection.date is not None and projection.needed > 0:
@@ -244,6 +338,5 @@ def _stage_line(history: History, stage: Stage, frame: _Frame, min_score: float)
             f'<line x1="{last_x:.1f}" y1="{last_y:.1f}" x2="{end_x:.1f}" y2="{end_y:.1f}" '
             f'class="tl tl-{stage} proj"/>'
         )
-        last_x, last_y = end_x, end_y
-    parts.append(f'<text x="{last_x + 4:.1f}" y="{last_y + 4:.1f}">{stage}</text>')
-    return parts
+        last_y = end_y
+    return parts, last_y

@@ -32,6 +32,7 @@ from gtm_check.report import ASCII_GLYPHS, RenderOptions
 from gtm_check.report.history import history_lines
 from gtm_check.report.shared import (
     combined_gaps,
+    filled,
     launch_names,
     score_text,
     status_text,
@@ -139,15 +140,15 @@ def _header(report: Report) -> RenderableType:
     rule = Text(f"gate: {visible(gate.describe())}", style="dim")
     lines: list[RenderableType] = [title, when, line, rule]
     for failure in gate.failures:
-        lines.append(Text(f"  ✗ {visible(failure)}", style="red"))
+        lines.append(_hanging("  ✗ ", visible(failure), "red"))
     if (upcoming := next_milestone(report.milestones)) is not None:
-        lines.append(Text(f"  {visible(upcoming.countdown)}", style="dim"))
+        lines.append(_hanging("  ", visible(upcoming.countdown), "dim"))
     for code, group in warning_groups(report.warnings):
         summary = visible(warning_summary(code, group, examples=False))
-        lines.append(Text(f"  ⚠ {summary} [{code}]", style="yellow"))
-    active = [w for w in report.waivers if not w.expired]
+        lines.append(_hanging("  ⚠ ", f"{summary} [{code}]", "yellow"))
+    active = [w for w in report.waivers if not w.expired and not w.idle]
     for waiver in active:
-        lines.append(Text(f"  waived until {waiver.expires}: {waiver.item}", style="dim"))
+        lines.append(_hanging("  ", f"waived until {waiver.expires}: {waiver.item}", "dim"))
     lines += _expiring(report)
     lines.append(Text(""))
     return Group(*lines)
@@ -161,15 +162,23 @@ def _expiring(report: Report) -> list[RenderableType]:
     lines: list[RenderableType] = []
     for soon in report.expiring[:EXPIRING_SHOWN]:
         days = {0: "today", 1: "tomorrow"}.get(soon.days_left, f"in {soon.days_left} days")
-        text = f"  {soon.kind} for {soon.item}: last day {soon.until} ({days})"
-        lines.append(Text(text, style="yellow"))
+        text = f"{soon.kind} for {soon.item}: last day {soon.until} ({days})"
+        lines.append(_hanging("  ", text, "yellow"))
     if len(report.expiring) > EXPIRING_SHOWN:
         more = len(report.expiring) - EXPIRING_SHOWN
-        text = (
-            f"  … {more} more expire within {report.expiring_within} days (see --format markdown)"
-        )
-        lines.append(Text(text, style="yellow"))
+        text = f"… {more} more expire within {report.expiring_within} days (see --format markdown)"
+        lines.append(_hanging("  ", text, "yellow"))
     return lines
+
+
+def _hanging(lead: str, text: str, style: str) -> RenderableType:
+    """``lead`` then ``text``, whose continuation lines start under its first character,
+    not at the left edge."""
+    grid = Table.grid()
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    grid.add_row(Text(lead, style=style), Text(text, style=style))
+    return grid
 
 
 def _verdict_badge(passed: bool) -> Text:
@@ -297,8 +306,9 @@ def _idle_departments(report: Report) -> list[RenderableType]:
 
 
 def _portfolio(reports: Sequence[Report], width: int, paint: _Painter) -> RenderableType:
-    """One row per launch, by launch date, failed before passed; then why each failed."""
-    ordered = sorted(reports, key=lambda r: (r.launch.launch_date, r.gate.passed, r.launch.name))
+    """One row per launch, in the order the audit gives them (by launch date, then name);
+    then why each failed."""
+    ordered = reports
     passed = sum(r.gate.passed for r in reports)
     title = f"Portfolio: {len(reports)} launches, {passed} passing their gate"
     # Launch, date, five scores and the gate side by side need the longest name and 50 more.
@@ -383,7 +393,7 @@ def _gap_list(
     id_width = max(len(g.id) for g in shown)
     layout = _Layout.for_width(options.width, id_width)
     lines = [
-        *(paint(t, "bold") for t in textwrap.wrap(title, options.width)),
+        *(paint(t, "bold") for t in textwrap.wrap(title, options.width, subsequent_indent="  ")),
         *layout.heading(paint),
     ]
     for gap in shown:
@@ -489,7 +499,7 @@ def _hidden(rest: Sequence[ItemResult], width: int, paint: _Painter) -> list[str
         if (count := sum(g.severity is severity for g in rest))
     ]  # fmt: skip
     more = f"… {len(rest)} more ({', '.join(counts)}): --all lists them, --limit N the first N"
-    return [paint(line, "dim") for line in textwrap.wrap(more, width)]
+    return [paint(line, "dim") for line in textwrap.wrap(more, width, subsequent_indent="  ")]
 
 
 def _due(gap: ItemResult) -> tuple[str, str]:
@@ -509,11 +519,11 @@ def _verdict_line(reports: Sequence[Report], width: int, paint: _Painter) -> str
         " GATE PASSED ", "bold black on green"
     )  # fmt: skip
     if len(reports) > 1:
-        return f"{word} {len(failed)} of {len(reports)} launches fail their gate"
+        return _beside(word, [f"{len(failed)} of {len(reports)} launches fail their gate"], width)
     (report,) = reports
     gate = report.gate
     if not failed:
-        return f"{word} {', '.join(gate.stages)} ready"
+        return _beside(word, [f"{', '.join(gate.stages)} ready"], width)
     by_key = {s.key: s for s in report.stages}
     scored, terse = [], []
     for stage in gate.failed_stages:
@@ -531,17 +541,35 @@ def _verdict_line(reports: Sequence[Report], width: int, paint: _Painter) -> str
         count = len(gate.breaches)
         scored.append(f"{count} policy breach{'' if count == 1 else 'es'}")
         terse.append(scored[-1])
-    reasons = " · ".join(scored)
-    if len(" GATE FAILED  ") + len(reasons) > width:
-        reasons = " · ".join(terse)
-    return f"{word} {reasons}"
+    reasons = scored if len(BADGE) + len(" · ".join(scored)) <= width else terse
+    return _beside(word, reasons, width)
+
+
+BADGE = " GATE FAILED  "
+"""The verdict's badge and the space after it: the width the verdict's reasons start at."""
+
+
+def _beside(word: str, parts: Sequence[str], width: int) -> str:
+    """The badge, then ``parts`` joined by " · ", on as many lines as the width needs: each
+    line breaks between two parts (or, for a part too long for a line, between words),
+    never inside a word, and continues under the first part, not under the badge."""
+    room = max(width - len(BADGE), 20)
+    wrap = textwrap.TextWrapper(room, break_long_words=False, break_on_hyphens=False).wrap
+    lines: list[str] = []
+    for part in parts:
+        if lines and len(lines[-1]) + len(" · ") + len(part) <= room:
+            lines[-1] += f" · {part}"
+        else:
+            lines += wrap(part)
+    indent = "\n" + " " * len(BADGE)
+    return f"{word} " + indent.join(lines)
 
 
 def _bar(score: float | None, style: str) -> Text:
     if score is None:
         return Text("·" * BAR_WIDTH, style="dim")
-    filled = round(score / 100 * BAR_WIDTH)
-    return Text.assemble(("█" * filled, style), ("░" * (BAR_WIDTH - filled), "dim"))
+    cells = filled(score, BAR_WIDTH)
+    return Text.assemble(("█" * cells, style), ("░" * (BAR_WIDTH - cells), "dim"))
 
 
 def _heat(score: float | None, threshold: float) -> Text:

@@ -8,16 +8,19 @@ from gtm_check.model.safetext import visible
 from gtm_check.model.vocabulary import Stage
 from gtm_check.report import RenderOptions
 from gtm_check.report.markdown import text
-from gtm_check.report.shared import drawn, json_text, score_text
+from gtm_check.report.shared import drawn, filled, json_text, score_text
 from gtm_check.scoring.trend import SHALLOW_HINT, TrendResult
 
 BARS = "▁▂▃▄▅▆▇█"
 
 
 def sparkline(scores: list[float | None]) -> str:
-    """One character per point, on a fixed 0-100 scale; a space where nothing applies."""
+    """One character per point, on a fixed 0-100 scale; a space where nothing applies.
+    The full block only at 100: a score below it never draws the top one."""
+    top = len(BARS) - 1
     return "".join(
-        " " if s is None else BARS[min(len(BARS) - 1, int(s * len(BARS) / 100))] for s in scores
+        " " if s is None else BARS[top if s >= 100 else min(top - 1, filled(s, len(BARS)))]
+        for s in scores
     )
 
 
@@ -45,14 +48,7 @@ def _projection_lines(result: TrendResult) -> list[str]:
 def render_table(result: TrendResult, options: RenderOptions) -> str:
     """A sparkline per stage and the projection; in ASCII where the output cannot show the
     bars."""
-    first = result.points[0].date if result.points else None
-    last = result.points[-1].date if result.points else None
-    lines = [
-        visible(result.name),
-        f"{len(result.points)} points, every {result.every}, {first} → {last}"
-        f" · launch {result.launch_date}",
-        "",
-    ]
+    lines = [visible(result.name), f"{_span(result)} · launch {result.launch_date}", ""]
     for stage in Stage:
         scores = _stage_scores(result, stage)
         latest = score_text(scores[-1]) if scores else "—"
@@ -63,10 +59,22 @@ def render_table(result: TrendResult, options: RenderOptions) -> str:
     return drawn("\n".join(lines).rstrip("\n") + "\n", options)
 
 
+def _span(result: TrendResult) -> str:
+    """How many points, how often, from when to when; or why there are none."""
+    if not result.points:
+        return f"no points: {result.empty or 'no revision in that range'}"
+    count = len(result.points)
+    first, last = result.points[0].date, result.points[-1].date
+    span = f"{first} → {last}" if first != last else f"{first}"
+    return f"{count} point{'' if count == 1 else 's'}, every {result.every}, {span}"
+
+
 def render_markdown(result: TrendResult, options: RenderOptions) -> str:
     """A Mermaid ``xychart-beta`` line chart (GitHub draws it), one line per stage."""
     labels = ", ".join(f'"{p.date.isoformat()}"' for p in result.points)
     lines = [f"### {text(result.name)}: readiness every {result.every}", ""]
+    if not result.points:
+        lines += [text(_span(result)), ""]
     drawn = [s for s in Stage if any(v is not None for v in _stage_scores(result, s))]
     if result.points:
         lines += ["```mermaid", "xychart-beta", '  title "Stage scores"']

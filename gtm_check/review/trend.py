@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
 from gtm_check.load.checklists import ChecklistReader
+from gtm_check.load.history import Repository
 from gtm_check.load.launch import load_launch
 from gtm_check.load.revisions import read_revisions
+from gtm_check.model.history import Revisions
 from gtm_check.review.sides import repository
 from gtm_check.scoring.trend import Every, TrendResult
 from gtm_check.scoring.trend import trend as trend_of
@@ -21,15 +24,43 @@ def trend(
     *,
     allow_outside: bool = False,
 ) -> TrendResult:
-    """Score the last readable revision of each period as of the period's end (today at
-    the latest), with the checklists the launch file names today."""
-    today = today or dt.date.today()
+    """Score the last readable revision of each period as of the period's end (the as-of
+    date at the latest), with the checklists the launch file names today.
+
+    Without an as-of date (``today``), the revisions are scored up to today, or up to the
+    last revision's date when that is later (a launch file dated ahead, a clock behind).
+    """
     reader = ChecklistReader()
     current = load_launch(path, reader, allow_outside=allow_outside)
     repo = repository(path)
     revisions = read_revisions(
         repo, path, current.checklists, reader.suggestions, reader.budget, every, since, today
     )
-    return trend_of(
-        current.launch, [c.checklist for c in current.checklists], revisions, every, today
+    as_of = today or max([dt.date.today(), *_dates(revisions)])
+    result = trend_of(
+        current.launch, [c.checklist for c in current.checklists], revisions, every, as_of
     )
+    if result.points:
+        return result
+    return dataclasses.replace(result, empty=_why_empty(repo, path, since, as_of, revisions))
+
+
+def _dates(revisions: Revisions) -> list[dt.date]:
+    found = [past.date for past in revisions.launches]
+    return found + [s.date for s in revisions.skipped if s.date is not None]
+
+
+def _why_empty(
+    repo: Repository, path: Path, since: dt.date | None, as_of: dt.date, revisions: Revisions
+) -> str:
+    """Why no revision gave a point, in words that say what to do."""
+    if revisions.skipped:
+        return "no revision in that range reads as a launch file (each is named below)"
+    dates = [r.commit.date for r in repo.history(repo.relative(path)) if r.commit.date]
+    if not dates:
+        return f"git has no commit of {path} yet: commit it, then run trend again"
+    if since is not None and max(dates) < since:
+        return f"its last commit is of {max(dates)}, before --since {since}"
+    if min(dates) > as_of:
+        return f"its first commit is of {min(dates)}, after {as_of}, the date it is scored as of"
+    return f"no commit changed it from {since or 'its first'} to {as_of}"

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from gtm_check.model.results import ItemResult, Report
 from gtm_check.model.vocabulary import Severity, Stage, Status, Verdict
+from gtm_check.scoring.warnings import idle
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,8 @@ class LaunchDiff:
     traits_added: list[str] = field(default_factory=list)
     traits_removed: list[str] = field(default_factory=list)
     tier: tuple[int, int] | None = None
+    launch_date: tuple[dt.date, dt.date] | None = None
+    """The launch date before and after, when it moved (every derived due date moves too)."""
 
     LISTS = (
         ("done", "Newly done", "done"),
@@ -80,9 +83,9 @@ class LaunchDiff:
         ("blocked", "Newly blocked", "blocked"),
         ("overdue", "Newly overdue", "overdue"),
         ("waived", "Newly waived", "waived"),
-        ("unwaived", "Waivers expired or removed", "waivers lost"),
+        ("unwaived", "Waivers expired or removed", "waiver lost"),
         ("slipped", "Due dates slipped", "slipped"),
-        ("owners", "Owners changed", "new owners"),
+        ("owners", "Owners changed", "owner change"),
         ("added", "Added to scope", "added"),
         ("removed", "Removed from scope", "removed"),
     )
@@ -92,10 +95,26 @@ class LaunchDiff:
         return [(key, heading, getattr(self, key)) for key, heading, _ in self.LISTS]
 
     def counts(self) -> list[str]:
-        """The lists that have something, counted in a few words ("2 done, 1 slipped")."""
-        return [
-            f"{len(getattr(self, key))} {word}" for key, _, word in self.LISTS if getattr(self, key)
-        ]
+        """What moved, in a few words: the launch date first, then the lists that have
+        something ("launch date 2027-03-01 → 2027-03-15, 2 done, 1 slipped, 2 new owners")."""
+        found = []
+        if self.launch_date:
+            old, new = self.launch_date
+            days = (new - old).days
+            way = "later" if days > 0 else "earlier"
+            found.append(f"launch date {old} → {new} ({_counted(abs(days), 'day')} {way})")
+        for key, _, word in self.LISTS:
+            changes: list[ItemChange] = getattr(self, key)
+            if key == "owners" and self.new_owners:
+                found.append(_counted(len(self.new_owners), "new owner"))
+            elif changes:
+                found.append(_counted(len(changes), word))
+        return found
+
+    @property
+    def new_owners(self) -> list[str]:
+        """Each owner an item has now and did not have before, once, in the list's order."""
+        return list(dict.fromkeys(c.new for c in self.owners if c.new and c.new != "nobody"))
 
     @property
     def regressions(self) -> list[str]:
@@ -125,6 +144,25 @@ class LaunchDiff:
         )
 
 
+def _counted(count: int, words: str) -> str:
+    """``1 waiver lost``, ``2 waivers lost``; ``2 done``."""
+    return f"{count} {words if count == 1 else _PLURALS.get(words, words)}"
+
+
+_PLURALS = {
+    "day": "days",
+    "waiver lost": "waivers lost",
+    "owner change": "owner changes",
+    "new owner": "new owners",
+}
+
+
+def _why_unwaived(item: ItemResult) -> str:
+    if item.waiver is None:
+        return "removed"
+    return "expired" if item.waiver.expired else "not needed"
+
+
 def _change(item: ItemResult, old: object = None, new: object = None) -> ItemChange:
     return ItemChange(
         item.id,
@@ -137,8 +175,11 @@ def _change(item: ItemResult, old: object = None, new: object = None) -> ItemCha
     )
 
 
-def _waived(item: ItemResult) -> bool:
-    return item.waiver is not None and not item.waiver.expired
+def _waived(item: ItemResult, as_of: dt.date) -> bool:
+    """Whether a waiver credits the item: unexpired, and not on an item that does not apply
+    or is done already (``scoring.warnings.idle``)."""
+    active = item.waiver is not None and not item.waiver.expired
+    return active and idle(item, as_of, require_evidence=False) is None
 
 
 def _detailed(key: str, old: ItemResult, new: ItemResult) -> ItemChange:
@@ -157,7 +198,6 @@ _RULES: dict[str, Rule] = {
     "reopened": lambda o, n: o.status is Status.DONE and n.status is not Status.DONE,
     "blocked": lambda o, n: n.status is Status.BLOCKED and o.status is not Status.BLOCKED,
     "overdue": lambda o, n: n.overdue_days is not None and o.overdue_days is None,
-    "waived": lambda o, n: _waived(n) and not _waived(o),
 }
 
 
@@ -170,6 +210,7 @@ def diff_reports(old: Report, new: Report, old_side: Side, new_side: Side) -> La
     ]
     old_traits, new_traits = set(old.launch.traits), set(new.launch.traits)
     tier = (old.launch.tier, new.launch.tier) if old.launch.tier != new.launch.tier else None
+    moved = (old.launch.launch_date, new.launch.launch_date)
     result = LaunchDiff(
         old,
         new,
@@ -179,6 +220,7 @@ def diff_reports(old: Report, new: Report, old_side: Side, new_side: Side) -> La
         traits_added=sorted(new_traits - old_traits),
         traits_removed=sorted(old_traits - new_traits),
         tier=tier,
+        launch_date=moved if moved[0] != moved[1] else None,
     )
     before = {item.id: item for item in old.items}
     for n in new.items:
@@ -193,8 +235,11 @@ def diff_reports(old: Report, new: Report, old_side: Side, new_side: Side) -> La
         for key, rule in _RULES.items():
             if rule(o, n):
                 getattr(result, key).append(_detailed(key, o, n))
-        if _waived(o) and not _waived(n):
-            result.unwaived.append(_change(n, new="expired" if n.waiver else "removed"))
+        as_of = new.launch.as_of
+        if _waived(n, as_of) and not _waived(o, as_of):
+            result.waived.append(_detailed("waived", o, n))
+        if _waived(o, as_of) and not _waived(n, as_of):
+            result.unwaived.append(_change(n, new=_why_unwaived(n)))
         if o.due is not None and n.due is not None and n.due > o.due:
             result.slipped.append(_change(n, o.due, n.due))
         if (o.owner or "") != (n.owner or ""):

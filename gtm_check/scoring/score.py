@@ -36,7 +36,7 @@ from gtm_check.model.results import (
 from gtm_check.model.vocabulary import Severity, Stage, Status, Verdict, department_rank
 from gtm_check.scoring.milestones import milestone_results
 from gtm_check.scoring.policy import breaches
-from gtm_check.scoring.warnings import find_warnings
+from gtm_check.scoring.warnings import find_warnings, idle
 
 
 def score_percent(items: Iterable[ItemResult]) -> float | None:
@@ -165,13 +165,22 @@ def due_date(
     return _shift(launch_date, -lead)
 
 
-def _waiver_result(waiver: Waiver, as_of: dt.date) -> WaiverResult:
+def _waiver_result(
+    waiver: Waiver,
+    as_of: dt.date,
+    results: Mapping[str, ItemResult] | None = None,
+    require_evidence: bool = False,
+) -> WaiverResult:
+    expired = waiver.expires < as_of
     return WaiverResult(
         item=waiver.item,
         reason=waiver.reason,
         approved_by=waiver.approved_by,
         expires=waiver.expires,
-        expired=waiver.expires < as_of,
+        expired=expired,
+        idle=None
+        if results is None or expired
+        else idle(results.get(waiver.item), as_of, require_evidence),
     )
 
 
@@ -240,7 +249,8 @@ def score_launch(
         gate=_gate_result(gate, options, stages, items, refused, milestones),
         items=items,
         waivers=[
-            _waiver_result(w, as_of) for w in sorted(waivers, key=lambda w: (w.item, w.expires))
+            _waiver_result(w, as_of, {i.id: i for i in items}, options.require_evidence)
+            for w in sorted(waivers, key=lambda w: (w.item, w.expires))
         ],
         warnings=found,
         expiring=expiring(items, waivers, as_of, options.expiring_within),

@@ -118,6 +118,8 @@ class TrendResult:
     shallow: bool
     gated: list[Stage]
     projections: list[Projection] = field(default_factory=list)
+    empty: str | None = None
+    """Why there are no points, when there are none."""
 
     @property
     def method(self) -> str:

@@ -33,6 +33,7 @@ def find_warnings(
         *_waiver_warnings(launch, items, waivers, as_of),
         *_item_warnings(launch, items, results),
         *_attestation_warnings(launch, items, results, evidence_checked),
+        *_idle_waivers(results, waivers, as_of, evidence_checked),
     ]
     order = list(WARNINGS)
     return sorted(found, key=lambda w: (order.index(w.code), w.item or "", w.message))
@@ -133,3 +134,29 @@ def _item_warnings(
                 f"{item.severity} item's {item.severity.default_weight}",
                 result.id,
             )
+
+
+def idle(result: ItemResult | None, as_of: dt.date, require_evidence: bool) -> str | None:
+    """Why a waiver on this item credits nothing even before it expires, or None: an item
+    that does not apply owes nothing, and a done one is credited already (unless its
+    attestation ran out, or it lacks the evidence --require-evidence asks for)."""
+    if result is None or not result.applicable:
+        return "the item does not apply to this launch"
+    if result.status is not Status.DONE:
+        return None
+    stale = result.valid_until is not None and result.valid_until < as_of
+    severe = result.severity in (Severity.BLOCKER, Severity.HIGH)
+    unproven = require_evidence and severe and not result.evidence
+    return None if stale or unproven else "the item is already done"
+
+
+def _idle_waivers(
+    results: Sequence[ItemResult], waivers: Sequence[Waiver], as_of: dt.date, evidence: bool
+) -> Iterator[Warning]:
+    """Waivers that credit nothing: not an active waiver, and worth removing."""
+    by_id = {result.id: result for result in results}
+    for waiver in waivers:
+        why = idle(by_id.get(waiver.item), as_of, evidence) if waiver.expires >= as_of else None
+        if why is not None:
+            code = "waiver-on-done" if "done" in why else "waiver-not-applicable"
+            yield Warning(code, f"the waiver for {waiver.item} credits nothing: {why}", waiver.item)

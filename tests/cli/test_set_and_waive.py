@@ -100,17 +100,18 @@ def test_done_again_does_not_restamp_without_as_of(launch: Path) -> None:
     [
         (
             ["legal.trademark", "--status", "done"],
-            "unknown item id 'legal.trademark' (did you mean 'legal.trademarks'?)",
+            "ITEM: unknown item id 'legal.trademark' (did you mean 'legal.trademarks'?)",
         ),
-        (["legal.trademarks", "--status", "dnoe"], "(did you mean 'done'?)"),
+        (["legal.trademarks", "--status", "dnoe"], "--status: unknown status 'dnoe' (did you"),
     ],
 )
-def test_unknown_ids_and_statuses_are_refused_as_validate_says(
+def test_unknown_ids_and_statuses_are_mistakes_on_the_command_line(
     launch: Path, args: list[str], expected: str
 ) -> None:
+    """Said at the argument or the option that holds them, never at a line of the file."""
     code, out, err = run("set", launch, *args)
     assert code == 2 and out == ""
-    assert err.startswith(f"{launch}:") and expected in err
+    assert err.startswith(f"gtm-check set: {expected}"), err
     assert launch.read_bytes() == LAUNCH.encode("utf-8")
 
 

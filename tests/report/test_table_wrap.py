@@ -1,11 +1,22 @@
-"""The gap list's shortcut around textwrap gives textwrap's own lines."""
+"""The table at any width: the gap list's shortcut gives textwrap's own lines; the verdict
+never breaks inside a word; continuation lines are indented under their line."""
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gtm_check.report.table import _Layout
+from gtm_check.model.vocabulary import Severity, Stage, Verdict
+from gtm_check.report import RenderOptions
+from gtm_check.report.table import BADGE, _Layout
+from tests.conftest import EXAMPLES
+from tests.report.audits import audit_text
+
+AS_OF = dt.date(2027, 1, 15)
 
 texts = st.text(st.sampled_from(list("ab ·\t\n\u00a0\u2003-é")), max_size=60) | st.text(max_size=60)
 
@@ -25,3 +36,59 @@ def test_the_shortcut_agrees_with_textwrap(text: str, width: int, stacked: bool)
     one = layout.detail.wrap(f"{title} · {rest}")
     expected = one if len(one) == 1 else [*layout.detail.wrap(title), *layout.detail.wrap(rest)]
     assert layout._detail(parts) == expected
+
+
+# --- the report at 40, 60, 80 and 120 columns ---------------------------------------------------
+
+WIDTHS = (40, 60, 80, 120)
+FAILING_EVERYWHERE = """\
+launch: Everything fails
+launch_date: 2027-03-01
+gate: {stages: [learn, buy, use, grow], min_score: 90}
+milestones: [{name: beta, date: 2027-01-10, stages: [learn], min_score: 90}]
+"""
+
+
+def reports(tmp_path: Path) -> dict[str, list[Path]]:
+    failing = tmp_path / "failing.yaml"
+    failing.write_text(FAILING_EVERYWHERE, encoding="utf-8")
+    cases = {path.stem: [path] for path in sorted(EXAMPLES.glob("*.yaml"))}
+    return cases | {"portfolio": sorted(EXAMPLES.glob("*.yaml")), "failing": [failing]}
+
+
+def table(paths: list[Path], width: int) -> list[str]:
+    return audit_text(paths, AS_OF, "table", RenderOptions(width=width)).splitlines()
+
+
+def verdict(lines: list[str]) -> list[str]:
+    """The last paragraph: the verdict's lines."""
+    return lines[len(lines) - lines[::-1].index("") :]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_verdict_never_breaks_inside_a_word(tmp_path: Path, width: int) -> None:
+    for name, paths in reports(tmp_path).items():
+        lines = verdict(table(paths, width))
+        wide = verdict(table(paths, 1000))
+        assert len(wide) == 1, wide
+        words = set(wide[0].split()) | {s.value for s in Stage} | {v.value for v in Verdict}
+        assert lines[0].startswith((" GATE FAILED  ", " GATE PASSED  ")), (name, lines)
+        assert all(line.startswith(" " * len(BADGE)) for line in lines[1:]), (name, lines)
+        assert all(len(line) <= width for line in lines), (name, lines)
+        assert set(" ".join(lines).split()) <= words, (name, lines)
+        assert all(not line.rstrip().endswith("·") for line in lines), (name, lines)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_continuation_lines_are_indented_under_their_line(tmp_path: Path, width: int) -> None:
+    for name, paths in reports(tmp_path).items():
+        lines = table(paths, width)
+        start = next(i for i, line in enumerate(lines) if line.startswith("Open items ("))
+        gap_lines = lines[start + 1 : lines.index("", start)]
+        heads = tuple(s.value for s in Severity) + ("Severity", "─", "…")
+        assert all(line.startswith((*heads, "  ")) for line in gap_lines), (name, gap_lines)
+        # Under the verdict: a gate failure or a warning that wraps goes on under its text.
+        header = lines[: lines.index("")]
+        for above, line in zip(header, header[1:], strict=False):
+            if above.startswith(("  ✗ ", "  ⚠ ", "    ")) and line:
+                assert line.startswith("  "), (name, above, line)

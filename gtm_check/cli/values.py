@@ -1,0 +1,135 @@
+"""Command-line values read with the care given to file contents: in gtm-check's words.
+
+Each option that takes a choice, a number, a date, a path or a text reads its value through
+one of these parsers (Typer's ``parser=``), so that a wrong value gets a did-you-mean and the
+choices, an empty value is refused instead of standing for a default, and no message repeats
+the command-line framework's own wording. A parser raises ``typer.BadParameter``; the
+framework attaches the option, and ``cli/usage.py`` says it as one line.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from enum import Enum
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import typer
+
+from gtm_check.model.problems import did_you_mean, parse_date, quoted
+
+E = TypeVar("E", bound=Enum)
+
+EMPTY = "the value is empty"
+
+
+def refuse(message: str) -> NoReturn:
+    raise typer.BadParameter(message)
+
+
+def given(value: object, what: str) -> str:
+    """``value`` as text, refused when it is empty or only spaces."""
+    text = str(value)
+    if not text.strip():
+        refuse(f"{EMPTY}; give {what}")
+    return text
+
+
+def writable(value: str) -> str:
+    """``value``, if it is text gtm-check can write into a file or a report.
+
+    The system passes bytes that are not UTF-8 on as they came (Python keeps them as lone
+    surrogates); written into a launch file they would fail half-way, so they are a usage
+    error here, before anything is read or written.
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        refuse("holds bytes that are not UTF-8 text")
+    return value
+
+
+def unknown(kind: str, value: str, choices: Sequence[str]) -> NoReturn:
+    """A value the option does not offer: the closest choice, or all of them."""
+    hint = did_you_mean(value, choices) or f"choose from {', '.join(choices)}"
+    refuse(f"unknown {kind} {quoted(value)} ({hint})")
+
+
+def choice(kind: str, choices: Sequence[str]) -> Callable[[Any], str]:
+    """One of ``choices``, spelt exactly."""
+
+    def parse(value: Any) -> str:
+        text = writable(given(value, f"a {kind}: {', '.join(choices)}"))
+        if text not in choices:
+            unknown(kind, text, choices)
+        return text
+
+    return parse
+
+
+def member(kind: str, enum: type[E]) -> Callable[[Any], E]:
+    """A member of ``enum``, named by its value."""
+    values = [str(item.value) for item in enum]
+    pick = choice(kind, values)
+
+    def parse(value: Any) -> E:
+        return value if isinstance(value, enum) else enum(pick(value))
+
+    return parse
+
+
+def number(kind: str, low: float, high: float) -> Callable[[Any], float]:
+    """A number from ``low`` to ``high``."""
+
+    def parse(value: Any) -> float:
+        text = given(value, f"a {kind} from {low:g} to {high:g}")
+        try:
+            result = float(text)
+        except ValueError:
+            result = math.nan
+        if not low <= result <= high:  # nan and inf too
+            refuse(f"{quoted(text)} is not a {kind} from {low:g} to {high:g}")
+        return result
+
+    return parse
+
+
+def count(kind: str, low: int) -> Callable[[Any], int]:
+    """A whole number, ``low`` or more."""
+
+    def parse(value: Any) -> int:
+        if isinstance(value, int):
+            return value
+        text = given(value, f"a whole number of {kind}, {low} or more")
+        if not text.strip().isdigit() or int(text) < low:
+            refuse(f"{quoted(text)} is not a whole number of {kind}, {low} or more")
+        return int(text)
+
+    return parse
+
+
+def date(value: Any) -> str:
+    """A ``YYYY-MM-DD`` date, kept as typed (``cli/dates.py`` turns it into a date)."""
+    text = given(value, "a date as YYYY-MM-DD, e.g. 2027-03-01")
+    if parse_date(text)[0] is None:
+        refuse(parse_date(text)[1])
+    return text
+
+
+def text(what: str) -> Callable[[Any], str]:
+    """Any text but an empty one."""
+
+    def parse(value: Any) -> str:
+        return writable(given(value, what))
+
+    return parse
+
+
+def path(what: str) -> Callable[[Any], Path]:
+    """A path; an empty one would name the current folder, and is refused."""
+
+    def parse(value: Any) -> Path:
+        return value if isinstance(value, Path) else Path(given(value, what))
+
+    return parse

@@ -1,0 +1,51 @@
+"""A portfolio in one order in every format, whatever the order of the command line; and bars
+that fill only at 100."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from gtm_check.report.shared import filled
+from gtm_check.report.trend import sparkline
+from tests.conftest import EXAMPLES
+from tests.report.audits import FORMATS, audit_text
+
+AS_OF = dt.date(2027, 1, 15)
+LAUNCHES = sorted(EXAMPLES.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_portfolio_is_drawn_alike_whatever_order_the_launches_are_given_in(fmt: str) -> None:
+    assert len(LAUNCHES) >= 3
+    forward = audit_text(LAUNCHES, AS_OF, fmt)
+    assert audit_text(LAUNCHES[::-1], AS_OF, fmt) == forward
+
+
+def test_a_portfolio_lists_launches_by_launch_date_then_name() -> None:
+    launches = json.loads(audit_text(LAUNCHES[::-1], AS_OF, "json"))["launches"]
+    keys = [(x["launch"]["launch_date"], x["launch"]["name"]) for x in launches]
+    assert keys == sorted(keys)
+
+
+def test_the_same_launch_date_and_name_are_ordered_by_path(tmp_path: Path) -> None:
+    text = (EXAMPLES / "feature.yaml").read_text(encoding="utf-8")  # built-in checklists only
+    for name in ("b.yaml", "a.yaml"):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    out = audit_text([tmp_path / "b.yaml", tmp_path / "a.yaml"], AS_OF, "github")
+    assert out.index(f"file={tmp_path / 'a.yaml'}") < out.index(f"file={tmp_path / 'b.yaml'}")
+
+
+@pytest.mark.parametrize(
+    ("score", "cells"),
+    [(0.0, 0), (9.9, 0), (10.0, 1), (69.9, 6), (70.0, 7), (95.1, 9), (99.9, 9), (100.0, 10)],
+)
+def test_a_bar_fills_a_cell_only_when_the_score_reaches_it(score: float, cells: int) -> None:
+    assert filled(score, 10) == cells
+
+
+def test_a_sparkline_draws_the_full_block_only_at_100() -> None:
+    assert sparkline([95.1, 99.9, 100.0, 0.0, None]) == "▇▇█▁ "

@@ -1,0 +1,108 @@
+"""The weekly commands read as sentences: counts in the right number, the moved launch date
+first, each new owner once, and a trend with nothing to draw that says why."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gtm_check.cli import app
+from gtm_check.report import RenderOptions
+from gtm_check.report.registry import DIFF, TREND, render
+from gtm_check.review.diff import DiffRequest, compare
+from gtm_check.review.trend import trend
+from gtm_check.scoring.diff import _counted
+from tests.review.gitrepo import CHECKLIST, GitRepo, launch
+
+BEFORE = launch("""
+    legal.trademarks: todo
+    legal.privacy: todo
+    legal.contracts: todo
+""")
+AFTER = launch("""
+    legal.trademarks: {status: todo, owner: ann}
+    legal.privacy: {status: done, owner: ann}
+    legal.contracts: todo
+""").replace("launch_date: 2027-03-01", "launch_date: 2027-03-15")
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> GitRepo:
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("2027-01-04", {"legal.yaml": CHECKLIST, "launch.yaml": BEFORE})
+    repo.commit("2027-01-11", {"launch.yaml": AFTER})
+    return repo
+
+
+def diff_table(repo: GitRepo) -> str:
+    path = repo.root / "launch.yaml"
+    result = compare(DiffRequest(str(path), since="2027-01-05", as_of=dt.date(2027, 1, 11)))
+    return render(DIFF, "table", result, RenderOptions())
+
+
+def test_the_headline_names_the_moved_launch_date_first_and_each_new_owner_once(
+    repo: GitRepo,
+) -> None:
+    headline = diff_table(repo).splitlines()[3]
+    assert headline == (
+        "overall 0.0 → 20.0 · launch date 2027-03-01 → 2027-03-15 (14 days later), 1 done, "
+        "1 new owner"
+    )
+
+
+def test_an_owner_change_names_the_owner_once(repo: GitRepo) -> None:
+    table = diff_table(repo)
+    (line,) = [x for x in table.splitlines() if x.startswith("  legal.privacy") and "→ ann" in x]
+    assert line.count("ann") == 1, line
+
+
+def test_plural_forms() -> None:
+    assert [_counted(1, "waiver lost"), _counted(2, "waiver lost")] == [
+        "1 waiver lost",
+        "2 waivers lost",
+    ]
+    assert [_counted(1, "new owner"), _counted(3, "new owner"), _counted(2, "done")] == [
+        "1 new owner",
+        "3 new owners",
+        "2 done",
+    ]
+
+
+def test_a_trend_with_no_revision_in_range_says_why(repo: GitRepo) -> None:
+    path = repo.root / "launch.yaml"
+    cases = {
+        (dt.date(2027, 2, 1), dt.date(2027, 3, 1)): "no points: its last commit is of "
+        "2027-01-11, before --since 2027-02-01",
+        (None, dt.date(2026, 12, 1)): "no points: its first commit is of 2027-01-04, after "
+        "2026-12-01, the date it is scored as of",
+    }
+    for (since, as_of), said in cases.items():
+        text = render(TREND, "table", trend(path, since, today=as_of), RenderOptions())
+        assert text.splitlines()[1] == f"{said} · launch 2027-03-15", text
+        assert "None" not in text
+
+
+def test_a_trend_scores_as_of_the_last_revision_when_that_is_later_than_today(
+    repo: GitRepo,
+) -> None:
+    """The history is dated 2027; without --as-of, a clock before it still sees every
+    revision (as of the last one's date), not an empty chart."""
+    result = CliRunner().invoke(app, ["trend", str(repo.root / "launch.yaml"), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    if dt.date.today() < dt.date(2027, 1, 11):
+        assert '"date": "2027-01-11"' in result.stdout
+    assert '"points": []' not in result.stdout
+
+
+def test_a_waiver_that_credits_nothing_is_not_newly_waived(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    waiver = "[{item: legal.privacy, reason: r, approved_by: x, expires: 2027-06-01}]"
+    repo.commit("2027-01-04", {"legal.yaml": CHECKLIST, "launch.yaml": BEFORE})
+    repo.commit("2027-01-11", {"launch.yaml": AFTER.replace("waivers: []", f"waivers: {waiver}")})
+    path = repo.root / "launch.yaml"
+    result = compare(DiffRequest(str(path), since="2027-01-05", as_of=dt.date(2027, 1, 11)))
+    assert [c.id for c in result.done] == ["legal.privacy"]
+    assert result.waived == []
