@@ -120,6 +120,8 @@ class ItemResult:
     """Done without evidence, audited with --require-evidence: open."""
     evidence: str | None = None
     """The launch file's ``evidence`` for the item, as written (a URL or a note)."""
+    by: str | None = None
+    """The milestone the launch file makes it due by (``by:``), if any."""
 
     @property
     def open(self) -> bool:
@@ -222,13 +224,16 @@ class MilestoneResult:
 
     @property
     def countdown(self) -> str:
-        """The next milestone: "next: beta in 12 days, learn 64.0 of 70 needed"."""
+        """The next milestone in a sentence: "next: beta in 12 days; learn 64.0, needs 70"."""
         when = {0: "today", 1: "tomorrow"}.get(self.days, f"in {_days(self.days)}")
-        scores = ", ".join(
-            f"{s} {'—' if self.scores[s] is None else f'{self.scores[s]:.1f}'}" for s in self.stages
-        )
-        rest = f" ({'; '.join(self.blocking)})" if self.blocking else ""
-        return f"next: {self.name} {when}, {scores} of {self.min_score:g} needed{rest}"
+        clauses = [f"next: {self.name} {when}"]
+        for stage in self.stages:
+            score = self.scores[stage]
+            if score is None:
+                clauses.append(f"{stage} owes nothing")
+            else:
+                clauses.append(f"{stage} {score:.1f}, needs {self.min_score:g}")
+        return "; ".join([*clauses, *self.blocking])
 
 
 def next_milestone(milestones: list[MilestoneResult]) -> MilestoneResult | None:

@@ -105,6 +105,7 @@ def evaluate_item(
         expired=stale and not active,
         unproven=unproven and not active,
         evidence=state.evidence,
+        by=state.by,
     )
 
 
