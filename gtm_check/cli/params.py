@@ -17,6 +17,7 @@ from gtm_check.report.registry import (
     DEPARTMENT,
     DIFF,
     OWNERS,
+    PLAN,
     TREND,
     View,
     formats,
@@ -61,6 +62,7 @@ if TYPE_CHECKING:
     DiffFormat = str
     TrendFormat = str
     OwnersFormat = str
+    PlanFormat = str
     ChecklistsFormat = str
     DepartmentFormat = str
 else:
@@ -68,6 +70,7 @@ else:
     DiffFormat = format_choice(DIFF)
     TrendFormat = format_choice(TREND)
     OwnersFormat = format_choice(OWNERS)
+    PlanFormat = format_choice(PLAN)
     ChecklistsFormat = format_choice(CHECKLISTS)
     DepartmentFormat = format_choice(DEPARTMENT)
 

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from gtm_check.model.filters import Filters
 from gtm_check.model.history import History
 from gtm_check.model.vocabulary import Severity, Stage, Status, Verdict
+
+if TYPE_CHECKING:
+    from gtm_check.model.plan import CriticalPath, Outlook
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,3 +296,7 @@ class Report:
     """The launch file's milestones, by date."""
     history: History | None = None
     """The trend and the projection, with ``audit --history`` only."""
+    critical_path: CriticalPath | None = None
+    """When the launch can be ready and what decides it (``scoring.critical_path``)."""
+    outlook: Outlook | None = None
+    """With ``--history``: whether the critical path or the pace decides."""

@@ -20,6 +20,7 @@ from markdown_it import MarkdownIt
 
 from gtm_check.load.checklists import ChecklistReader
 from gtm_check.model.history import Every, PastLaunch, Revisions, Skipped
+from gtm_check.model.plan import Plan
 from gtm_check.model.problems import Problem
 from gtm_check.model.vocabulary import Stage
 from gtm_check.pipeline import AuditRequest, audit
@@ -30,11 +31,13 @@ from gtm_check.report.registry import (
     DEPARTMENT,
     DIFF,
     OWNERS,
+    PLAN,
     PROBLEMS,
     RENDERERS,
     TREND,
     View,
     formats,
+    needs_critical_path,
     needs_locations,
     render,
 )
@@ -64,6 +67,9 @@ PAIRS: list[tuple[View[Any], str]] = [
     (OWNERS, "table"),
     (OWNERS, "markdown"),
     (OWNERS, "json"),
+    (PLAN, "table"),
+    (PLAN, "markdown"),
+    (PLAN, "json"),
     (CHECKLISTS, "table"),
     (CHECKLISTS, "json"),
     (DEPARTMENT, "table"),
@@ -103,6 +109,11 @@ def owners_example(_: Path) -> object:
     return owners(LAUNCH, AS_OF)
 
 
+def plan_example(_: Path) -> object:
+    (report,) = audit(AuditRequest((LAUNCH,), AS_OF, critical_path=True)).reports
+    return Plan.of(report)
+
+
 def checklists_example(_: Path) -> object:
     return [c.checklist for c in ChecklistReader().builtin()]
 
@@ -118,6 +129,7 @@ EXAMPLE: dict[View[Any], Callable[[Path], object]] = {
     DIFF: diff_example,
     TREND: trend_example,
     OWNERS: owners_example,
+    PLAN: plan_example,
     CHECKLISTS: checklists_example,
     DEPARTMENT: department_example,
 }
@@ -135,8 +147,11 @@ def _key(pair: tuple[View[Any], str]) -> tuple[str, str]:
 def test_each_views_formats_are_the_command_line_choices_in_order() -> None:
     assert formats(AUDIT) == ["table", "json", "markdown", "junit", "github", "html"]
     assert formats(DIFF) == formats(TREND) == formats(OWNERS) == ["table", "markdown", "json"]
+    assert formats(PLAN) == ["table", "markdown", "json"]
     assert formats(CHECKLISTS) == formats(DEPARTMENT) == ["table", "json"]
     assert [f for (view, f) in RENDERERS if needs_locations(view, f)] == ["github"]
+    shown = [f for (view, f) in RENDERERS if view == AUDIT and needs_critical_path(view, f)]
+    assert shown == ["table", "markdown", "github", "html"]
 
 
 @pytest.mark.parametrize("pair", PAIRS, ids=lambda p: f"{p[0].name}-{p[1]}")
