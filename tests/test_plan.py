@@ -20,7 +20,7 @@ from gtm_check.pipeline import with_critical_path
 from gtm_check.report import RenderOptions
 from gtm_check.report.registry import AUDIT, render
 from gtm_check.scoring.score import score_launch
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, MINI_CHECKLIST, WriteFile
 from tests.report.audits import audit_text, plan_text
 from tests.review.gitrepo import GitRepo
 from tests.review.test_audit_history import AS_OF as HISTORY_AS_OF
@@ -165,3 +165,20 @@ def test_hostile_text_is_inert_in_every_plan_format(tmp_path: Path, texts: list[
     for fmt in ("table", "markdown"):
         check_lines(outputs[fmt], fmt)
     assert_no_autolink(outputs["markdown"])
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "json", "ics"])
+@pytest.mark.parametrize("as_of", ["9999-12-31", "0001-01-01"])
+def test_plan_at_the_ends_of_the_calendar(write: WriteFile, fmt: str, as_of: str) -> None:
+    write("legal.yaml", MINI_CHECKLIST.replace("    severity: medium\n", _LATE_REQUIREMENT))
+    path = write(
+        "launch.yaml",
+        "launch: Mini\nlaunch_date: 9999-12-31\nchecklists: [./legal.yaml]\nitems:\n"
+        "  legal.trademarks: {status: todo, due: 0001-01-01}\n"
+        "  legal.sla-terms: {status: todo, due: 9999-12-31}\n",
+    )
+    code, out = run("plan", str(path), "--as-of", as_of, "-f", fmt)
+    assert code == 0 and out
+
+
+_LATE_REQUIREMENT = "    severity: medium\n    requires: [legal.trademarks]\n"

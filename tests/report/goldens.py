@@ -26,6 +26,7 @@ EXTENSIONS = {
     "junit": "xml",
     "github": "github.txt",
     "html": "html",
+    "ics": "ics",
 }
 PLAN_FORMATS = formats(PLAN)
 PLAN_EXTENSIONS = {format: f"plan.{EXTENSIONS[format]}" for format in PLAN_FORMATS}
@@ -44,6 +45,10 @@ class Golden:
     def path(self) -> Path:
         extension = (PLAN_EXTENSIONS if self.view == "plan" else EXTENSIONS)[self.format]
         return GOLDEN / f"{self.name}.{extension}"
+
+    def expected(self) -> str:
+        """The golden file's text, byte for byte (a calendar's CRLF line ends kept)."""
+        return self.path.read_bytes().decode("utf-8")
 
     def render(self) -> str:
         with _at(ROOT):

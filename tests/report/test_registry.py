@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import icalendar
 import pytest
 from markdown_it import MarkdownIt
 
@@ -57,6 +58,7 @@ PAIRS: list[tuple[View[Any], str]] = [
     (AUDIT, "junit"),
     (AUDIT, "github"),
     (AUDIT, "html"),
+    (AUDIT, "ics"),
     (PROBLEMS, "github"),
     (DIFF, "table"),
     (DIFF, "markdown"),
@@ -70,6 +72,7 @@ PAIRS: list[tuple[View[Any], str]] = [
     (PLAN, "table"),
     (PLAN, "markdown"),
     (PLAN, "json"),
+    (PLAN, "ics"),
     (CHECKLISTS, "table"),
     (CHECKLISTS, "json"),
     (DEPARTMENT, "table"),
@@ -145,9 +148,9 @@ def _key(pair: tuple[View[Any], str]) -> tuple[str, str]:
 
 
 def test_each_views_formats_are_the_command_line_choices_in_order() -> None:
-    assert formats(AUDIT) == ["table", "json", "markdown", "junit", "github", "html"]
+    assert formats(AUDIT) == ["table", "json", "markdown", "junit", "github", "html", "ics"]
     assert formats(DIFF) == formats(TREND) == formats(OWNERS) == ["table", "markdown", "json"]
-    assert formats(PLAN) == ["table", "markdown", "json"]
+    assert formats(PLAN) == ["table", "markdown", "json", "ics"]
     assert formats(CHECKLISTS) == formats(DEPARTMENT) == ["table", "json"]
     assert [f for (view, f) in RENDERERS if needs_locations(view, f)] == ["github"]
     shown = [f for (view, f) in RENDERERS if view == AUDIT and needs_critical_path(view, f)]
@@ -186,6 +189,11 @@ def _html(text: str) -> None:
     assert text.startswith("<!DOCTYPE html>") and text.rstrip().endswith("</html>")
 
 
+def _ics(text: str) -> None:
+    calendar = icalendar.Calendar.from_ical(text)
+    assert calendar.name == "VCALENDAR" and calendar.walk("VEVENT")
+
+
 def _table(text: str) -> None:
     assert not text.lstrip().startswith(("{", "[", "<", "#", "::"))
 
@@ -196,6 +204,7 @@ PARSES: dict[str, Callable[[str], None]] = {
     "junit": _junit,
     "github": _github,
     "html": _html,
+    "ics": _ics,
     "table": _table,
 }
 
