@@ -73,6 +73,9 @@ class LaunchDiff:
     traits_added: list[str] = field(default_factory=list)
     traits_removed: list[str] = field(default_factory=list)
     tier: tuple[int, int] | None = None
+    launch_date: tuple[dt.date, dt.date] | None = None
+    """The launch date before and after, when it moved (due dates from lead times moved
+    with it and are not listed as slipped)."""
 
     LISTS = (
         ("done", "Newly done", "done"),
@@ -122,6 +125,7 @@ class LaunchDiff:
             or self.traits_added
             or self.traits_removed
             or self.tier
+            or self.launch_date
         )
 
 
@@ -170,6 +174,7 @@ def diff_reports(old: Report, new: Report, old_side: Side, new_side: Side) -> La
     ]
     old_traits, new_traits = set(old.launch.traits), set(new.launch.traits)
     tier = (old.launch.tier, new.launch.tier) if old.launch.tier != new.launch.tier else None
+    moved = old.launch.launch_date != new.launch.launch_date
     result = LaunchDiff(
         old,
         new,
@@ -179,7 +184,9 @@ def diff_reports(old: Report, new: Report, old_side: Side, new_side: Side) -> La
         traits_added=sorted(new_traits - old_traits),
         traits_removed=sorted(old_traits - new_traits),
         tier=tier,
+        launch_date=(old.launch.launch_date, new.launch.launch_date) if moved else None,
     )
+    shift = new.launch.launch_date - old.launch.launch_date
     before = {item.id: item for item in old.items}
     for n in new.items:
         o = before.get(n.id)
@@ -195,7 +202,13 @@ def diff_reports(old: Report, new: Report, old_side: Side, new_side: Side) -> La
                 getattr(result, key).append(_detailed(key, o, n))
         if _waived(o) and not _waived(n):
             result.unwaived.append(_change(n, new="expired" if n.waiver else "removed"))
-        if o.due is not None and n.due is not None and n.due > o.due:
+        followed = (
+            o.due_from_lead
+            and n.due_from_lead
+            and o.due is not None
+            and (n.due is not None and n.due - o.due == shift)
+        )
+        if o.due is not None and n.due is not None and n.due > o.due and not followed:
             result.slipped.append(_change(n, o.due, n.due))
         if (o.owner or "") != (n.owner or ""):
             result.owners.append(_change(n, o.owner or "nobody", n.owner or "nobody"))
