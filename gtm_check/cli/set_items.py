@@ -13,11 +13,13 @@ from gtm_check.cli.app import app
 from gtm_check.cli.dates import parse_date
 from gtm_check.cli.editing import AsOf, LaunchArg, arrow, commit
 from gtm_check.cli.help import PlainCommand
+from gtm_check.cli.launch_date import Reschedule, reschedule
 from gtm_check.cli.params import AllowOutside
 from gtm_check.model.vocabulary import Status
 
 ItemsArg = Annotated[
-    list[str], typer.Argument(metavar="ITEM...", help="Item ids to change.", show_default=False)
+    list[str] | None,
+    typer.Argument(metavar="ITEM", help="Item ids to change.", show_default=False),
 ]
 
 
@@ -37,6 +39,29 @@ OwnerOption = Annotated[str | None, _text("--owner", "Who owns the items.")]
 DueOption = Annotated[str | None, typer.Option("--due", metavar="YYYY-MM-DD", help="Due date.")]
 EvidenceOption = Annotated[str | None, _text("--evidence", "Where the proof is (a link).")]
 NoteOption = Annotated[str | None, _text("--note", "A note for readers.")]
+LaunchDateOption = Annotated[
+    str | None,
+    typer.Option(
+        "--launch-date",
+        metavar="YYYY-MM-DD",
+        help="Move the launch (no ITEM): due dates from lead times follow it; due: dates the "
+        "file sets stay and are listed when they fall after it or before today.",
+    ),
+]
+DropDerivedOption = Annotated[
+    bool,
+    typer.Option(
+        "--drop-derived-dates",
+        help="Drop each due: that equals the date a lead time of its checklist gives (as an "
+        "earlier init wrote them), so that the item follows the launch date (no ITEM).",
+    ),
+]
+DryRunOption = Annotated[
+    bool,
+    typer.Option(
+        "--dry-run", help="With --launch-date or --drop-derived-dates: say what would change."
+    ),
+]
 
 
 @app.command(
@@ -46,7 +71,7 @@ NoteOption = Annotated[str | None, _text("--note", "A note for readers.")]
 )
 def set_command(
     launch: LaunchArg,
-    items: ItemsArg,
+    items: ItemsArg = None,
     status: StatusOption = None,
     owner: OwnerOption = None,
     due: DueOption = None,
@@ -54,25 +79,28 @@ def set_command(
     note: NoteOption = None,
     as_of: AsOf = None,
     allow_outside: AllowOutside = False,
+    launch_date: LaunchDateOption = None,
+    drop_derived_dates: DropDerivedOption = False,
+    dry_run: DryRunOption = False,
 ) -> None:
-    """Change items of a launch file in place; every other line stays as it was.
+    """Change items of a launch file in place; every other line stays as it was. Or move
+    the launch (--launch-date), or drop the due dates an earlier init froze into it.
 
     The result is validated before it is written, and written atomically; if the file
     changed meanwhile, nothing is written (exit 2).
     """
-    fields: dict[str, Value] = {}
-    for key, value in (("status", status), ("owner", owner), ("evidence", evidence)):
-        if value is not None:
-            fields[key] = value
-    if due is not None:
-        fields["due"] = parse_date(due, "--due") or dt.date.today()
-    if note is not None:
-        fields["note"] = note
-    if not fields:
-        raise typer.BadParameter(
-            "say what to change: --status, --owner, --due, --evidence or --note",
-            param_hint="'ITEM...'",
+    if launch_date is not None or drop_derived_dates or dry_run:
+        given = [status, owner, due, evidence, note]
+        moving = Reschedule(
+            launch,
+            parse_date(launch_date, "--launch-date"),
+            drop_derived_dates,
+            dry_run,
+            parse_date(as_of) or dt.date.today(),
+            allow_outside,
         )
+        return _reschedule(moving, items or [], any(v is not None for v in given))
+    items, fields = _fields(items, status, owner, due, evidence, note)
     day = parse_date(as_of) or dt.date.today()
     opened = open_launch(launch)
     loaded = load_text(opened, opened.text, allow_outside=allow_outside)
@@ -91,6 +119,52 @@ def set_command(
         typer.echo(f"{launch}: nothing to change")
         return
     commit(opened, text, changes, allow_outside=allow_outside)
+
+
+def _fields(
+    items: list[str] | None,
+    status: str | None,
+    owner: str | None,
+    due: str | None,
+    evidence: str | None,
+    note: str | None,
+) -> tuple[list[str], dict[str, Value]]:
+    """The items named and the fields to set in each; a usage error when either is empty."""
+    if not items:
+        raise typer.BadParameter(
+            "name the items to change, or move the launch with --launch-date",
+            param_hint="'ITEM...'",
+        )
+    fields: dict[str, Value] = {}
+    for key, value in (("status", status), ("owner", owner), ("evidence", evidence)):
+        if value is not None:
+            fields[key] = value
+    if due is not None:
+        fields["due"] = parse_date(due, "--due") or dt.date.today()
+    if note is not None:
+        fields["note"] = note
+    if not fields:
+        raise typer.BadParameter(
+            "say what to change: --status, --owner, --due, --evidence or --note",
+            param_hint="'ITEM...'",
+        )
+    return items, fields
+
+
+def _reschedule(request: Reschedule, items: list[str], item_options: bool) -> None:
+    """The launch's date rather than items: refused with item ids or their options."""
+    if items or item_options:
+        raise typer.BadParameter(
+            "--launch-date, --drop-derived-dates and --dry-run change the launch, not items: "
+            "change items in a set of their own",
+            param_hint="'ITEM...'",
+        )
+    if request.to is None and not request.drop:
+        raise typer.BadParameter(
+            "--dry-run shows what --launch-date or --drop-derived-dates would change; give one",
+            param_hint="'--dry-run'",
+        )
+    reschedule(request)
 
 
 def _change(item: str, key: str, old: Any, new: Value) -> str:

@@ -89,21 +89,15 @@ def test_events_round_trip_through_the_library() -> None:
 
 
 def test_milestones_are_events(tmp_path: Path) -> None:
-    text_ = (
-        (EXAMPLES / "feature.yaml")
-        .read_text(encoding="utf-8")
-        .replace(
-            "\nitems:",
-            "\nmilestones:\n  - {name: beta, date: 2027-01-29, stages: [learn], min_score: 70}\nitems:",
-            1,
-        )
-    )
+    beta = "  - {name: beta, date: 2027-01-29, stages: [learn], min_score: 70}\n"
+    text_ = (EXAMPLES / "feature.yaml").read_text(encoding="utf-8")
+    text_ = text_.replace("\nitems:", f"\nmilestones:\n{beta}items:", 1)
     path = tmp_path / "feature.yaml"
     path.write_text(text_, encoding="utf-8")
     found = events(audit_text((path,), AS_OF, "ics"))
-    beta = [e for e in found if str(e["SUMMARY"]).startswith("Milestone beta")]
-    assert len(beta) == 1 and beta[0].decoded("DTSTART") == dt.date(2027, 1, 29)
-    assert "learn needs 70" in str(beta[0]["DESCRIPTION"])
+    event = [e for e in found if str(e["SUMMARY"]).startswith("Milestone beta")]
+    assert len(event) == 1 and event[0].decoded("DTSTART") == dt.date(2027, 1, 29)
+    assert "learn needs 70" in str(event[0]["DESCRIPTION"])
 
 
 def test_uids_stay_when_the_launch_moves_and_the_days_pass() -> None:
