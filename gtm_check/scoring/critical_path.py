@@ -76,10 +76,11 @@ def critical_path(report: Report, checklists: Sequence[Checklist]) -> CriticalPa
     earliest: dict[str, dt.date] = {}
     waits_on: dict[str, str | None] = {}
     for i in order:
-        earliest[i], waits_on[i] = _earliest(i, requires[i], earliest, needed, lead, as_of)
+        required = requires.get(i, [])
+        earliest[i], waits_on[i] = _earliest(i, required, earliest, needed, lead, as_of)
     latest = dict(needed)
     for i in reversed(order):
-        for r in requires[i]:
+        for r in requires.get(i, []):
             latest[r] = min(latest[r], _shift(latest[i], -_gap(lead, r, i)))
     gated = set(report.gate.stages)
     planned = {

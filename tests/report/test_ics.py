@@ -18,7 +18,9 @@ import pytest
 import yaml
 from hypothesis import assume, given
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
+from gtm_check.cli import app
 from gtm_check.model.problems import GtmCheckError
 from gtm_check.model.safetext import visible
 from gtm_check.report import RenderOptions
@@ -183,3 +185,11 @@ def test_each_hostile_fragment_in_a_dated_item(tmp_path: Path, fragment: str) ->
     title = checklist["items"][0]["title"]
     assert str(item["SUMMARY"]) == f"Due: {visible(title)} (odd.first)"
     assert "BEGIN:VEVENT" in str(item["SUMMARY"])  # shown as text, on the same line
+
+
+def test_written_to_a_file_the_calendar_keeps_its_crlf(tmp_path: Path) -> None:
+    target = tmp_path / "launch.ics"
+    args = ["audit", str(EXAMPLES / "launch.yaml"), "--as-of", "2027-01-15", "-f", "ics"]
+    result = CliRunner().invoke(app, [*args, "-o", str(target)])
+    assert result.exit_code == 1  # the gate's verdict, as for every format
+    assert target.read_bytes() == audit_text((EXAMPLES / "launch.yaml",), AS_OF, "ics").encode()
