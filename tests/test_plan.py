@@ -20,7 +20,7 @@ from gtm_check.pipeline import with_critical_path
 from gtm_check.report import RenderOptions
 from gtm_check.report.registry import AUDIT, render
 from gtm_check.scoring.score import score_launch
-from tests.conftest import EXAMPLES, MINI_CHECKLIST, WriteFile
+from tests.conftest import EXAMPLES, MINI_CHECKLIST, ROOT, WriteFile
 from tests.report.audits import audit_text, plan_text
 from tests.review.gitrepo import GitRepo
 from tests.review.test_audit_history import AS_OF as HISTORY_AS_OF
@@ -182,3 +182,11 @@ def test_plan_at_the_ends_of_the_calendar(write: WriteFile, fmt: str, as_of: str
 
 
 _LATE_REQUIREMENT = "    severity: medium\n    requires: [legal.trademarks]\n"
+
+
+def test_the_readme_shows_what_plan_prints() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = "`gtm-check plan examples/launch.yaml --as-of 2027-01-15` begins:\n\n```text\n"
+    sample = readme.split(command, 1)[1].split("```", 1)[0]
+    printed = plan_text(EXAMPLES / "launch.yaml", AS_OF, "table", RenderOptions(width=80))
+    assert printed.startswith(sample)
