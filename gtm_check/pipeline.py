@@ -17,7 +17,7 @@ from gtm_check.load.policy import PolicyReader
 from gtm_check.load.revisions import read_revisions
 from gtm_check.model.filters import Filters
 from gtm_check.model.history import Every, History
-from gtm_check.model.inputs import Gate
+from gtm_check.model.inputs import Checklist, Gate
 from gtm_check.model.problems import (
     GtmCheckError,
     OptionError,
@@ -28,6 +28,7 @@ from gtm_check.model.problems import (
 )
 from gtm_check.model.results import Report
 from gtm_check.model.vocabulary import Severity, Stage
+from gtm_check.scoring.critical_path import critical_path, outlook
 from gtm_check.scoring.filters import apply_filters
 from gtm_check.scoring.score import GateOptions, score_launch
 from gtm_check.scoring.trend import history_of, trend
@@ -68,6 +69,9 @@ class AuditRequest:
     history: bool = False
     """With ``audit --history``: each launch's weekly trend from its git history up to the
     as-of date, and the projection."""
+    critical_path: bool = False
+    """Whether each report carries its critical path (and, with ``history``, which of it
+    and the pace decides), for the formats that show it."""
 
 
 @dataclass(frozen=True)
@@ -169,6 +173,8 @@ def audit(request: AuditRequest) -> AuditOutcome:
             report = dataclasses.replace(
                 report, history=launch_history(path, loaded, request.as_of, reader)
             )
+        if request.critical_path:
+            report = with_critical_path(report, [c.checklist for c in loaded.checklists])
         reports.append((apply_filters(report, request.filters), str(path)))
         inputs += loaded.files
     if problems:
@@ -183,6 +189,12 @@ def audit(request: AuditRequest) -> AuditOutcome:
 
 def _launch_order(report: Report) -> tuple[dt.date, str]:
     return report.launch.launch_date, report.launch.name
+
+
+def with_critical_path(report: Report, checklists: Sequence[Checklist]) -> Report:
+    """The report with its critical path, and with a trend, which of the two decides."""
+    path = critical_path(report, checklists)
+    return dataclasses.replace(report, critical_path=path, outlook=outlook(path, report.history))
 
 
 def launch_history(

@@ -16,7 +16,7 @@ from gtm_check.load.launch import load_launch
 from gtm_check.model.inputs import Launch
 from gtm_check.model.problems import GtmCheckError
 from gtm_check.model.vocabulary import DEPARTMENTS, Status
-from tests.conftest import EXAMPLES, WriteFile, load, read_checklist
+from tests.conftest import EXAMPLES, MINI_CHECKLIST, WriteFile, load, read_checklist
 
 Mini = Callable[[str], Path]
 
@@ -647,3 +647,58 @@ def test_a_retired_trait_names_the_traits_that_replaced_it(mini: Mini) -> None:
         "cloud-marketplace for a cloud provider's marketplace (AWS, Azure, Google Cloud), "
         "app-store for a mobile or desktop app store)"
     )
+
+
+def test_requires_in_a_circle_is_refused_where_it_closes(write: WriteFile) -> None:
+    write(
+        "c.yaml",
+        "department: ours\nname: Ours\nitems:\n"
+        "  - {id: ours.x, stage: use, title: X, severity: low, requires: [ours.y]}\n"
+        "  - {id: ours.y, stage: use, title: Y, severity: low, requires: [ours.z]}\n"
+        "  - {id: ours.z, stage: use, title: Z, severity: low,"
+        " requires: [legal.sla-terms, ours.x]}\n"
+        "  - {id: ours.w, stage: use, title: W, severity: low, requires: [ours.x]}\n",
+    )
+    write("legal.yaml", MINI_CHECKLIST)
+    path = write(
+        "launch.yaml", "launch: L\nlaunch_date: 2027-01-01\nchecklists: [c.yaml, legal.yaml]\n"
+    )
+    assert problems(path) == [
+        "c.yaml:6:83: ours.z requires ours.x, which waits on it in turn "
+        "(ours.x → ours.y → ours.z → ours.x): items cannot wait on each other in a circle"
+    ]
+
+
+def test_an_item_that_requires_itself_is_a_circle(write: WriteFile) -> None:
+    write(
+        "c.yaml",
+        "department: ours\nname: Ours\nitems:\n"
+        "  - {id: ours.x, stage: use, title: X, severity: low, requires: [ours.x]}\n",
+    )
+    path = write("launch.yaml", "launch: L\nlaunch_date: 2027-01-01\nchecklists: [c.yaml]\n")
+    assert problems(path) == [
+        "c.yaml:4:66: ours.x requires ours.x, which waits on it in turn (ours.x → ours.x): "
+        "items cannot wait on each other in a circle"
+    ]
+
+
+def test_a_circle_across_two_team_checklists_is_located_in_the_one_that_closes_it(
+    write: WriteFile,
+) -> None:
+    write(
+        "a.yaml",
+        "department: one\nname: One\nitems:\n"
+        "  - {id: one.x, stage: buy, title: X, severity: low, requires: [two.y]}\n",
+    )
+    write(
+        "b.yaml",
+        "department: two\nname: Two\nitems:\n"
+        "  - {id: two.y, stage: buy, title: Y, severity: low, requires: [one.x]}\n",
+    )
+    path = write(
+        "launch.yaml", "launch: L\nlaunch_date: 2027-01-01\nchecklists: [a.yaml, b.yaml]\n"
+    )
+    assert problems(path) == [
+        "b.yaml:4:65: two.y requires one.x, which waits on it in turn (one.x → two.y → one.x): "
+        "items cannot wait on each other in a circle"
+    ]

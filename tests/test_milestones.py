@@ -14,6 +14,7 @@ import pytest
 from gtm_check.model.inputs import Checklist, Launch
 from gtm_check.model.problems import GtmCheckError
 from gtm_check.model.results import Report
+from gtm_check.model.vocabulary import Stage
 from gtm_check.report import RenderOptions
 from gtm_check.report.registry import AUDIT, render
 from gtm_check.scoring.score import score_launch
@@ -64,7 +65,7 @@ def test_on_the_milestone_day_it_is_still_upcoming_and_counts_down() -> None:
     (beta,) = report.milestones
     assert (beta.status, beta.days, beta.passed) == ("upcoming", 0, False)
     assert report.gate.passed
-    assert beta.countdown == "next: beta today, learn 80.0 of 90 needed"
+    assert beta.countdown == "next: beta today; learn 80.0, needs 90"
 
 
 def test_the_day_after_a_milestone_missed_fails_the_gate() -> None:
@@ -88,9 +89,44 @@ def test_a_milestone_met_passes() -> None:
     assert report.gate.passed and report.gate.failures == []
 
 
-def test_an_open_blocker_misses_a_milestone_whatever_the_score() -> None:
-    report = audit(BETA + dt.timedelta(days=1), min_score=10, states={"a.y": "done"})
+def test_an_open_blocker_due_by_it_misses_a_milestone_whatever_the_score() -> None:
+    states = {"a.y": "done", "a.x": {"due": BETA}}
+    report = audit(BETA + dt.timedelta(days=1), min_score=10, states=states)
     assert report.gate.missed == ["beta missed by 1 day: learn blocked by 1 open blocker"]
+
+
+def test_an_open_blocker_due_after_the_milestone_is_not_its_business() -> None:
+    # Due the day after beta, or with no due date at all (launch day): only the gate waits.
+    for state in ({"due": BETA + dt.timedelta(days=1)}, "todo"):
+        states = {"a.x": state, "a.y": "done", "a.z": "done"}
+        report = audit(BETA + dt.timedelta(days=1), min_score=10, states=states)
+        (beta,) = report.milestones
+        assert (beta.status, beta.shortfalls) == ("met", [])
+        assert report.gate.missed == [] and report.stages[0].open_blockers == 1
+
+
+def test_a_blocker_by_a_milestone_counts_in_any_stage() -> None:
+    checklist = CHECKLIST.model_copy(
+        update={
+            "items": [
+                *CHECKLIST.items,
+                CHECKLIST.items[0].model_copy(update={"id": "a.w", "stage": Stage.BUY}),
+            ]
+        }
+    )
+    states = {"a.x": "done", "a.z": "done", "a.w": {"by": "beta"}}
+    report = score_launch(launch(min_score=10, states=states), [checklist], BETA)
+    (beta,) = report.milestones
+    assert beta.blocking == ["buy blocked by 1 open blocker"]
+    assert beta.countdown == "next: beta today; learn 80.0, needs 10; buy blocked by 1 open blocker"
+
+
+def test_the_countdown_names_each_stage_in_a_sentence() -> None:
+    two = [{"name": "beta", "date": BETA, "stages": ["learn", "grow"], "min_score": 50}]
+    report = score_launch(launch(milestones=two), [CHECKLIST], BETA - dt.timedelta(days=1))
+    assert report.milestones[0].countdown == (
+        "next: beta tomorrow; learn 80.0, needs 50; grow owes nothing"
+    )
 
 
 def test_the_countdown_names_the_next_milestone_only() -> None:
@@ -103,7 +139,7 @@ def test_the_countdown_names_the_next_milestone_only() -> None:
     assert [m.status for m in report.milestones] == ["upcoming"] * 3
     later = score_launch(launch(milestones=two), [CHECKLIST], dt.date(2027, 1, 4))
     assert [m.status for m in later.milestones] == ["met", "upcoming", "upcoming"]
-    assert later.milestones[1].countdown == "next: beta in 11 days, learn 80.0 of 90 needed"
+    assert later.milestones[1].countdown == "next: beta in 11 days; learn 80.0, needs 90"
 
 
 # --- by: a milestone's date as the due date --------------------------------------------------
@@ -186,7 +222,7 @@ def rendered(fmt: str, as_of: dt.date) -> str:
 
 
 MISSED = "beta missed by 3 days: learn 80.0 < 90"
-COUNTDOWN = "next: beta in 12 days, learn 80.0 of 90 needed"
+COUNTDOWN = "next: beta in 12 days; learn 80.0, needs 90"
 
 
 @pytest.mark.parametrize("fmt", ["table", "markdown", "html", "github"])

@@ -19,7 +19,7 @@ from tests.report.goldens import GOLDEN, ROOT, goldens  # noqa: E402
 
 def main() -> None:
     for golden in goldens():
-        golden.path.write_text(golden.render(), encoding="utf-8")
+        golden.path.write_bytes(golden.render().encode("utf-8"))
     subprocess.run(["git", "diff", "--stat", "--", str(GOLDEN)], cwd=ROOT, check=False)
 
 

@@ -443,3 +443,68 @@ def _remove_item(doc: _Doc, sequence: Node, node: Node) -> _Edit:
             doc.path, "this waiver is not written as `- item: ...`; edit it by hand"
         )
     return _Edit(start, doc.lines.after_line(node.end), "")
+
+
+def set_launch_date(text: str, date: dt.date, path: str = "<text>") -> str:
+    """The launch file with ``launch_date`` set to ``date``, where it is written."""
+    doc = _Doc(text, path)
+    new = doc.apply(_set_in_mapping(doc, doc.root, {"launch_date": date}))
+
+    def expected(data: dict[str, Any]) -> None:
+        data["launch_date"] = date
+
+    _check(text, new, expected, path)
+    return new
+
+
+def drop_due(text: str, item_ids: Sequence[str], path: str = "<text>") -> str:
+    """The launch file without the ``due:`` of these items. A flow mapping left with its
+    status alone becomes the status (``{status: todo, due: …}`` becomes ``todo``), padded so
+    that a comment after it stays in its column; a block mapping loses the ``due:`` line."""
+    doc = _Doc(text, path)
+    items = _top(doc, "items")
+    edits = []
+    for item_id in item_ids:
+        entry = items.get(item_id) if items is not None else None
+        if entry is not None and entry.value.kind == "map" and entry.value.get("due"):
+            edits.append(_without_due(doc, entry.value))
+    new = doc.apply(edits)
+
+    def expected(data: dict[str, Any]) -> None:
+        states = data.get("items") or {}
+        for item_id in item_ids:
+            state = _state(states.get(item_id))
+            state.pop("due", None)
+            states[item_id] = state
+        data["items"] = states
+
+    _check(text, new, expected, path)
+    return new
+
+
+def _without_due(doc: _Doc, node: Node) -> _Edit:
+    due = node.get("due")
+    assert due is not None
+    rest = [e for e in node.entries if e.key != "due"]
+    if not node.flow:
+        if not rest:
+            raise GtmCheckError.single(
+                doc.path, "an item's state holds only its due date; edit it by hand"
+            )
+        start = doc.lines.start_of_line(due.key_start)
+        return _Edit(start, doc.lines.after_line(due.value.end), "")
+    if [e.key for e in rest] == ["status"]:
+        written = doc.text[rest[0].value.start : rest[0].value.end]
+    else:
+        pairs = [doc.text[e.key_start : e.value.end] for e in rest]
+        written = "{" + ", ".join(pairs) + "}"
+    return _padded(doc, node, written)
+
+
+def _padded(doc: _Doc, node: Node, written: str) -> _Edit:
+    """``node`` replaced by ``written``; when a comment follows on its line, padded with
+    spaces so that the comment stays where it was."""
+    after = doc.text[node.end : doc.lines.after_line(node.end)]
+    if after.lstrip(" ").startswith("#"):
+        written = written.ljust(node.end - node.start)
+    return _Edit(node.start, node.end, written)

@@ -30,8 +30,9 @@ def launch_file(
     owner: str | None = None,
     schema: str | None = None,
 ) -> str:
-    """The text of a launch file listing every applicable item as todo, with its title;
-    an item with a lead time gets the due date it gives at this tier, for the user to change. With a
+    """The text of a launch file listing every applicable item as todo, with its title and
+    its lead time at this tier in a comment. No due date is written: an item with a lead
+    time is due that many days before ``launch_date``, so moving the launch moves it. With a
     ``schema`` path, the first line is the modeline that names it to editors."""
     names = {c.department: c.name for c in checklists}
     items = applicable_items(checklists, traits, tier)
@@ -45,7 +46,7 @@ def launch_file(
         f"traits: [{', '.join(traits)}]",
         f"checklists: [{', '.join(checklist_refs)}]",
         *_gate_lines(Gate()),
-        *_item_lines(items, names, launch_date, tier),
+        *_item_lines(items, names, tier),
         *_WAIVER_HELP,
     ]
     return "\n".join(lines) + "\n"
@@ -60,6 +61,9 @@ def _header_help(name: str) -> list[str]:
         "#     status: in-progress",
         "#     owner: counsel@example.com",
         "#     due: 2027-01-31",
+        '# An item whose comment says "due N days before launch" is due then unless it is',
+        "# given a due date, so its date follows launch_date: move the launch with",
+        "# `gtm-check set FILE --launch-date DATE`. Give an item due: only to fix its date.",
         "# Check it with `gtm-check validate` and score it with `gtm-check audit`.",
     ]
 
@@ -84,23 +88,19 @@ def _gate_lines(gate: Gate) -> list[str]:
     ]
 
 
-def _entry(item: ChecklistItem, launch_date: dt.date, tier: int) -> str:
+def _lead(item: ChecklistItem, tier: int) -> str:
+    """The item's lead time in words, for its comment: derived, never written as a date."""
     lead = item.lead_time(tier)
-    if lead is None:
-        return f"{item.id}: todo"
-    due = launch_date - dt.timedelta(days=lead)
-    return f"{item.id}: {{status: todo, due: {due.isoformat()}}}"
+    return "" if lead is None else f" (due {lead} days before launch)"
 
 
-def _item_lines(
-    items: Sequence[ChecklistItem], names: dict[str, str], launch_date: dt.date, tier: int
-) -> list[str]:
+def _item_lines(items: Sequence[ChecklistItem], names: dict[str, str], tier: int) -> list[str]:
     """``items:`` with one ``id: todo`` line per item, grouped under stage and department
-    comments, each line ending with the item's severity and title as a comment."""
+    comments, each line ending with the item's severity, title and lead time as a comment."""
     if not items:
         return ["items: {}"]
     lines = ["items:"]
-    width = max(len(_entry(item, launch_date, tier)) for item in items)
+    width = max(len(f"{item.id}: todo") for item in items)
     for stage in Stage:
         in_stage = [item for item in items if item.stage is stage]
         if not in_stage:
@@ -111,8 +111,9 @@ def _item_lines(
             if item.department != department:
                 department = item.department
                 lines.append(f"  # --- {_comment(names.get(department, department))} ---")
-            entry = _entry(item, launch_date, tier)
-            lines.append(f"  {entry.ljust(width)}  # {item.severity.value}: {_comment(item.title)}")
+            entry = f"{item.id}: todo".ljust(width)
+            comment = f"{item.severity.value}: {_comment(item.title)}{_lead(item, tier)}"
+            lines.append(f"  {entry}  # {comment}")
     return lines
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -34,7 +35,14 @@ from gtm_check.model.problems import GtmCheckError
 from gtm_check.model.vocabulary import Severity, Stage
 from gtm_check.pipeline import AuditOutcome, AuditRequest, FailOn, audit
 from gtm_check.report import RenderOptions
-from gtm_check.report.registry import AUDIT, PROBLEMS, needs_locations, render, renders
+from gtm_check.report.registry import (
+    AUDIT,
+    PROBLEMS,
+    needs_critical_path,
+    needs_locations,
+    render,
+    renders,
+)
 
 AsOf = Annotated[str | None, as_of_option("Score as on this date (default: today).")]
 FormatOption = Annotated[AuditFormat, format_option(AUDIT, "Report format.")]
@@ -240,10 +248,11 @@ def _filters(
 
 
 def _audit(request: AuditRequest, format: str) -> AuditOutcome:
-    """The audit; in a format that can point at lines (github), the input problems are
-    drawn in it, so that a pull request that breaks a launch file shows where."""
+    """The audit, with the critical path where the format shows it; in a format that can
+    point at lines (github), the input problems are drawn in it, so that a pull request
+    that breaks a launch file shows where."""
     try:
-        return audit(request)
+        return audit(replace(request, critical_path=needs_critical_path(AUDIT, format)))
     except GtmCheckError as exc:
         if not renders(PROBLEMS, format):
             raise

@@ -55,13 +55,15 @@ class PlainGroup(TyperGroup):
 
 
 def _unbraced(piece: str) -> str:
-    """``{ITEM...}...`` and ``{LAUNCH}...`` as ``ITEM...`` and ``LAUNCH...``."""
+    """``{ITEM...}...`` and ``{LAUNCH}...`` as ``ITEM...`` and ``LAUNCH...``; an optional
+    ``[ITEM...]...`` as ``[ITEM...]``."""
     braced = _BRACED.match(piece)
     if braced is None:
         return piece
-    name, many = braced.group(1), bool(braced.group(2) or braced.group(3))
-    return name + ("..." if many else "")
+    opening, name, many = braced.group(1), braced.group(2), bool(braced.group(3) or braced.group(4))
+    shown = name + ("..." if many else "")
+    return f"[{shown}]" if opening == "[" else shown
 
 
 _TYPE_NAME = re.compile(r" <(?:list\[\w+\]|path|str|int|float)>", re.IGNORECASE)
-_BRACED = re.compile(r"^\{(\w+)(\.\.\.)?\}(\.\.\.)?$")
+_BRACED = re.compile(r"^([{\[])(\w+)(\.\.\.)?[}\]](\.\.\.)?$")

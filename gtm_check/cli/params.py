@@ -18,6 +18,7 @@ from gtm_check.report.registry import (
     DEPARTMENT,
     DIFF,
     OWNERS,
+    PLAN,
     TREND,
     View,
     formats,
@@ -77,6 +78,7 @@ if TYPE_CHECKING:
     DiffFormat = str
     TrendFormat = str
     OwnersFormat = str
+    PlanFormat = str
     ChecklistsFormat = str
     DepartmentFormat = str
 else:
@@ -84,6 +86,7 @@ else:
     DiffFormat = format_choice(DIFF)
     TrendFormat = format_choice(TREND)
     OwnersFormat = format_choice(OWNERS)
+    PlanFormat = format_choice(PLAN)
     ChecklistsFormat = format_choice(CHECKLISTS)
     DepartmentFormat = format_choice(DEPARTMENT)
 

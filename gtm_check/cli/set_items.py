@@ -1,4 +1,4 @@
-"""``gtm-check set``: change items' status, owner, due date, evidence or note in place."""
+"""``gtm-check set``: change items in place, or move the launch (``cli/launch_date.py``)."""
 
 from __future__ import annotations
 
@@ -14,12 +14,13 @@ from gtm_check.cli.app import app
 from gtm_check.cli.dates import given_date, parse_date
 from gtm_check.cli.editing import AsOf, LaunchArg, arrow, commit, known_items
 from gtm_check.cli.help import PlainCommand
+from gtm_check.cli.launch_date import Reschedule, reschedule
 from gtm_check.cli.params import AllowOutside
 from gtm_check.load.launch import LoadedLaunch
 from gtm_check.model.vocabulary import Status
 
 ItemsArg = Annotated[
-    list[str],
+    list[str] | None,
     typer.Argument(
         metavar="ITEM...",
         help="Item ids to change.",
@@ -54,16 +55,40 @@ EvidenceOption = Annotated[
     str | None, _text("--evidence", "Where the proof is (a link).", "where the proof is (a link)")
 ]
 NoteOption = Annotated[str | None, _text("--note", "A note for readers.", "a note for readers")]
+LaunchDateOption = Annotated[
+    str | None,
+    typer.Option(
+        "--launch-date",
+        metavar="YYYY-MM-DD",
+        help="Move the launch (no ITEM): due dates from lead times follow it; due: dates the "
+        "file sets stay and are listed when they fall after it or before today.",
+        parser=values.date,
+    ),
+]
+DropDerivedOption = Annotated[
+    bool,
+    typer.Option(
+        "--drop-derived-dates",
+        help="Drop each due: that equals the date a lead time of its checklist gives (as an "
+        "earlier init wrote them), so that the item follows the launch date (no ITEM).",
+    ),
+]
+DryRunOption = Annotated[
+    bool,
+    typer.Option(
+        "--dry-run", help="With --launch-date or --drop-derived-dates: say what would change."
+    ),
+]
 
 
 @app.command(
     "set",
     cls=PlainCommand,
-    short_help="Change items' status, owner, due date, evidence or note.",
+    short_help="Change items in place, or move the launch date.",
 )
 def set_command(
     launch: LaunchArg,
-    items: ItemsArg,
+    items: ItemsArg = None,
     status: StatusOption = None,
     owner: OwnerOption = None,
     due: DueOption = None,
@@ -71,12 +96,55 @@ def set_command(
     note: NoteOption = None,
     as_of: AsOf = None,
     allow_outside: AllowOutside = False,
+    launch_date: LaunchDateOption = None,
+    drop_derived_dates: DropDerivedOption = False,
+    dry_run: DryRunOption = False,
 ) -> None:
-    """Change items of a launch file in place; every other line stays as it was.
+    """Change items of a launch file in place; every other line stays as it was. Or move
+    the launch (--launch-date), or drop the due dates an earlier init froze into it.
 
     The result is validated before it is written, and written atomically; if the file
     changed meanwhile, nothing is written (exit 2).
     """
+    day = parse_date(as_of) or dt.date.today()
+    if launch_date is not None or drop_derived_dates or dry_run:
+        given = [status, owner, due, evidence, note]
+        moving = Reschedule(
+            launch,
+            parse_date(launch_date, "--launch-date"),
+            drop_derived_dates,
+            dry_run,
+            day,
+            allow_outside,
+        )
+        return _reschedule(moving, items or [], any(v is not None for v in given))
+    items, fields = _fields(items, status, owner, due, evidence, note)
+    with editing(launch, allow_outside=allow_outside) as opened:
+        loaded = load_text(opened, opened.text, allow_outside=allow_outside)
+        known_items(loaded, items, "ITEM...")
+        stamp = day if status == Status.DONE else None
+        wanted, changes = _wanted(loaded, items, fields, stamp, restamp=as_of is not None)
+        if not changes:
+            typer.echo(f"{launch}: nothing to change")
+            return
+        text = set_items(opened.text, wanted, placements(loaded, wanted), str(launch))
+        commit(opened, text, changes, allow_outside=allow_outside)
+
+
+def _fields(
+    items: list[str] | None,
+    status: str | None,
+    owner: str | None,
+    due: str | None,
+    evidence: str | None,
+    note: str | None,
+) -> tuple[list[str], dict[str, Value]]:
+    """The items named and the fields to set in each; a usage error when either is empty."""
+    if not items:
+        raise typer.BadParameter(
+            "name the items to change, or move the launch with --launch-date",
+            param_hint="'ITEM...'",
+        )
     fields: dict[str, Value] = {}
     for key, value in (("status", status), ("owner", owner), ("evidence", evidence)):
         if value is not None:
@@ -89,17 +157,23 @@ def set_command(
         raise typer.BadParameter(
             "say what to change: --status, --owner, --due, --evidence or --note"
         )
-    day = parse_date(as_of) or dt.date.today()
-    with editing(launch, allow_outside=allow_outside) as opened:
-        loaded = load_text(opened, opened.text, allow_outside=allow_outside)
-        known_items(loaded, items, "ITEM...")
-        stamp = day if status == Status.DONE else None
-        wanted, changes = _wanted(loaded, items, fields, stamp, restamp=as_of is not None)
-        if not changes:
-            typer.echo(f"{launch}: nothing to change")
-            return
-        text = set_items(opened.text, wanted, placements(loaded, wanted), str(launch))
-        commit(opened, text, changes, allow_outside=allow_outside)
+    return items, fields
+
+
+def _reschedule(request: Reschedule, items: list[str], item_options: bool) -> None:
+    """The launch's date rather than items: refused with item ids or their options."""
+    if items or item_options:
+        raise typer.BadParameter(
+            "--launch-date, --drop-derived-dates and --dry-run change the launch, not items: "
+            "change items in a set of their own",
+            param_hint="'ITEM...'",
+        )
+    if request.to is None and not request.drop:
+        raise typer.BadParameter(
+            "--dry-run shows what --launch-date or --drop-derived-dates would change; give one",
+            param_hint="'--dry-run'",
+        )
+    reschedule(request)
 
 
 def _wanted(

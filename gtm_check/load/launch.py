@@ -158,7 +158,11 @@ def _cross_check(
     """What only the launch file and its checklists together can show to be wrong; a
     place that already has a problem gets no second one."""
     places = {(p.path, p.line, p.column) for p in taken}
-    problems = [*_duplicate_ids(checklists), *_requirements(checklists, ids)]
+    problems = [
+        *_duplicate_ids(checklists),
+        *_requirements(checklists, ids),
+        *_requirement_cycles(checklists),
+    ]
     return [p for p in problems if (p.path, p.line, p.column) not in places] + _references(
         data, source, checklists, taken, ids
     )
@@ -293,6 +297,57 @@ def _requirements(checklists: Sequence[LoadedChecklist], ids: _IdIndex) -> list[
                     findings.append(Finding(loc, late))
         problems += loaded.source.locate(findings)
     return problems
+
+
+def _requirement_cycles(checklists: Sequence[LoadedChecklist]) -> list[Problem]:
+    """Items that wait on each other in a circle, across every checklist loaded: each
+    circle found is reported once, at the ``requires`` entry that closes it. Nothing in a
+    circle could ever be done first, and the critical path has no start."""
+    where: dict[str, tuple[LoadedChecklist, int]] = {}
+    for loaded in checklists:
+        for index, item in enumerate(loaded.checklist.items):
+            where.setdefault(item.id, (loaded, index))
+    findings: dict[int, list[Finding]] = {}
+    state: dict[str, bool] = {}  # False: on the path being walked; True: walked
+    for start in where:
+        if start in state:
+            continue
+        path = [start]
+        state[start] = False
+        pending = [iter(_requires(where, start))]
+        while pending:
+            step = next(pending[-1], None)
+            if step is None:
+                state[path.pop()] = True
+                pending.pop()
+                continue
+            position, required = step
+            if required not in state:
+                path.append(required)
+                state[required] = False
+                pending.append(iter(_requires(where, required)))
+            elif not state[required]:  # back to an item on the path: a circle
+                loaded, index = where[path[-1]]
+                circle = " → ".join([*path[path.index(required) :], required])
+                message = f"{path[-1]} requires {required}, which waits on it in turn"
+                findings.setdefault(id(loaded), []).append(
+                    Finding(
+                        ("items", index, "requires", position),
+                        f"{message} ({circle}): items cannot wait on each other in a circle",
+                    )
+                )
+    return [
+        problem
+        for loaded in checklists
+        for problem in loaded.source.locate(findings.get(id(loaded), []))
+    ]
+
+
+def _requires(where: dict[str, tuple[LoadedChecklist, int]], item_id: str) -> list[tuple[int, str]]:
+    """The loaded items ``item_id`` requires, each with its position in ``requires``."""
+    loaded, index = where[item_id]
+    requires = loaded.checklist.items[index].requires
+    return [(position, r) for position, r in enumerate(requires) if r in where]
 
 
 def _due_later(item: ChecklistItem, required: ChecklistItem) -> str | None:

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from gtm_check.model.filters import Filters
 from gtm_check.model.history import History
 from gtm_check.model.vocabulary import Severity, Stage, Status, Verdict
+
+if TYPE_CHECKING:
+    from gtm_check.model.plan import CriticalPath, Outlook
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +128,8 @@ class ItemResult:
     """The launch file's ``evidence`` for the item, as written (a URL or a note)."""
     why: str | None = None
     """The checklist's reason for the item, as written."""
+    by: str | None = None
+    """The milestone the launch file makes it due by (``by:``), if any."""
 
     @property
     def open(self) -> bool:
@@ -229,13 +235,16 @@ class MilestoneResult:
 
     @property
     def countdown(self) -> str:
-        """The next milestone: "next: beta in 12 days, learn 64.0 of 70 needed"."""
+        """The next milestone in a sentence: "next: beta in 12 days; learn 64.0, needs 70"."""
         when = {0: "today", 1: "tomorrow"}.get(self.days, f"in {_days(self.days)}")
-        scores = ", ".join(
-            f"{s} {'—' if self.scores[s] is None else f'{self.scores[s]:.1f}'}" for s in self.stages
-        )
-        rest = f" ({'; '.join(self.blocking)})" if self.blocking else ""
-        return f"next: {self.name} {when}, {scores} of {self.min_score:g} needed{rest}"
+        clauses = [f"next: {self.name} {when}"]
+        for stage in self.stages:
+            score = self.scores[stage]
+            if score is None:
+                clauses.append(f"{stage} owes nothing")
+            else:
+                clauses.append(f"{stage} {score:.1f}, needs {self.min_score:g}")
+        return "; ".join([*clauses, *self.blocking])
 
 
 def next_milestone(milestones: list[MilestoneResult]) -> MilestoneResult | None:
@@ -297,6 +306,10 @@ class Report:
     gate_locations: GateLocations | None = None
     """Where the launch file writes what its gate judges, for the formats that point at
     lines (their audits ask for locations)."""
+    critical_path: CriticalPath | None = None
+    """When the launch can be ready and what decides it (``scoring.critical_path``)."""
+    outlook: Outlook | None = None
+    """With ``--history``: whether the critical path or the pace decides."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,6 +44,17 @@ def _owner_shown(change: ItemChange) -> bool:
     return bool(change.owner) and change.owner not in (change.old, change.new)
 
 
+def moved_line(diff: LaunchDiff) -> str | None:
+    """The launch date that moved, first of all: "launch date moved 2027-03-01 → 2027-05-03
+    (63 days later); due dates from lead times moved with it"."""
+    if diff.launch_date is None:
+        return None
+    old, new = diff.launch_date
+    n = (new - old).days
+    shift = f"{abs(n)} day{'' if abs(n) == 1 else 's'} {'later' if n > 0 else 'earlier'}"
+    return f"launch date moved {old} → {new} ({shift}); due dates from lead times moved with it"
+
+
 def _scope_lines(diff: LaunchDiff) -> list[str]:
     lines = []
     if diff.traits_added:
@@ -58,8 +69,10 @@ def _scope_lines(diff: LaunchDiff) -> list[str]:
 def render_table(diff: LaunchDiff, options: RenderOptions) -> str:
     """Plain aligned text for the terminal: every user string through ``visible``; in ASCII
     where the output cannot show the arrows and dashes."""
+    moved = moved_line(diff)
     lines = [
         visible(diff.new.launch.title),
+        *([moved] if moved else []),
         visible(f"{_side(diff.old_side)} → {_side(diff.new_side)}"),
         f"scored as of {diff.new.launch.as_of} with the same checklists",
         headline(diff),
@@ -89,9 +102,11 @@ def render_table(diff: LaunchDiff, options: RenderOptions) -> str:
 
 def render_markdown(diff: LaunchDiff, options: RenderOptions) -> str:
     """Headline first, then the stage table, then the lists: a pull-request comment."""
+    moved = moved_line(diff)
     lines = [
         f"### {text(diff.new.launch.title)}: {text(headline(diff))}",
         "",
+        *([f"**{text(moved[0].upper() + moved[1:])}.**", ""] if moved else []),
         f"{text(_side(diff.old_side))} → {text(_side(diff.new_side))}, both scored as of "
         f"{diff.new.launch.as_of} with the same checklists.",
         "",
@@ -135,6 +150,9 @@ def to_dict(diff: LaunchDiff) -> dict[str, Any]:
     return {
         "launch": diff.new.launch.name,
         "as_of": diff.new.launch.as_of.isoformat(),
+        "launch_date": None
+        if diff.launch_date is None
+        else {"old": diff.launch_date[0].isoformat(), "new": diff.launch_date[1].isoformat()},
         "old": {
             "label": diff.old_side.label,
             "commit": diff.old_side.commit,
@@ -175,7 +193,6 @@ def to_dict(diff: LaunchDiff) -> dict[str, Any]:
         "traits_added": diff.traits_added,
         "traits_removed": diff.traits_removed,
         "tier": list(diff.tier) if diff.tier else None,
-        "launch_date": [day.isoformat() for day in diff.launch_date] if diff.launch_date else None,
         "regressions": diff.regressions,
     }
 

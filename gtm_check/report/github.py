@@ -32,7 +32,13 @@ from gtm_check.model.results import (
 )
 from gtm_check.model.safetext import visible
 from gtm_check.report import RenderOptions
-from gtm_check.report.shared import score_text, status_text, warning_groups, warning_summary
+from gtm_check.report.shared import (
+    plan_lines,
+    score_text,
+    status_text,
+    warning_groups,
+    warning_summary,
+)
 
 PER_STEP = 10
 """GitHub's limit on error, on warning and on notice annotations shown per step."""
@@ -56,7 +62,8 @@ class _Candidate:
     kind: int
     """The index in COMMANDS of the command it is written with when there is room."""
     what: str
-    """What it is, to count what is left out: ``item``, ``warning`` or ``countdown``."""
+    """What it is, to count what is left out: ``item``, ``warning``, ``countdown`` or
+    ``plan``."""
     line: Callable[[str], str]
     """The annotation, written with the given command."""
 
@@ -97,6 +104,11 @@ def _candidates(reports: Sequence[Report]) -> list[_Candidate]:
         ),  # fmt: skip
         *(_Candidate(0, "item", functools.partial(annotation, g, r)) for g, r in failing),
         *(
+            _Candidate(1, "plan", functools.partial(plan_annotation, r))
+            for r in reports
+            if plan_lines(r)
+        ),  # fmt: skip
+        *(
             _Candidate(1, "warning", functools.partial(caution, code, group, r))
             for r in reports
             for code, group in warning_groups(r.warnings)
@@ -136,6 +148,7 @@ NAMES = {
     "item": ("open item", "open items"),
     "warning": ("kind of warning", "kinds of warning"),
     "countdown": ("milestone countdown", "milestone countdowns"),
+    "plan": ("critical path", "critical paths"),
 }
 """What a candidate is, in words, one and several: for the notice of what was left out."""
 
@@ -225,6 +238,13 @@ def countdown(report: Report, command: str = "notice") -> str:
     assert upcoming is not None
     title = escape_property(f"gtm-check: milestone {upcoming.name}")
     message = f"{upcoming.countdown} [{report.launch.title}]"
+    return f"::{command} title={title}::{escape_data(visible(message))}"
+
+
+def plan_annotation(report: Report, command: str = "warning") -> str:
+    """The critical path ends after launch day (or, with a trend, what decides the date)."""
+    title = escape_property("gtm-check: critical path")
+    message = f"{'; '.join(plan_lines(report))} [{report.launch.title}]"
     return f"::{command} title={title}::{escape_data(visible(message))}"
 
 

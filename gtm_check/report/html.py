@@ -20,7 +20,13 @@ from gtm_check.report import RenderOptions
 from gtm_check.report.history import drawn_stages, history_lines
 from gtm_check.report.html_style import CSP, SCRIPT, STYLE
 from gtm_check.report.markup import esc, evidence_link
-from gtm_check.report.shared import score_text, status_text, warning_groups, warning_summary
+from gtm_check.report.shared import (
+    plan_lines,
+    score_text,
+    status_text,
+    warning_groups,
+    warning_summary,
+)
 from gtm_check.report.svg import (
     band,
     heat_map,
@@ -142,6 +148,7 @@ def _header(report: Report, level: int) -> list[str]:
         lines += ['<ul class="fails">', *(f"<li>✗ {esc(f)}</li>" for f in gate.failures), "</ul>"]
     if (upcoming := next_milestone(report.milestones)) is not None:
         lines.append(f"<p>⏳ {esc(upcoming.countdown)}</p>")
+    lines += [f"<p>📅 {esc(line)}</p>" for line in plan_lines(report)]
     if report.filters.active:
         lines.append(
             f"<p><strong>Filtered:</strong> {esc(report.filters.describe())}. "

@@ -18,6 +18,7 @@ from gtm_check.report.history import drawn_stages, history_lines
 from gtm_check.report.shared import (
     combined_gaps,
     launch_names,
+    plan_lines,
     score_text,
     status_text,
     warning_groups,
@@ -125,6 +126,9 @@ def _portfolio(reports: Sequence[Report]) -> list[str]:
     for report in reports:
         if (upcoming := next_milestone(report.milestones)) is not None:
             lines.append(f"- **{text(report.launch.name)}**: ⏳ {text(upcoming.countdown)}")
+        lines += [
+            f"- **{text(report.launch.name)}**: 📅 {text(line)}" for line in plan_lines(report)
+        ]
     lines += ["", *_chart(reports), ""]
     gaps = combined_gaps(reports)
     lines += _this_week(gaps, reports[0].launch.as_of, reports)
@@ -145,6 +149,8 @@ def _gate_lines(report: Report) -> list[str]:
         lines += [f"- ❌ {text(failure)}" for failure in report.gate.failures] + [""]
     if (upcoming := next_milestone(report.milestones)) is not None:
         lines += [f"⏳ {text(upcoming.countdown)}", ""]
+    for line in plan_lines(report):
+        lines += [f"📅 {text(line)}", ""]
     if report.warnings:
         lines += [f"**Warnings ({len(report.warnings)})**: legal, but they relax the gate.", ""]
         for code, group in warning_groups(report.warnings):

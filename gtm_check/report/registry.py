@@ -21,6 +21,7 @@ from gtm_check.report import RenderOptions
 
 if TYPE_CHECKING:
     from gtm_check.model.inputs import Checklist
+    from gtm_check.model.plan import Plan
     from gtm_check.model.problems import Problem
     from gtm_check.model.results import Report
     from gtm_check.scoring.diff import LaunchDiff
@@ -44,6 +45,8 @@ PROBLEMS: View[Sequence[Problem]] = View("problems")
 DIFF: View[LaunchDiff] = View("diff")
 TREND: View[TrendResult] = View("trend")
 OWNERS: View[OwnersReport] = View("owners")
+PLAN: View[Plan] = View("plan")
+"""``plan``: the critical path, the chain that decides it, each open item's slack."""
 CHECKLISTS: View[Sequence[Checklist]] = View("checklists")
 """``checklists``: the built-in departments and the traits."""
 DEPARTMENT: View[Checklist] = View("department")
@@ -59,17 +62,21 @@ class Renderer:
     locations: bool = False
     """Whether it points at lines, so that items must carry their locations: finding them
     parses the files a second time, and only formats that use them pay for it."""
+    critical_path: bool = False
+    """Whether it shows the critical path: finding it takes a pass over the open items and
+    their requirements, which only formats that show it pay for."""
 
 
 RENDERERS: dict[tuple[View[Any], str], Renderer] = {
-    (AUDIT, "table"): Renderer("table"),
+    (AUDIT, "table"): Renderer("table", critical_path=True),
     (AUDIT, "json"): Renderer("json"),
-    (AUDIT, "markdown"): Renderer("markdown"),
+    (AUDIT, "markdown"): Renderer("markdown", critical_path=True),
     (AUDIT, "junit"): Renderer("junit"),
-    (AUDIT, "github"): Renderer("github", locations=True),
-    (AUDIT, "html"): Renderer("html"),
+    (AUDIT, "github"): Renderer("github", locations=True, critical_path=True),
+    (AUDIT, "html"): Renderer("html", critical_path=True),
     (AUDIT, "sarif"): Renderer("sarif", locations=True),
     (AUDIT, "gitlab"): Renderer("gitlab", locations=True),
+    (AUDIT, "ics"): Renderer("ics"),
     (PROBLEMS, "github"): Renderer("github", "render_problems"),
     (DIFF, "table"): Renderer("diff", "render_table"),
     (DIFF, "markdown"): Renderer("diff", "render_markdown"),
@@ -80,6 +87,10 @@ RENDERERS: dict[tuple[View[Any], str], Renderer] = {
     (OWNERS, "table"): Renderer("owners", "render_table"),
     (OWNERS, "markdown"): Renderer("owners", "render_markdown"),
     (OWNERS, "json"): Renderer("owners", "render_json"),
+    (PLAN, "table"): Renderer("plan", "render_table"),
+    (PLAN, "markdown"): Renderer("plan", "render_markdown"),
+    (PLAN, "json"): Renderer("plan", "render_json"),
+    (PLAN, "ics"): Renderer("ics", "render_plan"),
     (CHECKLISTS, "table"): Renderer("catalog_table", "render_summary"),
     (CHECKLISTS, "json"): Renderer("catalog", "render_summary"),
     (DEPARTMENT, "table"): Renderer("catalog_table", "render_department"),
@@ -98,6 +109,10 @@ def renders(view: View[Any], format: str) -> bool:
 
 def needs_locations(view: View[Any], format: str) -> bool:
     return RENDERERS[view, format].locations
+
+
+def needs_critical_path(view: View[Any], format: str) -> bool:
+    return RENDERERS[view, format].critical_path
 
 
 def render(view: View[T], format: str, result: T, options: RenderOptions) -> str:

@@ -77,3 +77,14 @@ def drawn(text: str, options: RenderOptions) -> str:
     """A plain-text view as the output can show it: with ``options.ascii``, every drawing
     character in ASCII, and arrows as "->"."""
     return text.replace("→", "->").translate(ASCII_GLYPHS) if options.ascii else text
+
+
+def plan_lines(report: Report) -> list[str]:
+    """What the audit says of its critical path: where it ends, when that is after launch
+    day; and with a trend, which of it and the pace decides."""
+    lines = []
+    if report.critical_path is not None and report.critical_path.late:
+        lines.append(report.critical_path.summary)
+    if report.outlook is not None:
+        lines.append(report.outlook.sentence)
+    return lines

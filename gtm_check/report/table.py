@@ -32,8 +32,10 @@ from gtm_check.report import ASCII_GLYPHS, RenderOptions
 from gtm_check.report.history import history_lines
 from gtm_check.report.shared import (
     combined_gaps,
+    drawn,
     filled,
     launch_names,
+    plan_lines,
     score_text,
     status_text,
     warning_groups,
@@ -58,11 +60,11 @@ def render(reports: Sequence[Report], options: RenderOptions) -> str:
     if len(reports) == 1:
         (report,) = reports
         top = print_to_string(
-            Group(_header(report), *_journey(report, options.width)), options
+            Group(_header(report, options), *_journey(report, options.width)), options
         ).rstrip("\n")
         gaps = report.gaps
     else:
-        top = print_to_string(_portfolio(reports, options.width, paint), options).rstrip("\n")
+        top = print_to_string(_portfolio(reports, options, paint), options).rstrip("\n")
         gaps = combined_gaps(reports)
     lines = [top, "", *_history(reports, options.width), *_filtered(reports[0], paint)]
     lines += _gap_list(gaps, reports, options, paint)
@@ -126,7 +128,7 @@ class _Painter:
 # --- one launch: header, stages, departments ---------------------------------------------------
 
 
-def _header(report: Report) -> RenderableType:
+def _header(report: Report, options: RenderOptions) -> RenderableType:
     launch = report.launch
     gate = report.gate
     title = Text(visible(launch.title), style="bold")
@@ -143,6 +145,8 @@ def _header(report: Report) -> RenderableType:
         lines.append(_hanging("  ✗ ", visible(failure), "red"))
     if (upcoming := next_milestone(report.milestones)) is not None:
         lines.append(_hanging("  ", visible(upcoming.countdown), "dim"))
+    for said in plan_lines(report):
+        lines.append(_hanging("  ", drawn(visible(said), options), "yellow"))
     for code, group in warning_groups(report.warnings):
         summary = visible(warning_summary(code, group, examples=False))
         lines.append(_hanging("  ⚠ ", f"{summary} [{code}]", "yellow"))
@@ -152,6 +156,20 @@ def _header(report: Report) -> RenderableType:
     lines += _expiring(report)
     lines.append(Text(""))
     return Group(*lines)
+
+
+def _wrapped(text: str, width: int, indent: str, style: str) -> list[RenderableType]:
+    """A long line wrapped to ``width`` at spaces only (never inside an item id), each
+    following line indented two more than the first."""
+    lines = textwrap.wrap(
+        text,
+        max(width, 40),
+        initial_indent=indent,
+        subsequent_indent=indent + "  ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    return [Text(line, style=style) for line in lines]
 
 
 EXPIRING_SHOWN = 5
@@ -305,9 +323,12 @@ def _idle_departments(report: Report) -> list[RenderableType]:
 # --- several launches --------------------------------------------------------------------------
 
 
-def _portfolio(reports: Sequence[Report], width: int, paint: _Painter) -> RenderableType:
+def _portfolio(
+    reports: Sequence[Report], options: RenderOptions, paint: _Painter
+) -> RenderableType:
     """One row per launch, in the order the audit gives them (by launch date, then name);
-    then why each failed."""
+    then why each failed, and each critical path that ends after launch day."""
+    width = options.width
     ordered = reports
     passed = sum(r.gate.passed for r in reports)
     title = f"Portfolio: {len(reports)} launches, {passed} passing their gate"
@@ -326,6 +347,10 @@ def _portfolio(reports: Sequence[Report], width: int, paint: _Painter) -> Render
                     style="red",
                 )
             )
+    for report in ordered:
+        for line in plan_lines(report):
+            text = drawn(visible(f"{report.launch.title}: {line}"), options)
+            reasons += _wrapped(text, width, "", "yellow")
     return Group(table, Text(""), *reasons) if reasons else table
 
 

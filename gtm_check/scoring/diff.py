@@ -75,7 +75,8 @@ class LaunchDiff:
     traits_removed: list[str] = field(default_factory=list)
     tier: tuple[int, int] | None = None
     launch_date: tuple[dt.date, dt.date] | None = None
-    """The launch date before and after, when it moved (every derived due date moves too)."""
+    """The launch date before and after, when it moved (due dates from lead times moved
+    with it and are not listed as slipped)."""
 
     LISTS = (
         ("done", "Newly done", "done"),
@@ -95,14 +96,9 @@ class LaunchDiff:
         return [(key, heading, getattr(self, key)) for key, heading, _ in self.LISTS]
 
     def counts(self) -> list[str]:
-        """What moved, in a few words: the launch date first, then the lists that have
-        something ("launch date 2027-03-01 → 2027-03-15, 2 done, 1 slipped, 2 new owners")."""
+        """What moved, in a few words: the lists that have something ("2 done, 1 slipped,
+        2 new owners"); a moved launch date has a line of its own, first (``report.diff``)."""
         found = []
-        if self.launch_date:
-            old, new = self.launch_date
-            days = (new - old).days
-            way = "later" if days > 0 else "earlier"
-            found.append(f"launch date {old} → {new} ({_counted(abs(days), 'day')} {way})")
         for key, _, word in self.LISTS:
             changes: list[ItemChange] = getattr(self, key)
             if key == "owners" and self.new_owners:
@@ -141,6 +137,7 @@ class LaunchDiff:
             or self.traits_added
             or self.traits_removed
             or self.tier
+            or self.launch_date
         )
 
 
@@ -222,6 +219,7 @@ def diff_reports(old: Report, new: Report, old_side: Side, new_side: Side) -> La
         tier=tier,
         launch_date=moved if moved[0] != moved[1] else None,
     )
+    shift = new.launch.launch_date - old.launch.launch_date
     before = {item.id: item for item in old.items}
     for n in new.items:
         o = before.get(n.id)
@@ -229,19 +227,30 @@ def diff_reports(old: Report, new: Report, old_side: Side, new_side: Side) -> La
             continue
         if n.applicable != o.applicable:
             (result.added if n.applicable else result.removed).append(_change(n))
-            continue
-        if not n.applicable:
-            continue
-        for key, rule in _RULES.items():
-            if rule(o, n):
-                getattr(result, key).append(_detailed(key, o, n))
-        as_of = new.launch.as_of
-        if _waived(n, as_of) and not _waived(o, as_of):
-            result.waived.append(_detailed("waived", o, n))
-        if _waived(o, as_of) and not _waived(n, as_of):
-            result.unwaived.append(_change(n, new=_why_unwaived(n)))
-        if o.due is not None and n.due is not None and n.due > o.due:
-            result.slipped.append(_change(n, o.due, n.due))
-        if (o.owner or "") != (n.owner or ""):
-            result.owners.append(_change(n, o.owner or "nobody", n.owner or "nobody"))
+        elif n.applicable:
+            _compare(result, o, n, new.launch.as_of, shift)
     return result
+
+
+def _compare(
+    result: LaunchDiff, o: ItemResult, n: ItemResult, as_of: dt.date, shift: dt.timedelta
+) -> None:
+    """What changed in an item that applies on both sides, added to ``result``'s lists. A
+    due date that came from a lead time and moved with the launch did not slip."""
+    for key, rule in _RULES.items():
+        if rule(o, n):
+            getattr(result, key).append(_detailed(key, o, n))
+    if _waived(n, as_of) and not _waived(o, as_of):
+        result.waived.append(_detailed("waived", o, n))
+    if _waived(o, as_of) and not _waived(n, as_of):
+        result.unwaived.append(_change(n, new=_why_unwaived(n)))
+    followed = (
+        o.due_from_lead
+        and n.due_from_lead
+        and o.due is not None
+        and (n.due is not None and n.due - o.due == shift)
+    )
+    if o.due is not None and n.due is not None and n.due > o.due and not followed:
+        result.slipped.append(_change(n, o.due, n.due))
+    if (o.owner or "") != (n.owner or ""):
+        result.owners.append(_change(n, o.owner or "nobody", n.owner or "nobody"))

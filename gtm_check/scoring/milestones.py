@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from gtm_check.model.inputs import Milestone
 from gtm_check.model.results import ItemResult, MilestoneResult, StageResult
@@ -17,17 +20,22 @@ def milestone_results(
     as_of: dt.date,
     fail_on: Severity | None,
 ) -> list[MilestoneResult]:
-    """Every milestone by date, judged as the gate judges: its stages need its minimum
-    score and no open item at or above ``fail_on``.
+    """Every milestone by date, judged as the gate judges but only on what is due by it:
+    its stages need its minimum score (as they stand on the as-of date), and no open item
+    at or above ``fail_on`` may be due by it (due on or before its date, or ``by:`` it).
 
-    The items are counted once, by stage, whatever the number of milestones: the work is
-    items + milestones, never items x milestones."""
+    The open items are sorted once, by stage and due date, whatever the number of
+    milestones: each milestone then counts what is due by it with a binary search, so the
+    work grows with items + milestones, never items x milestones."""
     scores = {s.key: s.score for s in stages}
-    counts = _open_counts(items, fail_on)
-    reasons = {stage: _open_reason(stage, count, fail_on) for stage, count in counts.items()}
+    due = _DueDates.of(items, fail_on)
     results = []
     for milestone in sorted(milestones, key=lambda m: (m.date, m.name)):
-        blocking = [reason for stage in milestone.stages if (reason := reasons[stage]) is not None]
+        blocking = [
+            reason
+            for stage in Stage
+            if (reason := _open_reason(stage, due.count(milestone, stage), fail_on))
+        ]
         low = [
             f"{stage} {score:.1f} < {milestone.min_score:g}"
             for stage in milestone.stages
@@ -48,22 +56,48 @@ def milestone_results(
     return results
 
 
-def _open_counts(items: Sequence[ItemResult], fail_on: Severity | None) -> dict[Stage, int]:
-    """How many open items at or above ``fail_on`` each stage has, in one pass."""
-    counts = dict.fromkeys(Stage, 0)
-    if fail_on is None:
-        return counts
-    failing = {severity for severity in Severity if severity.rank <= fail_on.rank}
-    for item in items:
-        if item.severity in failing and item.open:
-            counts[item.stage] += 1
-    return counts
+@dataclass
+class _DueDates:
+    """The due dates of the open items at or above ``fail_on``, sorted per stage, and apart
+    per milestone for the items the launch file puts ``by:`` one."""
+
+    dated: dict[Stage, list[dt.date]] = field(default_factory=lambda: defaultdict(list))
+    by: dict[tuple[str, Stage], list[dt.date | None]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+
+    @classmethod
+    def of(cls, items: Sequence[ItemResult], fail_on: Severity | None) -> _DueDates:
+        found = cls()
+        if fail_on is None:
+            return found
+        for item in items:
+            if not item.open or item.severity.rank > fail_on.rank:
+                continue
+            if item.due is not None:
+                found.dated[item.stage].append(item.due)
+            if item.by is not None:
+                found.by[item.by, item.stage].append(item.due)
+        for dates in found.dated.values():
+            dates.sort()
+        return found
+
+    def count(self, milestone: Milestone, stage: Stage) -> int:
+        """How many of ``stage``'s open items the milestone waits on: those ``by:`` it, and,
+        in its own stages, those due on or before its date (each item once). A blocker due
+        after the milestone (or with no due date: launch day) is not its business."""
+        by = self.by.get((milestone.name, stage), [])
+        if stage not in milestone.stages:
+            return len(by)
+        dated = bisect.bisect_right(self.dated.get(stage, []), milestone.date)
+        counted_twice = sum(1 for due in by if due is not None and due <= milestone.date)
+        return len(by) + dated - counted_twice
 
 
-def _open_reason(stage: Stage, count: int, fail_on: Severity | None) -> str | None:
-    """Why the open items of a stage fail a milestone, or None when none do."""
-    if fail_on is None or not count:
-        return None
+def _open_reason(stage: Stage, count: int, fail_on: Severity | None) -> str:
+    """Why ``count`` open items of ``stage`` fail a milestone ("" when there are none)."""
+    if not count or fail_on is None:
+        return ""
     plural = "" if count == 1 else "s"
     if fail_on is Severity.BLOCKER:
         return f"{stage} blocked by {count} open blocker{plural}"

@@ -106,6 +106,7 @@ def evaluate_item(
         unproven=unproven and not active,
         evidence=state.evidence,
         why=item.why,
+        by=state.by,
     )
 
 

@@ -8,7 +8,16 @@ import difflib
 
 import pytest
 
-from gtm_check.authoring.edit import Placement, Value, scalar, set_item, unwaive, waive
+from gtm_check.authoring.edit import (
+    Placement,
+    Value,
+    drop_due,
+    scalar,
+    set_item,
+    set_launch_date,
+    unwaive,
+    waive,
+)
 from gtm_check.load.yamltree import Source
 from gtm_check.model.problems import GtmCheckError
 
@@ -266,3 +275,41 @@ def test_an_edit_it_cannot_make_cleanly_is_refused_not_written() -> None:
     text = "launch: X\nlaunch_date: 2027-03-01\nwaivers:\n  -\n    item: a.b\n    reason: r\n    approved_by: a\n    expires: 2027-06-30\n"  # noqa: E501
     with pytest.raises(GtmCheckError):
         unwaive(text, "a.b")
+
+
+def test_the_launch_date_changes_where_it_is_written() -> None:
+    after = set_launch_date(ODD, dt.date(2027, 5, 3))
+    assert changed_lines(ODD, after) == [
+        "- launch_date: 2027-03-01\n",
+        "+ launch_date: 2027-05-03\n",
+    ]
+
+
+def test_due_dates_are_dropped_from_flow_and_block_mappings_alone() -> None:
+    text = ODD.replace(
+        "         owner: 'x@y.example'\n",
+        "         owner: 'x@y.example'\n         due: 2027-02-01  # set by hand\n",
+    )
+    # legal.trademarks has no due date: nothing to drop there
+    after = drop_due(text, ["legal.channel-contracts", "legal.sla-terms", "legal.trademarks"])
+    assert changed_lines(text, after) == [
+        "-    legal.channel-contracts: {status: todo,  due: 2027-01-01}\n",
+        "+    legal.channel-contracts: todo\n",
+        "-          due: 2027-02-01  # set by hand\n",
+    ]
+
+
+def test_a_flow_mapping_keeps_its_other_keys_and_a_comment_its_column() -> None:
+    text = (
+        "launch: M\nlaunch_date: 2027-03-01\nitems:\n"
+        "  a.b: {due: 2027-01-01, owner: 'x', status: done}  # c\n"
+    )
+    after = drop_due(text, ["a.b"])
+    assert after.endswith("  a.b: {owner: 'x', status: done}                   # c\n")
+    assert after.index("# c") == text.index("# c")
+
+
+def test_a_state_of_its_due_date_alone_is_left_to_the_user() -> None:
+    text = "launch: M\nlaunch_date: 2027-03-01\nitems:\n  a.b:\n    due: 2027-01-01\n"
+    with pytest.raises(GtmCheckError, match="holds only its due date; edit it by hand"):
+        drop_due(text, ["a.b"])

@@ -198,7 +198,9 @@ def test_the_table_fits_every_width_and_never_breaks_an_identifier(width: int) -
 @pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
 def test_each_example_fits_a_screen_at_80_columns(example: Path) -> None:
     _, out, _ = run("audit", str(example), "--as-of", "2027-01-15")
-    assert len(out.splitlines()) <= 70
+    # 70, and two for the line that says the critical path ends after launch day (wrapped
+    # when its chain is long), which the header gains when the date cannot be made.
+    assert len(out.splitlines()) <= 72
     assert out.splitlines()[-1].startswith((" GATE PASSED ", " GATE FAILED "))
 
 

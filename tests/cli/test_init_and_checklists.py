@@ -87,9 +87,12 @@ def test_init_file_reads_on_its_own(tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert "# === Learn about it (learn) ===" in text
     assert "# --- Legal ---" in text
-    # 2027-06-01 less legal.trademarks' lead time of 120 days, for the user to change
-    assert "legal.trademarks: {status: todo, due: 2027-02-01}" in text
-    assert "# blocker: Product name and marks cleared and filed" in text
+    # no due date is written: the comment gives the lead time, and the date follows the launch
+    assert "due:" not in text.split("\nitems:", 1)[1]
+    assert "legal.trademarks: todo" in text
+    assert "# blocker: Product name and marks cleared and filed (due 120 days before launch)" in (
+        text
+    )
     # stages appear in journey order
     positions = [text.index(f"({s})") for s in ("learn", "buy", "use", "grow")]
     assert positions == sorted(positions)
@@ -121,12 +124,20 @@ def test_a_minor_launch_owes_the_items_listed_here_by_hand(tmp_path: Path) -> No
 
 
 def test_init_dates_each_item_by_the_lead_time_of_the_launch_tier(tmp_path: Path) -> None:
-    # product-management.launch-tier is due 180, 120 or 21 days out at tier 1, 2 or 3.
-    for tier, due in ((1, "2026-12-03"), (2, "2027-02-01"), (3, "2027-05-11")):
+    # product-management.launch-tier is due 180, 120 or 21 days out at tier 1, 2 or 3: the
+    # comment says so, and the audit derives the date from the launch date.
+    for tier, (lead, due) in enumerate(
+        ((180, "2026-12-03"), (120, "2027-02-01"), (21, "2027-05-11")), start=1
+    ):
         path = tmp_path / f"tier{tier}.yaml"
         assert init(path, "--tier", str(tier), "--no-schema")[0] == 0
         text = path.read_text(encoding="utf-8")
-        assert f"product-management.launch-tier: {{status: todo, due: {due}}}" in text
+        line = next(t for t in text.splitlines() if "product-management.launch-tier:" in t)
+        assert line.split("#")[0].split() == ["product-management.launch-tier:", "todo"]
+        assert line.endswith(f"(due {lead} days before launch)")
+        code, out, _ = run("audit", str(path), "--as-of", "2026-01-01", "-f", "json")
+        gaps = {g["id"]: g["due"] for g in json.loads(out)["gaps"]}
+        assert gaps["product-management.launch-tier"] == due
 
 
 def test_a_three_week_minor_launch_starts_with_nothing_overdue(tmp_path: Path) -> None:

@@ -61,6 +61,7 @@ VALID: dict[str, list[str]] = {
         *("--expires", "2027-02-01", "--as-of", "2027-01-15"),
     ],
     "unwaive": ["unwaive", "launch.yaml", "legal.sla-terms"],
+    "plan": ["plan", "launch.yaml", "--as-of", "2027-01-15"],
     "schema": ["schema", "launch"],
     "checklists": ["checklists"],
     "checklists show": ["checklists", "show", "legal"],
@@ -101,7 +102,7 @@ def test_the_cases_cover_what_the_issue_names() -> None:
     named |= {("audit", "--min-score"), ("init", "--tier"), ("unwaive", "--as-of")}
     assert named <= set(CLOSED)
     as_of = {name for name, option in ALL if option == "--as-of"}
-    assert as_of == {"audit", "diff", "trend", "owners", "set", "waive", "unwaive"}
+    assert as_of == {"audit", "diff", "trend", "owners", "plan", "set", "waive", "unwaive"}
 
 
 def assert_one_line_at(err: str, command: str, option: str) -> None:
@@ -199,6 +200,6 @@ def test_each_command_describes_its_own_as_of() -> None:
 
 def test_usage_lines_name_each_argument_once() -> None:
     _, out, _ = run("set", "-h")
-    assert "Usage: gtm-check set [OPTIONS] LAUNCH ITEM...\n" in out
+    assert "Usage: gtm-check set [OPTIONS] LAUNCH [ITEM...]\n" in out
     _, out, _ = run("audit", "-h")
     assert "Usage: gtm-check audit [OPTIONS] LAUNCH...\n" in out

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gtm_check.report import RenderOptions
-from tests.report.audits import FORMATS, audit_text
+from gtm_check.report.registry import PLAN, formats
+from tests.report.audits import FORMATS, audit_text, plan_text
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 GOLDEN = ROOT / "tests" / "golden"
@@ -27,7 +28,11 @@ EXTENSIONS = {
     "html": "html",
     "sarif": "sarif",
     "gitlab": "gitlab.json",
+    "ics": "ics",
 }
+PLAN_FORMATS = formats(PLAN)
+PLAN_EXTENSIONS = {format: f"plan.{EXTENSIONS[format]}" for format in PLAN_FORMATS}
+"""``plan``'s formats, named ``<example>.plan.<extension>``."""
 
 
 @dataclass(frozen=True)
@@ -36,13 +41,22 @@ class Golden:
     launches: tuple[Path, ...]
     """Relative to the repository root, as a user would type them."""
     format: str
+    view: str = "audit"
 
     @property
     def path(self) -> Path:
-        return GOLDEN / f"{self.name}.{EXTENSIONS[self.format]}"
+        extension = (PLAN_EXTENSIONS if self.view == "plan" else EXTENSIONS)[self.format]
+        return GOLDEN / f"{self.name}.{extension}"
+
+    def expected(self) -> str:
+        """The golden file's text, byte for byte (a calendar's CRLF line ends kept)."""
+        return self.path.read_bytes().decode("utf-8")
 
     def render(self) -> str:
         with _at(ROOT):
+            if self.view == "plan":
+                (launch,) = self.launches
+                return plan_text(launch, AS_OF, self.format, RenderOptions(width=80))
             return audit_text(self.launches, AS_OF, self.format, RenderOptions(width=80))
 
 
@@ -50,6 +64,7 @@ def goldens() -> list[Golden]:
     examples = sorted(p.relative_to(ROOT) for p in (ROOT / "examples").glob("*.yaml"))
     cases = [Golden(e.stem, (e,), f) for e in examples for f in FORMATS]
     cases += [Golden("portfolio", tuple(examples), f) for f in FORMATS]
+    cases += [Golden(e.stem, (e,), f, "plan") for e in examples for f in PLAN_FORMATS]
     return cases
 
 

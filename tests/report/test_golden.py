@@ -18,7 +18,7 @@ from tests.report.goldens import EXTENSIONS, GOLDEN, ROOT, Golden, goldens
 
 @pytest.mark.parametrize("golden", goldens(), ids=lambda g: g.path.name)
 def test_golden(golden: Golden) -> None:
-    assert golden.render() == golden.path.read_text(encoding="utf-8")
+    assert golden.render() == golden.expected()
 
 
 def test_every_golden_file_is_checked() -> None:

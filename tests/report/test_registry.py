@@ -15,11 +15,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import icalendar
 import pytest
 from markdown_it import MarkdownIt
 
 from gtm_check.load.checklists import ChecklistReader
 from gtm_check.model.history import Every, PastLaunch, Revisions, Skipped
+from gtm_check.model.plan import Plan
 from gtm_check.model.problems import Problem
 from gtm_check.model.vocabulary import Stage
 from gtm_check.pipeline import AuditRequest, audit
@@ -30,11 +32,13 @@ from gtm_check.report.registry import (
     DEPARTMENT,
     DIFF,
     OWNERS,
+    PLAN,
     PROBLEMS,
     RENDERERS,
     TREND,
     View,
     formats,
+    needs_critical_path,
     needs_locations,
     render,
 )
@@ -56,6 +60,7 @@ PAIRS: list[tuple[View[Any], str]] = [
     (AUDIT, "html"),
     (AUDIT, "sarif"),
     (AUDIT, "gitlab"),
+    (AUDIT, "ics"),
     (PROBLEMS, "github"),
     (DIFF, "table"),
     (DIFF, "markdown"),
@@ -66,6 +71,10 @@ PAIRS: list[tuple[View[Any], str]] = [
     (OWNERS, "table"),
     (OWNERS, "markdown"),
     (OWNERS, "json"),
+    (PLAN, "table"),
+    (PLAN, "markdown"),
+    (PLAN, "json"),
+    (PLAN, "ics"),
     (CHECKLISTS, "table"),
     (CHECKLISTS, "json"),
     (DEPARTMENT, "table"),
@@ -105,6 +114,11 @@ def owners_example(_: Path) -> object:
     return owners(LAUNCH, AS_OF)
 
 
+def plan_example(_: Path) -> object:
+    (report,) = audit(AuditRequest((LAUNCH,), AS_OF, critical_path=True)).reports
+    return Plan.of(report)
+
+
 def checklists_example(_: Path) -> object:
     return [c.checklist for c in ChecklistReader().builtin()]
 
@@ -120,6 +134,7 @@ EXAMPLE: dict[View[Any], Callable[[Path], object]] = {
     DIFF: diff_example,
     TREND: trend_example,
     OWNERS: owners_example,
+    PLAN: plan_example,
     CHECKLISTS: checklists_example,
     DEPARTMENT: department_example,
 }
@@ -136,13 +151,16 @@ def _key(pair: tuple[View[Any], str]) -> tuple[str, str]:
 
 def test_each_views_formats_are_the_command_line_choices_in_order() -> None:
     assert formats(AUDIT) == [
-        "table", "json", "markdown", "junit", "github", "html", "sarif", "gitlab"
+        "table", "json", "markdown", "junit", "github", "html", "sarif", "gitlab", "ics"
     ]  # fmt: skip
     assert formats(DIFF) == formats(TREND) == formats(OWNERS) == ["table", "markdown", "json"]
+    assert formats(PLAN) == ["table", "markdown", "json", "ics"]
     assert formats(CHECKLISTS) == formats(DEPARTMENT) == ["table", "json"]
     assert [f for (view, f) in RENDERERS if needs_locations(view, f)] == [
         "github", "sarif", "gitlab"
     ]  # fmt: skip
+    shown = [f for (view, f) in RENDERERS if view == AUDIT and needs_critical_path(view, f)]
+    assert shown == ["table", "markdown", "github", "html"]
 
 
 @pytest.mark.parametrize("pair", PAIRS, ids=lambda p: f"{p[0].name}-{p[1]}")
@@ -187,6 +205,11 @@ def _gitlab(text: str) -> None:
     assert isinstance(issues, list) and all("fingerprint" in issue for issue in issues)
 
 
+def _ics(text: str) -> None:
+    calendar = icalendar.Calendar.from_ical(text)
+    assert calendar.name == "VCALENDAR" and calendar.walk("VEVENT")
+
+
 def _table(text: str) -> None:
     assert not text.lstrip().startswith(("{", "[", "<", "#", "::"))
 
@@ -197,6 +220,7 @@ PARSES: dict[str, Callable[[str], None]] = {
     "junit": _junit,
     "github": _github,
     "html": _html,
+    "ics": _ics,
     "table": _table,
     "sarif": _sarif,
     "gitlab": _gitlab,

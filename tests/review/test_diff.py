@@ -142,3 +142,39 @@ def test_a_stdout_that_cannot_encode_the_arrows_gets_them_in_ascii(repo: GitRepo
     out = child.stdout.decode("ascii")  # nothing but ASCII
     assert "overall 20.0 -> 53.3 - " in out  # not "overall 20.0 ? 53.3 ? "
     assert "learn       37.5   100.0   +62.5  blocked -> ready" in out
+
+
+LEAD_CHECKLIST = """\
+department: legal
+name: Legal
+items:
+  - {id: legal.trademarks, stage: learn, title: Marks, severity: blocker, lead_days: 30}
+  - {id: legal.contracts, stage: buy, title: Contracts, severity: blocker, lead_days: 14}
+"""
+
+
+def test_a_moved_launch_date_comes_first_and_its_dates_did_not_slip(tmp_path: Path) -> None:
+    (tmp_path / "legal.yaml").write_text(LEAD_CHECKLIST, encoding="utf-8")
+    head = "launch: Demo\nchecklists: [./legal.yaml]\nitems:\n"
+    old = tmp_path / "old.yaml"
+    old.write_text(head + "  legal.contracts: {due: 2027-02-01}\nlaunch_date: 2027-03-01\n")
+    new = tmp_path / "new.yaml"
+    new.write_text(head + "  legal.contracts: {due: 2027-02-10}\nlaunch_date: 2027-05-03\n")
+    result = compare(DiffRequest(str(new), old=str(old), as_of=dt.date(2027, 1, 15)))
+    assert result.launch_date == (dt.date(2027, 3, 1), dt.date(2027, 5, 3))
+    # legal.trademarks' date came from its lead time and moved with the launch: not a slip;
+    # legal.contracts' due: was changed in the file: a slip.
+    assert [c.id for c in result.slipped] == ["legal.contracts"]
+    moved = (
+        "launch date moved 2027-03-01 → 2027-05-03 (63 days later); due dates from lead times "
+        "moved with it"
+    )
+    args = ["diff", str(old), str(new), "--as-of", "2027-01-15"]
+    table = CliRunner().invoke(app, args).output
+    assert table.splitlines()[1] == moved  # under the launch's name, before anything else
+    markdown = CliRunner().invoke(app, [*args, "-f", "markdown"]).output
+    assert markdown.splitlines()[2] == f"**{moved[0].upper()}{moved[1:]}.**"
+    data = json.loads(CliRunner().invoke(app, [*args, "-f", "json"]).output)
+    assert data["launch_date"] == {"old": "2027-03-01", "new": "2027-05-03"}
+    same = json.loads(CliRunner().invoke(app, ["diff", str(old), str(old), "-f", "json"]).output)
+    assert same["launch_date"] is None

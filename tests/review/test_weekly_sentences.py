@@ -46,11 +46,12 @@ def diff_table(repo: GitRepo) -> str:
 def test_the_headline_names_the_moved_launch_date_first_and_each_new_owner_once(
     repo: GitRepo,
 ) -> None:
-    headline = diff_table(repo).splitlines()[3]
-    assert headline == (
-        "overall 0.0 → 20.0 · launch date 2027-03-01 → 2027-03-15 (14 days later), 1 done, "
-        "1 new owner"
+    lines = diff_table(repo).splitlines()
+    assert lines[1] == (
+        "launch date moved 2027-03-01 → 2027-03-15 (14 days later); due dates from lead "
+        "times moved with it"
     )
+    assert lines[4] == "overall 0.0 → 20.0 · 1 done, 1 new owner"
 
 
 def test_an_owner_change_names_the_owner_once(repo: GitRepo) -> None:

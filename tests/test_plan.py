@@ -1,0 +1,193 @@
+"""``gtm-check plan`` and the critical path in the audit: every format, the pace, hostile text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+from typer.testing import CliRunner
+
+from gtm_check.cli import app
+from gtm_check.model.problems import GtmCheckError
+from gtm_check.model.results import Report
+from gtm_check.pipeline import with_critical_path
+from gtm_check.report import RenderOptions
+from gtm_check.report.registry import AUDIT, render
+from gtm_check.scoring.score import score_launch
+from tests.conftest import EXAMPLES, MINI_CHECKLIST, ROOT, WriteFile
+from tests.report.audits import audit_text, plan_text
+from tests.review.gitrepo import GitRepo
+from tests.review.test_audit_history import AS_OF as HISTORY_AS_OF
+from tests.review.test_audit_history import repo  # noqa: F401 - a fixture used below
+from tests.test_critical_path import AS_OF as SMALL_AS_OF
+from tests.test_critical_path import CHECKLIST, small_launch
+from tests.test_hostile_text import assert_no_autolink, check_lines, hostile, write_case
+
+AS_OF = dt.date(2027, 1, 15)
+LATE = "critical path ends 2027-03-11, 10 days after launch: legal.channel-contracts"
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, [*args])
+    return result.exit_code, result.output
+
+
+def test_plan_answers_the_weekly_question_in_one_command() -> None:
+    code, out = run("plan", str(EXAMPLES / "launch.yaml"), "--as-of", "2027-01-15")
+    assert code == 0
+    assert "the critical path ends 2027-03-11, 10 days after launch" in out
+    assert "1. legal.channel-contracts: due 2027-01-05, done 2027-01-15 at the" in out
+    assert "owner counsel@acme.example" in " ".join(out.split())
+
+
+def test_plan_json_is_the_documented_shape() -> None:
+    code, out = run("plan", str(EXAMPLES / "launch.yaml"), "--as-of", "2027-01-15", "-f", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert list(data) == ["schema_version", "launch", "critical_path", "items"]
+    assert data["critical_path"] == {
+        "ready": "2027-03-11",
+        "days_after_launch": 10,
+        "late": True,
+        "chain": ["legal.channel-contracts"],
+    }
+    first = data["items"][0]
+    assert (first["id"], first["slack"], first["late"], first["waits_on"]) == (
+        "legal.channel-contracts",
+        -10,
+        10,
+        None,
+    )
+    slacks = [i["slack"] for i in data["items"]]
+    assert slacks == sorted(slacks) and len(slacks) == 55  # every open item
+
+
+def test_plan_markdown_renders_its_tables() -> None:
+    out = plan_text(EXAMPLES / "launch.yaml", AS_OF, "markdown")
+    tokens = MarkdownIt("commonmark").enable("table").parse(out)
+    assert sum(t.type == "table_open" for t in tokens) == 2
+    assert "| 1 | `legal.channel-contracts` Partner and retailer contracts" in out
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "html", "github"])
+def test_the_audit_says_when_the_critical_path_ends_after_launch(fmt: str) -> None:
+    late = audit_text((EXAMPLES / "launch.yaml",), AS_OF, fmt, RenderOptions(width=100))
+    assert LATE in late
+    in_time = audit_text((EXAMPLES / "enterprise-rollout.yaml",), AS_OF, fmt)
+    assert "critical path" not in in_time
+
+
+@pytest.mark.parametrize("fmt", ["json", "junit"])
+def test_formats_without_a_summary_leave_it_to_plan(fmt: str) -> None:
+    assert "critical path" not in audit_text((EXAMPLES / "launch.yaml",), AS_OF, fmt)
+
+
+def small_report() -> Report:
+    """The hand-worked launch of tests/test_critical_path.py: a.legal → a.contracts."""
+    report = score_launch(small_launch(), [CHECKLIST], SMALL_AS_OF)
+    return with_critical_path(report, [CHECKLIST])
+
+
+def test_the_table_draws_the_chain_in_ascii_where_arrows_cannot_show() -> None:
+    report = small_report()
+    summary = "critical path ends 2027-03-10, 9 days after launch: a.legal → a.contracts"
+    assert summary in render(AUDIT, "table", [report], RenderOptions(width=100))
+    plain = render(AUDIT, "table", [report], RenderOptions(width=100, ascii=True))
+    assert summary.replace("→", "->") in plain and plain.isascii()
+
+
+def test_a_long_line_wraps_between_words_never_inside_an_id() -> None:
+    out = render(AUDIT, "table", [small_report()], RenderOptions(width=60))
+    # continued under its first word, as every wrapped line of the header
+    assert "  critical path ends 2027-03-10, 9 days after launch:\n  a.legal → a.contracts" in out
+
+
+# --- with the trend: which decides ------------------------------------------------------------
+
+# The scripted history of tests/review/test_audit_history.py: learn passes 2027-01-29 at the
+# current rate, buy makes no progress; the critical path ends on the as-of date (2027-01-20):
+# nothing is late, every open item having no lead time and five days to launch.
+DECIDES = (
+    "the pace decides: at the current rate buy does not pass (no progress in 1 week), "
+    "whatever the critical path allows (2027-01-20)"
+)
+
+
+def test_plan_with_history_says_the_pace_decides(repo: GitRepo) -> None:  # noqa: F811
+    launch = str(repo.root / "launch.yaml")
+    code, out = run("plan", launch, "--as-of", HISTORY_AS_OF, "--history")
+    assert code == 0
+    assert "learn: late by 4 days at the current rate (passes 2027-01-29)" in out
+    assert " ".join(DECIDES.split()) in " ".join(out.split())
+    code, out = run("plan", launch, "--as-of", HISTORY_AS_OF, "--history", "-f", "json")
+    outlook = json.loads(out)["history"]["outlook"]
+    assert outlook == {
+        "decides": "pace",
+        "critical_path": "2027-01-20",
+        "pace": None,
+        "stage": "buy",
+        "verdict": "no progress in 1 week",
+        "message": DECIDES,
+    }
+    code, out = run("plan", launch, "--as-of", HISTORY_AS_OF, "-f", "json")
+    assert "history" not in json.loads(out)  # only when asked for
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "html"])
+def test_audit_with_history_says_which_decides(repo: GitRepo, fmt: str) -> None:  # noqa: F811
+    args = ["audit", str(repo.root / "launch.yaml"), "--as-of", HISTORY_AS_OF, "-f", fmt]
+    code, out = run(*args, "--history")
+    assert code in (0, 1)
+    assert " ".join(DECIDES.split()) in " ".join(out.split())
+    assert "the pace decides" not in run(*args)[1]
+
+
+# --- hostile text ------------------------------------------------------------------------------
+
+
+@given(texts=st.lists(hostile, min_size=6, max_size=6))
+def test_hostile_text_is_inert_in_every_plan_format(tmp_path: Path, texts: list[str]) -> None:
+    path = write_case(tmp_path, texts)
+    try:
+        outputs = {fmt: plan_text(path, AS_OF, fmt) for fmt in ("table", "markdown", "json")}
+    except GtmCheckError:
+        assume(False)  # YAML refuses some characters outright
+        return
+    # JSON keeps each title exactly as the checklist holds it
+    title = yaml.safe_load(yaml.safe_dump(texts[3], allow_unicode=True))
+    items = json.loads(outputs["json"])["items"]
+    assert sorted(i["title"] for i in items) == sorted([title, title + "2"])
+    for fmt in ("table", "markdown"):
+        check_lines(outputs[fmt], fmt)
+    assert_no_autolink(outputs["markdown"])
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "json", "ics"])
+@pytest.mark.parametrize("as_of", ["9999-12-31", "0001-01-01"])
+def test_plan_at_the_ends_of_the_calendar(write: WriteFile, fmt: str, as_of: str) -> None:
+    write("legal.yaml", MINI_CHECKLIST.replace("    severity: medium\n", _LATE_REQUIREMENT))
+    path = write(
+        "launch.yaml",
+        "launch: Mini\nlaunch_date: 9999-12-31\nchecklists: [./legal.yaml]\nitems:\n"
+        "  legal.trademarks: {status: todo, due: 0001-01-01}\n"
+        "  legal.sla-terms: {status: todo, due: 9999-12-31}\n",
+    )
+    code, out = run("plan", str(path), "--as-of", as_of, "-f", fmt)
+    assert code == 0 and out
+
+
+_LATE_REQUIREMENT = "    severity: medium\n    requires: [legal.trademarks]\n"
+
+
+def test_the_readme_shows_what_plan_prints() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = "`gtm-check plan examples/launch.yaml --as-of 2027-01-15` begins:\n\n```text\n"
+    sample = readme.split(command, 1)[1].split("```", 1)[0]
+    printed = plan_text(EXAMPLES / "launch.yaml", AS_OF, "table", RenderOptions(width=80))
+    assert printed.startswith(sample)
