@@ -15,9 +15,10 @@ from gtm_check.load.history import Repository
 from gtm_check.load.launch import LoadedLaunch, load_launch
 from gtm_check.load.policy import PolicyReader
 from gtm_check.load.revisions import read_revisions
+from gtm_check.load.verify.run import Checker, CheckOptions, repository_of
 from gtm_check.model.filters import Filters
 from gtm_check.model.history import Every, History
-from gtm_check.model.inputs import Gate
+from gtm_check.model.inputs import Gate, Policy
 from gtm_check.model.problems import (
     GtmCheckError,
     OptionError,
@@ -26,11 +27,12 @@ from gtm_check.model.problems import (
     did_you_mean,
     quoted,
 )
-from gtm_check.model.results import Report
+from gtm_check.model.results import CheckResult, Report
 from gtm_check.model.vocabulary import Severity, Stage
 from gtm_check.scoring.filters import apply_filters
 from gtm_check.scoring.score import GateOptions, score_launch
 from gtm_check.scoring.trend import history_of, trend
+from gtm_check.scoring.verification import checks_to_run
 
 
 class FailOn(StrEnum):
@@ -68,6 +70,12 @@ class AuditRequest:
     history: bool = False
     """With ``audit --history``: each launch's weekly trend from its git history up to the
     as-of date, and the projection."""
+    verify: bool = False
+    """With ``audit --verify``: run the items' checks (files, and addresses the policy
+    allows); without it nothing is read but the launch's files, nothing fetched."""
+    require_verified: bool = False
+    """A done item whose check failed counts as open."""
+    checks: CheckOptions = CheckOptions()
 
 
 @dataclass(frozen=True)
@@ -105,12 +113,15 @@ def gate_options(request: AuditRequest) -> GateOptions:
         overrides.append("--ignore-waivers")
     if request.require_evidence:
         overrides.append("--require-evidence")
+    if request.require_verified:
+        overrides.append("--require-verified")
     return GateOptions(
         fail_on=fail_on,
         ignore_waivers=request.ignore_waivers,
         overrides=tuple(overrides),
         require_evidence=request.require_evidence,
         expiring_within=request.expiring_within,
+        require_verified=request.require_verified,
     )
 
 
@@ -139,6 +150,7 @@ def audit(request: AuditRequest) -> AuditOutcome:
     holds one launch's models at a time, not all of them.
     """
     options = gate_options(request)
+    checker = Checker(request.checks) if request.verify else None
     reader = ChecklistReader()
     policies = PolicyReader(request.policy, allow_outside=request.allow_outside)
     reports: list[Report] = []
@@ -161,6 +173,7 @@ def audit(request: AuditRequest) -> AuditOutcome:
             options,
             loaded.locations() if request.locations else None,
             policy,
+            None if checker is None else run_checks(checker, path, loaded, policy),
         )
         if request.history:
             report = dataclasses.replace(
@@ -173,6 +186,16 @@ def audit(request: AuditRequest) -> AuditOutcome:
     inputs += policies.files  # inputs too: a report never replaces one
     check_filters(request.filters, reports)
     return AuditOutcome(reports, all(r.gate.passed for r in reports), inputs)
+
+
+def run_checks(
+    checker: Checker, path: Path, loaded: LoadedLaunch, policy: Policy | None
+) -> dict[str, CheckResult]:
+    """What each owed item's check finds, by item id: files from the launch's repository,
+    addresses from the hosts its policy lists (none without a policy)."""
+    items = [item for c in loaded.checklists for item in c.checklist.items]
+    hosts = (policy.verify_hosts or []) if policy is not None else []
+    return checker.run(checks_to_run(loaded.launch, items), repository_of(path), hosts)
 
 
 def launch_history(

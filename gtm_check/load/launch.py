@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from gtm_check.load.checklists import (
@@ -20,6 +20,7 @@ from gtm_check.load.yamltree import Finding, PathKey, Positions, Source
 from gtm_check.model.inputs import ChecklistItem, Launch
 from gtm_check.model.problems import GtmCheckError, Problem, Suggestions, quoted
 from gtm_check.model.results import Location
+from gtm_check.model.verify import TARGETS, AnyCheck, FileCheck, describe
 from gtm_check.model.vocabulary import DEPARTMENTS, RETIRED_TRAITS, TRAITS
 
 
@@ -99,6 +100,8 @@ def load_launch(
         )
         problems += _cross_check(data, source, checklists, problems, ids)
     problems += _milestone_problems(data, source, problems, reader.suggestions)
+    if launch is not None and not problems:
+        problems += _check_problems(launch, source, checklists, allow_outside=allow_outside)
     if problems or launch is None:
         raise GtmCheckError(problems)
     return LoadedLaunch(launch, source, path, tuple(checklists))
@@ -289,6 +292,93 @@ def _due_later(item: ChecklistItem, required: ChecklistItem) -> str | None:
 
 def _per_tier(item: ChecklistItem) -> bool:
     return isinstance(item.lead_days, dict)
+
+
+def _check_problems(
+    launch: Launch,
+    source: Source,
+    checklists: Sequence[LoadedChecklist],
+    *,
+    allow_outside: bool,
+) -> list[Problem]:
+    """``verify:`` blocks that do not fit together: a launch file's fill of another kind than
+    its checklist's template, one that sets what the template sets or changes a complete
+    check, one that names no target; and paths that are absolute or climb out with ``..``
+    (unless ``allow_outside``)."""
+    templates = {item.id: item.verify for c in checklists for item in c.checklist.items}
+    findings: list[Finding] = []
+    for item_id, state in launch.items.items():
+        if state.verify is not None and item_id in templates:
+            findings += _fill_findings(item_id, templates[item_id], state.verify)
+            if not allow_outside:
+                findings += _path_findings(("items", item_id, "verify"), state.verify)
+    problems = source.locate(findings)
+    for loaded in checklists if not allow_outside else ():
+        problems += loaded.source.locate(
+            finding
+            for index, item in enumerate(loaded.checklist.items)
+            if item.verify is not None
+            for finding in _path_findings(("items", index, "verify"), item.verify)
+        )
+    return problems
+
+
+def _fill_findings(item_id: str, template: AnyCheck | None, fill: AnyCheck) -> list[Finding]:
+    loc: PathKey = ("items", item_id, "verify")
+    if template is not None and template.target is not None:
+        return [
+            Finding(
+                loc,
+                f"the checklist already checks {item_id} ({describe(template)}); a launch "
+                "file cannot change a complete check",
+            )
+        ]
+    if template is not None and template.kind != fill.kind:
+        target = TARGETS[template.kind]
+        return [
+            Finding(
+                loc,
+                f"the checklist checks {item_id} with a {template.kind} check: give its "
+                f"{target}: rather than {TARGETS[fill.kind]}:",
+            )
+        ]
+    set_by_checklist = template.model_dump(exclude_none=True) if template else {}
+    given = fill.model_dump(exclude_none=True, exclude={"kind"})
+    findings = [
+        Finding(
+            (*loc, key),
+            f"{key} is set by the checklist ({quoted(set_by_checklist[key])}); a "
+            f"launch file fills in only what the checklist leaves out",
+            key=True,
+        )
+        for key in given
+        if key in set_by_checklist
+    ]
+    if fill.target is None:
+        findings.append(
+            Finding(loc, f"give {TARGETS[fill.kind]}: the {fill.kind} this launch checks")
+        )
+    return findings
+
+
+def _path_findings(loc: PathKey, check: AnyCheck) -> list[Finding]:
+    """A file check's path is in the repository: never absolute, never through ``..``."""
+    if not isinstance(check, FileCheck) or check.path is None:
+        return []
+    path = check.path
+    if PurePosixPath(path).is_absolute() or PureWindowsPath(path).is_absolute():
+        why = "is absolute"
+    elif ".." in PurePosixPath(path.replace("\\", "/")).parts:
+        why = "climbs out with '..'"
+    else:
+        return []
+    return [
+        Finding(
+            (*loc, "path"),
+            f"path {quoted(path)} {why}; write it from the repository's root (or pass "
+            "--allow-outside)",
+        )
+    ]
 
 
 def _unknown_references(data: dict[str, Any], ids: _IdIndex) -> Iterable[Finding]:

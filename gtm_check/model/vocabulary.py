@@ -157,5 +157,6 @@ WARNINGS: dict[str, str] = {
     "heavy-weight": f"an explicit weight above {HEAVY_WEIGHT_FACTOR}x its severity's default",
     "undated-attestation": "a done item whose checklist says valid_for, with no done_on",
     "done-without-evidence": "a blocker or high item done without evidence",
+    "verification-failed": "a done item whose check failed (audit --verify)",
 }
 """Every warning code, with what it means: things a launch file may do that relax its gate."""

@@ -32,7 +32,13 @@ from gtm_check.model.results import (
 )
 from gtm_check.model.safetext import visible
 from gtm_check.report import RenderOptions
-from gtm_check.report.shared import score_text, status_text, warning_groups, warning_summary
+from gtm_check.report.shared import (
+    SUGGESTION,
+    score_text,
+    status_text,
+    warning_groups,
+    warning_summary,
+)
 
 PER_STEP = 10
 """GitHub's limit on error, on warning and on notice annotations shown per step."""
@@ -108,6 +114,11 @@ def _candidates(reports: Sequence[Report]) -> list[_Candidate]:
             if next_milestone(r.milestones) is not None
         ),  # fmt: skip
         *(_Candidate(2, "item", functools.partial(annotation, g, r)) for g, r in ungated),
+        *(
+            _Candidate(2, "suggestion", functools.partial(suggestion, r))
+            for r in reports
+            if r.suggestions
+        ),  # fmt: skip
     ]
 
 
@@ -136,6 +147,7 @@ NAMES = {
     "item": ("open item", "open items"),
     "warning": ("kind of warning", "kinds of warning"),
     "countdown": ("milestone countdown", "milestone countdowns"),
+    "suggestion": ("suggestion", "suggestions"),
 }
 """What a candidate is, in words, one and several: for the notice of what was left out."""
 
@@ -225,6 +237,16 @@ def countdown(report: Report, command: str = "notice") -> str:
     assert upcoming is not None
     title = escape_property(f"gtm-check: milestone {upcoming.name}")
     message = f"{upcoming.countdown} [{report.launch.title}]"
+    return f"::{command} title={title}::{escape_data(visible(message))}"
+
+
+def suggestion(report: Report, command: str = "notice") -> str:
+    """Open items whose checks pass, as a notice: mark them done (``audit`` never does)."""
+    items = [item.id for item in report.suggestions]
+    title = escape_property("gtm-check: verified but not done")
+    shown = ", ".join(items[:5]) + (", …" if len(items) > 5 else "")
+    passes = "s pass their checks" if len(items) > 1 else " passes its check"
+    message = f"{len(items)} open item{passes}: {shown}; {SUGGESTION} [{report.launch.title}]"
     return f"::{command} title={title}::{escape_data(visible(message))}"
 
 
