@@ -32,7 +32,7 @@ from gtm_check.model.vocabulary import Severity, Stage
 from gtm_check.scoring.filters import apply_filters
 from gtm_check.scoring.score import GateOptions, score_launch
 from gtm_check.scoring.trend import history_of, trend
-from gtm_check.scoring.verification import checks_to_run
+from gtm_check.scoring.verification import checks_of, checks_to_run
 
 
 class FailOn(StrEnum):
@@ -196,6 +196,30 @@ def run_checks(
     items = [item for c in loaded.checklists for item in c.checklist.items]
     hosts = (policy.verify_hosts or []) if policy is not None else []
     return checker.run(checks_to_run(loaded.launch, items), repository_of(path), hosts)
+
+
+def check_items(
+    path: Path,
+    loaded: LoadedLaunch,
+    items: Sequence[str],
+    policy: Path | None,
+    *,
+    allow_outside: bool = False,
+) -> dict[str, CheckResult]:
+    """``set --verify``: each named item's check, run afresh (no cached pass counts);
+    OptionError for an item that has none."""
+    checks = checks_of(loaded.launch, [i for c in loaded.checklists for i in c.checklist.items])
+    missing = [item for item in items if item not in checks]
+    if missing:
+        raise OptionError(
+            "--verify",
+            f"{missing[0]} has no check to run: give it verify: {{url: ...}} or {{path: ...}} "
+            "in the launch file",
+        )
+    found = PolicyReader(policy, allow_outside=allow_outside).for_launch(path)
+    hosts = (found.verify_hosts or []) if found is not None else []
+    checker = Checker(CheckOptions(max_age=0, allow_outside=allow_outside))
+    return checker.run({item: checks[item] for item in items}, repository_of(path), hosts)
 
 
 def launch_history(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -12,10 +13,13 @@ from gtm_check.authoring.launchfile import describe, editing, load_text, placeme
 from gtm_check.cli.app import app
 from gtm_check.cli.dates import parse_date
 from gtm_check.cli.editing import AsOf, LaunchArg, arrow, as_text, commit
+from gtm_check.cli.exits import EXIT_GATE_FAILED
 from gtm_check.cli.help import PlainCommand
-from gtm_check.cli.params import AllowOutside
+from gtm_check.cli.params import AllowOutside, PolicyOption
 from gtm_check.load.launch import LoadedLaunch
+from gtm_check.model.safetext import visible
 from gtm_check.model.vocabulary import Status
+from gtm_check.pipeline import check_items
 
 ItemsArg = Annotated[
     list[str], typer.Argument(metavar="ITEM...", help="Item ids to change.", show_default=False)
@@ -38,6 +42,14 @@ OwnerOption = Annotated[str | None, _text("--owner", "Who owns the items.")]
 DueOption = Annotated[str | None, typer.Option("--due", metavar="YYYY-MM-DD", help="Due date.")]
 EvidenceOption = Annotated[str | None, _text("--evidence", "Where the proof is (a link).")]
 NoteOption = Annotated[str | None, _text("--note", "A note for readers.")]
+VerifyOption = Annotated[
+    bool,
+    typer.Option(
+        "--verify",
+        help="Run each item's check (verify:) now and record it as evidence (the address or "
+        "the path) if it passes; if one fails, exit 1 and write nothing.",
+    ),
+]
 
 
 @app.command(
@@ -55,11 +67,16 @@ def set_command(
     note: NoteOption = None,
     as_of: AsOf = None,
     allow_outside: AllowOutside = False,
+    verify: VerifyOption = False,
+    policy: PolicyOption = None,
 ) -> None:
     """Change items of a launch file in place; every other line stays as it was.
 
     The result is validated before it is written, and written atomically; if the file
-    changed meanwhile, nothing is written (exit 2).
+    changed meanwhile, nothing is written (exit 2). With --verify, a check that fails
+    writes nothing (exit 1).
+    \f
+    Long because every option is a parameter; the edit is in authoring.edit.
     """
     items = [as_text("ITEM...", item) for item in items]
     fields: dict[str, Value] = {}
@@ -70,16 +87,23 @@ def set_command(
         fields["due"] = parse_date(due, "--due") or dt.date.today()
     if note is not None:
         fields["note"] = as_text("--note", note)
-    if not fields:
+    if not fields and not verify:
         raise typer.BadParameter(
-            "say what to change: --status, --owner, --due, --evidence or --note",
+            "say what to change: --status, --owner, --due, --evidence, --note or --verify",
             param_hint="'ITEM...'",
+        )
+    if verify and evidence is not None:
+        raise typer.BadParameter(
+            "--verify records the check as evidence: give --evidence or --verify",
+            param_hint="'--evidence'",
         )
     day = parse_date(as_of) or dt.date.today()
     with editing(launch, allow_outside=allow_outside) as opened:
         loaded = load_text(opened, opened.text, allow_outside=allow_outside)
         stamp = day if status == Status.DONE else None
         wanted, changes = _wanted(loaded, items, fields, stamp, restamp=as_of is not None)
+        if verify:
+            _verified(launch, loaded, items, wanted, changes, policy, allow_outside)
         if not changes:
             typer.echo(f"{launch}: nothing to change")
             return
@@ -109,6 +133,33 @@ def _wanted(
             wanted_by_item[item] = wanted
             changes += [_change(item, key, old.get(key), value) for key, value in wanted.items()]
     return wanted_by_item, changes
+
+
+def _verified(
+    launch: Path,
+    loaded: LoadedLaunch,
+    items: list[str],
+    wanted: dict[str, dict[str, Value]],
+    changes: list[str],
+    policy: Path | None,
+    allow_outside: bool,
+) -> None:
+    """Each item's check run now: its target recorded as evidence when it passes; when
+    one fails, each failure said on standard error and exit 1, nothing written."""
+    items = list(dict.fromkeys(items))
+    results = check_items(launch, loaded, items, policy, allow_outside=allow_outside)
+    failed = [(item, r) for item, r in results.items() if not r.passed]
+    for item, result in failed:
+        message = f"{item}: verification failed: {result.target}: {result.why}; nothing written"
+        typer.echo(visible(message), err=True)
+    if failed:
+        raise typer.Exit(EXIT_GATE_FAILED)
+    for item, result in results.items():
+        old = state_of(loaded, item).get("evidence")
+        typer.echo(visible(f"{item}: verified: {result.target}: {result.why}"))
+        if old != result.target:
+            wanted.setdefault(item, {})["evidence"] = result.target
+            changes.append(_change(item, "evidence", old, result.target))
 
 
 def _change(item: str, key: str, old: Any, new: Value) -> str:

@@ -56,8 +56,8 @@ def _pattern(value: str) -> str:
 
 
 def _path(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("a path may not hold a NUL character")
+    if visible(value) != value:
+        raise ValueError(f"{quoted(value)} holds a control or invisible character")
     if len(value) > MAX_PATH_LENGTH:
         raise ValueError(f"is {len(value):,} characters; the limit is {MAX_PATH_LENGTH:,}")
     return value
@@ -197,6 +197,13 @@ def host_entry(value: str) -> str:
     """A ``verify_hosts`` entry: a host name, ``*.`` and a domain for any host under it, an
     IP address, or a network (``10.0.0.0/8``); written in lower case."""
     entry = value.strip().lower().rstrip(".")
+    if "/" in entry and "://" not in entry and _network(entry) is None:
+        try:
+            network = ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            pass
+        else:
+            raise ValueError(f"{quoted(value)}: write the network as {network}")
     if "://" in entry or ("/" in entry and _network(entry) is None):
         raise ValueError(f"write the host alone, without scheme or path: {quoted(value)}")
     if _network(entry) is not None:
@@ -267,8 +274,8 @@ def special_address(address: IPAddress) -> str | None:
         ("loopback", address.is_loopback),
         ("link-local", address.is_link_local),
         ("multicast", address.is_multicast),
-        ("private", address.is_private),
         ("reserved", address.is_reserved),
+        ("private", address.is_private),
     ):
         if test:
             return why

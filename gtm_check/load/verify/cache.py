@@ -66,7 +66,7 @@ class Cache:
         its hops (host, address) is ``allowed`` now; else None."""
         if not self.usable or self.max_age <= 0:
             return None
-        entry = _read_entry(self.folder / _name(key))
+        entry = _read_entry(self.folder / entry_name(key))
         if entry is None or entry.get("key") != key:
             return None
         at, why, hops = entry.get("at"), entry.get("why"), entry.get("hops")
@@ -97,7 +97,7 @@ class Cache:
             try:
                 with os.fdopen(fd, "wb") as stream:
                     stream.write(text)
-                os.replace(temporary, self.folder / _name(key))
+                os.replace(temporary, self.folder / entry_name(key))
             except OSError:
                 with contextlib.suppress(OSError):
                     os.unlink(temporary)
@@ -105,7 +105,7 @@ class Cache:
             _prune(self.folder)
 
 
-def _name(key: str) -> str:
+def entry_name(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest() + ".json"
 
 

@@ -173,6 +173,19 @@ def _resolve(host: str, port: int, hosts: Sequence[str]) -> IPAddress:
     return addresses[0]
 
 
+def _connect(hop: Hop, timeout: float | None) -> socket.socket:
+    """A socket connected to the hop's judged address itself: nothing is resolved again."""
+    family = socket.AF_INET6 if ":" in hop.address else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.settimeout(timeout)
+        sock.connect((hop.address, hop.port))
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
 class _Pinned(http.client.HTTPConnection):
     """A connection to the address that was judged, whatever the host name resolves to now."""
 
@@ -183,9 +196,7 @@ class _Pinned(http.client.HTTPConnection):
         """The socket, kept for the watchdog: the response takes it from ``sock``."""
 
     def connect(self) -> None:
-        self.sock = self.held = socket.create_connection(
-            (self.hop.address, self.hop.port), self.timeout
-        )
+        self.sock = self.held = _connect(self.hop, self.timeout)
 
 
 class _PinnedTLS(http.client.HTTPSConnection):
@@ -198,7 +209,7 @@ class _PinnedTLS(http.client.HTTPSConnection):
         self.held: socket.socket | None = None
 
     def connect(self) -> None:
-        self.held = socket.create_connection((self.hop.address, self.hop.port), self.timeout)
+        self.held = _connect(self.hop, self.timeout)
         # Handshake after the socket is held, so that the watchdog can cut it too.
         wrapped = self.tls.wrap_socket(
             self.held, server_hostname=self.hop.host, do_handshake_on_connect=False
