@@ -71,6 +71,8 @@ def _missing(error: _Error) -> Finding:
 # Keys that belong somewhere else, and where.
 _MISPLACED: dict[PathKey, str] = {
     ("policy",): "a policy belongs in .gtm-check.yaml or --policy FILE, never in a launch file",
+    ("verify_hosts",): "verify_hosts is the policy's (.gtm-check.yaml or --policy FILE), never "
+    "a launch file's",
 }
 
 

@@ -130,13 +130,17 @@ def _handler(site: Site) -> type[http.server.BaseHTTPRequestHandler]:
     return Handler
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    request_queue_size = 128  # every connection of parallel checks at once, none dropped
+    daemon_threads = True
+    block_on_close = False
+
+
 def serve(tls: tuple[Path, Path] | None = None) -> Iterator[Site]:
     """A site on 127.0.0.1 at a port the system picks, for as long as the test runs;
     ``tls``: its certificate and key, for https."""
     site = Site()
-    server = http.server.ThreadingHTTPServer((LOOPBACK, 0), _handler(site))
-    server.daemon_threads = True
-    server.block_on_close = False
+    server = _Server((LOOPBACK, 0), _handler(site))
     if tls is not None:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(str(tls[0]), str(tls[1]))

@@ -293,3 +293,35 @@ def test_a_check_on_an_item_that_does_not_apply_is_neither_breach_nor_run(
     result = CliRunner().invoke(app, ["audit", str(path), "--as-of", "2027-01-01", "--verify"])
     assert result.exit_code in (0, 1), result.stderr
     assert site.requests == []
+
+
+def test_a_launch_file_cannot_list_hosts_for_itself(repo: Path) -> None:
+    path = launch_with(repo, "team.plain: todo\n")
+    path.write_text(path.read_text() + "verify_hosts: [intranet.acme.example]\n")
+    code, problems = validate(path)
+    assert code == 2
+    assert problems == [
+        "6:1: unknown key 'verify_hosts' (verify_hosts is the policy's (.gtm-check.yaml or "
+        "--policy FILE), never a launch file's)"
+    ]
+
+
+def test_a_team_checklist_is_held_to_the_same_rules(repo: Path) -> None:
+    # A pull request controls its team checklists too: a complete check there is confined
+    # and allowed exactly as a launch file's.
+    (repo / ".gtm-check.yaml").write_text("policy:\n  verify_hosts: [docs.acme.example]\n")
+    checklist = TEAM.replace(
+        "verify: {path: docs/runbook.md}", "verify: {url: 'http://169.254.169.254/latest'}"
+    ).replace("verify: {kind: file}", "verify: {path: ../../etc/passwd}")
+    path = launch_with(repo, "team.plain: todo\n", checklist)
+    code, problems = validate(path)
+    assert code == 2
+    assert problems == [
+        "13:20: path '../../etc/passwd' climbs out with '..'; write it from the repository's "
+        "root (or pass --allow-outside)"
+    ]
+    code, problems = validate(path, "--allow-outside")
+    assert problems == [
+        "3:13: policy: team.runbook is checked at 169.254.169.254, and verify_hosts does not "
+        "list it"
+    ]

@@ -1,5 +1,5 @@
 """url checks against a real server on the loopback address: what passes, what fails and
-why, and every network rule of SECURITY.md ("Checks that fetch"), each proven here."""
+why, and every network rule of SECURITY.md ("Checks that read and fetch")."""
 
 from __future__ import annotations
 

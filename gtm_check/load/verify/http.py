@@ -16,14 +16,13 @@ cannot hold the check past it.
 
 from __future__ import annotations
 
-import http.client
 import socket
-import ssl
 import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 from gtm_check import __version__
@@ -35,6 +34,10 @@ from gtm_check.model.verify import (
     parse_address,
     special_address,
 )
+
+if TYPE_CHECKING:
+    import http.client
+    import ssl
 
 USER_AGENT = f"gtm-check/{__version__} (launch readiness check)"
 MAX_REDIRECTS = 5
@@ -173,61 +176,41 @@ def _resolve(host: str, port: int, hosts: Sequence[str]) -> IPAddress:
     return addresses[0]
 
 
-def _connect(hop: Hop, timeout: float | None) -> socket.socket:
-    """A socket connected to the hop's judged address itself: nothing is resolved again."""
+def _connect(hop: Hop, timeout: float, held: _Held, tls: ssl.SSLContext | None) -> None:
+    """``held.sock``: a socket connected to the hop's judged address itself (nothing is
+    resolved again), over TLS with the host's certificate and name verified for https.
+    Each socket is held before it is used, so that the watchdog can cut it."""
     family = socket.AF_INET6 if ":" in hop.address else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    try:
-        sock.settimeout(timeout)
-        sock.connect((hop.address, hop.port))
-    except BaseException:
-        sock.close()
-        raise
-    return sock
+    held.sock = socket.socket(family, socket.SOCK_STREAM)
+    held.sock.settimeout(timeout)
+    held.sock.connect((hop.address, hop.port))
+    if hop.scheme == "https":
+        import ssl  # deferred: 34 ms to import, which an audit without a url check never needs
 
-
-class _Pinned(http.client.HTTPConnection):
-    """A connection to the address that was judged, whatever the host name resolves to now."""
-
-    def __init__(self, hop: Hop, timeout: float) -> None:
-        super().__init__(hop.host, hop.port, timeout=timeout)
-        self.hop = hop
-        self.held: socket.socket | None = None
-        """The socket, kept for the watchdog: the response takes it from ``sock``."""
-
-    def connect(self) -> None:
-        self.sock = self.held = _connect(self.hop, self.timeout)
-
-
-class _PinnedTLS(http.client.HTTPSConnection):
-    """As ``_Pinned``, over TLS with the host's certificate and name verified."""
-
-    def __init__(self, hop: Hop, timeout: float, tls: ssl.SSLContext) -> None:
-        super().__init__(hop.host, hop.port, timeout=timeout, context=tls)
-        self.hop = hop
-        self.tls = tls
-        self.held: socket.socket | None = None
-
-    def connect(self) -> None:
-        self.held = _connect(self.hop, self.timeout)
-        # Handshake after the socket is held, so that the watchdog can cut it too.
-        wrapped = self.tls.wrap_socket(
-            self.held, server_hostname=self.hop.host, do_handshake_on_connect=False
+        context = tls or ssl.create_default_context()
+        wrapped = context.wrap_socket(
+            held.sock, server_hostname=hop.host, do_handshake_on_connect=False
         )
-        self.sock = self.held = wrapped
+        held.sock = wrapped
         wrapped.do_handshake()
 
 
-class _Watchdog:
-    """Shuts the connection's socket at the deadline: every read and write then ends."""
+class _Held:
+    """The socket of a request, whichever it is at the moment (plain, then TLS)."""
 
-    def __init__(self, connection: _Pinned | _PinnedTLS, deadline: float) -> None:
-        self.connection = connection
+    sock: socket.socket | None = None
+
+
+class _Watchdog:
+    """Shuts the held socket at the deadline: every read, write and handshake then ends."""
+
+    def __init__(self, held: _Held, deadline: float) -> None:
+        self.held = held
         self.timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._cut)
         self.timer.daemon = True
 
     def _cut(self) -> None:
-        sock = self.connection.held
+        sock = self.held.sock
         if sock is not None:
             try:
                 sock.shutdown(socket.SHUT_RDWR)
@@ -242,25 +225,26 @@ class _Watchdog:
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.timer.cancel()
-        self.connection.close()
-        if self.connection.held is not None:
-            self.connection.held.close()
+        if self.held.sock is not None:
+            self.held.sock.close()
 
 
 def _request(
     hop: Hop, deadline: float, contains: str | None, tls: ssl.SSLContext | None
 ) -> tuple[int, str | None, bool]:
     """The status, the Location (for a redirect) and whether ``contains`` was found."""
+    import http.client  # deferred: 13 ms to import, which an audit without --verify never needs
+
     left = deadline - time.monotonic()
     if left <= 0:
         raise Refused("no answer in the time a check has")
-    connection: _Pinned | _PinnedTLS = (
-        _PinnedTLS(hop, left, tls or ssl.create_default_context())
-        if hop.scheme == "https"
-        else _Pinned(hop, left)
-    )
+    held = _Held()
     try:
-        with _Watchdog(connection, deadline):
+        with _Watchdog(held, deadline):
+            _connect(hop, left, held, tls)
+            # A plain connection over the socket made here: it never connects by itself.
+            connection = http.client.HTTPConnection(hop.host, hop.port, timeout=left)
+            connection.sock = held.sock
             connection.putrequest("GET", hop.target, skip_host=True, skip_accept_encoding=True)
             for name, value in (
                 ("Host", hop.netloc),
@@ -303,6 +287,9 @@ def _seek(response: http.client.HTTPResponse, text: str, deadline: float) -> boo
 
 def _failure(exc: BaseException, hop: Hop, deadline: float) -> str:
     """A network failure in words (never the library's own)."""
+    import http.client
+    import ssl
+
     if time.monotonic() >= deadline - 0.01 or isinstance(exc, TimeoutError):
         return "no full answer in the time a check has"
     if isinstance(exc, ssl.SSLCertVerificationError):

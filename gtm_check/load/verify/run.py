@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import collections
 import os
-import ssl
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gtm_check.load.files import STDIN, repository_root
 from gtm_check.load.verify.cache import Cache, cache_folder
@@ -24,6 +24,9 @@ from gtm_check.load.verify.file import check_file
 from gtm_check.load.verify.url import check_url
 from gtm_check.model.results import CheckResult
 from gtm_check.model.verify import AnyCheck, FileCheck, UrlCheck
+
+if TYPE_CHECKING:
+    import ssl
 
 WORKERS = 8
 MAX_CHECKS = 1000

@@ -7,8 +7,8 @@ host and address it went to is still allowed.
 
 from __future__ import annotations
 
-import ssl
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from gtm_check.load.verify.cache import Cache, key_of
 from gtm_check.load.verify.http import MAX_BODY_BYTES, Refused, fetch, judge
@@ -19,6 +19,9 @@ from gtm_check.model.verify import (
     parse_address,
     special_address,
 )
+
+if TYPE_CHECKING:
+    import ssl
 
 
 def check_url(
