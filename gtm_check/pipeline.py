@@ -15,7 +15,7 @@ from gtm_check.load.history import Repository
 from gtm_check.load.launch import LoadedLaunch, load_launch
 from gtm_check.load.policy import PolicyReader
 from gtm_check.load.revisions import read_revisions
-from gtm_check.load.verify.run import Checker, CheckOptions, repository_of
+from gtm_check.load.verify.run import Checker, CheckOptions, git_of, repository_of
 from gtm_check.model.filters import Filters
 from gtm_check.model.history import Every, History
 from gtm_check.model.inputs import Gate, Policy
@@ -195,7 +195,9 @@ def run_checks(
     addresses from the hosts its policy lists (none without a policy)."""
     items = [item for c in loaded.checklists for item in c.checklist.items]
     hosts = (policy.verify_hosts or []) if policy is not None else []
-    return checker.run(checks_to_run(loaded.launch, items), repository_of(path), hosts)
+    return checker.run(
+        checks_to_run(loaded.launch, items), repository_of(path), hosts, git_of(path)
+    )
 
 
 def check_items(
@@ -219,7 +221,8 @@ def check_items(
     found = PolicyReader(policy, allow_outside=allow_outside).for_launch(path)
     hosts = (found.verify_hosts or []) if found is not None else []
     checker = Checker(CheckOptions(max_age=0, allow_outside=allow_outside))
-    return checker.run({item: checks[item] for item in items}, repository_of(path), hosts)
+    wanted = {item: checks[item] for item in items}
+    return checker.run(wanted, repository_of(path), hosts, git_of(path))
 
 
 def launch_history(

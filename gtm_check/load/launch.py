@@ -370,6 +370,13 @@ def _path_findings(loc: PathKey, check: AnyCheck) -> list[Finding]:
         why = "is absolute"
     elif ".." in PurePosixPath(path.replace("\\", "/")).parts:
         why = "climbs out with '..'"
+    elif any(part.casefold() == ".git" for part in PurePosixPath(path.replace("\\", "/")).parts):
+        return [
+            Finding(
+                (*loc, "path"),
+                f"path {quoted(path)} leads into git's own folder, which a check may not read",
+            )
+        ]
     else:
         return []
     return [

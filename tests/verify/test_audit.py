@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -13,8 +14,10 @@ import yaml
 from typer.testing import CliRunner, Result
 
 from gtm_check.cli import app
+from gtm_check.load.verify.file import NOT_TRACKED
 from tests.conftest import EXAMPLES
 from tests.report.audits import FORMATS
+from tests.verify.conftest import commit_all
 from tests.verify.server import Site
 from tests.verify.test_blocks import TEAM
 
@@ -39,6 +42,8 @@ def launch(repo: Path, site: Site) -> Path:
         "  team.notes: {status: done, verify: {path: CHANGELOG.md, contains: 2.0.0}}\n",
         encoding="utf-8",
     )
+    shutil.rmtree(repo / ".git")
+    commit_all(repo)
     return path
 
 
@@ -78,10 +83,7 @@ def test_json_reports_each_check_only_when_asked(launch: Path) -> None:
         "why": "answered 200 with 'Acme'",
         "suggested_done": False,
     }
-    assert (by_id["team.notes"]["result"], by_id["team.notes"]["why"]) == (
-        "failed",
-        "no such file",
-    )
+    assert (by_id["team.notes"]["result"], by_id["team.notes"]["why"]) == ("failed", NOT_TRACKED)
     assert by_id["team.runbook"]["suggested_done"] is True
     gaps = {gap["id"]: gap["verification"] for gap in report["gaps"]}
     assert gaps["team.plain"] == {
@@ -105,12 +107,12 @@ def test_every_format_shows_verified_failed_and_unchecked(launch: Path) -> None:
     assert "  team.runbook (docs/runbook.md: the file exists)" in text["table"]
     assert "## Checks" in text["markdown"]
     assert (
-        "| `team.notes` | done | file CHANGELOG.md | ❌ verification failed (no such file) |"
+        "| `team.notes` | done | file CHANGELOG.md | ❌ verification failed (no such file in the "
         in (text["markdown"])
     )
     assert "todo (suggested: done)" in text["markdown"]
     assert "<h2>Checks (3)</h2>" in text["html"]
-    assert "verification failed (no such file)" in text["html"]
+    assert "verification failed (no such file in the commit checked out" in text["html"]
     assert "✓ verified (the file exists)" in text["html"]
     suites = {s.get("name"): s for s in ET.fromstring(text["junit"]).iter("testsuite")}
     checks = suites["checks"]
@@ -204,7 +206,7 @@ def test_set_verify_writes_nothing_when_a_check_fails(launch: Path) -> None:
     before = launch.read_bytes()
     result = set_items(launch, "team.runbook", "team.notes", "--status", "done", "--verify")
     assert result.exit_code == 1
-    assert "team.notes: verification failed: CHANGELOG.md: no such file; nothing written" in (
+    assert f"team.notes: verification failed: CHANGELOG.md: {NOT_TRACKED}; nothing written" in (
         result.stderr
     )
     assert launch.read_bytes() == before

@@ -120,6 +120,10 @@ def _where(stderr: str) -> list[tuple[str, str]]:
             "pass --allow-outside)",
         ),
         (
+            "verify: {path: .git/config, contains: extraheader}",
+            "6:20: path '.git/config' leads into git's own folder, which a check may not read",
+        ),
+        (
             "verify: {path: docs/../../secret}",
             "6:20: path 'docs/../../secret' climbs out with '..'; write it from the "
             "repository's root (or pass --allow-outside)",

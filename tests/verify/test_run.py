@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -12,10 +13,12 @@ import pytest
 
 from gtm_check.load.verify import run as runner
 from gtm_check.load.verify.cache import CACHE_ENV, cache_folder, entry_name, key_of
+from gtm_check.load.verify.file import NOT_TRACKED
 from gtm_check.load.verify.http import MAX_BODY_BYTES
-from gtm_check.load.verify.run import Checker, CheckOptions
+from gtm_check.load.verify.run import Checker, CheckOptions, git_of
 from gtm_check.model.results import CheckResult
 from gtm_check.model.verify import AnyCheck, FileCheck, UrlCheck
+from tests.verify.conftest import commit_all
 from tests.verify.server import Site
 
 LOOPBACK = ["127.0.0.1"]
@@ -238,3 +241,40 @@ def test_where_the_cache_lives(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
 
 def test_the_cache_is_off_in_tests() -> None:
     assert os.environ[CACHE_ENV] == ""
+
+
+# --- file checks ask only about what git tracks -------------------------------------------------
+
+
+def test_a_file_check_reads_only_what_git_tracks(repo: Path) -> None:
+    # A check is an oracle for a file's contents, a bit at a time: a pull request may ask
+    # about the repository's files, never about what a CI step wrote beside them (a key, a
+    # token) nor about git's own folder (where the checkout keeps its token).
+    shutil.rmtree(repo / ".git")
+    (repo / "notes.md").write_text("## 2.0.0\n")
+    (repo / "to-git.md").symlink_to(".git/config")
+    (repo / "to-secret.md").symlink_to("secret.json")
+    commit_all(repo)
+    (repo / "secret.json").write_text('{"token": "abc"}')  # written by a build step
+    checks: dict[str, AnyCheck] = {
+        "a.notes": FileCheck(path="notes.md", contains="2.0.0"),
+        "a.secret": FileCheck(path="secret.json", contains="token"),
+        "a.missing": FileCheck(path="missing.json"),
+        "a.to-secret": FileCheck(path="to-secret.md"),
+        "a.to-git": FileCheck(path="to-git.md", contains="url"),
+    }
+    results = checker().run(checks, repo, LOOPBACK, git_of(repo / "launch.yaml"))
+    assert {item: r.why for item, r in results.items()} == {
+        "a.notes": "the file holds '2.0.0'",
+        "a.secret": NOT_TRACKED,
+        "a.missing": NOT_TRACKED,  # the same words: nothing tells the two apart
+        "a.to-secret": NOT_TRACKED,
+        "a.to-git": "it leads into git's own folder, which a check may not read",
+    }
+
+
+def test_file_checks_fail_where_git_cannot_say_what_it_tracks(repo: Path) -> None:
+    (repo / "notes.md").write_text("x")  # repo/.git is an empty folder, not a repository
+    results = checker().run({"a.f": FileCheck(path="notes.md")}, repo, LOOPBACK, git_of(repo / "x"))
+    assert not results["a.f"].passed
+    assert results["a.f"].why.startswith("git could not say which files it tracks: ")

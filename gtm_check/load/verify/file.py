@@ -2,8 +2,12 @@
 
 The path is confined as checklist paths are: it may not lead out of the repository through
 a symbolic link (nor, from the loader, be absolute or climb out with ``..``) unless the
-person running the command passes ``--allow-outside``. Only a regular file is read (a FIFO or
-a device is refused unread), and only its first ``MAX_SEARCH_BYTES``.
+person running the command passes ``--allow-outside``. It may not lead into git's own
+folder (``.git``, where CI keeps the token it fetched with), and in a git repository it must
+be a file or folder of the commit checked out (HEAD): a check is an oracle for what a file
+holds, a bit per check, so it may ask only about the repository's own files, never about
+what a build step wrote beside them. Only a regular file is read (a FIFO or a device is
+refused unread), and only its first ``MAX_SEARCH_BYTES``.
 """
 
 from __future__ import annotations
@@ -18,17 +22,42 @@ from gtm_check.load.verify.pattern import MAX_SEARCH_BYTES, search
 from gtm_check.model.problems import quoted
 from gtm_check.model.verify import FileCheck
 
+NOT_TRACKED = (
+    "no such file in the commit checked out (a check reads only what git tracks, never what "
+    "a build step wrote beside it)"
+)
+"""Whether the file is missing or only untracked, the same words: a check says nothing of
+what a build step wrote."""
+
+
+def real_relative(root: Path, path: str) -> str | None:
+    """Where ``path`` really is, from the repository's top (links followed), with forward
+    slashes; None when that is outside it."""
+    base = Path(os.path.realpath(root))
+    real = Path(os.path.realpath(root / path))
+    return real.relative_to(base).as_posix() if real.is_relative_to(base) else None
+
 
 def check_file(
-    check: FileCheck, root: Path, *, deadline: float, allow_outside: bool
+    check: FileCheck,
+    root: Path,
+    *,
+    deadline: float,
+    allow_outside: bool,
+    tracked: frozenset[str] | None = None,
 ) -> tuple[bool, str]:
-    """Whether the check passes, and what was found, in words."""
+    """Whether the check passes, and what was found, in words. ``tracked``: the paths (as
+    ``real_relative`` gives them) git tracks among those asked for; None: no git to ask."""
     assert check.path is not None
     path = root / check.path
     if not allow_outside:
-        base = Path(os.path.realpath(root))
-        if not Path(os.path.realpath(path)).is_relative_to(base):
+        relative = real_relative(root, check.path)
+        if relative is None:
             return False, "it leads outside the repository through a symbolic link"
+        if any(part.casefold() == ".git" for part in relative.split("/")):
+            return False, "it leads into git's own folder, which a check may not read"
+        if tracked is not None and relative not in tracked:
+            return False, NOT_TRACKED
     try:
         kind, _ = examine(path)
     except Unreachable as exc:

@@ -10,6 +10,7 @@ its socket is shut by its own deadline). Identical checks run once. One run runs
 from __future__ import annotations
 
 import collections
+import functools
 import os
 import threading
 import time
@@ -19,9 +20,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gtm_check.load.files import STDIN, repository_root
+from gtm_check.load.history import Repository
 from gtm_check.load.verify.cache import Cache, cache_folder
 from gtm_check.load.verify.file import check_file
 from gtm_check.load.verify.url import check_url
+from gtm_check.model.problems import GtmCheckError
 from gtm_check.model.results import CheckResult
 from gtm_check.model.verify import AnyCheck, FileCheck, UrlCheck
 
@@ -46,6 +49,12 @@ class CheckOptions:
     """Seconds a cached pass counts (0: every url check is fetched again)."""
     allow_outside: bool = False
     """Whether a file check may follow a link out of the repository."""
+
+
+def git_of(launch: Path) -> Callable[[], Repository | None]:
+    """How to find the launch's git repository when a file check needs it (GtmCheckError
+    when what is there cannot be trusted: see load/history.py)."""
+    return functools.partial(Repository.of, launch)
 
 
 def repository_of(launch: Path) -> Path:
@@ -73,10 +82,15 @@ class Checker:
         self.started = 0
 
     def run(
-        self, checks: Mapping[str, AnyCheck], root: Path, hosts: Sequence[str]
+        self,
+        checks: Mapping[str, AnyCheck],
+        root: Path,
+        hosts: Sequence[str],
+        git: Callable[[], Repository | None] | None = None,
     ) -> dict[str, CheckResult]:
         """Each item's result, by item id: ``checks`` run from the repository at ``root``,
-        fetching only from ``hosts`` (the policy's ``verify_hosts``)."""
+        fetching only from ``hosts`` (the policy's ``verify_hosts``); a file check reads
+        only what the git repository ``git`` finds tracks (none found: no such rule)."""
         if not checks:
             return {}
         if self.deadline is None:
@@ -89,8 +103,18 @@ class Checker:
         unique = list(dict.fromkeys(checks.values()))
         allowed = max(0, MAX_CHECKS - self.started)
         self.started += len(unique)
-        outcomes = _together(
-            unique[:allowed], lambda check: self._one(check, root, hosts, cache), self.deadline
+        run = unique[:allowed]
+        outcomes: dict[AnyCheck, tuple[bool, str]] = {}
+        tracked: frozenset[str] | None = None
+        try:
+            tracked = None if self.options.allow_outside else _tracked(run, root, git)
+        except GtmCheckError as exc:
+            # No file check can be judged: each fails, saying what git said.
+            why = f"git could not say which files it tracks: {exc.problems[0].message}"
+            outcomes = {c: (False, why) for c in run if isinstance(c, FileCheck)}
+            run = [c for c in run if not isinstance(c, FileCheck)]
+        outcomes |= _together(
+            run, lambda check: self._one(check, root, hosts, cache, tracked), self.deadline
         )
         for check in unique[allowed:]:
             outcomes[check] = (False, f"not run: one run runs at most {MAX_CHECKS:,} checks")
@@ -100,7 +124,12 @@ class Checker:
         }
 
     def _one(
-        self, check: AnyCheck, root: Path, hosts: Sequence[str], cache: Cache | None
+        self,
+        check: AnyCheck,
+        root: Path,
+        hosts: Sequence[str],
+        cache: Cache | None,
+        tracked: frozenset[str] | None,
     ) -> tuple[bool, str]:
         assert self.deadline is not None
         now = time.monotonic()
@@ -109,11 +138,42 @@ class Checker:
         deadline = min(now + self.options.timeout, self.deadline)
         if isinstance(check, FileCheck):
             return check_file(
-                check, root, deadline=deadline, allow_outside=self.options.allow_outside
+                check,
+                root,
+                deadline=deadline,
+                allow_outside=self.options.allow_outside,
+                tracked=tracked,
             )
         if isinstance(check, UrlCheck):
             return check_url(check, hosts, deadline=deadline, cache=cache, tls=self.tls)
         raise AssertionError(f"no checker for the kind {check.kind}")
+
+
+def _tracked(
+    checks: Sequence[AnyCheck], root: Path, find: Callable[[], Repository | None] | None
+) -> frozenset[str] | None:
+    """Which paths the file checks ask about git tracks at HEAD (one git command for all
+    of them); None without a git repository, where nothing can be asked."""
+    if find is None or not any(isinstance(check, FileCheck) for check in checks):
+        return None
+    git = find()
+    if git is None:
+        return None
+    top = Path(os.path.realpath(git.root))
+    wanted = []
+    for check in checks:
+        if isinstance(check, FileCheck) and check.path is not None:
+            real = Path(os.path.realpath(root / check.path))
+            if real.is_relative_to(top) and real != top:
+                wanted.append(real.relative_to(top).as_posix())
+    found = git.tracked(wanted)
+    # Paths as check_file sees them: from ``root``, which is normally git's top.
+    base = Path(os.path.realpath(root))
+    return frozenset(
+        (top / name).relative_to(base).as_posix()
+        for name in found
+        if (top / name).is_relative_to(base)
+    )
 
 
 class _Pending:
