@@ -20,7 +20,7 @@ from gtm_check.load.yamltree import Finding, PathKey, Positions, Source
 from gtm_check.model.inputs import ChecklistItem, Launch
 from gtm_check.model.problems import GtmCheckError, Problem, Suggestions, quoted
 from gtm_check.model.results import Location
-from gtm_check.model.verify import TARGETS, AnyCheck, FileCheck, describe
+from gtm_check.model.verify import TARGETS, AnyCheck, FileCheck, describe, pattern_problem
 from gtm_check.model.vocabulary import DEPARTMENTS, RETIRED_TRAITS, TRAITS
 
 
@@ -294,6 +294,12 @@ def _per_tier(item: ChecklistItem) -> bool:
     return isinstance(item.lead_days, dict)
 
 
+MAX_CHECK_BLOCKS = 1_000
+"""The most ``verify:`` blocks one launch may hold, in its file and team checklists together:
+a run runs at most that many checks, and compiling a thousand patterns takes under a
+second where millions would take an hour."""
+
+
 def _check_problems(
     launch: Launch,
     source: Source,
@@ -303,24 +309,62 @@ def _check_problems(
 ) -> list[Problem]:
     """``verify:`` blocks that do not fit together: a launch file's fill of another kind than
     its checklist's template, one that sets what the template sets or changes a complete
-    check, one that names no target; and paths that are absolute or climb out with ``..``
-    (unless ``allow_outside``)."""
+    check, one that names no target; paths that are absolute or climb out with ``..``
+    (unless ``allow_outside``), or lead into ``.git``; patterns that do not compile; more
+    blocks than a launch may hold (the blocks past it are not looked at)."""
     templates = {item.id: item.verify for c in checklists for item in c.checklist.items}
+    blocks = _Blocks()
     findings: list[Finding] = []
     for item_id, state in launch.items.items():
         if state.verify is not None and item_id in templates:
+            loc: PathKey = ("items", item_id, "verify")
+            if (limit := blocks.take(loc)) is not None:
+                findings.append(limit)
+                break
             findings += _fill_findings(item_id, templates[item_id], state.verify)
-            if not allow_outside:
-                findings += _path_findings(("items", item_id, "verify"), state.verify)
+            findings += _block_findings(loc, state.verify, allow_outside)
     problems = source.locate(findings)
-    for loaded in checklists if not allow_outside else ():
-        problems += loaded.source.locate(
-            finding
-            for index, item in enumerate(loaded.checklist.items)
-            if item.verify is not None
-            for finding in _path_findings(("items", index, "verify"), item.verify)
-        )
+    for loaded in [] if blocks.full else [c for c in checklists if not c.builtin]:
+        found = []
+        for index, item in enumerate(loaded.checklist.items):
+            if item.verify is not None:
+                if (limit := blocks.take(("items", index, "verify"))) is not None:
+                    found.append(limit)
+                    break
+                found += _block_findings(("items", index, "verify"), item.verify, allow_outside)
+        problems += loaded.source.locate(found)
+        if blocks.full:
+            break
     return problems
+
+
+class _Blocks:
+    """``verify:`` blocks counted against MAX_CHECK_BLOCKS."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.full = False
+
+    def take(self, loc: PathKey) -> Finding | None:
+        """None while there is room; the finding that says there is none, once."""
+        self.count += 1
+        if self.count <= MAX_CHECK_BLOCKS:
+            return None
+        self.full = True
+        return Finding(
+            loc,
+            f"more than {MAX_CHECK_BLOCKS:,} checks (verify:) in one launch, its file and "
+            f"team checklists together; gtm-check runs at most {MAX_CHECK_BLOCKS:,}",
+        )
+
+
+def _block_findings(loc: PathKey, check: AnyCheck, allow_outside: bool) -> list[Finding]:
+    found = [] if allow_outside else _path_findings(loc, check)
+    if isinstance(check, FileCheck) and check.matches is not None:
+        why = pattern_problem(check.matches)
+        if why is not None:
+            found.append(Finding((*loc, "matches"), f"matches: {why}"))
+    return found
 
 
 def _fill_findings(item_id: str, template: AnyCheck | None, fill: AnyCheck) -> list[Finding]:

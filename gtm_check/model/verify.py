@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import warnings
 from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -45,14 +46,27 @@ def _contains(value: str) -> str:
 
 
 def _pattern(value: str) -> str:
+    # Only its length here: the loader compiles it (pattern_problem), a bounded number of
+    # patterns per launch, where a model would compile every one a file could hold.
     if len(value) > MAX_PATTERN_LENGTH:
         raise ValueError(f"is {len(value):,} characters; the limit is {MAX_PATTERN_LENGTH:,}")
-    try:
-        re.compile(value, re.MULTILINE)
-    except re.error as exc:
-        where = f" at position {exc.pos + 1}" if exc.pos is not None else ""
-        raise ValueError(f"not a valid regular expression: {exc.msg}{where}") from None
     return value
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """What is wrong with a ``matches:`` pattern, in words, or None when it compiles (as
+    the search compiles it: each line a line for ``^`` and ``$``)."""
+    with warnings.catch_warnings():
+        # A pattern such as "[[a]" compiles with a FutureWarning in the library's words.
+        warnings.simplefilter("ignore")
+        try:
+            re.compile(pattern, re.MULTILINE)
+        except re.error as exc:
+            where = f" at position {exc.pos + 1}" if exc.pos is not None else ""
+            return f"not a valid regular expression: {exc.msg}{where}"
+        except (RecursionError, OverflowError, MemoryError):
+            return "not a regular expression gtm-check can compile"
+    return None
 
 
 def _path(value: str) -> str:

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from gtm_check.cli import app
+from gtm_check.load import launch as launch_module
 from gtm_check.model.inputs import Policy
 from gtm_check.model.verify import FileCheck, UrlCheck, host_allowed, merged
 from tests.verify.server import Site
@@ -328,4 +329,32 @@ def test_a_team_checklist_is_held_to_the_same_rules(repo: Path) -> None:
     assert problems == [
         "3:13: policy: team.runbook is checked at 169.254.169.254, and verify_hosts does not "
         "list it"
+    ]
+
+
+def test_a_pattern_the_library_warns_about_is_compiled_quietly(repo: Path) -> None:
+    path = launch_with(repo, "team.plain:\n  verify: {path: x.md, matches: '[[a]'}\n")
+    assert validate(path)[0] == 0
+
+
+def test_a_launch_holds_a_bounded_number_of_checks(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Compiling a pattern takes up to a millisecond: a file of millions would take an hour.
+    monkeypatch.setattr(launch_module, "MAX_CHECK_BLOCKS", 2)
+    path = launch_with(
+        repo,
+        """\
+        team.pricing: {verify: {url: 'https://acme.example/p'}}
+        team.notes: {verify: {path: a.md, matches: '(a'}}
+        team.plain: {verify: {path: b.md, matches: '(b'}}
+        """,
+    )
+    code, problems = validate(path)
+    assert code == 2
+    assert problems == [
+        "6:46: matches: not a valid regular expression: missing ), unterminated subpattern at "
+        "position 1",
+        "7:24: more than 2 checks (verify:) in one launch, its file and team checklists "
+        "together; gtm-check runs at most 2",
     ]

@@ -15,7 +15,8 @@ MAX_SEARCH_BYTES = 1024 * 1024
 """The most of a file a pattern is searched in (its first 1 MiB)."""
 
 _CHILD = (
-    "import re, sys\n"
+    "import re, sys, warnings\n"
+    "warnings.simplefilter('ignore')\n"
     "data = sys.stdin.buffer.read()\n"
     "size = int.from_bytes(data[:4], 'big')\n"
     "pattern = data[4:4 + size].decode('utf-8')\n"
