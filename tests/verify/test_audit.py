@@ -17,6 +17,8 @@ from gtm_check.cli import app
 from gtm_check.load.verify.file import NOT_TRACKED
 from tests.conftest import EXAMPLES
 from tests.report.audits import FORMATS
+from tests.report.htmlscan import check_inert
+from tests.test_hostile_text import assert_no_autolink, check_lines
 from tests.verify.conftest import commit_all
 from tests.verify.server import Site
 from tests.verify.test_blocks import TEAM
@@ -245,3 +247,34 @@ def test_a_builtin_template_no_launch_fills_checks_and_warns_nothing(example: Pa
     for gap in verified["gaps"]:
         assert gap.pop("verification")["result"] == "not-checked"
     assert verified == plain
+
+
+HOSTILE = ["\x1b]52;c;aGk=\x07", "\n::error::forged", "##[group]x", "<script>x</script>",
+           "|a|b|", "\u202eevil", "www.evil.example @someone"]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
+def test_what_a_check_reports_is_inert_in_every_format(tmp_path: Path, text: str) -> None:
+    # A check's words quote what the launch file wrote (contains:), and a server's answer
+    # (a Location header) may be quoted too: every format shows them as it shows any text.
+    (tmp_path / "team.yaml").write_text(TEAM, encoding="utf-8")
+    (tmp_path / "notes.md").write_text("nothing here")
+    launch = tmp_path / "launch.yaml"
+    launch.write_text(
+        "launch: Acme\nlaunch_date: 2027-03-01\nchecklists: [./team.yaml]\nitems:\n"
+        f"  team.notes: {{status: done, verify: {{path: notes.md, contains: {json.dumps(text)}}}}}"
+        f"\n  team.plain: {{verify: {{path: notes.md, contains: {json.dumps(text + 'x')}}}}}\n",
+        encoding="utf-8",
+    )
+    for fmt in FORMATS:
+        result = audit(launch, "--verify", "-f", fmt)
+        assert result.exit_code in (0, 1), result.stderr
+        if fmt == "json":
+            checks = json.loads(result.stdout)["checks"]["items"]
+            assert {c["result"] for c in checks} == {"failed"}
+            continue
+        check_lines(result.stdout, fmt)
+        if fmt == "markdown":
+            assert_no_autolink(result.stdout)
+        if fmt == "html":
+            check_inert(result.stdout)
