@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import http.server
 import json
 import os
 import shutil
@@ -22,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -330,6 +332,15 @@ def print_targets(figures: list[Figure]) -> None:
                 f.seconds < 5,
             )
         )
+    f = find(f"gtm-check audit --verify ({VERIFY_CHECKS} local checks)", VERIFY_CHECKS)
+    if f and f.paired is not None:
+        checks.append(
+            (
+                f"audit --verify, {VERIFY_CHECKS} local checks: {f.paired:.2f}x audit "
+                f"(a small multiple: <= {VERIFY_TARGET:g}x)",
+                f.paired <= VERIFY_TARGET,
+            )
+        )
     for text, ok in checks:
         mark = "met" if ok else ("n/a" if ok is None else "MISSED")
         print(f"  [{mark:>6}] {text}")
@@ -408,6 +419,78 @@ def milestone_figure(out: Path, repeat: int) -> Figure:
     return Figure(label, MILESTONE_ITEMS, seconds, peak)
 
 
+VERIFY_CHECKS = 50
+VERIFY_TARGET = 2.0
+"""``audit --verify`` with 50 local checks: within this multiple of ``audit`` (a small one)."""
+
+
+class _Page(http.server.BaseHTTPRequestHandler):
+    """Every path answers 200 with a short page naming the product."""
+
+    def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+        body = b"<h1>Acme Insights</h1>"
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    # Room for every connection the checks open at once: a backlog of 5 (the default)
+    # drops some, and the system retries them a second later, which is the server's cost.
+    request_queue_size = 128
+    daemon_threads = True
+
+
+def verify_launch(out: Path, port: int) -> Path:
+    """A launch in a repository of its own whose 50 items each carry a check: 45 pages on
+    the local server (each a different address, so none is run twice) and 5 files."""
+    folder = out / "verify"
+    (folder / ".git").mkdir(parents=True, exist_ok=True)
+    (folder / "docs").mkdir(exist_ok=True)
+    items = []
+    states = []
+    for n in range(VERIFY_CHECKS):
+        kind = "file" if n % 10 == 9 else "url"
+        items.append(
+            f"  - {{id: bench.item-{n:02d}, stage: learn, title: Item {n}, severity: high, "
+            f"verify: {{kind: {kind}}}}}"
+        )
+        if kind == "file":
+            (folder / "docs" / f"notes-{n}.md").write_text("## 2.0.0\n", encoding="utf-8")
+            target = f"{{path: docs/notes-{n}.md, contains: 2.0.0}}"
+        else:
+            target = f"{{url: 'http://127.0.0.1:{port}/page-{n}', contains: Acme}}"
+        states.append(f"  bench.item-{n:02d}: {{status: done, verify: {target}}}")
+    checklist = "department: bench\nname: Bench\nitems:\n" + "\n".join(items) + "\n"
+    (folder / "bench.yaml").write_text(checklist, encoding="utf-8")
+    (folder / ".gtm-check.yaml").write_text("policy:\n  verify_hosts: [127.0.0.1]\n")
+    launch = folder / "launch.yaml"
+    head = "launch: Verify\nlaunch_date: 2027-03-01\nchecklists: [./bench.yaml]\nitems:\n"
+    launch.write_text(head + "\n".join(states) + "\n", encoding="utf-8")
+    return launch
+
+
+def verify_figure(out: Path, repeat: int) -> Figure:
+    """``audit --verify`` of 50 local checks, paired with ``audit`` of the same launch: every
+    check is fetched or read on each run (the cache is off)."""
+    server = _Server(("127.0.0.1", 0), _Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        launch = verify_launch(out, server.server_address[1])
+        audit = [*gtm_check(), "audit", str(launch), "-f", "json", "--as-of", "2027-01-15"]
+        CHILD_ENV["GTM_CHECK_CACHE_DIR"] = ""
+        a, _, ratio = paired([*audit, "--verify"], audit, repeat, out, AUDIT_EXIT)
+    finally:
+        server.shutdown()
+        server.server_close()
+    label = f"gtm-check audit --verify ({VERIFY_CHECKS} local checks)"
+    return Figure(label, VERIFY_CHECKS, a.seconds, a.peak_mib, None, ratio, "audit")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[300, 10_000, 100_000])
@@ -425,6 +508,7 @@ def main() -> None:
         figures.append(trend_figure(out, max(1, args.repeat // 5)))
     if MILESTONE_ITEMS in args.sizes:
         figures.append(milestone_figure(out, max(1, args.repeat // 5)))
+    figures.append(verify_figure(out, args.repeat))
     print_table(figures)
     print_targets(figures)
     if PAGE_SIZE in args.sizes:

@@ -15,9 +15,10 @@ from gtm_check.load.history import Repository
 from gtm_check.load.launch import LoadedLaunch, load_launch
 from gtm_check.load.policy import PolicyReader
 from gtm_check.load.revisions import read_revisions
+from gtm_check.load.verify.run import Checker, CheckOptions, git_of, repository_of
 from gtm_check.model.filters import Filters
 from gtm_check.model.history import Every, History
-from gtm_check.model.inputs import Checklist, Gate
+from gtm_check.model.inputs import Checklist, Gate, Policy
 from gtm_check.model.problems import (
     GtmCheckError,
     OptionError,
@@ -26,12 +27,13 @@ from gtm_check.model.problems import (
     did_you_mean,
     quoted,
 )
-from gtm_check.model.results import Report
+from gtm_check.model.results import CheckResult, Report
 from gtm_check.model.vocabulary import Severity, Stage
 from gtm_check.scoring.critical_path import critical_path, outlook
 from gtm_check.scoring.filters import apply_filters
 from gtm_check.scoring.score import GateOptions, score_launch
 from gtm_check.scoring.trend import history_of, trend
+from gtm_check.scoring.verification import checks_of, checks_to_run
 
 
 class FailOn(StrEnum):
@@ -72,6 +74,12 @@ class AuditRequest:
     critical_path: bool = False
     """Whether each report carries its critical path (and, with ``history``, which of it
     and the pace decides), for the formats that show it."""
+    verify: bool = False
+    """With ``audit --verify``: run the items' checks (files, and addresses the policy
+    allows); without it nothing is read but the launch's files, nothing fetched."""
+    require_verified: bool = False
+    """A done item whose check failed counts as open."""
+    checks: CheckOptions = CheckOptions()
 
 
 @dataclass(frozen=True)
@@ -109,12 +117,15 @@ def gate_options(request: AuditRequest) -> GateOptions:
         overrides.append("--ignore-waivers")
     if request.require_evidence:
         overrides.append("--require-evidence")
+    if request.require_verified:
+        overrides.append("--require-verified")
     return GateOptions(
         fail_on=fail_on,
         ignore_waivers=request.ignore_waivers,
         overrides=tuple(overrides),
         require_evidence=request.require_evidence,
         expiring_within=request.expiring_within,
+        require_verified=request.require_verified,
     )
 
 
@@ -143,6 +154,7 @@ def audit(request: AuditRequest) -> AuditOutcome:
     holds one launch's models at a time, not all of them.
     """
     options = gate_options(request)
+    checker = Checker(request.checks) if request.verify else None
     reader = ChecklistReader()
     policies = PolicyReader(request.policy, allow_outside=request.allow_outside)
     reports: list[tuple[Report, str]] = []
@@ -157,24 +169,7 @@ def audit(request: AuditRequest) -> AuditOutcome:
             continue
         if problems:
             continue  # nothing will be reported; the rest are loaded only for their problems
-        report = score_launch(
-            loaded.launch,
-            [c.checklist for c in loaded.checklists],
-            request.as_of,
-            effective_gate(loaded, request),
-            options,
-            loaded.locations() if request.locations else None,
-            policy,
-        )
-        if request.locations:
-            where = loaded.gate_locations(report.gate, report.milestones)
-            report = dataclasses.replace(report, gate_locations=where)
-        if request.history:
-            report = dataclasses.replace(
-                report, history=launch_history(path, loaded, request.as_of, reader)
-            )
-        if request.critical_path:
-            report = with_critical_path(report, [c.checklist for c in loaded.checklists])
+        report = _report(request, path, loaded, policy, options, checker, reader)
         reports.append((apply_filters(report, request.filters), str(path)))
         inputs += loaded.files
     if problems:
@@ -187,6 +182,39 @@ def audit(request: AuditRequest) -> AuditOutcome:
     return AuditOutcome(ordered, all(r.gate.passed for r in ordered), inputs)
 
 
+def _report(
+    request: AuditRequest,
+    path: Path,
+    loaded: LoadedLaunch,
+    policy: Policy | None,
+    options: GateOptions,
+    checker: Checker | None,
+    reader: ChecklistReader,
+) -> Report:
+    """One launch scored, with what the request asks for beside the score: its checks run,
+    its gate's lines, its history, its critical path."""
+    checklists = [c.checklist for c in loaded.checklists]
+    report = score_launch(
+        loaded.launch,
+        checklists,
+        request.as_of,
+        effective_gate(loaded, request),
+        options,
+        loaded.locations() if request.locations else None,
+        policy,
+        None if checker is None else run_checks(checker, path, loaded, policy),
+    )
+    if request.locations:
+        where = loaded.gate_locations(report.gate, report.milestones)
+        report = dataclasses.replace(report, gate_locations=where)
+    if request.history:
+        history = launch_history(path, loaded, request.as_of, reader)
+        report = dataclasses.replace(report, history=history)
+    if request.critical_path:
+        report = with_critical_path(report, checklists)
+    return report
+
+
 def _launch_order(report: Report) -> tuple[dt.date, str]:
     return report.launch.launch_date, report.launch.name
 
@@ -195,6 +223,43 @@ def with_critical_path(report: Report, checklists: Sequence[Checklist]) -> Repor
     """The report with its critical path, and with a trend, which of the two decides."""
     path = critical_path(report, checklists)
     return dataclasses.replace(report, critical_path=path, outlook=outlook(path, report.history))
+
+
+def run_checks(
+    checker: Checker, path: Path, loaded: LoadedLaunch, policy: Policy | None
+) -> dict[str, CheckResult]:
+    """What each owed item's check finds, by item id: files from the launch's repository,
+    addresses from the hosts its policy lists (none without a policy)."""
+    items = [item for c in loaded.checklists for item in c.checklist.items]
+    hosts = (policy.verify_hosts or []) if policy is not None else []
+    return checker.run(
+        checks_to_run(loaded.launch, items), repository_of(path), hosts, git_of(path)
+    )
+
+
+def check_items(
+    path: Path,
+    loaded: LoadedLaunch,
+    items: Sequence[str],
+    policy: Path | None,
+    *,
+    allow_outside: bool = False,
+) -> dict[str, CheckResult]:
+    """``set --verify``: each named item's check, run afresh (no cached pass counts);
+    OptionError for an item that has none."""
+    checks = checks_of(loaded.launch, [i for c in loaded.checklists for i in c.checklist.items])
+    missing = [item for item in items if item not in checks]
+    if missing:
+        raise OptionError(
+            "--verify",
+            f"{missing[0]} has no check to run: give it verify: {{url: ...}} or {{path: ...}} "
+            "in the launch file",
+        )
+    found = PolicyReader(policy, allow_outside=allow_outside).for_launch(path)
+    hosts = (found.verify_hosts or []) if found is not None else []
+    checker = Checker(CheckOptions(max_age=0, allow_outside=allow_outside))
+    wanted = {item: checks[item] for item in items}
+    return checker.run(wanted, repository_of(path), hosts, git_of(path))
 
 
 def launch_history(

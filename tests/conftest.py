@@ -133,6 +133,13 @@ def read_checklist(path: Path, display: str) -> LoadedChecklist:
     return ChecklistReader().read(path, display)
 
 
+@pytest.fixture(autouse=True)
+def _no_check_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``audit --verify`` keeps passed checks in a cache under the home folder: no test
+    writes there (the cache's own tests name a temporary folder)."""
+    monkeypatch.setenv("GTM_CHECK_CACHE_DIR", "")
+
+
 # What a validation library says in its own words; a user of gtm-check should never read it.
 LIBRARY_WORDING = (
     "Input should",

@@ -64,3 +64,10 @@ def test_the_table_imports_rich_and_nothing_for_markdown() -> None:
     modules = packages(imported(*AUDIT))
     assert "rich" in modules
     assert not modules & {"markdown_it", "ruamel"}
+
+
+def test_an_audit_without_a_url_check_imports_no_network_client() -> None:
+    # http.client and ssl take about 45 ms to import: only a url check that runs needs them.
+    for args in ([*AUDIT, "--format", "json"], [*AUDIT, "--format", "json", "--verify"]):
+        modules = imported(*args)
+        assert not modules & {"ssl", "http.client"}, args

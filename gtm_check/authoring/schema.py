@@ -27,6 +27,12 @@ from gtm_check.model.inputs import (
     Launch,
     RepositoryFile,
 )
+from gtm_check.model.verify import (
+    MAX_PATH_LENGTH,
+    MAX_PATTERN_LENGTH,
+    MAX_TEXT_LENGTH,
+    MAX_URL_LENGTH,
+)
 from gtm_check.model.vocabulary import DEFAULT_WEIGHTS, STAGE_NAMES, TIERS, TRAITS, Status
 from gtm_check.report.shared import json_text
 
@@ -61,6 +67,19 @@ STATE_FIELDS = {
     "expires that many days later. gtm-check set --status done writes it.",
     "by": "The name of a milestone: with no due date of its own, the item is due on that "
     "milestone's date and counts against it.",
+    "verify": "This launch's check of the item, run by audit --verify: {url: ...} or {path: "
+    "...}, optionally with contains (and matches, for a file); or the target the "
+    "checklist's check leaves to the launch file.",
+}
+CHECK_FIELDS = {
+    "kind": "file (a path in the repository) or url (an http or https address); given by "
+    "path: or url: when left out.",
+    "path": "A file or folder from the repository's root (no .., not absolute).",
+    "url": "An http or https address the policy's verify_hosts allows; it must answer 2xx.",
+    "contains": f"A text the file, or the address's answer, must hold in its first "
+    f"{1024 * 1024:,} bytes.",
+    "matches": "A regular expression (Python syntax, ^ and $ at each line) the file must "
+    "match in its first 1,048,576 bytes.",
 }
 MILESTONE_FIELDS = {
     "name": "The milestone's name: lower-case words joined by dashes, e.g. beta.",
@@ -103,6 +122,8 @@ ITEM_FIELDS = {
     "question": "The question a reviewer asks.",
     "guidance": "How to answer it: what good looks like, what to attach.",
     "why": "What went wrong at launches that skipped it, in one sentence.",
+    "verify": "A check that confirms the item (audit --verify): complete, or a template such "
+    "as {kind: url} that each launch file fills in with its own url: or path:.",
 }
 
 CONDITION_FIELDS = {
@@ -124,6 +145,9 @@ POLICY_FIELDS = {
     "builtin for all of them.",
     "allowed_tiers": "The tiers a launch may declare (1 flagship, 2 standard, 3 minor). "
     "Absent: any.",
+    "verify_hosts": "The hosts a launch file may make audit --verify fetch from: names, "
+    "*.domain for any host under it, IP addresses or networks (10.0.0.0/8); a private, "
+    "loopback or link-local address only when named as an address or network. Absent: none.",
 }
 
 
@@ -148,6 +172,26 @@ def _describe(properties: dict[str, Any], descriptions: dict[str, str]) -> None:
     for key, text in descriptions.items():
         properties[key]["description"] = text
         properties[key].pop("title", None)
+
+
+def _checks(defs: dict[str, Any]) -> None:
+    """The kinds of check: their keys described, their texts bounded as the loader bounds
+    them."""
+    bounds = {
+        "path": MAX_PATH_LENGTH,
+        "url": MAX_URL_LENGTH,
+        "contains": MAX_TEXT_LENGTH,
+        "matches": MAX_PATTERN_LENGTH,
+    }
+    for name in ("FileCheck", "UrlCheck"):
+        properties = defs[name]["properties"]
+        _describe(properties, {k: v for k, v in CHECK_FIELDS.items() if k in properties})
+        for key, limit in bounds.items():
+            if key in properties:
+                properties[key]["anyOf"][0]["maxLength"] = limit
+        properties["kind"].pop("default", None)
+        defs[name].pop("title", None)
+    defs["UrlCheck"]["properties"]["url"]["anyOf"][0]["pattern"] = "^[Hh][Tt][Tt][Pp][Ss]?://"
 
 
 def _dates_and_numbers(defs: dict[str, Any]) -> None:
@@ -193,6 +237,7 @@ def launch_schema(
     _describe(defs["Gate"]["properties"], GATE_FIELDS)
     _describe(defs["Milestone"]["properties"], MILESTONE_FIELDS)
     _dates_and_numbers(defs)
+    _checks(defs)
     _tier(props["tier"])
     props["traits"].update(_traits(empty_is_none=True))
     props["checklists"].update({"minItems": 1, "uniqueItems": True})
@@ -237,6 +282,7 @@ def checklist_schema() -> dict[str, Any]:
     for key in ("all", "any", "none"):
         defs["Condition"]["properties"][key].update(_traits(empty_is_none=False))
     _describe(defs["Condition"]["properties"], CONDITION_FIELDS)
+    _checks(defs)
     return _wrap(schema, "gtm-check checklist", "What one department must have done to launch")
 
 
@@ -252,6 +298,7 @@ def policy_schema(builtin: Sequence[str]) -> dict[str, Any]:
     props["waiver_approvers"]["anyOf"][0]["uniqueItems"] = True
     props["allowed_tiers"]["anyOf"][0].update({"minItems": 1, "uniqueItems": True})
     props["required_checklists"]["items"] = {"enum": ["builtin", *builtin]}
+    props["verify_hosts"]["anyOf"][0]["uniqueItems"] = True
     policy.pop("title", None)
     schema.pop("description", None)
     schema["properties"]["policy"] = {

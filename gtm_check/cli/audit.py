@@ -30,6 +30,14 @@ from gtm_check.cli.params import (
 )
 from gtm_check.cli.terminal import render_options
 from gtm_check.cli.values import count, member, number, path, text
+from gtm_check.cli.verify_options import (
+    RequireVerified,
+    VerifyMaxAge,
+    VerifyOption,
+    VerifyTimeout,
+    VerifyTotal,
+    verify_request,
+)
 from gtm_check.model.filters import Filters
 from gtm_check.model.problems import GtmCheckError
 from gtm_check.model.vocabulary import Severity, Stage
@@ -192,11 +200,18 @@ def audit_command(
     policy: PolicyOption = None,
     allow_outside: AllowOutside = False,
     with_history: HistoryOption = False,
+    verify: VerifyOption = False,
+    require_verified: RequireVerified = False,
+    verify_timeout: VerifyTimeout = 10.0,
+    verify_total: VerifyTotal = 60.0,
+    verify_max_age: VerifyMaxAge = "1h",
 ) -> None:
     """Score readiness per journey stage and report the gaps, for one launch or several.
 
     Filters narrow the gap list; scores always cover the whole launch. Exit codes: 0 gate
     passed, 1 gate failed (any launch), 2 invalid input or usage, 3 internal error.
+    \f
+    Long because every option is a parameter; the work is in pipeline.audit.
     """
     output = None if output is not None and str(output) == "-" else output  # - is stdout
     day = parse_date(as_of) or dt.date.today()
@@ -214,6 +229,14 @@ def audit_command(
         policy=policy,
         locations=needs_locations(AUDIT, format),
         history=with_history,
+        **verify_request(
+            verify,
+            require_verified,
+            verify_timeout,
+            verify_total,
+            verify_max_age,
+            allow_outside=allow_outside,
+        ),  # fmt: skip
     )
     outcome = _audit(request, format)
     options = render_options(file_output=output is not None, limit=None if all else limit)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -13,11 +14,14 @@ from gtm_check.cli import values
 from gtm_check.cli.app import app
 from gtm_check.cli.dates import given_date, parse_date
 from gtm_check.cli.editing import AsOf, LaunchArg, arrow, commit, known_items
+from gtm_check.cli.exits import EXIT_GATE_FAILED
 from gtm_check.cli.help import PlainCommand
 from gtm_check.cli.launch_date import Reschedule, reschedule
-from gtm_check.cli.params import AllowOutside
+from gtm_check.cli.params import AllowOutside, PolicyOption
 from gtm_check.load.launch import LoadedLaunch
+from gtm_check.model.safetext import visible
 from gtm_check.model.vocabulary import Status
+from gtm_check.pipeline import check_items
 
 ItemsArg = Annotated[
     list[str] | None,
@@ -73,6 +77,14 @@ DropDerivedOption = Annotated[
         "earlier init wrote them), so that the item follows the launch date (no ITEM).",
     ),
 ]
+VerifyOption = Annotated[
+    bool,
+    typer.Option(
+        "--verify",
+        help="Run each item's check (verify:) now and record it as evidence (the address or "
+        "the path) if it passes; if one fails, exit 1 and write nothing.",
+    ),
+]
 DryRunOption = Annotated[
     bool,
     typer.Option(
@@ -99,16 +111,21 @@ def set_command(
     launch_date: LaunchDateOption = None,
     drop_derived_dates: DropDerivedOption = False,
     dry_run: DryRunOption = False,
+    verify: VerifyOption = False,
+    policy: PolicyOption = None,
 ) -> None:
     """Change items of a launch file in place; every other line stays as it was. Or move
     the launch (--launch-date), or drop the due dates an earlier init froze into it.
 
     The result is validated before it is written, and written atomically; if the file
-    changed meanwhile, nothing is written (exit 2).
+    changed meanwhile, nothing is written (exit 2). With --verify, a check that fails
+    writes nothing (exit 1).
+    \f
+    Long because every option is a parameter; the edits are in authoring.edit.
     """
     day = parse_date(as_of) or dt.date.today()
     if launch_date is not None or drop_derived_dates or dry_run:
-        given = [status, owner, due, evidence, note]
+        given = [status, owner, due, evidence, note, verify or None]
         moving = Reschedule(
             launch,
             parse_date(launch_date, "--launch-date"),
@@ -118,12 +135,14 @@ def set_command(
             allow_outside,
         )
         return _reschedule(moving, items or [], any(v is not None for v in given))
-    items, fields = _fields(items, status, owner, due, evidence, note)
+    items, fields = _fields(items, status, owner, due, evidence, note, verify=verify)
     with editing(launch, allow_outside=allow_outside) as opened:
         loaded = load_text(opened, opened.text, allow_outside=allow_outside)
         known_items(loaded, items, "ITEM...")
         stamp = day if status == Status.DONE else None
         wanted, changes = _wanted(loaded, items, fields, stamp, restamp=as_of is not None)
+        if verify:
+            _verified(launch, loaded, items, wanted, changes, policy, allow_outside)
         if not changes:
             typer.echo(f"{launch}: nothing to change")
             return
@@ -138,8 +157,11 @@ def _fields(
     due: str | None,
     evidence: str | None,
     note: str | None,
+    *,
+    verify: bool,
 ) -> tuple[list[str], dict[str, Value]]:
-    """The items named and the fields to set in each; a usage error when either is empty."""
+    """The items named and the fields to set in each; a usage error when either is empty
+    (``--verify`` alone sets the evidence its check gives)."""
     if not items:
         raise typer.BadParameter(
             "name the items to change, or move the launch with --launch-date",
@@ -153,9 +175,14 @@ def _fields(
         fields["due"] = given_date(due, "--due")
     if note is not None:
         fields["note"] = note
-    if not fields:
+    if not fields and not verify:
         raise typer.BadParameter(
-            "say what to change: --status, --owner, --due, --evidence or --note"
+            "say what to change: --status, --owner, --due, --evidence, --note or --verify"
+        )
+    if verify and evidence is not None:
+        raise typer.BadParameter(
+            "--verify records the check as evidence: give --evidence or --verify",
+            param_hint="'--evidence'",
         )
     return items, fields
 
@@ -198,6 +225,33 @@ def _wanted(
             wanted_by_item[item] = wanted
             changes += [_change(item, key, old.get(key), value) for key, value in wanted.items()]
     return wanted_by_item, changes
+
+
+def _verified(
+    launch: Path,
+    loaded: LoadedLaunch,
+    items: list[str],
+    wanted: dict[str, dict[str, Value]],
+    changes: list[str],
+    policy: Path | None,
+    allow_outside: bool,
+) -> None:
+    """Each item's check run now: its target recorded as evidence when it passes; when
+    one fails, each failure said on standard error and exit 1, nothing written."""
+    items = list(dict.fromkeys(items))
+    results = check_items(launch, loaded, items, policy, allow_outside=allow_outside)
+    failed = [(item, r) for item, r in results.items() if not r.passed]
+    for item, result in failed:
+        message = f"{item}: verification failed: {result.target}: {result.why}; nothing written"
+        typer.echo(visible(message), err=True)
+    if failed:
+        raise typer.Exit(EXIT_GATE_FAILED)
+    for item, result in results.items():
+        old = state_of(loaded, item).get("evidence")
+        typer.echo(visible(f"{item}: verified: {result.target}: {result.why}"))
+        if old != result.target:
+            wanted.setdefault(item, {})["evidence"] = result.target
+            changes.append(_change(item, "evidence", old, result.target))
 
 
 def _change(item: str, key: str, old: Any, new: Value) -> str:

@@ -266,6 +266,14 @@ class Repository:
             raise _problem(self.where, f"the file is not in the working tree of {self.root}")
         return real.relative_to(top).as_posix()
 
+    def tracked(self, paths: Sequence[str]) -> set[str]:
+        """Which of ``paths`` (from the top, forward slashes) are files or folders of the
+        commit HEAD: what git tracks, not what a build step wrote into the working tree."""
+        if not paths:
+            return set()
+        listed = self._git(["ls-tree", "-z", "--full-tree", "--name-only", "HEAD", "--", *paths])
+        return {os.fsdecode(name) for name in listed.split(b"\0") if name}
+
     def is_shallow(self) -> bool:
         return self._git(["rev-parse", "--is-shallow-repository"]).strip() == b"true"
 

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from gtm_check.load.checklists import (
@@ -21,6 +21,7 @@ from gtm_check.load.yamltree import Finding, PathKey, Positions, Source
 from gtm_check.model.inputs import ChecklistItem, Launch
 from gtm_check.model.problems import GtmCheckError, Problem, Suggestions, quoted
 from gtm_check.model.results import GateLocations, GateResult, Location, MilestoneResult
+from gtm_check.model.verify import TARGETS, AnyCheck, FileCheck, describe, pattern_problem
 from gtm_check.model.vocabulary import DEPARTMENTS, RETIRED_TRAITS, TRAITS
 
 
@@ -128,6 +129,8 @@ def load_launch(
         )
         problems += _cross_check(data, source, checklists, problems, ids)
     problems += _milestone_problems(data, source, problems, reader.suggestions)
+    if launch is not None and not problems:
+        problems += _check_problems(launch, source, checklists, allow_outside=allow_outside)
     if problems or launch is None:
         raise GtmCheckError(problems)
     return LoadedLaunch(launch, source, path, tuple(checklists))
@@ -373,6 +376,144 @@ def _due_later(item: ChecklistItem, required: ChecklistItem) -> str | None:
 
 def _per_tier(item: ChecklistItem) -> bool:
     return isinstance(item.lead_days, dict)
+
+
+MAX_CHECK_BLOCKS = 1_000
+"""The most ``verify:`` blocks one launch may hold, in its file and team checklists together:
+a run runs at most that many checks, and compiling a thousand patterns takes under a
+second where millions would take an hour."""
+
+
+def _check_problems(
+    launch: Launch,
+    source: Source,
+    checklists: Sequence[LoadedChecklist],
+    *,
+    allow_outside: bool,
+) -> list[Problem]:
+    """``verify:`` blocks that do not fit together: a launch file's fill of another kind than
+    its checklist's template, one that sets what the template sets or changes a complete
+    check, one that names no target; paths that are absolute or climb out with ``..``
+    (unless ``allow_outside``), or lead into ``.git``; patterns that do not compile; more
+    blocks than a launch may hold (the blocks past it are not looked at)."""
+    templates = {item.id: item.verify for c in checklists for item in c.checklist.items}
+    blocks = _Blocks()
+    findings: list[Finding] = []
+    for item_id, state in launch.items.items():
+        if state.verify is not None and item_id in templates:
+            loc: PathKey = ("items", item_id, "verify")
+            if (limit := blocks.take(loc)) is not None:
+                findings.append(limit)
+                break
+            findings += _fill_findings(item_id, templates[item_id], state.verify)
+            findings += _block_findings(loc, state.verify, allow_outside)
+    problems = source.locate(findings)
+    for loaded in [] if blocks.full else [c for c in checklists if not c.builtin]:
+        found = []
+        for index, item in enumerate(loaded.checklist.items):
+            if item.verify is not None:
+                if (limit := blocks.take(("items", index, "verify"))) is not None:
+                    found.append(limit)
+                    break
+                found += _block_findings(("items", index, "verify"), item.verify, allow_outside)
+        problems += loaded.source.locate(found)
+        if blocks.full:
+            break
+    return problems
+
+
+class _Blocks:
+    """``verify:`` blocks counted against MAX_CHECK_BLOCKS."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.full = False
+
+    def take(self, loc: PathKey) -> Finding | None:
+        """None while there is room; the finding that says there is none, once."""
+        self.count += 1
+        if self.count <= MAX_CHECK_BLOCKS:
+            return None
+        self.full = True
+        return Finding(
+            loc,
+            f"more than {MAX_CHECK_BLOCKS:,} checks (verify:) in one launch, its file and "
+            f"team checklists together; gtm-check runs at most {MAX_CHECK_BLOCKS:,}",
+        )
+
+
+def _block_findings(loc: PathKey, check: AnyCheck, allow_outside: bool) -> list[Finding]:
+    found = [] if allow_outside else _path_findings(loc, check)
+    if isinstance(check, FileCheck) and check.matches is not None:
+        why = pattern_problem(check.matches)
+        if why is not None:
+            found.append(Finding((*loc, "matches"), f"matches: {why}"))
+    return found
+
+
+def _fill_findings(item_id: str, template: AnyCheck | None, fill: AnyCheck) -> list[Finding]:
+    loc: PathKey = ("items", item_id, "verify")
+    if template is not None and template.target is not None:
+        return [
+            Finding(
+                loc,
+                f"the checklist already checks {item_id} ({describe(template)}); a launch "
+                "file cannot change a complete check",
+            )
+        ]
+    if template is not None and template.kind != fill.kind:
+        target = TARGETS[template.kind]
+        return [
+            Finding(
+                loc,
+                f"the checklist checks {item_id} with a {template.kind} check: give its "
+                f"{target}: rather than {TARGETS[fill.kind]}:",
+            )
+        ]
+    set_by_checklist = template.model_dump(exclude_none=True) if template else {}
+    given = fill.model_dump(exclude_none=True, exclude={"kind"})
+    findings = [
+        Finding(
+            (*loc, key),
+            f"{key} is set by the checklist ({quoted(set_by_checklist[key])}); a "
+            f"launch file fills in only what the checklist leaves out",
+            key=True,
+        )
+        for key in given
+        if key in set_by_checklist
+    ]
+    if fill.target is None:
+        findings.append(
+            Finding(loc, f"give {TARGETS[fill.kind]}: the {fill.kind} this launch checks")
+        )
+    return findings
+
+
+def _path_findings(loc: PathKey, check: AnyCheck) -> list[Finding]:
+    """A file check's path is in the repository: never absolute, never through ``..``."""
+    if not isinstance(check, FileCheck) or check.path is None:
+        return []
+    path = check.path
+    if PurePosixPath(path).is_absolute() or PureWindowsPath(path).is_absolute():
+        why = "is absolute"
+    elif ".." in PurePosixPath(path.replace("\\", "/")).parts:
+        why = "climbs out with '..'"
+    elif any(part.casefold() == ".git" for part in PurePosixPath(path.replace("\\", "/")).parts):
+        return [
+            Finding(
+                (*loc, "path"),
+                f"path {quoted(path)} leads into git's own folder, which a check may not read",
+            )
+        ]
+    else:
+        return []
+    return [
+        Finding(
+            (*loc, "path"),
+            f"path {quoted(path)} {why}; write it from the repository's root (or pass "
+            "--allow-outside)",
+        )
+    ]
 
 
 def _unknown_references(data: dict[str, Any], ids: _IdIndex) -> Iterable[Finding]:

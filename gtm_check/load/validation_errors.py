@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from gtm_check.load.yamltree import Finding, Parsed, PathKey
 from gtm_check.model.problems import did_you_mean, quoted
+from gtm_check.model.verify import KINDS
 
 
 def findings_from_validation(
@@ -41,6 +42,8 @@ class _Error:
         self.kind: str = error["type"]
         self.raw = error
         self.loc = loc
+        self.model_loc = _model_loc(error)
+        """The location with each union member's tag (``[kind=url]``), to walk the model."""
         self.name = _field_name(loc)
         self.value = _value_at(data, loc)
         self.model = model
@@ -68,11 +71,13 @@ def _missing(error: _Error) -> Finding:
 # Keys that belong somewhere else, and where.
 _MISPLACED: dict[PathKey, str] = {
     ("policy",): "a policy belongs in .gtm-check.yaml or --policy FILE, never in a launch file",
+    ("verify_hosts",): "verify_hosts is the policy's (.gtm-check.yaml or --policy FILE), never "
+    "a launch file's",
 }
 
 
 def _unknown_key(error: _Error) -> Finding:
-    allowed = _fields_at(error.model, error.loc[:-1])
+    allowed = _fields_at(error.model, error.model_loc[:-1])
     hint = (
         _MISPLACED.get(error.loc)
         or did_you_mean(str(error.loc[-1]), allowed)
@@ -160,8 +165,33 @@ def _other(error: _Error) -> Finding:
     return Finding(error.loc, f"{error.name}: {message[0].lower() + message[1:]}")
 
 
+def _check_kind(error: _Error) -> Finding:
+    """A ``verify:`` block whose kind is unknown, missing or not a mapping at all."""
+    value = error.value
+    kinds = ", ".join(KINDS)
+    if not isinstance(value, dict):
+        return Finding(
+            error.loc,
+            f"{error.name}: expected a mapping such as {{url: https://...}} or "
+            f"{{path: docs/notes.md}}, got {kind_of(value)}",
+        )
+    kind = value.get("kind")
+    if kind is None:
+        return Finding(
+            error.loc,
+            f"{error.name}: name what to check: path: for a file in the repository, or url: "
+            "for an address",
+        )
+    shown = quoted(kind) if isinstance(kind, str) else kind_of(kind)
+    hint = did_you_mean(kind, KINDS) if isinstance(kind, str) else None
+    return Finding(
+        (*error.loc, "kind"), f"kind: {shown} is not a kind of check; the kinds: {kinds}", hint=hint
+    )
+
+
 _HANDLERS: dict[str, Callable[[_Error], Finding]] = {
     "missing": _missing,
+    "verify_kind": _check_kind,
     "extra_forbidden": _unknown_key,
     "enum": _enum,
     "string_pattern_mismatch": _pattern,
@@ -171,6 +201,10 @@ _HANDLERS: dict[str, Callable[[_Error], Finding]] = {
 
 
 def _loc(error: Any) -> PathKey:
+    return tuple(part for part in error["loc"] if not _is_internal(part) and not _is_tag(part))
+
+
+def _model_loc(error: Any) -> PathKey:
     return tuple(part for part in error["loc"] if not _is_internal(part))
 
 
@@ -178,6 +212,11 @@ def _is_internal(part: str | int) -> bool:
     # Pydantic adds "[key]" for dict keys and the name of a validator function for
     # function-wrapped types; neither is part of where the user wrote the value.
     return part == "[key]" or (isinstance(part, str) and part.startswith("function-"))
+
+
+def _is_tag(part: str | int) -> bool:
+    """A union member's tag, such as ``[kind=url]``: which model validated the value."""
+    return isinstance(part, str) and part.startswith("[kind=")
 
 
 def _field_name(loc: PathKey) -> str:
@@ -253,6 +292,9 @@ def _fields_at(model: type[BaseModel], loc: PathKey) -> list[str]:
 
 def _step(annotation: Any, part: str | int) -> Any:
     annotation = _unwrap(annotation)
+    if _is_tag(part):
+        # A tagged union: the member the tag names (a check's model, by its kind).
+        return KINDS.get(str(part)[len("[kind=") : -1])
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         field = annotation.model_fields.get(str(part))
         return field.annotation if field else None

@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from gtm_check.model.problems import quoted
+from gtm_check.model.verify import Check, host_entry
 from gtm_check.model.vocabulary import WARNINGS, Severity, Stage, Status
 
 KEBAB = r"[a-z0-9]+(?:-[a-z0-9]+)*"
@@ -227,6 +228,9 @@ class ChecklistItem(_Model):
     guidance: Text | None = None
     why: Text | None = None
     """What went wrong at launches that skipped it, in one sentence."""
+    verify: Check | None = None
+    """A check that confirms the item: complete, or a template each launch file fills in
+    with its own target (``model/verify.py``)."""
 
     @field_validator("lead_days")
     @classmethod
@@ -293,6 +297,8 @@ class ItemState(_Model):
     """When it was done: an item whose checklist says ``valid_for`` expires from here."""
     by: Key | None = None
     """A milestone's name: with no ``due``, the item is due on that milestone's date."""
+    verify: Check | None = None
+    """This launch's check of the item, or its target for the checklist's template."""
 
 
 def _from_status(value: Any) -> Any:
@@ -375,6 +381,8 @@ def _known_warning(code: str) -> str:
     return code
 
 
+HostEntry = Annotated[Text, AfterValidator(host_entry)]
+
 WarningCode = Annotated[
     str, AfterValidator(_known_warning), WithJsonSchema({"enum": list(WARNINGS)})
 ]
@@ -402,6 +410,10 @@ class Policy(_Model):
         Annotated[list[Tier], AfterValidator(_unique), AfterValidator(_some_tier)] | None
     ) = None
     """The tiers a launch may declare (a smaller launch owes fewer items); None: any."""
+    verify_hosts: Annotated[list[HostEntry], AfterValidator(_unique)] | None = None
+    """The hosts a launch may make ``audit --verify`` fetch from (names, ``*.domain``, IP
+    addresses, networks); None: none. A private, loopback or link-local address is reached
+    only when an entry names it as an address or a network."""
 
     def tightened(self, other: Policy) -> Policy:
         """The stricter of the two on every rule: policies only ever add up."""
@@ -430,9 +442,16 @@ class Policy(_Model):
                 dict.fromkeys([*self.required_checklists, *other.required_checklists])
             ),
         )
+        hosts = self.verify_hosts
+        if other.verify_hosts is not None:
+            hosts = (
+                other.verify_hosts
+                if hosts is None
+                else [h for h in hosts if h in other.verify_hosts]
+            )
         # Not validated: two policies may share no tier, which no single file may say (the
         # loader reports it where it happens); every launch then goes below the policy.
-        return combined.model_copy(update={"allowed_tiers": tiers})
+        return combined.model_copy(update={"allowed_tiers": tiers, "verify_hosts": hosts})
 
     def may_approve(self, approver: str) -> bool:
         if self.waiver_approvers is None:

@@ -94,6 +94,23 @@ class Location:
 
 
 @dataclass(frozen=True, slots=True)
+class CheckResult:
+    """What running an item's ``verify:`` check found (``audit --verify``)."""
+
+    kind: str
+    """``file`` or ``url``."""
+    target: str
+    """The path or address checked, as written."""
+    passed: bool
+    why: str
+    """What was found, in words: "answered 200", "no such file", "answered 404"."""
+
+    @property
+    def status(self) -> str:
+        return "verified" if self.passed else "failed"
+
+
+@dataclass(frozen=True, slots=True)
 class ItemResult:
     """One checklist item as it stands in this launch."""
 
@@ -130,10 +147,29 @@ class ItemResult:
     """The checklist's reason for the item, as written."""
     by: str | None = None
     """The milestone the launch file makes it due by (``by:``), if any."""
+    check: CheckResult | None = None
+    """Its ``verify:`` check's result, with ``audit --verify``; None: not checked."""
+    unverified: bool = False
+    """Done, but its check failed, audited with --require-verified: open."""
 
     @property
     def open(self) -> bool:
         return self.applicable and not self.credited
+
+    @property
+    def verification(self) -> str:
+        """``verified``, ``failed`` or ``not-checked``."""
+        return "not-checked" if self.check is None else self.check.status
+
+    @property
+    def suggest_done(self) -> bool:
+        """Open and not done, but its check passes: the report suggests marking it done."""
+        return (
+            self.open
+            and self.status is not Status.DONE
+            and self.check is not None
+            and self.check.passed
+        )
 
 
 def urgency(item: ItemResult) -> tuple[int, int, dt.date, int, str]:
@@ -310,6 +346,18 @@ class Report:
     """When the launch can be ready and what decides it (``scoring.critical_path``)."""
     outlook: Outlook | None = None
     """With ``--history``: whether the critical path or the pace decides."""
+    verified: bool = False
+    """Whether the items' checks ran (``audit --verify``): only then do reports show them."""
+
+    @property
+    def checks(self) -> list[ItemResult]:
+        """The applicable items whose check ran, in checklist order."""
+        return [i for i in self.items if i.check is not None and i.applicable]
+
+    @property
+    def suggestions(self) -> list[ItemResult]:
+        """Open items whose check passes: suggested as done, never marked by ``audit``."""
+        return [i for i in self.items if i.suggest_done]
 
 
 @dataclass(frozen=True, slots=True)

@@ -159,5 +159,6 @@ WARNINGS: dict[str, str] = {
     "done-without-evidence": "a blocker or high item done without evidence",
     "waiver-not-applicable": "a waiver on an item that does not apply to the launch",
     "waiver-on-done": "a waiver on an item that is already done",
+    "verification-failed": "a done item whose check failed (audit --verify)",
 }
 """Every warning code, with what it means: things a launch file may do that relax its gate."""

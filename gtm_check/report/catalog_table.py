@@ -8,6 +8,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from gtm_check.model.inputs import Checklist
+from gtm_check.model.verify import TARGETS, AnyCheck, describe
 from gtm_check.model.vocabulary import STAGE_NAMES, Stage
 from gtm_check.report import RenderOptions
 from gtm_check.report.catalog import stage_counts, traits_used
@@ -79,9 +80,23 @@ def render_department(checklist: Checklist, options: RenderOptions) -> str:
                 parts.append(Text.assemble(("Done when: ", "dim"), item.guidance))
             if item.requires:
                 parts.append(Text.assemble(("Needs first: ", "dim"), ", ".join(item.requires)))
+            if item.verify is not None:
+                parts.append(Text.assemble(("Check: ", "dim"), _check(item.verify)))
             if item.why:
                 parts.append(Text.assemble(("Why: ", "dim"), item.why))
     return print_to_string(Group(*parts), options)
+
+
+def _check(check: AnyCheck) -> str:
+    """An item's check in words: what it confirms, and what a launch file fills in."""
+    if check.target is not None:
+        return f"{describe(check)} (audit --verify confirms it)"
+    key = TARGETS[check.kind]
+    given = f" {describe(check).removeprefix('?').strip()}" if check.contains else ""
+    return (
+        f"a {check.kind} check{given}: give this launch's {key} in the launch file "
+        f"(verify: {{{key}: ...}}) and audit --verify confirms it"
+    )
 
 
 def _due(lead_days: int | dict[int, int]) -> str:

@@ -33,6 +33,7 @@ from gtm_check.model.results import (
 from gtm_check.model.safetext import visible
 from gtm_check.report import RenderOptions
 from gtm_check.report.shared import (
+    SUGGESTION,
     plan_lines,
     score_text,
     status_text,
@@ -120,6 +121,11 @@ def _candidates(reports: Sequence[Report]) -> list[_Candidate]:
             if next_milestone(r.milestones) is not None
         ),  # fmt: skip
         *(_Candidate(2, "item", functools.partial(annotation, g, r)) for g, r in ungated),
+        *(
+            _Candidate(2, "suggestion", functools.partial(suggestion, r))
+            for r in reports
+            if r.suggestions
+        ),  # fmt: skip
     ]
 
 
@@ -149,6 +155,7 @@ NAMES = {
     "warning": ("kind of warning", "kinds of warning"),
     "countdown": ("milestone countdown", "milestone countdowns"),
     "plan": ("critical path", "critical paths"),
+    "suggestion": ("suggestion", "suggestions"),
 }
 """What a candidate is, in words, one and several: for the notice of what was left out."""
 
@@ -245,6 +252,16 @@ def plan_annotation(report: Report, command: str = "warning") -> str:
     """The critical path ends after launch day (or, with a trend, what decides the date)."""
     title = escape_property("gtm-check: critical path")
     message = f"{'; '.join(plan_lines(report))} [{report.launch.title}]"
+    return f"::{command} title={title}::{escape_data(visible(message))}"
+
+
+def suggestion(report: Report, command: str = "notice") -> str:
+    """Open items whose checks pass, as a notice: mark them done (``audit`` never does)."""
+    items = [item.id for item in report.suggestions]
+    title = escape_property("gtm-check: verified but not done")
+    shown = ", ".join(items[:5]) + (", …" if len(items) > 5 else "")
+    passes = "s pass their checks" if len(items) > 1 else " passes its check"
+    message = f"{len(items)} open item{passes}: {shown}; {SUGGESTION} [{report.launch.title}]"
     return f"::{command} title={title}::{escape_data(visible(message))}"
 
 

@@ -21,9 +21,12 @@ from gtm_check.report.history import drawn_stages, history_lines
 from gtm_check.report.html_style import CSP, SCRIPT, STYLE
 from gtm_check.report.markup import esc, evidence_link
 from gtm_check.report.shared import (
+    SUGGESTION,
+    checks_summary,
     plan_lines,
     score_text,
     status_text,
+    verification_text,
     warning_groups,
     warning_summary,
 )
@@ -122,6 +125,7 @@ def _launch(report: Report, uid: str, level: int) -> list[str]:
         *_warnings(report, sub),
         *_expiring(report, sub),
         *_gaps(report, uid, sub),
+        *_checks(report, sub),
         *_waivers(report, sub),
     ]
 
@@ -149,6 +153,8 @@ def _header(report: Report, level: int) -> list[str]:
     if (upcoming := next_milestone(report.milestones)) is not None:
         lines.append(f"<p>⏳ {esc(upcoming.countdown)}</p>")
     lines += [f"<p>📅 {esc(line)}</p>" for line in plan_lines(report)]
+    if report.verified:
+        lines.append(f"<p>{esc(checks_summary(report))}.</p>")
     if report.filters.active:
         lines.append(
             f"<p><strong>Filtered:</strong> {esc(report.filters.describe())}. "
@@ -340,6 +346,36 @@ def _due(gap: ItemResult) -> str:
     return (
         f'{gap.due}<br><span class="muted">lead time</span>' if gap.due_from_lead else str(gap.due)
     )
+
+
+def _checks(report: Report, level: int) -> list[str]:
+    """With ``--verify``: every check that ran, and the open items it suggests are done."""
+    if not report.verified:
+        return []
+    lines = [f"<section><h{level}>Checks ({len(report.checks)})</h{level}>"]
+    if not report.checks:
+        return [*lines, f"<p>{esc(checks_summary(report))}.</p></section>"]
+    lines += [
+        '<div class="scroll"><table><thead><tr><th scope="col">Item</th>'
+        '<th scope="col">Status</th><th scope="col">Checked</th>'
+        '<th scope="col">Result</th></tr></thead><tbody>',
+    ]
+    for item in report.checks:
+        check = item.check
+        assert check is not None
+        status = esc(item.status.value)
+        if item.suggest_done:
+            status += " <strong>(suggested: done)</strong>"
+        result = "✓ " if check.passed else '<span class="late">✗</span> '
+        lines.append(
+            f"<tr><td><code>{esc(item.id)}</code></td><td>{status}</td>"
+            f"<td>{esc(check.kind)} {evidence_link(check.target)}</td>"
+            f"<td>{result}{esc(verification_text(item))}</td></tr>"
+        )
+    lines.append("</tbody></table></div>")
+    if report.suggestions:
+        lines.append(f'<p class="muted">{esc(SUGGESTION)}; audit never writes the launch file.</p>')
+    return [*lines, "</section>"]
 
 
 def _waivers(report: Report, level: int) -> list[str]:

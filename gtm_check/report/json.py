@@ -117,7 +117,7 @@ def to_dict(report: Report) -> dict[str, Any]:
             }
             for d in report.departments
         ],
-        "gaps": [_gap(item) for item in report.gaps],
+        "gaps": [_gap(item) | _verification(item, report) for item in report.gaps],
         "gate": _gate(report),
         "warnings": [
             {"code": w.code, "message": w.message, "item": w.item} for w in report.warnings
@@ -148,9 +148,45 @@ def _gate(report: Report) -> dict[str, Any]:
 
 def _asked_for(report: Report) -> dict[str, Any]:
     """The keys present only when asked for: milestones, when the launch file lists them;
-    filters, when the gap list was filtered; history, with ``audit --history``."""
+    filters, when the gap list was filtered; history, with ``audit --history``; checks,
+    with ``audit --verify``."""
     history = {} if report.history is None else {"history": history_dict(report.history)}
-    return _milestones(report) | _filters(report) | history
+    return _milestones(report) | _filters(report) | history | _checks(report)
+
+
+def _checks(report: Report) -> dict[str, Any]:
+    if not report.verified:
+        return {}
+    checks = report.checks
+    passed = sum(1 for item in checks if item.check is not None and item.check.passed)
+    return {
+        "checks": {
+            "verified": passed,
+            "failed": len(checks) - passed,
+            "suggested_done": [item.id for item in report.suggestions],
+            "items": [
+                {"id": item.id, "status": item.status.value}
+                | _verification(item, report)["verification"]
+                | {"suggested_done": item.suggest_done}
+                for item in checks
+            ],
+        }
+    }
+
+
+def _verification(item: ItemResult, report: Report) -> dict[str, Any]:
+    """With ``audit --verify``: what the item's check found (``not-checked``: it has none)."""
+    if not report.verified:
+        return {}
+    check = item.check
+    return {
+        "verification": {
+            "result": item.verification,
+            "kind": check.kind if check else None,
+            "target": check.target if check else None,
+            "why": check.why if check else None,
+        }
+    }
 
 
 def _milestones(report: Report) -> dict[str, Any]:

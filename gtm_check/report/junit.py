@@ -32,7 +32,7 @@ from gtm_check.model.results import (
 from gtm_check.model.safetext import xml_lines, xml_text
 from gtm_check.model.vocabulary import Stage
 from gtm_check.report import RenderOptions
-from gtm_check.report.shared import status_text
+from gtm_check.report.shared import status_text, verification_text
 
 COUNTS = ("tests", "failures", "errors", "skipped")
 
@@ -53,6 +53,8 @@ def render(reports: Sequence[Report], options: RenderOptions) -> str:
                     _item_case(suite, item, report.gate)
                     waived += _waived(item)
             _close(suite, waived)
+        if report.verified:
+            _checks_suite(_suite(root, f"{prefix}checks", report), report)
         if report.warnings:
             suite = _suite(root, f"{prefix}warnings", report)
             for warning in report.warnings:
@@ -115,6 +117,23 @@ def _gate_suite(
         case = _case(suite, "gate", "policy")
         failure = ET.SubElement(case, "failure", message=gate.breaches[0], type="policy")
         failure.text = "\n".join(gate.breaches)
+
+
+def _checks_suite(suite: ET.Element, report: Report) -> None:
+    """With ``--verify``: a case per check that ran. A failed one is skipped, not failed:
+    it fails the gate only through its item, open under --require-verified."""
+    for item in report.checks:
+        check = item.check
+        assert check is not None
+        case = _case(suite, "gtm-check.checks", f"{item.id}: {check.kind} {check.target}")
+        if not check.passed:
+            ET.SubElement(
+                case, "skipped", message=f"{verification_text(item)}, status {item.status}"
+            )
+    suggested = [
+        f"{item.id}: {verification_text(item)}: suggested done" for item in report.suggestions
+    ]
+    _close(suite, suggested)
 
 
 def _waived(item: ItemResult) -> list[str]:

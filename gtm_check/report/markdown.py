@@ -16,11 +16,14 @@ from gtm_check.model.vocabulary import DEPARTMENTS, Severity, Stage, Verdict
 from gtm_check.report import RenderOptions
 from gtm_check.report.history import drawn_stages, history_lines
 from gtm_check.report.shared import (
+    SUGGESTION,
+    checks_summary,
     combined_gaps,
     launch_names,
     plan_lines,
     score_text,
     status_text,
+    verification_text,
     warning_groups,
     warning_summary,
 )
@@ -92,6 +95,7 @@ def _single(report: Report) -> list[str]:
     lines += _expiring(report)
     lines += _this_week(report.gaps, report.launch.as_of, [report])
     lines += _gap_sections(report.gaps, report, [report])
+    lines += _checks(report)
     lines += _waivers(report.waivers)
     return lines
 
@@ -134,6 +138,8 @@ def _portfolio(reports: Sequence[Report]) -> list[str]:
     lines += _this_week(gaps, reports[0].launch.as_of, reports)
     lines += _gap_sections(gaps, reports[0], reports)
     for report in reports:
+        lines += _checks(report, f" — {text(report.launch.name)}")
+    for report in reports:
         if report.waivers:
             lines += _waivers(report.waivers, f" — {text(report.launch.name)}")
     return lines
@@ -145,6 +151,8 @@ def _gate_word(report: Report) -> str:
 
 def _gate_lines(report: Report) -> list[str]:
     lines = [f"Gate: {text(report.gate.describe())}.", ""]
+    if report.verified:
+        lines += [f"🔎 {text(checks_summary(report))}.", ""]
     if report.gate.failures:
         lines += [f"- ❌ {text(failure)}" for failure in report.gate.failures] + [""]
     if (upcoming := next_milestone(report.milestones)) is not None:
@@ -289,6 +297,28 @@ def _details(group: Iterable[ItemResult]) -> list[str]:
         if gap.guidance:
             lines.append(f"  - **Done when:** {text(gap.guidance)}")
     return [*lines, "", "</details>"]
+
+
+def _checks(report: Report, suffix: str = "") -> list[str]:
+    """With ``--verify``: every check that ran, and the open items it suggests are done."""
+    if not report.verified:
+        return []
+    lines = [f"## Checks{suffix}", "", f"{text(checks_summary(report))}.", ""]
+    if not report.checks:
+        return lines
+    lines += ["| Item | Status | Checked | Result |", "|---|---|---|---|"]
+    for item in report.checks:
+        check = item.check
+        assert check is not None
+        status = item.status.value + (" (suggested: done)" if item.suggest_done else "")
+        mark = "✅" if check.passed else "❌"
+        lines.append(
+            f"| `{item.id}` | {status} | {check.kind} {cell(check.target)} "
+            f"| {mark} {text(verification_text(item))} |"
+        )
+    if report.suggestions:
+        lines += ["", f"{text(SUGGESTION)}; `audit` never writes the launch file."]
+    return [*lines, ""]
 
 
 def _waivers(waivers: Sequence[WaiverResult], suffix: str = "") -> list[str]:

@@ -60,11 +60,45 @@ def status_text(gap: ItemResult) -> str:
         text = f"expired (done {gap.done_on}, valid until {gap.valid_until})"
     elif gap.unproven:
         text = "done, no evidence"
+    elif gap.unverified:
+        text = "done, verification failed"
     else:
         text = gap.status.value
+    if gap.check is not None and not gap.unverified:
+        text += ", verified" if gap.check.passed else ", verification failed"
     if gap.waiver is not None and gap.waiver.expired:
         text += f", waiver expired {gap.waiver.expires}"
     return text
+
+
+def verification_text(item: ItemResult) -> str:
+    """What an item's check found, as every format words it: ``verified (answered 200)``,
+    ``verification failed (answered 404)`` or ``not checked``."""
+    check = item.check
+    if check is None:
+        return "not checked"
+    return f"{'verified' if check.passed else 'verification failed'} ({check.why})"
+
+
+def checks_summary(report: Report) -> str:
+    """The checks of an ``audit --verify`` in one line, e.g. "checks: 4 verified, 1 failed;
+    2 open items pass theirs: mark them done"."""
+    checks = report.checks
+    passed = sum(1 for item in checks if item.check is not None and item.check.passed)
+    text = f"checks: {passed} verified, {len(checks) - passed} failed"
+    if not checks:
+        text = "checks: no item of this launch has a check (verify:)"
+    suggested = len(report.suggestions)
+    if suggested:
+        plural = "s pass their checks" if suggested > 1 else " passes its check"
+        text += f"; {suggested} open item{plural}: mark {'them' if suggested > 1 else 'it'} done"
+    return text
+
+
+SUGGESTION = (
+    "gtm-check set LAUNCH ITEM --status done --verify marks one done with its check as evidence"
+)
+"""How to take up a suggestion: ``audit`` never writes the launch file itself."""
 
 
 def json_text(data: object) -> str:

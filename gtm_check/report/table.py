@@ -31,6 +31,8 @@ from gtm_check.model.vocabulary import Severity, Stage, Verdict
 from gtm_check.report import ASCII_GLYPHS, RenderOptions
 from gtm_check.report.history import history_lines
 from gtm_check.report.shared import (
+    SUGGESTION,
+    checks_summary,
     combined_gaps,
     drawn,
     filled,
@@ -68,6 +70,7 @@ def render(reports: Sequence[Report], options: RenderOptions) -> str:
         gaps = combined_gaps(reports)
     lines = [top, "", *_history(reports, options.width), *_filtered(reports[0], paint)]
     lines += _gap_list(gaps, reports, options, paint)
+    lines += _suggestions(reports, options.width, paint)
     lines += ["", _verdict_line(reports, options.width, paint)]
     text = "\n".join(lines) + "\n"
     return text.translate(ASCII_GLYPHS) if options.ascii else text
@@ -154,6 +157,8 @@ def _header(report: Report, options: RenderOptions) -> RenderableType:
     for waiver in active:
         lines.append(_hanging("  ", f"waived until {waiver.expires}: {waiver.item}", "dim"))
     lines += _expiring(report)
+    if report.verified:
+        lines.append(Text(f"  {checks_summary(report)}", style="dim"))
     lines.append(Text(""))
     return Group(*lines)
 
@@ -514,6 +519,23 @@ class _Layout:
         item = paint(gap.id, "bold") + " " * (self.id_width + 2 - len(gap.id))
         stage = gap.stage.value.ljust(self.STAGE)
         return [f"{severity}{pad}{item}{stage}{due}", *detail]
+
+
+def _suggestions(reports: Sequence[Report], width: int, paint: _Painter) -> list[str]:
+    """With ``--verify``: open items whose check passes, suggested as done (never marked)."""
+    suggested = [(r, i) for r in reports for i in r.suggestions]
+    if not suggested:
+        return []
+    them = "them" if len(suggested) > 1 else "it"
+    lines = ["", paint(f"Verified but not done ({len(suggested)}): mark {them} done?", "bold")]
+    for report, item in suggested:
+        launch = f"{visible(report.launch.name)}: " if len(reports) > 1 else ""
+        check = item.check
+        assert check is not None
+        text = f"  {launch}{item.id} ({visible(check.target)}: {visible(check.why)})"
+        lines += textwrap.wrap(text, width, subsequent_indent="    ") or [text]
+    lines += [paint(line, "dim") for line in textwrap.wrap(SUGGESTION, width)]
+    return lines
 
 
 def _hidden(rest: Sequence[ItemResult], width: int, paint: _Painter) -> list[str]:

@@ -7,7 +7,9 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from gtm_check.model.inputs import ChecklistItem, Gate, Launch, Policy
 from gtm_check.model.results import Breach, Warning
+from gtm_check.model.verify import host_allowed, host_of
 from gtm_check.model.vocabulary import Severity
+from gtm_check.scoring.verification import checks_to_run
 
 
 def breaches(
@@ -24,6 +26,7 @@ def breaches(
         *_gate_breaches(policy, gate),
         *_launch_breaches(policy, launch),
         *_waiver_breaches(policy, launch, items, as_of),
+        *_host_breaches(policy, launch, items),
         *(
             Breach(_warning_loc(w, launch, as_of), f"warning {w.code}: {w.message}")
             for w in warnings
@@ -69,6 +72,30 @@ def _warning_loc(warning: Warning, launch: Launch, as_of: dt.date) -> tuple[str 
     if warning.code == "empty-gated-stage":
         return ("gate", "stages")
     return ("items", warning.item) if warning.item else ()
+
+
+def _host_breaches(
+    policy: Policy, launch: Launch, items: Mapping[str, ChecklistItem]
+) -> Iterator[Breach]:
+    """url checks of owed items whose host ``verify_hosts`` does not list: a launch file
+    may not name what CI fetches beyond what the repository allows, even without
+    ``--verify`` (nothing is fetched here)."""
+    hosts = policy.verify_hosts or []
+    for item_id, check in checks_to_run(launch, items.values()).items():
+        host = host_of(check)
+        if host is None or host_allowed(hosts, host):
+            continue
+        state = launch.items.get(item_id)
+        fill = state.verify if state is not None else None
+        loc: tuple[str | int, ...] = (
+            ("items", item_id, "verify", "url")
+            if fill is not None and fill.target is not None
+            else ("items", item_id)
+            if state is not None
+            else ("checklists",)
+        )
+        listed = "does not list it" if hosts else "lists no host"
+        yield Breach(loc, f"{item_id} is checked at {host}, and verify_hosts {listed}")
 
 
 def _gate_breaches(policy: Policy, gate: Gate) -> Iterator[Breach]:

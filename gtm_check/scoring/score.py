@@ -20,6 +20,7 @@ from gtm_check.model.inputs import (
 )
 from gtm_check.model.results import (
     Breach,
+    CheckResult,
     DepartmentResult,
     Expiring,
     GateResult,
@@ -69,16 +70,20 @@ def evaluate_item(
     require_evidence: bool = False,
     traits: Set[str],
     milestone_dates: Mapping[str, dt.date],
+    check: CheckResult | None = None,
+    require_verified: bool = False,
 ) -> ItemResult:
     """One item's applicability, credit and lateness on the as-of date (``traits`` and
-    ``milestone_dates``: the launch's, worked out once for all its items)."""
+    ``milestone_dates``: the launch's, worked out once for all its items; ``check``: what
+    its check found, with ``audit --verify``). Long because its result has a field for
+    each of these, named one per line."""
     applicable = item.owed_by(traits, launch.tier) and state.status is not Status.NOT_APPLICABLE
     active, shown = _waivers_on(waivers, as_of)
     done = state.status is Status.DONE
     until = valid_until(item, state)
     stale = done and until is not None and until < as_of
-    unproven = done and require_evidence and needs_evidence(item) and not state.evidence
-    credited = (done and not stale and not unproven) or active
+    unproven, unverified = _unconfirmed(item, state, check, require_evidence, require_verified)
+    credited = (done and not stale and not unproven and not unverified) or active
     due = due_date(item, state, launch.launch_date, milestone_dates, tier=launch.tier)
     is_open = applicable and not credited
     overdue_days = (as_of - due).days if is_open and due is not None and due < as_of else None
@@ -107,7 +112,26 @@ def evaluate_item(
         evidence=state.evidence,
         why=item.why,
         by=state.by,
+        check=check,
+        unverified=unverified and not active,
     )
+
+
+def _unconfirmed(
+    item: ChecklistItem,
+    state: ItemState,
+    check: CheckResult | None,
+    require_evidence: bool,
+    require_verified: bool,
+) -> tuple[bool, bool]:
+    """Whether a ``done`` does not count for want of evidence (with --require-evidence; a
+    check that passed is evidence), and for a check that failed (with --require-verified)."""
+    if state.status is not Status.DONE:
+        return False, False
+    proven = bool(state.evidence) or (check is not None and check.passed)
+    unproven = require_evidence and needs_evidence(item) and not proven
+    unverified = require_verified and check is not None and not check.passed
+    return unproven, unverified
 
 
 def _waivers_on(waivers: Sequence[Waiver], as_of: dt.date) -> tuple[bool, Waiver | None]:
@@ -207,6 +231,8 @@ class GateOptions:
     """A done blocker or high item without evidence counts as open."""
     expiring_within: int = 14
     """Days ahead in which a waiver or attestation that runs out is listed as expiring."""
+    require_verified: bool = False
+    """A done item whose check failed counts as open."""
 
 
 def score_launch(
@@ -217,16 +243,19 @@ def score_launch(
     options: GateOptions = GateOptions(),
     locations: Mapping[str, Location] | None = None,
     policy: Policy | None = None,
+    checks: Mapping[str, CheckResult] | None = None,
 ) -> Report:
     """The whole readiness report for ``launch`` on ``as_of``, judged by ``gate``.
 
     ``gate`` defaults to the launch file's own; the command line passes its overrides here.
     ``locations`` says where each item's state is written, for reports that point at it.
     ``policy`` is the repository's: where the launch goes below it, the gate fails.
+    ``checks``: what each item's check found, by item id, when they ran (``--verify``).
+    Long because it assembles the report from each part's result, one per line.
     """
     gate = gate or launch.gate
     waivers = [] if options.ignore_waivers else launch.waivers
-    items = _item_results(launch, checklists, waivers, as_of, locations or {}, options)
+    items = _item_results(launch, checklists, waivers, as_of, locations or {}, options, checks)
     stages = [_stage_result(stage, items, gate.min_score) for stage in Stage]
     by_id = {item.id: item for checklist in checklists for item in checklist.items}
     found = find_warnings(
@@ -238,6 +267,7 @@ def score_launch(
         waivers,
         as_of,
         evidence_checked=options.require_evidence,
+        verification_checked=options.require_verified,
     )
     refused = breaches(policy, launch, gate, by_id, as_of, found) if policy else []
     milestones = milestone_results(launch.milestones, stages, items, as_of, options.fail_on)
@@ -257,6 +287,7 @@ def score_launch(
         expiring=expiring(items, waivers, as_of, options.expiring_within),
         expiring_within=options.expiring_within,
         milestones=milestones,
+        verified=checks is not None,
     )
 
 
@@ -287,6 +318,7 @@ def _item_results(
     as_of: dt.date,
     locations: Mapping[str, Location],
     options: GateOptions,
+    checks: Mapping[str, CheckResult] | None = None,
 ) -> list[ItemResult]:
     waivers_by_item: dict[str, list[Waiver]] = {}
     for waiver in waivers:
@@ -304,6 +336,8 @@ def _item_results(
             require_evidence=options.require_evidence,
             traits=traits,
             milestone_dates=milestone_dates,
+            check=checks.get(item.id) if checks else None,
+            require_verified=options.require_verified,
         )
         for checklist in checklists
         for item in checklist.items

@@ -26,6 +26,7 @@ def find_warnings(
     as_of: dt.date,
     *,
     evidence_checked: bool = False,
+    verification_checked: bool = False,
 ) -> list[Warning]:
     """Every warning for this launch, in the order of ``WARNINGS``, then by item id."""
     found = [
@@ -34,6 +35,7 @@ def find_warnings(
         *_item_warnings(launch, items, results),
         *_attestation_warnings(launch, items, results, evidence_checked),
         *_idle_waivers(results, waivers, as_of, evidence_checked),
+        *_verification_warnings(launch, results, verification_checked),
     ]
     order = list(WARNINGS)
     return sorted(found, key=lambda w: (order.index(w.code), w.item or "", w.message))
@@ -105,10 +107,29 @@ def _attestation_warnings(
                 result.id,
             )
         severe = item.severity in (Severity.BLOCKER, Severity.HIGH)
-        if severe and not state.evidence and not evidence_checked:
+        verified = result.check is not None and result.check.passed
+        if severe and not state.evidence and not verified and not evidence_checked:
             yield Warning(
                 "done-without-evidence",
                 f"{item.severity} {result.id} is done, no evidence",
+                result.id,
+            )
+
+
+def _verification_warnings(
+    launch: Launch, results: Sequence[ItemResult], checked: bool
+) -> Iterator[Warning]:
+    """A done item whose check failed (``audit --verify``); open instead, and no warning,
+    with --require-verified."""
+    if checked:
+        return
+    for result in results:
+        state = launch.items.get(result.id, ItemState())
+        check = result.check
+        if result.applicable and state.status is Status.DONE and check and not check.passed:
+            yield Warning(
+                "verification-failed",
+                f"{result.id} is done, but its check failed: {check.target}: {check.why}",
                 result.id,
             )
 

@@ -26,6 +26,7 @@ from tests.conftest import ROOT
 HEAD = "launch: X\nlaunch_date: 2027-03-01\n"
 TEAM = "department: team\nname: Team\nitems:\n"
 ITEM = "  - {id: team.a, stage: learn, title: A, severity: high"
+CHECK = "items:\n  legal.trademarks:\n    verify: "
 MILESTONE = "milestones:\n  - {name: beta, date: 2027-02-01, stages: [learn], min_score: 70"
 
 
@@ -138,6 +139,46 @@ LAUNCH_CASES = [
     Case(
         "item by no milestone", "items:\n  legal.trademarks: {by: beta}\n", False, True, CROSS_KEY
     ),  # fmt: skip
+    Case("url check", f"{CHECK}{{url: 'https://acme.example/pricing', contains: Acme}}\n", True),
+    Case("file check", f"{CHECK}{{path: docs/notes.md, matches: '^## 2'}}\n", True),
+    Case("check with kind", f"{CHECK}{{kind: file, path: docs/notes.md}}\n", True),
+    Case("check of no kind", f"{CHECK}{{contains: Acme}}\n", False),
+    Case("check of unknown kind", f"{CHECK}{{kind: page, path: x}}\n", False),
+    Case("check not a mapping", f"{CHECK}https://acme.example\n", False),
+    Case("check unknown key", f"{CHECK}{{url: 'https://a.example', colour: b}}\n", False),
+    Case("url check of a file", f"{CHECK}{{url: 'https://a.example', path: x}}\n", False),
+    Case("url not http", f"{CHECK}{{url: 'ftp://acme.example/x'}}\n", False),
+    Case("contains empty", f"{CHECK}{{url: 'https://a.example', contains: ''}}\n", False),
+    Case("matches empty", f"{CHECK}{{path: x, matches: ''}}\n", False),
+    Case(
+        "url check without url",
+        f"{CHECK}{{kind: url, contains: Acme}}\n",
+        False,
+        True,
+        "the schema cannot tell a launch file's check, which needs its target, from a "
+        "checklist's template",
+    ),  # fmt: skip
+    Case(
+        "url with a password",
+        f"{CHECK}{{url: 'https://me:pw@acme.example/'}}\n",
+        False,
+        True,
+        "the schema checks the scheme of an address, not its parts",
+    ),  # fmt: skip
+    Case(
+        "pattern not a regular expression",
+        f"{CHECK}{{path: x, matches: '(a'}}\n",
+        False,
+        True,
+        "the schema does not compile regular expressions",
+    ),  # fmt: skip
+    Case(
+        "path climbs out",
+        f"{CHECK}{{path: ../x}}\n",
+        False,
+        True,
+        "the schema checks a path's length, not its parts",
+    ),  # fmt: skip
     Case("empty waivers", "waivers:\n", True),
     Case(
         "waiver",
@@ -185,6 +226,11 @@ CHECKLIST_CASES = [
         checklist=ITEM + ", applies_if: "
         "{all: [saas], any: [on-prem, marketplace], none: [regulated]}}\n",
     ),  # fmt: skip
+    Case("check template", "", True, checklist=ITEM + ", verify: {kind: url}}\n"),
+    Case(
+        "complete check", "", True, checklist=ITEM + ", verify: {path: docs/x.md, contains: X}}\n"
+    ),  # fmt: skip
+    Case("template of no kind", "", False, checklist=ITEM + ", verify: {contains: X}}\n"),
     Case("no items", "", False, checklist="department: team\nname: Team\nitems: []\n"),
     Case(
         "department not kebab",

@@ -1,0 +1,113 @@
+"""The ``file`` check: a path in the launch file's repository exists, holding a text or a match.
+
+The path is confined as checklist paths are: it may not lead out of the repository through
+a symbolic link (nor, from the loader, be absolute or climb out with ``..``) unless the
+person running the command passes ``--allow-outside``. It may not lead into git's own
+folder (``.git``, where CI keeps the token it fetched with), and in a git repository it must
+be a file or folder of the commit checked out (HEAD): a check is an oracle for what a file
+holds, a bit per check, so it may ask only about the repository's own files, never about
+what a build step wrote beside them. Only a regular file is read (a FIFO or a device is
+refused unread), and only its first ``MAX_SEARCH_BYTES``.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import time
+from pathlib import Path
+
+from gtm_check.load.files import Kind, Unreachable, examine, why_unreachable
+from gtm_check.load.verify.pattern import MAX_SEARCH_BYTES, search
+from gtm_check.model.problems import quoted
+from gtm_check.model.verify import FileCheck
+
+NOT_TRACKED = (
+    "no such file in the commit checked out (a check reads only what git tracks, never what "
+    "a build step wrote beside it)"
+)
+"""Whether the file is missing or only untracked, the same words: a check says nothing of
+what a build step wrote."""
+
+
+def real_relative(root: Path, path: str) -> str | None:
+    """Where ``path`` really is, from the repository's top (links followed), with forward
+    slashes; None when that is outside it."""
+    base = Path(os.path.realpath(root))
+    real = Path(os.path.realpath(root / path))
+    return real.relative_to(base).as_posix() if real.is_relative_to(base) else None
+
+
+def check_file(
+    check: FileCheck,
+    root: Path,
+    *,
+    deadline: float,
+    allow_outside: bool,
+    tracked: frozenset[str] | None = None,
+) -> tuple[bool, str]:
+    """Whether the check passes, and what was found, in words. ``tracked``: the paths (as
+    ``real_relative`` gives them) git tracks among those asked for; None: no git to ask."""
+    assert check.path is not None
+    path = root / check.path
+    if not allow_outside:
+        relative = real_relative(root, check.path)
+        if relative is None:
+            return False, "it leads outside the repository through a symbolic link"
+        if any(part.casefold() == ".git" for part in relative.split("/")):
+            return False, "it leads into git's own folder, which a check may not read"
+        if tracked is not None and relative not in tracked:
+            return False, NOT_TRACKED
+    try:
+        kind, _ = examine(path)
+    except Unreachable as exc:
+        return False, f"it cannot be read: {exc.reason}"
+    seeks = check.contains is not None or check.matches is not None
+    if kind is Kind.MISSING:
+        return False, "no such file"
+    if kind is Kind.SPECIAL:
+        return False, "it is not a regular file"
+    if kind is Kind.DIRECTORY:
+        return (False, "it is a folder, not a file") if seeks else (True, "the folder exists")
+    if not seeks:
+        return True, "the file exists"
+    try:
+        data, whole = _head(path)
+    except OSError as exc:
+        return False, f"it cannot be read: {why_unreachable(exc)}"
+    return _seek(check, data, whole, deadline)
+
+
+def _seek(check: FileCheck, data: bytes, whole: bool, deadline: float) -> tuple[bool, str]:
+    where = "it" if whole else f"its first {MAX_SEARCH_BYTES:,} bytes"
+    found = []
+    if check.contains is not None:
+        if check.contains.encode("utf-8") not in data:
+            return False, f"{quoted(check.contains)} is not in {where}"
+        found.append(f"holds {quoted(check.contains)}")
+    if check.matches is not None:
+        matched = search(check.matches, data, deadline - time.monotonic())
+        if matched is None:
+            return False, (
+                f"searching for {quoted(check.matches)} did not finish in the time a check has"
+            )
+        if not matched:
+            return False, f"nothing in {where} matches {quoted(check.matches)}"
+        found.append(f"matches {quoted(check.matches)}")
+    return True, "the file " + " and ".join(found)
+
+
+def _head(path: Path) -> tuple[bytes, bool]:
+    """The file's first MAX_SEARCH_BYTES, and whether that is all of it. Opened without
+    blocking and checked on the open file, so that what is checked is what is read."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise IsADirectoryError(21, "not a regular file")
+        with os.fdopen(fd, "rb") as stream:
+            fd = -1
+            data = stream.read(MAX_SEARCH_BYTES + 1)
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    return data[:MAX_SEARCH_BYTES], len(data) <= MAX_SEARCH_BYTES

@@ -1,0 +1,280 @@
+"""Running a launch's checks together: in parallel, each within its time, all within the
+run's, identical ones once; and the cache of passes, which a pull request cannot fill."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from gtm_check.load.verify import run as runner
+from gtm_check.load.verify.cache import CACHE_ENV, cache_folder, entry_name, key_of
+from gtm_check.load.verify.file import NOT_TRACKED
+from gtm_check.load.verify.http import MAX_BODY_BYTES
+from gtm_check.load.verify.run import Checker, CheckOptions, git_of
+from gtm_check.model.results import CheckResult
+from gtm_check.model.verify import AnyCheck, FileCheck, UrlCheck
+from tests.verify.conftest import commit_all
+from tests.verify.server import Site
+
+LOOPBACK = ["127.0.0.1"]
+
+
+def checker(
+    cache: Path | None = None, *, timeout: float = 10, total: float = 60, max_age: float = 3600
+) -> Checker:
+    options = CheckOptions(timeout=timeout, total=total, max_age=max_age)
+    return Checker(options, cache=cache)
+
+
+def test_each_item_gets_its_result(site: Site, repo: Path) -> None:
+    (repo / "notes.md").write_text("2.0.0")
+    checks: dict[str, AnyCheck] = {
+        "a.page": UrlCheck(url=site.page("/p", "Acme"), contains="Acme"),
+        "a.gone": UrlCheck(url=site.page("/gone", status=410)),
+        "a.notes": FileCheck(path="notes.md", contains="2.0.0"),
+        "a.none": FileCheck(path="none.md"),
+    }
+    results = checker().run(checks, repo, LOOPBACK)
+    assert {item: (r.passed, r.why) for item, r in results.items()} == {
+        "a.page": (True, "answered 200 with 'Acme'"),
+        "a.gone": (False, "answered 410"),
+        "a.notes": (True, "the file holds '2.0.0'"),
+        "a.none": (False, "no such file"),
+    }
+    assert results["a.page"].kind == "url" and results["a.notes"].target == "notes.md"
+
+
+def test_checks_run_in_parallel(site: Site, repo: Path) -> None:
+    # Eight pages that never answer: run one after another, they could not overlap.
+    checks: dict[str, AnyCheck] = {
+        f"a.p{n}": UrlCheck(url=site.page(f"/p{n}", hang=True)) for n in range(8)
+    }
+    results = checker(timeout=0.5).run(checks, repo, LOOPBACK)
+    assert all(not r.passed for r in results.values())
+    assert site.most_at_once > 1
+
+
+def test_every_check_ends_within_the_total(
+    site: Site, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runner, "WORKERS", 1)
+    checks: dict[str, AnyCheck] = {
+        f"a.p{n}": UrlCheck(url=site.page(f"/p{n}", hang=True)) for n in range(5)
+    }
+    results = checker(timeout=5, total=0.3).run(checks, repo, LOOPBACK)
+    whys = [r.why for r in results.values()]
+    assert whys[0] == "no full answer in the time a check has"
+    # The rest were never started: the run's time had run out.
+    assert set(whys[1:]) == {"not run: the checks' 0.3 seconds had run out"}
+    assert len(site.requests) == 1
+
+
+def test_identical_checks_run_once(site: Site, repo: Path) -> None:
+    url = site.page("/p", "Acme")
+    checks: dict[str, AnyCheck] = {f"a.p{n}": UrlCheck(url=url, contains="Acme") for n in range(6)}
+    results = checker().run(checks, repo, LOOPBACK)
+    assert all(r.passed for r in results.values())
+    assert len(site.requests) == 1
+
+
+def test_a_run_runs_at_most_so_many_checks(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runner, "MAX_CHECKS", 3)
+    run = checker()
+    checks: dict[str, AnyCheck] = {f"a.f{n}": FileCheck(path=f"f{n}.md") for n in range(5)}
+    results = run.run(checks, repo, LOOPBACK)
+    assert [r.why for r in results.values()] == [
+        *["no such file"] * 3,
+        *["not run: one run runs at most 3 checks"] * 2,
+    ]
+    # The count is the run's: a second launch of the run has none left.
+    again = run.run({"b.f": FileCheck(path="other.md")}, repo, LOOPBACK)
+    assert again["b.f"].why == "not run: one run runs at most 3 checks"
+
+
+def test_a_checker_that_breaks_is_an_internal_error(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> tuple[bool, str]:
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(runner, "check_file", broken)
+    with pytest.raises(KeyError):
+        checker().run({"a.f": FileCheck(path="x")}, repo, LOOPBACK)
+
+
+# --- the cache ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Path:
+    return tmp_path / "cache"
+
+
+def test_a_pass_is_kept_and_used_while_young(site: Site, repo: Path, cache: Path) -> None:
+    checks: dict[str, AnyCheck] = {"a.p": UrlCheck(url=site.page("/p", "Acme"), contains="Acme")}
+    first = checker(cache).run(checks, repo, LOOPBACK)
+    second = checker(cache).run(checks, repo, LOOPBACK)
+    assert first == second
+    assert len(site.requests) == 1
+    # --verify-max-age 0: fetched again.
+    checker(cache, max_age=0).run(checks, repo, LOOPBACK)
+    assert len(site.requests) == 2
+    assert oct(cache.stat().st_mode & 0o777) == "0o700"
+
+
+def test_a_failure_is_never_kept(site: Site, repo: Path, cache: Path) -> None:
+    checks: dict[str, AnyCheck] = {"a.p": UrlCheck(url=site.page("/p", status=500))}
+    checker(cache).run(checks, repo, LOOPBACK)
+    checker(cache).run(checks, repo, LOOPBACK)
+    assert len(site.requests) == 2
+    assert list(cache.iterdir()) == []
+
+
+def test_a_cached_pass_counts_only_where_the_policy_still_allows_it(
+    site: Site, repo: Path, cache: Path
+) -> None:
+    checks: dict[str, AnyCheck] = {"a.p": UrlCheck(url=site.page("/p"))}
+    checker(cache).run(checks, repo, LOOPBACK)
+    refused = checker(cache).run(checks, repo, ["docs.acme.example"])
+    assert not refused["a.p"].passed
+
+
+def test_an_entry_planted_in_the_cache_is_not_believed(site: Site, repo: Path, cache: Path) -> None:
+    url = site.page("/p", status=404)
+    checks: dict[str, AnyCheck] = {"a.p": UrlCheck(url=url)}
+    cache.mkdir(mode=0o700)
+    key = _key(url)
+    forged = {"key": key, "why": "answered 200", "hops": [["127.0.0.1", "127.0.0.1"]]}
+    # Under its own name but naming another check; under another name; a link to a
+    # forged entry; an entry from the future.
+    (cache / entry_name(key)).write_text(json.dumps(forged | {"key": "x", "at": time.time()}))
+    (cache / ("0" * 64 + ".json")).write_text(json.dumps(forged | {"at": time.time()}))
+    assert _fails(checker(cache).run(checks, repo, LOOPBACK))
+    (cache / entry_name(key)).unlink()
+    target = cache.parent / "forged.json"
+    target.write_text(json.dumps(forged | {"at": time.time()}))
+    (cache / entry_name(key)).symlink_to(target)
+    assert _fails(checker(cache).run(checks, repo, LOOPBACK))
+    (cache / entry_name(key)).unlink()
+    (cache / entry_name(key)).write_text(json.dumps(forged | {"at": time.time() + 3600}))
+    assert _fails(checker(cache).run(checks, repo, LOOPBACK))
+    # The same entry, but written by this user now: believed (so the others were refused
+    # for what they were, not for their content).
+    (cache / entry_name(key)).write_text(json.dumps(forged | {"at": time.time()}))
+    assert not _fails(checker(cache).run(checks, repo, LOOPBACK))
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
+def test_an_entry_another_user_owns_is_not_believed(site: Site, repo: Path, cache: Path) -> None:
+    url = site.page("/p", status=404)
+    cache.mkdir(mode=0o700)
+    entry = cache / entry_name(_key(url))
+    forged = {"key": _key(url), "why": "answered 200", "hops": [["127.0.0.1", "127.0.0.1"]]}
+    entry.write_text(json.dumps(forged | {"at": time.time()}))
+    os.chown(entry, 65534, 65534)
+    assert _fails(checker(cache).run({"a.p": UrlCheck(url=url)}, repo, LOOPBACK))
+
+
+def _fails(results: dict[str, CheckResult]) -> bool:
+    return not results["a.p"].passed
+
+
+def _key(url: str) -> str:
+    """The key a pass of ``url`` (fetched from 127.0.0.1, no text sought) is kept under."""
+    return key_of(
+        {
+            "kind": "url",
+            "url": url,
+            "contains": None,
+            "address": "127.0.0.1",
+            "limit": MAX_BODY_BYTES,
+        }
+    )
+
+
+def test_a_cache_inside_the_repository_is_not_used(site: Site, repo: Path) -> None:
+    # A pull request controls every file of the checkout: entries committed there must
+    # never make a check pass.
+    inside = repo / ".gtm-check-cache"
+    checks: dict[str, AnyCheck] = {"a.p": UrlCheck(url=site.page("/p"))}
+    checker(inside).run(checks, repo, LOOPBACK)
+    checker(inside).run(checks, repo, LOOPBACK)
+    assert len(site.requests) == 2
+    assert not any(inside.glob("*.json"))
+
+
+def test_a_cache_others_may_write_to_is_not_used(site: Site, repo: Path, cache: Path) -> None:
+    cache.mkdir()
+    cache.chmod(0o777)
+    checks: dict[str, AnyCheck] = {"a.p": UrlCheck(url=site.page("/p"))}
+    checker(cache).run(checks, repo, LOOPBACK)
+    checker(cache).run(checks, repo, LOOPBACK)
+    assert len(site.requests) == 2
+
+
+def test_a_cache_folder_that_is_a_link_is_not_used(site: Site, repo: Path, tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    real.mkdir(mode=0o700)
+    (tmp_path / "link").symlink_to(real)
+    checks: dict[str, AnyCheck] = {"a.p": UrlCheck(url=site.page("/p"))}
+    checker(tmp_path / "link").run(checks, repo, LOOPBACK)
+    assert list(real.iterdir()) == []
+
+
+def test_where_the_cache_lives(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "mine"))
+    assert cache_folder() == tmp_path / "mine"
+    monkeypatch.setenv(CACHE_ENV, "")
+    assert cache_folder() is None
+    monkeypatch.delenv(CACHE_ENV)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_folder() == tmp_path / "xdg" / "gtm-check" / "checks"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/path")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache_folder() == tmp_path / "home" / ".cache" / "gtm-check" / "checks"
+
+
+def test_the_cache_is_off_in_tests() -> None:
+    assert os.environ[CACHE_ENV] == ""
+
+
+# --- file checks ask only about what git tracks -------------------------------------------------
+
+
+def test_a_file_check_reads_only_what_git_tracks(repo: Path) -> None:
+    # A check is an oracle for a file's contents, a bit at a time: a pull request may ask
+    # about the repository's files, never about what a CI step wrote beside them (a key, a
+    # token) nor about git's own folder (where the checkout keeps its token).
+    shutil.rmtree(repo / ".git")
+    (repo / "notes.md").write_text("## 2.0.0\n")
+    (repo / "to-git.md").symlink_to(".git/config")
+    (repo / "to-secret.md").symlink_to("secret.json")
+    commit_all(repo)
+    (repo / "secret.json").write_text('{"token": "abc"}')  # written by a build step
+    checks: dict[str, AnyCheck] = {
+        "a.notes": FileCheck(path="notes.md", contains="2.0.0"),
+        "a.secret": FileCheck(path="secret.json", contains="token"),
+        "a.missing": FileCheck(path="missing.json"),
+        "a.to-secret": FileCheck(path="to-secret.md"),
+        "a.to-git": FileCheck(path="to-git.md", contains="url"),
+    }
+    results = checker().run(checks, repo, LOOPBACK, git_of(repo / "launch.yaml"))
+    assert {item: r.why for item, r in results.items()} == {
+        "a.notes": "the file holds '2.0.0'",
+        "a.secret": NOT_TRACKED,
+        "a.missing": NOT_TRACKED,  # the same words: nothing tells the two apart
+        "a.to-secret": NOT_TRACKED,
+        "a.to-git": "it leads into git's own folder, which a check may not read",
+    }
+
+
+def test_file_checks_fail_where_git_cannot_say_what_it_tracks(repo: Path) -> None:
+    (repo / "notes.md").write_text("x")  # repo/.git is an empty folder, not a repository
+    results = checker().run({"a.f": FileCheck(path="notes.md")}, repo, LOOPBACK, git_of(repo / "x"))
+    assert not results["a.f"].passed
+    assert results["a.f"].why.startswith("git could not say which files it tracks: ")
