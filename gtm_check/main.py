@@ -13,9 +13,16 @@ import io
 import os
 import signal
 import sys
-from typing import NoReturn
 
 from gtm_check import __version__
+
+# Not `from typing import TYPE_CHECKING`: importing typing is a fifth of `--version`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import NoReturn
+
+    from gtm_check.cli.fast import Audit, Validate
 
 
 def main() -> None:
@@ -38,7 +45,7 @@ def main() -> None:
     # it grows with the environment. gtm-check uses no plugin; a PYDANTIC_DISABLE_PLUGINS
     # the user set is kept.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    from gtm_check.cli import app
+    from gtm_check.cli import fast
     from gtm_check.cli.output import StandardOutputFailed, guard_standard_streams
     from gtm_check.cli.terminal import replace_what_cannot_be_shown
 
@@ -47,10 +54,11 @@ def main() -> None:
     # Click's help and usage errors), a write to standard output is whole or ends the run
     # below, and one to a closed or full standard error cannot change the exit code.
     guard_standard_streams()
+    run = _fast_path(fast.read(sys.argv[1:])) or _typer()
     gc.freeze()
     gc.enable()
     try:
-        app()
+        run()
     except StandardOutputFailed as exc:
         _output_failed(exc.error)
     except SystemExit:
@@ -61,6 +69,34 @@ def main() -> None:
         # objects are left out of the full collection Python runs at shutdown, which at
         # 100,000 items would spend a tenth of a second finding nothing to free.
         gc.freeze()
+
+
+def _fast_path(call: Validate | Audit | None) -> Callable[[], None] | None:
+    """The command line run without Typer, when ``cli/fast.py`` reads it whole: Typer's
+    import and its commands' construction cost more than validating a 300-item launch (38
+    ms of 190; benchmarks/README.md). Only the command's own modules are imported."""
+    from gtm_check.cli import fast
+
+    if isinstance(call, fast.Validate):
+        from gtm_check.cli import validating
+
+        return lambda: _exit(fast.guarded("validate", lambda: validating.run(call)))
+    if isinstance(call, fast.Audit):
+        from gtm_check.cli import auditing
+
+        return lambda: _exit(fast.guarded("audit", lambda: auditing.run(call)))
+    return None
+
+
+def _typer() -> Callable[[], None]:
+    """Every command, registered on the Typer application."""
+    from gtm_check.cli.commands import app
+
+    return app
+
+
+def _exit(code: int) -> NoReturn:
+    raise SystemExit(code)
 
 
 class _ClosedOutput(io.TextIOBase):
