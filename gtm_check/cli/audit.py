@@ -33,6 +33,7 @@ from gtm_check.cli.verify_options import (
 from gtm_check.model.filters import Filters
 from gtm_check.model.vocabulary import Severity, Stage
 from gtm_check.pipeline import AuditRequest, FailOn
+from gtm_check.pipeline.extras import EXTRAS
 from gtm_check.report.registry import AUDIT, needs_locations
 
 AsOf = Annotated[str | None, as_of_option("Score as on this date (default: today).")]
@@ -221,7 +222,15 @@ def audit_command(
         ),  # fmt: skip
     )
     limit_shown = None if all else limit
-    code = report(request, format, output, limit=limit_shown, warn_only=warn_only, say=typer.echo)
+    code = report(
+        request,
+        format,
+        output,
+        limit=limit_shown,
+        warn_only=warn_only,
+        say=typer.echo,
+        extras=EXTRAS,
+    )
     raise typer.Exit(code)
 
 

@@ -20,9 +20,9 @@ from gtm_check.cli.output import (
     write_stdout,
 )
 from gtm_check.cli.terminal import render_options
-from gtm_check.load.verify.run import CheckOptions
+from gtm_check.load.verify.options import CheckOptions
 from gtm_check.model.problems import GtmCheckError
-from gtm_check.pipeline import AuditOutcome, AuditRequest, audit
+from gtm_check.pipeline import AuditOutcome, AuditRequest, Extras, audit
 from gtm_check.report import RenderOptions
 from gtm_check.report.registry import (
     AUDIT,
@@ -42,13 +42,14 @@ def report(
     limit: int | None,
     warn_only: bool,
     say: Echo,
+    extras: Extras | None = None,
 ) -> int:
     """Audit, write the report (to ``output``, or standard output for None or ``-``), and
     give the exit code: the gate's verdict, or 2 with the input's problems drawn in a
-    format that can point at their lines."""
+    format that can point at their lines. ``extras``: for ``--verify`` and ``--history``."""
     output = None if output is not None and str(output) == "-" else output
     try:
-        outcome = audit(replace(request, critical_path=needs_critical_path(AUDIT, format)))
+        outcome = audit(replace(request, critical_path=needs_critical_path(AUDIT, format)), extras)
     except GtmCheckError as exc:
         # In a format that points at lines (github), a pull request that breaks a launch
         # file shows where.

@@ -7,6 +7,7 @@ import typer
 from gtm_check.cli.app import app
 from gtm_check.cli.help import PlainCommand
 from gtm_check.cli.params import AllowOutside, LaunchesArg, PolicyOption
+from gtm_check.cli.validate_policy import below_policy
 from gtm_check.cli.validating import validate
 
 
@@ -23,4 +24,4 @@ def validate_command(
     Under a policy (--policy, or .gtm-check.yaml found upward), a launch file that goes
     below it is a problem too. Exit codes: 0 valid, 2 invalid, 3 internal error.
     """
-    validate(launches, policy, allow_outside, typer.echo)
+    validate(launches, policy, allow_outside, typer.echo, below_policy)

@@ -1,13 +1,14 @@
 """``gtm-check validate`` once its command line is read: every launch checked, each valid one said.
 
 No Typer here: the Typer command (``cli/validate.py``) and the entry point's fast path
-(``cli/fast.py``) both run this, each with its own ``echo``.
+(``cli/fast.py``) both run this, each with its own ``echo``, and each with its way to judge a
+launch under a policy (``cli/validate_policy.py``, which the fast path imports only when a
+launch has a policy).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from gtm_check.cli.exits import EXIT_PASSED
@@ -15,14 +16,21 @@ from gtm_check.cli.fast import Echo, Validate, echo
 from gtm_check.load.checklists import ChecklistReader
 from gtm_check.load.launch import LoadedLaunch, load_launch
 from gtm_check.load.policy import PolicyReader
-from gtm_check.load.yamltree import Finding
+from gtm_check.model.inputs import Policy
 from gtm_check.model.problems import GtmCheckError, Problem
 from gtm_check.model.safetext import visible
-from gtm_check.scoring.policy import breaches
-from gtm_check.scoring.score import score_launch
+
+BelowPolicy = Callable[[LoadedLaunch, Policy], list[Problem]]
+"""What of a launch goes below its policy, located: ``validate_policy.below_policy``."""
 
 
-def validate(launches: Sequence[Path], policy: Path | None, allow_outside: bool, say: Echo) -> None:
+def validate(
+    launches: Sequence[Path],
+    policy: Path | None,
+    allow_outside: bool,
+    say: Echo,
+    below_policy: BelowPolicy,
+) -> None:
     """Each valid launch file said on a line as it is checked; GtmCheckError at the end with
     the problems of every other one."""
     reader = ChecklistReader()
@@ -31,7 +39,8 @@ def validate(launches: Sequence[Path], policy: Path | None, allow_outside: bool,
     for launch in dict.fromkeys(launches):
         try:
             loaded = load_launch(launch, reader, allow_outside=allow_outside)
-            below = _below_policy(loaded, policies, launch)
+            found = policies.for_launch(launch)
+            below = [] if found is None else below_policy(loaded, found)
         except GtmCheckError as exc:
             problems.extend(exc.problems)
             continue
@@ -53,21 +62,7 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-def _below_policy(loaded: LoadedLaunch, policies: PolicyReader, path: Path) -> list[Problem]:
-    """Every rule of the policy, the warnings it makes fail too, judged as ``audit`` judges
-    them on today's date (the waivers active today, the longest one counted from today)."""
-    policy = policies.for_launch(path)
-    if policy is None:
-        return []
-    today = dt.date.today()
-    checklists = [c.checklist for c in loaded.checklists]
-    items = {item.id: item for checklist in checklists for item in checklist.items}
-    warnings = score_launch(loaded.launch, checklists, today).warnings
-    found = breaches(policy, loaded.launch, loaded.launch.gate, items, today, warnings)
-    return loaded.source.locate(Finding(b.loc, f"policy: {b.message}") for b in found)
-
-
-def run(call: Validate) -> int:
+def run(call: Validate, below_policy: BelowPolicy) -> int:
     """The fast path's ``validate``: its exit code (0: every file valid)."""
-    validate(call.launches, call.policy, call.allow_outside, echo)
+    validate(call.launches, call.policy, call.allow_outside, echo, below_policy)
     return EXIT_PASSED

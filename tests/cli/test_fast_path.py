@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from gtm_check.cli.fast import Audit, Validate, read
+from gtm_check.cli.main_help import MAIN_HELP, main_help
 from tests.conftest import MINI_CHECKLIST, ROOT
 
 PROBE = """
@@ -213,3 +214,52 @@ def test_shell_completion_goes_to_typer(folder: Path) -> None:
         folder, ["validate", "good.yaml"], fast=True, env={"_GTM_CHECK_COMPLETE": "bash_source"}
     )
     assert imported_typer
+
+
+@pytest.mark.parametrize("columns", ["80", "200"])
+def test_the_main_help_is_the_one_typer_prints(folder: Path, columns: str) -> None:
+    from typer.testing import CliRunner
+
+    from gtm_check.cli.commands import app
+
+    typer = CliRunner().invoke(app, ["--help"], prog_name="gtm-check", env={"COLUMNS": columns})
+    assert typer.exit_code == 0
+    for flag in ("--help", "-h"):
+        code, out, err, imported_typer, _ = run(folder, [flag], fast=True, env={"COLUMNS": columns})
+        assert (code, out, err) == (0, typer.output, "")
+        assert not imported_typer
+    assert MAIN_HELP == typer.output
+
+
+@pytest.mark.parametrize("columns", ["60", "79"])
+def test_a_narrow_terminal_gets_the_help_from_typer(folder: Path, columns: str) -> None:
+    code, out, _, imported_typer, _ = run(folder, ["--help"], fast=True, env={"COLUMNS": columns})
+    assert code == 0 and out.startswith("Usage: gtm-check [OPTIONS]")
+    assert imported_typer
+
+
+def test_the_main_help_is_given_only_where_typer_would_give_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sys, "argv", ["gtm-check", "--help"])
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main_help() == MAIN_HELP
+    monkeypatch.setenv("COLUMNS", "79")
+    assert main_help() is None
+    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.setenv("_GTM_CHECK_COMPLETE", "bash_source")
+    assert main_help() is None
+    monkeypatch.delenv("_GTM_CHECK_COMPLETE")
+    monkeypatch.setattr(sys, "argv", ["/usr/local/bin/gtm", "--help"])
+    assert main_help() is None
+
+
+def test_the_help_of_python_m_gtm_check_names_it_so(folder: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "gtm_check", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=folder,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "80"},
+    )
+    assert result.stdout.startswith("Usage: python -m gtm_check [OPTIONS] COMMAND")
