@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from gtm_check.load.checklists import ChecklistReader
 from gtm_check.load.launch import LoadedLaunch, load_launch
@@ -21,7 +21,6 @@ from gtm_check.load.locations import gate_locations, locations
 from gtm_check.load.policy import PolicyReader
 from gtm_check.load.verify.options import CheckOptions
 from gtm_check.model.filters import Filters
-from gtm_check.model.history import History
 from gtm_check.model.inputs import Checklist, Gate, Policy
 from gtm_check.model.problems import (
     GtmCheckError,
@@ -36,6 +35,9 @@ from gtm_check.model.vocabulary import Severity, Stage
 from gtm_check.scoring.critical_path import critical_path, outlook
 from gtm_check.scoring.filters import apply_filters
 from gtm_check.scoring.score import GateOptions, score_launch
+
+if TYPE_CHECKING:  # the trend's types: built only by audit --history
+    from gtm_check.model.history import History
 
 
 class FailOn(StrEnum):
