@@ -19,7 +19,7 @@ from pathlib import PurePath
 
 from gtm_check.model.results import ItemResult, Location, Report, urgency
 from gtm_check.model.vocabulary import Severity
-from gtm_check.report.shared import status_text
+from gtm_check.report.shared import SUGGESTION, status_text, verification_text
 
 GATE = "gate"
 """The check of the gated stages that fail: blocked by an open item, or a score too low."""
@@ -129,6 +129,10 @@ def _open_item(gap: ItemResult, report: Report) -> _Draft:
         f"{status_text(gap)}, owner {gap.owner or 'none'}, {due_text(gap)}; "
         f"{report.launch.title}."
     )
+    if report.verified:  # audit --verify: what its check found, and a passing one's hint
+        message += f" Check: {verification_text(gap)}."
+        if gap.suggest_done:
+            message += f" It passes: {SUGGESTION}."
     return "item", gap.id, report, message, gap.location, "", gap
 
 

@@ -23,7 +23,7 @@ from gtm_check.model.plan import Plan, PlannedItem, days
 from gtm_check.model.results import ItemResult, MilestoneResult, Report
 from gtm_check.model.safetext import visible
 from gtm_check.report import RenderOptions
-from gtm_check.report.shared import status_text
+from gtm_check.report.shared import status_text, verification_text
 
 LINE_OCTETS = 75
 """RFC 5545 3.1: lines longer than this many octets are folded."""
@@ -153,6 +153,9 @@ def _item_event(
             f"slack {planned.slack:+d} days; done {planned.earliest} at the earliest"
             + (f", waits on {planned.waits_on}" if planned.waits_on else "")
         )
+    if report.verified:  # audit --verify
+        passes = "; it passes: mark it done" if item.suggest_done else ""
+        description.append(f"check: {verification_text(item)}{passes}")
     return _event(
         f"item-{item.id}-{key}",
         item.due,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -128,6 +129,15 @@ def test_every_format_shows_verified_failed_and_unchecked(launch: Path) -> None:
     )
     for fmt in ("table", "markdown", "html", "junit", "github"):
         assert "todo, verified" in text[fmt], fmt  # the suggested item's status, as a gap
+    # The code-review formats: the suggested item's check in its finding, the failed one a
+    # warning finding of its own.
+    (runbook,) = [r for r in json.loads(text["sarif"])["runs"][0]["results"]
+                  if r["ruleId"] == "team.runbook"]  # fmt: skip
+    assert "Check: verified (the file exists). It passes: gtm-check set" in runbook[
+        "message"]["text"]  # fmt: skip
+    issues = {i["check_name"]: i["description"] for i in json.loads(text["gitlab"])}
+    assert "Check: verified (the file exists)" in issues["gtm-check/team.runbook"]
+    assert "gtm-check/verification-failed" in issues
 
 
 def test_formats_without_verify_say_nothing_of_checks(launch: Path) -> None:
@@ -278,3 +288,11 @@ def test_what_a_check_reports_is_inert_in_every_format(tmp_path: Path, text: str
             assert_no_autolink(result.stdout)
         if fmt == "html":
             check_inert(result.stdout)
+
+
+def test_the_calendar_says_what_a_due_items_check_found(launch: Path) -> None:
+    text = launch.read_text(encoding="utf-8") + "  team.runbook: {status: todo, due: 2027-02-01}\n"
+    launch.write_text(text, encoding="utf-8")
+    calendar = re.sub(r"\r?\n ", "", audit(launch, "--verify", "-f", "ics").stdout)  # unfolded
+    assert "check: verified (the file exists)\\; it passes: mark it done" in calendar
+    assert "\\ncheck:" not in audit(launch, "-f", "ics").stdout
