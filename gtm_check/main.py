@@ -13,9 +13,20 @@ import io
 import os
 import signal
 import sys
-from typing import NoReturn
+import types
 
 from gtm_check import __version__
+
+# Not `from typing import TYPE_CHECKING`: importing typing is a fifth of `--version`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import NoReturn
+
+    from gtm_check.cli.fast import Audit, Validate
+    from gtm_check.load.launch import LoadedLaunch
+    from gtm_check.model.inputs import Policy
+    from gtm_check.model.problems import Problem
 
 
 def main() -> None:
@@ -25,20 +36,24 @@ def main() -> None:
         # end with exit 2 and a message, not a traceback.
         sys.stdout = _ClosedOutput()
     if sys.argv[1:] == ["--version"]:
-        # 18 ms instead of 189 ms: the command line framework alone costs more than printing.
+        # 22 ms instead of 190: the command line framework alone costs more than printing.
+        # `python -c pass` takes 13 ms here; pip's launcher imports `re` first (+6 ms).
         _write_or_end(f"gtm-check {__version__}\n")
         return
+    if sys.argv[1:] in (["--help"], ["-h"]):
+        # 23 ms instead of 300: the main help as Typer prints it, without Typer.
+        from gtm_check.cli.main_help import main_help  # standard library only
+
+        if (text := main_help()) is not None:
+            _write_or_end(text)
+            return
     # Importing builds tens of thousands of objects that live as long as the process (Pydantic
     # validators, the command line's commands): collecting while importing frees nothing,
     # and freezing them keeps every later collection from scanning them again. With this and
     # the freeze below, `audit -f json` takes 229 ms instead of 264 ms.
     gc.disable()
-    # Pydantic reads every installed distribution's entry points for plugins the first time
-    # a model is built: 2 ms with the 32 distributions of the benchmark's environment, and
-    # it grows with the environment. gtm-check uses no plugin; a PYDANTIC_DISABLE_PLUGINS
-    # the user set is kept.
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    from gtm_check.cli import app
+    _without_plugin_scan()
+    from gtm_check.cli import fast
     from gtm_check.cli.output import StandardOutputFailed, guard_standard_streams
     from gtm_check.cli.terminal import replace_what_cannot_be_shown
 
@@ -47,10 +62,11 @@ def main() -> None:
     # Click's help and usage errors), a write to standard output is whole or ends the run
     # below, and one to a closed or full standard error cannot change the exit code.
     guard_standard_streams()
+    run = _fast_path(fast.read(sys.argv[1:])) or _typer()
     gc.freeze()
     gc.enable()
     try:
-        app()
+        run()
     except StandardOutputFailed as exc:
         _output_failed(exc.error)
     except SystemExit:
@@ -61,6 +77,82 @@ def main() -> None:
         # objects are left out of the full collection Python runs at shutdown, which at
         # 100,000 items would spend a tenth of a second finding nothing to free.
         gc.freeze()
+
+
+def _without_plugin_scan() -> None:
+    """No search for Pydantic plugins: gtm-check uses none.
+
+    Pydantic looks for plugins the first time a model is built: importing what reads
+    installed distributions' entry points (importlib.metadata, email) takes 9 ms, and
+    reading them 2 ms more with the 32 distributions of the benchmark's environment, of a
+    170 ms `validate` of a 300-item launch. PYDANTIC_DISABLE_PLUGINS spares the reading;
+    the module that would import the rest is stood in for by one that finds no plugin, as
+    Pydantic's does under that setting. A PYDANTIC_DISABLE_PLUGINS the user set is theirs:
+    Pydantic then reads it as usual.
+    """
+    if "PYDANTIC_DISABLE_PLUGINS" in os.environ:
+        return
+    os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
+    loader = types.ModuleType(_PLUGIN_LOADER, "Pydantic's plugin loader, under __all__.")
+    loader.__dict__.update(get_plugins=_no_plugins, __getattr__=_plugin_loader_attribute)
+    sys.modules.setdefault(_PLUGIN_LOADER, loader)
+
+
+_PLUGIN_LOADER = "pydantic.plugin._loader"
+
+
+def _no_plugins() -> tuple[()]:
+    return ()
+
+
+def _plugin_loader_attribute(name: str) -> object:
+    """Anything else a Pydantic version asks of its loader comes from the loader itself
+    (what the import system asks of any module, such as ``__path__``, it has not)."""
+    if name.startswith("__"):
+        raise AttributeError(name)
+    stand_in = sys.modules.get(_PLUGIN_LOADER)
+    if stand_in is not None and getattr(stand_in, "get_plugins", None) is _no_plugins:
+        del sys.modules[_PLUGIN_LOADER]
+    from pydantic.plugin import _loader
+
+    return getattr(_loader, name)
+
+
+def _fast_path(call: Validate | Audit | None) -> Callable[[], None] | None:
+    """The command line run without Typer, when ``cli/fast.py`` reads it whole: Typer's
+    import and its commands' construction cost more than validating a 300-item launch (38
+    ms of 190; benchmarks/README.md). Only the command's own modules are imported."""
+    from gtm_check.cli import fast
+
+    if isinstance(call, fast.Validate):
+        from gtm_check.cli import validating
+
+        return lambda: _exit(fast.guarded("validate", lambda: validating.run(call, _below)))
+    if isinstance(call, fast.Audit):
+        from gtm_check.cli import auditing
+
+        return lambda: _exit(fast.guarded("audit", lambda: auditing.run(call)))
+    return None
+
+
+def _below(loaded: LoadedLaunch, policy: Policy) -> list[Problem]:
+    """A launch judged under its policy. Judging scores it: the result types and the scoring
+    rules take 15 ms to import, 9% of validating a 300-item launch, which a launch with no
+    policy (most) does not pay."""
+    from gtm_check.cli.validate_policy import below_policy
+
+    return below_policy(loaded, policy)
+
+
+def _typer() -> Callable[[], None]:
+    """Every command, registered on the Typer application."""
+    from gtm_check.cli.commands import app
+
+    return app
+
+
+def _exit(code: int) -> NoReturn:
+    raise SystemExit(code)
 
 
 class _ClosedOutput(io.TextIOBase):

@@ -324,7 +324,7 @@ PLANTS: dict[str, tuple[str, str, str]] = {
     ),
     "upward import of a package": ("load/files.py", "from gtm_check import cli\n", "a layer above"),
     "peer import": (
-        "pipeline.py",
+        "pipeline/__init__.py",
         "from gtm_check.review.owners import owners\n",
         "a peer of its layer",
     ),

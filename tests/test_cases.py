@@ -12,7 +12,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from gtm_check.cli import app
+from gtm_check.cli.commands import app
 
 CASES = Path(__file__).resolve().parent / "cases"
 EXIT_BY_FOLDER = {"pass": 0, "fail": 1, "invalid": 2}

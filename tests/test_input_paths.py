@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from gtm_check.cli import app
+from gtm_check.cli.commands import app
 from tests.conftest import MINI_CHECKLIST, WriteFile
 
 ALLOW = [pytest.param([], id="confined"), pytest.param(["--allow-outside"], id="allow-outside")]

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from typer.testing import CliRunner
 
-from gtm_check.cli import app
+from gtm_check.cli.commands import app
 from gtm_check.model.problems import GtmCheckError
 from gtm_check.model.results import Report
 from gtm_check.pipeline import with_critical_path

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from gtm_check.cli import app
+from gtm_check.cli.commands import app
 from gtm_check.load.checklists import builtin_names
 from gtm_check.load.policy import PolicyReader, policy_files
 from gtm_check.model.inputs import Checklist, Gate, Launch, Policy

@@ -20,7 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from gtm_check.cli import app
+from gtm_check.cli.commands import app
 from gtm_check.model.inputs import Checklist, Launch
 from gtm_check.model.problems import GtmCheckError
 from gtm_check.model.vocabulary import Stage, Status

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from gtm_check.cli import app
+from gtm_check.cli.commands import app
 from gtm_check.model.inputs import MAX_WEIGHT
 from gtm_check.model.problems import GtmCheckError
 from gtm_check.pipeline import AuditRequest, audit

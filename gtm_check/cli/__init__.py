@@ -1,31 +1,6 @@
-"""The command line: options in, the core called, an exit code out (``app``)."""
+"""The command line: options in, the core called, an exit code out (``commands.app``).
 
-from gtm_check.cli import (
-    audit,
-    checklists,
-    diff,
-    init,
-    owners,
-    plan,
-    schema,
-    set_items,
-    trend,
-    validate,
-    waivers,
-)
-from gtm_check.cli.app import app
-
-__all__ = [
-    "app",
-    "audit",
-    "checklists",
-    "diff",
-    "init",
-    "owners",
-    "plan",
-    "schema",
-    "set_items",
-    "trend",
-    "validate",
-    "waivers",
-]
+Importing the package imports none of its commands: ``commands`` registers every one on the
+Typer application, and the entry point's fast path (``fast``) runs the common command lines
+without Typer at all.
+"""

@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from gtm_check.cli.app import app
+from gtm_check.cli.auditing import report
 from gtm_check.cli.dates import parse_date
-from gtm_check.cli.exits import EXIT_GATE_FAILED, EXIT_INVALID, EXIT_PASSED
+from gtm_check.cli.fast import EXPIRING_WITHIN, LIMIT
 from gtm_check.cli.help import PlainCommand
-from gtm_check.cli.output import (
-    append_step_summary,
-    refuse_to_overwrite,
-    write_atomic,
-    write_stdout,
-)
 from gtm_check.cli.params import (
     AllowOutside,
     AuditFormat,
@@ -28,7 +21,6 @@ from gtm_check.cli.params import (
     as_of_option,
     format_option,
 )
-from gtm_check.cli.terminal import render_options
 from gtm_check.cli.values import count, member, number, path, text
 from gtm_check.cli.verify_options import (
     RequireVerified,
@@ -39,18 +31,10 @@ from gtm_check.cli.verify_options import (
     verify_request,
 )
 from gtm_check.model.filters import Filters
-from gtm_check.model.problems import GtmCheckError
 from gtm_check.model.vocabulary import Severity, Stage
-from gtm_check.pipeline import AuditOutcome, AuditRequest, FailOn, audit
-from gtm_check.report import RenderOptions
-from gtm_check.report.registry import (
-    AUDIT,
-    PROBLEMS,
-    needs_critical_path,
-    needs_locations,
-    render,
-    renders,
-)
+from gtm_check.pipeline import AuditRequest, FailOn
+from gtm_check.pipeline.extras import EXTRAS
+from gtm_check.report.registry import AUDIT, needs_locations
 
 AsOf = Annotated[str | None, as_of_option("Score as on this date (default: today).")]
 FormatOption = Annotated[AuditFormat, format_option(AUDIT, "Report format.")]
@@ -194,9 +178,9 @@ def audit_command(
     owner: OwnerFilter = None,
     severity: SeverityFilter = None,
     overdue: OverdueFilter = False,
-    limit: Limit = 10,
+    limit: Limit = LIMIT,
     all: All = False,
-    expiring_within: ExpiringWithin = 14,
+    expiring_within: ExpiringWithin = EXPIRING_WITHIN,
     policy: PolicyOption = None,
     allow_outside: AllowOutside = False,
     with_history: HistoryOption = False,
@@ -211,9 +195,8 @@ def audit_command(
     Filters narrow the gap list; scores always cover the whole launch. Exit codes: 0 gate
     passed, 1 gate failed (any launch), 2 invalid input or usage, 3 internal error.
     \f
-    Long because every option is a parameter; the work is in pipeline.audit.
+    Long because every option is a parameter; the work is in cli/auditing.py.
     """
-    output = None if output is not None and str(output) == "-" else output  # - is stdout
     day = parse_date(as_of) or dt.date.today()
     request = AuditRequest(
         launches=tuple(launches),
@@ -238,19 +221,17 @@ def audit_command(
             allow_outside=allow_outside,
         ),  # fmt: skip
     )
-    outcome = _audit(request, format)
-    options = render_options(file_output=output is not None, limit=None if all else limit)
-    _deliver(render(AUDIT, format, outcome.reports, options), outcome, output)
-    _step_summary(format, outcome)
-    raise typer.Exit(EXIT_PASSED if outcome.passed or warn_only else EXIT_GATE_FAILED)
-
-
-def _step_summary(format: str, outcome: AuditOutcome) -> None:
-    """With the github format in a workflow step, the Markdown report goes to its summary."""
-    summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    if format == "github" and summary:
-        markdown = render(AUDIT, "markdown", outcome.reports, RenderOptions())
-        append_step_summary(Path(summary), markdown)
+    limit_shown = None if all else limit
+    code = report(
+        request,
+        format,
+        output,
+        limit=limit_shown,
+        warn_only=warn_only,
+        say=typer.echo,
+        extras=EXTRAS,
+    )
+    raise typer.Exit(code)
 
 
 def _filters(
@@ -268,24 +249,3 @@ def _filters(
         severities=list(dict.fromkeys(severities or [])),
         overdue=overdue,
     )
-
-
-def _audit(request: AuditRequest, format: str) -> AuditOutcome:
-    """The audit, with the critical path where the format shows it; in a format that can
-    point at lines (github), the input problems are drawn in it, so that a pull request
-    that breaks a launch file shows where."""
-    try:
-        return audit(replace(request, critical_path=needs_critical_path(AUDIT, format)))
-    except GtmCheckError as exc:
-        if not renders(PROBLEMS, format):
-            raise
-        typer.echo(render(PROBLEMS, format, exc.problems, RenderOptions()), err=True, nl=False)
-        raise typer.Exit(EXIT_INVALID) from None
-
-
-def _deliver(text: str, outcome: AuditOutcome, output: Path | None) -> None:
-    if output is None:
-        write_stdout(text)
-        return
-    refuse_to_overwrite(output, outcome.inputs)
-    write_atomic(output, text, overwrite=True)

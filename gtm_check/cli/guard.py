@@ -7,6 +7,7 @@ from typing import Any, NoReturn
 import typer
 
 from gtm_check.cli.exits import EXIT_INTERNAL, EXIT_INVALID
+from gtm_check.cli.fast import internal_error_message
 from gtm_check.cli.global_options import Settings
 from gtm_check.cli.help import PlainGroup
 from gtm_check.cli.output import StandardOutputFailed
@@ -39,10 +40,5 @@ class GuardedGroup(PlainGroup):
 
 
 def internal_error(exc: BaseException) -> NoReturn:
-    typer.echo(
-        f"gtm-check: internal error ({type(exc).__name__}). This is a bug in gtm-check, "
-        "not in your files; please report it with the command you ran "
-        "(run again with --debug for the traceback).",
-        err=True,
-    )
+    typer.echo(internal_error_message(exc), err=True)
     raise typer.Exit(EXIT_INTERNAL)

@@ -23,6 +23,7 @@ from gtm_check.cli.terminal import render_options
 from gtm_check.cli.values import path
 from gtm_check.model.plan import Plan
 from gtm_check.pipeline import AuditRequest, audit
+from gtm_check.pipeline.extras import EXTRAS
 from gtm_check.report.registry import PLAN, render
 
 AsOf = Annotated[str | None, as_of_option("Plan as on this date (default: today).")]
@@ -62,5 +63,5 @@ def plan_command(
         history=with_history,
         critical_path=True,
     )
-    (report,) = audit(request).reports
+    (report,) = audit(request, EXTRAS).reports
     write_stdout(render(PLAN, output_format, Plan.of(report), render_options()))

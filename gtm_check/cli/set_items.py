@@ -21,7 +21,7 @@ from gtm_check.cli.params import AllowOutside, PolicyOption
 from gtm_check.load.launch import LoadedLaunch
 from gtm_check.model.safetext import visible
 from gtm_check.model.vocabulary import Status
-from gtm_check.pipeline import check_items
+from gtm_check.pipeline.extras import check_items
 
 ItemsArg = Annotated[
     list[str] | None,

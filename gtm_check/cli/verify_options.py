@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from gtm_check.cli.values import given, number, refuse
-from gtm_check.load.verify.run import CheckOptions
+from gtm_check.load.verify.options import CheckOptions
 from gtm_check.model.problems import quoted
 
 _AGE = re.compile(r"^(\d{1,9})([smhd]?)$")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -127,6 +127,16 @@ class ChecklistReader:
         confine(path, display, allow_outside=allow_outside)
         return read_text(path, display, self.budget)
 
+    def again(self, path: Path, display: str, allow_outside: bool) -> Callable[[], str]:
+        """How to read a launch file's text again (for positions), as ``text`` reads it but
+        outside the budget, which counted it once."""
+
+        def read() -> str:
+            confine(path, display, allow_outside=allow_outside)
+            return read_text(path, display)
+
+        return read
+
     def builtin(self, names: Sequence[str] | None = None) -> list[LoadedChecklist]:
         """The built-in checklists (all, or those named), in report order."""
         return [
@@ -231,7 +241,8 @@ def _builtin_target(name: str, loc: PathKey) -> _Target:
 def _read_checklist(
     path: Path, display: str, budget: ByteBudget, *, builtin: bool
 ) -> LoadedChecklist:
-    source = Source(display, read_text(path, display, budget))
+    # Read again without the budget, which counted the file once.
+    source = Source(display, read_text(path, display, budget), lambda: read_text(path, display))
     checklist, _, problems = parse_model(source, Checklist)
     if checklist is not None:
         problems += source.locate(

@@ -36,6 +36,7 @@ def parse_model(source: Source, model: type[ModelT]) -> tuple[ModelT | None, Par
     """
     with no_gc():
         parsed = source.parse()
+        source.release()  # read again only to locate a problem: not kept through validation
         instance, findings = _validate(parsed, model)
     return instance, parsed, [*parsed.problems, *source.locate(findings)]
 

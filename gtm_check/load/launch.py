@@ -20,7 +20,6 @@ from gtm_check.load.files import STDIN, STDIN_DISPLAY
 from gtm_check.load.yamltree import Finding, PathKey, Positions, Source
 from gtm_check.model.inputs import ChecklistItem, Launch
 from gtm_check.model.problems import GtmCheckError, Problem, Suggestions, quoted
-from gtm_check.model.results import GateLocations, GateResult, Location, MilestoneResult
 from gtm_check.model.verify import TARGETS, AnyCheck, FileCheck, describe, pattern_problem
 from gtm_check.model.vocabulary import DEPARTMENTS, RETIRED_TRAITS, TRAITS
 
@@ -48,47 +47,6 @@ class LoadedLaunch:
         """Where every key and value of the launch file is written (parsed once, when asked)."""
         return self.source.positions()
 
-    def locations(self) -> dict[str, Location]:
-        """Where each item's state is set: its entry in the launch file if it has one, else
-        the item in a team checklist, else (built-in items) where the launch file names the
-        checklist. Reports that point at lines (GitHub annotations) use this."""
-        launch = self.positions
-        found: dict[str, Location] = {}
-        for loaded in self.checklists:
-            team = None if loaded.builtin else loaded.source.positions()
-            for index, item in enumerate(loaded.checklist.items):
-                if ("items", item.id) in launch.keys:
-                    at = launch.of(("items", item.id), key=True)
-                    found[item.id] = Location(self.source.path, *at)
-                elif team is None:
-                    found[item.id] = Location(self.source.path, *launch.of(loaded.reference))
-                else:
-                    found[item.id] = Location(loaded.source.path, *team.of(("items", index)))
-        return found
-
-    def gate_locations(
-        self, gate: GateResult, milestones: Sequence[MilestoneResult]
-    ) -> GateLocations:
-        """The lines a failed gate points at: ``gate:`` (or ``launch:`` for the default gate)
-        for a failed stage, a missed milestone's entry, the value that goes below the policy."""
-        positions = self.positions
-        path = self.source.path
-        top = Location(path, *positions.of(("launch",), key=True))
-        at_gate = (
-            Location(path, *positions.of(("gate",), key=True))
-            if ("gate",) in positions.keys
-            else top
-        )
-        failures = dict.fromkeys(gate.failed_stages.values(), at_gate)
-        index = {m.name: i for i, m in enumerate(self.launch.milestones)}
-        for milestone in milestones:
-            if milestone.status == "missed":
-                where = positions.of(("milestones", index[milestone.name]))
-                failures[milestone.reason] = Location(path, *where)
-        for breach in gate.refused:
-            failures[f"policy: {breach.message}"] = Location(path, *positions.of(breach.loc))
-        return GateLocations(top, at_gate, failures)
-
 
 def load_launch(
     path: Path,
@@ -106,7 +64,11 @@ def load_launch(
     """
     stdin = str(path) == STDIN
     display = STDIN_DISPLAY if stdin else str(path)
-    source = source or Source(display, reader.text(path, display, allow_outside=allow_outside))
+    if source is None:
+        text = reader.text(path, display, allow_outside=allow_outside)
+        source = Source(
+            display, text, None if stdin else reader.again(path, display, allow_outside)
+        )
     # From standard input, relative checklist paths resolve against the working folder.
     folder = Path.cwd() if stdin else path.parent
     launch, parsed, problems = parse_model(source, Launch)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -102,12 +102,43 @@ class Finding:
     hint: str | None = None
 
 
-@dataclass(frozen=True)
 class Source:
-    """A YAML file's text and the name it is shown under in messages."""
+    """A YAML file's text and the name it is shown under in messages.
 
-    path: str
-    text: str
+    A file that can be read again (``reread``) lets its text go once it is parsed
+    (``release``): the text is wanted again only for positions, to report a problem or to
+    point at a line, and is read again then. At 100,000 items the texts of a launch file
+    and its checklist are 40 MB of the run's peak memory (benchmarks/README.md).
+    """
+
+    __slots__ = ("_length", "_reread", "_text", "path")
+
+    def __init__(self, path: str, text: str, reread: Callable[[], str] | None = None) -> None:
+        self.path = path
+        self._text: str | None = text
+        self._length = len(text)
+        self._reread = reread
+
+    def __repr__(self) -> str:
+        return f"Source({self.path!r})"
+
+    @property
+    def text(self) -> str:
+        """The text, read again if it was let go; a problem if the file changed meanwhile."""
+        if self._text is not None:
+            return self._text
+        assert self._reread is not None  # only a source that can read it again lets it go
+        text = self._reread()
+        if len(text) != self._length:
+            raise GtmCheckError.single(
+                self.path, "changed while gtm-check was reading it; run gtm-check again"
+            )
+        return text
+
+    def release(self) -> None:
+        """Let the text go, if it can be read again."""
+        if self._reread is not None:
+            self._text = None
 
     def parse(self) -> Parsed:
         """The document's data; raises GtmCheckError when it is not a usable document.
@@ -132,7 +163,8 @@ class Source:
         Recording positions costs memory on every run while they are needed only to report
         a problem or point at a line, so they are found by parsing the text again, here.
         """
-        found = _parse(self, positions=True)[1]
+        source = self if self._text is not None else Source(self.path, self.text)
+        found = _parse(source, positions=True)[1]
         assert found is not None
         return found
 

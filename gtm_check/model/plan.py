@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from gtm_check.model.history import History
 from gtm_check.model.results import ItemResult, LaunchSummary, Report
 from gtm_check.model.vocabulary import Stage
+
+if TYPE_CHECKING:  # the trend's types: built only by audit --history
+    from gtm_check.model.history import History
 
 CHAIN_SHOWN = 5
 """The most item ids a one-line summary of the chain names before it says "…"."""

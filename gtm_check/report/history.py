@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from gtm_check.model.history import History, Projection
 from gtm_check.model.vocabulary import Stage
+
+if TYPE_CHECKING:  # the trend's types: built only by audit --history
+    from gtm_check.model.history import History, Projection
 
 
 def projection_text(p: Projection) -> str:

@@ -22,11 +22,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from gtm_check.model.history import History
 from gtm_check.model.inputs import Checklist
 from gtm_check.model.plan import CriticalPath, Outlook, PlannedItem
 from gtm_check.model.results import Report
+
+if TYPE_CHECKING:  # the trend's types: built only by audit --history
+    from gtm_check.model.history import History
 
 
 def _gap(lead: Mapping[str, int], before: str, after: str) -> int:

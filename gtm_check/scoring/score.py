@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from gtm_check.model.inputs import (
+    UNSTATED,
     Checklist,
     ChecklistItem,
     Gate,
@@ -328,7 +329,7 @@ def _item_results(
     return [
         evaluate_item(
             item,
-            launch.items.get(item.id, ItemState()),
+            launch.items.get(item.id, UNSTATED),
             waivers_by_item.get(item.id, []),
             launch,
             as_of,

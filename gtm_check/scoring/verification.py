@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from gtm_check.model.inputs import ChecklistItem, ItemState, Launch
+from gtm_check.model.inputs import UNSTATED, ChecklistItem, Launch
 from gtm_check.model.verify import AnyCheck, merged
 from gtm_check.model.vocabulary import Status
 
@@ -29,6 +29,6 @@ def checks_to_run(launch: Launch, items: Iterable[ChecklistItem]) -> dict[str, A
         item
         for item in items
         if item.owed_by(traits, launch.tier)
-        and launch.items.get(item.id, ItemState()).status is not Status.NOT_APPLICABLE
+        and launch.items.get(item.id, UNSTATED).status is not Status.NOT_APPLICABLE
     ]
     return checks_of(launch, owed)

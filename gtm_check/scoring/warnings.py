@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 
-from gtm_check.model.inputs import ChecklistItem, Gate, ItemState, Launch, Waiver
+from gtm_check.model.inputs import UNSTATED, ChecklistItem, Gate, Launch, Waiver
 from gtm_check.model.results import ItemResult, StageResult, Warning
 from gtm_check.model.vocabulary import (
     HEAVY_WEIGHT_FACTOR,
@@ -78,7 +78,7 @@ def _approved_by_owner(launch: Launch, waiver: Waiver) -> str | None:
     """Whose approval made the waiver self-approved, in words: the item's own owner, or its
     department's default owner (``owners:``, who owns every item of it without one)."""
     approver = waiver.approved_by.casefold()
-    owner = launch.items.get(waiver.item, ItemState()).owner
+    owner = launch.items.get(waiver.item, UNSTATED).owner
     if owner is not None and owner.casefold() == approver:
         return "the item's own owner"
     department = waiver.item.partition(".")[0]
@@ -96,7 +96,7 @@ def _attestation_warnings(
 ) -> Iterator[Warning]:
     for result in results:
         item = items[result.id]
-        state = launch.items.get(result.id, ItemState())
+        state = launch.items.get(result.id, UNSTATED)
         if not result.applicable or state.status is not Status.DONE:
             continue
         if item.valid_for is not None and state.done_on is None:
@@ -124,7 +124,7 @@ def _verification_warnings(
     if checked:
         return
     for result in results:
-        state = launch.items.get(result.id, ItemState())
+        state = launch.items.get(result.id, UNSTATED)
         check = result.check
         if result.applicable and state.status is Status.DONE and check and not check.passed:
             yield Warning(
@@ -139,7 +139,7 @@ def _item_warnings(
 ) -> Iterator[Warning]:
     for result in results:
         item = items[result.id]
-        state = launch.items.get(result.id, ItemState())
+        state = launch.items.get(result.id, UNSTATED)
         if item.severity is Severity.BLOCKER and state.status is Status.NOT_APPLICABLE:
             if state.note is None:
                 yield Warning(

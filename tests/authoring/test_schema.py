@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from gtm_check.authoring.schema import schema_text
-from gtm_check.cli import app
+from gtm_check.cli.commands import app
 from gtm_check.cli.schema import Kind
 from gtm_check.load.yamltree import Source
 from tests.conftest import EXAMPLES, ROOT

@@ -20,7 +20,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from gtm_check.cli import app
+from gtm_check.cli.commands import app
 from tests.conftest import ROOT
 
 HEAD = "launch: X\nlaunch_date: 2027-03-01\n"

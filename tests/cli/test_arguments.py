@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from gtm_check.authoring.edit import Placement, set_item
-from gtm_check.cli import app
+from gtm_check.cli.commands import app
 from gtm_check.load.yamltree import Source
 from gtm_check.model.problems import GtmCheckError
 from tests.conftest import MINI_CHECKLIST, ROOT

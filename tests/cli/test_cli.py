@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from gtm_check import __version__
-from gtm_check.cli import app
+from gtm_check.cli.commands import app
 from tests.conftest import EXAMPLES, MINI_CHECKLIST, ROOT
 
 Mini = Callable[[str], Path]

@@ -21,7 +21,7 @@ import pytest
 from typer.testing import CliRunner
 
 import gtm_check.authoring.launchfile as launchfile
-from gtm_check.cli import app
+from gtm_check.cli.commands import app
 from gtm_check.load import yamltree
 from tests.conftest import EXAMPLES, ROOT, load
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from gtm_check.cli import app
+from gtm_check.cli.commands import app
 from gtm_check.pipeline import AuditRequest, audit
 from gtm_check.report import ASCII_GLYPHS, GLYPHS, RenderOptions
 from gtm_check.report.registry import AUDIT, render

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from gtm_check.cli import app
+from gtm_check.cli.commands import app
 from gtm_check.load.checklists import ChecklistReader
 from gtm_check.model.vocabulary import DEPARTMENTS
 from tests.conftest import ROOT

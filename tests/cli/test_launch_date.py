@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from gtm_check.cli import app
+from gtm_check.cli.commands import app
 from gtm_check.load.checklists import ChecklistReader
 
 TRAITS = ["--trait", "saas", "--trait", "sales-led"]

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from gtm_check.cli import app
 from gtm_check.cli import output as output_module
+from gtm_check.cli.commands import app
 from tests.conftest import ROOT
 
 Mini = Callable[[str], Path]

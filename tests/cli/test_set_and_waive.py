@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 import gtm_check.cli.editing as editing
 from gtm_check.authoring import launchfile
-from gtm_check.cli import app
+from gtm_check.cli.commands import app
 from tests.conftest import MINI_CHECKLIST, load
 
 LAUNCH = (

@@ -16,7 +16,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from gtm_check.cli import app
+from gtm_check.cli.commands import app
 from tests.conftest import FRAMEWORK_WORDING, LIBRARY_WORDING, MINI_CHECKLIST, speaks
 
 LAUNCH = """\

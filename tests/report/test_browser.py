@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from gtm_check.pipeline import AuditRequest, audit
+from gtm_check.pipeline.extras import EXTRAS
 from gtm_check.report import RenderOptions
 from gtm_check.report.registry import AUDIT, render
 from tests.report.goldens import Golden, goldens
@@ -152,7 +153,7 @@ def trend_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
         repo.commit(day, {"launch.yaml": history(now, milestone)})
     request = AuditRequest((repo.root / "launch.yaml",), dt.date(2027, 1, 27), history=True)
     page = root / "trend.html"
-    page.write_text(render(AUDIT, "html", audit(request).reports, RenderOptions()), "utf-8")
+    page.write_text(render(AUDIT, "html", audit(request, EXTRAS).reports, RenderOptions()), "utf-8")
     return page
 
 

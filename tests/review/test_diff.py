@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from gtm_check.cli import app
+from gtm_check.cli.commands import app
 from gtm_check.model.problems import OptionError
 from gtm_check.review.diff import DiffRequest, compare
 from tests.review.gitrepo import CHECKLIST, GitRepo, launch

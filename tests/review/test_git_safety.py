@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from gtm_check.cli import app
+from gtm_check.cli.commands import app
 from gtm_check.load import files
 from gtm_check.load import history as git
 from tests.review.gitrepo import CHECKLIST, GitRepo, launch

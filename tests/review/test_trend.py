@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from gtm_check.cli import app
+from gtm_check.cli.commands import app
 from gtm_check.model.vocabulary import Stage
 from gtm_check.review.trend import trend
 from gtm_check.scoring.trend import Every

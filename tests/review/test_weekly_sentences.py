@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from gtm_check.cli import app
+from gtm_check.cli.commands import app
 from gtm_check.report import RenderOptions
 from gtm_check.report.registry import DIFF, TREND, render
 from gtm_check.review.diff import DiffRequest, compare

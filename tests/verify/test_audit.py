@@ -14,7 +14,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner, Result
 
-from gtm_check.cli import app
+from gtm_check.cli.commands import app
 from gtm_check.load.verify.file import NOT_TRACKED
 from tests.conftest import EXAMPLES
 from tests.report.audits import FORMATS

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from gtm_check.cli import app
+from gtm_check.cli.commands import app
 from gtm_check.load import launch as launch_module
 from gtm_check.model.inputs import Policy
 from gtm_check.model.verify import FileCheck, UrlCheck, host_allowed, merged

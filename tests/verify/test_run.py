@@ -15,7 +15,8 @@ from gtm_check.load.verify import run as runner
 from gtm_check.load.verify.cache import CACHE_ENV, cache_folder, entry_name, key_of
 from gtm_check.load.verify.file import NOT_TRACKED
 from gtm_check.load.verify.http import MAX_BODY_BYTES
-from gtm_check.load.verify.run import Checker, CheckOptions, git_of
+from gtm_check.load.verify.options import CheckOptions
+from gtm_check.load.verify.run import Checker, git_of
 from gtm_check.model.results import CheckResult
 from gtm_check.model.verify import AnyCheck, FileCheck, UrlCheck
 from tests.verify.conftest import commit_all

@@ -15,7 +15,6 @@ import os
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +22,7 @@ from gtm_check.load.files import STDIN, repository_root
 from gtm_check.load.history import Repository
 from gtm_check.load.verify.cache import Cache, cache_folder
 from gtm_check.load.verify.file import check_file
+from gtm_check.load.verify.options import CheckOptions
 from gtm_check.load.verify.url import check_url
 from gtm_check.model.problems import GtmCheckError
 from gtm_check.model.results import CheckResult
@@ -35,20 +35,6 @@ WORKERS = 8
 MAX_CHECKS = 1000
 GRACE = 0.5
 """Seconds past the total a run waits for a check whose socket its watchdog just shut."""
-
-
-@dataclass(frozen=True)
-class CheckOptions:
-    """How long checks may take, how old a cached pass may be, and what they may read."""
-
-    timeout: float = 10.0
-    """Seconds one check may take."""
-    total: float = 60.0
-    """Seconds all the checks of a run may take together."""
-    max_age: float = 3600.0
-    """Seconds a cached pass counts (0: every url check is fetched again)."""
-    allow_outside: bool = False
-    """Whether a file check may follow a link out of the repository."""
 
 
 def git_of(launch: Path) -> Callable[[], Repository | None]:
@@ -70,7 +56,7 @@ class Checker:
 
     def __init__(
         self,
-        options: CheckOptions = CheckOptions(),
+        options: CheckOptions = CheckOptions(),  # noqa: B008 - frozen, shared as a default
         *,
         cache: Path | None | bool = True,
         tls: ssl.SSLContext | None = None,

@@ -1,0 +1,97 @@
+"""``gtm-check audit`` once its command line is read: the report written, the gate's exit code.
+
+No Typer here: the Typer command (``cli/audit.py``) and the entry point's fast path
+(``cli/fast.py``) both run this, each with its own ``echo``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import replace
+from pathlib import Path
+
+from gtm_check.cli.exits import EXIT_GATE_FAILED, EXIT_INVALID, EXIT_PASSED
+from gtm_check.cli.fast import EXPIRING_WITHIN, Audit, Echo, echo
+from gtm_check.cli.output import (
+    append_step_summary,
+    refuse_to_overwrite,
+    write_atomic,
+    write_stdout,
+)
+from gtm_check.cli.terminal import render_options
+from gtm_check.load.verify.options import CheckOptions
+from gtm_check.model.problems import GtmCheckError
+from gtm_check.pipeline import AuditOutcome, AuditRequest, Extras, audit
+from gtm_check.report import RenderOptions
+from gtm_check.report.registry import (
+    AUDIT,
+    PROBLEMS,
+    needs_critical_path,
+    needs_locations,
+    render,
+    renders,
+)
+
+
+def report(
+    request: AuditRequest,
+    format: str,
+    output: Path | None,
+    *,
+    limit: int | None,
+    warn_only: bool,
+    say: Echo,
+    extras: Extras | None = None,
+) -> int:
+    """Audit, write the report (to ``output``, or standard output for None or ``-``), and
+    give the exit code: the gate's verdict, or 2 with the input's problems drawn in a
+    format that can point at their lines. ``extras``: for ``--verify`` and ``--history``."""
+    output = None if output is not None and str(output) == "-" else output
+    try:
+        outcome = audit(replace(request, critical_path=needs_critical_path(AUDIT, format)), extras)
+    except GtmCheckError as exc:
+        # In a format that points at lines (github), a pull request that breaks a launch
+        # file shows where.
+        if not renders(PROBLEMS, format):
+            raise
+        say(render(PROBLEMS, format, exc.problems, RenderOptions()), err=True, nl=False)
+        return EXIT_INVALID
+    options = render_options(file_output=output is not None, limit=limit)
+    _deliver(render(AUDIT, format, outcome.reports, options), outcome, output)
+    _step_summary(format, outcome)
+    return EXIT_PASSED if outcome.passed or warn_only else EXIT_GATE_FAILED
+
+
+def run(call: Audit) -> int:
+    """The fast path's ``audit``: every option it does not read at its default, as the Typer
+    command would have it."""
+    request = AuditRequest(
+        launches=call.launches,
+        as_of=call.as_of or dt.date.today(),
+        expiring_within=EXPIRING_WITHIN,
+        allow_outside=call.allow_outside,
+        policy=call.policy,
+        locations=needs_locations(AUDIT, call.format),
+        checks=CheckOptions(allow_outside=call.allow_outside),
+    )
+    limit = None if call.all else call.limit
+    return report(
+        request, call.format, call.output, limit=limit, warn_only=call.warn_only, say=echo
+    )
+
+
+def _step_summary(format: str, outcome: AuditOutcome) -> None:
+    """With the github format in a workflow step, the Markdown report goes to its summary."""
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if format == "github" and summary:
+        markdown = render(AUDIT, "markdown", outcome.reports, RenderOptions())
+        append_step_summary(Path(summary), markdown)
+
+
+def _deliver(text: str, outcome: AuditOutcome, output: Path | None) -> None:
+    if output is None:
+        write_stdout(text)
+        return
+    refuse_to_overwrite(output, outcome.inputs)
+    write_atomic(output, text, overwrite=True)

@@ -1,0 +1,28 @@
+"""``validate`` under a policy: the launch judged as ``audit`` judges it, what goes below located.
+
+Apart from ``cli/validating.py`` because judging scores the launch: the result types and the
+scoring rules take 15 ms to import, which a launch with no policy does not pay (``main.py``
+imports this module when a launch has one).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from gtm_check.load.launch import LoadedLaunch
+from gtm_check.load.yamltree import Finding
+from gtm_check.model.inputs import Policy
+from gtm_check.model.problems import Problem
+from gtm_check.scoring.policy import breaches
+from gtm_check.scoring.score import score_launch
+
+
+def below_policy(loaded: LoadedLaunch, policy: Policy) -> list[Problem]:
+    """Every rule of the policy, the warnings it makes fail too, judged as ``audit`` judges
+    them on today's date (the waivers active today, the longest one counted from today)."""
+    today = dt.date.today()
+    checklists = [c.checklist for c in loaded.checklists]
+    items = {item.id: item for checklist in checklists for item in checklist.items}
+    warnings = score_launch(loaded.launch, checklists, today).warnings
+    found = breaches(policy, loaded.launch, loaded.launch.gate, items, today, warnings)
+    return loaded.source.locate(Finding(b.loc, f"policy: {b.message}") for b in found)
