@@ -21,7 +21,7 @@ from gtm_check.load.checklists import ChecklistReader, builtin_names
 from gtm_check.load.files import leads_outside
 from gtm_check.model.problems import GtmCheckError, quoted
 from gtm_check.model.safetext import visible
-from gtm_check.model.vocabulary import RETIRED_TRAITS, TRAITS
+from gtm_check.model.vocabulary import TRAITS
 
 Name = Annotated[
     str,
@@ -191,9 +191,6 @@ def _known(traits: list[str], departments: list[str]) -> tuple[list[str], list[s
     """The traits and departments asked for, each once; an unknown one is a usage error."""
     traits = list(dict.fromkeys(traits))
     for value in traits:
-        if value in RETIRED_TRAITS:
-            message = f"unknown trait {quoted(value)} ({RETIRED_TRAITS[value]})"
-            raise typer.BadParameter(message, param_hint="'--trait'")
         if value not in TRAITS:
             unknown_choice("trait", value, list(TRAITS), "--trait")
     names = builtin_names()

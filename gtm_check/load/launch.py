@@ -21,7 +21,7 @@ from gtm_check.load.yamltree import Finding, PathKey, Positions, Source
 from gtm_check.model.inputs import ChecklistItem, Launch
 from gtm_check.model.problems import GtmCheckError, Problem, Suggestions, quoted
 from gtm_check.model.verify import TARGETS, AnyCheck, FileCheck, describe, pattern_problem
-from gtm_check.model.vocabulary import DEPARTMENTS, RETIRED_TRAITS, TRAITS
+from gtm_check.model.vocabulary import DEPARTMENTS, TRAITS
 
 
 @dataclass(frozen=True)
@@ -501,7 +501,7 @@ def _unknown_traits(
     listed = ", ".join(sorted(known)) if len(known) <= LISTED_TRAITS else None
     for index, trait in enumerate(traits if isinstance(traits, list) else []):
         if isinstance(trait, str) and trait not in known:
-            hint = RETIRED_TRAITS.get(trait) or suggestions.hint(trait, known)
+            hint = suggestions.hint(trait, known)
             if hint is None and listed is not None:
                 hint = f"known traits: {listed}"
             yield Finding(("traits", index), f"unknown trait {quoted(trait)}", hint=hint)

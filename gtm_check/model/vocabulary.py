@@ -124,19 +124,15 @@ TRAITS: dict[str, str] = {
         "private offers, co-sell."
     ),
     "app-store": "Sold or distributed through a mobile or desktop app store, which takes payment.",
+    "marketplace": (
+        "Listed and sold on a marketplace or store someone else runs: the listing, its fee, "
+        "the seller account and payouts (add cloud-marketplace or app-store for their own items)."
+    ),
     "replaces-existing": "Customers move to it from an older product or version.",
     "operated-service": (
         "Depends on a service we operate: a SaaS platform, or a connected device's cloud."
     ),
 }
-
-RETIRED_TRAITS: dict[str, str] = {
-    "marketplace": (
-        "'marketplace' is now two traits: cloud-marketplace for a cloud provider's "
-        "marketplace (AWS, Azure, Google Cloud), app-store for a mobile or desktop app store"
-    ),
-}
-"""Traits a launch file may still name from an earlier gtm-check, with what replaced them."""
 
 TIERS: dict[int, str] = {
     1: "flagship: a new product, or a new market",

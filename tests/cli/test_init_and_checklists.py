@@ -59,6 +59,7 @@ def init(path: Path, *extra: str) -> tuple[int, str, str]:
         ["saas", "subscription", "channel-sales", "personal-data"],
         ["physical-product", "multi-region", "third-party-components"],
         ["on-prem", "licensed-software", "paid-services", "regulated"],
+        ["saas", "marketplace"],
     ],
 )
 def test_init_writes_a_file_that_validates_and_audits(tmp_path: Path, traits: list[str]) -> None:
@@ -79,6 +80,18 @@ def test_init_writes_a_file_that_validates_and_audits(tmp_path: Path, traits: li
     code, out, _ = run("audit", str(path), "--as-of", "2027-01-01", "-f", "json")
     assert code == 1  # nothing is done yet
     assert json.loads(out)["overall"]["open"] == len(expected)
+
+
+def test_marketplace_brings_what_every_marketplace_shares_and_no_cloud_items(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "launch.yaml"
+    assert init(path, "--trait", "saas", "--trait", "marketplace")[0] == 0
+    items = yaml.safe_load(path.read_text(encoding="utf-8"))["items"]
+    shared = ["marketing.marketplace-listing", "product-management.marketplace-fee"]
+    shared += ["finance-operations.seller-account"]
+    assert [i for i in shared if i in items] == shared
+    assert "sales.co-sell" not in items  # a cloud marketplace's own program
 
 
 def test_init_file_reads_on_its_own(tmp_path: Path) -> None:
@@ -194,10 +207,7 @@ def test_init_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
     [
         (["--trait", "sas"], "unknown trait 'sas' (did you mean 'saas'?)"),
         (["--department", "lgal"], "unknown built-in department 'lgal' (did you mean 'legal'?)"),
-        (
-            ["--trait", "marketplace"],
-            "unknown trait 'marketplace' ('marketplace' is now two traits",
-        ),
+        (["--trait", "marketplce"], "unknown trait 'marketplce' (did you mean 'marketplace'?)"),
     ],
 )
 def test_init_rejects_unknown_words_and_writes_nothing(
