@@ -16,12 +16,13 @@ import pytest
 from gtm_check.load import files
 from gtm_check.load.checklists import ChecklistReader
 from gtm_check.load.launch import load_launch
-from gtm_check.model.inputs import Checklist, ChecklistItem, Launch, Milestone
+from gtm_check.model.inputs import Checklist, ChecklistItem, Launch, Milestone, Policy, Waiver
 from gtm_check.model.problems import MAX_CANDIDATES, SUGGESTION_LIMIT, GtmCheckError, Problem
-from gtm_check.model.results import ItemResult
+from gtm_check.model.results import ItemResult, Warning
 from gtm_check.model.vocabulary import Stage
 from gtm_check.pipeline import AuditRequest, audit
 from gtm_check.scoring import score as score_module
+from gtm_check.scoring.policy import breaches
 from tests.conftest import MINI_CHECKLIST, WriteFile
 
 TEAM_ITEMS = 1_000
@@ -280,3 +281,67 @@ def test_milestones_times_items_is_not_the_cost_of_scoring(monkeypatch: pytest.M
     # milestone would be 200 x 1,000 x 3 stages.
     assert looks <= 10 * (item_count + milestone_count)
     assert _Counted.walks <= 5  # not once per item that names its milestone with `by:`
+
+
+class _Walked(list[object]):
+    """A list that counts how often anything walks through it or searches it."""
+
+    walks = 0
+
+    def __iter__(self) -> Iterator[object]:
+        _Walked.walks += 1
+        return super().__iter__()
+
+    def __contains__(self, value: object) -> bool:
+        _Walked.walks += 1
+        return super().__contains__(value)
+
+
+def test_policy_rules_times_items_is_not_the_cost_of_a_policy() -> None:
+    count = 2_000
+    checklist = Checklist(
+        department="team",
+        name="Team",
+        items=[
+            ChecklistItem(id=f"team.t{n}", stage="use", title="T", severity="low")  # type: ignore[arg-type]
+            for n in range(count)
+        ],
+    )
+    as_of = dt.date(2027, 1, 1)
+    far = as_of + dt.timedelta(days=400)
+    waivers = _Walked(
+        Waiver(item=f"team.t{n}", reason="r", approved_by=f"vp@d{n}.example", expires=far)
+        for n in range(count)
+    )
+    launch = Launch.model_validate(
+        {
+            "launch": "L",
+            "checklists": [f"team-{n}" for n in range(count)],
+            "launch_date": dt.date(2027, 3, 1),
+            "gate": {"stages": ["use"]},
+            "items": {f"team.t{n}": "n/a" for n in range(count)},
+        }
+    ).model_copy(update={"waivers": waivers, "traits": _Walked(f"trait-{n}" for n in range(count))})
+    policy = Policy().model_copy(
+        update={
+            "waiver_approvers": _Walked(f"@d{n}.example" for n in range(count)),
+            "required_traits": _Walked(f"trait-{n}" for n in range(count)),
+            "required_checklists": _Walked(f"team-{n}" for n in range(count)),
+            "fail_on_warnings": _Walked(["long-waiver", "waiver-by-owner"]),
+            "verify_hosts": _Walked(f"h{n}.example" for n in range(count)),
+            "max_na_share": 0.5,
+            "max_waiver_days": 1_000,
+        }
+    )
+    warnings = [
+        Warning("long-waiver", f"the waiver for team.t{n} runs long", f"team.t{n}")
+        for n in range(count)
+    ]
+    items = {item.id: item for item in checklist.items}
+    _Walked.walks = 0
+    found = breaches(policy, launch, launch.gate, items, as_of, warnings)
+    # A fixed number of walks of each list: a look through the approvers for each waiver,
+    # or through the waivers for each warning, would be 2,000 x 2,000.
+    assert _Walked.walks <= 20
+    assert len(found) == count + 1  # each warning, and the n/a share
+    assert not any("may not approve" in b.message for b in found)  # each in its domain
