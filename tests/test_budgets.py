@@ -12,7 +12,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from gtm_check.cli.commands import app
 from gtm_check.load import files
 from gtm_check.load.checklists import ChecklistReader
 from gtm_check.load.launch import load_launch
@@ -190,6 +192,43 @@ def test_a_checklist_read_twice_in_a_run_is_counted_once(
     monkeypatch.setattr(files, "MAX_RUN_BYTES", fits)
     outcome = audit(AuditRequest(launches=tuple(paths), as_of=dt.date(2027, 1, 1)))
     assert len(outcome.reports) == 5
+
+
+@pytest.mark.parametrize("command", ["audit", "validate"])
+def test_policy_files_count_against_the_run_budget(
+    write: WriteFile, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    write("legal.yaml", MINI_CHECKLIST)
+    launch = write(
+        "launch.yaml", "launch: Mini\nlaunch_date: 2027-03-01\nchecklists: [./legal.yaml]\n"
+    )
+    found = write(".gtm-check.yaml", "policy: {min_score: 0}\n" + "# padding\n" * 100)
+    explicit = write("ci-policy.yaml", "policy: {min_score: 0}\n" + "# padding\n" * 100)
+    inputs = launch.stat().st_size + len(MINI_CHECKLIST)
+    cases = [
+        (inputs + found.stat().st_size - 1, [], found),  # the policy found upward
+        (
+            inputs + found.stat().st_size + explicit.stat().st_size - 1,
+            ["--policy", str(explicit)],
+            found,  # --policy is read first, then the files found from the root down
+        ),
+    ]
+    for limit, options, crossing in cases:
+        monkeypatch.setattr(files, "MAX_RUN_BYTES", limit)
+        code, _, err = run_cli(command, str(launch), "--as-of", "2027-01-15", *options)
+        assert code == 2
+        assert err.startswith(f"{crossing}:1:1: reading this file (")
+        assert "past its limit of" in err
+    monkeypatch.setattr(files, "MAX_RUN_BYTES", cases[-1][0] + 1)
+    code, _, err = run_cli(command, str(launch), "--as-of", "2027-01-15", "--policy", str(explicit))
+    assert code in (0, 1) and err == ""  # one byte more: every file read (audit: gate result)
+
+
+def run_cli(*args: str) -> tuple[int, str, str]:
+    if args[0] == "validate":
+        args = tuple(a for a in args if a not in ("--as-of", "2027-01-15"))
+    result = CliRunner(env={"NO_COLOR": "1", "COLUMNS": "200"}).invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
 
 
 # --- Scoring ------------------------------------------------------------------------------
