@@ -504,7 +504,7 @@ def test_validate_locates_and_audit_fails_the_na_share_and_missing_traits(repo: 
     assert code == 2
     assert [line.split("launch.yaml:", 1)[1] for line in err.splitlines()] == [
         "4:9: policy: the launch must declare the trait regulated",
-        "5:16: policy: use: 1 of the 1 items the launch owes are marked n/a (100%); the "
+        "6:26: policy: use: 1 of the 1 items the launch owes are marked n/a (100%); the "
         "policy allows at most 50%",
     ]
     code, out, _ = run("audit", str(path), "--as-of", "2027-01-15", "-f", "json")

@@ -181,17 +181,21 @@ def _na_breaches(
     traits = set(launch.traits)
     owed = dict.fromkeys(gate.stages, 0)
     na = dict.fromkeys(gate.stages, 0)
+    first: dict[Stage, str] = {}  # where the breach is shown: the stage's first n/a item
     for item in items.values():
         if item.stage not in owed or not item.owed_by(traits, launch.tier):
             continue
         owed[item.stage] += 1
         if launch.items.get(item.id, UNSTATED).status is Status.NOT_APPLICABLE:
             na[item.stage] += 1
+            first.setdefault(item.stage, item.id)
     for stage in Stage:
         if stage in owed and owed[stage] and na[stage] > limit * owed[stage]:
             yield Breach(
-                ("gate", "stages"),
+                ("items", first[stage]),
                 f"{stage.value}: {na[stage]} of the {owed[stage]} items the launch owes are "
                 f"marked n/a ({100 * na[stage] / owed[stage]:.4g}%); the policy allows at most "
                 f"{100 * limit:.4g}%",
+                key=f"max_na_share {stage.value}",
+                degree=na[stage] / owed[stage],
             )
