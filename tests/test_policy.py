@@ -578,3 +578,13 @@ def test_an_owner_is_recognised_however_their_approval_is_written(by: str) -> No
     )
     report = score_launch(by_default, [CHECKLIST], AS_OF)
     assert [w.code for w in report.warnings] == ["waiver-by-owner"]
+
+
+def test_an_address_one_policy_lists_and_the_others_domain_allows_may_approve() -> None:
+    root = Policy(waiver_approvers=["@acme.example", "x@other.example"])
+    nearer = Policy(waiver_approvers=["cfo@acme.example", "@partner.example"])
+    both = root.tightened(nearer)
+    assert both.waiver_approvers == ["cfo@acme.example"]
+    assert nearer.tightened(root).waiver_approvers == ["cfo@acme.example"]
+    assert both.may_approve("cfo@acme.example") and not both.may_approve("vp@acme.example")
+    assert not both.may_approve("x@other.example") and not both.may_approve("p@partner.example")

@@ -456,7 +456,7 @@ class Policy(_Model):
 
     def tightened(self, other: Policy) -> Policy:
         """The stricter of the two on every rule: policies only ever add up."""
-        approvers = _narrowed(self.waiver_approvers, other.waiver_approvers)
+        approvers = _approvers_of_both(self.waiver_approvers, other.waiver_approvers)
         tiers = _narrowed(self.allowed_tiers, other.allowed_tiers)
         combined = Policy(
             min_score=_max(self.min_score, other.min_score),
@@ -483,6 +483,20 @@ class Policy(_Model):
     def may_approve(self, approver: str) -> bool:
         approvers = self.approvers()
         return approvers is None or approvers.allows(approver)
+
+
+def _approvers_of_both(mine: list[str] | None, theirs: list[str] | None) -> list[str] | None:
+    """Who both lists let approve (None lets anyone): an address one lists that the other
+    allows (by itself or by its domain), a domain both list."""
+    if theirs is None:
+        return mine
+    if mine is None:
+        return theirs
+    by_mine, by_theirs = Approvers(mine), Approvers(theirs)
+    both = [e for e in mine if e.startswith("@") and e[1:] in by_theirs.domains]
+    both += [e for e in mine if not e.startswith("@") and by_theirs.allows(e)]
+    both += [e for e in theirs if not e.startswith("@") and by_mine.allows(e)]
+    return list(dict.fromkeys(both))
 
 
 _T = TypeVar("_T")

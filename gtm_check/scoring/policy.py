@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 
@@ -31,7 +32,7 @@ def breaches(
     if "blocker-na" in failing:  # any blocker marked n/a: the one without a note is worse
         failing.add("blocker-na-without-note")
     waived_at = _active_waivers(launch, as_of) if failing else {}
-    return [
+    found = [
         *_gate_breaches(policy, gate),
         *_launch_breaches(policy, launch),
         *_na_breaches(policy, launch, gate, items),
@@ -43,6 +44,18 @@ def breaches(
             if w.code in failing
         ),
     ]
+    return [_by_waiver(breach, launch) for breach in found]
+
+
+def _by_waiver(breach: Breach, launch: Launch) -> Breach:
+    """A breach of a waiver known by the waiver as written, not only by its message: a
+    waiver renewed (a new expiry) by an approver the policy does not allow is a new breach
+    of its own, which an edit may not add (``cli/edit_policy.py``)."""
+    if breach.key is not None or breach.loc[:1] != ("waivers",):
+        return breach
+    waiver = launch.waivers[int(breach.loc[1])]
+    written = f"{waiver.item} {waiver.approved_by} {waiver.expires} {waiver.reason}"
+    return dataclasses.replace(breach, key=f"{breach.message} [{written}]")
 
 
 BUILTIN = "builtin"

@@ -305,3 +305,19 @@ def test_set_launch_date_reads_the_policy(launch: Path) -> None:
     code, _, err = run("set", launch, "--launch-date", "2027-03-08")
     assert code == 2 and "unknown key 'min_scroe'" in err
     assert launch.read_bytes() == LAUNCH.encode("utf-8")
+
+
+def test_renewing_a_waiver_the_policy_does_not_allow_is_refused(launch: Path) -> None:
+    launch.write_bytes(
+        LAUNCH.replace("waivers:\r\n", "waivers:\r\n  - {item: legal.sla-terms, reason: r, "
+                       "approved_by: eve@evil.io, expires: 2027-02-01}\r\n").encode("utf-8")
+    )  # fmt: skip
+    policed(launch, "  waiver_approvers: ['@acme.example']\n")
+    before = launch.read_bytes()
+    code, _, err = run("waive", launch, "legal.sla-terms", "--approved-by", "eve@evil.io", *WAIVE)
+    assert code == 2 and "approved by eve@evil.io, who may not approve waivers" in err
+    assert launch.read_bytes() == before
+    code, _, err = run(
+        "waive", launch, "legal.sla-terms", "--approved-by", "vp@acme.example", *WAIVE
+    )
+    assert code == 0, err  # renewed by someone allowed: the breach is gone
