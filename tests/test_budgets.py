@@ -12,16 +12,19 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from gtm_check.cli.commands import app
 from gtm_check.load import files
 from gtm_check.load.checklists import ChecklistReader
 from gtm_check.load.launch import load_launch
-from gtm_check.model.inputs import Checklist, ChecklistItem, Launch, Milestone
+from gtm_check.model.inputs import Checklist, ChecklistItem, Launch, Milestone, Policy, Waiver
 from gtm_check.model.problems import MAX_CANDIDATES, SUGGESTION_LIMIT, GtmCheckError, Problem
-from gtm_check.model.results import ItemResult
+from gtm_check.model.results import ItemResult, Warning
 from gtm_check.model.vocabulary import Stage
 from gtm_check.pipeline import AuditRequest, audit
 from gtm_check.scoring import score as score_module
+from gtm_check.scoring.policy import breaches
 from tests.conftest import MINI_CHECKLIST, WriteFile
 
 TEAM_ITEMS = 1_000
@@ -191,6 +194,43 @@ def test_a_checklist_read_twice_in_a_run_is_counted_once(
     assert len(outcome.reports) == 5
 
 
+@pytest.mark.parametrize("command", ["audit", "validate"])
+def test_policy_files_count_against_the_run_budget(
+    write: WriteFile, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    write("legal.yaml", MINI_CHECKLIST)
+    launch = write(
+        "launch.yaml", "launch: Mini\nlaunch_date: 2027-03-01\nchecklists: [./legal.yaml]\n"
+    )
+    found = write(".gtm-check.yaml", "policy: {min_score: 0}\n" + "# padding\n" * 100)
+    explicit = write("ci-policy.yaml", "policy: {min_score: 0}\n" + "# padding\n" * 100)
+    inputs = launch.stat().st_size + len(MINI_CHECKLIST)
+    cases = [
+        (inputs + found.stat().st_size - 1, [], found),  # the policy found upward
+        (
+            inputs + found.stat().st_size + explicit.stat().st_size - 1,
+            ["--policy", str(explicit)],
+            found,  # --policy is read first, then the files found from the root down
+        ),
+    ]
+    for limit, options, crossing in cases:
+        monkeypatch.setattr(files, "MAX_RUN_BYTES", limit)
+        code, _, err = run_cli(command, str(launch), "--as-of", "2027-01-15", *options)
+        assert code == 2
+        assert err.startswith(f"{crossing}:1:1: reading this file (")
+        assert "past its limit of" in err
+    monkeypatch.setattr(files, "MAX_RUN_BYTES", cases[-1][0] + 1)
+    code, _, err = run_cli(command, str(launch), "--as-of", "2027-01-15", "--policy", str(explicit))
+    assert code in (0, 1) and err == ""  # one byte more: every file read (audit: gate result)
+
+
+def run_cli(*args: str) -> tuple[int, str, str]:
+    if args[0] == "validate":
+        args = tuple(a for a in args if a not in ("--as-of", "2027-01-15"))
+    result = CliRunner(env={"NO_COLOR": "1", "COLUMNS": "200"}).invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
 # --- Scoring ------------------------------------------------------------------------------
 
 
@@ -280,3 +320,67 @@ def test_milestones_times_items_is_not_the_cost_of_scoring(monkeypatch: pytest.M
     # milestone would be 200 x 1,000 x 3 stages.
     assert looks <= 10 * (item_count + milestone_count)
     assert _Counted.walks <= 5  # not once per item that names its milestone with `by:`
+
+
+class _Walked(list[object]):
+    """A list that counts how often anything walks through it or searches it."""
+
+    walks = 0
+
+    def __iter__(self) -> Iterator[object]:
+        _Walked.walks += 1
+        return super().__iter__()
+
+    def __contains__(self, value: object) -> bool:
+        _Walked.walks += 1
+        return super().__contains__(value)
+
+
+def test_policy_rules_times_items_is_not_the_cost_of_a_policy() -> None:
+    count = 2_000
+    checklist = Checklist(
+        department="team",
+        name="Team",
+        items=[
+            ChecklistItem(id=f"team.t{n}", stage="use", title="T", severity="low")  # type: ignore[arg-type]
+            for n in range(count)
+        ],
+    )
+    as_of = dt.date(2027, 1, 1)
+    far = as_of + dt.timedelta(days=400)
+    waivers = _Walked(
+        Waiver(item=f"team.t{n}", reason="r", approved_by=f"vp@d{n}.example", expires=far)
+        for n in range(count)
+    )
+    launch = Launch.model_validate(
+        {
+            "launch": "L",
+            "checklists": [f"team-{n}" for n in range(count)],
+            "launch_date": dt.date(2027, 3, 1),
+            "gate": {"stages": ["use"]},
+            "items": {f"team.t{n}": "n/a" for n in range(count)},
+        }
+    ).model_copy(update={"waivers": waivers, "traits": _Walked(f"trait-{n}" for n in range(count))})
+    policy = Policy().model_copy(
+        update={
+            "waiver_approvers": _Walked(f"@d{n}.example" for n in range(count)),
+            "required_traits": _Walked(f"trait-{n}" for n in range(count)),
+            "required_checklists": _Walked(f"team-{n}" for n in range(count)),
+            "fail_on_warnings": _Walked(["long-waiver", "waiver-by-owner"]),
+            "verify_hosts": _Walked(f"h{n}.example" for n in range(count)),
+            "max_na_share": 0.5,
+            "max_waiver_days": 1_000,
+        }
+    )
+    warnings = [
+        Warning("long-waiver", f"the waiver for team.t{n} runs long", f"team.t{n}")
+        for n in range(count)
+    ]
+    items = {item.id: item for item in checklist.items}
+    _Walked.walks = 0
+    found = breaches(policy, launch, launch.gate, items, as_of, warnings)
+    # A fixed number of walks of each list: a look through the approvers for each waiver,
+    # or through the waivers for each warning, would be 2,000 x 2,000.
+    assert _Walked.walks <= 20
+    assert len(found) == count + 1  # each warning, and the n/a share
+    assert not any("may not approve" in b.message for b in found)  # each in its domain

@@ -394,3 +394,197 @@ def test_a_waiver_approved_by_the_items_default_owner_is_by_its_owner() -> None:
     )
     report = score_launch(owned, [CHECKLIST], AS_OF)
     assert [w.code for w in report.warnings] == ["waiver-by-owner"]  # the department's owner
+
+
+# --- blocker-na: a blocker marked n/a, note or not, can fail the gate -------------------------
+
+
+def test_a_blocker_marked_na_with_a_note_fails_a_policy_that_names_blocker_na() -> None:
+    policy = Policy(fail_on_warnings=["blocker-na"])
+    gate = {"stages": ["learn", "use"]}
+    done = {"legal.sla-terms": "done"}
+    noted = launch(gate=gate, items=done | {"legal.trademarks": {"status": "n/a", "note": "w"}})
+    report = score_launch(noted, [CHECKLIST], AS_OF, policy=policy)
+    assert report.gate.failures == [
+        "policy: warning blocker-na: blocker legal.trademarks is marked n/a (its note gives why)"
+    ]
+    silent = launch(gate=gate, items=done | {"legal.trademarks": "n/a"})
+    report = score_launch(silent, [CHECKLIST], AS_OF, policy=policy)
+    assert [f.split(":")[1] for f in report.gate.failures] == [" warning blocker-na-without-note"]
+    # The older code alone still lets a noted n/a pass: blocker-na is what catches it.
+    older = Policy(fail_on_warnings=["blocker-na-without-note"])
+    assert score_launch(noted, [CHECKLIST], AS_OF, policy=older).gate.passed
+
+
+# --- max_na_share and required_traits ---------------------------------------------------------
+
+
+NA_CHECKLIST = Checklist.model_validate(
+    {"department": "legal", "name": "Legal", "items": [
+        {"id": f"legal.l{n}", "stage": "learn", "title": "T", "severity": "low"} for n in range(4)
+    ] + [
+        {"id": "legal.eu", "stage": "learn", "title": "T", "severity": "low",
+         "applies_if": {"all": ["multi-region"]}},
+        {"id": "legal.u0", "stage": "use", "title": "T", "severity": "low"},
+    ]}
+)  # fmt: skip
+NA_ITEMS = {i.id: i for i in NA_CHECKLIST.items}
+
+
+def na_messages(policy: Policy, subject: Launch) -> list[str]:
+    return [b.message for b in breaches(policy, subject, subject.gate, NA_ITEMS, AS_OF)]
+
+
+def test_the_share_of_owed_items_marked_na_is_capped_per_gated_stage() -> None:
+    policy = Policy(max_na_share=0.25)
+    gate = {"stages": ["learn"]}
+    one = launch(gate=gate, items={"legal.l0": "n/a"})
+    assert na_messages(policy, one) == []  # 1 of 4: exactly the share allowed
+    two = launch(gate=gate, items={"legal.l0": "n/a", "legal.l1": "n/a"})
+    assert na_messages(policy, two) == [
+        "learn: 2 of the 4 items the launch owes are marked n/a (50%); the policy allows at "
+        "most 25%"
+    ]
+    # An item the launch does not owe (its traits) is not counted either way; a stage the
+    # gate does not check is not judged.
+    ungated = launch(gate=gate, items={"legal.eu": "n/a", "legal.u0": "n/a"})
+    assert na_messages(policy, ungated) == []
+    assert na_messages(Policy(max_na_share=0), one)[0].startswith("learn: 1 of the 4 items")
+    assert na_messages(Policy(max_na_share=1), launch(gate=gate, items=dict.fromkeys(
+        [f"legal.l{n}" for n in range(4)], "n/a"))) == []  # fmt: skip
+
+
+def test_a_launch_must_declare_the_required_traits() -> None:
+    policy = Policy(required_traits=["personal-data", "regulated"])
+    assert messages(policy, launch(traits=["saas"])) == [
+        "the launch must declare the traits personal-data, regulated"
+    ]
+    assert messages(policy, launch(traits=["regulated", "personal-data"])) == []
+    missing = breaches(policy, launch(), launch().gate, ITEMS, AS_OF)
+    assert [(b.loc, b.message) for b in missing] == [
+        ((), "the launch must declare the traits personal-data, regulated")
+    ]
+
+
+def test_the_new_rules_take_the_strictest_across_files() -> None:
+    root = Policy(max_na_share=0.5, required_traits=["saas"])
+    nearer = Policy(max_na_share=0.2, required_traits=["personal-data", "saas"])
+    both = root.tightened(nearer)
+    assert (both.max_na_share, both.required_traits) == (0.2, ["saas", "personal-data"])
+    assert nearer.tightened(root).max_na_share == 0.2
+    assert Policy().tightened(root).max_na_share == 0.5  # absent: any share
+    assert root.tightened(Policy(max_na_share=0)).max_na_share == 0
+
+
+@pytest.mark.parametrize(
+    ("share", "message"),
+    [("1.5", "must be a share between 0 and 1"), ("-0.1", "between 0 and 1"),
+     ("true", "expected a number")],
+)  # fmt: skip
+def test_max_na_share_must_be_a_share(repo: Path, share: str, message: str) -> None:
+    write(repo / ".gtm-check.yaml", f"policy:\n  max_na_share: {share}\n")
+    code, _, err = run("validate", str(repo / "launches" / "launch.yaml"))
+    assert code == 2
+    assert err.startswith(f"{repo / '.gtm-check.yaml'}:2:17: ") and message in err
+
+
+def test_validate_locates_and_audit_fails_the_na_share_and_missing_traits(repo: Path) -> None:
+    write(
+        repo / ".gtm-check.yaml",
+        "policy:\n  max_na_share: 0.5\n  required_traits: [regulated]\n",
+    )
+    path = repo / "launches" / "launch.yaml"
+    path.write_text(
+        path.read_text()
+        .replace("gate: {stages: [use], min_score: 50}", "traits: [saas]\ngate: {stages: [use]}")
+        .replace("items: {legal.sla-terms: done}", "items: {legal.sla-terms: n/a}"),
+        encoding="utf-8",
+    )
+    code, _, err = run("validate", str(path))
+    assert code == 2
+    assert [line.split("launch.yaml:", 1)[1] for line in err.splitlines()] == [
+        "4:9: policy: the launch must declare the trait regulated",
+        "6:26: policy: use: 1 of the 1 items the launch owes are marked n/a (100%); the "
+        "policy allows at most 50%",
+    ]
+    code, out, _ = run("audit", str(path), "--as-of", "2027-01-15", "-f", "json")
+    assert code == 1
+    failures = json.loads(out)["gate"]["failures"]
+    assert "policy: the launch must declare the trait regulated" in failures
+    assert any(f.startswith("policy: use: 1 of the 1 items") for f in failures)
+
+
+# --- who may approve: one plain address, a domain exactly -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "by",
+    [
+        "vp@evil.acme.example",
+        "vp@acme.example.evil.io",
+        "vp@acme.example.",
+        "vp@acmе.example",  # Cyrillic е
+        '"vp" <vp@acme.example>',
+        "vp@acme.example, eve@evil.io",
+        "vp@acme.example\u200b",
+    ],
+)
+def test_a_look_alike_approver_is_not_the_domain(by: str) -> None:
+    found = messages(Policy(waiver_approvers=["@acme.example"]), launch(waivers=[waiver(by=by)]))
+    assert len(found) == 1
+    assert "who may not approve waivers" in found[0] or "not one plain e-mail" in found[0]
+
+
+def test_an_approver_that_is_not_one_plain_address_is_named_so() -> None:
+    found = messages(
+        Policy(waiver_approvers=["@acme.example"]),
+        launch(waivers=[waiver(by='"VP" <vp@acme.example>')]),
+    )
+    assert found == [
+        "the waiver for legal.sla-terms is approved by '\"VP\" <vp@acme.example>', which is "
+        "not one plain e-mail address (name@example.com): the policy lists who may approve "
+        "waivers"
+    ]
+    assert messages(Policy(), launch(waivers=[waiver(by="the VP")])) == []  # no list: anyone
+
+
+def test_a_policy_entry_that_is_not_an_address_or_a_domain_is_a_located_error(
+    repo: Path,
+) -> None:
+    write(repo / ".gtm-check.yaml", "policy:\n  waiver_approvers: ['@acme.example', acme.io]\n")
+    code, _, err = run("validate", str(repo / "launches" / "launch.yaml"))
+    assert code == 2
+    assert err.startswith(f"{repo / '.gtm-check.yaml'}:2:39: ")
+    assert "expected one plain e-mail address (name@example.com) or a domain" in err
+
+
+@pytest.mark.parametrize(
+    "by",
+    ["Counsel@Acme.example", "counsel\u200b@acme.example", " counsel@acme.example ",
+     "ｃounsel@acme.example", "\u2060counsel@acme.example"],
+)  # fmt: skip
+def test_an_owner_is_recognised_however_their_approval_is_written(by: str) -> None:
+    subject = launch(
+        gate={"stages": ["learn", "use"]},
+        items={"legal.sla-terms": {"owner": "counsel@acme.example"}},
+        waivers=[waiver(by=by)],
+    )
+    report = score_launch(subject, [CHECKLIST], AS_OF)
+    assert [(w.code, w.item) for w in report.warnings] == [("waiver-by-owner", "legal.sla-terms")]
+    by_default = launch(
+        gate={"stages": ["learn", "use"]},
+        owners={"legal": "COUNSEL@acme.example\u200d"},
+        waivers=[waiver(by=by)],
+    )
+    report = score_launch(by_default, [CHECKLIST], AS_OF)
+    assert [w.code for w in report.warnings] == ["waiver-by-owner"]
+
+
+def test_an_address_one_policy_lists_and_the_others_domain_allows_may_approve() -> None:
+    root = Policy(waiver_approvers=["@acme.example", "x@other.example"])
+    nearer = Policy(waiver_approvers=["cfo@acme.example", "@partner.example"])
+    both = root.tightened(nearer)
+    assert both.waiver_approvers == ["cfo@acme.example"]
+    assert nearer.tightened(root).waiver_approvers == ["cfo@acme.example"]
+    assert both.may_approve("cfo@acme.example") and not both.may_approve("vp@acme.example")
+    assert not both.may_approve("x@other.example") and not both.may_approve("p@partner.example")

@@ -525,7 +525,7 @@ def test_a_waiver_of_exactly_a_year_is_not_long_and_an_expired_one_warns_nothing
     assert expired.warnings == []
 
 
-def test_a_blocker_marked_na_needs_a_note() -> None:
+def test_a_blocker_marked_na_is_always_said_and_needs_a_note() -> None:
     # a.y keeps the gated stage from being empty: only the n/a is warned about.
     silent = learn_gate([item("a.x", severity="blocker"), item("a.y")], {"a.x": "n/a"})
     assert codes(silent) == [("blocker-na-without-note", "a.x")]
@@ -533,7 +533,8 @@ def test_a_blocker_marked_na_needs_a_note() -> None:
         [item("a.x", severity="blocker"), item("a.y")],
         {"a.x": {"status": "n/a", "note": "No EU sales"}},
     )
-    assert noted.warnings == []
+    # A note says why, but the blocker still leaves the gate: a policy can fail it.
+    assert codes(noted) == [("blocker-na", "a.x")]
     high = learn_gate([item("a.x", severity="high"), item("a.y")], {"a.x": "n/a"})
     assert high.warnings == []
 

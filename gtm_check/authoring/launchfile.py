@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -160,6 +160,14 @@ class _WithText(ChecklistReader):
         if path == self.path:
             return self.current
         return super().text(path, display, allow_outside=allow_outside)
+
+    def again(self, path: Path, display: str, allow_outside: bool) -> Callable[[], str]:
+        # The edit's text is not on disk: a problem found in it (the policy's, after the
+        # load) is located in that text, not in the file as it was.
+        if path == self.path:
+            current = self.current
+            return lambda: current
+        return super().again(path, display, allow_outside)
 
 
 def load_text(opened: Opened, text: str, *, allow_outside: bool = False) -> LoadedLaunch:

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from gtm_check.load.checklists import ChecklistReader, builtin_names
+from gtm_check.model.addresses import APPROVER_PATTERN
 from gtm_check.model.inputs import (
     ITEM_ID_PATTERN,
     KEBAB,
@@ -136,15 +137,20 @@ CONDITION_FIELDS = {
 POLICY_FIELDS = {
     "min_score": "The lowest min_score a gate may have (0-100).",
     "gate_stages": "Stages every gate must include.",
-    "waiver_approvers": "Who may approve waivers: addresses, or @domain for anyone there. "
-    "Absent: anyone.",
+    "waiver_approvers": "Who may approve waivers: plain e-mail addresses, or @domain for "
+    "anyone at that domain exactly (not its subdomains). A waiver's approved_by must then be "
+    "one plain address. Absent: anyone.",
     "max_waiver_days": "The longest a waiver may run past the as-of date, in days.",
     "waive_blockers": "Whether a waiver may credit a blocker.",
-    "fail_on_warnings": "Warnings that fail the gate (and validate).",
+    "fail_on_warnings": "Warnings that fail the gate (and validate); blocker-na fails every "
+    "blocker marked n/a, with a note or without.",
     "required_checklists": "Built-in checklists every launch must load: their names, or "
     "builtin for all of them.",
     "allowed_tiers": "The tiers a launch may declare (1 flagship, 2 standard, 3 minor). "
     "Absent: any.",
+    "max_na_share": "The largest share (0-1) of the items a launch owes in each gated stage "
+    "that it may mark n/a. Absent: any.",
+    "required_traits": "Traits every launch must declare.",
     "verify_hosts": "The hosts a launch file may make audit --verify fetch from: names, "
     "*.domain for any host under it, IP addresses or networks (10.0.0.0/8); a private, "
     "loopback or link-local address only when named as an address or network. Absent: none.",
@@ -299,6 +305,9 @@ def policy_schema(builtin: Sequence[str]) -> dict[str, Any]:
     props["allowed_tiers"]["anyOf"][0].update({"minItems": 1, "uniqueItems": True})
     props["required_checklists"]["items"] = {"enum": ["builtin", *builtin]}
     props["verify_hosts"]["anyOf"][0]["uniqueItems"] = True
+    props["max_na_share"]["anyOf"][0].update({"minimum": 0, "maximum": 1})
+    props["required_traits"].update(_traits(empty_is_none=False))
+    props["waiver_approvers"]["anyOf"][0]["items"]["pattern"] = APPROVER_PATTERN
     policy.pop("title", None)
     schema.pop("description", None)
     schema["properties"]["policy"] = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -46,10 +46,20 @@ def arrow() -> str:
     return "→" if can_show("→") else "->"
 
 
-def commit(opened: Opened, new_text: str, changes: Sequence[str], *, allow_outside: bool) -> None:
-    """Write ``new_text`` over the launch file if it validates and nobody changed the file
-    since it was read; then print what changed. Nothing is written otherwise (exit 2)."""
-    load_text(opened, new_text, allow_outside=allow_outside)
+def commit(
+    opened: Opened,
+    new_text: str,
+    changes: Sequence[str],
+    *,
+    allow_outside: bool,
+    check: Callable[[LoadedLaunch], None] | None = None,
+) -> None:
+    """Write ``new_text`` over the launch file if it validates, ``check`` (the policy,
+    ``cli/edit_policy.py``) accepts it and nobody changed the file since it was read; then
+    print what changed. Nothing is written otherwise (exit 2)."""
+    loaded = load_text(opened, new_text, allow_outside=allow_outside)
+    if check is not None:
+        check(loaded)
     if opened.changed_on_disk():
         raise GtmCheckError.single(
             str(opened.path),

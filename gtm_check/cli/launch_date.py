@@ -19,6 +19,7 @@ import typer
 from gtm_check.authoring.edit import drop_due, set_launch_date
 from gtm_check.authoring.launchfile import editing, load_text
 from gtm_check.authoring.reschedule import Derived, Move, derived_dues, move, written_for
+from gtm_check.cli.edit_policy import EditPolicy
 from gtm_check.cli.editing import arrow, commit
 from gtm_check.load.launch import LoadedLaunch
 from gtm_check.load.yamltree import Finding
@@ -39,6 +40,8 @@ class Reschedule:
     dry_run: bool
     today: dt.date
     allow_outside: bool = False
+    policy: Path | None = None
+    """``--policy``: a policy the move may not break, beside the files found upward."""
 
 
 def reschedule(request: Reschedule) -> None:
@@ -46,6 +49,13 @@ def reschedule(request: Reschedule) -> None:
     what it would be), all under the file's lock, as ``set`` edits items."""
     with editing(request.launch, allow_outside=request.allow_outside) as opened:
         loaded = load_text(opened, opened.text, allow_outside=request.allow_outside)
+        guard = EditPolicy.of(
+            request.launch,
+            loaded,
+            request.policy,
+            request.today,
+            allow_outside=request.allow_outside,
+        )
         checklists = [c.checklist for c in loaded.checklists]
         dropped = derived_dues(loaded.launch, checklists) if request.drop else []
         text, changes = opened.text, []
@@ -70,7 +80,7 @@ def reschedule(request: Reschedule) -> None:
                 typer.echo(visible(change))
             notes.append(f"dry run: nothing written to {request.launch}")
         else:
-            commit(opened, text, changes, allow_outside=request.allow_outside)
+            commit(opened, text, changes, allow_outside=request.allow_outside, check=guard.check)
     for note in notes:
         typer.echo(visible(note))
 

@@ -13,6 +13,7 @@ from gtm_check.authoring.launchfile import describe, editing, load_text, placeme
 from gtm_check.cli import values
 from gtm_check.cli.app import app
 from gtm_check.cli.dates import given_date, parse_date
+from gtm_check.cli.edit_policy import EditPolicy
 from gtm_check.cli.editing import AsOf, LaunchArg, arrow, commit, known_items
 from gtm_check.cli.exits import EXIT_GATE_FAILED
 from gtm_check.cli.help import PlainCommand
@@ -133,12 +134,14 @@ def set_command(
             dry_run,
             day,
             allow_outside,
+            policy,
         )
         return _reschedule(moving, items or [], any(v is not None for v in given))
     items, fields = _fields(items, status, owner, due, evidence, note, verify=verify)
     with editing(launch, allow_outside=allow_outside) as opened:
         loaded = load_text(opened, opened.text, allow_outside=allow_outside)
         known_items(loaded, items, "ITEM...")
+        guard = EditPolicy.of(launch, loaded, policy, day, allow_outside=allow_outside)
         stamp = day if status == Status.DONE else None
         wanted, changes = _wanted(loaded, items, fields, stamp, restamp=as_of is not None)
         if verify:
@@ -147,7 +150,7 @@ def set_command(
             typer.echo(f"{launch}: nothing to change")
             return
         text = set_items(opened.text, wanted, placements(loaded, wanted), str(launch))
-        commit(opened, text, changes, allow_outside=allow_outside)
+        commit(opened, text, changes, allow_outside=allow_outside, check=guard.check)
 
 
 def _fields(

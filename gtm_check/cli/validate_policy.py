@@ -13,6 +13,7 @@ from gtm_check.load.launch import LoadedLaunch
 from gtm_check.load.yamltree import Finding
 from gtm_check.model.inputs import Policy
 from gtm_check.model.problems import Problem
+from gtm_check.model.results import Breach
 from gtm_check.scoring.policy import breaches
 from gtm_check.scoring.score import score_launch
 
@@ -20,9 +21,13 @@ from gtm_check.scoring.score import score_launch
 def below_policy(loaded: LoadedLaunch, policy: Policy) -> list[Problem]:
     """Every rule of the policy, the warnings it makes fail too, judged as ``audit`` judges
     them on today's date (the waivers active today, the longest one counted from today)."""
-    today = dt.date.today()
+    found = judged(loaded, policy, dt.date.today())
+    return loaded.source.locate(Finding(b.loc, f"policy: {b.message}") for b in found)
+
+
+def judged(loaded: LoadedLaunch, policy: Policy, day: dt.date) -> list[Breach]:
+    """What of the launch goes below ``policy`` on ``day``: its rules and its warnings."""
     checklists = [c.checklist for c in loaded.checklists]
     items = {item.id: item for checklist in checklists for item in checklist.items}
-    warnings = score_launch(loaded.launch, checklists, today).warnings
-    found = breaches(policy, loaded.launch, loaded.launch.gate, items, today, warnings)
-    return loaded.source.locate(Finding(b.loc, f"policy: {b.message}") for b in found)
+    warnings = score_launch(loaded.launch, checklists, day).warnings
+    return breaches(policy, loaded.launch, loaded.launch.gate, items, day, warnings)

@@ -34,7 +34,7 @@ def validate(
     """Each valid launch file said on a line as it is checked; GtmCheckError at the end with
     the problems of every other one."""
     reader = ChecklistReader()
-    policies = PolicyReader(policy, allow_outside=allow_outside)
+    policies = PolicyReader(policy, allow_outside=allow_outside, budget=reader.budget)
     problems: list[Problem] = []
     for launch in dict.fromkeys(launches):
         try:

@@ -11,9 +11,10 @@ from gtm_check.authoring.edit import Value, unwaive, waive
 from gtm_check.authoring.launchfile import editing, load_text
 from gtm_check.cli.app import app
 from gtm_check.cli.dates import given_date, parse_date
+from gtm_check.cli.edit_policy import EditPolicy
 from gtm_check.cli.editing import AsOf, LaunchArg, commit, known_items
 from gtm_check.cli.help import PlainCommand
-from gtm_check.cli.params import AllowOutside
+from gtm_check.cli.params import AllowOutside, PolicyOption
 from gtm_check.cli.values import text
 from gtm_check.load.launch import LoadedLaunch
 from gtm_check.model.problems import did_you_mean, quoted
@@ -65,11 +66,13 @@ def waive_command(
     long: Long = False,
     as_of: AsOf = None,
     allow_outside: AllowOutside = False,
+    policy: PolicyOption = None,
 ) -> None:
     """Waive an item until a date (renew its waiver if it has one), in place.
 
     --reason, --approved-by and --expires are all required; the expiry may not be in the
-    past, nor more than a year away without --long.
+    past, nor more than a year away without --long. A waiver the policy does not allow
+    (its approver, its length, a blocker) is refused, nothing written (exit 2).
     """
     until = _expiry(reason, approved_by, expires, as_of, long=long)
     assert reason and approved_by
@@ -82,11 +85,13 @@ def waive_command(
     with editing(launch, allow_outside=allow_outside) as opened:
         loaded = load_text(opened, opened.text, allow_outside=allow_outside)
         known_items(loaded, [item], "ITEM")
+        day = parse_date(as_of) or dt.date.today()
+        guard = EditPolicy.of(launch, loaded, policy, day, allow_outside=allow_outside)
         renewing = item in (w.item for w in loaded.launch.waivers)
         text = waive(opened.text, fields, str(launch))
         verb = "waiver renewed" if renewing else "waived"
         change = f"{item}: {verb} until {until} (approved by {approved_by.strip()})"
-        commit(opened, text, [change], allow_outside=allow_outside)
+        commit(opened, text, [change], allow_outside=allow_outside, check=guard.check)
     why = _credits_nothing(loaded, item, parse_date(as_of) or dt.date.today())
     if why:
         typer.echo(f"gtm-check: warning: the waiver for {item} credits nothing: {why}", err=True)
@@ -104,10 +109,15 @@ def _credits_nothing(loaded: LoadedLaunch, item: str, day: dt.date) -> str | Non
     short_help="Remove an item's waiver.",
 )
 def unwaive_command(
-    launch: LaunchArg, item: ItemArg, as_of: AsOf = None, allow_outside: AllowOutside = False
+    launch: LaunchArg,
+    item: ItemArg,
+    as_of: AsOf = None,
+    allow_outside: AllowOutside = False,
+    policy: PolicyOption = None,
 ) -> None:
     """Remove an item's waiver, in place; say so if it had already expired (as of today, or
-    --as-of)."""
+    --as-of). Refused, nothing written (exit 2), if the launch would then break its
+    policy where it did not before."""
     today = parse_date(as_of) or dt.date.today()
     with editing(launch, allow_outside=allow_outside) as opened:
         loaded = load_text(opened, opened.text, allow_outside=allow_outside)
@@ -117,10 +127,17 @@ def unwaive_command(
                 f"waived: {', '.join(waived)}" if waived else "the file has no waivers"
             )
             raise typer.BadParameter(f"no waiver for {quoted(item)} ({hint})", param_hint="'ITEM'")
+        guard = EditPolicy.of(launch, loaded, policy, today, allow_outside=allow_outside)
         text = unwaive(opened.text, item, str(launch))
         ended = [w.expires for w in loaded.launch.waivers if w.item == item and w.expires < today]
         note = f" (it had expired on {ended[0]})" if ended else ""
-        commit(opened, text, [f"{item}: waiver removed{note}"], allow_outside=allow_outside)
+        commit(
+            opened,
+            text,
+            [f"{item}: waiver removed{note}"],
+            allow_outside=allow_outside,
+            check=guard.check,
+        )
 
 
 def _expiry(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from gtm_check.load.checklists import BUILTIN, builtin_names
 from gtm_check.load.document import parse_model
-from gtm_check.load.files import confine, read_text, repository_root
+from gtm_check.load.files import ByteBudget, confine, read_text, repository_root
 from gtm_check.load.yamltree import Finding, Source
 from gtm_check.model.inputs import Policy, RepositoryFile
 from gtm_check.model.problems import GtmCheckError, Problem, did_you_mean, quoted
@@ -40,9 +40,17 @@ def policy_files(launch: Path) -> list[Path]:
 class PolicyReader:
     """Reads policy files, each once for as long as the reader lives (one run)."""
 
-    def __init__(self, explicit: Path | None = None, *, allow_outside: bool = False) -> None:
+    def __init__(
+        self,
+        explicit: Path | None = None,
+        *,
+        allow_outside: bool = False,
+        budget: ByteBudget | None = None,
+    ) -> None:
         self._explicit = explicit
         self._allow_outside = allow_outside
+        # The run's read budget: policy files count with launch files and checklists.
+        self._budget = budget or ByteBudget()
         self._read: dict[Path, tuple[Policy, Source]] = {}
 
     def for_launch(self, launch: Path) -> Policy | None:
@@ -78,12 +86,12 @@ class PolicyReader:
 
     def read(self, path: Path) -> Policy:
         if path not in self._read:
-            self._read[path] = _read_policy(path)
+            self._read[path] = _read_policy(path, self._budget)
         return self._read[path][0]
 
 
-def _read_policy(path: Path) -> tuple[Policy, Source]:
-    source = Source(str(path), read_text(path, str(path)))
+def _read_policy(path: Path, budget: ByteBudget) -> tuple[Policy, Source]:
+    source = Source(str(path), read_text(path, str(path), budget))
     repository, _, problems = parse_model(source, RepositoryFile)
     if problems or repository is None:
         raise GtmCheckError(problems)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Set
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -22,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from gtm_check.model.addresses import Approvers, approver_entry
 from gtm_check.model.problems import quoted
 from gtm_check.model.verify import Check, host_entry
 from gtm_check.model.vocabulary import WARNINGS, Severity, Stage, Status
@@ -398,6 +399,16 @@ def _known_warning(code: str) -> str:
 
 
 HostEntry = Annotated[Text, AfterValidator(host_entry)]
+ApproverEntry = Annotated[Text, AfterValidator(approver_entry)]
+
+
+def _share(value: int | float) -> int | float:
+    if not 0 <= value <= 1:
+        raise ValueError("must be a share between 0 and 1 (0.25 for a quarter)")
+    return value
+
+
+Share = Annotated[Number, AfterValidator(_share)]
 
 WarningCode = Annotated[
     str, AfterValidator(_known_warning), WithJsonSchema({"enum": list(WARNINGS)})
@@ -416,8 +427,10 @@ class Policy(_Model):
     """The lowest ``min_score`` a gate may have."""
     gate_stages: Annotated[list[Stage], AfterValidator(_unique)] = []
     """Stages every gate must include."""
-    waiver_approvers: Annotated[list[Text], AfterValidator(_unique)] | None = None
-    """Who may approve waivers: addresses, or ``@domain`` for anyone there; None: anyone."""
+    waiver_approvers: Annotated[list[ApproverEntry], AfterValidator(_unique)] | None = None
+    """Who may approve waivers: plain addresses, or ``@domain`` for anyone at that domain
+    exactly (not its subdomains); None: anyone. A waiver's ``approved_by`` must then be one
+    plain address (``model.addresses``)."""
     max_waiver_days: Days | None = None
     """The longest a waiver may run past the as-of date."""
     waive_blockers: bool = True
@@ -431,6 +444,11 @@ class Policy(_Model):
         Annotated[list[Tier], AfterValidator(_unique), AfterValidator(_some_tier)] | None
     ) = None
     """The tiers a launch may declare (a smaller launch owes fewer items); None: any."""
+    max_na_share: Share | None = None
+    """The largest share of the items a launch owes in a gated stage that it may mark
+    ``n/a`` (0 to 1); None: any."""
+    required_traits: Traits = []
+    """Traits every launch must declare: a launch file cannot drop a trait to owe less."""
     verify_hosts: Annotated[list[HostEntry], AfterValidator(_unique)] | None = None
     """The hosts a launch may make ``audit --verify`` fetch from (names, ``*.domain``, IP
     addresses, networks); None: none. A private, loopback or link-local address is reached
@@ -438,20 +456,8 @@ class Policy(_Model):
 
     def tightened(self, other: Policy) -> Policy:
         """The stricter of the two on every rule: policies only ever add up."""
-        approvers = self.waiver_approvers
-        if other.waiver_approvers is not None:
-            approvers = (
-                other.waiver_approvers
-                if approvers is None
-                else [a for a in approvers if a in other.waiver_approvers]
-            )
-        tiers = self.allowed_tiers
-        if other.allowed_tiers is not None:
-            tiers = (
-                other.allowed_tiers
-                if tiers is None
-                else [t for t in tiers if t in other.allowed_tiers]
-            )
+        approvers = _approvers_of_both(self.waiver_approvers, other.waiver_approvers)
+        tiers = _narrowed(self.allowed_tiers, other.allowed_tiers)
         combined = Policy(
             min_score=_max(self.min_score, other.min_score),
             gate_stages=[s for s in Stage if s in self.gate_stages or s in other.gate_stages],
@@ -462,35 +468,58 @@ class Policy(_Model):
             required_checklists=list(
                 dict.fromkeys([*self.required_checklists, *other.required_checklists])
             ),
+            max_na_share=_min(self.max_na_share, other.max_na_share),
+            required_traits=list(dict.fromkeys([*self.required_traits, *other.required_traits])),
         )
-        hosts = self.verify_hosts
-        if other.verify_hosts is not None:
-            hosts = (
-                other.verify_hosts
-                if hosts is None
-                else [h for h in hosts if h in other.verify_hosts]
-            )
+        hosts = _narrowed(self.verify_hosts, other.verify_hosts)
         # Not validated: two policies may share no tier, which no single file may say (the
         # loader reports it where it happens); every launch then goes below the policy.
         return combined.model_copy(update={"allowed_tiers": tiers, "verify_hosts": hosts})
 
+    def approvers(self) -> Approvers | None:
+        """Who may approve waivers, for lookups; None: anyone."""
+        return None if self.waiver_approvers is None else Approvers(self.waiver_approvers)
+
     def may_approve(self, approver: str) -> bool:
-        if self.waiver_approvers is None:
-            return True
-        name = approver.casefold()
-        return any(
-            name.endswith(allowed.casefold())
-            if allowed.startswith("@")
-            else name == allowed.casefold()
-            for allowed in self.waiver_approvers
-        )
+        approvers = self.approvers()
+        return approvers is None or approvers.allows(approver)
+
+
+def _approvers_of_both(mine: list[str] | None, theirs: list[str] | None) -> list[str] | None:
+    """Who both lists let approve (None lets anyone): an address one lists that the other
+    allows (by itself or by its domain), a domain both list."""
+    if theirs is None:
+        return mine
+    if mine is None:
+        return theirs
+    by_mine, by_theirs = Approvers(mine), Approvers(theirs)
+    both = [e for e in mine if e.startswith("@") and e[1:] in by_theirs.domains]
+    both += [e for e in mine if not e.startswith("@") and by_theirs.allows(e)]
+    both += [e for e in theirs if not e.startswith("@") and by_mine.allows(e)]
+    return list(dict.fromkeys(both))
+
+
+_T = TypeVar("_T")
+
+
+def _narrowed(mine: list[_T] | None, theirs: list[_T] | None) -> list[_T] | None:
+    """What both lists allow (None allows anything), in ``mine``'s order."""
+    if theirs is None:
+        return mine
+    if mine is None:
+        return theirs
+    allowed = set(theirs)
+    return [entry for entry in mine if entry in allowed]
 
 
 def _max(a: int | float | None, b: int | float | None) -> int | float | None:
     return b if a is None else a if b is None else max(a, b)
 
 
-def _min(a: int | None, b: int | None) -> int | None:
+_N = TypeVar("_N", int, float)
+
+
+def _min(a: _N | None, b: _N | None) -> _N | None:
     return b if a is None else a if b is None else min(a, b)
 
 

@@ -318,6 +318,16 @@ class Breach:
     loc: tuple[str | int, ...]
     """The path in the launch file's data that breaks the policy (for a located problem)."""
     message: str
+    key: str | None = None
+    """What stays the same while the breach grows or shrinks (a rule and a stage), when
+    the message does not; None: the message is the key."""
+    degree: float = 0
+    """How far past the rule, for breaches with a ``key``: an edit that raises it adds to
+    the breach."""
+
+    @property
+    def identity(self) -> str:
+        return self.message if self.key is None else self.key
 
 
 @dataclass(frozen=True, slots=True)

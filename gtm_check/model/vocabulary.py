@@ -150,6 +150,7 @@ WARNINGS: dict[str, str] = {
     "waiver-by-owner": "a waiver was approved by the owner of the item it waives",
     "long-waiver": f"a waiver runs more than {LONG_WAIVER_DAYS} days past the as-of date",
     "blocker-na-without-note": "a blocker marked n/a without a note saying why",
+    "blocker-na": "a blocker marked n/a, with a note saying why",
     "heavy-weight": f"an explicit weight above {HEAVY_WEIGHT_FACTOR}x its severity's default",
     "undated-attestation": "a done item whose checklist says valid_for, with no done_on",
     "done-without-evidence": "a blocker or high item done without evidence",

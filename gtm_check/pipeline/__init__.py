@@ -181,7 +181,9 @@ def audit(request: AuditRequest, extras: Extras | None = None) -> AuditOutcome:
     options = gate_options(request)
     checker = extras.checks(request.checks) if extras is not None and request.verify else None
     reader = ChecklistReader()
-    policies = PolicyReader(request.policy, allow_outside=request.allow_outside)
+    policies = PolicyReader(
+        request.policy, allow_outside=request.allow_outside, budget=reader.budget
+    )
     reports: list[tuple[Report, str]] = []
     inputs: list[Path] = []
     problems: list[Problem] = []

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 
-from gtm_check.model.inputs import ChecklistItem, Gate, Launch, Policy
+from gtm_check.model.addresses import parse_address
+from gtm_check.model.inputs import UNSTATED, ChecklistItem, Gate, Launch, Policy
+from gtm_check.model.problems import quoted
 from gtm_check.model.results import Breach, Warning
-from gtm_check.model.verify import host_allowed, host_of
-from gtm_check.model.vocabulary import Severity
+from gtm_check.model.verify import AllowedHosts, host_of
+from gtm_check.model.vocabulary import Severity, Stage, Status
 from gtm_check.scoring.verification import checks_to_run
 
 
@@ -21,18 +24,38 @@ def breaches(
     warnings: Sequence[Warning] = (),
 ) -> list[Breach]:
     """What the policy refuses: a gate below its floor, waivers it does not allow, and the
-    warnings it makes fail. Only active waivers count: an expired one credits nothing."""
-    return [
+    warnings it makes fail. Only active waivers count: an expired one credits nothing.
+
+    Linear in the launch and the policy: every lookup is in a set or a dict built once,
+    never a walk of one list for each entry of another."""
+    failing = set(policy.fail_on_warnings)
+    if "blocker-na" in failing:  # any blocker marked n/a: the one without a note is worse
+        failing.add("blocker-na-without-note")
+    waived_at = _active_waivers(launch, as_of) if failing else {}
+    found = [
         *_gate_breaches(policy, gate),
         *_launch_breaches(policy, launch),
+        *_na_breaches(policy, launch, gate, items),
         *_waiver_breaches(policy, launch, items, as_of),
         *_host_breaches(policy, launch, items),
         *(
-            Breach(_warning_loc(w, launch, as_of), f"warning {w.code}: {w.message}")
+            Breach(_warning_loc(w, waived_at), f"warning {w.code}: {w.message}")
             for w in warnings
-            if w.code in policy.fail_on_warnings
+            if w.code in failing
         ),
     ]
+    return [_by_waiver(breach, launch) for breach in found]
+
+
+def _by_waiver(breach: Breach, launch: Launch) -> Breach:
+    """A breach of a waiver known by the waiver as written, not only by its message: a
+    waiver renewed (a new expiry) by an approver the policy does not allow is a new breach
+    of its own, which an edit may not add (``cli/edit_policy.py``)."""
+    if breach.key is not None or breach.loc[:1] != ("waivers",):
+        return breach
+    waiver = launch.waivers[int(breach.loc[1])]
+    written = f"{waiver.item} {waiver.approved_by} {waiver.expires} {waiver.reason}"
+    return dataclasses.replace(breach, key=f"{breach.message} [{written}]")
 
 
 BUILTIN = "builtin"
@@ -49,6 +72,14 @@ def _launch_breaches(policy: Policy, launch: Launch) -> Iterator[Breach]:
             ("checklists",),
             f"the launch file must load the built-in checklist{plural} {', '.join(missing)}",
         )
+    declared = set(launch.traits)
+    lacking = [t for t in policy.required_traits if t not in declared]
+    if lacking:
+        plural = "s" if len(lacking) > 1 else ""
+        yield Breach(
+            ("traits",) if "traits" in launch.model_fields_set else (),
+            f"the launch must declare the trait{plural} {', '.join(lacking)}",
+        )
     allowed = policy.allowed_tiers
     if allowed is not None and launch.tier not in allowed:
         listed = ", ".join(str(tier) for tier in allowed) or "none"
@@ -61,14 +92,21 @@ def _launch_breaches(policy: Policy, launch: Launch) -> Iterator[Breach]:
 _WAIVER_WARNINGS = ("waiver-on-blocker", "waiver-by-owner", "long-waiver")
 
 
-def _warning_loc(warning: Warning, launch: Launch, as_of: dt.date) -> tuple[str | int, ...]:
+def _active_waivers(launch: Launch, as_of: dt.date) -> dict[str, int]:
+    """Each waived item's first active waiver, by index in the launch file."""
+    found: dict[str, int] = {}
+    for index, waiver in enumerate(launch.waivers):
+        if waiver.expires >= as_of:
+            found.setdefault(waiver.item, index)
+    return found
+
+
+def _warning_loc(warning: Warning, waived_at: Mapping[str, int]) -> tuple[str | int, ...]:
     """Where in the launch file a warning's cause is written: the waiver, the item's
     state, the gate's stages; the top when the launch file does not write it (an item's
     weight is in its checklist)."""
-    if warning.code in _WAIVER_WARNINGS:
-        for index, waiver in enumerate(launch.waivers):
-            if waiver.item == warning.item and waiver.expires >= as_of:
-                return ("waivers", index)
+    if warning.code in _WAIVER_WARNINGS and warning.item is not None and warning.item in waived_at:
+        return ("waivers", waived_at[warning.item])
     if warning.code == "empty-gated-stage":
         return ("gate", "stages")
     return ("items", warning.item) if warning.item else ()
@@ -81,9 +119,10 @@ def _host_breaches(
     may not name what CI fetches beyond what the repository allows, even without
     ``--verify`` (nothing is fetched here)."""
     hosts = policy.verify_hosts or []
+    allowed = AllowedHosts(hosts)
     for item_id, check in checks_to_run(launch, items.values()).items():
         host = host_of(check)
-        if host is None or host_allowed(hosts, host):
+        if host is None or allowed.allows(host):
             continue
         state = launch.items.get(item_id)
         fill = state.verify if state is not None else None
@@ -112,11 +151,19 @@ def _gate_breaches(policy: Policy, gate: Gate) -> Iterator[Breach]:
 def _waiver_breaches(
     policy: Policy, launch: Launch, items: Mapping[str, ChecklistItem], as_of: dt.date
 ) -> Iterator[Breach]:
+    approvers = policy.approvers()
     for index, waiver in enumerate(launch.waivers):
         if waiver.expires < as_of:
             continue
         item = items.get(waiver.item)
-        if not policy.may_approve(waiver.approved_by):
+        if approvers is not None and parse_address(waiver.approved_by) is None:
+            yield Breach(
+                ("waivers", index, "approved_by"),
+                f"the waiver for {waiver.item} is approved by {quoted(waiver.approved_by)}, "
+                "which is not one plain e-mail address (name@example.com): the policy lists "
+                "who may approve waivers",
+            )
+        elif approvers is not None and not approvers.allows(waiver.approved_by):
             yield Breach(
                 ("waivers", index, "approved_by"),
                 f"the waiver for {waiver.item} is approved by {waiver.approved_by}, "
@@ -133,4 +180,35 @@ def _waiver_breaches(
             yield Breach(
                 ("waivers", index, "item"),
                 f"{waiver.item} is a blocker; blockers may not be waived",
+            )
+
+
+def _na_breaches(
+    policy: Policy, launch: Launch, gate: Gate, items: Mapping[str, ChecklistItem]
+) -> Iterator[Breach]:
+    """Gated stages where more of the items the launch owes are marked ``n/a`` than the
+    policy allows: marking items n/a is how a launch file could shrink its own gate."""
+    limit = policy.max_na_share
+    if limit is None:
+        return
+    traits = set(launch.traits)
+    owed = dict.fromkeys(gate.stages, 0)
+    na = dict.fromkeys(gate.stages, 0)
+    first: dict[Stage, str] = {}  # where the breach is shown: the stage's first n/a item
+    for item in items.values():
+        if item.stage not in owed or not item.owed_by(traits, launch.tier):
+            continue
+        owed[item.stage] += 1
+        if launch.items.get(item.id, UNSTATED).status is Status.NOT_APPLICABLE:
+            na[item.stage] += 1
+            first.setdefault(item.stage, item.id)
+    for stage in Stage:
+        if stage in owed and owed[stage] and na[stage] > limit * owed[stage]:
+            yield Breach(
+                ("items", first[stage]),
+                f"{stage.value}: {na[stage]} of the {owed[stage]} items the launch owes are "
+                f"marked n/a ({100 * na[stage] / owed[stage]:.4g}%); the policy allows at most "
+                f"{100 * limit:.4g}%",
+                key=f"max_na_share {stage.value}",
+                degree=na[stage] / owed[stage],
             )

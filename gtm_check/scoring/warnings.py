@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 
+from gtm_check.model.addresses import same_person_key
 from gtm_check.model.inputs import UNSTATED, ChecklistItem, Gate, Launch, Waiver
 from gtm_check.model.results import ItemResult, StageResult, Warning
 from gtm_check.model.vocabulary import (
@@ -76,14 +77,16 @@ def _waiver_warnings(
 
 def _approved_by_owner(launch: Launch, waiver: Waiver) -> str | None:
     """Whose approval made the waiver self-approved, in words: the item's own owner, or its
-    department's default owner (``owners:``, who owns every item of it without one)."""
-    approver = waiver.approved_by.casefold()
+    department's default owner (``owners:``, who owns every item of it without one).
+    Compared as the same person (``same_person_key``): case, width and invisible
+    characters cannot make an owner's approval look like someone else's."""
+    approver = same_person_key(waiver.approved_by)
     owner = launch.items.get(waiver.item, UNSTATED).owner
-    if owner is not None and owner.casefold() == approver:
+    if owner is not None and same_person_key(owner) == approver:
         return "the item's own owner"
     department = waiver.item.partition(".")[0]
     default = launch.owners.get(department)
-    if default is not None and default.casefold() == approver:
+    if default is not None and same_person_key(default) == approver:
         return f"the default owner of {department}, the item's owner"
     return None
 
@@ -141,10 +144,18 @@ def _item_warnings(
         item = items[result.id]
         state = launch.items.get(result.id, UNSTATED)
         if item.severity is Severity.BLOCKER and state.status is Status.NOT_APPLICABLE:
+            # With a note or without, a blocker marked n/a leaves the gate: always said, so
+            # that a policy can fail it (fail_on_warnings: [blocker-na]).
             if state.note is None:
                 yield Warning(
                     "blocker-na-without-note",
                     f"blocker {result.id} is marked n/a with no note saying why",
+                    result.id,
+                )
+            else:
+                yield Warning(
+                    "blocker-na",
+                    f"blocker {result.id} is marked n/a (its note gives why)",
                     result.id,
                 )
         heavy = HEAVY_WEIGHT_FACTOR * item.severity.default_weight

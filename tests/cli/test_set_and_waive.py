@@ -210,3 +210,114 @@ def test_waive_on_the_boundaries(launch: Path) -> None:
 def test_unwaive_an_item_without_a_waiver(launch: Path) -> None:
     code, _, err = run("unwaive", launch, "legal.trademarks")
     assert code == 2 and "no waiver for 'legal.trademarks'" in err
+
+
+# --- edits under the policy: an edit may not add a breach --------------------------------------
+
+
+def policed(launch: Path, policy: str) -> Path:
+    """The launch's folder made a repository whose .gtm-check.yaml holds ``policy``."""
+    (launch.parent / ".git").mkdir(exist_ok=True)
+    found = launch.parent / ".gtm-check.yaml"
+    found.write_text(f"policy:\n{policy}", encoding="utf-8")
+    return found
+
+
+WAIVE = ["--reason", "r", "--expires", "2027-02-28", "--as-of", "2027-01-15"]
+
+
+@pytest.mark.parametrize(
+    "by",
+    ["vp@acme.example.evil.io", "vp@evil.acme.example", '"VP" <vp@acme.example>', "VP"],
+)
+def test_waive_refuses_an_approver_the_policy_does_not_allow(launch: Path, by: str) -> None:
+    policed(launch, "  waiver_approvers: ['@acme.example']\n")
+    code, out, err = run("waive", launch, "legal.trademarks", "--approved-by", by, *WAIVE)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"{launch}:11:")  # the approver, in the text the edit would write
+    assert "policy: the waiver for legal.trademarks is approved by " in err
+    assert err.rstrip().endswith("the edit would add this, so nothing was written")
+    assert launch.read_bytes() == LAUNCH.encode("utf-8")
+    allowed = ["--approved-by", "VP@acme.example"]
+    code, _, err = run("waive", launch, "legal.trademarks", *allowed, *WAIVE)
+    assert code == 0, err
+
+
+def test_waive_and_unwaive_take_policy_like_audit(launch: Path, tmp_path: Path) -> None:
+    ci = tmp_path / "ci-policy.yaml"
+    ci.write_text("policy: {max_waiver_days: 30, waive_blockers: false}\n", encoding="utf-8")
+    code, _, err = run(
+        "waive", launch, "legal.sla-terms", "--approved-by", "a@b", *WAIVE, "--policy", ci
+    )
+    assert code == 2
+    assert "policy: the waiver for legal.sla-terms runs 44 days; the longest allowed is 30" in err
+    short = ["--reason", "r", "--expires", "2027-01-20", "--as-of", "2027-01-15"]
+    code, _, err = run(
+        "waive", launch, "legal.trademarks", "--approved-by", "a@b", *short, "--policy", ci
+    )
+    assert code == 2 and "legal.trademarks is a blocker; blockers may not be waived" in err
+    assert launch.read_bytes() == LAUNCH.encode("utf-8")
+    code, _, err = run("waive", launch, "legal.trademarks", "--approved-by", "a@b", *WAIVE)
+    assert code == 0, err  # without --policy, nothing forbids it here
+    code, _, err = run("unwaive", launch, "legal.trademarks", "--policy", ci)
+    assert code == 0, err  # removing a breach is never refused
+
+
+def test_set_refuses_an_na_that_crosses_max_na_share(launch: Path) -> None:
+    policed(launch, "  max_na_share: 0.5\n")
+    code, out, err = run("set", launch, "legal.trademarks", "--status", "n/a", "--note", "no")
+    assert (code, out) == (2, "")
+    assert err == (
+        f"{launch}:6:23: policy: learn: 1 of the 1 items the launch owes are marked n/a "
+        "(100%); the policy allows at most 50%; the edit would add this, so nothing was "
+        "written\n"
+    )
+    assert launch.read_bytes() == LAUNCH.encode("utf-8")
+
+
+def test_a_breach_already_in_the_file_does_not_block_unrelated_edits(launch: Path) -> None:
+    launch.write_bytes(
+        LAUNCH.replace("{status: in-progress, owner: 'a@b'}", "n/a")
+        .replace("waivers:\r\n", "waivers:\r\n  - {item: legal.trademarks, reason: r, "
+                 "approved_by: eve@evil.io, expires: 2027-02-01}\r\n")
+        .encode("utf-8")
+    )  # fmt: skip
+    policed(launch, "  max_na_share: 0.5\n  waiver_approvers: ['@acme.example']\n")
+    assert run("validate", launch)[0] == 2  # both breaches are there
+    code, _, err = run("set", launch, "legal.trademarks", "--owner", "pat@acme.example")
+    assert code == 0, err
+    code, _, err = run("waive", launch, "legal.sla-terms", "--approved-by", "vp@acme.example",
+                       *WAIVE)  # fmt: skip
+    assert code == 0, err
+    code, _, err = run("set", launch, "--launch-date", "2027-03-08", "--as-of", "2027-01-15")
+    assert code == 0, err
+    # An edit that adds a breach is refused even when others are there already.
+    before = launch.read_bytes()
+    code, _, err = run("set", launch, "legal.trademarks", "--status", "n/a", "--note", "x")
+    assert code == 2 and "policy: learn: 1 of the 1 items" in err
+    assert launch.read_bytes() == before
+    code, _, err = run("set", launch, "legal.sla-terms", "--status", "todo")
+    assert code == 0, err  # lessening a breach is never refused
+
+
+def test_set_launch_date_reads_the_policy(launch: Path) -> None:
+    policed(launch, "  min_scroe: 80\n")
+    code, _, err = run("set", launch, "--launch-date", "2027-03-08")
+    assert code == 2 and "unknown key 'min_scroe'" in err
+    assert launch.read_bytes() == LAUNCH.encode("utf-8")
+
+
+def test_renewing_a_waiver_the_policy_does_not_allow_is_refused(launch: Path) -> None:
+    launch.write_bytes(
+        LAUNCH.replace("waivers:\r\n", "waivers:\r\n  - {item: legal.sla-terms, reason: r, "
+                       "approved_by: eve@evil.io, expires: 2027-02-01}\r\n").encode("utf-8")
+    )  # fmt: skip
+    policed(launch, "  waiver_approvers: ['@acme.example']\n")
+    before = launch.read_bytes()
+    code, _, err = run("waive", launch, "legal.sla-terms", "--approved-by", "eve@evil.io", *WAIVE)
+    assert code == 2 and "approved by eve@evil.io, who may not approve waivers" in err
+    assert launch.read_bytes() == before
+    code, _, err = run(
+        "waive", launch, "legal.sla-terms", "--approved-by", "vp@acme.example", *WAIVE
+    )
+    assert code == 0, err  # renewed by someone allowed: the breach is gone

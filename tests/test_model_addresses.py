@@ -1,0 +1,112 @@
+"""Addresses as a policy compares them: one plain address, a domain exactly, a person."""
+
+from __future__ import annotations
+
+import pytest
+
+from gtm_check.model.addresses import Approvers, approver_entry, parse_address, same_person_key
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vp@example.com",
+        "VP@Example.COM",
+        "first.last+tag@sub.example.com",
+        "x@y",
+    ],
+)
+def test_one_plain_address_parses(text: str) -> None:
+    address = parse_address(text)
+    assert address is not None and str(address) == text.lower()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "vp",
+        "@example.com",
+        "vp@",
+        "vp@example.com.",  # a trailing dot: the same host to DNS, not to a string compare
+        "vp@example..com",
+        ".vp@example.com",
+        "vp.@example.com",
+        "vp@-example.com",
+        " vp@example.com",
+        "vp@example.com ",
+        "a@example.com, b@example.com",
+        "a@example.com b@example.com",
+        "a@b@example.com",
+        '"VP" <vp@example.com>',
+        "VP <vp@example.com>",
+        "<vp@example.com>",
+        "vp@example.com (the VP)",
+        '"vp"@example.com',
+        "vp@exаmple.com",  # Cyrillic а
+        "vр@example.com",  # Cyrillic р
+        "vp@ｅxample.com",  # full-width e
+        "vp\u200b@example.com",
+        "vp@example.com\u200b",
+        "vp@[127.0.0.1]",
+        "vp@example.com\n",
+        "x" * 65 + "@example.com",
+    ],
+)
+def test_anything_but_one_plain_ascii_address_is_refused(text: str) -> None:
+    assert parse_address(text) is None
+
+
+@pytest.mark.parametrize(
+    ("approver", "allowed"),
+    [
+        ("vp@example.com", True),
+        ("VP@EXAMPLE.com", True),
+        ("cfo@partner.example", True),
+        ("CFO@Partner.Example", True),
+        ("vp@evil.example.com", False),  # a subdomain is another domain
+        ("vp@example.com.evil.io", False),
+        ("vp@notexample.com", False),
+        ("vp@example.com.", False),
+        ("vp@exаmple.com", False),  # Cyrillic а
+        ('"x" <vp@example.com>', False),
+        ("vp@example.com, eve@evil.io", False),
+        ("eve@evil.io, vp@example.com", False),
+        ("ceo@partner.example", False),  # an address entry names one person
+        ("cfo@sub.partner.example", False),
+    ],
+)
+def test_a_domain_entry_matches_that_domain_exactly(approver: str, allowed: bool) -> None:
+    approvers = Approvers([approver_entry("@Example.com"), approver_entry("cfo@partner.example")])
+    assert approvers.allows(approver) is allowed
+
+
+@pytest.mark.parametrize(
+    "entry",
+    ["example.com", "@", "@example.com.", "@*.example.com", "@exаmple.com", "VP <vp@x.io>", "a@b."],
+)
+def test_a_policy_entry_must_be_one_address_or_one_domain(entry: str) -> None:
+    with pytest.raises(ValueError, match="e-mail address|host name"):
+        approver_entry(entry)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "alice@example.com",
+        "Alice@Example.com",
+        "ALICE@EXAMPLE.COM",
+        "alice\u200b@example.com",
+        "\u2060alice@example.com\ufeff",
+        " alice@example.com\t",
+        "ａｌｉｃｅ@example.com",  # full-width letters fold to ASCII
+        "alice\u00ad@example.com",  # a soft hyphen
+    ],
+)
+def test_the_same_person_however_written(name: str) -> None:
+    assert same_person_key(name) == "alice@example.com"
+
+
+def test_different_people_stay_different() -> None:
+    assert same_person_key("alice@example.com") != same_person_key("alicia@example.com")
+    assert same_person_key("alice@exаmple.com") != same_person_key("alice@example.com")  # а
