@@ -183,9 +183,14 @@ class Runner:
     inputs: dict[str, str]
     outputs: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def temp(self) -> Path:
+        return self.workspace.parent / "runner_temp"
+
     def expression(self, text: str) -> str:
         values = {
             "github.action_path": str(ROOT),
+            "runner.temp": str(self.temp),
             "github.repository": "acme/launches",
             "github.event.pull_request.number": "7",
             "steps.audit.outputs.report": self.outputs.get("report", ""),
@@ -201,7 +206,7 @@ class Runner:
         step = STEPS[name]
         output = self.workspace.parent / "github_output"
         output.write_text("", encoding="utf-8")
-        temp = self.workspace.parent / "runner_temp"
+        temp = self.temp
         temp.mkdir(exist_ok=True)
         bin_folder = self.workspace.parent / "bin"
         env = {
@@ -218,9 +223,11 @@ class Runner:
         }
         script = self.workspace.parent / "step.sh"
         script.write_text(step["run"], encoding="utf-8")
+        # The job's working directory is the checkout, unless the step names another.
+        folder = self.expression(step.get("working-directory", str(self.workspace)))
         result = subprocess.run(
             ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
-            cwd=self.workspace,
+            cwd=folder,
             env=env,
             capture_output=True,
             text=True,
@@ -239,8 +246,11 @@ def runner(tmp_path: Path) -> Runner:
     workspace.mkdir()
     bin_folder = tmp_path / "bin"
     bin_folder.mkdir()
-    # setup-python puts `python` on the path; here it is the interpreter running the tests.
-    (bin_folder / "python").symlink_to(sys.executable)
+    # setup-python puts `python` on the path; here it is the interpreter running the tests
+    # (started by its own path, so that it finds its environment and gtm-check in it).
+    python = bin_folder / "python"
+    python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n', encoding="utf-8")
+    python.chmod(0o755)
     return Runner(workspace, {})
 
 
@@ -415,7 +425,9 @@ def test_the_comment_is_posted_once_then_edited(runner: Runner) -> None:
     assert comments[0]["body"].endswith("mine")
     ours = comments[1]["body"]
     assert ours.startswith("<!-- gtm-check: launch.yaml -->\n")
-    assert "gate failed" in ours and "legal.trademarks" in ours  # the verdict and the change
+    # The verdict, then the change since the base branch, read from `gtm-check diff`.
+    assert "\n❌ gate failed: **Acme Insights 2\\.0** (tier 1)" in ours
+    assert "\n- Reopened: legal\\.trademarks Product name and marks" in ours
     calls = [json.loads(line) for line in log.read_text().splitlines()]
     assert [c[1:3] for c in calls if "-X" in c] == [["-X", "POST"], ["-X", "PATCH"]]
     assert calls[-1][3] == "repos/acme/launches/issues/comments/101"
@@ -477,8 +489,12 @@ def test_the_comment_body_escapes_names_and_stays_under_githubs_limit() -> None:
         "gate": {"passed": False, "failures": ["buy: score 50.0 is below 80"]},
         "stages": [{"key": "buy", "score": 50.0}],
     }
-    text = module.body("<!-- gtm-check: l.yaml -->", report, [("l.yaml", "x" * 70_000)])
+    change = {"id": "legal.dpa", "title": "x" * 300, "stage": "buy", "severity": "high",
+              "owner": None, "old": "todo", "new": "done"}  # fmt: skip
+    diff = {"launch": "X", "overall": {"old": 40.0, "new": 50.0}, "done": [change] * 1_000}
+    text = module.body("<!-- gtm-check: l.yaml -->", report, [("l.yaml", diff)])
     assert text.startswith("<!-- gtm-check: l.yaml -->\n")
-    assert "<script>" not in text and "@team" not in text and "\\<script\\>" in text
-    assert "buy: score 50.0 is below 80" in text and len(text) < 65_536
+    assert "<script>" not in text and "@team" not in text and "&lt;script&gt;" in text
+    assert "buy: score 50\\.0 is below 80" in text and len(text) < 65_536
     assert text.endswith("the job summary has the whole report.\n")
+    assert "x" * 199 + "…" in text and "x" * 200 not in text  # each title cut at 200
