@@ -553,7 +553,8 @@ def test_the_comment_escapes_every_piece_of_text_from_the_pull_request() -> None
     assert_inert(body)
     lines = body.splitlines()
     assert len(lines) == 8  # marker, heading, blank, verdict, reason, stages, blank, heading
-    assert lines[3].startswith("❌ gate failed: **Evil @\u2060someone \\#\u20601 &lt;img src=x&gt; ")
+    name = "Evil @\u2060someone \\#\u20601 &lt;img src=x&gt; "
+    assert lines[3].startswith(f"❌ gate failed: **{name}")
     assert "\\*\\*passed\\*\\* https:\u2060//x\\.example/?a=1" in lines[3]
     change = {"id": HOSTILE, "title": HOSTILE, "stage": HOSTILE, "severity": HOSTILE,
               "owner": HOSTILE + "!", "old": HOSTILE, "new": HOSTILE}  # fmt: skip
