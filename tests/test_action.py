@@ -5,6 +5,7 @@ JavaScript engine; its glue script's decisions (outputs, which comment to edit).
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import json
 import os
@@ -668,3 +669,16 @@ def test_the_comment_body_escapes_names_and_stays_under_githubs_limit() -> None:
     assert "buy: score 50\\.0 is below 80" in text and len(text) < 65_536
     assert text.endswith("the job summary has the whole report.\n")
     assert "x" * 199 + "…" in text and "x" * 200 not in text  # each title cut at 200
+
+
+def test_every_test_security_md_names_for_the_action_exists() -> None:
+    text = (ROOT / "SECURITY.md").read_text(encoding="utf-8")
+    section = text.split("## The GitHub Action\n", 1)[1].split("\n## ", 1)[0]
+    named = set(re.findall(r"`(test_\w+)`", section))
+    defined = {
+        node.name
+        for path in ("tests/test_action.py", "tests/test_release.py")
+        for node in ast.parse((ROOT / path).read_text(encoding="utf-8")).body
+        if isinstance(node, ast.FunctionDef)
+    }
+    assert len(named) >= 9 and named <= defined, named - defined
