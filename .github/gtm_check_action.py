@@ -18,7 +18,8 @@ The comment carries a hidden marker, ``<!-- gtm-check: KEY -->`` on its first li
 naming the launch files; the next run finds the comment with its marker written by the
 same account and edits it, so a pull request has one comment per set of launch files. The
 decisions (which comment, what body) are plain functions, tested without the network; only
-``main`` runs ``gtm-check diff`` and ``gh``.
+``comment`` runs ``gtm-check diff`` and ``gh``. Every piece of text from input reaches the
+comment through ``text``, and nowhere else.
 """
 
 from __future__ import annotations
