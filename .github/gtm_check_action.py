@@ -1,14 +1,25 @@
-"""The GitHub Action's glue (action.yml): its outputs, and the pull-request comment that
-updates itself. Only the standard library: it runs with the Python the Action set up.
+"""The GitHub Action's glue (action.yml): running gtm-check on the Action's inputs, its
+outputs, and the pull-request comment that updates itself. Only the standard library: it
+runs with the Python the Action set up, always as ``python -I`` (isolated: neither the
+working directory, which is the pull request's checkout, nor a ``PYTHON*`` variable nor the
+user's site folder reaches ``sys.path``).
 
-    python gtm_check_action.py outputs STATUS REPORT          # lines for $GITHUB_OUTPUT
-    python gtm_check_action.py comment REPORT -- LAUNCH...    # post or edit the comment
+    python -I gtm_check_action.py run OPTION...          # gtm-check audit OPTION... on the inputs
+    python -I gtm_check_action.py outputs STATUS REPORT  # lines for $GITHUB_OUTPUT
+    python -I gtm_check_action.py comment REPORT         # post or edit the comment
+
+The inputs come from the environment, never pasted into a shell script: ``LAUNCH`` (file
+names separated by spaces, tabs or line breaks), ``POLICY`` (one file name) and ``ARGS``
+(more audit flags, separated the same way). Each is split here, never by a shell, so no
+word is ever expanded as a pattern against the checkout's files; the launch files go after
+``--``, each one argument.
 
 The comment carries a hidden marker, ``<!-- gtm-check: KEY -->`` on its first line, KEY
 naming the launch files; the next run finds the comment with its marker written by the
 same account and edits it, so a pull request has one comment per set of launch files. The
 decisions (which comment, what body) are plain functions, tested without the network; only
-``main`` runs ``gtm-check diff`` and ``gh``.
+``comment`` runs ``gtm-check diff`` and ``gh``. Every piece of text from input reaches the
+comment through ``text``, and nowhere else.
 """
 
 from __future__ import annotations
@@ -19,17 +30,67 @@ import re
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Sequence
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 STAGES = ("learn", "buy", "use", "grow")
+SEPARATORS = re.compile(r"[ \t\r\n]+")
+"""What separates the words of an input: the white space a shell's default IFS splits on
+(and the carriage return of a Windows line break), nothing else: no quotes, no patterns."""
 VERDICTS = {0: "passed", 1: "failed", 2: "invalid"}
 DEFAULT_AUTHOR = "github-actions[bot]"
 """Who writes the comment with the job's own token, which may not ask who it is; a personal
 token's account is asked for."""
 LIMIT = 60_000
 """GitHub refuses a comment over 65,536 characters: the body stays under it."""
+TEXT_LIMIT = 200
+"""Each piece of input text in the comment is cut to this many characters."""
+GTM_CHECK = (sys.executable, "-I", "-m", "gtm_check")
+"""gtm-check as installed for the Python running this script, isolated like it: nothing
+from the checkout is imported."""
+DIFF_LISTS = {
+    "done": "Newly done",
+    "reopened": "Reopened",
+    "blocked": "Newly blocked",
+    "overdue": "Newly overdue",
+    "waived": "Newly waived",
+    "unwaived": "Waivers expired or removed",
+    "slipped": "Due dates slipped",
+    "owners": "Owners changed",
+    "added": "Added to scope",
+    "removed": "Removed from scope",
+}
+"""The lists of ``gtm-check diff --format json``, in its order, with its headings."""
+Diff = dict[str, Any] | str
+"""What ``gtm-check diff --format json`` said of one launch file, or why it could not."""
+
+
+def words(value: str) -> list[str]:
+    """An input's words: split on white space only, never on quotes, never expanded."""
+    return [word for word in SEPARATORS.split(value) if word]
+
+
+def audit_command(options: Sequence[str], env: Mapping[str, str]) -> list[str]:
+    """``gtm-check audit`` on the Action's inputs: the Action's own OPTIONS, the policy (one
+    argument, whatever it holds), the words of ARGS, then ``--`` and each launch file."""
+    policy = env.get("POLICY", "")
+    return [
+        *GTM_CHECK,
+        "audit",
+        *options,
+        *([f"--policy={policy}"] if policy else []),
+        *words(env.get("ARGS", "")),
+        "--",
+        *words(env.get("LAUNCH", "")),
+    ]
+
+
+def run(options: Sequence[str]) -> int:
+    """Run ``gtm-check audit`` on the inputs; its output is the step's, its exit code ours."""
+    sys.stdout.flush()
+    return subprocess.run(audit_command(options, os.environ), check=False).returncode
 
 
 def outputs(status: int, report: dict[str, Any] | None, path: str) -> list[str]:
@@ -74,55 +135,146 @@ def pick_comment(comments: Iterable[dict[str, Any]], mark: str, author: str) -> 
     return None
 
 
-def body(mark: str, report: dict[str, Any], diffs: Sequence[tuple[str, str]]) -> str:
+# --- the comment's text ----------------------------------------------------------------
+
+_REMOVED = frozenset({"Cf", "Cs", "Co", "Cn"})
+"""Format characters (bidi controls, zero-width characters), surrogates, private-use and
+unassigned characters: dropped from input text."""
+_SPACE = frozenset({"Cc", "Zl", "Zp", "Zs"})
+"""Controls (line breaks, tabs, escapes) and separators: one space each, runs collapsed."""
+_MARKDOWN = re.compile(r"[\\`*_{}\[\]()#+\-.!|~]")
+"""ASCII punctuation Markdown reads as syntax: each gets a backslash, shown as itself."""
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
+_JOINER = "\u2060"
+"""WORD JOINER: no width, but after "@" or "#" GitHub sees neither a mention nor an issue
+reference, and inside "://" or "www." no address: nobody is notified, nothing is linked.
+A literal character, not an entity: GitHub finds mentions and references in the rendered
+text, where an entity would already be decoded."""
+_LINKS = re.compile(r"(?i)(@|#|:(?=//)|\bwww(?=\.)|\bgh(?=-\d))")
+
+
+def text(value: object, limit: int = TEXT_LIMIT) -> str:
+    """Any text that came from input (a launch's name, an item's title, owner or state, a
+    reason, a file name, a message) as Markdown for the comment, the one way it gets there:
+    one line (controls and line breaks become spaces, invisible characters go), cut to
+    ``limit`` characters, no mention, issue reference or link (a word joiner after "@" and
+    "#", inside "://" and "www."), every Markdown character escaped and the HTML ones as
+    entities. The reader sees the text as written; GitHub acts on none of it."""
+    kept = "".join(
+        " " if unicodedata.category(c) in _SPACE else c
+        for c in str(value)
+        if unicodedata.category(c) not in _REMOVED
+    )
+    flat = re.sub(" +", " ", kept).strip()
+    if len(flat) > limit:
+        flat = flat[: limit - 1] + "…"
+    flat = _LINKS.sub(lambda m: m.group(0) + _JOINER, flat)
+    flat = _MARKDOWN.sub(lambda m: "\\" + m.group(0), flat)
+    return "".join(_HTML.get(c, c) for c in flat)
+
+
+def body(mark: str, report: dict[str, Any], diffs: Sequence[tuple[str, Diff]]) -> str:
     """The comment: the marker, each launch's verdict and stage scores, then what changed
-    since the base branch (``gtm-check diff``), cut to stay under GitHub's limit."""
+    since the base branch (``gtm-check diff``), cut to stay under GitHub's limit. Every
+    piece of input text goes through ``text``; each line the comment starts is the
+    Action's own words, so no title can start a line of its own."""
     parts = [mark, "## Launch readiness (gtm-check)", ""]
     for launch in _launches(report):
         parts += [_verdict(launch), ""]
     parts += ["## Since the base branch", ""]
     for name, diff in diffs:
-        parts += [diff.strip() or f"`{_escape(name)}`: no change.", ""]
-    text = "\n".join(parts)
-    if len(text) > LIMIT:
-        cut = text[:LIMIT].rsplit("\n", 1)[0]
-        text = cut + "\n\n… cut short: the job summary has the whole report.\n"
-    return text
+        parts += [*_diff_lines(name, diff), ""]
+    joined = "\n".join(parts)
+    if len(joined) > LIMIT:
+        cut = joined[:LIMIT].rsplit("\n", 1)[0]
+        joined = cut + "\n\n… cut short: the job summary has the whole report.\n"
+    return joined
 
 
 def _verdict(launch: dict[str, Any]) -> str:
-    info = launch.get("launch", {})
-    gate = launch.get("gate", {})
-    title = f"{info.get('name', '?')} (tier {info.get('tier', '?')})"
-    verdict = "✅ gate passed" if gate.get("passed") else "❌ gate failed"
-    lines = [f"**{_escape(title)}**: {verdict}, overall {_score(launch.get('overall', {}))}"]
-    lines += [f"- {_escape(reason)}" for reason in gate.get("failures", [])]
-    stages = " · ".join(f"{s.get('key')} {_score(s)}" for s in launch.get("stages", []))
+    """The verdict first on its line, then whose it is: "❌ gate failed: **NAME** (tier 1),
+    overall 69.5", each reason the gate failed and the stage scores below."""
+    info = launch.get("launch") or {}
+    gate = launch.get("gate") or {}
+    verdict = "✅ gate passed" if gate.get("passed") is True else "❌ gate failed"
+    lines = [
+        f"{verdict}: **{text(info.get('name', '?'))}** (tier {text(info.get('tier', '?'))}), "
+        f"overall {_score((launch.get('overall') or {}).get('score'))}"
+    ]
+    lines += [f"- reason: {text(reason)}" for reason in gate.get("failures") or []]
+    stages = " · ".join(
+        f"{text(s.get('key'))} {_score(s.get('score'))}" for s in launch.get("stages") or []
+    )
     return "\n".join([*lines, f"- stages: {stages}"])
 
 
-def _score(part: dict[str, Any]) -> str:
-    score = part.get("score")
-    return "—" if score is None else f"{score:.1f}"
+def _diff_lines(name: str, diff: Diff) -> list[str]:
+    """One launch file's changes since the base branch, from the diff's JSON."""
+    if isinstance(diff, str):
+        return [f"File {text(name)}: no comparison with the base branch ({text(diff)})."]
+    overall = diff.get("overall") or {}
+    lines = [
+        f"File {text(name)}, **{text(diff.get('launch', '?'))}**: overall "
+        f"{_score(overall.get('old'))} → {_score(overall.get('new'))}"
+    ]
+    moved = diff.get("launch_date")
+    if isinstance(moved, dict):
+        lines.append(f"- launch date moved {text(moved.get('old'))} → {text(moved.get('new'))}")
+    lines += [f"- regression: {text(r)}" for r in diff.get("regressions") or []]
+    stages = diff.get("stages") or {}
+    shown = (
+        f"{text(key)} {_score(s.get('old'))} → {_score(s.get('new'))}"
+        for key, s in stages.items()
+        if isinstance(s, dict)
+    )
+    lines.append(f"- stages: {' · '.join(shown)}")
+    changed = False
+    for key, heading in DIFF_LISTS.items():
+        for change in diff.get(key) or []:
+            lines.append(f"- {heading}: {_change(change)}")
+            changed = True
+    if not changed:
+        lines.append("- no item changed")
+    return lines
 
 
-def _escape(text: str) -> str:
-    """User text in Markdown: no markup, no HTML, no mention."""
-    text = re.sub(r"[\\`*_{}\[\]<>()#+!|~]", lambda m: "\\" + m.group(0), text)
-    return text.replace("@", "@\u2060")
+def _change(change: dict[str, Any]) -> str:
+    line = (
+        f"{text(change.get('id'))} {text(change.get('title'))} "
+        f"({text(change.get('severity'))}, {text(change.get('stage'))})"
+    )
+    old, new, owner = change.get("old"), change.get("new"), change.get("owner")
+    if old is not None and new is not None:
+        line += f": {text(old)} → {text(new)}"
+    elif new is not None:
+        line += f": {text(new)}"
+    if owner and owner not in (old, new):
+        line += f", owner {text(owner)}"
+    return line
+
+
+def _score(score: object) -> str:
+    is_number = isinstance(score, int | float) and not isinstance(score, bool)
+    return f"{score:.1f}" if is_number else "—"
+
+
+# --- the network -----------------------------------------------------------------------
 
 
 def _run(args: Sequence[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
     return subprocess.run(list(args), capture_output=True, text=True, check=False, **kwargs)
 
 
-def _diff(launch: str) -> str:
+def _diff(launch: str) -> Diff:
     """What changed in one launch file since the base branch; why not, when it cannot say."""
-    result = _run(["gtm-check", "diff", "--format", "markdown", "--", launch])
+    result = _run([*GTM_CHECK, "diff", "--format", "json", "--", launch])
     if result.returncode in (0, 1):
-        return result.stdout
-    why = " ".join(result.stderr.split()) or f"exit {result.returncode}"
-    return f"`{_escape(launch)}`: no comparison with the base branch ({_escape(why)})."
+        try:
+            found = json.loads(result.stdout)
+        except ValueError:
+            found = None
+        return found if isinstance(found, dict) else "gtm-check diff wrote no report"
+    return " ".join(result.stderr.split()) or f"exit {result.returncode}"
 
 
 def comment(report_path: str, launches: Sequence[str]) -> int:
@@ -130,7 +282,7 @@ def comment(report_path: str, launches: Sequence[str]) -> int:
     author = _login() or DEFAULT_AUTHOR
     report = json.loads(Path(report_path).read_text("utf-8"))
     mark = marker(launches)
-    text = body(mark, report, [(launch, _diff(launch)) for launch in launches])
+    written = body(mark, report, [(launch, _diff(launch)) for launch in launches])
     listed = _run(["gh", "api", "--paginate", f"repos/{repo}/issues/{number}/comments",
                    "--jq", ".[]"])  # fmt: skip
     if listed.returncode != 0:
@@ -139,7 +291,7 @@ def comment(report_path: str, launches: Sequence[str]) -> int:
     found = pick_comment(comments, mark, author)
     with tempfile.TemporaryDirectory() as folder:
         payload = Path(folder) / "comment.json"
-        payload.write_text(json.dumps({"body": text}), encoding="utf-8")
+        payload.write_text(json.dumps({"body": written}), encoding="utf-8")
         if found is None:
             call = ["-X", "POST", f"repos/{repo}/issues/{number}/comments"]
         else:
@@ -164,6 +316,8 @@ def _warn(message: str) -> int:
 
 
 def main(argv: Sequence[str]) -> int:
+    if argv and argv[0] == "run":
+        return run(argv[1:])
     if len(argv) == 3 and argv[0] == "outputs":
         status, path = int(argv[1]), argv[2]
         try:
@@ -172,8 +326,8 @@ def main(argv: Sequence[str]) -> int:
             report = None
         print("\n".join(outputs(status, report, path)))
         return 0
-    if len(argv) >= 3 and argv[0] == "comment" and argv[2] == "--":
-        return comment(argv[1], argv[3:])
+    if len(argv) == 2 and argv[0] == "comment":
+        return comment(argv[1], words(os.environ.get("LAUNCH", "")))
     print(__doc__, file=sys.stderr)
     return 2
 

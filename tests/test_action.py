@@ -5,6 +5,7 @@ JavaScript engine; its glue script's decisions (outputs, which comment to edit).
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import json
 import os
@@ -183,9 +184,14 @@ class Runner:
     inputs: dict[str, str]
     outputs: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def temp(self) -> Path:
+        return self.workspace.parent / "runner_temp"
+
     def expression(self, text: str) -> str:
         values = {
             "github.action_path": str(ROOT),
+            "runner.temp": str(self.temp),
             "github.repository": "acme/launches",
             "github.event.pull_request.number": "7",
             "steps.audit.outputs.report": self.outputs.get("report", ""),
@@ -201,7 +207,7 @@ class Runner:
         step = STEPS[name]
         output = self.workspace.parent / "github_output"
         output.write_text("", encoding="utf-8")
-        temp = self.workspace.parent / "runner_temp"
+        temp = self.temp
         temp.mkdir(exist_ok=True)
         bin_folder = self.workspace.parent / "bin"
         env = {
@@ -218,9 +224,11 @@ class Runner:
         }
         script = self.workspace.parent / "step.sh"
         script.write_text(step["run"], encoding="utf-8")
+        # The job's working directory is the checkout, unless the step names another.
+        folder = self.expression(step.get("working-directory", str(self.workspace)))
         result = subprocess.run(
             ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
-            cwd=self.workspace,
+            cwd=folder,
             env=env,
             capture_output=True,
             text=True,
@@ -239,8 +247,11 @@ def runner(tmp_path: Path) -> Runner:
     workspace.mkdir()
     bin_folder = tmp_path / "bin"
     bin_folder.mkdir()
-    # setup-python puts `python` on the path; here it is the interpreter running the tests.
-    (bin_folder / "python").symlink_to(sys.executable)
+    # setup-python puts `python` on the path; here it is the interpreter running the tests
+    # (started by its own path, so that it finds its environment and gtm-check in it).
+    python = bin_folder / "python"
+    python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n', encoding="utf-8")
+    python.chmod(0o755)
     return Runner(workspace, {})
 
 
@@ -256,6 +267,82 @@ def test_launch_files_are_file_names_never_options_nor_patterns(runner: Runner) 
     runner.inputs["launch"] = "*.yaml"  # a pattern stays a name: no such file
     code, out = runner.run("Audit launch readiness")
     assert code == 2 and "*.yaml" in out and runner.outputs["verdict"] == "invalid"
+
+
+SHADOWS = ("pip/__init__.py", "pip/__main__.py", "typing.py", "re.py", "sitecustomize.py")
+"""Modules a pull request could add to its checkout to run in place of pip or of what pip
+imports, with the job's token: each writes a marker when it runs."""
+
+
+def test_the_install_step_runs_no_code_from_the_checkout(runner: Runner) -> None:
+    marker = runner.workspace.parent / "shadowed"
+    for name in SHADOWS:
+        path = runner.workspace / name
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(f"open({str(marker)!r}, 'a').write({name!r} + '\\n')\n", "utf-8")
+    # Not the Action itself (that would reinstall gtm-check into the tests' environment): a
+    # folder pip refuses at once, after it started, imported its modules and read the path.
+    nothing = runner.workspace.parent / "not-a-project"
+    nothing.mkdir()
+    extra = {"ACTION_PATH": str(nothing), "PYTHONPATH": str(runner.workspace)}
+    code, out = runner.run("Install gtm-check", extra)
+    assert not marker.exists(), marker.read_text("utf-8")
+    assert code != 0 and "is not installable" in out  # pip itself ran, and said so
+    step = STEPS["Install gtm-check"]
+    assert step["working-directory"] == "${{ runner.temp }}"
+    assert step["run"].startswith("python -I -m pip install ")
+
+
+def test_every_python_the_action_starts_is_isolated() -> None:
+    scripts = [step["run"] for step in ACTION["runs"]["steps"] if "run" in step]
+    started = [line for script in scripts for line in script.splitlines() if "python" in line]
+    assert len(started) == 7  # pip, then the glue: run ×4, outputs, comment
+    for line in started:
+        assert re.search(r"(^|\s)python -I ", line) and not re.search(r"\bpython (?!-I )", line)
+    # Nothing runs gtm-check but the glue, which starts it as `python -I -m gtm_check`.
+    assert not any(re.search(r"(^|\s)gtm-check ", script) for script in scripts)
+    assert glue().GTM_CHECK == (sys.executable, "-I", "-m", "gtm_check")
+
+
+@pytest.mark.parametrize(
+    ("step", "written"),
+    [
+        ("Audit launch readiness", None),
+        ("Write the HTML report", "readiness.html"),
+        ("Write the SARIF report", "gtm-check.sarif"),
+    ],
+)
+def test_args_are_words_never_patterns_nor_options_from_the_checkout(
+    runner: Runner, step: str, written: str | None
+) -> None:
+    text = (EXAMPLES / "launch.yaml").read_text("utf-8")
+    (runner.workspace / "launch.yaml").write_text(text, encoding="utf-8")
+    # Files a pull request adds, named to be read as options if a pattern expanded to them.
+    for name in ("--output=owned.txt", "-o.yaml"):
+        (runner.workspace / name).write_text(text, encoding="utf-8")
+    before = {p.name for p in runner.workspace.iterdir()}
+    runner.inputs |= {"launch": "launch.yaml", "args": "--as-of 2027-01-15 *",
+                      "html": "readiness.html", "sarif": "gtm-check.sarif"}  # fmt: skip
+    code, out = runner.run(step)
+    assert code == 2, out  # `*` is a launch file that does not exist: bad input
+    assert "*" in out and "no such file" in out
+    assert {p.name for p in runner.workspace.iterdir()} == before  # nothing written
+    assert written is None or not (runner.workspace / written).exists()
+
+
+def test_args_still_carry_several_flags(runner: Runner) -> None:
+    (runner.workspace / "launch.yaml").write_text(
+        (EXAMPLES / "launch.yaml").read_text("utf-8"), encoding="utf-8"
+    )
+    runner.inputs |= {"launch": "launch.yaml", "sarif": "out.sarif",
+                      "args": "  --as-of\t2027-01-15\n--fail-on never --min-score 10 "}  # fmt: skip
+    code, out = runner.run("Audit launch readiness")
+    assert code == 0 and runner.outputs["verdict"] == "passed", out
+    code, out = runner.run("Write the SARIF report")
+    assert code == 0 and (runner.workspace / "out.sarif").exists(), out
+    assert glue().audit_command(
+        ["--format", "json"], {"LAUNCH": " a.yaml\n-o.yaml ", "POLICY": "-p x.yaml", "ARGS": ""}
+    )[4:] == ["audit", "--format", "json", "--policy=-p x.yaml", "--", "a.yaml", "-o.yaml"]
 
 
 def test_the_audit_step_sets_the_outputs(runner: Runner) -> None:
@@ -387,38 +474,134 @@ def git(folder: Path, *args: str) -> None:
     )
 
 
-def test_the_comment_is_posted_once_then_edited(runner: Runner) -> None:
+def fake_gh(runner: Runner, comments: list[dict[str, Any]]) -> dict[str, str]:
+    """A stand-in ``gh`` on the runner's path holding COMMENTS; the environment it needs."""
     gh = runner.workspace.parent / "bin" / "gh"
     gh.write_text(FAKE_GH.format(python=sys.executable), encoding="utf-8")
     gh.chmod(0o755)
     state, log = runner.workspace.parent / "comments.json", runner.workspace.parent / "gh.log"
-    # Someone else's comment carrying the same marker is never taken over.
-    forged = {"id": 5, "body": "<!-- gtm-check: launch.yaml -->\nmine", "created_at": "2027-01-01"}
-    state.write_text(json.dumps([{**forged, "user": {"login": "mallory"}}]))
+    state.write_text(json.dumps(comments))
+    return {"GH_STATE": str(state), "GH_LOG": str(log)}
+
+
+def pull_request(runner: Runner, edit: dict[str, str]) -> Path:
+    """The example launch committed as the base branch, then edited in the checkout."""
     launch = runner.workspace / "launch.yaml"
     launch.write_text((EXAMPLES / "launch.yaml").read_text("utf-8"), encoding="utf-8")
     git(runner.workspace, "init", "-q")
     git(runner.workspace, "add", ".")
     git(runner.workspace, "commit", "-qm", "base")
-    launch.write_text(launch.read_text("utf-8").replace(
-        "legal.trademarks: done", "legal.trademarks: todo"), encoding="utf-8")  # fmt: skip
+    text = launch.read_text("utf-8")
+    for old, new in edit.items():
+        assert old in text
+        text = text.replace(old, new)
+    launch.write_text(text, encoding="utf-8")
     runner.inputs.update({"launch": "launch.yaml", "comment": "true", "github-token": "the-token"})
-    env = {"GH_STATE": str(state), "GH_LOG": str(log)}
+    return launch
+
+
+def test_the_comment_is_posted_once_then_edited(runner: Runner) -> None:
+    # Someone else's comment carrying the same marker is never taken over.
+    forged = {"id": 5, "body": "<!-- gtm-check: launch.yaml -->\nmine", "created_at": "2027-01-01"}
+    env = fake_gh(runner, [{**forged, "user": {"login": "mallory"}}])
+    pull_request(runner, {"legal.trademarks: done": "legal.trademarks: todo"})
     for run in range(2):
         code, out = runner.run("Audit launch readiness")
         assert code == 1, out
         code, out = runner.run("Comment on the pull request", env)
         assert code == 0, out
         assert ("edited" if run else "posted") in out
-    comments = json.loads(state.read_text())
+    comments = json.loads(Path(env["GH_STATE"]).read_text())
     assert [c["id"] for c in comments] == [5, 101]
     assert comments[0]["body"].endswith("mine")
     ours = comments[1]["body"]
     assert ours.startswith("<!-- gtm-check: launch.yaml -->\n")
-    assert "gate failed" in ours and "legal.trademarks" in ours  # the verdict and the change
-    calls = [json.loads(line) for line in log.read_text().splitlines()]
+    # The verdict, then the change since the base branch, read from `gtm-check diff`.
+    assert "\n❌ gate failed: **Acme Insights 2\\.0** (tier 1)" in ours
+    assert "\n- Reopened: legal\\.trademarks Product name and marks" in ours
+    calls = [json.loads(line) for line in Path(env["GH_LOG"]).read_text().splitlines()]
     assert [c[1:3] for c in calls if "-X" in c] == [["-X", "POST"], ["-X", "PATCH"]]
     assert calls[-1][3] == "repos/acme/launches/issues/comments/101"
+
+
+HOSTILE = "Evil @someone #1 <img src=x>\n**passed** https://x.example/?a=1 www.x.example GH-2"
+"""A pull request's text written to mention, reference, link, inject HTML and fake a verdict."""
+
+
+def assert_inert(body: str) -> None:
+    """Nothing in a comment body mentions, references, links or injects; every line that
+    starts with the Action's own words, so no title can fake a verdict."""
+    assert re.search("@(?!\u2060)", body) is None  # no @mention, no e-mail address
+    assert all(re.search("#(?!\u2060)", line) is None
+               for line in body.splitlines() if not line.startswith("#"))  # fmt: skip
+    assert "://" not in body and re.search("(?i)www[.]", body) is None
+    assert re.search("(?i)gh-", body) is None
+    assert "<img" not in body and "**passed**" not in body
+    assert "<" not in body.split("\n", 1)[1]  # HTML only in the marker line
+    own = ("<!-- gtm-check: ", "## ", "❌ gate failed: ", "File ", "- reason: ", "- stages: ",
+           "- regression: ", "- launch date moved ", "- no item changed",
+           *(f"- {heading}: " for heading in glue().DIFF_LISTS.values()))  # fmt: skip
+    assert all(line == "" or line.startswith(own) for line in body.splitlines()), body
+    assert "gate passed" not in body  # the verdict is the Action's, first on its line
+
+
+def test_the_comment_escapes_every_piece_of_text_from_the_pull_request() -> None:
+    module = glue()
+    report = {"launch": {"name": HOSTILE, "tier": HOSTILE}, "overall": {"score": 10.0},
+              "gate": {"passed": False, "failures": [HOSTILE]},
+              "stages": [{"key": HOSTILE, "score": 10.0}]}  # fmt: skip
+    body = module.body("<!-- gtm-check: l.yaml -->", report, [])
+    assert_inert(body)
+    lines = body.splitlines()
+    assert len(lines) == 8  # marker, heading, blank, verdict, reason, stages, blank, heading
+    name = "Evil @\u2060someone \\#\u20601 &lt;img src=x&gt; "
+    assert lines[3].startswith(f"❌ gate failed: **{name}")
+    assert "\\*\\*passed\\*\\* https:\u2060//x\\.example/?a=1" in lines[3]
+    change = {"id": HOSTILE, "title": HOSTILE, "stage": HOSTILE, "severity": HOSTILE,
+              "owner": HOSTILE + "!", "old": HOSTILE, "new": HOSTILE}  # fmt: skip
+    diff = {"launch": HOSTILE, "overall": {}, "regressions": [HOSTILE],
+            "launch_date": {"old": HOSTILE, "new": HOSTILE}, "done": [change],
+            "stages": {HOSTILE: {"old": 1.0, "new": 2.0}}}  # fmt: skip
+    body = module.body("<!-- gtm-check: l.yaml -->", report, [(HOSTILE, diff), (HOSTILE, HOSTILE)])
+    assert_inert(body)
+
+
+@pytest.mark.parametrize(
+    ("given", "shown"),
+    [
+        ("a\nb\r\nc\td\x1b[31me\x85f\u2028g", "a b c d \\[31me f g"),  # one line
+        ("\u202eevil\u200b\u2066x\ufeff", "evilx"),  # no bidi, no invisible character
+        ("<b>&amp;\"'", "&lt;b&gt;&amp;amp;&quot;&#39;"),  # HTML as entities
+        ("`*_{}[]()#+-.!|~\\", "\\`\\*\\_\\{\\}\\[\\]\\(\\)\\#\u2060\\+\\-\\.\\!\\|\\~\\\\"),
+        ("@team a@b.example", "@\u2060team a@\u2060b\\.example"),  # no mention, no e-mail
+        ("#12 acme/app#3 GH-4", "\\#\u206012 acme/app\\#\u20603 GH\u2060\\-4"),  # no reference
+        ("HTTP://x www.y", "HTTP:\u2060//x www\u2060\\.y"),  # no link
+        ("x" * 250, "x" * 199 + "…"),  # cut at 200 characters, before escaping
+        (None, "None"),
+    ],
+)
+def test_text_is_the_comments_one_escaper(given: object, shown: str) -> None:
+    assert glue().text(given) == shown
+
+
+def test_the_comment_reads_the_lists_gtm_check_diff_writes() -> None:
+    from gtm_check.scoring.diff import LaunchDiff
+
+    assert glue().DIFF_LISTS == {key: heading for key, heading, _ in LaunchDiff.LISTS}
+
+
+def test_a_hostile_launch_reaches_the_comment_inert(runner: Runner) -> None:
+    env = fake_gh(runner, [])
+    name = HOSTILE.replace("\n", " ")  # a launch name is one line (validate says so)
+    pull_request(runner, {'launch: "Acme Insights 2.0"': f"launch: {json.dumps(name)}",
+                          "owner: events@acme.example": "owner: '@someone #1'"})  # fmt: skip
+    code, out = runner.run("Audit launch readiness")
+    assert code == 1, out
+    code, out = runner.run("Comment on the pull request", env)
+    assert code == 0 and "posted" in out, out
+    (posted,) = json.loads(Path(env["GH_STATE"]).read_text())
+    assert_inert(posted["body"])
+    assert "\n❌ gate failed: **Evil @\u2060someone \\#\u20601 &lt;img src=x&gt; " in posted["body"]
 
 
 # --- the glue's decisions --------------------------------------------------------------
@@ -477,8 +660,25 @@ def test_the_comment_body_escapes_names_and_stays_under_githubs_limit() -> None:
         "gate": {"passed": False, "failures": ["buy: score 50.0 is below 80"]},
         "stages": [{"key": "buy", "score": 50.0}],
     }
-    text = module.body("<!-- gtm-check: l.yaml -->", report, [("l.yaml", "x" * 70_000)])
+    change = {"id": "legal.dpa", "title": "x" * 300, "stage": "buy", "severity": "high",
+              "owner": None, "old": "todo", "new": "done"}  # fmt: skip
+    diff = {"launch": "X", "overall": {"old": 40.0, "new": 50.0}, "done": [change] * 1_000}
+    text = module.body("<!-- gtm-check: l.yaml -->", report, [("l.yaml", diff)])
     assert text.startswith("<!-- gtm-check: l.yaml -->\n")
-    assert "<script>" not in text and "@team" not in text and "\\<script\\>" in text
-    assert "buy: score 50.0 is below 80" in text and len(text) < 65_536
+    assert "<script>" not in text and "@team" not in text and "&lt;script&gt;" in text
+    assert "buy: score 50\\.0 is below 80" in text and len(text) < 65_536
     assert text.endswith("the job summary has the whole report.\n")
+    assert "x" * 199 + "…" in text and "x" * 200 not in text  # each title cut at 200
+
+
+def test_every_test_security_md_names_for_the_action_exists() -> None:
+    text = (ROOT / "SECURITY.md").read_text(encoding="utf-8")
+    section = text.split("## The GitHub Action\n", 1)[1].split("\n## ", 1)[0]
+    named = set(re.findall(r"`(test_\w+)`", section))
+    defined = {
+        node.name
+        for path in ("tests/test_action.py", "tests/test_release.py")
+        for node in ast.parse((ROOT / path).read_text(encoding="utf-8")).body
+        if isinstance(node, ast.FunctionDef)
+    }
+    assert len(named) >= 9 and named <= defined, named - defined

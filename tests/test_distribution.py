@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from gtm_check.cli.commands import app
 from tests.conftest import ROOT, WriteFile
+from tests.test_action import glue
 
 
 def help_text(*command: str) -> str:
@@ -24,9 +25,12 @@ def test_action_runs_the_audit_with_the_github_format() -> None:
     }  # fmt: skip
     assert action["inputs"]["launch"]["required"] is True
     scripts = [step.get("run", "") for step in action["runs"]["steps"]]
-    audit = next(s for s in scripts if "gtm-check audit --format github" in s)
-    assert '-- "${launches[@]}"' in audit and "--format" in help_text("audit")
-    assert '--policy "$POLICY"' in audit and "--policy" in help_text("audit")
+    audit = next(s for s in scripts if 'python -I "$glue" run --format github' in s)
+    assert "--format" in help_text("audit") and "--policy" in help_text("audit")
+    # The glue puts each launch file after `--` and the policy in one `--policy=` argument.
+    command = glue().audit_command(["--format", "github"], {"LAUNCH": "a.yaml", "POLICY": "p"})
+    assert command[-5:] == ["--format", "github", "--policy=p", "--", "a.yaml"]
+    assert audit.count(" run ") == 2  # the annotations, then the JSON report for the outputs
     # No input is pasted into a script: they pass through env.
     assert not any("${{" in script for script in scripts)
 
@@ -36,7 +40,7 @@ def test_action_writes_and_uploads_the_html_page_when_asked() -> None:
     assert action["inputs"]["html"]["default"] == ""
     steps = action["runs"]["steps"]
     (page,) = [s for s in steps if "--format html" in s.get("run", "")]
-    assert page["env"]["HTML"] == "${{ inputs.html }}" and '--output "$HTML"' in page["run"]
+    assert page["env"]["HTML"] == "${{ inputs.html }}" and '--output="$HTML"' in page["run"]
     assert "html" in help_text("audit") and "--warn-only" in help_text("audit")
     (upload,) = [s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@")]
     assert upload["with"]["path"] == "${{ inputs.html }}"

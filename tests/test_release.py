@@ -81,11 +81,23 @@ def test_the_readme_installs_only_from_the_repository() -> None:
     for line in installs:
         words = re.sub(r"^.*?\bpip(x)? (install|run)\s+", "", line).split("&&")[0].split()
         targets = [w.strip("\"'") for w in words if not w.startswith("-")]
-        if "pipx run" in line:
-            assert targets[0] == FROM_REPOSITORY, line  # the --spec
-        else:
-            assert targets and set(targets) <= {".", ".[dev]", FROM_REPOSITORY}, line
+        assert targets and set(targets) <= {".", ".[dev]", FROM_REPOSITORY}, line
     assert "pip install gtm-check" not in README
+
+
+def test_every_ci_snippet_starts_python_isolated() -> None:
+    """A CI job installs inside a checkout that a pull request can change, where `python -m`
+    would put the working directory first on the module path (a `pip/` there would run as
+    pip, with the job's token): every Python those snippets start is `-I`, and none uses
+    `pipx run`, which starts pip the same way and runs a `__pypackages__` it finds there."""
+    commands = [line for block in blocks("sh") + blocks("yaml") for line in block.splitlines()]
+    ci = [line for line in commands if FROM_REPOSITORY in line]
+    assert len(ci) >= 3
+    for line in ci:
+        starts = re.findall(r"\bpython3? ((?:-\S+ )*)-m (\S+)", line)
+        assert starts and all("-I " in options for options, _ in starts), line
+        assert re.search(r"\bpython3? -I -m pip install ", line), line
+    assert "pipx" not in "".join(blocks("sh") + blocks("yaml"))
 
 
 def test_the_readme_names_no_tag_or_revision_that_does_not_exist() -> None:

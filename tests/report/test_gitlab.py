@@ -176,7 +176,7 @@ def test_the_readme_job_installs_from_the_repository_and_keeps_the_report() -> N
     assert set(job) == {"image", "script", "artifacts"}
     assert job["image"] == "python:3.12"  # not -slim: pip needs git for a git+https install
     install, audit = job["script"]
-    assert shlex.split(install) == ["python", "-m", "pip", "install", FROM_REPOSITORY]
+    assert shlex.split(install) == ["python", "-I", "-m", "pip", "install", FROM_REPOSITORY]
     words = shlex.split(audit)
     report = words[words.index("--output") + 1]
     assert words[words.index("--format") + 1] == "gitlab"
