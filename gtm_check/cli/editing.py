@@ -57,8 +57,12 @@ def commit(opened: Opened, new_text: str, changes: Sequence[str], *, allow_outsi
             "command again",
         )
     if opened.in_place:
-        write_in_place(opened.path, opened.encoded(new_text), opened.raw)
+        write_in_place(
+            opened.path, opened.encoded(new_text), opened.raw, allow_outside=allow_outside
+        )
     else:
-        write_atomic(opened.path, opened.encoded(new_text), overwrite=True)
+        write_atomic(
+            opened.path, opened.encoded(new_text), overwrite=True, allow_outside=allow_outside
+        )
     for change in changes:
         typer.echo(visible(change))
