@@ -54,7 +54,7 @@ def main() -> None:
     gc.disable()
     _without_plugin_scan()
     from gtm_check.cli import fast
-    from gtm_check.cli.output import StandardOutputFailed, guard_standard_streams
+    from gtm_check.cli.output import StandardOutputFailed, edits_written, guard_standard_streams
     from gtm_check.cli.terminal import replace_what_cannot_be_shown
 
     replace_what_cannot_be_shown(sys.stdout)
@@ -68,9 +68,16 @@ def main() -> None:
     try:
         run()
     except StandardOutputFailed as exc:
-        _output_failed(exc.error)
+        _output_failed(exc.error, edits_written())
     except SystemExit:
-        _write_or_end("")  # what is still buffered fails here, not at interpreter shutdown
+        # What is still buffered fails here, not at interpreter shutdown; the guarded
+        # stream says so with StandardOutputFailed, not OSError.
+        try:
+            sys.stdout.flush()
+        except StandardOutputFailed as exc:
+            _output_failed(exc.error, edits_written())
+        except OSError as exc:
+            _output_failed(exc, edits_written())
         raise
     finally:
         # The process is about to end and give all of its memory back at once; frozen
@@ -177,7 +184,7 @@ def _write_or_end(text: str) -> None:
         _output_failed(exc)
 
 
-def _output_failed(error: OSError) -> NoReturn:
+def _output_failed(error: OSError, edited: tuple[str, ...] = ()) -> NoReturn:
     """End the run when standard output cannot take the report.
 
     A reader that went away (`| head -c 10`, `| true`) is not an error to report: gtm-check
@@ -185,20 +192,31 @@ def _output_failed(error: OSError) -> NoReturn:
     silently. Not exit 0 or 1: those say whether the gate passed, and no one read the
     verdict. Anything else (a closed or full standard output) ends with one line on
     standard error and exit 2, like other problems the person running gtm-check can fix.
+
+    Once an edit (``set``, ``waive``, ``unwaive``) has written its file (``edited``), the
+    edit is done whatever happens to standard output: exit 0 with one line saying so on
+    standard error, as a failure would make a script run the edit again.
     """
     _silence_stdout()
+    if edited:
+        _tell(f"gtm-check: the edit was written to {edited[0]}, but {_why(error)}\n")
+        raise SystemExit(0)
     if error.errno == errno.EPIPE:
         _tell("")
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
         os.kill(os.getpid(), signal.SIGPIPE)
-    if error.errno == errno.EBADF:
-        reason = "standard output is closed"
-    else:
-        reason = f"cannot write the report to standard output: {error.strerror or error}"
-    _tell(f"gtm-check: {reason}\n")
+    _tell(f"gtm-check: {_why(error)}\n")
     from gtm_check.cli.exits import EXIT_INVALID  # only once the run has failed
 
     raise SystemExit(EXIT_INVALID)
+
+
+def _why(error: OSError) -> str:
+    if error.errno == errno.EBADF:
+        return "standard output is closed"
+    if error.errno == errno.EPIPE:
+        return "standard output was closed by its reader"
+    return f"cannot write the report to standard output: {error.strerror or error}"
 
 
 def _tell(text: str) -> None:

@@ -25,6 +25,7 @@ from gtm_check.load.files import (
     why_unreachable,
 )
 from gtm_check.model.problems import GtmCheckError
+from gtm_check.model.safetext import visible
 
 
 class StandardOutputFailed(Exception):
@@ -103,6 +104,7 @@ def guard_standard_streams() -> None:
     however Click, Typer or gtm-check writes to them: standard output fails with
     ``StandardOutputFailed`` (which the entry point turns into its exit code), standard
     error fails silently. Keeps each stream's encoding, error handler and line endings."""
+    _EDITS_WRITTEN.clear()  # a new run: no edit written yet
     sys.stdout = _guarded(sys.stdout, standard_output=True)
     sys.stderr = _guarded(sys.stderr, standard_output=False)
 
@@ -122,6 +124,20 @@ def _guarded(stream: TextIO | None, *, standard_output: bool) -> TextIO:
         line_buffering=bool(getattr(stream, "line_buffering", False)),
         write_through=True,
     )
+
+
+_EDITS_WRITTEN: list[str] = []
+
+
+def edit_written(path: Path) -> None:
+    """Note that an edit has written ``path``: from here on the edit is done, and a failing
+    standard output no longer fails the run (see ``gtm_check.main``)."""
+    _EDITS_WRITTEN.append(visible(str(path)))
+
+
+def edits_written() -> tuple[str, ...]:
+    """The files edits of this run have written, as shown in a message."""
+    return tuple(_EDITS_WRITTEN)
 
 
 def write_stdout(text: str) -> None:
