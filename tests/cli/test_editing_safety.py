@@ -212,13 +212,36 @@ def test_a_hard_link_is_edited_in_place_not_split(launch: Path) -> None:
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
-def test_the_owner_and_group_stay_when_root_edits_a_users_file(launch: Path) -> None:
-    os.chown(launch, 4242, 4343)
+@pytest.mark.parametrize("command", ["set", "waive", "unwaive"])
+def test_root_is_refused_another_users_file(launch: Path, command: str) -> None:
+    os.chown(launch, 12345, 12345)
+    os.chmod(launch, 0o666)  # writable by anyone: the owner alone still decides
+    args = {
+        "set": ["team.task-1", "--status", "done"],
+        "waive": ["team.task-1", "--reason", "r", "--approved-by", "vp"]
+        + ["--expires", "2027-02-01", "--as-of", "2027-01-15"],
+        "unwaive": ["team.task-1"],
+    }[command]
+    code, out, err = run(command, launch, *args)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"{launch}:1:1: the launch file belongs to another user (uid 12345); nothing was "
+        "written: gtm-check edits only files of the user who runs it\n"
+    )
+    assert launch.read_text(encoding="utf-8") == LAUNCH
+    status = launch.stat()
+    assert (status.st_uid, status.st_gid) == (12345, 12345)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file another group")
+def test_the_group_and_mode_stay_when_root_edits_its_file(launch: Path) -> None:
+    os.chown(launch, -1, 4343)
     os.chmod(launch, 0o604)
     code, _, err = run("set", launch, "team.task-1", "--status", "done")
     assert code == 0, err
     status = launch.stat()
-    assert (status.st_uid, status.st_gid, stat.S_IMODE(status.st_mode)) == (4242, 4343, 0o604)
+    assert (status.st_uid, status.st_gid, stat.S_IMODE(status.st_mode)) == (0, 4343, 0o604)
+    assert "team.task-1: {status: done" in launch.read_text(encoding="utf-8")
 
 
 # --- one read of each file --------------------------------------------------------------------
