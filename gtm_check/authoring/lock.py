@@ -125,11 +125,11 @@ def _open(lock: Path, display: str) -> int:
         raise GtmCheckError.single(
             display, f"cannot take the lock file {lock}: {why}; nothing was written"
         ) from None
-    why = _planted(os.fstat(fd))
-    if why is not None:
+    planted = _planted(os.fstat(fd))
+    if planted is not None:
         os.close(fd)
         raise GtmCheckError.single(
-            display, f"cannot take the lock file {lock}: {why}; nothing was written"
+            display, f"cannot take the lock file {lock}: {planted}; nothing was written"
         )
     return fd
 

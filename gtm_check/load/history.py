@@ -53,6 +53,9 @@ GIT_MEMORY = 1024 * 1024 * 1024
 """Most memory one git process may allocate (1 GiB): following a rename, git compares whole
 contents, which a small repository can make gigabytes; packs it maps from disk are apart."""
 
+_LINK_MODE = "120000"
+"""The mode git gives a symbolic link: its blob is the link's target, not a file's text."""
+
 _MESSAGE_LIMIT = 200
 """Characters of git's own message quoted in ours."""
 
@@ -128,6 +131,8 @@ class Revision:
     """The file's path in that commit, from the repository's top (it may have been renamed)."""
     blob: str | None = None
     """The id of the file's contents; None where the commit deleted it."""
+    link: bool = False
+    """Whether the commit has a symbolic link there (mode 120000): never read as a file."""
 
     @property
     def where(self) -> str:
@@ -147,13 +152,17 @@ class Repository:
     @classmethod
     def of(cls, path: Path) -> Repository | None:
         """The repository holding ``path`` (None when there is none): the one
-        GTM_CHECK_GIT_DIR names, else the nearest ``.git`` above the file."""
+        GTM_CHECK_GIT_DIR names, else the nearest ``.git`` above the file where it is named
+        (a link is not followed to find it: a launch file linked to another repository
+        would read that repository's history), in a folder that is not itself a link."""
         where = str(path)
         named = os.environ.get(GIT_DIR_VARIABLE)
         if named:
             return cls._named(Path(os.path.abspath(named)), where)
-        folder = Path(os.path.dirname(os.path.realpath(path)))
+        folder = Path(os.path.dirname(os.path.abspath(path)))
         for candidate in (folder, *folder.parents):
+            if os.path.islink(candidate):
+                continue
             dot = candidate / ".git"
             mode = _mode(dot)
             if mode is None:
@@ -322,8 +331,17 @@ class Repository:
         )
 
     def revision(self, commit: Commit, path: str) -> Revision:
-        """The file as ``commit`` left it (no blob when the commit has no such file)."""
-        return Revision(commit, path, self._lookup(f"{commit.id}:{path}"))
+        """The file as ``commit`` left it (no blob when the commit has no such file, or a
+        folder there); a symbolic link there is marked, never read as the file."""
+        listed = self._git(["ls-tree", "-z", "--full-tree", commit.id, "--", path])
+        entry = listed.split(b"\0", 1)[0]
+        fields = entry.partition(b"\t")[0].decode("ascii", "replace").split()
+        if len(fields) != 3:
+            return Revision(commit, path)
+        mode, kind, object_id = fields
+        if mode == _LINK_MODE:
+            return Revision(commit, path, link=True)
+        return Revision(commit, path, object_id if kind == "blob" else None)
 
     def history(
         self, path: str, since: dt.date | None = None, until: dt.date | None = None
@@ -387,7 +405,12 @@ class Repository:
         found: list[bytes | str] = []
         for revision in revisions:
             size = sizes.get(revision.blob or "")
-            if size is None:
+            if revision.link:
+                found.append(
+                    "the file is a symbolic link in this revision; gtm-check does not read "
+                    "a link's text as a launch file"
+                )
+            elif size is None:
                 found.append("the file is absent in this revision")
             elif size > MAX_FILE_BYTES:
                 found.append(f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
@@ -606,7 +629,10 @@ def _revisions(fields: Iterator[bytes]) -> Iterator[Revision]:
             continue  # one revision per commit: the first change listed
         blob = parts[3].decode("ascii", "replace")
         deleted = parts[4] == b"D" or not blob.strip("0")
-        yield Revision(commit, os.fsdecode(names[-1]), None if deleted else blob)
+        if not deleted and parts[1].decode("ascii", "replace") == _LINK_MODE:
+            yield Revision(commit, os.fsdecode(names[-1]), link=True)
+        else:
+            yield Revision(commit, os.fsdecode(names[-1]), None if deleted else blob)
         commit = None
 
 
