@@ -54,7 +54,7 @@ def main() -> None:
     gc.disable()
     _without_plugin_scan()
     from gtm_check.cli import fast
-    from gtm_check.cli.output import StandardOutputFailed, edits_written, guard_standard_streams
+    from gtm_check.cli.output import guard_standard_streams
     from gtm_check.cli.terminal import replace_what_cannot_be_shown
 
     replace_what_cannot_be_shown(sys.stdout)
@@ -66,12 +66,25 @@ def main() -> None:
     gc.freeze()
     gc.enable()
     try:
+        _to_the_end(run)
+    finally:
+        # The process is about to end and give all of its memory back at once; frozen
+        # objects are left out of the full collection Python runs at shutdown, which at
+        # 100,000 items would spend a tenth of a second finding nothing to free.
+        gc.freeze()
+
+
+def _to_the_end(run: Callable[[], None]) -> None:
+    """Run the command; a standard output that fails ends it as ``_output_failed`` says,
+    also when what is still buffered fails on the last flush (here, not at interpreter
+    shutdown), where the guarded stream says so with StandardOutputFailed, not OSError."""
+    from gtm_check.cli.output import StandardOutputFailed, edits_written
+
+    try:
         run()
     except StandardOutputFailed as exc:
         _output_failed(exc.error, edits_written())
     except SystemExit:
-        # What is still buffered fails here, not at interpreter shutdown; the guarded
-        # stream says so with StandardOutputFailed, not OSError.
         try:
             sys.stdout.flush()
         except StandardOutputFailed as exc:
@@ -79,11 +92,6 @@ def main() -> None:
         except OSError as exc:
             _output_failed(exc, edits_written())
         raise
-    finally:
-        # The process is about to end and give all of its memory back at once; frozen
-        # objects are left out of the full collection Python runs at shutdown, which at
-        # 100,000 items would spend a tenth of a second finding nothing to free.
-        gc.freeze()
 
 
 def _without_plugin_scan() -> None:
