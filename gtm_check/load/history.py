@@ -154,28 +154,37 @@ class Repository:
         """The repository holding ``path`` (None when there is none): the one
         GTM_CHECK_GIT_DIR names, else the nearest ``.git`` above the file where it is named
         (a link is not followed to find it: a launch file linked to another repository
-        would read that repository's history), in a folder that is not itself a link."""
+        would read that repository's history), in a folder that is not itself a link (a
+        linked folder in the checkout could lend the file another repository). Only when
+        no such folder holds one is a linked folder's taken: a checkout the user reaches
+        through a link of their own."""
         where = str(path)
         named = os.environ.get(GIT_DIR_VARIABLE)
         if named:
             return cls._named(Path(os.path.abspath(named)), where)
         folder = Path(os.path.dirname(os.path.abspath(path)))
+        linked: Path | None = None
         for candidate in (folder, *folder.parents):
-            if os.path.islink(candidate):
+            if _mode(candidate / ".git") is None:
                 continue
-            dot = candidate / ".git"
-            mode = _mode(dot)
-            if mode is None:
-                continue
-            if stat.S_ISDIR(mode):
-                git_dir = dot
-            elif stat.S_ISREG(mode):
-                git_dir = _linked(dot, where, named=False)
-            else:
-                raise _problem(where, f"{dot} is neither a folder nor a file")
-            _check_owner(where, candidate, dot, git_dir)
-            return cls(git_dir, candidate, where)
-        return None
+            if not os.path.islink(candidate):
+                return cls._at(candidate, where)
+            linked = linked or candidate
+        return None if linked is None else cls._at(linked, where)
+
+    @classmethod
+    def _at(cls, top: Path, where: str) -> Repository:
+        """The repository whose working tree is ``top``, which holds ``.git``."""
+        dot = top / ".git"
+        mode = _mode(dot) or 0
+        if stat.S_ISDIR(mode):
+            git_dir = dot
+        elif stat.S_ISREG(mode):
+            git_dir = _linked(dot, where, named=False)
+        else:
+            raise _problem(where, f"{dot} is neither a folder nor a file")
+        _check_owner(where, top, dot, git_dir)
+        return cls(git_dir, top, where)
 
     @classmethod
     def _named(cls, named: Path, where: str) -> Repository:

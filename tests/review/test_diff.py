@@ -253,3 +253,25 @@ def test_a_side_reads_the_repository_where_it_is_named_not_where_a_link_points(
     code, out, err = diff_cli(repo.root, "theirs.yaml", "--since", "2027-01-05")
     assert (code, out) == (2, "")
     assert "leads outside its repository" in err
+
+
+def test_a_folder_linked_to_another_repository_does_not_lend_it(
+    tmp_path: Path, repo: GitRepo
+) -> None:
+    other = GitRepo(tmp_path / "other")
+    other.commit("2027-01-02", {"legal.yaml": CHECKLIST, "launch.yaml": V1})
+    (repo.root / "sub").symlink_to(other.root)
+    code, out, err = diff_cli(repo.root, "HEAD:sub/launch.yaml", "./launch.yaml")
+    assert (code, out) == (2, "")
+    assert err == f"sub/launch.yaml:1:1: the file is not in the working tree of {repo.root}\n"
+
+
+def test_a_checkout_reached_through_a_link_of_the_users_own_is_read(
+    tmp_path: Path, repo: GitRepo
+) -> None:
+    alias = tmp_path / "alias"
+    alias.symlink_to(repo.root)
+    result = compare(
+        DiffRequest(str(alias / "launch.yaml"), since="2027-01-05", as_of=dt.date(2027, 1, 11))
+    )
+    assert [c.id for c in result.done] == ["legal.trademarks"]
