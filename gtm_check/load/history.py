@@ -2,19 +2,21 @@
 
 # The checked-out tree may come from a pull request, so nothing in it chooses what git reads
 # or runs:
-# - The repository is found here, not by git: the nearest ``.git`` above the launch file, or
-#   the one GTM_CHECK_GIT_DIR names. A folder that merely looks like a bare repository
-#   (``HEAD``, ``objects/``, ``refs/``, ``config``) is never adopted, and a ``.git`` file is
-#   followed only into a ``.git`` folder, where git keeps linked worktrees and submodules and
-#   where no checkout can write. Every call names the repository (``--git-dir``,
-#   ``--work-tree``), so git does no discovery of its own.
+# - The repository is found here, not by git: the nearest ``.git`` above where the launch
+#   file is named (not where a link points), or the one GTM_CHECK_GIT_DIR names. A folder
+#   that merely looks like a bare repository (``HEAD``, ``objects/``, ``refs/``, ``config``)
+#   is never adopted, and a ``.git`` file is followed only into a ``.git`` folder, where git
+#   keeps linked worktrees and submodules and where no checkout can write. Every call names
+#   the repository (``--git-dir``, ``--work-tree``), so git does no discovery of its own.
 # - git is found on PATH by absolute entries only, and runs with every inherited GIT_*
 #   variable dropped, no system or global config, and ``-c`` settings that switch off what
 #   a repository's own config could use to start a program: signature display (gpg.program),
 #   fsmonitor, hooks, pagers, and every transport (a partial clone's lazy fetch would run
 #   ssh, an ``ext::`` command or an upload-pack program).
-# - Only plumbing runs (rev-list, diff-tree, cat-file, rev-parse, merge-base): no porcelain
-#   configuration (log.*, format.*, diff.external, textconv, aliases) applies to them.
+# - Only plumbing runs (rev-list, diff-tree, cat-file, ls-tree, rev-parse, merge-base): no
+#   porcelain configuration (log.*, format.*, diff.external, textconv, aliases) applies.
+# - A file that is a symbolic link in a revision (mode 120000) is never read: its blob is
+#   the link's target, not a launch file.
 # - What is read is bounded: at most MAX_REVISIONS revisions of a file; each blob's size is
 #   asked (``cat-file --batch-check``) and counted against the run's ByteBudget before one
 #   ``cat-file --batch`` reads it, so a small repository whose history unpacks to gigabytes
