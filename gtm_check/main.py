@@ -54,7 +54,7 @@ def main() -> None:
     gc.disable()
     _without_plugin_scan()
     from gtm_check.cli import fast
-    from gtm_check.cli.output import StandardOutputFailed, guard_standard_streams
+    from gtm_check.cli.output import guard_standard_streams
     from gtm_check.cli.terminal import replace_what_cannot_be_shown
 
     replace_what_cannot_be_shown(sys.stdout)
@@ -66,17 +66,32 @@ def main() -> None:
     gc.freeze()
     gc.enable()
     try:
-        run()
-    except StandardOutputFailed as exc:
-        _output_failed(exc.error)
-    except SystemExit:
-        _write_or_end("")  # what is still buffered fails here, not at interpreter shutdown
-        raise
+        _to_the_end(run)
     finally:
         # The process is about to end and give all of its memory back at once; frozen
         # objects are left out of the full collection Python runs at shutdown, which at
         # 100,000 items would spend a tenth of a second finding nothing to free.
         gc.freeze()
+
+
+def _to_the_end(run: Callable[[], None]) -> None:
+    """Run the command; a standard output that fails ends it as ``_output_failed`` says,
+    also when what is still buffered fails on the last flush (here, not at interpreter
+    shutdown), where the guarded stream says so with StandardOutputFailed, not OSError."""
+    from gtm_check.cli.output import StandardOutputFailed, edits_written
+
+    try:
+        run()
+    except StandardOutputFailed as exc:
+        _output_failed(exc.error, edits_written())
+    except SystemExit:
+        try:
+            sys.stdout.flush()
+        except StandardOutputFailed as exc:
+            _output_failed(exc.error, edits_written())
+        except OSError as exc:
+            _output_failed(exc, edits_written())
+        raise
 
 
 def _without_plugin_scan() -> None:
@@ -177,7 +192,7 @@ def _write_or_end(text: str) -> None:
         _output_failed(exc)
 
 
-def _output_failed(error: OSError) -> NoReturn:
+def _output_failed(error: OSError, edited: tuple[str, ...] = ()) -> NoReturn:
     """End the run when standard output cannot take the report.
 
     A reader that went away (`| head -c 10`, `| true`) is not an error to report: gtm-check
@@ -185,20 +200,31 @@ def _output_failed(error: OSError) -> NoReturn:
     silently. Not exit 0 or 1: those say whether the gate passed, and no one read the
     verdict. Anything else (a closed or full standard output) ends with one line on
     standard error and exit 2, like other problems the person running gtm-check can fix.
+
+    Once an edit (``set``, ``waive``, ``unwaive``) has written its file (``edited``), the
+    edit is done whatever happens to standard output: exit 0 with one line saying so on
+    standard error, as a failure would make a script run the edit again.
     """
     _silence_stdout()
+    if edited:
+        _tell(f"gtm-check: the edit was written to {edited[0]}, but {_why(error)}\n")
+        raise SystemExit(0)
     if error.errno == errno.EPIPE:
         _tell("")
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
         os.kill(os.getpid(), signal.SIGPIPE)
-    if error.errno == errno.EBADF:
-        reason = "standard output is closed"
-    else:
-        reason = f"cannot write the report to standard output: {error.strerror or error}"
-    _tell(f"gtm-check: {reason}\n")
+    _tell(f"gtm-check: {_why(error)}\n")
     from gtm_check.cli.exits import EXIT_INVALID  # only once the run has failed
 
     raise SystemExit(EXIT_INVALID)
+
+
+def _why(error: OSError) -> str:
+    if error.errno == errno.EBADF:
+        return "standard output is closed"
+    if error.errno == errno.EPIPE:
+        return "standard output was closed by its reader"
+    return f"cannot write the report to standard output: {error.strerror or error}"
 
 
 def _tell(text: str) -> None:

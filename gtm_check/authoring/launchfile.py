@@ -128,7 +128,8 @@ def editing(path: Path, *, allow_outside: bool = False) -> Iterator[Opened]:
 
 def _refuse_unwritable(opened: Opened) -> None:
     """A file the user cannot write, or should not: read-only (by its mode, which root could
-    write anyway), or another user's (whose owner a new file could not keep)."""
+    write anyway), or another user's (whose owner a new file could not keep; refused to
+    root as well, as the file is that user's to edit)."""
     status = opened.status
     assert status is not None
     mode = stat.S_IMODE(status.st_mode)
@@ -139,7 +140,7 @@ def _refuse_unwritable(opened: Opened) -> None:
             "writable to edit it with gtm-check",
         )
     uid = os.geteuid() if hasattr(os, "geteuid") else status.st_uid
-    if uid not in (0, status.st_uid):
+    if uid != status.st_uid:
         raise GtmCheckError.single(
             str(opened.path),
             f"the launch file belongs to another user (uid {status.st_uid}); nothing was "

@@ -4,9 +4,10 @@
 them at once would each write the file as they read it, and the one that wrote first would
 lose its edit without a word. The lock file is ``.<name>.lock`` beside the file's real
 path (so a link and its target share it). It is created, never followed when it is a link,
-and removed again while it is still held, so nothing is left in the user's folder; whoever
-waited on a lock file that was removed meanwhile takes the new one instead (after each
-lock, the name must still be the file locked).
+refused at once when it was planted (a hard link, another user's), and removed again while
+it is still held, so nothing is left in the user's folder; whoever waited on a lock file
+that was removed meanwhile takes the new one instead (after each lock, the name must still
+be the file locked).
 """
 
 from __future__ import annotations
@@ -124,13 +125,32 @@ def _open(lock: Path, display: str) -> int:
         raise GtmCheckError.single(
             display, f"cannot take the lock file {lock}: {why}; nothing was written"
         ) from None
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
+    planted = _planted(os.fstat(fd))
+    if planted is not None:
         os.close(fd)
         raise GtmCheckError.single(
-            display,
-            f"cannot take the lock file {lock}: it is not a regular file; nothing was written",
+            display, f"cannot take the lock file {lock}: {planted}; nothing was written"
         )
     return fd
+
+
+def _planted(status: os.stat_result) -> str | None:
+    """Why the lock file is not one an edit of this user made: not a regular file, another
+    name of some other file (a hard link), or another user's. Such a file is refused at
+    once: never waited on (its owner could hold it for ever) and never written to."""
+    if not stat.S_ISREG(status.st_mode):
+        return "it is not a regular file"
+    if status.st_nlink > 1:
+        return (
+            f"it has {status.st_nlink} names (a hard link to another file); gtm-check does "
+            "not use it: remove it"
+        )
+    if hasattr(os, "getuid") and status.st_uid != os.getuid():
+        return (
+            f"it belongs to another user (uid {status.st_uid}); gtm-check does not use it: "
+            "remove it"
+        )
+    return None
 
 
 def _wait_for(fd: int, deadline: float) -> bool:

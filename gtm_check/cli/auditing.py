@@ -58,7 +58,8 @@ def report(
         say(render(PROBLEMS, format, exc.problems, RenderOptions()), err=True, nl=False)
         return EXIT_INVALID
     options = render_options(file_output=output is not None, limit=limit)
-    _deliver(render(AUDIT, format, outcome.reports, options), outcome, output)
+    text = render(AUDIT, format, outcome.reports, options)
+    _deliver(text, outcome, output, allow_outside=request.allow_outside)
     _step_summary(format, outcome)
     return EXIT_PASSED if outcome.passed or warn_only else EXIT_GATE_FAILED
 
@@ -89,9 +90,9 @@ def _step_summary(format: str, outcome: AuditOutcome) -> None:
         append_step_summary(Path(summary), markdown)
 
 
-def _deliver(text: str, outcome: AuditOutcome, output: Path | None) -> None:
+def _deliver(text: str, outcome: AuditOutcome, output: Path | None, *, allow_outside: bool) -> None:
     if output is None:
         write_stdout(text)
         return
     refuse_to_overwrite(output, outcome.inputs)
-    write_atomic(output, text, overwrite=True)
+    write_atomic(output, text, overwrite=True, allow_outside=allow_outside)

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from gtm_check.authoring.launchfile import Opened, load_text
-from gtm_check.cli.output import write_atomic, write_in_place
+from gtm_check.cli.output import edit_written, write_atomic, write_in_place
 from gtm_check.cli.params import as_of_option
 from gtm_check.cli.terminal import can_show
 from gtm_check.cli.values import path
@@ -67,8 +67,13 @@ def commit(
             "command again",
         )
     if opened.in_place:
-        write_in_place(opened.path, opened.encoded(new_text), opened.raw)
+        write_in_place(
+            opened.path, opened.encoded(new_text), opened.raw, allow_outside=allow_outside
+        )
     else:
-        write_atomic(opened.path, opened.encoded(new_text), overwrite=True)
+        write_atomic(
+            opened.path, opened.encoded(new_text), overwrite=True, allow_outside=allow_outside
+        )
+    edit_written(opened.path)
     for change in changes:
         typer.echo(visible(change))

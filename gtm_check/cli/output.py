@@ -16,8 +16,16 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, BinaryIO, TextIO
 
-from gtm_check.load.files import Kind, Unreachable, examine, kind_of_path, why_unreachable
+from gtm_check.load.files import (
+    Kind,
+    Unreachable,
+    examine,
+    kind_of_path,
+    leads_outside,
+    why_unreachable,
+)
 from gtm_check.model.problems import GtmCheckError
+from gtm_check.model.safetext import visible
 
 
 class StandardOutputFailed(Exception):
@@ -96,6 +104,7 @@ def guard_standard_streams() -> None:
     however Click, Typer or gtm-check writes to them: standard output fails with
     ``StandardOutputFailed`` (which the entry point turns into its exit code), standard
     error fails silently. Keeps each stream's encoding, error handler and line endings."""
+    _EDITS_WRITTEN.clear()  # a new run: no edit written yet
     sys.stdout = _guarded(sys.stdout, standard_output=True)
     sys.stderr = _guarded(sys.stderr, standard_output=False)
 
@@ -117,6 +126,20 @@ def _guarded(stream: TextIO | None, *, standard_output: bool) -> TextIO:
     )
 
 
+_EDITS_WRITTEN: list[str] = []
+
+
+def edit_written(path: Path) -> None:
+    """Note that an edit has written ``path``: from here on the edit is done, and a failing
+    standard output no longer fails the run (see ``gtm_check.main``)."""
+    _EDITS_WRITTEN.append(visible(str(path)))
+
+
+def edits_written() -> tuple[str, ...]:
+    """The files edits of this run have written, as shown in a message."""
+    return tuple(_EDITS_WRITTEN)
+
+
 def write_stdout(text: str) -> None:
     """Write the report to standard output and flush it, so that a failure shows here."""
     try:
@@ -126,7 +149,9 @@ def write_stdout(text: str) -> None:
         raise StandardOutputFailed(exc) from None
 
 
-def write_atomic(path: Path, text: str, *, overwrite: bool = False) -> None:
+def write_atomic(
+    path: Path, text: str, *, overwrite: bool = False, allow_outside: bool = False
+) -> None:
     """Write ``text`` to ``path`` through a temporary file and a rename.
 
     A reader sees the old file or the new one, never half of one; on any error, and on
@@ -135,7 +160,10 @@ def write_atomic(path: Path, text: str, *, overwrite: bool = False) -> None:
     or a folder is refused. A symbolic link to a regular file is written through (the file
     it points to gets the report; the link stays a link). A new file gets the usual
     ``0o666 & ~umask``; a file written over keeps its permission bits (set-user-id and
-    the like are not carried over to new content).
+    the like are not carried over to new content). A path that leads out of its repository
+    (or its folder, outside any repository) through a symbolic link, to a file or a folder,
+    is refused unless ``allow_outside``: a pull request could plant ``report.html`` as a
+    link to a file of the CI user's.
     """
     display = str(path)
     try:
@@ -154,6 +182,7 @@ def write_atomic(path: Path, text: str, *, overwrite: bool = False) -> None:
         raise GtmCheckError.single(display, "already exists (pass --force to overwrite it)")
     if kind is Kind.MISSING and path.is_symlink():
         raise GtmCheckError.single(display, "is a symbolic link to a file that does not exist")
+    refuse_outside(path, allow_outside=allow_outside)
     # The rename replaces the file at the real path: replacing ``path`` itself would turn a
     # link into a file.
     target = Path(os.path.realpath(path))
@@ -163,6 +192,18 @@ def write_atomic(path: Path, text: str, *, overwrite: bool = False) -> None:
     mode = stat.S_IMODE(status.st_mode) & 0o777 if status is not None else 0o666 & ~_umask()
     with _signals_end_the_write():
         _write_through_temporary(display, target, text, mode, status)
+
+
+def refuse_outside(path: Path, *, allow_outside: bool) -> None:
+    """Refuse to write ``path`` when it leads out of its repository (or its folder) through
+    a symbolic link, unless ``allow_outside``."""
+    where = None if allow_outside else leads_outside(path)
+    if where is not None:
+        raise GtmCheckError.single(
+            str(path),
+            f"the output file leads outside {where} through a symbolic link; nothing was "
+            "written (pass --allow-outside to write it anyway)",
+        )
 
 
 def _write_through_temporary(
@@ -202,7 +243,7 @@ def _keep_owner(handle: int, old: os.stat_result) -> None:
             os.fchown(handle, uid, gid)
 
 
-def write_in_place(path: Path, text: str, original: bytes) -> None:
+def write_in_place(path: Path, text: str, original: bytes, *, allow_outside: bool = False) -> None:
     """Write ``text`` into the file itself, not through a new file and a rename: for a file
     with several names (hard links), which a rename would split, or whose group a new file
     could not be given. Owner, group, mode and every name stay.
@@ -211,6 +252,7 @@ def write_in_place(path: Path, text: str, original: bytes) -> None:
     SIGTERM/SIGHUP), the file's ``original`` bytes are written back before gtm-check ends.
     """
     display = str(path)
+    refuse_outside(path, allow_outside=allow_outside)
     data = text.encode("utf-8")
     try:
         fd = os.open(os.path.realpath(path), os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))

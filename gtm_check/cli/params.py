@@ -47,8 +47,8 @@ AllowOutside = Annotated[
     bool,
     typer.Option(
         "--allow-outside",
-        help="Let the launch file name checklists outside its own folder, and read a launch "
-        "file or policy file that links out of its repository.",
+        help="Let the launch file name checklists outside its own folder, read a launch "
+        "file or policy file that links out of its repository, and write through such a link.",
     ),
 ]
 

@@ -2,19 +2,21 @@
 
 # The checked-out tree may come from a pull request, so nothing in it chooses what git reads
 # or runs:
-# - The repository is found here, not by git: the nearest ``.git`` above the launch file, or
-#   the one GTM_CHECK_GIT_DIR names. A folder that merely looks like a bare repository
-#   (``HEAD``, ``objects/``, ``refs/``, ``config``) is never adopted, and a ``.git`` file is
-#   followed only into a ``.git`` folder, where git keeps linked worktrees and submodules and
-#   where no checkout can write. Every call names the repository (``--git-dir``,
-#   ``--work-tree``), so git does no discovery of its own.
+# - The repository is found here, not by git: the nearest ``.git`` above where the launch
+#   file is named (not where a link points), or the one GTM_CHECK_GIT_DIR names. A folder
+#   that merely looks like a bare repository (``HEAD``, ``objects/``, ``refs/``, ``config``)
+#   is never adopted, and a ``.git`` file is followed only into a ``.git`` folder, where git
+#   keeps linked worktrees and submodules and where no checkout can write. Every call names
+#   the repository (``--git-dir``, ``--work-tree``), so git does no discovery of its own.
 # - git is found on PATH by absolute entries only, and runs with every inherited GIT_*
 #   variable dropped, no system or global config, and ``-c`` settings that switch off what
 #   a repository's own config could use to start a program: signature display (gpg.program),
 #   fsmonitor, hooks, pagers, and every transport (a partial clone's lazy fetch would run
 #   ssh, an ``ext::`` command or an upload-pack program).
-# - Only plumbing runs (rev-list, diff-tree, cat-file, rev-parse, merge-base): no porcelain
-#   configuration (log.*, format.*, diff.external, textconv, aliases) applies to them.
+# - Only plumbing runs (rev-list, diff-tree, cat-file, ls-tree, rev-parse, merge-base): no
+#   porcelain configuration (log.*, format.*, diff.external, textconv, aliases) applies.
+# - A file that is a symbolic link in a revision (mode 120000) is never read: its blob is
+#   the link's target, not a launch file.
 # - What is read is bounded: at most MAX_REVISIONS revisions of a file; each blob's size is
 #   asked (``cat-file --batch-check``) and counted against the run's ByteBudget before one
 #   ``cat-file --batch`` reads it, so a small repository whose history unpacks to gigabytes
@@ -52,6 +54,9 @@ MAX_REVISIONS = 10_000
 GIT_MEMORY = 1024 * 1024 * 1024
 """Most memory one git process may allocate (1 GiB): following a rename, git compares whole
 contents, which a small repository can make gigabytes; packs it maps from disk are apart."""
+
+_LINK_MODE = "120000"
+"""The mode git gives a symbolic link: its blob is the link's target, not a file's text."""
 
 _MESSAGE_LIMIT = 200
 """Characters of git's own message quoted in ours."""
@@ -128,6 +133,8 @@ class Revision:
     """The file's path in that commit, from the repository's top (it may have been renamed)."""
     blob: str | None = None
     """The id of the file's contents; None where the commit deleted it."""
+    link: bool = False
+    """Whether the commit has a symbolic link there (mode 120000): never read as a file."""
 
     @property
     def where(self) -> str:
@@ -147,26 +154,39 @@ class Repository:
     @classmethod
     def of(cls, path: Path) -> Repository | None:
         """The repository holding ``path`` (None when there is none): the one
-        GTM_CHECK_GIT_DIR names, else the nearest ``.git`` above the file."""
+        GTM_CHECK_GIT_DIR names, else the nearest ``.git`` above the file where it is named
+        (a link is not followed to find it: a launch file linked to another repository
+        would read that repository's history), in a folder that is not itself a link (a
+        linked folder in the checkout could lend the file another repository). Only when
+        no such folder holds one is a linked folder's taken: a checkout the user reaches
+        through a link of their own."""
         where = str(path)
         named = os.environ.get(GIT_DIR_VARIABLE)
         if named:
             return cls._named(Path(os.path.abspath(named)), where)
-        folder = Path(os.path.dirname(os.path.realpath(path)))
+        folder = Path(os.path.dirname(os.path.abspath(path)))
+        linked: Path | None = None
         for candidate in (folder, *folder.parents):
-            dot = candidate / ".git"
-            mode = _mode(dot)
-            if mode is None:
+            if _mode(candidate / ".git") is None:
                 continue
-            if stat.S_ISDIR(mode):
-                git_dir = dot
-            elif stat.S_ISREG(mode):
-                git_dir = _linked(dot, where, named=False)
-            else:
-                raise _problem(where, f"{dot} is neither a folder nor a file")
-            _check_owner(where, candidate, dot, git_dir)
-            return cls(git_dir, candidate, where)
-        return None
+            if not os.path.islink(candidate):
+                return cls._at(candidate, where)
+            linked = linked or candidate
+        return None if linked is None else cls._at(linked, where)
+
+    @classmethod
+    def _at(cls, top: Path, where: str) -> Repository:
+        """The repository whose working tree is ``top``, which holds ``.git``."""
+        dot = top / ".git"
+        mode = _mode(dot) or 0
+        if stat.S_ISDIR(mode):
+            git_dir = dot
+        elif stat.S_ISREG(mode):
+            git_dir = _linked(dot, where, named=False)
+        else:
+            raise _problem(where, f"{dot} is neither a folder nor a file")
+        _check_owner(where, top, dot, git_dir)
+        return cls(git_dir, top, where)
 
     @classmethod
     def _named(cls, named: Path, where: str) -> Repository:
@@ -322,8 +342,17 @@ class Repository:
         )
 
     def revision(self, commit: Commit, path: str) -> Revision:
-        """The file as ``commit`` left it (no blob when the commit has no such file)."""
-        return Revision(commit, path, self._lookup(f"{commit.id}:{path}"))
+        """The file as ``commit`` left it (no blob when the commit has no such file, or a
+        folder there); a symbolic link there is marked, never read as the file."""
+        listed = self._git(["ls-tree", "-z", "--full-tree", commit.id, "--", path])
+        entry = listed.split(b"\0", 1)[0]
+        fields = entry.partition(b"\t")[0].decode("ascii", "replace").split()
+        if len(fields) != 3:
+            return Revision(commit, path)
+        mode, kind, object_id = fields
+        if mode == _LINK_MODE:
+            return Revision(commit, path, link=True)
+        return Revision(commit, path, object_id if kind == "blob" else None)
 
     def history(
         self, path: str, since: dt.date | None = None, until: dt.date | None = None
@@ -387,7 +416,12 @@ class Repository:
         found: list[bytes | str] = []
         for revision in revisions:
             size = sizes.get(revision.blob or "")
-            if size is None:
+            if revision.link:
+                found.append(
+                    "the file is a symbolic link in this revision; gtm-check does not read "
+                    "a link's text as a launch file"
+                )
+            elif size is None:
                 found.append("the file is absent in this revision")
             elif size > MAX_FILE_BYTES:
                 found.append(f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
@@ -606,7 +640,10 @@ def _revisions(fields: Iterator[bytes]) -> Iterator[Revision]:
             continue  # one revision per commit: the first change listed
         blob = parts[3].decode("ascii", "replace")
         deleted = parts[4] == b"D" or not blob.strip("0")
-        yield Revision(commit, os.fsdecode(names[-1]), None if deleted else blob)
+        if not deleted and parts[1].decode("ascii", "replace") == _LINK_MODE:
+            yield Revision(commit, os.fsdecode(names[-1]), link=True)
+        else:
+            yield Revision(commit, os.fsdecode(names[-1]), None if deleted else blob)
         commit = None
 
 

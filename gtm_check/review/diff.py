@@ -27,12 +27,12 @@ class DiffRequest:
 
 def compare(request: DiffRequest) -> LaunchDiff:
     reader = ChecklistReader()
-    new_spec = SideSpec.parse(request.new)
+    new_spec = SideSpec.parse(request.new, "NEW" if request.old is not None else "LAUNCH")
     if request.old is None:
         commit = since_commit(new_spec.path, request.since, request.today, ci=request.ci)
         old_spec = SideSpec(new_spec.path, commit.id)
     else:
-        old_spec = SideSpec.parse(request.old)
+        old_spec = SideSpec.parse(request.old, "OLD")
     newer = load_newer(new_spec, reader, request.today, allow_outside=request.allow_outside)
     older = load_older(old_spec, newer, reader, request.today, allow_outside=request.allow_outside)
     as_of = request.as_of or newer.side.date

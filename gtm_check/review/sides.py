@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,10 +14,14 @@ from gtm_check.load.history import Commit, Repository
 from gtm_check.load.launch import load_launch, load_launch_text
 from gtm_check.load.yamltree import Source
 from gtm_check.model.inputs import Launch
-from gtm_check.model.problems import GtmCheckError, Problem, parse_date, quoted
+from gtm_check.model.problems import GtmCheckError, OptionError, Problem, parse_date, quoted
 from gtm_check.scoring.diff import Side
 
 _DAYS_AGO = re.compile(r"^(\d{1,5})d$")
+
+
+_FILE_PREFIXES = ("./", "../", "/")
+"""A side starting with one of these is a file: no revision starts so."""
 
 
 @dataclass(frozen=True)
@@ -27,10 +32,22 @@ class SideSpec:
     rev: str | None = None
 
     @classmethod
-    def parse(cls, text: str) -> SideSpec:
-        if Path(text).exists() or ":" not in text:
+    def parse(cls, text: str, option: str) -> SideSpec:
+        """The side ``text`` names for the argument ``option``: a file without a colon or
+        after ``./``; else ``REV:path``. A text that names a file on disk and could be a
+        revision too is refused: a pull request could add a file named ``HEAD:launch.yaml``
+        to stand in for the revision."""
+        if ":" not in text or text.startswith(_FILE_PREFIXES):
             return cls(Path(text))
         rev, _, path = text.partition(":")
+        if os.path.lexists(text):
+            where = path if path.startswith(_FILE_PREFIXES) else f"./{path}"
+            raise OptionError(
+                option,
+                f"{quoted(text)} is both a file and a revision's file: write "
+                f"{quoted('./' + text)} for the file on disk, or {quoted(rev + ':' + where)} "
+                "for the file in the revision",
+            )
         return cls(Path(path), rev)
 
 

@@ -14,6 +14,7 @@ import os
 import stat
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -122,6 +123,52 @@ def test_a_lock_file_that_is_a_link_is_refused_not_followed(launch: Path) -> Non
     assert launch.read_text(encoding="utf-8") == LAUNCH
 
 
+@pytest.fixture
+def held_elsewhere(launch: Path) -> Iterator[Path]:
+    """A file of the user's, locked (flock) for as long as the test runs: an edit that
+    waited on a lock file linked to it would wait its whole bounded time."""
+    target = launch.parent / "elsewhere"
+    target.write_text("keep\n", encoding="utf-8")
+    fd = os.open(target, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    yield target
+    os.close(fd)
+
+
+def test_a_lock_file_that_is_a_hard_link_is_refused_at_once(
+    launch: Path, held_elsewhere: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lock = launch.parent / ".launch.yaml.lock"
+    os.link(held_elsewhere, lock)
+    monkeypatch.setattr(launchfile, "LOCK_WAIT_SECONDS", 5.0)
+    started = time.monotonic()
+    code, out, err = run("set", launch, "team.task-1", "--status", "done")
+    assert time.monotonic() - started < 2.5  # refused at once, not waited on
+    assert (code, out) == (2, "")
+    assert err == (
+        f"{launch}:1:1: cannot take the lock file {lock}: it has 2 names (a hard link to "
+        "another file); gtm-check does not use it: remove it; nothing was written\n"
+    )
+    assert held_elsewhere.read_text(encoding="utf-8") == "keep\n"
+    assert lock.exists() and os.path.samefile(lock, held_elsewhere)
+    assert launch.read_text(encoding="utf-8") == LAUNCH
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
+def test_a_lock_file_of_another_user_is_refused_at_once(launch: Path) -> None:
+    lock = launch.parent / ".launch.yaml.lock"
+    lock.write_bytes(b"")
+    os.chown(lock, 12345, 12345)
+    code, _, err = run("unwaive", launch, "team.task-1")
+    assert code == 2
+    assert err == (
+        f"{launch}:1:1: cannot take the lock file {lock}: it belongs to another user (uid "
+        "12345); gtm-check does not use it: remove it; nothing was written\n"
+    )
+    assert lock.stat().st_uid == 12345 and lock.read_bytes() == b""
+    assert launch.read_text(encoding="utf-8") == LAUNCH
+
+
 # --- the file as the user left it --------------------------------------------------------------
 
 
@@ -165,13 +212,36 @@ def test_a_hard_link_is_edited_in_place_not_split(launch: Path) -> None:
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
-def test_the_owner_and_group_stay_when_root_edits_a_users_file(launch: Path) -> None:
-    os.chown(launch, 4242, 4343)
+@pytest.mark.parametrize("command", ["set", "waive", "unwaive"])
+def test_root_is_refused_another_users_file(launch: Path, command: str) -> None:
+    os.chown(launch, 12345, 12345)
+    os.chmod(launch, 0o666)  # writable by anyone: the owner alone still decides
+    args = {
+        "set": ["team.task-1", "--status", "done"],
+        "waive": ["team.task-1", "--reason", "r", "--approved-by", "vp"]
+        + ["--expires", "2027-02-01", "--as-of", "2027-01-15"],
+        "unwaive": ["team.task-1"],
+    }[command]
+    code, out, err = run(command, launch, *args)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"{launch}:1:1: the launch file belongs to another user (uid 12345); nothing was "
+        "written: gtm-check edits only files of the user who runs it\n"
+    )
+    assert launch.read_text(encoding="utf-8") == LAUNCH
+    status = launch.stat()
+    assert (status.st_uid, status.st_gid) == (12345, 12345)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file another group")
+def test_the_group_and_mode_stay_when_root_edits_its_file(launch: Path) -> None:
+    os.chown(launch, -1, 4343)
     os.chmod(launch, 0o604)
     code, _, err = run("set", launch, "team.task-1", "--status", "done")
     assert code == 0, err
     status = launch.stat()
-    assert (status.st_uid, status.st_gid, stat.S_IMODE(status.st_mode)) == (4242, 4343, 0o604)
+    assert (status.st_uid, status.st_gid, stat.S_IMODE(status.st_mode)) == (0, 4343, 0o604)
+    assert "team.task-1: {status: done" in launch.read_text(encoding="utf-8")
 
 
 # --- one read of each file --------------------------------------------------------------------

@@ -136,6 +136,122 @@ def test_a_full_stdout_exits_2_with_one_line() -> None:
     )
 
 
+# --- An edit is done once its file is written ----------------------------------------------
+
+EDIT_CHECKLIST = (
+    "department: team\nname: Team\nitems:\n"
+    "  - {id: team.task, stage: use, title: Task, severity: low}\n"
+)
+EDIT_LAUNCH = "launch: Team\nlaunch_date: 2027-03-01\nchecklists: [./team.yaml]\n"
+EDITS = {
+    "set": ["set", "{launch}", "team.task", "--status", "done"],
+    "waive": ["waive", "{launch}", "team.task", "--reason", "r", "--approved-by", "vp"]
+    + ["--expires", "2027-02-01", "--as-of", "2027-01-15"],
+    "unwaive": ["unwaive", "{launch}", "team.task"],
+}
+EDITED: dict[str, Callable[[str], bool]] = {
+    "set": lambda text: "status: done" in text,
+    "waive": lambda text: "approved_by: vp" in text,
+    "unwaive": lambda text: "team.task" not in text,
+}
+
+
+def edit_launch(write: WriteFile, command: str) -> tuple[Path, list[str]]:
+    write("team.yaml", EDIT_CHECKLIST)
+    body = EDIT_LAUNCH + "waivers:\n  - {item: team.task, reason: r, approved_by: vp, "
+    body += "expires: 2027-02-01}\n"
+    launch = write("launch.yaml", body if command == "unwaive" else EDIT_LAUNCH)
+    return launch, [a.format(launch=launch) for a in EDITS[command]]
+
+
+@pytest.mark.parametrize("command", list(EDITS))
+def test_an_edit_written_before_stdout_closed_exits_0_and_says_so(
+    write: WriteFile, command: str
+) -> None:
+    launch, args = edit_launch(write, command)
+    child = run_with(">&-", args, stderr=subprocess.PIPE)
+    assert child.stderr == (
+        f"gtm-check: the edit was written to {launch}, but standard output is closed\n"
+    )
+    assert child.returncode == 0
+    assert EDITED[command](launch.read_text(encoding="utf-8"))
+
+
+def test_an_edit_written_before_stdout_filled_up_exits_0_and_says_so(write: WriteFile) -> None:
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full here")
+    launch, args = edit_launch(write, "set")
+    with open("/dev/full", "w") as full:  # opened for writing only, never replaced
+        child = gtm_check(*args, stdout=full, stderr=subprocess.PIPE)
+    assert child.stderr.decode() == (
+        f"gtm-check: the edit was written to {launch}, but cannot write the report to "
+        "standard output: No space left on device\n"
+    )
+    assert child.returncode == 0
+    assert "status: done" in launch.read_text(encoding="utf-8")
+
+
+def test_an_edit_written_before_its_reader_went_away_exits_0(write: WriteFile) -> None:
+    launch, args = edit_launch(write, "set")
+    with subprocess.Popen(
+        [*GTM_CHECK, *args], cwd=ROOT, env=child_env(), stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as child:  # fmt: skip
+        assert child.stdout is not None and child.stderr is not None
+        child.stdout.close()
+        err = child.stderr.read().decode()
+        code = child.wait(timeout=60)
+    assert err == (
+        f"gtm-check: the edit was written to {launch}, but standard output was closed by "
+        "its reader\n"
+    )
+    assert code == 0
+    assert "status: done" in launch.read_text(encoding="utf-8")
+
+
+def test_an_edit_refused_with_stdout_closed_still_exits_2(write: WriteFile) -> None:
+    launch, args = edit_launch(write, "set")
+    child = run_with(">&-", [*args[:3], "--status", "finished"], stderr=subprocess.PIPE)
+    assert child.returncode == 2
+    assert launch.read_text(encoding="utf-8") == EDIT_LAUNCH
+
+
+# A command whose output is still buffered when it ends: the last flush fails in the entry
+# point's guarded standard output, which says so with StandardOutputFailed.
+UNFLUSHED = """
+import sys
+import gtm_check.main as entry
+
+def command():
+    sys.stdout.write("x" * 100)  # buffered: not flushed before the exit
+    raise SystemExit(0)
+
+entry._typer = lambda: command
+sys.argv = ["gtm-check", "checklists"]
+entry.main()
+"""
+
+
+@pytest.mark.parametrize("redirection", [">&-", "> {full}"], ids=["closed", "full"])
+def test_a_last_flush_that_fails_exits_2_with_one_line(tmp_path: Path, redirection: str) -> None:
+    full = tmp_path / "full.txt"
+    full.touch()
+    child = subprocess.run(
+        ["sh", "-c", f'exec "$@" {redirection.format(full=full)}', "sh", sys.executable]
+        + ["-c", UNFLUSHED],
+        cwd=ROOT,
+        env=child_env(),
+        text=True,
+        stderr=subprocess.PIPE,
+        timeout=60,
+        check=False,
+        preexec_fn=limited_file(4),
+    )
+    assert child.returncode == 2
+    assert len(child.stderr.splitlines()) == 1, child.stderr
+    assert child.stderr.startswith("gtm-check: ")
+
+
 # --- Every path, every way a standard output can fail --------------------------------------
 
 BIG_ITEMS = 2_000

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import types
 from pathlib import Path
 
 import pytest
 import yaml
 from typer.testing import CliRunner
 
+from gtm_check.cli import init as init_module
 from gtm_check.cli.commands import app
 from gtm_check.load.checklists import ChecklistReader
 from gtm_check.model.vocabulary import DEPARTMENTS
@@ -288,3 +290,26 @@ def test_init_warns_about_a_launch_date_in_the_past(tmp_path: Path) -> None:
     soon = (dt.date.today() + dt.timedelta(days=100)).isoformat()
     code, _, err = run("init", str(tmp_path / "later.yaml"), "--name", "X", "--launch-date", soon)
     assert code == 0 and err == ""
+
+
+class _LastDay(dt.date):
+    """A calendar whose today is its last day."""
+
+    @classmethod
+    def today(cls) -> _LastDay:
+        return cls(9999, 12, 31)
+
+
+@pytest.mark.parametrize("launch_date", ["0001-01-01", "9999-12-31"])
+def test_init_on_the_calendars_last_day_writes_a_file_that_audits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, launch_date: str
+) -> None:
+    monkeypatch.setattr(init_module, "dt", types.SimpleNamespace(date=_LastDay))
+    path = tmp_path / "launch.yaml"
+    code, out, err = run("init", str(path), "--name", "X", "--launch-date", launch_date)
+    assert code == 0, err
+    assert f"Wrote {path}: " in out
+    past = launch_date < "9999-12-31"
+    assert ("is in the past" in err) is past
+    code, _, err = run("audit", str(path), "--as-of", "9999-12-31", "-f", "json")
+    assert code == 1, err

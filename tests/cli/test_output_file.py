@@ -18,7 +18,8 @@ from typer.testing import CliRunner
 
 from gtm_check.cli import output as output_module
 from gtm_check.cli.commands import app
-from tests.conftest import ROOT
+from gtm_check.model.problems import GtmCheckError
+from tests.conftest import MINI_CHECKLIST, ROOT
 
 Mini = Callable[[str], Path]
 AS_OF = ("--as-of", "2027-01-15")
@@ -178,6 +179,96 @@ def test_a_link_to_a_file_is_written_through_and_stays_a_link(mini: Mini, tmp_pa
     assert link.is_symlink()
     assert real.read_text(encoding="utf-8").startswith("{")
     assert leftovers(tmp_path / "out") == leftovers(tmp_path) == []
+
+
+# --- Links out of the repository --------------------------------------------------------------
+
+
+@pytest.fixture
+def checkout(tmp_path: Path) -> Path:
+    """A repository (``repo``, holding ``.git`` and a launch file) and, beside it, a folder
+    ``home`` holding a file of the CI user's that a pull request would like overwritten."""
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "legal.yaml").write_text(MINI_CHECKLIST, encoding="utf-8")
+    header = "launch: Mini\nlaunch_date: 2027-03-01\nchecklists: [./legal.yaml]\n"
+    (repo / "launch.yaml").write_text(header, encoding="utf-8")
+    (tmp_path / "home").mkdir()
+    (tmp_path / "home" / ".bashrc").write_text("keep\n", encoding="utf-8")
+    return repo
+
+
+def test_a_link_out_of_the_repository_is_refused_and_nothing_written(checkout: Path) -> None:
+    home = checkout.parent / "home"
+    link = checkout / "report.html"
+    link.symlink_to(home / ".bashrc")
+    code, out, err = audit_to(checkout / "launch.yaml", link, "-f", "html")
+    assert (code, out) == (2, "")
+    assert refused(err, link) == (
+        "the output file leads outside its repository through a symbolic link; nothing was "
+        "written (pass --allow-outside to write it anyway)"
+    )
+    assert (home / ".bashrc").read_text(encoding="utf-8") == "keep\n"
+    assert link.is_symlink()
+    assert leftovers(home) == leftovers(checkout) == []
+
+
+def test_a_folder_linked_out_of_the_repository_is_refused(checkout: Path) -> None:
+    home = checkout.parent / "home"
+    (checkout / "reports").symlink_to(home)
+    target = checkout / "reports" / "report.md"
+    code, _, err = audit_to(checkout / "launch.yaml", target, "-f", "markdown")
+    assert code == 2
+    assert "leads outside its repository" in refused(err, target)
+    assert sorted(p.name for p in home.iterdir()) == [".bashrc"]
+
+
+def test_without_a_repository_a_link_out_of_the_folder_is_refused(
+    mini: Mini, tmp_path: Path
+) -> None:
+    launch = mini("")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "kept.txt").write_text("keep\n", encoding="utf-8")
+    (tmp_path / "out").mkdir()
+    link = tmp_path / "out" / "report.json"
+    link.symlink_to(tmp_path / "elsewhere" / "kept.txt")
+    code, _, err = audit_to(launch, link, "-f", "json")
+    assert code == 2
+    assert "leads outside its folder" in refused(err, link)
+    assert (tmp_path / "elsewhere" / "kept.txt").read_text(encoding="utf-8") == "keep\n"
+
+
+def test_allow_outside_writes_through_a_link_out_of_the_repository(checkout: Path) -> None:
+    home = checkout.parent / "home"
+    link = checkout / "report.json"
+    link.symlink_to(home / ".bashrc")
+    code, _, err = audit_to(checkout / "launch.yaml", link, "-f", "json", "--allow-outside")
+    assert (code, err) == (1, "")
+    assert (home / ".bashrc").read_text(encoding="utf-8").startswith("{")
+    assert link.is_symlink()
+
+
+def test_a_link_that_stays_in_the_repository_is_written_through(checkout: Path) -> None:
+    (checkout / "reports").mkdir()
+    (checkout / "reports" / "latest.json").write_text("old", encoding="utf-8")
+    link = checkout / "report.json"
+    link.symlink_to(Path("reports") / "latest.json")
+    code, _, err = audit_to(checkout / "launch.yaml", link, "-f", "json")
+    assert (code, err) == (1, "")
+    assert (checkout / "reports" / "latest.json").read_text(encoding="utf-8").startswith("{")
+
+
+def test_the_writer_refuses_a_link_out_unless_allowed(checkout: Path) -> None:
+    home = checkout.parent / "home"
+    link = checkout / "notes.txt"
+    link.symlink_to(home / ".bashrc")
+    with pytest.raises(GtmCheckError):
+        output_module.write_atomic(link, "new\n", overwrite=True)
+    with pytest.raises(GtmCheckError):
+        output_module.write_in_place(link, "new\n", b"keep\n")
+    assert (home / ".bashrc").read_text(encoding="utf-8") == "keep\n"
+    output_module.write_atomic(link, "new\n", overwrite=True, allow_outside=True)
+    assert (home / ".bashrc").read_text(encoding="utf-8") == "new\n"
 
 
 @pytest.fixture

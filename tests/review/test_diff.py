@@ -178,3 +178,100 @@ def test_a_moved_launch_date_comes_first_and_its_dates_did_not_slip(tmp_path: Pa
     assert data["launch_date"] == {"old": "2027-03-01", "new": "2027-05-03"}
     same = json.loads(CliRunner().invoke(app, ["diff", str(old), str(old), "-f", "json"]).output)
     assert same["launch_date"] is None
+
+
+# --- Which file each side names ---------------------------------------------------------------
+
+
+def diff_cli(folder: Path, *args: str) -> tuple[int, str, str]:
+    here = os.getcwd()
+    os.chdir(folder)
+    try:
+        result = CliRunner().invoke(app, ["diff", *args])
+    finally:
+        os.chdir(here)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_a_side_that_is_a_file_and_a_revision_is_refused_as_ambiguous(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A pull request adds a file named like the revision's file, to stand in for it.
+    planted = repo.write("HEAD:launch.yaml", V2)
+    code, out, err = diff_cli(repo.root, "HEAD:launch.yaml", "launch.yaml")
+    assert (code, out) == (2, "")
+    assert err == (
+        "gtm-check diff: OLD: 'HEAD:launch.yaml' is both a file and a revision's file: write "
+        "'./HEAD:launch.yaml' for the file on disk, or 'HEAD:./launch.yaml' for the file in "
+        "the revision\n"
+    )
+    monkeypatch.chdir(repo.root)
+    with pytest.raises(OptionError, match="both a file and a revision") as refused:
+        compare(DiffRequest("launch.yaml", old=planted.name))
+    assert refused.value.option == "OLD"
+
+
+def test_dot_slash_names_the_file_and_rev_dot_slash_the_revision(repo: GitRepo) -> None:
+    repo.write("HEAD~1:launch.yaml", V1)
+    args = ("--as-of", "2027-01-11", "-f", "json")
+    code, out, err = diff_cli(repo.root, "./HEAD~1:launch.yaml", "launch.yaml", *args)
+    assert code == 0, err
+    assert json.loads(out)["stages"]["learn"]["old"] == 37.5  # V1, from the file on disk
+    code, _, err = diff_cli(repo.root, "HEAD~1:./launch.yaml", "launch.yaml", *args)
+    assert code == 2  # the revision's file: the broken one of 2027-01-06
+    assert err.startswith(f"{repo.git('rev-parse', '--short=7', 'HEAD~1').strip()}:launch.yaml:")
+
+
+def test_a_revision_whose_file_is_a_symbolic_link_is_refused(repo: GitRepo) -> None:
+    outside = repo.root.parent / "outside.yaml"
+    outside.write_text(V1, encoding="utf-8")
+    (repo.root / "launch.yaml").unlink()
+    (repo.root / "launch.yaml").symlink_to(outside)
+    repo.git("add", "-A", date="2027-01-12")
+    repo.git("commit", "-q", "-m", "link", date="2027-01-12")
+    assert repo.git("ls-tree", "HEAD", "launch.yaml").startswith("120000 ")
+    (repo.root / "launch.yaml").unlink()
+    repo.write("launch.yaml", V2)  # the working file is a file again
+    short = repo.git("rev-parse", "--short=7", "HEAD").strip()
+    code, out, err = diff_cli(repo.root, "HEAD:launch.yaml", "./launch.yaml")
+    assert (code, out) == (2, "")
+    assert err == (
+        f"{short}:launch.yaml:1:1: the file is a symbolic link in this revision; gtm-check "
+        "does not read a link's text as a launch file\n"
+    )
+
+
+def test_a_side_reads_the_repository_where_it_is_named_not_where_a_link_points(
+    tmp_path: Path, repo: GitRepo
+) -> None:
+    other = GitRepo(tmp_path / "other")
+    other.commit("2027-01-02", {"legal.yaml": CHECKLIST, "launch.yaml": V1})
+    (repo.root / "theirs.yaml").symlink_to(other.root / "launch.yaml")
+    code, out, err = diff_cli(repo.root, "HEAD:theirs.yaml", "./launch.yaml")
+    assert (code, out) == (2, "")
+    assert err == f"theirs.yaml:1:1: the file is not in the working tree of {repo.root}\n"
+    code, out, err = diff_cli(repo.root, "theirs.yaml", "--since", "2027-01-05")
+    assert (code, out) == (2, "")
+    assert "leads outside its repository" in err
+
+
+def test_a_folder_linked_to_another_repository_does_not_lend_it(
+    tmp_path: Path, repo: GitRepo
+) -> None:
+    other = GitRepo(tmp_path / "other")
+    other.commit("2027-01-02", {"legal.yaml": CHECKLIST, "launch.yaml": V1})
+    (repo.root / "sub").symlink_to(other.root)
+    code, out, err = diff_cli(repo.root, "HEAD:sub/launch.yaml", "./launch.yaml")
+    assert (code, out) == (2, "")
+    assert err == f"sub/launch.yaml:1:1: the file is not in the working tree of {repo.root}\n"
+
+
+def test_a_checkout_reached_through_a_link_of_the_users_own_is_read(
+    tmp_path: Path, repo: GitRepo
+) -> None:
+    alias = tmp_path / "alias"
+    alias.symlink_to(repo.root)
+    result = compare(
+        DiffRequest(str(alias / "launch.yaml"), since="2027-01-05", as_of=dt.date(2027, 1, 11))
+    )
+    assert [c.id for c in result.done] == ["legal.trademarks"]

@@ -157,3 +157,22 @@ def test_a_stdout_that_cannot_encode_the_sparklines_gets_them_in_ascii(repo: Git
     out = child.stdout.decode("ascii")  # nothing but ASCII
     assert "learn  _---- 37.5" in out  # the sparkline, drawn in ASCII rather than as "?"
     assert "2027-01-10 -> 2027-02-07 - launch" in out
+
+
+def test_a_revision_where_the_file_was_a_symbolic_link_is_skipped_unread(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    # A commit that made the launch file a link (to a file outside, here): its text is the
+    # link's target, never read as the launch file.
+    (tmp_path / "outside.yaml").write_text(PRIVACY_DONE, encoding="utf-8")
+    (repo.root / "plan.yaml").unlink()
+    (repo.root / "plan.yaml").symlink_to(tmp_path / "outside.yaml")
+    repo.git("add", "-A", date="2027-02-03")
+    repo.git("commit", "-q", "-m", "link", date="2027-02-03")
+    (repo.root / "plan.yaml").unlink()
+    repo.commit("2027-02-04", {"plan.yaml": NEW_OWNER})
+    result = trend(repo.root / "plan.yaml", every=Every.commit, today=TODAY)
+    linked = [s for s in result.skipped if s.date == dt.date(2027, 2, 3)]
+    assert len(linked) == 1
+    assert "symbolic link" in linked[0].why
+    assert dt.date(2027, 2, 3) not in [p.date for p in result.points]
