@@ -42,9 +42,7 @@ def build(root: Path, weeks: int) -> Path:
             b"M 100644 inline launch.yaml\n",
             b"data %d\n%s\n" % (len(content), content),
         ]
-    subprocess.run(
-        ["git", "fast-import", "--quiet"], cwd=root, input=b"".join(stream), check=True
-    )
+    subprocess.run(["git", "fast-import", "--quiet"], cwd=root, input=b"".join(stream), check=True)
     subprocess.run(["git", "checkout", "-q", "main"], cwd=root, check=True)
     return root / "launch.yaml"
 
