@@ -64,7 +64,7 @@ def _read(
     (small: the reason), and the last launch read, so that a revision whose contents are
     those of the one before is neither read nor parsed again."""
     every_revision = [r for found in periods for r in found]
-    unreadable: dict[str, str] = {}
+    unreadable: dict[str, tuple[str, str]] = {}
     last: tuple[str, Launch] | None = None
     with repo.contents(every_revision, budget) as reader:
         for found in periods:
@@ -74,15 +74,25 @@ def _read(
                     yield PastLaunch(commit.id, _date(revision), last[1], blob)
                     break
                 known = unreadable.get(blob) if blob else None
-                launch = known or _launch(revision, reader.read(revision), checklists, suggestions)
+                launch: Launch | str = (
+                    _relocated(known, revision)
+                    if known is not None
+                    else _launch(revision, reader.read(revision), checklists, suggestions)
+                )
                 if isinstance(launch, str):
                     if blob:
-                        unreadable[blob] = launch
+                        unreadable[blob] = (revision.where, launch)
                     yield Skipped(commit.id, commit.date, launch)
                     continue
                 last = (blob, launch) if blob else None
                 yield PastLaunch(commit.id, _date(revision), launch, blob)
                 break
+
+
+def _relocated(known: tuple[str, str], revision: Revision) -> str:
+    """Why contents met before could not be read, located in ``revision`` instead."""
+    where, why = known
+    return revision.where + why.removeprefix(where) if why.startswith(where) else why
 
 
 def _date(revision: Revision) -> dt.date:

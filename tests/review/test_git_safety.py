@@ -741,7 +741,8 @@ def test_contents_already_scored_that_day_are_scored_once(
     assert [p.commit for p in result.points] == [first, moved, later, back]
     assert calls == ["todo", "done"]  # the first contents scored once that day
     assert result.points[0].stages == result.points[1].stages == result.points[3].stages
-    assert [s.commit for s in result.skipped] == broken  # each named,
+    assert [s.commit for s in result.skipped] == broken  # each named, at its own revision,
+    assert [s.why.partition(":")[0] for s in result.skipped] == [c[:7] for c in broken]
     assert sum(text.startswith("items: [") for text in parsed) == 2  # each contents parsed once
 
 
