@@ -76,6 +76,9 @@ _CONFIG = (
     "color.ui=never",
     "protocol.allow=never",
     "credential.helper=",
+    # Reading a long history's contents from its packs, git caches delta bases up to 96 MiB
+    # by default; 8 MiB halves its peak on the 600-week benchmark at no cost in time.
+    "core.deltaBaseCacheLimit=8m",
 )
 
 _ENVIRONMENT = {
