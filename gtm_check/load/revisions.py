@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from gtm_check.load.checklists import LoadedChecklist
@@ -11,6 +11,7 @@ from gtm_check.load.files import ByteBudget
 from gtm_check.load.history import Repository, Revision, decode
 from gtm_check.load.launch import load_launch_text
 from gtm_check.load.yamltree import Source
+from gtm_check.model import history
 from gtm_check.model.history import Every, PastLaunch, Revisions, Skipped, period_end
 from gtm_check.model.inputs import Launch
 from gtm_check.model.problems import GtmCheckError, Suggestions
@@ -26,31 +27,72 @@ def read_revisions(
     since: dt.date | None,
     until: dt.date | None,
 ) -> Revisions:
-    """The revisions of ``path`` committed from ``since`` to ``until``, each period's newest
-    that reads as a launch file with today's checklists; every text from one git process,
-    counted against ``budget``, and only as many of them parsed as it takes. Commits git
-    gives no usable date are skipped and named."""
+    """The revisions of ``path`` committed from ``since`` to ``until``, by period: of the
+    MAX_PERIODS newest periods, each one's newest that reads as a launch file with today's
+    checklists. Texts are read lazily, one at a time, as the launches are iterated, each
+    counted against ``budget``, and only as many parsed as it takes. Commits git gives no
+    usable date are skipped and named."""
     revisions = repo.history(repo.relative(path), since, until)
     revisions.reverse()  # oldest first
     dated = [r for r in revisions if r.commit.date is not None]
     undated = [Skipped(r.commit.id, None, r.commit.undated) for r in revisions if not r.commit.date]
-    texts = repo.texts(dated, budget)
-    periods: dict[object, list[int]] = {}
+    periods: dict[tuple[dt.date, int], list[Revision]] = {}
     for index, revision in enumerate(dated):
-        key = index if every is Every.commit else period_end(_date(revision), every)
-        periods.setdefault(key, []).append(index)
-    launches, skipped = [], []
-    for indexes in periods.values():
-        for index in reversed(indexes):
-            commit = dated[index].commit
-            launch = _launch(dated[index], texts[index], checklists, suggestions)
-            if isinstance(launch, str):
-                skipped.append(Skipped(commit.id, commit.date, launch))
-                continue
-            launches.append(PastLaunch(commit.id, _date(dated[index]), launch))
-            break
-    skipped.sort(key=lambda s: s.date or dt.date.max)
-    return Revisions(launches, skipped + undated, repo.is_shallow())
+        key = (
+            (dt.date.min, index)
+            if every is Every.commit
+            else (period_end(_date(revision), every), 0)
+        )
+        periods.setdefault(key, []).append(revision)
+    newest = set(sorted(periods)[-history.MAX_PERIODS :])
+    kept = [found[::-1] for key, found in periods.items() if key in newest]  # newest first
+    last = max((_date(r) for r in dated), default=None)
+    launches = _read(repo, kept, checklists, suggestions, budget)
+    left_out = len(periods) - len(newest)
+    return Revisions(launches, undated, repo.is_shallow(), left_out, last)
+
+
+def _read(
+    repo: Repository,
+    periods: list[list[Revision]],
+    checklists: Sequence[LoadedChecklist],
+    suggestions: Suggestions,
+    budget: ByteBudget,
+) -> Iterator[PastLaunch | Skipped]:
+    """Each period's revisions, newest first, until one reads as a launch file: one text
+    read and parsed at a time. Contents that could not be read are remembered by blob id
+    (small: the reason), and the last launch read, so that a revision whose contents are
+    those of the one before is neither read nor parsed again."""
+    every_revision = [r for found in periods for r in found]
+    unreadable: dict[str, tuple[str, str]] = {}
+    last: tuple[str, Launch] | None = None
+    with repo.contents(every_revision, budget) as reader:
+        for found in periods:
+            for revision in found:
+                commit, blob = revision.commit, revision.blob or ""
+                if last is not None and blob and last[0] == blob:
+                    yield PastLaunch(commit.id, _date(revision), last[1], blob)
+                    break
+                known = unreadable.get(blob) if blob else None
+                launch: Launch | str = (
+                    _relocated(known, revision)
+                    if known is not None
+                    else _launch(revision, reader.read(revision), checklists, suggestions)
+                )
+                if isinstance(launch, str):
+                    if blob:
+                        unreadable[blob] = (revision.where, launch)
+                    yield Skipped(commit.id, commit.date, launch)
+                    continue
+                last = (blob, launch) if blob else None
+                yield PastLaunch(commit.id, _date(revision), launch, blob)
+                break
+
+
+def _relocated(known: tuple[str, str], revision: Revision) -> str:
+    """Why contents met before could not be read, located in ``revision`` instead."""
+    where, why = known
+    return revision.where + why.removeprefix(where) if why.startswith(where) else why
 
 
 def _date(revision: Revision) -> dt.date:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -14,6 +15,17 @@ class Every(StrEnum):
     week = "week"
     day = "day"
     commit = "commit"
+
+
+MAX_PERIODS = 366
+"""Most periods of a history scored in one run (``trend``, ``audit --history``): the
+newest; older ones are counted and said to be left out."""
+
+
+def left_out_text(left_out: int, every: Every) -> str:
+    """The sentence saying how many older periods were not scored."""
+    unit = every.value if left_out == 1 else f"{every.value}s"
+    return f"{left_out:,} older {unit} not scored (at most {MAX_PERIODS:,} are)"
 
 
 def period_end(day: dt.date, every: Every) -> dt.date:
@@ -31,6 +43,9 @@ class PastLaunch:
     commit: str
     date: dt.date
     launch: Launch
+    blob: str = ""
+    """The id of the file's contents in git: the same contents scored on the same day give
+    the same point. Empty: not known."""
 
 
 @dataclass(frozen=True)
@@ -47,11 +62,18 @@ class Skipped:
 class Revisions:
     """A launch file's git history read as launches, oldest first, one per period."""
 
-    launches: list[PastLaunch]
+    launches: Iterable[PastLaunch | Skipped]
+    """Each period's revisions as they are read, newest first, until one reads as a launch
+    file: those that could not be read (Skipped), then the one that could (PastLaunch).
+    Read lazily and once: one revision's text is held at a time."""
     skipped: list[Skipped]
-    """The revisions that could not be read, by date."""
+    """Revisions set aside before reading: commits git gives no date gtm-check can read."""
     shallow: bool
     """Whether the clone is shallow, so that older revisions are missing."""
+    left_out: int = 0
+    """Older periods not read, past the MAX_PERIODS newest."""
+    last: dt.date | None = None
+    """The newest commit date among the revisions to read."""
 
 
 @dataclass(frozen=True, slots=True)

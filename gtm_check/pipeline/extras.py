@@ -103,8 +103,10 @@ def launch_history(
             None,
             as_of,
         )
+        checklists = [c.checklist for c in loaded.checklists]
+        # The revisions are read as they are scored: a problem reading one stops it here.
+        result = trend(loaded.launch, checklists, revisions, Every.week, as_of)
     except GtmCheckError as exc:
         why = exc.problems[0].message if exc.problems else "git failed"
         return History(note=f"history: not read ({why})")
-    checklists = [c.checklist for c in loaded.checklists]
-    return history_of(trend(loaded.launch, checklists, revisions, Every.week, as_of))
+    return history_of(result)

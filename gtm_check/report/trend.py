@@ -9,7 +9,7 @@ from gtm_check.model.vocabulary import Stage
 from gtm_check.report import RenderOptions
 from gtm_check.report.markdown import text
 from gtm_check.report.shared import drawn, filled, json_text, score_text
-from gtm_check.scoring.trend import SHALLOW_HINT, TrendResult
+from gtm_check.scoring.trend import SHALLOW_HINT, TrendResult, left_out_text
 
 BARS = "▁▂▃▄▅▆▇█"
 
@@ -30,6 +30,8 @@ def _stage_scores(result: TrendResult, stage: Stage) -> list[float | None]:
 
 def _notes(result: TrendResult) -> list[str]:
     lines = [f"skipped {s.commit[:7]} ({s.date or 'no date'}): {s.why}" for s in result.skipped]
+    if result.left_out:
+        lines.append(left_out_text(result.left_out, result.every))
     if result.shallow:
         lines.append(SHALLOW_HINT)
     return lines
@@ -93,7 +95,7 @@ def render_markdown(result: TrendResult, options: RenderOptions) -> str:
 
 
 def to_dict(result: TrendResult) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "launch": result.name,
         "launch_date": result.launch_date.isoformat(),
         "every": result.every.value,
@@ -122,6 +124,9 @@ def to_dict(result: TrendResult) -> dict[str, Any]:
         },
         "method": result.method,
     }
+    if result.left_out:  # only then: a whole history keeps its shape
+        data["left_out"] = result.left_out
+    return data
 
 
 def render_json(result: TrendResult, options: RenderOptions) -> str:

@@ -10,7 +10,6 @@ from gtm_check.load.checklists import ChecklistReader
 from gtm_check.load.history import Repository
 from gtm_check.load.launch import load_launch
 from gtm_check.load.revisions import read_revisions
-from gtm_check.model.history import Revisions
 from gtm_check.review.sides import repository
 from gtm_check.scoring.trend import Every, TrendResult
 from gtm_check.scoring.trend import trend as trend_of
@@ -36,25 +35,20 @@ def trend(
     revisions = read_revisions(
         repo, path, current.checklists, reader.suggestions, reader.budget, every, since, today
     )
-    as_of = today or max([dt.date.today(), *_dates(revisions)])
+    as_of = today or max([dt.date.today(), *([revisions.last] if revisions.last else [])])
     result = trend_of(
         current.launch, [c.checklist for c in current.checklists], revisions, every, as_of
     )
     if result.points:
         return result
-    return dataclasses.replace(result, empty=_why_empty(repo, path, since, as_of, revisions))
-
-
-def _dates(revisions: Revisions) -> list[dt.date]:
-    found = [past.date for past in revisions.launches]
-    return found + [s.date for s in revisions.skipped if s.date is not None]
+    return dataclasses.replace(result, empty=_why_empty(repo, path, since, as_of, result))
 
 
 def _why_empty(
-    repo: Repository, path: Path, since: dt.date | None, as_of: dt.date, revisions: Revisions
+    repo: Repository, path: Path, since: dt.date | None, as_of: dt.date, result: TrendResult
 ) -> str:
     """Why no revision gave a point, in words that say what to do."""
-    if revisions.skipped:
+    if result.skipped:
         return "no revision in that range reads as a launch file (each is named below)"
     dates = [r.commit.date for r in repo.history(repo.relative(path)) if r.commit.date]
     if not dates:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections.abc import Sequence
@@ -15,6 +16,7 @@ from gtm_check.model.history import (
     Skipped,
     StagePoint,
     TrendPoint,
+    left_out_text,
     period_end,
 )
 from gtm_check.model.inputs import Checklist, Launch
@@ -37,6 +39,7 @@ __all__ = [
     "TrendResult",
     "period_end",
     "history_of",
+    "left_out_text",
     "project",
     "trend",
     "trend_point",
@@ -120,6 +123,8 @@ class TrendResult:
     projections: list[Projection] = field(default_factory=list)
     empty: str | None = None
     """Why there are no points, when there are none."""
+    left_out: int = 0
+    """Older periods not scored, past the MAX_PERIODS newest."""
 
     @property
     def method(self) -> str:
@@ -134,24 +139,37 @@ def trend(
     today: dt.date,
 ) -> TrendResult:
     """Each past launch scored as of its period's end (today at the latest) with today's
-    checklists, and the projection of the stages the launch file gates on today."""
-    points = [
-        trend_point(
-            score_launch(past.launch, checklists, min(period_end(past.date, every), today)),
-            past.commit,
-        )
-        for past in revisions.launches
-    ]
+    checklists, and the projection of the stages the launch file gates on today. The past
+    launches are taken one at a time; contents already scored on the same day (the same
+    blob) are scored once."""
+    points: list[TrendPoint] = []
+    skipped: list[Skipped] = []
+    scored: dict[tuple[str, dt.date], TrendPoint] = {}
+    for past in revisions.launches:
+        if isinstance(past, Skipped):
+            skipped.append(past)
+            continue
+        day = min(period_end(past.date, every), today)
+        point = scored.get((past.blob, day)) if past.blob else None
+        if point is None:
+            point = trend_point(score_launch(past.launch, checklists, day), past.commit)
+            if past.blob:
+                scored[past.blob, day] = point
+        else:
+            point = dataclasses.replace(point, commit=past.commit)
+        points.append(point)
+    skipped.sort(key=lambda s: s.date or dt.date.max)
     gated = list(current.gate.stages)
     return TrendResult(
         current.launch,
         current.launch_date,
         every,
         points,
-        revisions.skipped,
+        skipped + revisions.skipped,
         revisions.shallow,
         gated,
         project(points, gated, current.launch_date, every.value),
+        left_out=revisions.left_out,
     )
 
 
@@ -165,6 +183,9 @@ def history_of(result: TrendResult) -> History:
             f"history: too little to project from ({count} weekly point{'' if count == 1 else 's'}"
             " up to the as-of date; 2 are needed)"
         )
+    if result.left_out:
+        said = left_out_text(result.left_out, result.every)
+        note = f"{note}; {said}" if note else f"history: {said}"
     if result.shallow:
         note = f"{note}; {SHALLOW_HINT}" if note else f"history: {SHALLOW_HINT}"
     return History(result.points, result.projections, result.method, note)

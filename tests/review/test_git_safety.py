@@ -9,6 +9,8 @@ import json
 import os
 import shutil
 import subprocess
+import time
+import tracemalloc
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -17,8 +19,14 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from gtm_check.cli.commands import app
-from gtm_check.load import files
+from gtm_check.load import files, revisions
 from gtm_check.load import history as git
+from gtm_check.load.launch import load_launch_text
+from gtm_check.model import history as periods
+from gtm_check.model.history import Every
+from gtm_check.review import trend as review
+from gtm_check.scoring import trend as scoring
+from gtm_check.scoring.score import score_launch
 from tests.review.gitrepo import CHECKLIST, GitRepo, launch
 
 AS_OF = "2027-02-10"
@@ -520,23 +528,29 @@ def test_a_blob_larger_than_a_file_may_be_is_never_read(
     big = checkout.repo.commit("2027-01-12", {"launches/launch.yaml": huge})
     checkout.repo.commit("2027-01-13", {"launches/launch.yaml": REAL_LATER + "# fine\n"})
     monkeypatch.setattr(git, "MAX_FILE_BYTES", 1024 * 1024)
-    asked: list[bytes] = []
-    run = subprocess.run
+    sized: list[str] = []
+    read: list[str] = []
+    sizes, ask = git.Repository._sizes, git._Process.ask
 
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        asked.append(kwargs.get("input") or b"")
-        return run(*args, **kwargs)
+    def spy_sizes(self: git.Repository, blobs: Sequence[str]) -> dict[str, int]:
+        sized.extend(blobs)
+        return sizes(self, blobs)
 
-    monkeypatch.setattr(subprocess, "run", spy)
+    def spy_ask(self: Any, blob: str, size: int) -> bytes:
+        read.append(blob)
+        return ask(self, blob, size)
+
+    monkeypatch.setattr(git.Repository, "_sizes", spy_sizes)
+    monkeypatch.setattr(git._Process, "ask", spy_ask)
     result = invoke("trend", str(checkout.launch), "--as-of", AS_OF, "--every", "commit")
     assert result.exit_code == 0, result.output
     size = len(huge.encode())
     assert f"skipped {big[:7]} (2027-01-12): file is {size:,} bytes; the limit is 1,048,576" in (
         result.stdout
     )
-    blob = git_in(checkout.repo.root, "rev-parse", f"{big}:launches/launch.yaml").encode()
-    assert any(blob in request for request in asked)  # its size was asked,
-    assert sum(request.count(blob) for request in asked) == 1  # its contents never
+    blob = git_in(checkout.repo.root, "rev-parse", f"{big}:launches/launch.yaml")
+    assert blob in sized  # its size was asked,
+    assert len(read) == 3 and blob not in read  # its contents never: the other three were
 
 
 def hash_blob(root: Path, chunks: int, tail: bytes = b"") -> str:
@@ -616,3 +630,168 @@ def test_a_file_name_is_never_a_pattern(tmp_path: Path) -> None:
     )
     repo.commit("2027-01-11", {"launch1.yaml": REAL_LATER})
     assert commits_read(repo.root / "launch[1].yaml") == {first}
+
+
+# A long history: the newest periods only, one text at a time, and no git that never ends.
+
+
+def daily_history(root: Path, days: int, padding: int = 0) -> Path:
+    """A launch file committed once a day for ``days`` days from 2026-01-05 (a Monday),
+    each day's revision different; ``padding`` bytes of comment make each one larger."""
+    repo = GitRepo(root)
+    first: dict[str, str] = {"legal.yaml": CHECKLIST}
+    texts = [
+        {**(first if n == 0 else {}), "launch.yaml": f"{REAL}# day {n}\n#{'x' * padding}\n"}
+        for n in range(days)
+    ]
+    repo.daily(dt.date(2026, 1, 5), texts)
+    return repo.root / "launch.yaml"
+
+
+def test_only_the_newest_periods_are_scored_and_the_rest_are_counted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = daily_history(tmp_path / "long", 28)  # four weeks: 2026-01-05 to 2026-02-01
+    whole = json.loads(invoke("trend", str(path), "--as-of", "2026-02-01", "-f", "json").stdout)
+    assert len(whole["points"]) == 4 and "left_out" not in whole  # nothing left out: no key
+    monkeypatch.setattr(periods, "MAX_PERIODS", 3)
+    result = invoke("trend", str(path), "--as-of", "2026-02-01", "-f", "json")
+    data = json.loads(result.stdout)
+    assert [p["date"] for p in data["points"]] == ["2026-01-18", "2026-01-25", "2026-02-01"]
+    assert data["left_out"] == 1
+    table = invoke("trend", str(path), "--as-of", "2026-02-01")
+    assert "1 older week not scored (at most 3 are)\n" in table.stdout
+    markdown = invoke("trend", str(path), "--as-of", "2026-02-01", "-f", "markdown")
+    assert "- 1 older week not scored (at most 3 are)\n" in markdown.stdout
+    days = invoke("trend", str(path), "--as-of", "2026-02-01", "--every", "day", "-f", "json")
+    assert json.loads(days.stdout)["left_out"] == 25
+    commits = invoke("trend", str(path), "--as-of", "2026-02-01", "--every", "commit")
+    assert "25 older commits not scored (at most 3 are)" in commits.stdout
+    audit = invoke("audit", str(path), "--history", "--as-of", "2026-02-01", "-f", "json")
+    history = json.loads(audit.stdout)["history"]
+    assert len(history["points"]) == 3
+    assert history["note"] == "history: 1 older week not scored (at most 3 are)"
+
+
+def test_at_most_366_periods_are_scored(tmp_path: Path) -> None:
+    assert periods.MAX_PERIODS == 366
+    path = daily_history(tmp_path / "year", 400)  # 2026-01-05 to 2027-02-08
+    args = ["--as-of", "2027-02-08", "--every", "day"]
+    data = json.loads(invoke("trend", str(path), *args, "-f", "json").stdout)
+    assert len(data["points"]) == 366 and data["left_out"] == 34
+    assert data["points"][0]["date"] == "2026-02-08" and data["skipped"] == []
+    assert "34 older days not scored (at most 366 are)" in invoke("trend", str(path), *args).stdout
+
+
+def test_texts_are_read_one_at_a_time_as_they_are_scored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """40 revisions of 256 KiB each: read all at once (as before), they alone would take
+    the peak past 20 MiB."""
+    path = daily_history(tmp_path / "large", 40, padding=256 * 1024)
+    steps: list[str] = []
+    ask, score = git._Process.ask, score_launch
+
+    def spy_ask(self: Any, blob: str, size: int) -> bytes:
+        steps.append("read")
+        return ask(self, blob, size)
+
+    def spy_score(*args: Any, **kwargs: Any) -> Any:
+        steps.append("score")
+        return score(*args, **kwargs)
+
+    monkeypatch.setattr(git._Process, "ask", spy_ask)
+    monkeypatch.setattr(scoring, "score_launch", spy_score)
+    tracemalloc.start()
+    try:
+        result = review.trend(path, every=Every.day, today=dt.date(2026, 2, 13))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(result.points) == 40
+    assert steps == ["read", "score"] * 40  # each text read just before it is scored
+    assert peak < 4 * 1024 * 1024, f"{peak:,} bytes at the peak"
+
+
+def test_contents_already_scored_that_day_are_scored_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = GitRepo(tmp_path / "same")
+    first = repo.commit("2027-01-04", {"legal.yaml": CHECKLIST, "launch.yaml": REAL})
+    moved = repo.rename("2027-01-04", "launch.yaml", "plan.yaml")  # the same contents
+    later = repo.commit("2027-01-04", {"plan.yaml": REAL_LATER})
+    back = repo.commit("2027-01-04", {"plan.yaml": REAL})  # the first contents again
+    broken = [repo.commit("2027-01-05", {"plan.yaml": f"items: [\n# {n % 2}\n"}) for n in range(4)]
+    repo.write("plan.yaml", REAL)
+    calls: list[str] = []
+    parsed: list[str] = []
+    score, parse = score_launch, load_launch_text
+
+    def spy_score(launch: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(launch.items["legal.privacy"].status.value)
+        return score(launch, *args, **kwargs)
+
+    def spy_parse(source: Any, *args: Any, **kwargs: Any) -> Any:
+        parsed.append(source.text)
+        return parse(source, *args, **kwargs)
+
+    monkeypatch.setattr(scoring, "score_launch", spy_score)
+    monkeypatch.setattr(revisions, "load_launch_text", spy_parse)
+    result = review.trend(repo.root / "plan.yaml", every=Every.commit, today=dt.date(2027, 1, 6))
+    assert [p.commit for p in result.points] == [first, moved, later, back]
+    assert calls == ["todo", "done"]  # the first contents scored once that day
+    assert result.points[0].stages == result.points[1].stages == result.points[3].stages
+    assert [s.commit for s in result.skipped] == broken  # each named, at its own revision,
+    assert [s.why.partition(":")[0] for s in result.skipped] == [c[:7] for c in broken]
+    assert sum(text.startswith("items: [") for text in parsed) == 2  # each contents parsed once
+
+
+def test_a_git_that_hangs_is_stopped_with_a_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A repository whose object database waits on a FIFO: every git reading it blocks."""
+    checkout = Checkout(tmp_path)
+    os.mkfifo(checkout.repo.root / ".git" / "objects" / "info" / "alternates")
+    monkeypatch.setattr(git, "GIT_TIMEOUT", 0.5)
+    said = (
+        "git did not finish within 0.5 seconds, so gtm-check stopped it "
+        "(is the repository on a slow or hung file system?)"
+    )
+    start = time.monotonic()
+    for args in commands(checkout.launch):
+        result = invoke(*args)
+        if args[0] == "audit":
+            assert json.loads(result.stdout)["history"]["note"] == f"history: not read ({said})"
+        else:
+            assert (result.exit_code, result.stderr) == (2, f"{checkout.launch}:1:1: {said}\n")
+    assert time.monotonic() - start < 30
+
+
+def test_a_git_that_hangs_reading_contents_is_stopped_with_what_it_started(
+    checkout: Checkout, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """``cat-file --batch`` answers nothing, and a process it started holds its output open:
+    both are stopped, and the run ends with a message, not when the child would."""
+    real = shutil.which("git")
+    folder = tmp_path / "slow-git"
+    folder.mkdir()
+    script = folder / "git"
+    script.write_text(
+        '#!/bin/sh\nfor a in "$@"; do [ "$a" = --batch ] && { sleep 60; exit 0; }; done\n'
+        f'exec {real} "$@"\n',
+        encoding="utf-8",
+    )
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr(git, "GIT_TIMEOUT", 1)
+    start = time.monotonic()
+    for args in commands(checkout.launch):
+        result = invoke(*args)
+        said = "git did not finish within 1 seconds, so gtm-check stopped it"
+        if args[0] == "audit":
+            assert said in json.loads(result.stdout)["history"]["note"]
+        else:
+            assert result.exit_code == 2 and result.stderr.startswith(
+                f"{checkout.launch}:1:1: {said}"
+            ), result.output
+    assert time.monotonic() - start < 30
