@@ -711,11 +711,12 @@ def _walk_positions(
             else:
                 path = (*cpath, index)
                 index += 1
-            if path in values and path not in found_values:
+            first = path not in found_values  # else a duplicate key's: stepped over
+            if first and path in values:
                 found_values[path] = (mark.line + 1, mark.column + 1)
             if kind is yaml.ScalarEvent:
                 continue
-            if path in inner:
+            if first and path in inner:
                 stack.append((cpath, cdict, index))
                 cpath, cdict, index = path, kind is yaml.MappingStartEvent, 0
             else:
