@@ -100,7 +100,7 @@ def test_an_audit_asking_for_history_needs_the_extras(mini: Mini) -> None:
 def test_pointing_at_lines_allocates_a_small_part_of_what_loading_does(write: WriteFile) -> None:
     """``audit -f github`` finds each item's line by walking its files again for those
     positions alone, building no data: recording every position and building the data
-    again took its peak at 100,000 items from 0.57x to 1.22x the lean floor's
+    again took its peak at 100,000 items from 0.58x to 1.21x the lean floor's
     (benchmarks/README.md). Measured here as what each step allocates at its peak."""
     size = 3_000
     checklist = ["department: bench", "name: Bench", "items:"]

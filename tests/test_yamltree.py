@@ -50,6 +50,11 @@ def test_positions_asked_for_alone_are_where_every_position_puts_them() -> None:
     assert set(some.values) == {(), ("items",), ("items", "z.w"), ("list",), ("list", 0)}
 
 
+def test_keys_asked_for_alone_record_no_other_key() -> None:
+    some = Source("f.yaml", "gate:\n  min_score: 80\nlaunch: L\n").positions(keys=[("launch",)])
+    assert some.keys == {("launch",): (3, 1)} and some.values == {(): (1, 1)}
+
+
 def test_positions_asked_for_keep_the_first_of_a_duplicate_key() -> None:
     source = Source("f.yaml", "items:\n  x.y: done\n  x.y:\n    status: todo\n")
     some = source.positions(values=[("items", "x.y", "status")], keys=[("items", "x.y")])

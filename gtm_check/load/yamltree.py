@@ -75,7 +75,8 @@ class Parsed:
 
 @dataclass(frozen=True)
 class Positions:
-    """Where each value (by its path) and each mapping key (by its entry's path) was written."""
+    """Where each value (by its path) and each mapping key (by its entry's path) was written:
+    all of them, or those asked for and their ancestors' values (``Source.positions``)."""
 
     values: Mapping[PathKey, Position]
     keys: Mapping[PathKey, Position]
@@ -160,23 +161,24 @@ class Source:
     def positions(
         self, values: Collection[PathKey] | None = None, keys: Collection[PathKey] = ()
     ) -> Positions:
-        """Where every key and value was written; or, given ``values`` (and ``keys``), only
-        where those values (and those mapping keys) were written, and every ancestor of
-        them (what ``Positions.of`` falls back to).
+        """Where every key and value was written; or, given ``values`` or ``keys``, only
+        where those values and those mapping keys were written, and the value of every
+        ancestor of them (what ``Positions.of`` falls back to).
 
         Recording positions costs memory on every run while they are needed only to report
         a problem or point at a line, so they are found by parsing the text again, here.
         Asked for some, the walk builds no data and steps over every mapping and list
-        that holds none of them: ``audit -f github`` of a 100,000-item launch asks for
-        each item's key, and every position with the data built again took its peak from
-        0.57x to 1.22x the lean floor's (benchmarks/README.md).
+        that holds none of them. ``audit -f github`` of a 100,000-item launch asks for
+        each item's key: recording every position and building the data again raised its
+        peak from the load's, 0.58x the lean floor's, to 1.21x (benchmarks/README.md);
+        now the load's is its peak.
         """
         source = self if self._text is not None else Source(self.path, self.text)
-        if values is None:
+        if values is None and not keys:
             found = _parse(source, positions=True)[1]
             assert found is not None
             return found
-        return _positions_of(source, set(values), set(keys))
+        return _positions_of(source, set(values or ()), set(keys))
 
     def locate(self, findings: Iterable[Finding]) -> list[Problem]:
         """The findings as located problems (the text is parsed again only if there are any)."""
