@@ -675,7 +675,10 @@ def _walk_positions(
     only the mappings and lists on the way to one (``inner``); the rest is stepped over,
     its events counted, nothing built. The file was walked in full when it was loaded,
     so what that refused is not looked for again; where a value is written twice (a
-    duplicate key), the first is kept, as there."""
+    duplicate key), the first is kept, as there.
+
+    Long because, like ``_walk``, it is one loop over every event of the file with its
+    state in local variables, each step inline."""
     get_event = loader.get_event
     stack: list[tuple[PathKey | None, bool, int]] = []
     # The open mapping or list's path (None: the top), whether it is a mapping, the next
