@@ -17,7 +17,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gtm_check.load.yamltree import parse
+from gtm_check.load.yamltree import Source, parse
 from gtm_check.model.problems import GtmCheckError
 
 # Plain scalars at the edges of every implicit YAML 1.1 type, and near misses.
@@ -157,3 +157,32 @@ def test_the_walker_reads_what_pyyaml_reads(node: Any, alias: bool) -> None:
     assert we_refuse == they_refuse or (theirs is None and we_refuse), text
     if not we_refuse:
         assert same(parsed.data, theirs), text
+
+
+@given(nodes, st.data())
+def test_positions_asked_for_alone_match_every_position(node: Any, data: st.DataObject) -> None:
+    """``Source.positions(values=, keys=)`` (the walk that builds nothing and records only
+    what is asked) finds what the full walk finds, for any paths asked, written or not."""
+    text, _ = document(node, alias=False)  # duplicate keys too: the first one is kept
+    source = Source("f.yaml", text)
+    try:
+        full = source.positions()
+    except GtmCheckError:
+        return
+    # Not the stand-ins the full walk writes a duplicate key's entry under.
+    written = sorted(
+        (p for p in {*full.values, *full.keys} if not any("\0" in str(part) for part in p)),
+        key=repr,
+    )
+    paths = st.sampled_from(written).flatmap(
+        lambda path: st.sampled_from([path, (*path, "unwritten"), (*path, 0, "deeper")])
+    )
+    values = data.draw(st.lists(paths, max_size=6))
+    keys = data.draw(st.lists(paths, max_size=6))
+    some = source.positions(values=values, keys=keys)
+    for path in values:
+        assert some.of(path) == full.of(path), (text, path)
+    for path in keys:
+        assert (path in some.keys) == (path in full.keys), (text, path)
+        if path in full.keys:
+            assert some.of(path, key=True) == full.of(path, key=True), (text, path)

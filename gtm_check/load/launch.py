@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
@@ -41,11 +40,6 @@ class LoadedLaunch:
     def files(self) -> list[Path]:
         """Every file this launch was read from: the launch file and its checklists."""
         return [self.path, *(c.path for c in self.checklists)]
-
-    @cached_property
-    def positions(self) -> Positions:
-        """Where every key and value of the launch file is written (parsed once, when asked)."""
-        return self.source.positions()
 
 
 def load_launch(

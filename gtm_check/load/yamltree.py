@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -75,7 +75,8 @@ class Parsed:
 
 @dataclass(frozen=True)
 class Positions:
-    """Where each value (by its path) and each mapping key (by its entry's path) was written."""
+    """Where each value (by its path) and each mapping key (by its entry's path) was written:
+    all of them, or those asked for and their ancestors' values (``Source.positions``)."""
 
     values: Mapping[PathKey, Position]
     keys: Mapping[PathKey, Position]
@@ -157,16 +158,27 @@ class Source:
             _remembered[key] = parsed
         return parsed
 
-    def positions(self) -> Positions:
-        """Where every key and value was written.
+    def positions(
+        self, values: Collection[PathKey] | None = None, keys: Collection[PathKey] = ()
+    ) -> Positions:
+        """Where every key and value was written; or, given ``values`` or ``keys``, only
+        where those values and those mapping keys were written, and the value of every
+        ancestor of them (what ``Positions.of`` falls back to).
 
         Recording positions costs memory on every run while they are needed only to report
         a problem or point at a line, so they are found by parsing the text again, here.
+        Asked for some, the walk builds no data and steps over every mapping and list
+        that holds none of them. ``audit -f github`` of a 100,000-item launch asks for
+        each item's key: recording every position and building the data again raised its
+        peak from the load's, 0.58x the lean floor's, to 1.21x (benchmarks/README.md);
+        now the load's is its peak.
         """
         source = self if self._text is not None else Source(self.path, self.text)
-        found = _parse(source, positions=True)[1]
-        assert found is not None
-        return found
+        if values is None and not keys:
+            found = _parse(source, positions=True)[1]
+            assert found is not None
+            return found
+        return _positions_of(source, set(values or ()), set(keys))
 
     def locate(self, findings: Iterable[Finding]) -> list[Problem]:
         """The findings as located problems (the text is parsed again only if there are any)."""
@@ -224,6 +236,17 @@ def _parse(source: Source, *, positions: bool) -> tuple[Parsed, Positions | None
     walked = _Walked()
     values: dict[PathKey, Position] | None = {} if positions else None
     keys: dict[PathKey, Position] = {}
+    _events(
+        source, walked.problems, lambda loader: _walk(loader, source.path, walked, values, keys)
+    )
+    parsed = Parsed(walked.data, tuple(walked.value_problems), frozenset(walked.broken))
+    found = None if values is None else Positions(values, keys)
+    return parsed, found
+
+
+def _events(source: Source, problems: list[Problem], walk: Callable[[Any], None]) -> None:
+    """Run ``walk`` over the parser of ``source``'s text; raises GtmCheckError when the
+    text is not a usable document (into ``problems``, with what the walk found)."""
     try:
         loader = _Loader(source.text)
     except UnicodeEncodeError as exc:
@@ -232,22 +255,19 @@ def _parse(source: Source, *, positions: bool) -> tuple[Parsed, Positions | None
         problem = Problem.at_offset(source.path, source.text, exc.start, "not valid UTF-8 text")
         raise GtmCheckError([problem]) from None
     try:
-        _walk(loader, source.path, walked, values, keys)
+        walk(loader)
     except yaml.MarkedYAMLError as exc:
-        walked.problems.append(_syntax_problem(exc, source))
+        problems.append(_syntax_problem(exc, source))
     except yaml.reader.ReaderError as exc:  # characters YAML does not allow in a file
         character = exc.character if isinstance(exc.character, str) else chr(exc.character)
         message = f"character U+{ord(character):04X} is not allowed in YAML ({exc.reason})"
-        walked.problems.append(Problem.at_offset(source.path, source.text, exc.position, message))
+        problems.append(Problem.at_offset(source.path, source.text, exc.position, message))
     except yaml.YAMLError as exc:
-        walked.problems.append(Problem(source.path, 1, 1, f"invalid YAML: {exc}"))
+        problems.append(Problem(source.path, 1, 1, f"invalid YAML: {exc}"))
     finally:
         loader.dispose()
-    if walked.problems:
-        raise GtmCheckError(walked.problems)
-    parsed = Parsed(walked.data, tuple(walked.value_problems), frozenset(walked.broken))
-    found = None if values is None else Positions(values, keys)
-    return parsed, found
+    if problems:
+        raise GtmCheckError(problems)
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, source: Source) -> Problem:
@@ -624,6 +644,93 @@ def _walk(
             break
     if documents == 0 or not out.done:
         problems.append(Problem(name, 1, 1, "the file is empty"))
+
+
+def _positions_of(source: Source, values: set[PathKey], keys: set[PathKey]) -> Positions:
+    """The positions of ``values`` and ``keys`` alone (``Source.positions``)."""
+    inner = {path[:end] for path in (*values, *keys) for end in range(len(path))}
+    found_values: dict[PathKey, Position] = {}
+    found_keys: dict[PathKey, Position] = {}
+
+    def walk(loader: Any) -> None:
+        _walk_positions(loader, values | inner, keys, inner, found_values, found_keys)
+
+    _events(source, [], walk)
+    return Positions(found_values, found_keys)
+
+
+_OPEN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_CLOSE = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _walk_positions(
+    loader: Any,
+    values: set[PathKey],
+    keys: set[PathKey],
+    inner: set[PathKey],
+    found_values: dict[PathKey, Position],
+    found_keys: dict[PathKey, Position],
+) -> None:
+    """Record where each value in ``values`` and each key in ``keys`` was written, entering
+    only the mappings and lists on the way to one (``inner``); the rest is stepped over,
+    its events counted, nothing built. The file was walked in full when it was loaded,
+    so what that refused is not looked for again; where a value is written twice (a
+    duplicate key), the first is kept, as there.
+
+    Long because, like ``_walk``, it is one loop over every event of the file with its
+    state in local variables, each step inline."""
+    get_event = loader.get_event
+    stack: list[tuple[PathKey | None, bool, int]] = []
+    # The open mapping or list's path (None: the top), whether it is a mapping, the next
+    # entry's index in a list, and in a mapping the path of the key waiting for its value.
+    cpath: PathKey | None = None
+    cdict = False
+    index = 0
+    kpath: PathKey | None = None
+    skip = 0  # how deep inside a mapping or list that is stepped over
+    while True:
+        event = get_event()
+        kind = type(event)
+        if skip:
+            if kind in _OPEN:
+                skip += 1
+            elif kind in _CLOSE:
+                skip -= 1
+            continue
+        if kind is yaml.ScalarEvent or kind in _OPEN:
+            mark = event.start_mark
+            if cdict and kpath is None:
+                assert cpath is not None  # a mapping is open
+                if kind is not yaml.ScalarEvent:  # a mapping or list as a key: no path
+                    kpath, skip = (*cpath, "\0complex"), 1
+                    continue
+                kpath = (*cpath, event.value)
+                if kpath in keys and kpath not in found_keys:
+                    found_keys[kpath] = (mark.line + 1, mark.column + 1)
+                continue
+            if cpath is None:
+                path: PathKey = ()
+            elif cdict:
+                assert kpath is not None
+                path, kpath = kpath, None
+            else:
+                path = (*cpath, index)
+                index += 1
+            first = path not in found_values  # else a duplicate key's: stepped over
+            if first and path in values:
+                found_values[path] = (mark.line + 1, mark.column + 1)
+            if kind is yaml.ScalarEvent:
+                continue
+            if first and path in inner:
+                stack.append((cpath, cdict, index))
+                cpath, cdict, index = path, kind is yaml.MappingStartEvent, 0
+            else:
+                skip = 1
+        elif kind in _CLOSE:
+            cpath, cdict, index = stack.pop()
+            kpath = None
+        elif event is None or kind is yaml.StreamEndEvent:
+            break
 
 
 def _scalar(loader: Any, event: Any) -> tuple[Any, str | None]:
