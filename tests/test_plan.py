@@ -191,3 +191,13 @@ def test_the_readme_shows_what_plan_prints() -> None:
     sample = readme.split(command, 1)[1].split("```", 1)[0]
     printed = plan_text(EXAMPLES / "launch.yaml", AS_OF, "table", RenderOptions(width=80))
     assert printed.startswith(sample)
+
+
+@pytest.mark.parametrize("width", [40, 60, 80])
+def test_the_plan_table_fits_a_narrow_terminal(width: int) -> None:
+    """Every line fits the width but for one word longer than it (an item id): a row whose
+    id would run past the edge puts the id on a line of its own."""
+    printed = plan_text(EXAMPLES / "launch.yaml", AS_OF, "table", RenderOptions(width=width))
+    for line in printed.splitlines():
+        assert len(line) <= width or len(line.split()) == 1, line
+    assert "    cloud-operations.outage-communication" in printed or width == 80

@@ -67,12 +67,14 @@ def render_table(plan: Plan, options: RenderOptions) -> str:
         break_long_words=False,
         break_on_hyphens=False,
     )
-    lines = [
+    lines = []
+    for line in (
         visible(launch.title),
         f"launch {launch.launch_date} · {launch.when} · as of {launch.as_of}",
         headline(plan),
-        "",
-    ]
+    ):
+        lines += textwrap.wrap(line, max(options.width, 40), subsequent_indent="  ") or [""]
+    lines.append("")
     if plan.path.chain:
         lines.append("What decides it, first to be done first:")
         for n, planned in enumerate(plan.path.chain, 1):
@@ -106,15 +108,19 @@ def _slack_table(plan: Plan, wrap: textwrap.TextWrapper) -> list[str]:
         return ["No open items."]
     width = max(len(p.item.id) for p in items)
     lines = [
-        f"Open items by slack ({len(items)}): days each can slip",
+        *textwrap.wrap(f"Open items by slack ({len(items)}): days each can slip", wrap.width),
         f"{'Slack':>5}  {'Due':<10}  {'Earliest':<10}  Item",
     ]
     for planned in items:
         gated = "" if planned.gated else " (not gated)"
-        lines.append(
-            f"{_slack(planned):>5}  {planned.needed_by!s:<10}  {planned.earliest!s:<10}  "
-            f"{planned.item.id.ljust(width)}{gated}".rstrip()
-        )
+        dates = f"{_slack(planned):>5}  {planned.needed_by!s:<10}  {planned.earliest!s:<10}  "
+        row = f"{dates}{planned.item.id.ljust(width)}{gated}".rstrip()
+        if len(row) > wrap.width:  # "(not gated)" in line with the others only where it fits
+            row = f"{dates}{planned.item.id}{gated}"
+        if len(row) <= wrap.width:
+            lines.append(row)
+        else:  # a narrow terminal: the id on a line of its own rather than cut by the terminal
+            lines += [dates.rstrip(), *wrap.wrap(f"{planned.item.id}{gated}")]
         detail = [planned.item.title, _owner(planned), status_text(planned.item)]
         detail += [_waits(planned)] if planned.waits_on else []
         lines += wrap.wrap(visible(" · ".join(detail)))
