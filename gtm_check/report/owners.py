@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 from gtm_check.model.safetext import visible
@@ -24,21 +25,43 @@ def _row(load: Any) -> tuple[str, ...]:
 
 
 def render_table(result: OwnersReport, options: RenderOptions) -> str:
+    """One row per owner where the width allows; on a narrow terminal each owner's name on
+    a line of its own, the figures on the next, under the headings printed once."""
     names = [visible(o.owner) for o in result.owners]
+    rows = [_row(load) for load in result.owners]
+    widths = [max([len(c), *(len(r[i]) for r in rows)]) + 2 for i, c in enumerate(_COLUMNS)]
     width = max([len("Owner"), *map(len, names)])
     lines = [
         visible(result.report.launch.title),
         f"open work by owner, as of {result.report.launch.as_of}",
         "",
-        "Owner".ljust(width) + "".join(f"{c:>10}" for c in _COLUMNS),
     ]
-    for name, load in zip(names, result.owners, strict=True):
-        lines.append(name.ljust(width) + "".join(f"{v:>10}" for v in _row(load)))
+    if width + sum(widths) <= options.width:
+        lines.append("Owner".ljust(width) + _cells(_COLUMNS, widths))
+        lines += [n.ljust(width) + _cells(r, widths) for n, r in zip(names, rows, strict=True)]
+    else:
+        widths = [w - 1 for w in widths]  # one space between figures: 37 columns in all
+        lines += ["Owner", _cells(_COLUMNS, widths)]
+        for name, row in zip(names, rows, strict=True):
+            lines += [name, _cells(row, widths)]
     if result.unowned_blockers:
         lines += ["", f"Open blockers with no owner ({len(result.unowned_blockers)})"]
-        lines += [visible(f"  {i.id} [{i.stage}] {i.title}") for i in result.unowned_blockers]
-    lines += ["", "Waiting: other open items that require one of the owner's open items."]
+        for item in result.unowned_blockers:
+            lines += textwrap.wrap(
+                visible(f"{item.id} [{item.stage}] {item.title}"),
+                max(options.width, 40),
+                initial_indent="  ",
+                subsequent_indent="    ",
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+    note = "Waiting: other open items that require one of the owner's open items."
+    lines += ["", *textwrap.wrap(note, max(options.width, 40))]
     return "\n".join(lines) + "\n"
+
+
+def _cells(values: tuple[str, ...], widths: list[int]) -> str:
+    return "".join(f"{v:>{w}}" for v, w in zip(values, widths, strict=True))
 
 
 def render_markdown(result: OwnersReport, options: RenderOptions) -> str:

@@ -64,3 +64,33 @@ def test_formats(tmp_path: Path) -> None:
     assert "| &lt;b&gt;x&lt;/b&gt; | 1 | 3 | 0 | 0 | 0 |" in markdown
     data = json.loads(runner.invoke(app, [*args, "-f", "json"]).output)
     assert data["unowned_blockers"] == ["legal.trademarks", "legal.contracts"]
+
+
+def test_the_table_fits_the_terminal(tmp_path: Path) -> None:
+    """One row per owner where it fits; on a narrow terminal the name on a line of its own
+    and the figures below it; no line runs past the width (the example's longest owner
+    with the five columns took 87 columns at any width)."""
+    from gtm_check.report import RenderOptions
+    from gtm_check.report.owners import render_table
+    from tests.conftest import EXAMPLES
+
+    result = owners(EXAMPLES / "launch.yaml", dt.date(2027, 1, 15))
+    wide = render_table(result, RenderOptions(width=80))
+    assert "controller@acme.example             2       8         1        1        0" in wide
+    for width in (40, 60, 80):
+        printed = render_table(result, RenderOptions(width=width))
+        assert max(map(len, printed.splitlines())) <= width
+    narrow = render_table(result, RenderOptions(width=40)).splitlines()
+    at = narrow.index("controller@acme.example")
+    assert narrow[at + 1].split() == ["2", "8", "1", "1", "0"]
+
+
+def test_a_launch_with_no_open_owner_draws_the_headings(tmp_path: Path) -> None:
+    from gtm_check.report import RenderOptions
+    from gtm_check.report.owners import render_table
+
+    path = _write(tmp_path, "legal.trademarks: done\n")
+    result = owners(path, dt.date(2027, 1, 15))
+    assert result.owners == []
+    printed = render_table(result, RenderOptions(width=80))
+    assert "Owner  Open  Weight  Blockers  Overdue  Waiting" in printed
