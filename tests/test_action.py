@@ -373,10 +373,14 @@ def test_a_broken_launch_file_is_invalid_and_annotated(runner: Runner) -> None:
     assert code == 2 and runner.outputs["verdict"] == "invalid"
     assert runner.outputs["report"] == "" and runner.outputs["score-learn"] == ""
     assert "::error file=launch.yaml,line=1,col=1," in out
-    later = ("Write the HTML report", "Upload the HTML report", "Write the SARIF report",
-             "Comment on the pull request")  # fmt: skip
+    later = ("Write the HTML report", "Write the SARIF report", "Comment on the pull request")
     for name in later:
         assert "steps.audit.outputs.verdict == 'failed'" in STEPS[name]["if"], name
+    # The upload follows the page's own step: it runs only where that step wrote the page.
+    assert (
+        STEPS["Upload the HTML report"]["if"]
+        == "${{ always() && steps.html.outputs.html-file != '' }}"
+    )
 
 
 def test_the_matcher_is_removed_by_the_last_step_whatever_happened() -> None:
@@ -420,14 +424,17 @@ def test_the_readme_uploads_the_file_the_sarif_input_writes() -> None:
     (job,) = workflow["jobs"].values()
     ours = next(s for s in job["steps"] if s.get("uses") == "OWNER/gtm-check@REF")
     upload = next(s for s in job["steps"] if "upload-sarif" in s.get("uses", ""))
-    assert ours["with"]["sarif"] == upload["with"]["sarif_file"]
-    # Also when the gate failed (the step before fails), never when no file was written.
-    assert upload["if"] == f"${{{{ always() && hashFiles('{ours['with']['sarif']}') != '' }}}}"
+    # The file the Action says it wrote, also when the gate failed (the step before fails),
+    # never a file, link or folder a pull request put under the input's name.
+    assert upload["with"]["sarif_file"] == f"${{{{ steps.{ours['id']}.outputs.sarif }}}}"
+    assert upload["if"] == f"${{{{ always() && steps.{ours['id']}.outputs.sarif != '' }}}}"
 
 
 def test_every_output_comes_from_the_audit_step() -> None:
     code = (ROOT / ".github" / "gtm_check_action.py").read_text("utf-8")
-    for name, output in ACTION["outputs"].items():
+    outputs = dict(ACTION["outputs"])
+    assert outputs.pop("sarif")["value"] == "${{ steps.sarif.outputs.sarif-file }}"
+    for name, output in outputs.items():
         assert output["value"] == f"${{{{ steps.audit.outputs.{name} }}}}"
         assert name.split("-")[0] in code
 
@@ -682,3 +689,37 @@ def test_every_test_security_md_names_for_the_action_exists() -> None:
         if isinstance(node, ast.FunctionDef)
     }
     assert len(named) >= 9 and named <= defined, named - defined
+
+
+@pytest.mark.parametrize("report", ["html", "sarif"])
+@pytest.mark.parametrize("planted", ["link out", "folder"])
+def test_a_report_gtm_check_refused_to_write_is_never_uploaded(
+    runner: Runner, tmp_path: Path, report: str, planted: str
+) -> None:
+    """A pull request commits the report's name as a link out of the checkout (to a
+    runner's secret) or as a folder holding a forged page: gtm-check refuses to write it,
+    and the step's output that the upload reads stays unset."""
+    (runner.workspace / "launch.yaml").write_text(
+        (EXAMPLES / "launch.yaml").read_text("utf-8"), encoding="utf-8"
+    )
+    secret = tmp_path / "docker-config.json"
+    secret.write_text('{"auths": {}}', encoding="utf-8")
+    name = f"readiness.{report}"
+    if planted == "link out":
+        (runner.workspace / name).symlink_to(secret)
+    else:
+        (runner.workspace / name).mkdir()
+        (runner.workspace / name / "index.html").write_text("GATE PASSED", encoding="utf-8")
+    runner.inputs |= {"launch": "launch.yaml", "args": "--as-of 2027-01-15", report: name}
+    step = "Write the HTML report" if report == "html" else "Write the SARIF report"
+    code, out = runner.run(step)
+    assert code == 2, out
+    assert f"{report}-file" not in runner.outputs
+    assert secret.read_text("utf-8") == '{"auths": {}}'
+    # Written: the output names the file.
+    (runner.workspace / name).unlink() if planted == "link out" else None
+    if planted == "folder":
+        return
+    code, out = runner.run(step)
+    assert code == 0 and runner.outputs[f"{report}-file"] == name, out
+    assert (runner.workspace / name).is_file() and not (runner.workspace / name).is_symlink()

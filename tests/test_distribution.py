@@ -43,9 +43,10 @@ def test_action_writes_and_uploads_the_html_page_when_asked() -> None:
     assert page["env"]["HTML"] == "${{ inputs.html }}" and '--output="$HTML"' in page["run"]
     assert "html" in help_text("audit") and "--warn-only" in help_text("audit")
     (upload,) = [s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@")]
-    assert upload["with"]["path"] == "${{ inputs.html }}"
-    for step in (page, upload):
-        assert "inputs.html != ''" in step["if"]
+    # The upload reads what the page's step says it wrote, never the input's name itself.
+    assert upload["with"]["path"] == f"${{{{ steps.{page['id']}.outputs.html-file }}}}"
+    assert "inputs.html != ''" in page["if"]
+    assert f"steps.{page['id']}.outputs.html-file != ''" in upload["if"]
 
 
 def test_pre_commit_hook_validates_launch_files() -> None:
