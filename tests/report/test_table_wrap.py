@@ -97,7 +97,7 @@ def test_continuation_lines_are_indented_under_their_line(tmp_path: Path, width:
                 assert line.startswith("  "), (name, above, line)
 
 
-@pytest.mark.parametrize(("width", "pad"), [(80, 79), (40, 39), (60, 30), (100, 99)])
+@pytest.mark.parametrize(("width", "pad"), [(80, 79), (40, 39), (60, 59), (100, 99)])
 def test_a_wrapped_name_starts_no_line_with_a_workflow_command(
     tmp_path: Path, width: int, pad: int
 ) -> None:
