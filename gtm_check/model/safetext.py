@@ -136,7 +136,7 @@ def command_free(text: str) -> str:
 
 
 def _line_starts_defused(text: str) -> str:
-    pieces = []
+    pieces: list[str] = []
     done = 0
     at = text.find("::")
     while at != -1:
