@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from gtm_check.model.safetext import (
-    _JSON_HIDDEN,
+    _JSON_SUSPECT,
     command_free,
     json_safe,
     no_autolink,
@@ -345,14 +345,21 @@ def test_command_free_properties(pieces: list[str]) -> None:
 
 def test_the_json_ranges_are_what_visible_escapes() -> None:
     """json_safe's character class, written out for speed, agrees with ``visible`` on every
-    code point from U+007F on (below it, json.dumps escapes the C0 controls itself)."""
+    code point from U+007F to U+FFFF (below, json.dumps escapes the C0 controls itself;
+    above, each character the class finds is asked about one by one)."""
     disagree = [
         hex(code)
-        for code in range(0x7F, 0x110000)
-        if bool(_JSON_HIDDEN.match(chr(code))) != (visible(chr(code)) != chr(code))
+        for code in range(0x7F, 0x10000)
+        if bool(_JSON_SUSPECT.match(chr(code))) != (visible(chr(code)) != chr(code))
         and chr(code) not in "\u200c\u200d"  # joiners: kept only between shown characters
     ]
     assert disagree == []
+    astral = [chr(c) for c in (0x1F469, 0x20000, 0xE0041, 0xE0100, 0x1D173, 0x10FFFF, 0xF0000)]
+    for char in astral:
+        escaped = json_safe(json.dumps(char, ensure_ascii=False)) != json.dumps(
+            char, ensure_ascii=False
+        )
+        assert escaped == (visible(char) != char), hex(ord(char))
 
 
 @given(st.lists(st.one_of(PIECES, st.sampled_from(["##[", "#", "["])), max_size=24).map("".join))
