@@ -26,7 +26,10 @@ from markdown_it import MarkdownIt
 from gtm_check.model.problems import GtmCheckError
 from gtm_check.model.safetext import visible
 from gtm_check.report import RenderOptions
-from tests.report.audits import FORMATS, audit_text
+from gtm_check.report.registry import OWNERS, PLAN, formats
+from gtm_check.report.registry import render as registry_render
+from gtm_check.review.owners import owners
+from tests.report.audits import FORMATS, audit_text, plan_text
 from tests.report.htmlscan import check_inert
 
 FRAGMENTS = [
@@ -45,6 +48,7 @@ hostile = (
 )
 
 WORKFLOW_COMMAND = re.compile(r"^\s*::")
+"""A line the runner runs once it has trimmed it (``\\s`` holds every .NET white space)."""
 OUR_ANNOTATION = re.compile(
     r"^::(error|warning|notice) (file=[^,:]*,line=\d+,col=\d+,)?title=[^:]*::"
 )
@@ -90,9 +94,12 @@ def write_case(folder: Path, texts: list[str]) -> Path:
     return path
 
 
+AS_OF = dt.date(2027, 1, 15)
+
+
 def render(path: Path, fmt: str) -> str | None:
     try:
-        return audit_text((path,), dt.date(2027, 1, 15), fmt, RenderOptions(width=80))
+        return audit_text((path,), AS_OF, fmt, RenderOptions(width=80))
     except GtmCheckError:
         return None  # YAML refuses some characters outright: the loader's tests cover that
 
@@ -105,9 +112,26 @@ def assert_no_autolink(markdown: str) -> None:
 def check_lines(output: str, fmt: str) -> None:
     assert controls(output) == set(), fmt
     assert "##[" not in output, fmt
-    for line in output.split("\n"):
+    check_line_starts(output, fmt)
+
+
+def check_line_starts(output: str, fmt: str) -> None:
+    """No line a runner would obey, split as the runner splits (``\\n``, ``\\r``) or the
+    Unicode way (a log viewer, an editor): only the github format's own annotations."""
+    for line in {*re.split(r"\r\n|\r|\n", output), *output.splitlines()}:
         if WORKFLOW_COMMAND.match(line):
             assert fmt == "github" and OUR_ANNOTATION.match(line), (fmt, line)
+
+
+RAW_HIDDEN = re.compile("[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+"""C1 controls, bidi controls, U+2028/U+2029 and zero-width characters, raw."""
+
+
+def check_json_text(output: str, fmt: str) -> None:
+    """JSON keeps the exact value, but as escapes: nothing raw for a terminal or a log."""
+    assert RAW_HIDDEN.search(output.replace("\u200d", "")) is None, fmt
+    assert "##[" not in output, fmt
+    check_line_starts(output, fmt)
 
 
 @given(texts=st.lists(hostile, min_size=6, max_size=6))
@@ -134,6 +158,8 @@ def test_hostile_text_in_every_field_is_inert_in_every_format(
     json.loads(outputs["gitlab"] or "")
     for fmt in LINE_FORMATS:
         check_lines(outputs[fmt] or "", fmt)
+    for fmt in JSON_FORMATS:
+        check_json_text(outputs[fmt] or "", fmt)
 
 
 def check_html(html: str, name: str) -> None:
@@ -146,6 +172,8 @@ def check_html(html: str, name: str) -> None:
 
 LINE_FORMATS = ("table", "markdown", "junit", "github", "html", "sarif", "gitlab")
 """The formats checked line by line: all but JSON, which keeps the text exactly."""
+JSON_FORMATS = ("json", "sarif", "gitlab")
+"""The formats that are JSON: the exact text, every hidden character as an escape."""
 
 
 def check_sarif(output: str) -> None:
@@ -178,3 +206,41 @@ def test_each_hostile_fragment_alone(tmp_path: Path, fragment: str) -> None:
                 check_html(output, f"x{fragment}y")
             if fmt == "markdown":
                 assert_no_autolink(output)
+    json_text = render(path, "json")
+    if json_text is not None:
+        check_json_text(json_text, "json")
+        assert json.loads(json_text)["launch"]["name"] == yaml.safe_load(
+            yaml.safe_dump(f"x{fragment}y", allow_unicode=True)
+        )
+
+
+WIDTHS = (40, 60, 80, 100)
+BAIT = [
+    "w ::error::forged " * 8,  # textwrap and Rich break at the spaces, right before "::"
+    "L" + "a" * 38 + "::add-mask::x",  # one long word: broken at the width
+    "L" + "a" * 58 + "::error::x",
+    "L" + "a" * 78 + "::error::x",
+    "L" + "a" * 98 + "::error::x",
+    "L" + "a" * 50 + "::error title=F::x",  # "::" at the calendar's 75-octet fold
+]
+"""User text whose "::" falls where a report breaks a line: at a space, or at the width."""
+
+
+def wrapped_outputs(path: Path, width: int) -> dict[str, str]:
+    """Every view a launch has, at ``width``: the audit's formats, the plan's, the owners'."""
+    options = RenderOptions(width=width)
+    outputs = {f: audit_text((path,), AS_OF, f, options) for f in FORMATS}
+    outputs |= {f"plan {f}": plan_text(path, AS_OF, f, options) for f in formats(PLAN)}
+    result = owners(path, AS_OF)
+    outputs |= {f"owners {f}": registry_render(OWNERS, f, result, options) for f in formats(OWNERS)}
+    return outputs
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_line_break_starts_a_workflow_command(tmp_path: Path, width: int) -> None:
+    """/work/hostile/repro-1.sh and repro-2.sh: wrapping (tables, plan, owners) and folding
+    (calendar) after escaping must not start a line with user text's "::"."""
+    for bait in BAIT:
+        path = write_case(tmp_path, [bait] * 6)
+        for fmt, output in wrapped_outputs(path, width).items():
+            check_line_starts(output, fmt.split()[-1])

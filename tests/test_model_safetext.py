@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
@@ -12,6 +13,9 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from gtm_check.model.safetext import (
+    _JSON_SUSPECT,
+    command_free,
+    json_safe,
     no_autolink,
     sarif_lines,
     sarif_text,
@@ -310,3 +314,78 @@ def test_no_autolink_properties(pieces: list[str]) -> None:
     assert "www." not in out.lower()
     assert out.count("@") == out.count("@&#8288;")
     assert no_autolink(out) == out
+
+
+@pytest.mark.parametrize(
+    ("laid_out", "safe"),
+    [
+        ("L" * 5 + "\n::error file=a::forged\n", "L" * 5 + "\n: :error file=a::forged\n"),
+        ("::add-mask::x", ": :add-mask::x"),
+        ("a\n \u3000::b\r::c\u2028::d\x85::e", "a\n \u3000: :b\r: :c\u2028: :d\x85: :e"),
+        ("a\n  \n::b", "a\n  \n: :b"),
+        ("x::y\nhttps://a\n:x:", "x::y\nhttps://a\n:x:"),  # "::" not at a line's start
+        ("a ##[group]", "a # #[group]"),
+        ("nothing to do\n", "nothing to do\n"),
+    ],
+)
+def test_command_free(laid_out: str, safe: str) -> None:
+    assert command_free(laid_out) == safe
+
+
+@given(st.lists(st.one_of(PIECES, st.sampled_from(["\n", "\r", "::", ":", " "])), max_size=30))
+def test_command_free_properties(pieces: list[str]) -> None:
+    """Text laid out after escaping: wherever its lines break, none is a command."""
+    text = "".join(pieces)
+    out = command_free(text)
+    assert not any(runner_sees_command(line) for line in runner_lines(out))
+    assert not any(runner_sees_command(line) for line in out.splitlines())
+    assert command_free(out) == out
+    assert out.replace(" ", "") == text.replace(" ", "")  # only spaces added
+
+
+def test_the_json_ranges_are_what_visible_escapes() -> None:
+    """json_safe's character class, written out for speed, agrees with ``visible`` on every
+    code point from U+007F to U+FFFF (below, json.dumps escapes the C0 controls itself;
+    above, each character the class finds is asked about one by one)."""
+    disagree = [
+        hex(code)
+        for code in range(0x7F, 0x10000)
+        if bool(_JSON_SUSPECT.match(chr(code))) != (visible(chr(code)) != chr(code))
+        and chr(code) not in "\u200c\u200d"  # joiners: kept only between shown characters
+    ]
+    assert disagree == []
+    astral = [chr(c) for c in (0x1F469, 0x20000, 0xE0041, 0xE0100, 0x1D173, 0x10FFFF, 0xF0000)]
+    for char in astral:
+        escaped = json_safe(json.dumps(char, ensure_ascii=False)) != json.dumps(
+            char, ensure_ascii=False
+        )
+        assert escaped == (visible(char) != char), hex(ord(char))
+
+
+@given(st.lists(st.one_of(PIECES, st.sampled_from(["##[", "#", "["])), max_size=24).map("".join))
+def test_json_safe_properties(text: str) -> None:
+    """The same value decoded; nothing ``visible`` would escape left raw; no "##["."""
+    # A lone high surrogate right before a lone low one reads back as one character, as
+    # with json.dumps(ensure_ascii=True): JSON cannot write the two apart.
+    assume(re.search("[\ud800-\udbff][\udc00-\udfff]", text) is None)
+    for data in (text, {text: [text, 1]}):
+        out = json_safe(json.dumps(data, indent=2, ensure_ascii=False))
+        assert json.loads(out) == data
+        assert hidden_left(out, allowed="\n") == []
+        assert "##[" not in out
+        assert json_safe(out) == out
+
+
+@pytest.mark.parametrize(
+    ("raw", "escaped"),
+    [
+        ("A\u2028::error::x", "A\\u2028::error::x"),
+        ("\x85\x9b31m\x9d0;t\x07", "\\u0085\\u009b31m\\u009d0;t\\u0007"),
+        ("\u2066\u061c\x7f", "\\u2066\\u061c\\u007f"),
+        ("tag \U000e0041", "tag \\udb40\\udc41"),
+        ("##[group]", "#\\u0023[group]"),
+        ("é 中文 👩\u200d💻", "é 中文 👩\\u200d💻"),
+    ],
+)
+def test_json_safe(raw: str, escaped: str) -> None:
+    assert json_safe(json.dumps(raw, ensure_ascii=False)) == f'"{escaped}"'

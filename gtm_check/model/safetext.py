@@ -22,6 +22,8 @@ import re
 import unicodedata
 
 __all__ = [
+    "command_free",
+    "json_safe",
     "no_autolink",
     "sarif_lines",
     "sarif_text",
@@ -107,6 +109,93 @@ def visible_lines(text: str) -> str:
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return "\n".join(visible(line) for line in text.split("\n"))
+
+
+# Where a reader may start a new line: "\n" and "\r" (the runner's ReadLine), and the other
+# boundaries of str.splitlines (log viewers and editors may split there too).
+_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def command_free(text: str) -> str:
+    """Text of many lines in which no line starts with "::" after white space and none
+    holds "##[": ": :" and "# #[", as ``visible`` writes them.
+
+    ``visible`` defuses the start of each piece of user text, but a report lays its text
+    out afterwards: wrapping a long launch name at the width can start a line in the
+    middle of user text, right before a "::" it holds. This is the final guard every text
+    report passes (``report.registry.render``); the wrap sites apply it too. Not for the
+    ``github`` format, whose own lines are commands. The work is a substring search for
+    "::" and one for "##[", then a look back from each "::" found, so a report of many
+    megabytes costs milliseconds. Idempotent; changes nothing else.
+    """
+    if "::" in text:
+        text = _line_starts_defused(text)
+    if _LEGACY_COMMAND in text:
+        text = text.replace(_LEGACY_COMMAND, _LEGACY_DEFUSED)
+    return text
+
+
+def _line_starts_defused(text: str) -> str:
+    pieces: list[str] = []
+    done = 0
+    at = text.find("::")
+    while at != -1:
+        before = at  # back over the white space the runner trims, to the line's start
+        while before and text[before - 1].isspace() and text[before - 1] not in _BREAKS:
+            before -= 1
+        if before == 0 or text[before - 1] in _BREAKS:
+            pieces += (text[done : at + 1], " ")
+            done = at + 1
+        at = text.find("::", at + 1)
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+# Every character ``_hidden`` finds from U+007F to U+FFFF, as ranges (Unicode 14.0, Python
+# 3.11's unicodedata; tests/test_model_safetext.py checks the two agree on every one), and
+# every character above U+FFFF, which ``_json_escape`` then asks ``_hidden`` about: a class
+# of BMP ranges and one astral range is a bitmap lookup per character for the regex
+# engine, several times faster than a list of ranges.
+_HIDDEN_FROM_DEL = (
+    "\x7f-\x9f\xad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160"
+    "\u17b4\u17b5\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ud800-\udfff"
+    "\ufdd0-\ufdef\ufeff\uffa0\ufff0-\ufffb\ufffe\uffff"
+)
+_JSON_SUSPECT = re.compile(f"[{_HIDDEN_FROM_DEL}\U00010000-\U0010ffff]")
+
+
+def json_safe(json_text: str) -> str:
+    """JSON text in which every character ``visible`` would escape is a ``\\uXXXX`` escape
+    (a surrogate pair above U+FFFF) and "##[" is written "#\\u0023[".
+
+    For text ``json.dumps`` wrote with ``ensure_ascii=False``, which escapes only C0
+    controls, quotes and backslashes: C1 controls (U+0085 NEL, U+009B CSI), DEL, bidi and
+    other format characters, U+2028/U+2029 passed through raw, so a terminal, a log or a
+    consumer that splits lines the Unicode way saw them. The decoded value is exactly the
+    same; only the JSON text changes. Such characters only occur inside strings (the JSON's
+    own text is ASCII), and never inside an escape, so the whole text can be passed. ASCII
+    text (``str.isascii`` is free) costs two substring searches; other text one regex scan
+    more (a bitmap lookup per character).
+    Idempotent.
+    """
+    if not json_text.isascii() and _JSON_SUSPECT.search(json_text):
+        json_text = _JSON_SUSPECT.sub(_json_escape, json_text)
+    elif "\x7f" in json_text:
+        json_text = json_text.replace("\x7f", "\\u007f")
+    if _LEGACY_COMMAND in json_text:
+        json_text = json_text.replace(_LEGACY_COMMAND, "#\\u0023[")
+    return json_text
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    if code > 0xFFFF and not _hidden(char):
+        return char  # emoji, CJK extensions, ...: shown as themselves
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def xml_text(text: str) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Iterator, Sequence
 
 from gtm_check.model.plan import Plan, PlannedItem, days
@@ -183,22 +184,53 @@ def _lines(value: str) -> str:
 
 def fold(line: str) -> str:
     """A content line folded at 75 octets (RFC 5545 3.1): each continuation starts with a
-    space, and no UTF-8 character is cut in two."""
+    space, no UTF-8 character is cut in two, and no continuation's text starts with "::"
+    after white space: the GitHub runner trims a log line's leading white space before it
+    looks for a workflow command, so " ::error ..." would be one. Unfolding gives ``line``
+    back exactly."""
     data = line.encode("utf-8")
     if len(data) <= LINE_OCTETS:
         return line
     parts = []
     start, room = 0, LINE_OCTETS
     while len(data) - start > room:
-        end = start + room
-        while data[end] & 0xC0 == 0x80:  # a continuation byte: cut before its character
-            end -= 1
-        if _escaping(data, start, end):  # keep "\," and the like on one line
-            end -= 1
+        end = _cut(data, start, start + room)
+        if end == len(data):
+            break
         parts.append(data[start:end].decode("utf-8"))
         start, room = end, LINE_OCTETS - 1  # the leading space counts
     parts.append(data[start:].decode("utf-8"))
     return "\r\n ".join(parts)
+
+
+def _cut(data: bytes, start: int, end: int) -> int:
+    """Where to fold the line ``data[start:]``: the last good place at or before ``end``.
+    A good place is a character boundary that splits no escape ("\\,") and does not put
+    "::" at the start of the next line. Only a run of colons and white space as long as a
+    line has none; then the line runs on to the first good place after ``end`` (RFC 5545
+    says lines SHOULD NOT be longer than 75 octets: a rare long line beats a command)."""
+    for cut in range(end, start, -1):
+        if _good_cut(data, start, cut):
+            return cut
+    cut = end + 1
+    while cut < len(data) and not _good_cut(data, start, cut):
+        cut += 1
+    return cut
+
+
+def _good_cut(data: bytes, start: int, cut: int) -> bool:
+    return (
+        data[cut] & 0xC0 != 0x80  # not a continuation byte: a character starts here
+        and not _escaping(data, start, cut)
+        and not _COMMAND_AHEAD.match(data[cut : cut + _AHEAD].decode("utf-8", "ignore"))
+    )
+
+
+_AHEAD = 64
+"""Octets looked at after a fold: the white space the runner trims, then "::"."""
+_COMMAND_AHEAD = re.compile(r"\s*(?::(?::|\s*$)|$)")
+"""A continuation that starts (after white space) with "::", or might: one whose window
+ends in white space, or in ":" after white space only, is refused too (on the safe side)."""
 
 
 def _escaping(data: bytes, start: int, end: int) -> bool:

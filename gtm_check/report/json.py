@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from gtm_check.model.results import ItemResult, Report
+from gtm_check.model.safetext import json_safe
 from gtm_check.report import RenderOptions
 from gtm_check.report.history import to_dict as history_dict
 
@@ -31,13 +32,15 @@ def render(reports: Sequence[Report], options: RenderOptions) -> str:
 
 
 def dumps(data: Any) -> str:
-    """``json.dumps(data, indent=2, ensure_ascii=False)``, through the C encoder.
+    """``json_safe(json.dumps(data, indent=2, ensure_ascii=False))``, through the C encoder.
 
     With an indent json.dumps always takes the pure-Python encoder. A list or mapping that
     holds no list or mapping (a gap, a stage: nearly all of a report) is one call to the C
     encoder instead, its separators carrying the indent of its level; only the levels
     above them are walked here. A JSON string never holds a raw line break, so only the
-    separators add them.
+    separators add them. Each piece the C encoder writes passes ``json_safe`` (no raw C1,
+    bidi or U+2028 character, no "##["): a piece that is ASCII, nearly all of them, costs
+    two substring searches; a string is always whole within one piece.
     """
     parts: list[str] = []
     _encode(data, 0, parts)
@@ -58,7 +61,7 @@ def _flat(level: int) -> json.JSONEncoder:
 def _encode(data: Any, level: int, parts: list[str]) -> None:
     mapping = isinstance(data, dict)
     if not mapping and not isinstance(data, list | tuple):
-        parts.append(_flat(0).encode(data))
+        parts.append(json_safe(_flat(0).encode(data)))
         return
     if not data:
         parts.append("{}" if mapping else "[]")
@@ -66,7 +69,7 @@ def _encode(data: Any, level: int, parts: list[str]) -> None:
     inner = "\n" + "  " * (level + 1)
     values = data.values() if mapping else data
     if not any(isinstance(value, dict | list | tuple) for value in values):
-        text = _flat(level + 1).encode(data)
+        text = json_safe(_flat(level + 1).encode(data))
         parts.append(text[0] + inner + text[1:-1] + "\n" + "  " * level + text[-1])
         return
     parts.append("{" if mapping else "[")
@@ -76,7 +79,7 @@ def _encode(data: Any, level: int, parts: list[str]) -> None:
         separator = "," + inner
         if mapping:
             # The key as json.dumps writes it (a number or a boolean as a string).
-            parts.append(_flat(0).encode({key: 0})[1:-2])
+            parts.append(json_safe(_flat(0).encode({key: 0}))[1:-2])
         _encode(value, level + 1, parts)
     parts.append("\n" + "  " * level + ("}" if mapping else "]"))
 

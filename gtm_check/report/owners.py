@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from gtm_check.model.safetext import visible
+from gtm_check.model.safetext import command_free, visible
 from gtm_check.report import RenderOptions
 from gtm_check.report.markdown import cell, text
 from gtm_check.report.shared import json_text
@@ -57,7 +57,7 @@ def render_table(result: OwnersReport, options: RenderOptions) -> str:
             )
     note = "Waiting: other open items that require one of the owner's open items."
     lines += ["", *textwrap.wrap(note, max(options.width, 40))]
-    return "\n".join(lines) + "\n"
+    return command_free("\n".join(lines) + "\n")  # wrapped titles may start a line
 
 
 def _cells(values: tuple[str, ...], widths: list[int]) -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
+from gtm_check.model.safetext import command_free
 from gtm_check.report import RenderOptions
 
 if TYPE_CHECKING:
@@ -65,6 +66,9 @@ class Renderer:
     critical_path: bool = False
     """Whether it shows the critical path: finding it takes a pass over the open items and
     their requirements, which only formats that show it pay for."""
+    commands: bool = False
+    """Whether its lines are GitHub Actions workflow commands of its own (``github``): its
+    renderer defuses the user text in them, and the final guard leaves them be."""
 
 
 RENDERERS: dict[tuple[View[Any], str], Renderer] = {
@@ -72,12 +76,12 @@ RENDERERS: dict[tuple[View[Any], str], Renderer] = {
     (AUDIT, "json"): Renderer("json"),
     (AUDIT, "markdown"): Renderer("markdown", critical_path=True),
     (AUDIT, "junit"): Renderer("junit"),
-    (AUDIT, "github"): Renderer("github", locations=True, critical_path=True),
+    (AUDIT, "github"): Renderer("github", locations=True, critical_path=True, commands=True),
     (AUDIT, "html"): Renderer("html", critical_path=True),
     (AUDIT, "sarif"): Renderer("sarif", locations=True),
     (AUDIT, "gitlab"): Renderer("gitlab", locations=True),
     (AUDIT, "ics"): Renderer("ics"),
-    (PROBLEMS, "github"): Renderer("github", "render_problems"),
+    (PROBLEMS, "github"): Renderer("github", "render_problems", commands=True),
     (DIFF, "table"): Renderer("diff", "render_table"),
     (DIFF, "markdown"): Renderer("diff", "render_markdown"),
     (DIFF, "json"): Renderer("diff", "render_json"),
@@ -116,7 +120,12 @@ def needs_critical_path(view: View[Any], format: str) -> bool:
 
 
 def render(view: View[T], format: str, result: T, options: RenderOptions) -> str:
-    """``result`` drawn in ``format``; only that format's module is imported."""
+    """``result`` drawn in ``format``; only that format's module is imported.
+
+    The final guard of every report but the ``github`` format's own commands: no line of
+    the text starts with "::" or holds "##[" (``safetext.command_free``), wherever the
+    renderer's layout broke its lines (SECURITY.md guarantee 6)."""
     entry = RENDERERS[view, format]
     function = getattr(import_module(f"gtm_check.report.{entry.module}"), entry.function)
-    return cast(Callable[[T, RenderOptions], str], function)(result, options)
+    text = cast(Callable[[T, RenderOptions], str], function)(result, options)
+    return text if entry.commands else command_free(text)

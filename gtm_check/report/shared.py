@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 
 from gtm_check.model.results import ItemResult, Report, Warning, urgency
+from gtm_check.model.safetext import command_free, json_safe
 from gtm_check.model.vocabulary import WARNINGS
 from gtm_check.report import ASCII_GLYPHS, RenderOptions
 
@@ -103,13 +104,16 @@ SUGGESTION = (
 
 def json_text(data: object) -> str:
     """Indented UTF-8 JSON and a final newline, as the smaller JSON views print it (the
-    readiness report has its own encoder: report/json.py)."""
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    readiness report has its own encoder: report/json.py); every hidden character a
+    ``\\uXXXX`` escape (``json_safe``): the same value, nothing raw for a terminal or log."""
+    return json_safe(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
 
 
 def drawn(text: str, options: RenderOptions) -> str:
-    """A plain-text view as the output can show it: with ``options.ascii``, every drawing
-    character in ASCII, and arrows as "->"."""
+    """A plain-text view as the output can show it: no line that starts with "::" or holds
+    "##[" where wrapping broke user text (``command_free``); with ``options.ascii``, every
+    drawing character in ASCII, and arrows as "->"."""
+    text = command_free(text)
     return text.replace("→", "->").translate(ASCII_GLYPHS) if options.ascii else text
 
 

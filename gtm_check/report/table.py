@@ -26,7 +26,7 @@ from rich.table import Table
 from rich.text import Text
 
 from gtm_check.model.results import ItemResult, Report, next_milestone
-from gtm_check.model.safetext import visible
+from gtm_check.model.safetext import command_free, visible
 from gtm_check.model.vocabulary import Severity, Stage, Verdict
 from gtm_check.report import ASCII_GLYPHS, RenderOptions
 from gtm_check.report.history import history_lines
@@ -72,7 +72,7 @@ def render(reports: Sequence[Report], options: RenderOptions) -> str:
     lines += _gap_list(gaps, reports, options, paint)
     lines += _suggestions(reports, options.width, paint)
     lines += ["", _verdict_line(reports, options.width, paint)]
-    text = "\n".join(lines) + "\n"
+    text = command_free("\n".join(lines) + "\n")  # wrapped user text may start a line
     return text.translate(ASCII_GLYPHS) if options.ascii else text
 
 
@@ -105,6 +105,7 @@ def print_to_string(renderable: RenderableType, options: RenderOptions) -> str:
     console.print(renderable)
     output = console.file.getvalue()  # type: ignore[attr-defined]
     assert isinstance(output, str)
+    output = command_free(output)  # Rich wraps cells: a line may start inside user text
     if options.ascii:
         output = output.translate(ASCII_GLYPHS)
     if options.color:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -136,6 +137,56 @@ def test_the_same_inputs_give_the_same_bytes() -> None:
 )
 def test_folding_at_75_octets(line: str, folded: str) -> None:
     assert fold(line) == folded
+
+
+LEADING_COMMAND = re.compile(r"^\s*::")
+"""What the GitHub runner runs once it has trimmed a log line's leading white space."""
+
+
+def unfold(folded: str) -> str:
+    return folded.replace("\r\n ", "")
+
+
+@pytest.mark.parametrize(
+    ("line", "folded"),
+    [
+        ("A" * 74 + "::error::x", "A" * 74 + ":\r\n :error::x"),  # between the colons: fine
+        ("A" * 75 + "::e", "A" * 74 + "\r\n A::e"),  # not before "::": one character earlier
+        ("A" * 74 + " ::e", "A" * 73 + "\r\n A ::e"),  # nor before white space and "::"
+        ("A" * 74 + "\\,::e", "A" * 74 + "\r\n \\,::e"),
+        ("X" + ":" * 100, "X" + ":" * 100),  # no good place: one long line, never " ::"
+    ],
+)
+def test_no_continuation_starts_with_a_workflow_command(line: str, folded: str) -> None:
+    assert fold(line) == folded
+    assert unfold(fold(line)) == line
+
+
+@given(
+    st.lists(
+        st.sampled_from(["A", "é", "中", "👩", ":", "::", " ", "\u3000", "\\", "\\,", "::error::"]),
+        max_size=120,
+    ).map("".join)
+)
+def test_folding_keeps_the_value_and_starts_no_line_with_a_command(line: str) -> None:
+    folded = fold("DESCRIPTION:" + line)
+    assert unfold(folded) == "DESCRIPTION:" + line
+    for continuation in folded.split("\r\n")[1:]:
+        assert continuation.startswith(" ")
+        assert not LEADING_COMMAND.match(continuation), continuation
+
+
+def test_a_command_at_the_fold_is_not_a_line_of_its_own(tmp_path: Path) -> None:
+    """/work/hostile/repro-2.sh: "::" after a letter, right at the 75th octet."""
+    launch = tmp_path / "launch.yaml"
+    name = "L" + "a" * 50 + "::error title=Forged::gtm-check never wrote this"
+    launch.write_text(
+        f'launch: "{name}"\nlaunch_date: 2027-02-10\ntier: 3\ntraits: [saas]\n', "utf-8"
+    )
+    for ics in (audit_text((launch,), AS_OF, "ics"), plan_text(launch, AS_OF, "ics")):
+        check_lines(ics)
+        assert not any(LEADING_COMMAND.match(line) for line in ics.split("\r\n")), ics
+        assert name in unfold(ics)
 
 
 def test_text_escapes_what_rfc_5545_says() -> None:

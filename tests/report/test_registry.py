@@ -262,3 +262,29 @@ UNTYPED_DIFF: View[Any] = DIFF
 def test_an_unregistered_pair_is_refused() -> None:
     with pytest.raises(KeyError):
         render(UNTYPED_DIFF, "html", None, RenderOptions())
+
+
+@pytest.mark.parametrize(("view", "format"), [(v, f) for v, f in RENDERERS if f != "github"])
+def test_the_final_guard_defuses_what_a_renderer_lets_through(
+    monkeypatch: pytest.MonkeyPatch, view: View[Any], format: str
+) -> None:
+    """Whatever a renderer's layout does, no line of the output starts with "::" or holds
+    "##[" (SECURITY.md guarantee 6); the github format's own commands pass as they are."""
+    entry = RENDERERS[view, format]
+    module = importlib.import_module(f"gtm_check.report.{entry.module}")
+    leaky = "title\n::error::forged\n \u3000::add-mask::x\r::warning::y ##[group]\n"
+    monkeypatch.setattr(module, entry.function, lambda result, options: leaky)
+    assert render(view, format, None, RenderOptions()) == (
+        "title\n: :error::forged\n \u3000: :add-mask::x\r: :warning::y # #[group]\n"
+    )
+
+
+@pytest.mark.parametrize(("view", "format"), [(v, f) for v, f in RENDERERS if f == "github"])
+def test_the_github_formats_own_commands_are_left_as_they_are(
+    monkeypatch: pytest.MonkeyPatch, view: View[Any], format: str
+) -> None:
+    entry = RENDERERS[view, format]
+    module = importlib.import_module(f"gtm_check.report.{entry.module}")
+    commands = "::error title=gtm-check::the gate failed\n"
+    monkeypatch.setattr(module, entry.function, lambda result, options: commands)
+    assert render(view, format, None, RenderOptions()) == commands

@@ -11,8 +11,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gtm_check.model.vocabulary import Severity, Stage, Verdict
+from gtm_check.pipeline import AuditRequest, audit
 from gtm_check.report import RenderOptions
+from gtm_check.report.markdown import render as render_markdown
 from gtm_check.report.table import BADGE, _Layout
+from gtm_check.report.table import render as render_table
 from tests.conftest import EXAMPLES
 from tests.report.audits import audit_text
 
@@ -92,3 +95,22 @@ def test_continuation_lines_are_indented_under_their_line(tmp_path: Path, width:
         for above, line in zip(header, header[1:], strict=False):
             if above.startswith(("  ✗ ", "  ⚠ ", "    ")) and line:
                 assert line.startswith("  "), (name, above, line)
+
+
+@pytest.mark.parametrize(("width", "pad"), [(80, 79), (40, 39), (60, 59), (100, 99)])
+def test_a_wrapped_name_starts_no_line_with_a_workflow_command(
+    tmp_path: Path, width: int, pad: int
+) -> None:
+    """/work/hostile/repro-1.sh: the launch name wrapped at the width put "::error ...::"
+    first on its own line, which the GitHub runner runs. The table's own text is checked,
+    before the registry's final guard."""
+    launch = tmp_path / "launch.yaml"
+    name = "L" + "a" * pad + "::error file=src/app.py,line=1,title=Forged::never wrote this"
+    launch.write_text(
+        f'launch: "{name}"\nlaunch_date: 2027-02-10\ntier: 3\ntraits: [saas]\n', "utf-8"
+    )
+    (report,) = audit(AuditRequest((launch,), AS_OF, critical_path=True)).reports
+    for renderer in (render_table, render_markdown):
+        text = renderer([report], RenderOptions(width=width))
+        assert not [line for line in text.split("\n") if line.lstrip().startswith("::")]
+    assert "::error" in render_table([report], RenderOptions(width=1000))  # shown, not cut
