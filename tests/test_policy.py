@@ -561,7 +561,10 @@ def test_a_policy_entry_that_is_not_an_address_or_a_domain_is_a_located_error(
 @pytest.mark.parametrize(
     "by",
     ["Counsel@Acme.example", "counsel\u200b@acme.example", " counsel@acme.example ",
-     "ｃounsel@acme.example", "\u2060counsel@acme.example"],
+     "ｃounsel@acme.example", "\u2060counsel@acme.example",
+     "Pat <counsel@acme.example>", "<counsel@acme.example>", "counsel@acme.example.",
+     "counsel@acme.example (Pat)", "counsel@acme.example\u2800", "\u3164counsel@acme.example",
+     "counsel\uffa0@acme.example", "mailto:counsel@acme.example"],
 )  # fmt: skip
 def test_an_owner_is_recognised_however_their_approval_is_written(by: str) -> None:
     subject = launch(

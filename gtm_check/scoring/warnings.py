@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 
-from gtm_check.model.addresses import same_person_key
+from gtm_check.model.addresses import same_person
 from gtm_check.model.inputs import UNSTATED, ChecklistItem, Gate, Launch, Waiver
 from gtm_check.model.results import ItemResult, StageResult, Warning
 from gtm_check.model.vocabulary import (
@@ -78,15 +78,16 @@ def _waiver_warnings(
 def _approved_by_owner(launch: Launch, waiver: Waiver) -> str | None:
     """Whose approval made the waiver self-approved, in words: the item's own owner, or its
     department's default owner (``owners:``, who owns every item of it without one).
-    Compared as the same person (``same_person_key``): case, width and invisible
-    characters cannot make an owner's approval look like someone else's."""
-    approver = same_person_key(waiver.approved_by)
+    Compared as the same person (``same_person``): case, width, invisible characters and
+    the form an address is written in cannot make an owner's approval look like someone
+    else's."""
+    approver = waiver.approved_by
     owner = launch.items.get(waiver.item, UNSTATED).owner
-    if owner is not None and same_person_key(owner) == approver:
+    if owner is not None and same_person(owner, approver):
         return "the item's own owner"
     department = waiver.item.partition(".")[0]
     default = launch.owners.get(department)
-    if default is not None and same_person_key(default) == approver:
+    if default is not None and same_person(default, approver):
         return f"the default owner of {department}, the item's owner"
     return None
 
