@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from gtm_check.model.addresses import Approvers, approver_entry, parse_address, same_person_key
+from gtm_check.model.addresses import (
+    Approvers,
+    approver_entry,
+    parse_address,
+    same_person,
+    same_person_key,
+)
 
 
 @pytest.mark.parametrize(
@@ -110,3 +116,42 @@ def test_the_same_person_however_written(name: str) -> None:
 def test_different_people_stay_different() -> None:
     assert same_person_key("alice@example.com") != same_person_key("alicia@example.com")
     assert same_person_key("alice@exаmple.com") != same_person_key("alice@example.com")  # а
+
+
+@pytest.mark.parametrize(
+    "approver",
+    [
+        "Pat <pm@acme.example>",
+        "<pm@acme.example>",
+        "pm@acme.example.",
+        "pm@acme.example (Pat)",
+        '"Pat" <PM@ACME.EXAMPLE>',
+        "pm@acme.example\u2800",  # the Braille pattern blank: not white space, not Cf
+        "pm\u3164@acme.example",  # a Hangul filler
+        "\u115fpm@acme.example\u1160",
+        "pm@acme.example\uffa0",
+        "Pat <pm@acme.example.>, Sam <sam@acme.example>",
+    ],
+)
+def test_the_same_address_in_another_form_is_the_same_person(approver: str) -> None:
+    assert same_person("pm@acme.example", approver)
+    assert same_person("Pat <pm@acme.example>", approver)
+
+
+@pytest.mark.parametrize(
+    ("owner", "approver"),
+    [
+        ("pm@acme.example", "Pat <pm2@acme.example>"),
+        ("pm@acme.example", "pm@acme.example.evil"),
+        ("pm@acme.example", "pm"),
+        ("Pat", "Pat Smith"),
+    ],
+)
+def test_other_people_stay_other_people(owner: str, approver: str) -> None:
+    assert not same_person(owner, approver)
+
+
+def test_a_long_text_without_an_address_is_compared_in_one_pass() -> None:
+    word = "a" * 200_000
+    assert not same_person(word + "@x", word + ".b")
+    assert same_person(f"{word}@x.example", f"<{word}@x.example.>")

@@ -561,7 +561,10 @@ def test_a_policy_entry_that_is_not_an_address_or_a_domain_is_a_located_error(
 @pytest.mark.parametrize(
     "by",
     ["Counsel@Acme.example", "counsel\u200b@acme.example", " counsel@acme.example ",
-     "ｃounsel@acme.example", "\u2060counsel@acme.example"],
+     "ｃounsel@acme.example", "\u2060counsel@acme.example",
+     "Pat <counsel@acme.example>", "<counsel@acme.example>", "counsel@acme.example.",
+     "counsel@acme.example (Pat)", "counsel@acme.example\u2800", "\u3164counsel@acme.example",
+     "counsel\uffa0@acme.example", "mailto:counsel@acme.example"],
 )  # fmt: skip
 def test_an_owner_is_recognised_however_their_approval_is_written(by: str) -> None:
     subject = launch(
@@ -588,3 +591,23 @@ def test_an_address_one_policy_lists_and_the_others_domain_allows_may_approve() 
     assert nearer.tightened(root).waiver_approvers == ["cfo@acme.example"]
     assert both.may_approve("cfo@acme.example") and not both.may_approve("vp@acme.example")
     assert not both.may_approve("x@other.example") and not both.may_approve("p@partner.example")
+
+
+def test_a_policy_can_fail_an_attestation_dated_in_the_future() -> None:
+    dated = Checklist.model_validate(
+        {"department": "legal", "name": "Legal", "items": [
+            {"id": "legal.review", "stage": "use", "title": "R", "severity": "low",
+             "valid_for": 365},
+        ]}
+    )  # fmt: skip
+    subject = launch(
+        gate={"stages": ["use"], "min_score": 0},
+        items={"legal.review": {"status": "done", "done_on": dt.date(9999, 12, 31)}},
+    )
+    policy = Policy(fail_on_warnings=["attestation-in-the-future"])
+    report = score_launch(subject, [dated], AS_OF, policy=policy)
+    assert [(w.code, w.item) for w in report.warnings] == [
+        ("attestation-in-the-future", "legal.review")
+    ]
+    assert "policy: warning attestation-in-the-future" in report.gate.failures[-1]
+    assert [g.id for g in report.gaps] == ["legal.review"]

@@ -581,6 +581,32 @@ def test_an_attestation_one_day_past_its_last_day_is_open_and_expired() -> None:
     assert report.overall.score == 0.0
 
 
+@pytest.mark.parametrize("day", [AS_OF + dt.timedelta(days=1), dt.date(9999, 12, 31)])
+def test_an_attestation_dated_after_the_as_of_date_is_open_with_a_warning(day: dt.date) -> None:
+    report = learn_gate([SIGN_OFF], {"a.review": done_on(day)})
+    (gap,) = report.gaps
+    assert (gap.id, gap.dated_ahead, gap.credited, gap.expired) == ("a.review", True, False, False)
+    assert report.overall.score == 0.0 and not report.gate.passed
+    assert codes(report) == [("attestation-in-the-future", "a.review")]
+    assert report.expiring == []
+
+
+def test_an_attestation_dated_on_the_as_of_date_counts() -> None:
+    report = learn_gate([SIGN_OFF], {"a.review": done_on(AS_OF)})
+    assert report.gaps == [] and codes(report) == []
+
+
+def test_a_waiver_on_an_attestation_dated_ahead_credits_it_and_is_not_idle() -> None:
+    waiver = {"item": "a.review", "reason": "r", "approved_by": "vp@x.example"}
+    report = learn_gate(
+        [SIGN_OFF],
+        {"a.review": done_on(dt.date(9999, 12, 31))},
+        waivers=[waiver | {"expires": AS_OF + dt.timedelta(days=30)}],
+    )
+    assert report.gaps == []
+    assert codes(report) == [("attestation-in-the-future", "a.review")]
+
+
 def test_an_undated_attestation_is_credited_with_a_warning() -> None:
     report = learn_gate([SIGN_OFF], {"a.review": {"status": "done", "evidence": "x"}})
     assert report.gaps == []

@@ -20,6 +20,7 @@ from gtm_check.load.files import (
     Kind,
     Unreachable,
     examine,
+    in_git_folder,
     kind_of_path,
     leads_outside,
     why_unreachable,
@@ -163,9 +164,12 @@ def write_atomic(
     the like are not carried over to new content). A path that leads out of its repository
     (or its folder, outside any repository) through a symbolic link, to a file or a folder,
     is refused unless ``allow_outside``: a pull request could plant ``report.html`` as a
-    link to a file of the CI user's.
+    link to a file of the CI user's. A path whose real file is in git's own folder is
+    refused always (``refuse_git_folder``). Execute bits are never kept: a report or a
+    launch file is not a program, and one written over a git hook must not run.
     """
     display = str(path)
+    refuse_git_folder(path)
     try:
         kind, status = examine(path)  # one stat, following links
     except Unreachable as exc:
@@ -189,9 +193,23 @@ def write_atomic(
     folder = target.parent
     if kind_of_path(folder) is not Kind.DIRECTORY:
         raise GtmCheckError.single(display, f"folder '{path.parent}' does not exist")
-    mode = stat.S_IMODE(status.st_mode) & 0o777 if status is not None else 0o666 & ~_umask()
+    mode = stat.S_IMODE(status.st_mode) & 0o666 if status is not None else 0o666 & ~_umask()
     with _signals_end_the_write():
         _write_through_temporary(display, target, text, mode, status)
+
+
+def refuse_git_folder(path: Path) -> None:
+    """Refuse to write ``path`` when its real file is in git's own folder (``.git``, a
+    worktree's or bare repository's git folder), through a link or not, and even with
+    --allow-outside: git runs hooks and reads its configuration from there, so a pull
+    request's link ``report.txt -> .git/hooks/post-checkout`` would turn the report into
+    code the next git command runs."""
+    if in_git_folder(path):
+        raise GtmCheckError.single(
+            str(path),
+            "is in git's own folder (.git), where git keeps hooks and configuration; nothing "
+            "was written (gtm-check never writes there, not even with --allow-outside)",
+        )
 
 
 def refuse_outside(path: Path, *, allow_outside: bool) -> None:
@@ -252,6 +270,7 @@ def write_in_place(path: Path, text: str, original: bytes, *, allow_outside: boo
     SIGTERM/SIGHUP), the file's ``original`` bytes are written back before gtm-check ends.
     """
     display = str(path)
+    refuse_git_folder(path)
     refuse_outside(path, allow_outside=allow_outside)
     data = text.encode("utf-8")
     try:

@@ -232,6 +232,32 @@ def leads_outside(path: Path) -> str | None:
     return "its repository" if root is not None else "its folder"
 
 
+GIT_FOLDER = ".git"
+
+
+def in_git_folder(path: Path) -> bool:
+    """Whether ``path``'s real file (links followed, a missing file by its real folder) is
+    in git's own folder: under a folder named ``.git``, is a ``.git`` file (a worktree's or
+    submodule's pointer), or is under any folder that holds git's data (``HEAD``,
+    ``config``, ``objects/`` and ``refs/``: a bare repository, a ``--separate-git-dir``, a linked
+    worktree's common folder). Git runs hooks and reads its configuration from there: a
+    file written there can become code the next git command runs. One look per folder
+    of the real path, whatever the path names."""
+    real = Path(os.path.realpath(path))
+    if GIT_FOLDER in real.parts:
+        return True
+    return any(_holds_git_data(folder) for folder in real.parents)
+
+
+def _holds_git_data(folder: Path) -> bool:
+    return (
+        os.path.isfile(folder / "HEAD")
+        and os.path.isfile(folder / "config")
+        and os.path.isdir(folder / "objects")
+        and os.path.isdir(folder / "refs")
+    )
+
+
 def confine(
     path: Path, display: str, what: str = "the launch file", *, allow_outside: bool
 ) -> None:

@@ -9,7 +9,9 @@ ASCII. A domain entry (``@example.com``) matches that domain exactly, never a su
 people write addresses.
 
 Comparing two names people wrote (``waiver-by-owner``) is looser on purpose: it asks whether
-they are the same person, so width, case and invisible characters do not tell them apart.
+they are the same person, so width, case, invisible or blank-looking characters, a display
+name, angle brackets, a comment or a trailing dot around the same address do not tell them
+apart.
 """
 
 from __future__ import annotations
@@ -106,10 +108,39 @@ def same_person_key(text: str) -> str:
     return "".join(c for c in folded if not _invisible(c)).strip()
 
 
+def same_person(one: str, other: str) -> bool:
+    """Whether two names people wrote name the same person: the same ``same_person_key``,
+    or an address in common. Addresses are found in display-name (``Pat <pm@x.example>``),
+    angle-bracket and comment (``pm@x.example (Pat)``) forms, a trailing dot dropped, so
+    that writing an owner's address another way does not make them someone else. Linear in
+    the length of both texts."""
+    first, second = same_person_key(one), same_person_key(other)
+    return first == second or not _addresses_in(first).isdisjoint(_addresses_in(second))
+
+
+# What separates an address from the words around it: white space, brackets, quotes and
+# the punctuation of lists and display names. Split, not searched: a search for
+# ``x+@y+`` backtracks over a long word without ``@``.
+_AROUND_ADDRESS = re.compile(r"[\s<>()\[\]{},;:\"]+")
+
+
+def _addresses_in(key: str) -> set[str]:
+    """The address-looking words in a ``same_person_key``, trailing dots dropped."""
+    words = (word.strip(".") for word in _AROUND_ADDRESS.split(key) if "@" in word)
+    return {word for word in words if _looks_like_address(word)}
+
+
+def _looks_like_address(word: str) -> bool:
+    local, at, domain = word.rpartition("@")
+    return bool(at and local and domain)
+
+
 # Default-ignorable characters outside the format category (Cf): the combining grapheme
-# joiner, Hangul fillers, Khmer inherent vowels, reserved ignorables.
+# joiner, Hangul fillers, Khmer inherent vowels, reserved ignorables; and symbols that
+# show as blank although Unicode does not call them invisible (the Braille pattern
+# blank, U+2800), so that a blank-looking character cannot make an owner someone else.
 _IGNORABLE = re.compile(
-    "[\u034f\u115f\u1160\u17b4\u17b5\u2065\u3164\uffa0\ufff0-\ufff8\U000e0000-\U000e0fff]"
+    "[\u034f\u115f\u1160\u17b4\u17b5\u2065\u2800\u3164\uffa0\ufff0-\ufff8\U000e0000-\U000e0fff]"
 )
 
 

@@ -141,6 +141,8 @@ class ItemResult:
     """The last day a ``done`` with ``valid_for`` and ``done_on`` counts."""
     expired: bool = False
     """Done, but its attestation ran out before the as-of date: open again."""
+    dated_ahead: bool = False
+    """Done, but its attestation's ``done_on`` is after the as-of date: not yet, open."""
     unproven: bool = False
     """Done without evidence, audited with --require-evidence: open."""
     evidence: str | None = None

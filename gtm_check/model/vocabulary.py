@@ -160,6 +160,9 @@ WARNINGS: dict[str, str] = {
     "blocker-na": "a blocker marked n/a, with a note saying why",
     "heavy-weight": f"an explicit weight above {HEAVY_WEIGHT_FACTOR}x its severity's default",
     "undated-attestation": "a done item whose checklist says valid_for, with no done_on",
+    "attestation-in-the-future": (
+        "a done item whose checklist says valid_for, with a done_on after the as-of date"
+    ),
     "done-without-evidence": "a blocker or high item done without evidence",
     "waiver-not-applicable": "a waiver on an item that does not apply to the launch",
     "waiver-on-done": "a waiver on an item that is already done",

@@ -59,6 +59,8 @@ def status_text(gap: ItemResult) -> str:
     an expired waiver."""
     if gap.expired:
         text = f"expired (done {gap.done_on}, valid until {gap.valid_until})"
+    elif gap.dated_ahead:
+        text = f"done on {gap.done_on}, a date still to come: not counted"
     elif gap.unproven:
         text = "done, no evidence"
     elif gap.unverified:

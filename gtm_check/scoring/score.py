@@ -83,8 +83,11 @@ def evaluate_item(
     done = state.status is Status.DONE
     until = valid_until(item, state)
     stale = done and until is not None and until < as_of
+    # An attestation dated after the as-of date has not happened yet on that date: it
+    # credits nothing (and ``attestation-in-the-future`` says so), or it would never expire.
+    early = done and until is not None and state.done_on is not None and state.done_on > as_of
     unproven, unverified = _unconfirmed(item, state, check, require_evidence, require_verified)
-    credited = (done and not stale and not unproven and not unverified) or active
+    credited = (done and not stale and not early and not unproven and not unverified) or active
     due = due_date(item, state, launch.launch_date, milestone_dates, tier=launch.tier)
     is_open = applicable and not credited
     overdue_days = (as_of - due).days if is_open and due is not None and due < as_of else None
@@ -109,6 +112,7 @@ def evaluate_item(
         done_on=state.done_on,
         valid_until=until,
         expired=stale and not active,
+        dated_ahead=early and not active,
         unproven=unproven and not active,
         evidence=state.evidence,
         why=item.why,
@@ -308,9 +312,15 @@ def expiring(
         for i in items
         if i.applicable
         and i.valid_until is not None
+        and not _dated_ahead(i, as_of)
         and 0 <= (i.valid_until - as_of).days <= within
     ]
     return sorted(found, key=lambda e: (e.until, e.item, e.kind))
+
+
+def _dated_ahead(item: ItemResult, as_of: dt.date) -> bool:
+    """Whether the item's attestation is dated after ``as_of``: not counting yet."""
+    return item.done_on is not None and item.done_on > as_of
 
 
 def _item_results(

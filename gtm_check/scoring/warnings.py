@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 
-from gtm_check.model.addresses import same_person_key
+from gtm_check.model.addresses import same_person
 from gtm_check.model.inputs import UNSTATED, ChecklistItem, Gate, Launch, Waiver
 from gtm_check.model.results import ItemResult, StageResult, Warning
 from gtm_check.model.vocabulary import (
@@ -34,7 +34,7 @@ def find_warnings(
         *_empty_gated_stages(stages, gate),
         *_waiver_warnings(launch, items, waivers, as_of),
         *_item_warnings(launch, items, results),
-        *_attestation_warnings(launch, items, results, evidence_checked),
+        *_attestation_warnings(launch, items, results, as_of, evidence_checked),
         *_idle_waivers(results, waivers, as_of, evidence_checked),
         *_verification_warnings(launch, results, verification_checked),
     ]
@@ -78,15 +78,16 @@ def _waiver_warnings(
 def _approved_by_owner(launch: Launch, waiver: Waiver) -> str | None:
     """Whose approval made the waiver self-approved, in words: the item's own owner, or its
     department's default owner (``owners:``, who owns every item of it without one).
-    Compared as the same person (``same_person_key``): case, width and invisible
-    characters cannot make an owner's approval look like someone else's."""
-    approver = same_person_key(waiver.approved_by)
+    Compared as the same person (``same_person``): case, width, invisible characters and
+    the form an address is written in cannot make an owner's approval look like someone
+    else's."""
+    approver = waiver.approved_by
     owner = launch.items.get(waiver.item, UNSTATED).owner
-    if owner is not None and same_person_key(owner) == approver:
+    if owner is not None and same_person(owner, approver):
         return "the item's own owner"
     department = waiver.item.partition(".")[0]
     default = launch.owners.get(department)
-    if default is not None and same_person_key(default) == approver:
+    if default is not None and same_person(default, approver):
         return f"the default owner of {department}, the item's owner"
     return None
 
@@ -95,6 +96,7 @@ def _attestation_warnings(
     launch: Launch,
     items: Mapping[str, ChecklistItem],
     results: Sequence[ItemResult],
+    as_of: dt.date,
     evidence_checked: bool,
 ) -> Iterator[Warning]:
     for result in results:
@@ -107,6 +109,13 @@ def _attestation_warnings(
                 "undated-attestation",
                 f"{result.id} is done but has no done_on: it stays valid for {item.valid_for} "
                 "days from the day it was done, and nobody knows which day that was",
+                result.id,
+            )
+        if item.valid_for is not None and state.done_on is not None and state.done_on > as_of:
+            yield Warning(
+                "attestation-in-the-future",
+                f"{result.id} is done on {state.done_on}, after the as-of date {as_of}: an "
+                "attestation that has not happened yet counts for nothing",
                 result.id,
             )
         severe = item.severity in (Severity.BLOCKER, Severity.HIGH)
@@ -171,15 +180,23 @@ def _item_warnings(
 def idle(result: ItemResult | None, as_of: dt.date, require_evidence: bool) -> str | None:
     """Why a waiver on this item credits nothing even before it expires, or None: an item
     that does not apply owes nothing, and a done one is credited already (unless its
-    attestation ran out, or it lacks the evidence --require-evidence asks for)."""
+    attestation ran out or is dated after the as-of date, or it lacks the evidence
+    --require-evidence asks for)."""
     if result is None or not result.applicable:
         return "the item does not apply to this launch"
     if result.status is not Status.DONE:
         return None
-    stale = result.valid_until is not None and result.valid_until < as_of
+    stale = _not_counting(result, as_of)
     severe = result.severity in (Severity.BLOCKER, Severity.HIGH)
     unproven = require_evidence and severe and not result.evidence
     return None if stale or unproven else "the item is already done"
+
+
+def _not_counting(result: ItemResult, as_of: dt.date) -> bool:
+    """Whether a done attestation does not count on ``as_of``: it ran out, or its
+    ``done_on`` is still to come."""
+    until, done_on = result.valid_until, result.done_on
+    return until is not None and done_on is not None and (until < as_of or done_on > as_of)
 
 
 def _idle_waivers(

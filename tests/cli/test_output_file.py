@@ -381,3 +381,83 @@ def test_a_signal_during_the_write_removes_the_temporary_file(
     assert target.exists() is existing
     if existing:
         assert target.read_text(encoding="utf-8") == "old"
+
+
+# --- Git's own folder -------------------------------------------------------------------------
+
+GIT_REFUSAL = (
+    "is in git's own folder (.git), where git keeps hooks and configuration; nothing was "
+    "written (gtm-check never writes there, not even with --allow-outside)"
+)
+
+
+@pytest.fixture
+def hooked(checkout: Path) -> Path:
+    """``checkout`` with an executable hook and a configuration file in ``.git``."""
+    (checkout / ".git" / "hooks").mkdir()
+    hook = checkout / ".git" / "hooks" / "post-checkout"
+    hook.write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
+    hook.chmod(0o755)
+    (checkout / ".git" / "config").write_text("[core]\n", encoding="utf-8")
+    return checkout
+
+
+@pytest.mark.parametrize("inside", ["hooks/post-checkout", "config", "hooks/new-hook"])
+@pytest.mark.parametrize("allow", [(), ("--allow-outside",)])
+def test_a_link_into_the_git_folder_is_refused_even_with_allow_outside(
+    hooked: Path, inside: str, allow: tuple[str, ...]
+) -> None:
+    before = {p: p.read_bytes() for p in (hooked / ".git").rglob("*") if p.is_file()}
+    link = hooked / "readiness.txt"
+    link.symlink_to(Path(".git") / inside)
+    code, out, err = audit_to(hooked / "launch.yaml", link, *allow)
+    assert (code, out) == (2, "")
+    assert refused(err, link) == GIT_REFUSAL
+    after = {p: p.read_bytes() for p in (hooked / ".git").rglob("*") if p.is_file()}
+    assert after == before
+    assert os.access(hooked / ".git" / "hooks" / "post-checkout", os.X_OK)
+
+
+def test_a_path_named_into_the_git_folder_is_refused(hooked: Path) -> None:
+    target = hooked / ".git" / "hooks" / "post-checkout"
+    code, _, err = audit_to(hooked / "launch.yaml", target, "--allow-outside")
+    assert code == 2
+    assert refused(err, target) == GIT_REFUSAL
+    assert target.read_text(encoding="utf-8") == "#!/bin/sh\nexit 0\n"
+
+
+def test_a_linked_folder_into_a_separate_git_folder_is_refused(checkout: Path) -> None:
+    """A git folder not named .git (``--separate-git-dir``, a bare repository) is known
+    by what it holds."""
+    gitdir = checkout.parent / "elsewhere.git"
+    for folder in ("objects", "refs", "hooks"):
+        (gitdir / folder).mkdir(parents=True)
+    (gitdir / "HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
+    (gitdir / "config").write_text("[core]\n", encoding="utf-8")
+    (checkout / "reports").symlink_to(gitdir / "hooks")
+    target = checkout / "reports" / "pre-commit"
+    code, _, err = audit_to(checkout / "launch.yaml", target, "--allow-outside")
+    assert code == 2
+    assert refused(err, target) == GIT_REFUSAL
+    assert not target.exists()
+
+
+def test_the_writers_refuse_the_git_folder(hooked: Path) -> None:
+    link = hooked / "launch-link.yaml"
+    link.symlink_to(Path(".git") / "config")
+    with pytest.raises(GtmCheckError):
+        output_module.write_atomic(link, "x\n", overwrite=True, allow_outside=True)
+    with pytest.raises(GtmCheckError):
+        output_module.write_in_place(link, "x\n", b"[core]\n", allow_outside=True)
+    assert (hooked / ".git" / "config").read_text(encoding="utf-8") == "[core]\n"
+
+
+@pytest.mark.parametrize("mode", [0o755, 0o700, 0o775])
+def test_a_report_written_over_an_executable_drops_the_execute_bits(
+    mini: Mini, tmp_path: Path, mode: int
+) -> None:
+    target = tmp_path / "report.txt"
+    target.write_text("#!/bin/sh\n", encoding="utf-8")
+    target.chmod(mode)
+    assert audit_to(mini(""), target)[0] == 1
+    assert stat.S_IMODE(target.stat().st_mode) == mode & 0o666
