@@ -504,7 +504,32 @@ class _Layout:
         return False if " " in text else None
 
     def _wrap(self, text: str) -> list[str]:
-        return [self.indent + text] if self._fits(text) else self.detail.wrap(text)
+        fits = self._fits(text)
+        if fits:
+            return [self.indent + text]
+        if fits is False and "  " not in text:
+            return self._greedy(text)
+        return self.detail.wrap(text)
+
+    def _greedy(self, text: str) -> list[str]:
+        """``self.detail.wrap(text)`` for plain text with single spaces (``_fits`` said
+        False): words on a line while they fit, a word longer than a line on its own,
+        as textwrap does without breaking words or hyphens. textwrap was most of a long
+        portfolio table (78,000 gaps); ``tests/report/test_table_wrap.py`` compares the two
+        on generated text."""
+        room = self.room
+        lines: list[str] = []
+        line = ""
+        for word in text.split(" "):
+            if not line:
+                line = word
+            elif len(line) + 1 + len(word) <= room:
+                line += " " + word
+            else:
+                lines.append(self.indent + line)
+                line = word
+        lines.append(self.indent + line)
+        return lines
 
     def rows(self, gap: ItemResult, launch: str | None, paint: _Painter) -> list[str]:
         severity = paint(gap.severity.value, SEVERITY_STYLE[gap.severity])

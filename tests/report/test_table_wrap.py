@@ -41,6 +41,18 @@ def test_the_shortcut_agrees_with_textwrap(text: str, width: int, stacked: bool)
     assert layout._detail(parts) == expected
 
 
+words = st.text(st.sampled_from(list("abé·-:/")), min_size=1, max_size=50)
+
+
+@given(st.lists(words, min_size=1, max_size=40), st.integers(20, 130), st.booleans())
+def test_the_greedy_wrap_is_textwraps(parts: list[str], width: int, stacked: bool) -> None:
+    """Long plain titles (several lines, words longer than a line among them) wrap as
+    textwrap wraps them, without its cost."""
+    layout = _Layout(width, 20, stacked=stacked)
+    text = " ".join(parts)
+    assert layout._wrap(text) == layout.detail.wrap(text)
+
+
 # --- the report at 40, 60, 80 and 120 columns ---------------------------------------------------
 
 WIDTHS = (40, 60, 80, 120)
