@@ -200,3 +200,26 @@ def test_a_key_indented_under_a_line_that_has_a_value_names_the_indentation() ->
 def test_a_colon_inside_a_value_still_says_to_quote_it() -> None:
     (problem,) = messages("title: Pricing: approved\n")
     assert problem.endswith("(text that contains ': ' must be put in quotes)")
+
+
+@pytest.mark.parametrize(
+    ("hidden", "named"),
+    [
+        ("\u2028", "U+2028 (line separator)"),
+        ("\u2029", "U+2029 (paragraph separator)"),
+        ("\x85", "U+0085 (next line)"),
+        ("\r", "a carriage return not followed by a line feed"),
+    ],
+)
+def test_a_line_break_only_yaml_sees_is_refused_where_it_is(hidden: str, named: str) -> None:
+    """What every reviewer sees as one line holding a comment, YAML read as two entries: a
+    blocker marked done where a diff shows nothing. Refused at the character."""
+    text = f"items:\n  a: todo   # see the ticket{hidden}  b: done\n"
+    problems = messages(text)
+    assert len(problems) == 1 and named in problems[0]
+    assert problems[0].startswith("f.yaml:2:29: "), problems[0]
+
+
+def test_crlf_files_and_escaped_separators_are_read() -> None:
+    assert parse("a: 1\r\nb: two\r\n", "t.yaml").data == {"a": 1, "b": "two"}
+    assert parse('a: "x\\u2028y\\ry"\n', "t.yaml").data == {"a": "x\u2028y\ry"}

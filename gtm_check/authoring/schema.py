@@ -270,7 +270,7 @@ def launch_schema(
     _keys(props["owners"], known_owners, rf"^{KEBAB}$", owner)
     props["owners"].pop("title", None)
     defs["Status"]["enum"] = [status.value for status in Status]
-    return _wrap(schema, "gtm-check launch file", "Where one launch stands: gtm-check audit")
+    return _wrap(schema, LAUNCH_SCHEMA_TITLE, "Where one launch stands: gtm-check audit")
 
 
 def checklist_schema() -> dict[str, Any]:
@@ -331,6 +331,8 @@ SCHEMA_FOLDER = ".gtm-check"
 """Where ``init`` puts the launch schema, beside the launch file, for the modeline to name."""
 
 LAUNCH_SCHEMA_FILE = "launch.schema.json"
+LAUNCH_SCHEMA_TITLE = "gtm-check launch file"
+"""The launch schema's title, by which init knows a schema file it wrote before."""
 
 
 def modeline(schema_path: str) -> str:

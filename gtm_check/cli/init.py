@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from gtm_check.authoring.scaffold import applicable_items, launch_file
-from gtm_check.authoring.schema import LAUNCH_SCHEMA_FILE, SCHEMA_FOLDER, schema_text
+from gtm_check.authoring.schema import (
+    LAUNCH_SCHEMA_FILE,
+    LAUNCH_SCHEMA_TITLE,
+    SCHEMA_FOLDER,
+    schema_text,
+)
 from gtm_check.cli import values
 from gtm_check.cli.app import app
 from gtm_check.cli.dates import given_date
@@ -143,6 +149,7 @@ def init_command(
     _inside(path, "the launch file")
     if not no_schema:
         _inside(schema_path, "the schema file")
+        _schema_place(schema_path, force)
     write_atomic(path, text, overwrite=force)
     if not no_schema:
         _write_schema(schema_path)
@@ -170,6 +177,32 @@ def _inside(target: Path, what: str) -> None:
             str(target),
             f"{what} leads outside {where} through a symbolic link; name the file it "
             "points to, or another path",
+        )
+
+
+def _schema_place(target: Path, force: bool) -> None:
+    """The schema is gtm-check's own generated file: it is never written through a link
+    (a branch could commit ``.gtm-check/launch.schema.json`` as a link to a workflow in
+    the repository), and a file there that is not an earlier schema of gtm-check's is
+    replaced only with ``--force``. Checked before anything is written."""
+    for place in (target.parent, target):
+        if place.is_symlink():
+            raise GtmCheckError.single(
+                str(place),
+                "is a symbolic link; init writes its generated schema only as a file of its "
+                "own, never through a link (remove the link, or pass --no-schema)",
+            )
+    if force or not target.exists():
+        return
+    try:
+        ours = json.loads(target.read_text(encoding="utf-8")).get("title") == LAUNCH_SCHEMA_TITLE
+    except (OSError, UnicodeDecodeError, ValueError, AttributeError):
+        ours = False
+    if not ours:
+        raise GtmCheckError.single(
+            str(target),
+            "already exists and is not a schema gtm-check wrote; nothing was written "
+            "(--force replaces it, --no-schema leaves it)",
         )
 
 

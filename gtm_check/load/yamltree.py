@@ -244,9 +244,46 @@ def _parse(source: Source, *, positions: bool) -> tuple[Parsed, Positions | None
     return parsed, found
 
 
+_HIDDEN_BREAKS = {
+    "\u2028": ("U+2028 (line separator)", "\\u2028"),
+    "\u2029": ("U+2029 (paragraph separator)", "\\u2029"),
+    "\x85": ("U+0085 (next line)", "\\x85"),
+}
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
+def _hidden_break(source: Source) -> Problem | None:
+    """A line break YAML reads where editors, diffs and grep see none: U+2028, U+2029 and
+    U+0085 (line breaks in YAML 1.1, which the parser follows) and a carriage return not
+    followed by a line feed. A pull request could hide ``release-gate: done`` behind a
+    comment on what every reviewer sees as one line, so the file is refused at the first
+    one. Written as an escape (``"\\u2028"``) in a double-quoted string, it is a character
+    like any other. Each test is a plain search (about a millisecond per megabyte)."""
+    text = source.text
+    found: list[tuple[int, str, str]] = []
+    for character, (name, escape) in _HIDDEN_BREAKS.items():
+        at = text.find(character)
+        if at >= 0:
+            found.append((at, name, escape))
+    if "\r" in text and (match := _LONE_CR.search(text)) is not None:
+        found.append((match.start(), "a carriage return not followed by a line feed", "\\r"))
+    if not found:
+        return None
+    at, name, escape = min(found)
+    message = (
+        f"{name} is a line break to YAML but not to editors, diffs or grep, so what is read "
+        "here is not the line a reviewer sees; remove it, or write it as an escape in a "
+        f'double-quoted string ("{escape}")'
+    )
+    return Problem.at_offset(source.path, text, at, message)
+
+
 def _events(source: Source, problems: list[Problem], walk: Callable[[Any], None]) -> None:
     """Run ``walk`` over the parser of ``source``'s text; raises GtmCheckError when the
     text is not a usable document (into ``problems``, with what the walk found)."""
+    hidden = _hidden_break(source)
+    if hidden is not None:
+        raise GtmCheckError([hidden])
     try:
         loader = _Loader(source.text)
     except UnicodeEncodeError as exc:

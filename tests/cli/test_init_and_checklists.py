@@ -313,3 +313,41 @@ def test_init_on_the_calendars_last_day_writes_a_file_that_audits(
     assert ("is in the past" in err) is past
     code, _, err = run("audit", str(path), "--as-of", "9999-12-31", "-f", "json")
     assert code == 1, err
+
+
+def test_init_never_writes_its_schema_through_a_link(tmp_path: Path) -> None:
+    """A branch commits `.gtm-check/launch.schema.json` (or the folder) as a link to a file
+    of the repository, a workflow say: init refuses before writing anything, the target
+    untouched."""
+    (tmp_path / ".git").mkdir()
+    workflow = tmp_path / "release.yml"
+    workflow.write_text("name: release\n", encoding="utf-8")
+    folder = tmp_path / "launches"
+    (folder / ".gtm-check").mkdir(parents=True)
+    (folder / ".gtm-check" / "launch.schema.json").symlink_to(workflow)
+    code, out, err = init(folder / "q3.yaml")
+    assert code == 2 and "is a symbolic link" in err, err
+    assert workflow.read_text("utf-8") == "name: release\n"
+    assert not (folder / "q3.yaml").exists()
+    (folder / ".gtm-check" / "launch.schema.json").unlink()
+    (folder / ".gtm-check").rmdir()
+    (folder / ".gtm-check").symlink_to(tmp_path)
+    code, out, err = init(folder / "q3.yaml")
+    assert code == 2 and "is a symbolic link" in err, err
+    assert not (folder / "q3.yaml").exists() and not (tmp_path / "launch.schema.json").exists()
+    assert init(folder / "q3.yaml", "--no-schema")[0] == 0
+
+
+def test_init_replaces_a_schema_file_only_if_it_wrote_it(tmp_path: Path) -> None:
+    schema = tmp_path / ".gtm-check" / "launch.schema.json"
+    schema.parent.mkdir()
+    schema.write_text('{"title": "something of the team\'s"}\n', encoding="utf-8")
+    code, _, err = init(tmp_path / "a.yaml")
+    assert code == 2 and "not a schema gtm-check wrote" in err, err
+    assert not (tmp_path / "a.yaml").exists()
+    assert init(tmp_path / "a.yaml", "--force")[0] == 0
+    assert json.loads(schema.read_text("utf-8"))["title"] == "gtm-check launch file"
+    # An older schema of gtm-check's own is brought up to date without --force.
+    schema.write_text('{"title": "gtm-check launch file"}\n', encoding="utf-8")
+    assert init(tmp_path / "b.yaml")[0] == 0
+    assert len(schema.read_text("utf-8")) > 100
