@@ -514,6 +514,53 @@ def test_validate_locates_and_audit_fails_the_na_share_and_missing_traits(repo: 
     assert any(f.startswith("policy: use: 1 of the 1 items") for f in failures)
 
 
+def test_a_launch_may_declare_only_the_allowed_traits() -> None:
+    """Some built-in items stop applying under a trait (none: [services-offering]): a pull
+    request that adds services-offering and consumer to a SaaS launch stopped owing the
+    security review, QA sign-off, customer agreement and DPA with no word."""
+    policy = Policy(allowed_traits=["saas", "subscription", "personal-data"])
+    sneaky = launch(traits=["saas", "services-offering", "consumer"])
+    assert messages(policy, sneaky) == [
+        "the launch may not declare the traits services-offering, consumer; the policy allows "
+        "saas, subscription, personal-data"
+    ]
+    assert messages(policy, launch(traits=["saas", "personal-data"])) == []
+    assert messages(Policy(allowed_traits=[]), launch(traits=["saas"])) == [
+        "the launch may not declare the trait saas; the policy allows none"
+    ]
+    # Across files: only the traits every file allows remain; absent allows any.
+    both = Policy(allowed_traits=["saas", "consumer"]).tightened(
+        Policy(allowed_traits=["consumer", "retail"])
+    )
+    assert both.allowed_traits == ["consumer"]
+    assert Policy().tightened(Policy(allowed_traits=["saas"])).allowed_traits == ["saas"]
+    assert Policy().tightened(Policy()).allowed_traits is None
+
+
+def test_validate_locates_and_audit_fails_a_trait_not_allowed(repo: Path) -> None:
+    write(repo / ".gtm-check.yaml", "policy:\n  allowed_traits: [saas]\n")
+    path = repo / "launches" / "launch.yaml"
+    path.write_text(
+        path.read_text().replace(
+            "gate: {stages: [use], min_score: 50}",
+            "traits: [saas, services-offering]\ngate: {stages: [use], min_score: 50}",
+        ),
+        encoding="utf-8",
+    )
+    code, _, err = run("validate", str(path))
+    assert code == 2
+    assert [line.split("launch.yaml:", 1)[1] for line in err.splitlines()] == [
+        "4:9: policy: the launch may not declare the trait services-offering; the policy "
+        "allows saas"
+    ]
+    code, out, _ = run("audit", str(path), "--as-of", "2027-01-15", "-f", "json")
+    assert code == 1
+    assert (
+        "policy: the launch may not declare the trait services-offering; the policy "
+        "allows saas" in json.loads(out)["gate"]["failures"]
+    )
+
+
 # --- who may approve: one plain address, a domain exactly -------------------------------------
 
 

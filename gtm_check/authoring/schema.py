@@ -151,6 +151,8 @@ POLICY_FIELDS = {
     "max_na_share": "The largest share (0-1) of the items a launch owes in each gated stage "
     "that it may mark n/a. Absent: any.",
     "required_traits": "Traits every launch must declare.",
+    "allowed_traits": "The only traits a launch may declare (some built-in items stop "
+    "applying under a trait). Absent: any.",
     "verify_hosts": "The hosts a launch file may make audit --verify fetch from: names, "
     "*.domain for any host under it, IP addresses or networks (10.0.0.0/8); a private, "
     "loopback or link-local address only when named as an address or network. Absent: none.",
@@ -307,6 +309,7 @@ def policy_schema(builtin: Sequence[str]) -> dict[str, Any]:
     props["verify_hosts"]["anyOf"][0]["uniqueItems"] = True
     props["max_na_share"]["anyOf"][0].update({"minimum": 0, "maximum": 1})
     props["required_traits"].update(_traits(empty_is_none=False))
+    props["allowed_traits"]["anyOf"][0].update(_traits(empty_is_none=False))
     props["waiver_approvers"]["anyOf"][0]["items"]["pattern"] = APPROVER_PATTERN
     policy.pop("title", None)
     schema.pop("description", None)

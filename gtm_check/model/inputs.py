@@ -449,6 +449,10 @@ class Policy(_Model):
     ``n/a`` (0 to 1); None: any."""
     required_traits: Traits = []
     """Traits every launch must declare: a launch file cannot drop a trait to owe less."""
+    allowed_traits: Traits | None = None
+    """The only traits a launch may declare; None: any. Some built-in items stop applying
+    under a trait (``none: [services-offering]``), so a launch file could add one to stop
+    owing them: the repository can close that door."""
     verify_hosts: Annotated[list[HostEntry], AfterValidator(_unique)] | None = None
     """The hosts a launch may make ``audit --verify`` fetch from (names, ``*.domain``, IP
     addresses, networks); None: none. A private, loopback or link-local address is reached
@@ -472,9 +476,11 @@ class Policy(_Model):
             required_traits=list(dict.fromkeys([*self.required_traits, *other.required_traits])),
         )
         hosts = _narrowed(self.verify_hosts, other.verify_hosts)
+        traits = _narrowed(self.allowed_traits, other.allowed_traits)
         # Not validated: two policies may share no tier, which no single file may say (the
         # loader reports it where it happens); every launch then goes below the policy.
-        return combined.model_copy(update={"allowed_tiers": tiers, "verify_hosts": hosts})
+        update = {"allowed_tiers": tiers, "verify_hosts": hosts, "allowed_traits": traits}
+        return combined.model_copy(update=update)
 
     def approvers(self) -> Approvers | None:
         """Who may approve waivers, for lookups; None: anyone."""

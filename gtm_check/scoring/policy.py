@@ -63,7 +63,8 @@ BUILTIN = "builtin"
 
 
 def _launch_breaches(policy: Policy, launch: Launch) -> Iterator[Breach]:
-    """Checklists the launch must load and does not; a tier it may not declare."""
+    """Checklists the launch must load and does not; traits it must or may not declare;
+    a tier it may not declare."""
     named = set(launch.checklists)
     missing = [] if BUILTIN in named else [c for c in policy.required_checklists if c not in named]
     if missing:
@@ -80,6 +81,17 @@ def _launch_breaches(policy: Policy, launch: Launch) -> Iterator[Breach]:
             ("traits",) if "traits" in launch.model_fields_set else (),
             f"the launch must declare the trait{plural} {', '.join(lacking)}",
         )
+    if policy.allowed_traits is not None:
+        permitted = set(policy.allowed_traits)
+        extra = [t for t in launch.traits if t not in permitted]
+        if extra:
+            plural = "s" if len(extra) > 1 else ""
+            listed = ", ".join(policy.allowed_traits) or "none"
+            yield Breach(
+                ("traits",),
+                f"the launch may not declare the trait{plural} {', '.join(extra)}; the policy "
+                f"allows {listed}",
+            )
     allowed = policy.allowed_tiers
     if allowed is not None and launch.tier not in allowed:
         listed = ", ".join(str(tier) for tier in allowed) or "none"
