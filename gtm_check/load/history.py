@@ -64,6 +64,9 @@ contents, which a small repository can make gigabytes; packs it maps from disk a
 _LINK_MODE = "120000"
 """The mode git gives a symbolic link: its blob is the link's target, not a file's text."""
 
+_FILE_MODES = ("100644", "100755")
+"""The modes git gives a file: only an entry with one of them holds a launch file's text."""
+
 GIT_TIMEOUT = 120.0
 """Seconds a git process may run before it is stopped (the contents reader: seconds for
 one file's contents), so that a hung or very slow git never holds a run for ever."""
@@ -356,7 +359,7 @@ class Repository:
         mode, kind, object_id = fields
         if mode == _LINK_MODE:
             return Revision(commit, path, link=True)
-        return Revision(commit, path, object_id if kind == "blob" else None)
+        return Revision(commit, path, object_id if mode in _FILE_MODES else None)
 
     def history(
         self, path: str, since: dt.date | None = None, until: dt.date | None = None
@@ -375,7 +378,7 @@ class Repository:
             self._stream(diff_args, walk.stdout) as diff,
         ):
             walk.stdout.close()  # diff-tree has it now: rev-list stops when diff-tree does
-            for revision in _revisions(_fields(diff.stdout)):
+            for revision in _revisions(_fields(diff.stdout), path):
                 day = revision.commit.date
                 if day is not None and (
                     (since is not None and day < since) or (until is not None and day > until)
@@ -722,30 +725,45 @@ def _fields(stream: IO[bytes]) -> Iterator[bytes]:
         yield pending
 
 
-def _revisions(fields: Iterator[bytes]) -> Iterator[Revision]:
-    """Revisions from ``diff-tree -z --raw --format=%x01%H %cs``: a header per commit, then
-    ``:mode mode old new STATUS`` and one path (two for a rename or a copy)."""
+def _revisions(fields: Iterator[bytes], path: str) -> Iterator[Revision]:
+    """Revisions of the file at ``path`` from ``diff-tree -z --raw --format=%x01%H %cs``: a
+    header per commit, then ``:mode mode old new STATUS`` and one path (two for a rename or
+    a copy). Only an entry for the file's own path is a revision of it; git also lists the
+    files inside a folder of that name, and a commit that changed only those has a folder,
+    not the file, there: it is a revision where the file is absent. A rename or a copy
+    (``--follow``) gives the path the file had in older commits."""
     commit: Commit | None = None
+    found: Revision | None = None
+    inside = False
     for field in fields:
         if field.startswith(b"\x01"):
-            found, _, shown = field[1:].decode("utf-8", "replace").partition(" ")
-            commit = Commit.parse(found, shown)
+            if commit is not None and (found is not None or inside):
+                yield found or Revision(commit, path)
+            found, inside = None, False
+            hash_, _, shown = field[1:].decode("utf-8", "replace").partition(" ")
+            commit = Commit.parse(hash_, shown)
             continue
         parts = field.lstrip(b"\n").removeprefix(b":").split()
         if len(parts) != 5:
             continue
-        names = [next(fields, b"")]
+        names = [os.fsdecode(next(fields, b""))]
         if parts[4][:1] in (b"R", b"C"):
-            names.append(next(fields, b""))
-        if commit is None:
-            continue  # one revision per commit: the first change listed
-        blob = parts[3].decode("ascii", "replace")
+            names.append(os.fsdecode(next(fields, b"")))
+        if commit is None or found is not None:
+            continue  # one revision per commit: the first change to the file itself
+        if names[-1] != path:
+            inside = inside or names[-1].startswith(f"{path}/")
+            continue
+        blob, mode = parts[3].decode("ascii", "replace"), parts[1].decode("ascii", "replace")
         deleted = parts[4] == b"D" or not blob.strip("0")
-        if not deleted and parts[1].decode("ascii", "replace") == _LINK_MODE:
-            yield Revision(commit, os.fsdecode(names[-1]), link=True)
-        else:
-            yield Revision(commit, os.fsdecode(names[-1]), None if deleted else blob)
-        commit = None
+        if not deleted and mode == _LINK_MODE:
+            found = Revision(commit, path, link=True)
+        else:  # a file's text is a blob of mode 100644 or 100755; a submodule's is no text
+            found = Revision(commit, path, None if deleted or mode not in _FILE_MODES else blob)
+        if len(names) == 2:
+            path = names[0]  # renamed or copied: older commits have it under its old name
+    if commit is not None and (found is not None or inside):
+        yield found or Revision(commit, path)
 
 
 def decode(data: bytes, where: str) -> str:
