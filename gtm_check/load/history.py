@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import signal
 import stat
 import subprocess
@@ -63,6 +64,9 @@ contents, which a small repository can make gigabytes; packs it maps from disk a
 
 _LINK_MODE = "120000"
 """The mode git gives a symbolic link: its blob is the link's target, not a file's text."""
+
+_FILE_MODES = ("100644", "100755")
+"""The modes git gives a file: only an entry with one of them holds a launch file's text."""
 
 GIT_TIMEOUT = 120.0
 """Seconds a git process may run before it is stopped (the contents reader: seconds for
@@ -114,12 +118,27 @@ class Commit:
 
     id: str
     date: dt.date | None
-    """None when git shows a date outside 0001-01-01..9999-12-31 (or none at all)."""
+    """None when the date is outside 0001-01-01..9999-12-31, before 1970 in the committer's
+    time zone (git cannot give it as a day), or not there at all."""
     shown: str = ""
-    """The date as git shows it (``%cs``)."""
+    """The date as a day (YYYY-MM-DD, of any year), or git's raw date for one before 1970 in
+    the committer's time zone; empty when git gives none gtm-check can read."""
 
     @classmethod
-    def parse(cls, commit_id: str, shown: str) -> Commit:
+    def parse(cls, commit_id: str, raw: str) -> Commit:
+        """The commit with git's raw committer date (``--date=raw``, ``%cd``): seconds since
+        1970 and the committer's offset (``+hhmm``). git gives that for every commit, where
+        asking it for the day (``%cs``) is fatal (exit 128) when the day is before 1970 in
+        the committer's own time zone, as a commit can claim ("1 -9999")."""
+        found = _RAW_DATE.fullmatch(raw)
+        if found is None:
+            return cls(commit_id, None)
+        seconds, sign, zone = found.groups()
+        minutes = int(zone) // 100 * 60 + int(zone) % 100  # as git reads an offset
+        local = int(seconds) + (minutes if sign == "+" else -minutes) * 60
+        if local < 0:
+            return cls(commit_id, None, raw)
+        shown = _day(local // 86_400)
         return cls(commit_id, parse_date(shown)[0], shown)
 
     @property
@@ -131,10 +150,34 @@ class Commit:
         """Why the commit has no date gtm-check can use."""
         if not self.shown[:1].isdigit():
             return "git gives no commit date for it that gtm-check can read"
+        if " " in self.shown:
+            return (
+                f"its commit date ({quoted(self.shown)}: seconds since 1970 and the "
+                "committer's offset) is before 1970-01-01 in the committer's own time zone, "
+                "which git cannot give as a day"
+            )
         return (
             f"git gives its commit date as {quoted(self.shown)}, outside the dates "
             f"gtm-check reads ({dt.date.min} to {dt.date.max})"
         )
+
+
+_RAW_DATE = re.compile(r"([0-9]+) ([+-])([0-9]+)")
+"""git's raw date: seconds since 1970, then the offset as git wrote it (``+hhmm``)."""
+
+
+def _day(days: int) -> str:
+    """The day ``days`` after 1970-01-01 as YYYY-MM-DD, for any year after it (proleptic
+    Gregorian, as git shows it; Howard Hinnant's civil_from_days)."""
+    z = days + 719_468
+    era, rest = divmod(z, 146_097)
+    year_of_era = (rest - rest // 1460 + rest // 36_524 - rest // 146_096) // 365
+    day_of_year = rest - (365 * year_of_era + year_of_era // 4 - year_of_era // 100)
+    shifted = (5 * day_of_year + 2) // 153  # months from March
+    day = day_of_year - (153 * shifted + 2) // 5 + 1
+    month = shifted + 3 if shifted < 10 else shifted - 9
+    year = year_of_era + era * 400 + (month <= 2)
+    return f"{year:04}-{month:02}-{day:02}"
 
 
 @dataclass(frozen=True)
@@ -312,14 +355,15 @@ class Repository:
         return self._dated(found)
 
     def _dated(self, commit_id: str) -> Commit:
-        out = self._git(["rev-list", "-n", "1", "--format=%H %cs", commit_id])
+        out = self._git(["rev-list", "-n", "1", "--date=raw", "--format=%H %cd", commit_id])
         found, _, shown = out.decode("utf-8", "replace").rstrip("\n").split("\n")[-1].partition(" ")
         return Commit.parse(found, shown)
 
     def last_on_or_before(self, date: dt.date) -> Commit | None:
         """The newest commit of HEAD dated on or before ``date`` (None: none that old);
         commits git gives no usable date are passed over."""
-        with self._stream(["rev-list", "--format=%H %cs", "HEAD"], subprocess.DEVNULL) as git:
+        walk = ["rev-list", "--date=raw", "--format=%H %cd", "HEAD"]
+        with self._stream(walk, subprocess.DEVNULL) as git:
             for line in git.stdout:
                 if line.startswith(b"commit "):
                     continue
@@ -356,7 +400,7 @@ class Repository:
         mode, kind, object_id = fields
         if mode == _LINK_MODE:
             return Revision(commit, path, link=True)
-        return Revision(commit, path, object_id if kind == "blob" else None)
+        return Revision(commit, path, object_id if mode in _FILE_MODES else None)
 
     def history(
         self, path: str, since: dt.date | None = None, until: dt.date | None = None
@@ -367,7 +411,8 @@ class Repository:
         walk_args = ["rev-list", "HEAD"]
         diff_args = [
             *("diff-tree", "--stdin", "--root", "-r", "--follow", "--raw", "--no-abbrev"),
-            *("-z", "--no-ext-diff", "--no-textconv", "--format=%x01%H %cs", "--", path),
+            *("-z", "--no-ext-diff", "--no-textconv", "--date=raw", "--format=%x01%H %cd"),
+            *("--", path),
         ]
         revisions: list[Revision] = []
         with (
@@ -375,7 +420,7 @@ class Repository:
             self._stream(diff_args, walk.stdout) as diff,
         ):
             walk.stdout.close()  # diff-tree has it now: rev-list stops when diff-tree does
-            for revision in _revisions(_fields(diff.stdout)):
+            for revision in _revisions(_fields(diff.stdout), path):
                 day = revision.commit.date
                 if day is not None and (
                     (since is not None and day < since) or (until is not None and day > until)
@@ -722,30 +767,45 @@ def _fields(stream: IO[bytes]) -> Iterator[bytes]:
         yield pending
 
 
-def _revisions(fields: Iterator[bytes]) -> Iterator[Revision]:
-    """Revisions from ``diff-tree -z --raw --format=%x01%H %cs``: a header per commit, then
-    ``:mode mode old new STATUS`` and one path (two for a rename or a copy)."""
+def _revisions(fields: Iterator[bytes], path: str) -> Iterator[Revision]:
+    """Revisions of the file at ``path`` from ``diff-tree -z --raw --date=raw`` with
+    ``--format=%x01%H %cd``: a header per commit, then ``:mode mode old new STATUS`` and one
+    path (two for a rename or a copy). Only an entry for the file's own path is a revision
+    of it; git also lists the files inside a folder of that name, and a commit that changed
+    only those has a folder, not the file, there: it is a revision where the file is absent.
+    A rename or a copy (``--follow``) gives the path the file had in older commits."""
     commit: Commit | None = None
+    found: Revision | None = None
+    inside = False
     for field in fields:
         if field.startswith(b"\x01"):
-            found, _, shown = field[1:].decode("utf-8", "replace").partition(" ")
-            commit = Commit.parse(found, shown)
+            if commit is not None and (found is not None or inside):
+                yield found or Revision(commit, path)
+            found, inside = None, False
+            hash_, _, shown = field[1:].decode("utf-8", "replace").partition(" ")
+            commit = Commit.parse(hash_, shown)
             continue
         parts = field.lstrip(b"\n").removeprefix(b":").split()
         if len(parts) != 5:
             continue
-        names = [next(fields, b"")]
+        names = [os.fsdecode(next(fields, b""))]
         if parts[4][:1] in (b"R", b"C"):
-            names.append(next(fields, b""))
-        if commit is None:
-            continue  # one revision per commit: the first change listed
-        blob = parts[3].decode("ascii", "replace")
+            names.append(os.fsdecode(next(fields, b"")))
+        if commit is None or found is not None:
+            continue  # one revision per commit: the first change to the file itself
+        if names[-1] != path:
+            inside = inside or names[-1].startswith(f"{path}/")
+            continue
+        blob, mode = parts[3].decode("ascii", "replace"), parts[1].decode("ascii", "replace")
         deleted = parts[4] == b"D" or not blob.strip("0")
-        if not deleted and parts[1].decode("ascii", "replace") == _LINK_MODE:
-            yield Revision(commit, os.fsdecode(names[-1]), link=True)
-        else:
-            yield Revision(commit, os.fsdecode(names[-1]), None if deleted else blob)
-        commit = None
+        if not deleted and mode == _LINK_MODE:
+            found = Revision(commit, path, link=True)
+        else:  # a file's text is a blob of mode 100644 or 100755; a submodule's is no text
+            found = Revision(commit, path, None if deleted or mode not in _FILE_MODES else blob)
+        if len(names) == 2:
+            path = names[0]  # renamed or copied: older commits have it under its old name
+    if commit is not None and (found is not None or inside):
+        yield found or Revision(commit, path)
 
 
 def decode(data: bytes, where: str) -> str:

@@ -497,6 +497,66 @@ def test_commits_in_the_last_days_of_9999_are_scored(tmp_path: Path) -> None:
     assert result.exit_code == 1 and result.stderr == "", result.output
 
 
+def crafted_commit(repo: GitRepo, committer_date: str, files: dict[str, str]) -> str:
+    """HEAD's child with ``files`` written and a committer line git would not write itself
+    (``committer_date`` as it stands in the commit object, e.g. "1 -9999"); now HEAD."""
+    for name, text in files.items():
+        repo.write(name, text)
+    repo.git("add", "-A")
+    tree, parent = repo.git("write-tree").strip(), repo.git("rev-parse", "HEAD").strip()
+    body = (
+        f"tree {tree}\nparent {parent}\nauthor a <a@b> {committer_date}\n"
+        f"committer a <a@b> {committer_date}\n\ncrafted\n"
+    )
+    args = ["hash-object", "-t", "commit", "-w", "--stdin", "--literally"]
+    commit = git_in(repo.root, *args, stdin=body)
+    repo.git("update-ref", "HEAD", commit)
+    return commit
+
+
+def test_a_commit_dated_before_1970_in_its_own_time_zone_is_named_not_fatal(
+    checkout: Checkout,
+) -> None:
+    # git cannot show "1 -9999" as a day ("fatal: Timestamp before Unix epoch"): asked for
+    # one (%cs), it failed every command that walked past the commit.
+    early = crafted_commit(checkout.repo, "1 -9999", {"launches/launch.yaml": FORGED})
+    result = invoke("trend", str(checkout.launch), "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert f"skipped {early[:7]} (no date): its commit date ('1 -9999': " in result.stdout
+    data = json.loads(invoke("trend", str(checkout.launch), "--as-of", AS_OF, "-f", "json").stdout)
+    assert [s["commit"] for s in data["skipped"]] == [early]
+    assert commits_read(checkout.launch) == {checkout.first, checkout.second}
+    result = invoke("diff", f"{early}:{checkout.launch}", str(checkout.launch))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{early[:7]}:launches/launch.yaml:1:1: its commit date")
+    assert "before 1970-01-01 in the committer's own time zone" in result.stderr
+
+
+def test_commit_days_are_those_git_shows(tmp_path: Path) -> None:
+    # gtm-check reads git's raw date and works out the day in the committer's time zone; for
+    # every date git can show, that is the day git shows (%cs).
+    repo = GitRepo(tmp_path / "days")
+    repo.commit("2027-01-04", {"launch.yaml": REAL})
+    raws = [
+        "0 +0000", "86399 -0000", "86400 -2400", "3600 -0059", "1700000000 +1400",
+        "1700000000 -1200", "1700000000 +0099", "1700000000 -9959", "951782400 +0000",
+        "951868799 +0000", "4107542399 -0100", "253402300799 +0000", "253402300799 +0001",
+        f"{PAST_9999} +0000", f"{FAR_PAST_9999} +0000", "68256000000 +0530",
+    ]  # fmt: skip
+    commits = [
+        crafted_commit(repo, raw, {"launch.yaml": REAL + f"# {n}\n"}) for n, raw in enumerate(raws)
+    ]
+    shown = git_in(repo.root, "log", "--format=%H %cs", "-n", str(len(raws)))
+    days = dict(line.split(" ") for line in shown.splitlines())
+    listed = git_in(repo.root, "log", "--date=raw", "--format=%H %cd", "-n", str(len(raws)))
+    for line in listed.splitlines():
+        found, _, raw = line.partition(" ")
+        commit, day = git.Commit.parse(found, raw), days[found]
+        assert commit.shown == day, raw
+        assert commit.date == (dt.date.fromisoformat(day) if len(day) == 10 else None), raw
+    assert len(days) == len(commits)
+
+
 # Bounded reading.
 
 

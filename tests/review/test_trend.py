@@ -176,3 +176,25 @@ def test_a_revision_where_the_file_was_a_symbolic_link_is_skipped_unread(
     assert len(linked) == 1
     assert "symbolic link" in linked[0].why
     assert dt.date(2027, 2, 3) not in [p.date for p in result.points]
+
+
+def test_a_revision_where_the_path_was_a_folder_is_absent_not_a_file_inside_it(
+    repo: GitRepo,
+) -> None:
+    # git lists the files inside a folder named like the launch file under its path: none of
+    # them is the launch file, so those commits are revisions where it is absent, as diff says.
+    (repo.root / "plan.yaml").unlink()
+    (repo.root / "plan.yaml").mkdir()
+    repo.commit("2027-02-03", {"plan.yaml/other.yaml": PRIVACY_DONE}, "a folder")
+    repo.commit("2027-02-04", {"plan.yaml/other.yaml": NEW_OWNER}, "a file in the folder")
+    repo.git("rm", "-q", "-r", "plan.yaml", date="2027-02-05")
+    repo.commit("2027-02-05", {"plan.yaml": TODO}, "the file again")
+    result = trend(repo.root / "plan.yaml", every=Every.commit, today=TODAY)
+    folder = {dt.date(2027, 2, 3), dt.date(2027, 2, 4)}
+    absent = dict.fromkeys(folder, "the file is absent in this revision")
+    assert {s.date: s.why for s in result.skipped if s.date in folder} == absent
+    assert not folder & {p.date for p in result.points}
+    assert result.points[-1].date == dt.date(2027, 2, 5)
+    # The weekly point for that week is the file as the last commit left it, not the folder's.
+    weekly = trend(repo.root / "plan.yaml", every=Every.week, today=TODAY)
+    assert weekly.points[-1].stages[Stage.LEARN].score == 0.0
