@@ -194,9 +194,11 @@ def _schema_place(target: Path, force: bool) -> None:
             )
     if force or not target.exists():
         return
-    try:
-        ours = json.loads(target.read_text(encoding="utf-8")).get("title") == LAUNCH_SCHEMA_TITLE
-    except (OSError, UnicodeDecodeError, ValueError, AttributeError):
+    try:  # a schema of ours is tens of kilobytes: a larger file is not one, and not read
+        small = target.stat().st_size < 1024 * 1024
+        found = json.loads(target.read_text(encoding="utf-8")) if small else None
+        ours = isinstance(found, dict) and found.get("title") == LAUNCH_SCHEMA_TITLE
+    except (OSError, UnicodeDecodeError, ValueError):
         ours = False
     if not ours:
         raise GtmCheckError.single(
