@@ -284,18 +284,43 @@ def parse_address(text: str) -> IPAddress | None:
         return None
 
 
+# Blocks of the IANA special-purpose address registries that are not globally reachable
+# but that Python's ``ipaddress`` (3.11) still calls global, or calls nothing in particular:
+# judged by this table, in a word, before ``is_global`` is asked.
+_NOT_GLOBAL: tuple[tuple[str, ipaddress.IPv4Network | ipaddress.IPv6Network], ...] = tuple(
+    (why, ipaddress.ip_network(network))
+    for why, network in (
+        ("shared", "100.64.0.0/10"),
+        ("special-purpose", "192.0.0.0/24"),
+        ("documentation", "192.0.2.0/24"),
+        ("relay", "192.88.99.0/24"),
+        ("benchmarking", "198.18.0.0/15"),
+        ("documentation", "198.51.100.0/24"),
+        ("documentation", "203.0.113.0/24"),
+        ("discard", "100::/64"),
+        ("special-purpose", "64:ff9b:1::/48"),
+        ("special-purpose", "2001::/23"),
+        ("documentation", "2001:db8::/32"),
+        ("documentation", "3fff::/20"),
+        ("special-purpose", "5f00::/16"),
+        ("site-local", "fec0::/10"),
+    )
+)
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+
+
 def special_address(address: IPAddress) -> str | None:
     """What makes ``address`` one a check may not reach unless the policy names it, in a
     word (``loopback``, ``private``, ...), or None for a public address. An IPv6 form that
-    carries an IPv4 address (mapped, 6to4, Teredo) is judged by that address too."""
+    carries an IPv4 address (mapped, 6to4, Teredo, NAT64) is judged by that address too.
+    Only an address Python calls global and no special-purpose block above holds is public."""
     if isinstance(address, ipaddress.IPv6Address):
-        for embedded in (address.ipv4_mapped, address.sixtofour):
+        embedded_ones = [address.ipv4_mapped, address.sixtofour, *(address.teredo or ())]
+        if address in _NAT64:
+            embedded_ones.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+        for embedded in embedded_ones:
             if embedded is not None and (why := special_address(embedded)):
                 return why
-        if address.teredo is not None:
-            for embedded in address.teredo:
-                if why := special_address(embedded):
-                    return why
     for why, test in (
         ("unspecified", address.is_unspecified),
         ("loopback", address.is_loopback),
@@ -305,5 +330,8 @@ def special_address(address: IPAddress) -> str | None:
         ("private", address.is_private),
     ):
         if test:
+            return why
+    for why, network in _NOT_GLOBAL:
+        if address.version == network.version and address in network:
             return why
     return None if address.is_global else "not public"

@@ -3,6 +3,7 @@ why, and every network rule of SECURITY.md ("Checks that read and fetch")."""
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 import ssl
 import time
@@ -14,7 +15,7 @@ import pytest
 
 from gtm_check.load.verify.http import MAX_BODY_BYTES, MAX_REDIRECTS, USER_AGENT, fetch
 from gtm_check.load.verify.url import check_url
-from gtm_check.model.verify import UrlCheck
+from gtm_check.model.verify import UrlCheck, special_address
 from tests.verify.server import Site, serve
 
 LOOPBACK = ["127.0.0.1"]
@@ -129,7 +130,13 @@ def test_a_private_address_is_refused_unless_the_policy_names_it(site: Site) -> 
         ("0.0.0.0", "unspecified"),
         ("224.0.0.1", "multicast"),
         ("240.0.0.1", "reserved"),
-        ("100.64.0.1", "not public"),
+        ("100.64.0.1", "shared"),
+        ("192.0.0.8", "special-purpose"),
+        ("198.18.0.1", "private"),
+        ("fec0::1", "site-local"),
+        ("fec0::ffff:808:808", "site-local"),
+        ("64:ff9b::a00:1", "private"),
+        ("3fff::1", "documentation"),
         ("::1", "loopback"),
         ("fe80::1", "link-local"),
         ("fc00::1", "private"),
@@ -323,3 +330,57 @@ def _resolving_to(monkeypatch: pytest.MonkeyPatch, *addresses: str) -> list[str]
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
     return asked
+
+
+# Every block the IANA special-purpose registries (IPv4 and IPv6) mark as not globally
+# reachable, plus the deprecated site-local and 6to4-relay blocks: its first and last address
+# are special, whatever Python's ``ipaddress`` of the running version calls them.
+_NOT_GLOBALLY_REACHABLE = [
+    "0.0.0.0/8",
+    "10.0.0.0/8",
+    "100.64.0.0/10",
+    "127.0.0.0/8",
+    "169.254.0.0/16",
+    "172.16.0.0/12",
+    "192.0.0.0/24",
+    "192.0.2.0/24",
+    "192.88.99.0/24",
+    "192.168.0.0/16",
+    "198.18.0.0/15",
+    "198.51.100.0/24",
+    "203.0.113.0/24",
+    "240.0.0.0/4",
+    "255.255.255.255/32",
+    "::/128",
+    "::1/128",
+    "::ffff:0:0/96",
+    "64:ff9b:1::/48",
+    "100::/64",
+    "2001::/23",
+    "2001:db8::/32",
+    "3fff::/20",
+    "5f00::/16",
+    "fc00::/7",
+    "fe80::/10",
+    "fec0::/10",
+    "ff00::/8",
+]
+
+
+@pytest.mark.parametrize("block", _NOT_GLOBALLY_REACHABLE)
+def test_no_address_of_a_special_purpose_block_is_public(block: str) -> None:
+    network = ipaddress.ip_network(block)
+    for address in (network[0], network[-1], network[network.num_addresses // 2]):
+        assert special_address(address) is not None, address
+
+
+@pytest.mark.parametrize("address", ["64:ff9b::a00:1", "64:ff9b::7f00:1", "64:ff9b::a9fe:a9fe"])
+def test_a_nat64_address_is_judged_by_the_ipv4_address_it_carries(address: str) -> None:
+    assert special_address(ipaddress.ip_address(address)) in {"private", "loopback", "link-local"}
+
+
+@pytest.mark.parametrize(
+    "address", ["93.184.216.34", "8.8.8.8", "2606:4700:4700::1111", "2001:4860::8888"]
+)
+def test_a_public_address_stays_public(address: str) -> None:
+    assert special_address(ipaddress.ip_address(address)) is None
