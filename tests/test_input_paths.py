@@ -88,6 +88,25 @@ def test_a_nul_character_in_a_checklist_path(write: WriteFile, flags: list[str])
     ]
 
 
+@pytest.mark.parametrize("flags", ALLOW)
+@pytest.mark.parametrize("entry", ["./.git/config", "./.git/hooks/pre-commit.yaml", "./link.yaml"])
+def test_a_checklist_in_gits_own_folder_is_not_read(
+    write: WriteFile, flags: list[str], entry: str
+) -> None:
+    # Git keeps its configuration (and a checkout's token) there: nothing of it is read.
+    path = launch_naming(write, entry)
+    git = path.parent / ".git"
+    (git / "hooks").mkdir(parents=True)
+    (git / "config").write_text("[http]\n\textraheader = AUTHORIZATION: basic s3cr3t\n")
+    (git / "hooks" / "pre-commit.yaml").write_text("s3cr3t: [\n")
+    os.symlink(".git/config", path.parent / "link.yaml")
+    (line,) = located(path, *flags)
+    assert line == (
+        f"launch.yaml:5:5: checklist '{entry}' leads into git's own folder, which is not read"
+    )
+    assert "s3cr3t" not in line
+
+
 def test_a_nul_character_in_a_builtin_looking_name(write: WriteFile) -> None:
     path = launch_naming(write, '"leg\\0al"')
     (line,) = located(path)

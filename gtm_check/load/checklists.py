@@ -18,6 +18,7 @@ from gtm_check.load.files import (
     confine,
     confined,
     examine,
+    in_git_folder,
     read_stdin,
     read_text,
 )
@@ -218,6 +219,11 @@ def _resolve(
                 target = confined(folder, ref, allow_outside=allow_outside)
             except ValueError as exc:
                 findings.append(Finding(loc, str(exc)))
+                continue
+            if in_git_folder(target):
+                # Git's own files (config, hooks) are not checklists; nothing of them is read.
+                message = f"checklist {quoted(ref)} leads into git's own folder, which is not read"
+                findings.append(Finding(loc, message))
                 continue
             targets.append(_Target(target, os.path.normpath(target), False, loc))
         elif ref in names:
