@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 
 from gtm_check.model.addresses import parse_address
-from gtm_check.model.inputs import UNSTATED, ChecklistItem, Gate, Launch, Policy
+from gtm_check.model.inputs import UNSTATED, Checklist, ChecklistItem, Gate, Launch, Policy
 from gtm_check.model.problems import quoted
 from gtm_check.model.results import Breach, Warning
 from gtm_check.model.verify import AllowedHosts, host_of
@@ -45,6 +45,31 @@ def breaches(
         ),
     ]
     return [_by_waiver(breach, launch) for breach in found]
+
+
+def counted(
+    policy: Policy | None, launch: Launch, checklists: Sequence[Checklist], as_of: dt.date
+) -> Launch:
+    """The launch as the policy lets it count, for ``diff`` and ``trend``: the waivers it
+    refuses dropped (an approver it does not list, a blocker it does not let be waived, a
+    waiver longer than it allows: each credits nothing), the gate raised to its floors (its
+    ``min_score``, its ``gate_stages``). Without a policy, the launch as written.
+
+    ``audit`` fails the gate on such a waiver instead; a comparison has no gate to fail, so
+    the waiver must not move a stage's score or verdict there either."""
+    if policy is None:
+        return launch
+    items = {item.id: item for checklist in checklists for item in checklist.items}
+    refused = {int(b.loc[1]) for b in _waiver_breaches(policy, launch, items, as_of)}
+    gate = launch.gate
+    stages = [*gate.stages, *(s for s in policy.gate_stages if s not in gate.stages)]
+    floor = max(gate.min_score, policy.min_score or 0)
+    update: dict[str, object] = {}
+    if refused:
+        update["waivers"] = [w for i, w in enumerate(launch.waivers) if i not in refused]
+    if stages != gate.stages or floor != gate.min_score:
+        update["gate"] = gate.model_copy(update={"stages": stages, "min_score": floor})
+    return launch.model_copy(update=update) if update else launch
 
 
 def _by_waiver(breach: Breach, launch: Launch) -> Breach:
