@@ -128,6 +128,21 @@ def test_counted_drops_each_waiver_the_policy_refuses_and_raises_the_gate() -> N
     assert counted(Policy(), subject, [CHECKLIST], AS_OF) is subject
 
 
+def test_counted_drops_the_waivers_of_a_warning_the_policy_fails_on() -> None:
+    # fail_on_warnings: [waiver-by-owner]: the owner's own waiver fails audit, so it credits
+    # nothing in diff and trend; the other item's waiver stays.
+    subject = launch(
+        owners={"legal": "ann@acme.example"},
+        waivers=[waiver(by="Ann@acme.example"), waiver("legal.trademarks", by="vp@acme.example")],
+    )
+    policy = Policy(fail_on_warnings=["waiver-by-owner"])
+    assert [w.item for w in counted(policy, subject, [CHECKLIST], AS_OF).waivers] == [
+        "legal.trademarks"
+    ]
+    long = Policy(fail_on_warnings=["long-waiver"])
+    assert counted(long, launch(waivers=[waiver(days=366)]), [CHECKLIST], AS_OF).waivers == []
+
+
 def test_policies_only_add_up() -> None:
     root = Policy(
         min_score=80, gate_stages=[Stage.LEARN], waiver_approvers=["@acme.example", "x@y"]
