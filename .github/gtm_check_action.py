@@ -18,8 +18,8 @@ The comment carries a hidden marker, ``<!-- gtm-check: KEY -->`` on its first li
 naming the launch files; the next run finds the comment with its marker written by the
 same account and edits it, so a pull request has one comment per set of launch files. The
 decisions (which comment, what body) are plain functions, tested without the network; only
-``comment`` runs ``gtm-check diff`` and ``gh``. Every piece of text from input reaches the
-comment through ``text``, and nowhere else.
+``comment`` runs ``gtm-check diff`` (under ``POLICY``, as the audit) and ``gh``. Every piece
+of text from input reaches the comment through ``text``, and nowhere else.
 """
 
 from __future__ import annotations
@@ -84,6 +84,22 @@ def audit_command(options: Sequence[str], env: Mapping[str, str]) -> list[str]:
         *words(env.get("ARGS", "")),
         "--",
         *words(env.get("LAUNCH", "")),
+    ]
+
+
+def diff_command(launch: str, env: Mapping[str, str]) -> list[str]:
+    """``gtm-check diff`` of one launch file for the comment, under the same policy as the
+    audit: the policy (one argument, whatever it holds) after the options, then ``--`` and
+    the launch file. Without it, a waiver the policy refuses would show as credited."""
+    policy = env.get("POLICY", "")
+    return [
+        *GTM_CHECK,
+        "diff",
+        "--format",
+        "json",
+        *([f"--policy={policy}"] if policy else []),
+        "--",
+        launch,
     ]
 
 
@@ -267,7 +283,7 @@ def _run(args: Sequence[str], **kwargs: Any) -> subprocess.CompletedProcess[str]
 
 def _diff(launch: str) -> Diff:
     """What changed in one launch file since the base branch; why not, when it cannot say."""
-    result = _run([*GTM_CHECK, "diff", "--format", "json", "--", launch])
+    result = _run(diff_command(launch, os.environ))
     if result.returncode in (0, 1):
         try:
             found = json.loads(result.stdout)

@@ -531,6 +531,39 @@ def test_the_comment_is_posted_once_then_edited(runner: Runner) -> None:
     assert calls[-1][3] == "repos/acme/launches/issues/comments/101"
 
 
+OUTSIDER_WAIVER = """waivers:
+  - item: legal.channel-contracts
+    reason: later
+    approved_by: evil@evil.example
+    expires: 2027-04-30
+"""
+
+
+@pytest.mark.parametrize("policy", [False, True])
+def test_the_comment_scores_the_diff_under_the_audits_policy(runner: Runner, policy: bool) -> None:
+    # A pull request waives an open blocker, approved by someone the policy does not allow:
+    # the audit fails on it, and the comment's diff must not credit it (it did: buy rose
+    # and the blocker was listed as newly waived).
+    env = fake_gh(runner, [])
+    pull_request(runner, {"waivers:\n": OUTSIDER_WAIVER})
+    if policy:
+        trusted = runner.workspace.parent / "trusted policy.yaml"  # a space: one argument
+        trusted.write_text("policy:\n  waiver_approvers: ['@acme.example']\n", "utf-8")
+        runner.inputs["policy"] = str(trusted)
+    assert runner.run("Audit launch readiness")[0] == 1
+    code, out = runner.run("Comment on the pull request", env)
+    assert code == 0 and "posted" in out, out
+    (posted,) = json.loads(Path(env["GH_STATE"]).read_text())
+    waived = "\n- Newly waived: legal\\.channel\\-contracts "
+    assert (waived in posted["body"]) is not policy, posted["body"]
+
+
+def test_the_diff_command_passes_the_policy_as_one_argument_before_the_launch() -> None:
+    command = glue().diff_command("-o.yaml", {"POLICY": "-p *.yaml", "LAUNCH": "x"})
+    assert command[4:] == ["diff", "--format", "json", "--policy=-p *.yaml", "--", "-o.yaml"]
+    assert glue().diff_command("l.yaml", {})[4:] == ["diff", "--format", "json", "--", "l.yaml"]
+
+
 HOSTILE = "Evil @someone #1 <img src=x>\n**passed** https://x.example/?a=1 www.x.example GH-2"
 """A pull request's text written to mention, reference, link, inject HTML and fake a verdict."""
 

@@ -16,7 +16,7 @@ from gtm_check.load.checklists import builtin_names
 from gtm_check.load.policy import PolicyReader, policy_files
 from gtm_check.model.inputs import Checklist, Gate, Launch, Policy
 from gtm_check.model.vocabulary import Stage
-from gtm_check.scoring.policy import breaches
+from gtm_check.scoring.policy import breaches, counted
 from gtm_check.scoring.score import score_launch
 from tests.conftest import MINI_CHECKLIST
 
@@ -96,6 +96,51 @@ def test_blockers_may_be_forbidden_from_waivers_and_expired_waivers_count_for_no
         "legal.trademarks is a blocker; blockers may not be waived"
     ]
     assert messages(policy, launch(waivers=[waiver("legal.trademarks", days=-1)])) == []
+
+
+def test_counted_drops_each_waiver_the_policy_refuses_and_raises_the_gate() -> None:
+    # What diff and trend score: a refused waiver credits nothing there (audit fails its gate).
+    subject = launch(
+        gate={"stages": ["use"], "min_score": 50},
+        waivers=[
+            waiver("legal.trademarks"),  # a blocker: refused
+            waiver(by="evil@evil.example"),  # an approver the policy does not list: refused
+            waiver(days=91),  # longer than allowed: refused
+            waiver(days=10),  # kept
+        ],
+    )
+    policy = Policy(
+        waiver_approvers=["@acme.example"],
+        waive_blockers=False,
+        max_waiver_days=90,
+        min_score=80,
+        gate_stages=[Stage.LEARN],
+    )
+    shown = counted(policy, subject, [CHECKLIST], AS_OF)
+    assert [(w.item, w.expires) for w in shown.waivers] == [
+        ("legal.sla-terms", AS_OF + dt.timedelta(days=10))
+    ]
+    assert (shown.gate.stages, shown.gate.min_score) == ([Stage.USE, Stage.LEARN], 80)
+    report = score_launch(shown, [CHECKLIST], AS_OF)
+    assert [s.verdict for s in report.stages if s.key is Stage.LEARN] == ["blocked"]
+    # No policy, or one that refuses nothing, leaves the launch as written.
+    assert counted(None, subject, [CHECKLIST], AS_OF) is subject
+    assert counted(Policy(), subject, [CHECKLIST], AS_OF) is subject
+
+
+def test_counted_drops_the_waivers_of_a_warning_the_policy_fails_on() -> None:
+    # fail_on_warnings: [waiver-by-owner]: the owner's own waiver fails audit, so it credits
+    # nothing in diff and trend; the other item's waiver stays.
+    subject = launch(
+        owners={"legal": "ann@acme.example"},
+        waivers=[waiver(by="Ann@acme.example"), waiver("legal.trademarks", by="vp@acme.example")],
+    )
+    policy = Policy(fail_on_warnings=["waiver-by-owner"])
+    assert [w.item for w in counted(policy, subject, [CHECKLIST], AS_OF).waivers] == [
+        "legal.trademarks"
+    ]
+    long = Policy(fail_on_warnings=["long-waiver"])
+    assert counted(long, launch(waivers=[waiver(days=366)]), [CHECKLIST], AS_OF).waivers == []
 
 
 def test_policies_only_add_up() -> None:

@@ -12,7 +12,13 @@ from gtm_check.cli.dates import parse_date
 from gtm_check.cli.exits import EXIT_GATE_FAILED, EXIT_PASSED
 from gtm_check.cli.help import PlainCommand
 from gtm_check.cli.output import write_stdout
-from gtm_check.cli.params import AllowOutside, DiffFormat, as_of_option, format_option
+from gtm_check.cli.params import (
+    AllowOutside,
+    DiffFormat,
+    PolicyOption,
+    as_of_option,
+    format_option,
+)
 from gtm_check.cli.terminal import render_options
 from gtm_check.cli.values import text
 from gtm_check.report.registry import DIFF, render
@@ -69,11 +75,12 @@ def diff_command(
     output_format: Annotated[DiffFormat, format_option(DIFF)] = "table",
     fail_on_regression: FailOnRegression = False,
     as_of: AsOfOption = None,
+    policy: PolicyOption = None,
     allow_outside: AllowOutside = False,
 ) -> None:
     """Compare a launch file with an earlier version of itself, both scored on the same date
-    with the same checklists. Exit codes: 0, 1 (a regression, with --fail-on-regression),
-    2 bad input."""
+    with the same checklists and under the policy that holds now. Exit codes: 0, 1 (a
+    regression, with --fail-on-regression), 2 bad input."""
     if len(sides) > 2:
         raise typer.BadParameter(
             "give one launch file, or two sides OLD NEW", param_hint="'LAUNCH'"
@@ -87,6 +94,7 @@ def diff_command(
         as_of=parse_date(as_of),
         ci=in_ci(),
         allow_outside=allow_outside,
+        policy=policy,
     )
     result = compare(request)
     write_stdout(render(DIFF, output_format, result, render_options()))

@@ -11,7 +11,13 @@ from gtm_check.cli.app import app
 from gtm_check.cli.dates import parse_date
 from gtm_check.cli.help import PlainCommand
 from gtm_check.cli.output import write_stdout
-from gtm_check.cli.params import AllowOutside, TrendFormat, as_of_option, format_option
+from gtm_check.cli.params import (
+    AllowOutside,
+    PolicyOption,
+    TrendFormat,
+    as_of_option,
+    format_option,
+)
 from gtm_check.cli.terminal import render_options
 from gtm_check.cli.values import date, member, path
 from gtm_check.report.registry import TREND, render
@@ -50,10 +56,13 @@ def trend_command(
             "Score on this date (default: today, or the last revision's date when that is later)."
         ),
     ] = None,
+    policy: PolicyOption = None,
     allow_outside: AllowOutside = False,
 ) -> None:
-    """Score the last revision of each period as of the period's end, draw each stage's
-    line and project when each gated stage passes. Exit codes: 0, 2 bad input."""
+    """Score the last revision of each period as of the period's end, under the policy that
+    holds now, draw each stage's line and project when each gated stage passes. Exit codes:
+    0, 2 bad input."""
     day = parse_date(as_of)  # None: today, or the last revision's date when that is later
-    result = trend(launch, parse_date(since, "--since"), every, day, allow_outside=allow_outside)
+    start = parse_date(since, "--since")
+    result = trend(launch, start, every, day, allow_outside=allow_outside, policy=policy)
     write_stdout(render(TREND, output_format, result, render_options()))

@@ -98,9 +98,15 @@ class Extras(Protocol):
         ...
 
     def history(
-        self, path: Path, loaded: LoadedLaunch, as_of: dt.date, reader: ChecklistReader
+        self,
+        path: Path,
+        loaded: LoadedLaunch,
+        as_of: dt.date,
+        reader: ChecklistReader,
+        policy: Policy | None,
     ) -> History:
-        """A launch's weekly trend from git and its projection (``--history``)."""
+        """A launch's weekly trend from git and its projection (``--history``), every
+        revision scored under the launch's policy (the audit's)."""
         ...
 
 
@@ -236,7 +242,7 @@ def _report(
         where = gate_locations(loaded, report.gate, report.milestones)
         report = dataclasses.replace(report, gate_locations=where)
     if request.history and extras is not None:
-        history = extras.history(path, loaded, request.as_of, reader)
+        history = extras.history(path, loaded, request.as_of, reader, policy)
         report = dataclasses.replace(report, history=history)
     if request.critical_path:
         report = with_critical_path(report, checklists)

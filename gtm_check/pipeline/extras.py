@@ -36,9 +36,14 @@ class _Extras:
         return lambda path, loaded, policy: run_checks(checker, path, loaded, policy)
 
     def history(
-        self, path: Path, loaded: LoadedLaunch, as_of: dt.date, reader: ChecklistReader
+        self,
+        path: Path,
+        loaded: LoadedLaunch,
+        as_of: dt.date,
+        reader: ChecklistReader,
+        policy: Policy | None,
     ) -> History:
-        return launch_history(path, loaded, as_of, reader)
+        return launch_history(path, loaded, as_of, reader, policy)
 
 
 EXTRAS = _Extras()
@@ -82,11 +87,16 @@ def check_items(
 
 
 def launch_history(
-    path: Path, loaded: LoadedLaunch, as_of: dt.date, reader: ChecklistReader
+    path: Path,
+    loaded: LoadedLaunch,
+    as_of: dt.date,
+    reader: ChecklistReader,
+    policy: Policy | None = None,
 ) -> History:
     """The launch file's weekly trend up to the as-of date and the projection, scored with
-    the checklists already loaded; or a note saying why there is none. Never an error: the
-    audit stands without it. Revisions count against the audit's read budget."""
+    the checklists already loaded and under the audit's policy; or a note saying why there
+    is none. Never an error: the audit stands without it. Revisions count against the
+    audit's read budget."""
     if str(path) == STDIN:
         return History(note="history: the launch file came from standard input")
     try:
@@ -105,7 +115,7 @@ def launch_history(
         )
         checklists = [c.checklist for c in loaded.checklists]
         # The revisions are read as they are scored: a problem reading one stops it here.
-        result = trend(loaded.launch, checklists, revisions, Every.week, as_of)
+        result = trend(loaded.launch, checklists, revisions, Every.week, as_of, policy)
     except GtmCheckError as exc:
         why = exc.problems[0].message if exc.problems else "git failed"
         return History(note=f"history: not read ({why})")

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from gtm_check.load.checklists import ChecklistReader
+from gtm_check.load.policy import PolicyReader
 from gtm_check.review.sides import SideSpec, load_newer, load_older, since_commit
 from gtm_check.scoring.diff import LaunchDiff, diff_reports
+from gtm_check.scoring.policy import counted
 from gtm_check.scoring.score import score_launch
 
 
@@ -23,9 +26,15 @@ class DiffRequest:
     """Score both sides on this date rather than the newer side's."""
     ci: bool = False
     allow_outside: bool = False
+    policy: Path | None = None
+    """A policy file on top of every .gtm-check.yaml found upward from the launch file."""
 
 
 def compare(request: DiffRequest) -> LaunchDiff:
+    """Both sides scored under the policy that holds now, as ``audit`` finds it: --policy
+    FILE and the .gtm-check.yaml files on disk upward from where the newer side is named,
+    never a policy from a revision (a pull request's old side could not relax it, nor its
+    new side, beyond what ``audit`` lets it)."""
     reader = ChecklistReader()
     new_spec = SideSpec.parse(request.new, "NEW" if request.old is not None else "LAUNCH")
     if request.old is None:
@@ -35,11 +44,15 @@ def compare(request: DiffRequest) -> LaunchDiff:
         old_spec = SideSpec.parse(request.old, "OLD")
     newer = load_newer(new_spec, reader, request.today, allow_outside=request.allow_outside)
     older = load_older(old_spec, newer, reader, request.today, allow_outside=request.allow_outside)
+    policies = PolicyReader(
+        request.policy, allow_outside=request.allow_outside, budget=reader.budget
+    )
+    policy = policies.for_launch(new_spec.path)
     as_of = request.as_of or newer.side.date
     checklists = [c.checklist for c in newer.checklists]
     return diff_reports(
-        score_launch(older.launch, checklists, as_of),
-        score_launch(newer.launch, checklists, as_of),
+        score_launch(counted(policy, older.launch, checklists, as_of), checklists, as_of),
+        score_launch(counted(policy, newer.launch, checklists, as_of), checklists, as_of),
         older.side,
         newer.side,
     )

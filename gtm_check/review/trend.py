@@ -9,6 +9,7 @@ from pathlib import Path
 from gtm_check.load.checklists import ChecklistReader
 from gtm_check.load.history import Repository
 from gtm_check.load.launch import load_launch
+from gtm_check.load.policy import PolicyReader
 from gtm_check.load.revisions import read_revisions
 from gtm_check.review.sides import repository
 from gtm_check.scoring.trend import Every, TrendResult
@@ -22,22 +23,29 @@ def trend(
     today: dt.date | None = None,
     *,
     allow_outside: bool = False,
+    policy: Path | None = None,
 ) -> TrendResult:
     """Score the last readable revision of each period as of the period's end (the as-of
     date at the latest), with the checklists the launch file names today.
 
     Without an as-of date (``today``), the revisions are scored up to today, or up to the
     last revision's date when that is later (a launch file dated ahead, a clock behind).
+
+    Every revision is scored under the policy that holds now, as ``audit`` finds it
+    (``policy``: --policy FILE, and the .gtm-check.yaml files on disk upward from where the
+    launch file is named), never under one a revision had.
     """
     reader = ChecklistReader()
     current = load_launch(path, reader, allow_outside=allow_outside)
+    rules = PolicyReader(policy, allow_outside=allow_outside, budget=reader.budget)
+    found = rules.for_launch(path)
     repo = repository(path)
     revisions = read_revisions(
         repo, path, current.checklists, reader.suggestions, reader.budget, every, since, today
     )
     as_of = today or max([dt.date.today(), *([revisions.last] if revisions.last else [])])
     result = trend_of(
-        current.launch, [c.checklist for c in current.checklists], revisions, every, as_of
+        current.launch, [c.checklist for c in current.checklists], revisions, every, as_of, found
     )
     if result.points:
         return result

@@ -7,12 +7,21 @@ import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 
 from gtm_check.model.addresses import parse_address
-from gtm_check.model.inputs import UNSTATED, ChecklistItem, Gate, Launch, Policy
+from gtm_check.model.inputs import (
+    UNSTATED,
+    Checklist,
+    ChecklistItem,
+    Gate,
+    Launch,
+    Policy,
+    Waiver,
+)
 from gtm_check.model.problems import quoted
 from gtm_check.model.results import Breach, Warning
 from gtm_check.model.verify import AllowedHosts, host_of
 from gtm_check.model.vocabulary import Severity, Stage, Status
 from gtm_check.scoring.verification import checks_to_run
+from gtm_check.scoring.warnings import waiver_warnings
 
 
 def breaches(
@@ -45,6 +54,51 @@ def breaches(
         ),
     ]
     return [_by_waiver(breach, launch) for breach in found]
+
+
+def counted(
+    policy: Policy | None, launch: Launch, checklists: Sequence[Checklist], as_of: dt.date
+) -> Launch:
+    """The launch as the policy lets it count, for ``diff`` and ``trend``: every waiver it
+    refuses dropped, so that it credits nothing (an approver it does not list, a blocker it
+    does not let be waived, a waiver longer than it allows, one its ``fail_on_warnings``
+    fails), and the gate raised to its floors (its ``min_score``, its ``gate_stages``).
+    Without a policy, the launch as written.
+
+    ``audit`` fails the gate on such a waiver instead; a comparison has no gate to fail, so
+    the waiver must not move a stage's score or verdict there either."""
+    if policy is None:
+        return launch
+    update: dict[str, object] = {}
+    waivers = _allowed_waivers(policy, launch, checklists, as_of)
+    if len(waivers) != len(launch.waivers):
+        update["waivers"] = waivers
+    gate = launch.gate
+    stages = [*gate.stages, *(s for s in policy.gate_stages if s not in gate.stages)]
+    floor = max(gate.min_score, policy.min_score or 0)
+    if stages != gate.stages or floor != gate.min_score:
+        update["gate"] = gate.model_copy(update={"stages": stages, "min_score": floor})
+    return launch.model_copy(update=update) if update else launch
+
+
+def _allowed_waivers(
+    policy: Policy, launch: Launch, checklists: Sequence[Checklist], as_of: dt.date
+) -> list[Waiver]:
+    """The launch's waivers but those the policy refuses, each on its own: a breach of a
+    waiver rule, or a warning ``fail_on_warnings`` names (every waiver of that item goes)."""
+    failing = set(policy.fail_on_warnings) & set(_WAIVER_WARNINGS)
+    loose = policy.waiver_approvers is None and policy.max_waiver_days is None
+    if not launch.waivers or (loose and policy.waive_blockers and not failing):
+        return launch.waivers
+    items = {item.id: item for checklist in checklists for item in checklist.items}
+    refused = {b.loc[1] for b in _waiver_breaches(policy, launch, items, as_of)}
+    warned = {
+        w.item
+        for waiver in launch.waivers
+        for w in waiver_warnings(launch, items, waiver, as_of)
+        if w.code in failing
+    }
+    return [w for i, w in enumerate(launch.waivers) if i not in refused and w.item not in warned]
 
 
 def _by_waiver(breach: Breach, launch: Launch) -> Breach:

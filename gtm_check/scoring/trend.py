@@ -19,9 +19,10 @@ from gtm_check.model.history import (
     left_out_text,
     period_end,
 )
-from gtm_check.model.inputs import Checklist, Launch
+from gtm_check.model.inputs import Checklist, Launch, Policy
 from gtm_check.model.results import Report
 from gtm_check.model.vocabulary import Severity, Stage
+from gtm_check.scoring.policy import counted
 from gtm_check.scoring.score import score_launch
 
 SHALLOW_HINT = (
@@ -137,11 +138,13 @@ def trend(
     revisions: Revisions,
     every: Every,
     today: dt.date,
+    policy: Policy | None = None,
 ) -> TrendResult:
     """Each past launch scored as of its period's end (today at the latest) with today's
     checklists, and the projection of the stages the launch file gates on today. The past
     launches are taken one at a time; contents already scored on the same day (the same
-    blob) are scored once."""
+    blob) are scored once. ``policy``: today's, which every revision is scored under
+    (``scoring.policy.counted``), never one of its own."""
     points: list[TrendPoint] = []
     skipped: list[Skipped] = []
     scored: dict[tuple[str, dt.date], TrendPoint] = {}
@@ -152,14 +155,15 @@ def trend(
         day = min(period_end(past.date, every), today)
         point = scored.get((past.blob, day)) if past.blob else None
         if point is None:
-            point = trend_point(score_launch(past.launch, checklists, day), past.commit)
+            launch = counted(policy, past.launch, checklists, day)
+            point = trend_point(score_launch(launch, checklists, day), past.commit)
             if past.blob:
                 scored[past.blob, day] = point
         else:
             point = dataclasses.replace(point, commit=past.commit)
         points.append(point)
     skipped.sort(key=lambda s: s.date or dt.date.max)
-    gated = list(current.gate.stages)
+    gated = list(counted(policy, current, checklists, today).gate.stages)
     return TrendResult(
         current.launch,
         current.launch_date,

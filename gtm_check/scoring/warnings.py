@@ -55,24 +55,31 @@ def _waiver_warnings(
     launch: Launch, items: Mapping[str, ChecklistItem], waivers: Sequence[Waiver], as_of: dt.date
 ) -> Iterator[Warning]:
     for waiver in waivers:
-        if waiver.expires < as_of:
-            continue  # an expired waiver credits nothing: it relaxes nothing
-        item = items.get(waiver.item)
-        if item is not None and item.severity is Severity.BLOCKER:
-            yield Warning("waiver-on-blocker", f"blocker {waiver.item} is waived", waiver.item)
-        by_owner = _approved_by_owner(launch, waiver)
-        if by_owner is not None:
-            yield Warning(
-                "waiver-by-owner",
-                f"the waiver for {waiver.item} is approved by {by_owner}",
-                waiver.item,
-            )
-        if (waiver.expires - as_of).days > LONG_WAIVER_DAYS:
-            yield Warning(
-                "long-waiver",
-                f"the waiver for {waiver.item} runs until {waiver.expires}, more than a year",
-                waiver.item,
-            )
+        yield from waiver_warnings(launch, items, waiver, as_of)
+
+
+def waiver_warnings(
+    launch: Launch, items: Mapping[str, ChecklistItem], waiver: Waiver, as_of: dt.date
+) -> Iterator[Warning]:
+    """What one waiver is warned of: on a blocker, approved by the item's owner, too long."""
+    if waiver.expires < as_of:
+        return  # an expired waiver credits nothing: it relaxes nothing
+    item = items.get(waiver.item)
+    if item is not None and item.severity is Severity.BLOCKER:
+        yield Warning("waiver-on-blocker", f"blocker {waiver.item} is waived", waiver.item)
+    by_owner = _approved_by_owner(launch, waiver)
+    if by_owner is not None:
+        yield Warning(
+            "waiver-by-owner",
+            f"the waiver for {waiver.item} is approved by {by_owner}",
+            waiver.item,
+        )
+    if (waiver.expires - as_of).days > LONG_WAIVER_DAYS:
+        yield Warning(
+            "long-waiver",
+            f"the waiver for {waiver.item} runs until {waiver.expires}, more than a year",
+            waiver.item,
+        )
 
 
 def _approved_by_owner(launch: Launch, waiver: Waiver) -> str | None:

@@ -108,3 +108,24 @@ def test_too_little_history_is_one_line(tmp_path: Path) -> None:
     assert data["history"]["projection"] == {} and data["history"]["points"][0]["date"] == (
         "2027-01-20"
     )
+
+
+def test_the_history_is_scored_under_the_audits_policy(tmp_path: Path) -> None:
+    # The second week waives the blocker, approved by an outsider: under the policy the audit
+    # fails on, that waiver credits nothing in the trend either, and learn is not "ready now".
+    outsider = (
+        "{item: legal.trademarks, reason: r, approved_by: x@evil.example, expires: 2027-06-01}"
+    )
+    waived = PRIVACY_DONE.replace("items:\n", f"waivers: [{outsider}]\nitems:\n")
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("2027-01-04", {"legal.yaml": CHECKLIST, "launch.yaml": TODO})
+    repo.commit("2027-01-11", {"launch.yaml": waived})
+    loose = json.loads(audit(repo.root / "launch.yaml", "--history", "-f", "json"))["history"]
+    assert [p["stages"]["learn"] for p in loose["points"]] == [0.0, 100.0]
+    assert loose["projection"]["learn"]["verdict"] == "ready now"
+    trusted = tmp_path / "trusted.yaml"
+    trusted.write_text("policy:\n  waiver_approvers: ['@acme.example']\n", encoding="utf-8")
+    args = ("--history", "-f", "json", "--policy", str(trusted))
+    strict = json.loads(audit(repo.root / "launch.yaml", *args))["history"]
+    assert [p["stages"]["learn"] for p in strict["points"]] == [0.0, 37.5]
+    assert strict["projection"]["learn"]["verdict"] == "late by 4 days"

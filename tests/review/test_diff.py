@@ -275,3 +275,91 @@ def test_a_checkout_reached_through_a_link_of_the_users_own_is_read(
         DiffRequest(str(alias / "launch.yaml"), since="2027-01-05", as_of=dt.date(2027, 1, 11))
     )
     assert [c.id for c in result.done] == ["legal.trademarks"]
+
+
+# --- The policy: the one audit finds, now, for both sides --------------------------------------
+
+POLICY = "policy:\n  waiver_approvers: ['@acme.example']\n  waive_blockers: false\n"
+BASE = launch("""
+    legal.trademarks: todo
+    legal.privacy: done
+""")
+OUTSIDER = (
+    "{item: legal.trademarks, reason: r, approved_by: evil@evil.example, expires: 2027-06-01}"
+)
+
+
+def test_a_waiver_the_repositorys_policy_refuses_credits_nothing_in_diff(tmp_path: Path) -> None:
+    # A pull request waives a blocker, approved by an outsider: audit fails it on the policy,
+    # and diff must not show the stage as ready (it did: blocked → ready, the blocker waived).
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit(
+        "2027-01-04", {"legal.yaml": CHECKLIST, "launch.yaml": BASE, ".gtm-check.yaml": POLICY}
+    )
+    repo.write(
+        "launch.yaml",
+        launch("legal.trademarks: todo\nlegal.privacy: done\n", waivers=f"[{OUTSIDER}]"),
+    )
+    code, out, err = diff_cli(
+        repo.root, "launch.yaml", "--since", "HEAD", "--as-of", "2027-01-11", "-f", "json"
+    )
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    learn = {k: data["stages"]["learn"][k] for k in ("old", "new", "old_verdict", "new_verdict")}
+    assert learn == {"old": 37.5, "new": 37.5, "old_verdict": "blocked", "new_verdict": "blocked"}
+    assert data["waived"] == []
+    code, out, _ = diff_cli(repo.root, "launch.yaml", "--since", "HEAD", "--as-of", "2027-01-11")
+    assert "learn       37.5    37.5          blocked\n" in out
+    assert "Newly waived" not in out
+
+
+def test_fail_on_regression_sees_a_waiver_the_policy_file_refuses(tmp_path: Path) -> None:
+    # The base's waiver is approved by someone the policy allows; the pull request hands it
+    # to an outsider. Under --policy (a file the pull request cannot edit) learn drops.
+    allowed = "{item: legal.privacy, reason: r, approved_by: vp@acme.example, expires: 2027-06-01}"
+    repo = GitRepo(tmp_path / "repo")
+    items = "legal.trademarks: todo\nlegal.privacy: todo\n"
+    repo.commit(
+        "2027-01-04",
+        {"legal.yaml": CHECKLIST, "launch.yaml": launch(items, waivers=f"[{allowed}]")},
+    )
+    repo.write("launch.yaml", launch(items, waivers=f"[{allowed.replace('vp@acme', 'vp@evil')}]"))
+    trusted = tmp_path / "trusted.yaml"
+    trusted.write_text(POLICY, encoding="utf-8")
+    args = ["launch.yaml", "--since", "HEAD", "--as-of", "2027-01-11", "--fail-on-regression"]
+    assert diff_cli(repo.root, *args)[0] == 0  # without the policy: nothing moved
+    code, out, err = diff_cli(repo.root, *args, "--policy", str(trusted))
+    assert (code, err) == (1, "")
+    assert "Regressions: learn dropped 37.5 → 0.0" in out
+
+
+def test_both_sides_are_scored_under_the_working_trees_policy(tmp_path: Path) -> None:
+    # The policy is read from disk now, never from the revision: a waiver it refuses
+    # credits nothing on the old side either, so adding the policy moves no score.
+    repo = GitRepo(tmp_path / "repo")
+    waived = launch(BASE.split("items:\n")[1], waivers=f"[{OUTSIDER}]")
+    repo.commit("2027-01-04", {"legal.yaml": CHECKLIST, "launch.yaml": waived})
+    repo.write(".gtm-check.yaml", POLICY)
+    result = compare(
+        DiffRequest(str(repo.root / "launch.yaml"), since="HEAD", as_of=dt.date(2027, 1, 11))
+    )
+    learn = result.stages[0]
+    assert (learn.old_score, learn.new_score, learn.old_verdict, learn.new_verdict) == (
+        37.5, 37.5, "blocked", "blocked",
+    )  # fmt: skip
+    assert not result.changed
+
+
+@pytest.mark.parametrize("where", ["--policy", ".gtm-check.yaml"])
+def test_a_broken_policy_file_stops_diff_with_its_line(tmp_path: Path, where: str) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("2027-01-04", {"legal.yaml": CHECKLIST, "launch.yaml": BASE})
+    broken = repo.write(
+        "bad.yaml" if where == "--policy" else ".gtm-check.yaml",
+        "policy:\n  waive_blokers: false\n",
+    )
+    extra = ["--policy", "bad.yaml"] if where == "--policy" else []
+    code, out, err = diff_cli(repo.root, "launch.yaml", "--since", "HEAD", *extra)
+    assert (code, out) == (2, "")
+    shown = broken.name if where == "--policy" else str(broken)
+    assert err == f"{shown}:2:3: unknown key 'waive_blokers' (did you mean 'waive_blockers'?)\n"

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from gtm_check.cli.commands import app
 from gtm_check.model.vocabulary import Stage
 from gtm_check.review.trend import trend
-from gtm_check.scoring.trend import Every
+from gtm_check.scoring.trend import Every, TrendResult
 from tests.review.gitrepo import CHECKLIST, GitRepo, launch
 
 TODO = launch("""
@@ -198,3 +198,56 @@ def test_a_revision_where_the_path_was_a_folder_is_absent_not_a_file_inside_it(
     # The weekly point for that week is the file as the last commit left it, not the folder's.
     weekly = trend(repo.root / "plan.yaml", every=Every.week, today=TODAY)
     assert weekly.points[-1].stages[Stage.LEARN].score == 0.0
+
+
+# --- The policy: today's, for every revision ---------------------------------------------------
+
+POLICY = "policy:\n  waiver_approvers: ['@acme.example']\n  waive_blockers: false\n"
+OUTSIDER = (
+    "[{item: legal.trademarks, reason: r, approved_by: evil@evil.example, expires: 2027-06-01}]"
+)
+
+
+@pytest.fixture
+def waived(tmp_path: Path) -> GitRepo:
+    """A history whose blocker is waived by an outsider from the second week on."""
+    repo = GitRepo(tmp_path / "waived")
+    repo.commit("2027-01-04", {"legal.yaml": CHECKLIST, "launch.yaml": PRIVACY_DONE})
+    items = PRIVACY_DONE.split("items:\n")[1]
+    repo.commit("2027-01-11", {"launch.yaml": launch(items, waivers=OUTSIDER)})
+    return repo
+
+
+def learn(result: TrendResult) -> list[float | None]:
+    return [p.stages[Stage.LEARN].score for p in result.points]
+
+
+def test_trend_scores_every_revision_under_the_policy_found_now(waived: GitRepo) -> None:
+    path = waived.root / "launch.yaml"
+    # Without a policy the waived blocker credits learn fully, and the stage "passes".
+    loose = trend(path, today=dt.date(2027, 1, 20))
+    assert learn(loose) == [37.5, 100.0]
+    assert loose.projections[0].verdict == "ready now"
+    # The policy on disk now refuses the waiver, in every revision (none had a policy).
+    waived.write(".gtm-check.yaml", POLICY)
+    strict = trend(path, today=dt.date(2027, 1, 20))
+    assert learn(strict) == [37.5, 37.5]
+    assert strict.projections[0].verdict == "no progress in 1 week"
+    out = CliRunner().invoke(app, ["trend", str(path), "--as-of", "2027-01-20", "-f", "json"])
+    assert json.loads(out.stdout)["projection"]["learn"]["verdict"] == "no progress in 1 week"
+
+
+def test_trend_takes_a_policy_file_and_stops_on_a_broken_one(
+    waived: GitRepo, tmp_path: Path
+) -> None:
+    path = str(waived.root / "launch.yaml")
+    trusted = tmp_path / "trusted.yaml"
+    trusted.write_text(POLICY, encoding="utf-8")
+    runner = CliRunner()
+    args = ["trend", path, "--as-of", "2027-01-20"]
+    assert "learn  ▄█ 100.0" in runner.invoke(app, args).stdout
+    assert "learn  ▄▄ 37.5" in runner.invoke(app, [*args, "--policy", str(trusted)]).stdout
+    trusted.write_text("policy:\n  min_score: 180\n", encoding="utf-8")
+    broken = runner.invoke(app, [*args, "--policy", str(trusted)])
+    assert (broken.exit_code, broken.stdout) == (2, "")
+    assert broken.stderr.startswith(f"{trusted}:2:14: ")
