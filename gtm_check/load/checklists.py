@@ -11,6 +11,7 @@ from pathlib import Path
 
 from gtm_check.load.document import parse_model
 from gtm_check.load.files import (
+    GIT_FOLDER,
     STDIN,
     ByteBudget,
     Kind,
@@ -18,7 +19,6 @@ from gtm_check.load.files import (
     confine,
     confined,
     examine,
-    in_git_folder,
     read_stdin,
     read_text,
 )
@@ -220,8 +220,10 @@ def _resolve(
             except ValueError as exc:
                 findings.append(Finding(loc, str(exc)))
                 continue
-            if in_git_folder(target):
+            if GIT_FOLDER in Path(os.path.realpath(target)).parts:
                 # Git's own files (config, hooks) are not checklists; nothing of them is read.
+                # (A folder that merely looks like a bare repository is not refused here: a
+                # pull request could plant one beside every checklist.)
                 message = f"checklist {quoted(ref)} leads into git's own folder, which is not read"
                 findings.append(Finding(loc, message))
                 continue
