@@ -77,6 +77,14 @@ class PolicyReader:
             combined = combined.tightened(policy)
             if combined.allowed_tiers == [] and before and policy.allowed_tiers:
                 raise GtmCheckError(_no_tier_left(self._read[path][1], policy, before))
+        if (
+            combined is not None
+            and self._explicit
+            and self.read(self._explicit).verify_hosts is None
+        ):
+            # Where --policy FILE lists no host, none may be fetched: a .gtm-check.yaml (which
+            # a pull request can add) narrows the hosts that file lists, never lists its own.
+            combined = combined.model_copy(update={"verify_hosts": None})
         return combined
 
     @property

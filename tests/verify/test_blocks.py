@@ -253,6 +253,26 @@ def test_policies_only_narrow_the_hosts() -> None:
     assert Policy().tightened(Policy()).verify_hosts is None
 
 
+def test_a_repository_file_cannot_list_hosts_the_policy_file_does_not(
+    repo: Path, site: Site, tmp_path: Path
+) -> None:
+    # The trusted --policy lists no host; a pull request adds .gtm-check.yaml listing the
+    # loopback address: nothing is fetched (without --policy the repository's file decides).
+    trusted = tmp_path / "trusted.yaml"
+    trusted.write_text("policy:\n  min_score: 50\n")
+    (repo / ".gtm-check.yaml").write_text("policy:\n  verify_hosts: ['127.0.0.1']\n")
+    path = launch_with(repo, f"team.plain: {{verify: {{url: '{site.page('/p')}'}}}}\n")
+    args = ["audit", str(path), "--as-of", "2027-01-01", "-f", "json", "--verify"]
+    refused = CliRunner().invoke(app, [*args, "--policy", str(trusted)])
+    assert "the policy's verify_hosts lists no host" in refused.stdout
+    assert site.requests == []
+    # A --policy that lists the host lets it be fetched, narrowed by the repository's file.
+    trusted.write_text("policy:\n  verify_hosts: ['127.0.0.1', docs.acme.example]\n")
+    allowed = CliRunner().invoke(app, [*args, "--policy", str(trusted)])
+    assert '"verified"' in allowed.stdout
+    assert len(site.requests) == 1
+
+
 def test_a_url_on_a_host_the_policy_does_not_list_is_a_breach(repo: Path) -> None:
     (repo / ".gtm-check.yaml").write_text("policy:\n  verify_hosts: [docs.acme.example]\n")
     path = launch_with(
