@@ -223,3 +223,24 @@ def test_a_line_break_only_yaml_sees_is_refused_where_it_is(hidden: str, named: 
 def test_crlf_files_and_escaped_separators_are_read() -> None:
     assert parse("a: 1\r\nb: two\r\n", "t.yaml").data == {"a": 1, "b": "two"}
     assert parse('a: "x\\u2028y\\ry"\n', "t.yaml").data == {"a": "x\u2028y\ry"}
+
+
+def test_a_short_base_60_number_is_read_as_yaml_1_1_reads_it() -> None:
+    assert parse("a: 1:30\nb: 190:20:30.5\n", "f.yaml").data == {"a": 90, "b": 685230.5}
+
+
+@pytest.mark.parametrize(
+    ("written", "kind"),
+    [
+        ("1" + ":59" * 200 + ".5", "number"),  # overflowed a float: an internal error
+        ("1" + ":59" * 50_000, "whole number"),  # took time quadratic in its length
+        ("!!int 1" + ":59" * 40, "whole number"),
+    ],
+)
+def test_a_long_base_60_number_is_refused_where_it_is(written: str, kind: str) -> None:
+    value = written.removeprefix("!!int ")
+    (message,) = messages(f"launch: X\nnote: {written}\n")
+    assert message == (
+        f"f.yaml:2:7: invalid {kind} '{value[:59]}…': a base-60 number (with ':') is read up "
+        "to 100 characters"
+    )

@@ -786,10 +786,12 @@ def _scalar(loader: Any, event: Any) -> tuple[Any, str | None]:
             return value, None  # a date with a time: kept as text, refused where a date is due
         date, why = parse_date(value)
         return date, (why if date is None else None)
+    if len(value) > MAX_BASE_60 and tag in _NUMBERS and ":" in value:
+        return None, _unreadable(tag, value)
     node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark)
     try:
         return loader.construct_object(node), None
-    except (ValueError, LookupError, yaml.YAMLError):
+    except (ValueError, LookupError, OverflowError, yaml.YAMLError):
         # `!!bool y` (KeyError), an empty `!!int` (IndexError) and a whole number longer
         # than Python reads (ValueError) too: refused in our words, not a crash.
         return None, _unreadable(tag, value)
@@ -805,9 +807,17 @@ MAX_DIGITS = sys.get_int_max_str_digits() or None
 """The longest whole number Python reads from text (4,300 digits unless changed)."""
 
 
+_NUMBERS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"})
+MAX_BASE_60 = 100
+"""The longest YAML 1.1 base-60 number read (``1:30`` is 90): reading one costs time
+quadratic in its length (a 600 KB one took 17 s) and a long float one overflows."""
+
+
 def _unreadable(tag: str, value: str) -> str:
     """Why a scalar of a known tag cannot be read, in plain words."""
     message = f"invalid {_KINDS.get(tag, 'value')} {quoted(value)}"
+    if tag in _NUMBERS and ":" in value and len(value) > MAX_BASE_60:
+        return message + f": a base-60 number (with ':') is read up to {MAX_BASE_60} characters"
     digits = sum(character.isdigit() for character in value)
     if tag == "tag:yaml.org,2002:int" and MAX_DIGITS and digits > MAX_DIGITS:
         message += f": it has more than {MAX_DIGITS:,} digits"
