@@ -333,13 +333,32 @@ class Repository:
             raise _problem(self.where, f"the file is not in the working tree of {self.root}")
         return real.relative_to(top).as_posix()
 
-    def tracked(self, paths: Sequence[str]) -> set[str]:
+    def tracked(self, paths: Sequence[str]) -> dict[str, str | None]:
         """Which of ``paths`` (from the top, forward slashes) are files or folders of the
-        commit HEAD: what git tracks, not what a build step wrote into the working tree."""
+        commit HEAD: what git tracks, not what a build step wrote into the working tree.
+        Each with the blob it holds there (None: a folder, a link or a submodule)."""
         if not paths:
-            return set()
-        listed = self._git(["ls-tree", "-z", "--full-tree", "--name-only", "HEAD", "--", *paths])
-        return {os.fsdecode(name) for name in listed.split(b"\0") if name}
+            return {}
+        listed = self._git(["ls-tree", "-z", "--full-tree", "HEAD", "--", *paths])
+        found: dict[str, str | None] = {}
+        for entry in listed.split(b"\0"):
+            info, tab, name = entry.partition(b"\t")
+            fields = info.split(b" ")
+            if not tab or len(fields) != 3:
+                continue
+            mode, kind, object_id = fields
+            blob = kind == b"blob" and mode in (b"100644", b"100755")
+            found[os.fsdecode(name)] = object_id.decode("ascii") if blob else None
+        return found
+
+    def head_of(self, blob: str, limit: int) -> bytes:
+        """The first ``limit`` bytes of ``blob`` (all of it when shorter), read as it comes:
+        a large blob is never read whole."""
+        with self._stream(["cat-file", "blob", blob], subprocess.DEVNULL) as git:
+            data = git.stdout.read(limit)
+            if len(data) < limit:
+                git.check()
+        return data
 
     def is_shallow(self) -> bool:
         return self._git(["rev-parse", "--is-shallow-repository"]).strip() == b"true"

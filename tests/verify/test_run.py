@@ -16,6 +16,7 @@ from gtm_check.load.verify.cache import CACHE_ENV, cache_folder, entry_name, key
 from gtm_check.load.verify.file import NOT_TRACKED
 from gtm_check.load.verify.http import MAX_BODY_BYTES
 from gtm_check.load.verify.options import CheckOptions
+from gtm_check.load.verify.pattern import MAX_SEARCH_BYTES
 from gtm_check.load.verify.run import Checker, git_of
 from gtm_check.model.results import CheckResult
 from gtm_check.model.verify import AnyCheck, FileCheck, UrlCheck
@@ -271,6 +272,40 @@ def test_a_file_check_reads_only_what_git_tracks(repo: Path) -> None:
         "a.missing": NOT_TRACKED,  # the same words: nothing tells the two apart
         "a.to-secret": NOT_TRACKED,
         "a.to-git": "it leads into git's own folder, which a check may not read",
+    }
+
+
+def test_a_file_check_reads_the_file_as_committed_not_as_a_build_step_left_it(
+    repo: Path,
+) -> None:
+    # A step substitutes a secret into a tracked file before gtm-check runs: a check asking
+    # about the file's text must not tell the secret apart, a character at a time.
+    shutil.rmtree(repo / ".git")
+    (repo / "deploy.yaml").write_text("api_token: __API_TOKEN__\n")
+    (repo / "big.txt").write_text("x" * (MAX_SEARCH_BYTES + 10) + "tail")
+    (repo / "docs").mkdir()
+    (repo / "docs" / "a.md").write_text("a\n")
+    commit_all(repo)
+    (repo / "deploy.yaml").write_text("api_token: ghp_s3cr3t\n")
+    (repo / "docs" / "a.md").unlink()
+    (repo / "docs").rmdir()
+    (repo / "docs").write_text("a file where the commit has a folder")
+    checks: dict[str, AnyCheck] = {
+        "a.guess": FileCheck(path="deploy.yaml", matches="^api_token: ghp_s"),
+        "a.as-committed": FileCheck(path="deploy.yaml", contains="__API_TOKEN__"),
+        "a.exists": FileCheck(path="deploy.yaml"),
+        "a.big": FileCheck(path="big.txt", contains="tail"),
+        "a.head": FileCheck(path="big.txt", contains="xxx"),
+        "a.folder": FileCheck(path="docs", contains="a file"),
+    }
+    results = checker().run(checks, repo, LOOPBACK, git_of(repo / "launch.yaml"))
+    assert {item: r.why for item, r in results.items()} == {
+        "a.guess": "nothing in it matches '^api_token: ghp_s'",
+        "a.as-committed": "the file holds '__API_TOKEN__'",
+        "a.exists": "the file exists",
+        "a.big": f"'tail' is not in its first {MAX_SEARCH_BYTES:,} bytes",
+        "a.head": "the file holds 'xxx'",
+        "a.folder": "it is not a file in the commit checked out",
     }
 
 

@@ -6,8 +6,9 @@ person running the command passes ``--allow-outside``. It may not lead into git'
 folder (``.git``, where CI keeps the token it fetched with), and in a git repository it must
 be a file or folder of the commit checked out (HEAD): a check is an oracle for what a file
 holds, a bit per check, so it may ask only about the repository's own files, never about
-what a build step wrote beside them. Only a regular file is read (a FIFO or a device is
-refused unread), and only its first ``MAX_SEARCH_BYTES``.
+what a build step wrote beside or into them: the text sought is sought in the file as HEAD
+holds it (its blob), not as the working tree holds it now. Only a regular file is read (a
+FIFO or a device is refused unread), and only its first ``MAX_SEARCH_BYTES``.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from __future__ import annotations
 import os
 import stat
 import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from gtm_check.load.files import Kind, Unreachable, examine, why_unreachable
 from gtm_check.load.verify.pattern import MAX_SEARCH_BYTES, search
-from gtm_check.model.problems import quoted
+from gtm_check.model.problems import GtmCheckError, quoted
 from gtm_check.model.verify import FileCheck
 
 NOT_TRACKED = (
@@ -28,6 +31,16 @@ NOT_TRACKED = (
 )
 """Whether the file is missing or only untracked, the same words: a check says nothing of
 what a build step wrote."""
+
+
+@dataclass(frozen=True)
+class Committed:
+    """What the commit checked out (HEAD) holds at the paths the checks ask about: each
+    path (as ``real_relative`` gives it) with its blob (None: a folder, a link or a
+    submodule), and how to read a blob's first bytes."""
+
+    paths: Mapping[str, str | None]
+    head_of: Callable[[str, int], bytes]
 
 
 def real_relative(root: Path, path: str) -> str | None:
@@ -44,20 +57,23 @@ def check_file(
     *,
     deadline: float,
     allow_outside: bool,
-    tracked: frozenset[str] | None = None,
+    committed: Committed | None = None,
 ) -> tuple[bool, str]:
-    """Whether the check passes, and what was found, in words. ``tracked``: the paths (as
-    ``real_relative`` gives them) git tracks among those asked for; None: no git to ask."""
+    """Whether the check passes, and what was found, in words. ``committed``: what git
+    tracks among the paths asked for; None: no git to ask."""
     assert check.path is not None
     path = root / check.path
+    blob: str | None = None
     if not allow_outside:
         relative = real_relative(root, check.path)
         if relative is None:
             return False, "it leads outside the repository through a symbolic link"
         if any(part.casefold() == ".git" for part in relative.split("/")):
             return False, "it leads into git's own folder, which a check may not read"
-        if tracked is not None and relative not in tracked:
-            return False, NOT_TRACKED
+        if committed is not None:
+            if relative not in committed.paths:
+                return False, NOT_TRACKED
+            blob = committed.paths[relative]
     try:
         kind, _ = examine(path)
     except Unreachable as exc:
@@ -71,6 +87,14 @@ def check_file(
         return (False, "it is a folder, not a file") if seeks else (True, "the folder exists")
     if not seeks:
         return True, "the file exists"
+    if committed is not None:
+        if blob is None:
+            return False, "it is not a file in the commit checked out"
+        try:
+            data = committed.head_of(blob, MAX_SEARCH_BYTES + 1)
+        except GtmCheckError as exc:
+            return False, f"git could not read it: {exc.problems[0].message}"
+        return _seek(check, data[:MAX_SEARCH_BYTES], len(data) <= MAX_SEARCH_BYTES, deadline)
     try:
         data, whole = _head(path)
     except OSError as exc:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from gtm_check.load.files import STDIN, repository_root
 from gtm_check.load.history import Repository
 from gtm_check.load.verify.cache import Cache, cache_folder
-from gtm_check.load.verify.file import check_file
+from gtm_check.load.verify.file import Committed, check_file
 from gtm_check.load.verify.options import CheckOptions
 from gtm_check.load.verify.url import check_url
 from gtm_check.model.problems import GtmCheckError
@@ -91,7 +91,7 @@ class Checker:
         self.started += len(unique)
         run = unique[:allowed]
         outcomes: dict[AnyCheck, tuple[bool, str]] = {}
-        tracked: frozenset[str] | None = None
+        tracked: Committed | None = None
         try:
             tracked = None if self.options.allow_outside else _tracked(run, root, git)
         except GtmCheckError as exc:
@@ -115,7 +115,7 @@ class Checker:
         root: Path,
         hosts: Sequence[str],
         cache: Cache | None,
-        tracked: frozenset[str] | None,
+        tracked: Committed | None,
     ) -> tuple[bool, str]:
         assert self.deadline is not None
         now = time.monotonic()
@@ -128,7 +128,7 @@ class Checker:
                 root,
                 deadline=deadline,
                 allow_outside=self.options.allow_outside,
-                tracked=tracked,
+                committed=tracked,
             )
         if isinstance(check, UrlCheck):
             return check_url(check, hosts, deadline=deadline, cache=cache, tls=self.tls)
@@ -137,9 +137,9 @@ class Checker:
 
 def _tracked(
     checks: Sequence[AnyCheck], root: Path, find: Callable[[], Repository | None] | None
-) -> frozenset[str] | None:
-    """Which paths the file checks ask about git tracks at HEAD (one git command for all
-    of them); None without a git repository, where nothing can be asked."""
+) -> Committed | None:
+    """What the commit HEAD holds at the paths the file checks ask about (one git command
+    for all of them); None without a git repository, where nothing can be asked."""
     if find is None or not any(isinstance(check, FileCheck) for check in checks):
         return None
     git = find()
@@ -155,11 +155,12 @@ def _tracked(
     found = git.tracked(wanted)
     # Paths as check_file sees them: from ``root``, which is normally git's top.
     base = Path(os.path.realpath(root))
-    return frozenset(
-        (top / name).relative_to(base).as_posix()
-        for name in found
+    paths = {
+        (top / name).relative_to(base).as_posix(): blob
+        for name, blob in found.items()
         if (top / name).is_relative_to(base)
-    )
+    }
+    return Committed(paths, git.head_of)
 
 
 class _Pending:
