@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from gtm_check.cli.commands import app
-from gtm_check.load.checklists import builtin_names
+from gtm_check.load.checklists import builtin_dir, builtin_names
 from gtm_check.load.policy import PolicyReader, policy_files
 from gtm_check.model.inputs import Checklist, Gate, Launch, Policy
 from gtm_check.model.vocabulary import Stage
@@ -703,3 +704,72 @@ def test_a_policy_can_fail_an_attestation_dated_in_the_future() -> None:
     ]
     assert "policy: warning attestation-in-the-future" in report.gate.failures[-1]
     assert [g.id for g in report.gaps] == ["legal.review"]
+
+
+# --- required checklists meet the floors on their own -----------------------------------------
+
+
+def padded(repo: Path, *, na: bool = False) -> Path:
+    """A launch loading the built-in legal checklist, none of it done (or all of it n/a
+    but its blockers), beside a team checklist of 40 done items in every stage."""
+    stages = ["learn", "buy", "use", "grow"]
+    write(
+        repo / "launches" / "pad.yaml",
+        "department: pad\nname: Pad\nitems:\n"
+        + "".join(
+            f"  - {{id: pad.i{n}, stage: {stages[n % 4]}, title: Pad {n}, severity: high}}\n"
+            for n in range(40)
+        ),
+    )
+    items = "".join(f"  pad.i{n}: done\n" for n in range(40))
+    if na:
+        legal = yaml.safe_load((builtin_dir() / "legal.yaml").read_text(encoding="utf-8"))
+        owed = [i["id"] for i in legal["items"] if i["severity"] != "blocker"]
+        items += "".join(f"  {i}: {{status: n/a, note: not ours}}\n" for i in owed)
+    return write(
+        repo / "launches" / "launch.yaml",
+        "launch: Padded\nlaunch_date: 2027-03-01\ntier: 1\ntraits: [saas]\n"
+        "checklists: [legal, ./pad.yaml]\ngate: {stages: [learn, buy, use], min_score: 80}\n"
+        "items:\n" + items,
+    )
+
+
+def test_a_team_checklist_cannot_lift_the_required_ones_past_the_floor(repo: Path) -> None:
+    write(repo / ".gtm-check.yaml", "policy:\n  min_score: 80\n  required_checklists: [legal]\n")
+    path = padded(repo)
+    code, out, err = run("audit", str(path), "--as-of", "2027-01-15", "-f", "json")
+    assert code == 1, err
+    report = json.loads(out)
+    policy = [f for f in report["gate"]["failures"] if f.startswith("policy:")]
+    assert policy == [
+        f"policy: {stage}: the items of the required checklists score 0.0 on their own, below "
+        "the policy's min_score 80 (items of other checklists do not count toward it)"
+        for stage in ("learn", "buy")  # built-in legal owes nothing open in use here
+    ]
+    assert code == 1
+    code, _, err = run("validate", str(path))
+    assert code == 2
+    assert [line.split("launch.yaml:", 1)[1] for line in err.splitlines()] == [
+        f"5:13: policy: {stage}: the items of the required checklists score 0.0 on their own, "
+        "below the policy's min_score 80 (items of other checklists do not count toward it)"
+        for stage in ("buy", "learn")  # one place: in the order of the messages
+    ]
+    # Without a policy that requires checklists, the launch's own checklists count as written.
+    write(repo / ".gtm-check.yaml", "policy:\n  min_score: 80\n")
+    assert run("validate", str(path))[0] == 0
+
+
+def test_a_team_checklist_cannot_widen_the_share_of_required_items_marked_na(
+    repo: Path,
+) -> None:
+    write(
+        repo / ".gtm-check.yaml",
+        "policy:\n  max_na_share: 0.25\n  required_checklists: [builtin]\n",
+    )
+    path = padded(repo, na=True)
+    code, out, _ = run("audit", str(path), "--as-of", "2027-01-15", "-f", "json")
+    failures = [f for f in json.loads(out)["gate"]["failures"] if "n/a" in f]
+    assert failures and all(
+        "items the launch owes from the required checklists are marked n/a" in f for f in failures
+    )
+    assert code == 1

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from gtm_check.load.checklists import required_items
 from gtm_check.load.launch import LoadedLaunch
 from gtm_check.load.yamltree import Finding
 from gtm_check.model.inputs import Policy
 from gtm_check.model.problems import Problem
 from gtm_check.model.results import Breach
 from gtm_check.scoring.policy import breaches
-from gtm_check.scoring.score import score_launch
+from gtm_check.scoring.score import required_scores, score_launch
 
 
 def below_policy(loaded: LoadedLaunch, policy: Policy) -> list[Problem]:
@@ -29,5 +30,8 @@ def judged(loaded: LoadedLaunch, policy: Policy, day: dt.date) -> list[Breach]:
     """What of the launch goes below ``policy`` on ``day``: its rules and its warnings."""
     checklists = [c.checklist for c in loaded.checklists]
     items = {item.id: item for checklist in checklists for item in checklist.items}
-    warnings = score_launch(loaded.launch, checklists, day).warnings
-    return breaches(policy, loaded.launch, loaded.launch.gate, items, day, warnings)
+    report = score_launch(loaded.launch, checklists, day)
+    required = required_items(policy.required_checklists, loaded.checklists)
+    scores = required_scores(report.items, required)
+    gate = loaded.launch.gate
+    return breaches(policy, loaded.launch, gate, items, day, report.warnings, required, scores)

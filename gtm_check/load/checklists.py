@@ -89,6 +89,21 @@ class LoadedChecklist:
     """Where in the launch file this checklist was named."""
 
 
+def required_items(
+    required_checklists: Sequence[str], checklists: Sequence[LoadedChecklist]
+) -> frozenset[str]:
+    """The ids of the items of the built-in checklists a policy requires (by name, or all of
+    them for ``builtin``) among those loaded: what a launch's own checklists may not dilute."""
+    names = set(required_checklists)
+    every = BUILTIN in names
+    return frozenset(
+        item.id
+        for loaded in checklists
+        if loaded.builtin and (every or loaded.path.stem in names)
+        for item in loaded.checklist.items
+    )
+
+
 def builtin_dir() -> Path:
     """Where the built-in checklists are: inside the installed package, or the source tree."""
     packaged = Path(str(resources.files("gtm_check"))) / "checklists"

@@ -15,7 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from gtm_check.load.checklists import ChecklistReader
+from gtm_check.load.checklists import ChecklistReader, required_items
 from gtm_check.load.launch import LoadedLaunch, load_launch
 from gtm_check.load.locations import gate_locations, locations
 from gtm_check.load.policy import PolicyReader
@@ -237,6 +237,7 @@ def _report(
         locations(loaded) if request.locations else None,
         policy,
         None if checker is None else checker(path, loaded, policy),
+        required_items(policy.required_checklists, loaded.checklists) if policy else frozenset(),
     )
     if request.locations:
         where = gate_locations(loaded, report.gate, report.milestones)

@@ -31,9 +31,16 @@ def breaches(
     items: Mapping[str, ChecklistItem],
     as_of: dt.date,
     warnings: Sequence[Warning] = (),
+    required: frozenset[str] = frozenset(),
+    required_scores: Mapping[Stage, float | None] | None = None,
 ) -> list[Breach]:
     """What the policy refuses: a gate below its floor, waivers it does not allow, and the
     warnings it makes fail. Only active waivers count: an expired one credits nothing.
+
+    ``required``: the ids of the items of the built-in checklists the policy requires, and
+    ``required_scores`` each gated stage's score on those items alone: a launch file that
+    loads a checklist of its own must not lift a stage past ``min_score``, nor under
+    ``max_na_share``, with items it wrote for the purpose while the required ones stay open.
 
     Linear in the launch and the policy: every lookup is in a set or a dict built once,
     never a walk of one list for each entry of another."""
@@ -45,6 +52,7 @@ def breaches(
         *_gate_breaches(policy, gate),
         *_launch_breaches(policy, launch),
         *_na_breaches(policy, launch, gate, items),
+        *_diluted(policy, launch, gate, items, required, required_scores or {}),
         *_waiver_breaches(policy, launch, items, as_of),
         *_host_breaches(policy, launch, items),
         *(
@@ -246,6 +254,44 @@ def _waiver_breaches(
             yield Breach(
                 ("waivers", index, "item"),
                 f"{waiver.item} is a blocker; blockers may not be waived",
+            )
+
+
+def _diluted(
+    policy: Policy,
+    launch: Launch,
+    gate: Gate,
+    items: Mapping[str, ChecklistItem],
+    required: frozenset[str],
+    scores: Mapping[Stage, float | None],
+) -> Iterator[Breach]:
+    """The policy's floors held by the required checklists' items on their own, where the
+    launch loads items of other checklists beside them (padding raises a score and the
+    number of items owed, not what the repository requires)."""
+    if not required or len(required) == len(items):
+        return
+    floor = policy.min_score
+    for stage in Stage:
+        score = scores.get(stage)
+        gated = stage in gate.stages or stage in policy.gate_stages
+        if floor is not None and gated and score is not None and score < floor:
+            yield Breach(
+                ("checklists",),
+                f"{stage.value}: the items of the required checklists score {score:.1f} on "
+                f"their own, below the policy's min_score {floor:g} (items of other "
+                "checklists do not count toward it)",
+                key=f"required score {stage.value}",
+                degree=floor - score,
+            )
+    whole = {b.identity for b in _na_breaches(policy, launch, gate, items)}
+    own = {i: item for i, item in items.items() if i in required}
+    for breach in _na_breaches(policy, launch, gate, own):
+        if breach.identity not in whole:
+            yield dataclasses.replace(
+                breach,
+                message=breach.message.replace(
+                    " items the launch owes", " items the launch owes from the required checklists"
+                ),
             )
 
 

@@ -249,6 +249,7 @@ def score_launch(
     locations: Mapping[str, Location] | None = None,
     policy: Policy | None = None,
     checks: Mapping[str, CheckResult] | None = None,
+    required: frozenset[str] = frozenset(),
 ) -> Report:
     """The whole readiness report for ``launch`` on ``as_of``, judged by ``gate``.
 
@@ -256,6 +257,8 @@ def score_launch(
     ``locations`` says where each item's state is written, for reports that point at it.
     ``policy`` is the repository's: where the launch goes below it, the gate fails.
     ``checks``: what each item's check found, by item id, when they ran (``--verify``).
+    ``required``: the items of the checklists the policy requires, which must meet its
+    floors on their own (``policy.breaches``).
     Long because it assembles the report from each part's result, one per line.
     """
     gate = gate or launch.gate
@@ -274,7 +277,20 @@ def score_launch(
         evidence_checked=options.require_evidence,
         verification_checked=options.require_verified,
     )
-    refused = breaches(policy, launch, gate, by_id, as_of, found) if policy else []
+    refused = (
+        breaches(
+            policy,
+            launch,
+            gate,
+            by_id,
+            as_of,
+            found,
+            required,
+            required_scores(items, required),
+        )
+        if policy
+        else []
+    )
     milestones = milestone_results(launch.milestones, stages, items, as_of, options.fail_on)
     results = {item.id: item for item in items}  # once: 227 waivers x 100,000 items took 9 s
     return Report(
@@ -376,6 +392,16 @@ def _overall(items: Sequence[ItemResult]) -> Overall:
         open=sum(i.open for i in items),
         overdue=sum(i.overdue_days is not None for i in items),
     )
+
+
+def required_scores(
+    items: Sequence[ItemResult], required: frozenset[str]
+) -> dict[Stage, float | None]:
+    """Each stage's score on the ``required`` items alone (none: an empty dict)."""
+    if not required:
+        return {}
+    mine = [i for i in items if i.id in required]
+    return {stage: score_percent(i for i in mine if i.stage is stage) for stage in Stage}
 
 
 def _stage_result(stage: Stage, items: Sequence[ItemResult], min_score: float) -> StageResult:
