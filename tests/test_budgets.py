@@ -19,7 +19,13 @@ from gtm_check.load import files
 from gtm_check.load.checklists import ChecklistReader
 from gtm_check.load.launch import load_launch
 from gtm_check.model.inputs import Checklist, ChecklistItem, Launch, Milestone, Policy, Waiver
-from gtm_check.model.problems import MAX_CANDIDATES, SUGGESTION_LIMIT, GtmCheckError, Problem
+from gtm_check.model.problems import (
+    MAX_CANDIDATES,
+    MAX_PROBLEMS,
+    SUGGESTION_LIMIT,
+    GtmCheckError,
+    Problem,
+)
 from gtm_check.model.results import ItemResult, Warning
 from gtm_check.model.vocabulary import Stage
 from gtm_check.pipeline import AuditRequest, audit
@@ -72,14 +78,16 @@ def problems_of(*paths: Path) -> list[Problem]:
     return found
 
 
-def test_a_thousand_misspelt_ids_get_twenty_suggestions_and_every_problem(
+def test_a_thousand_misspelt_ids_get_twenty_suggestions_and_every_problem_counted(
     write: WriteFile, close_matches: list[int]
 ) -> None:
     team_checklist(write)
     launch = misspelt_launch(write, "launch.yaml", 1_200)
-    found = problems_of(launch)
-    assert len(found) == 1_200  # every unknown id is still reported
+    *found, rest = problems_of(launch)
+    assert len(found) == MAX_PROBLEMS  # the first thousand listed, the rest counted
     assert all(p.message.startswith("unknown item id 'team.tsak-") for p in found)
+    assert (rest.line, rest.more) == (found[-1].line + 1, 200)
+    assert rest.message.startswith("… and 200 more problems from here on, not listed")
     assert len(close_matches) == SUGGESTION_LIMIT  # not one per problem
     assert max(close_matches) <= MAX_CANDIDATES  # and each against a bounded list
     hinted = [p for p in found if p.hint]

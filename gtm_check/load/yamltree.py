@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from gtm_check.model.problems import GtmCheckError, Problem, parse_date, quoted
+from gtm_check.model.problems import MAX_PROBLEMS, GtmCheckError, Problem, parse_date, quoted
 
 try:  # The C parser is 8-10x faster; the pure-Python one gives identical events.
     from yaml import CSafeLoader as _Loader
@@ -101,6 +101,42 @@ class Finding:
     key: bool = False
     """Point at the mapping key of ``loc`` rather than at its value."""
     hint: str | None = None
+    more: int = 0
+    """Above 0: stands for this many findings from ``loc`` on, counted, not described."""
+
+
+class Capped:
+    """Findings of one kind in file order, the first MAX_PROBLEMS + 1 described and the rest
+    only counted: no more can be listed for a file (``GtmCheckError``), and one more than
+    that shows where the unlisted ones start. Describing one (a message, a did-you-mean,
+    its position) costs far more than finding it, so the rest cost a count each.
+
+    ``room(loc)`` before describing a finding at ``loc``: True, then ``add`` it; False, it
+    was counted."""
+
+    __slots__ = ("_first", "_more", "findings")
+
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+        self._more = 0
+        self._first: PathKey = ()
+
+    def room(self, loc: PathKey) -> bool:
+        if len(self.findings) <= MAX_PROBLEMS:
+            return True
+        if not self._more:
+            self._first = loc
+        self._more += 1
+        return False
+
+    def add(self, finding: Finding) -> None:
+        self.findings.append(finding)
+
+    def all(self) -> list[Finding]:
+        """The findings described, and one that stands for the rest."""
+        if not self._more:
+            return self.findings
+        return [*self.findings, Finding(self._first, "", more=self._more)]
 
 
 class Source:
@@ -185,9 +221,12 @@ class Source:
         findings = list(findings)
         if not findings:
             return []
-        positions = self.positions()
+        # Only the places asked for: recording every position of a large file costs memory
+        # in proportion to the file, not to the (at most a few thousand) findings.
+        positions = self.positions([f.loc for f in findings], [f.loc for f in findings if f.key])
         return [
-            Problem(self.path, *positions.of(f.loc, key=f.key), f.message, f.hint) for f in findings
+            Problem(self.path, *positions.of(f.loc, key=f.key), f.message, f.hint, f.more)
+            for f in findings
         ]
 
 
