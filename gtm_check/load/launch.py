@@ -116,15 +116,19 @@ def _cross_check(
 ) -> list[Problem]:
     """What only the launch file and its checklists together can show to be wrong; a
     place that already has a problem gets no second one."""
-    places = {(p.path, p.line, p.column) for p in taken}
     problems = [
         *_duplicate_ids(checklists),
         *_requirements(checklists, ids),
         *_requirement_cycles(checklists),
     ]
-    return [p for p in problems if (p.path, p.line, p.column) not in places] + _references(
-        data, source, checklists, taken, ids
-    )
+    return _elsewhere(problems, taken) + _references(data, source, checklists, taken, ids)
+
+
+def _elsewhere(found: Sequence[Problem], taken: Sequence[Problem]) -> list[Problem]:
+    """``found`` but the problems at a place ``taken`` has one at already; a count of
+    problems left undescribed (``Problem.more``) is kept wherever it stands."""
+    places = {(p.path, p.line, p.column) for p in taken}
+    return [p for p in found if p.more or (p.path, p.line, p.column) not in places]
 
 
 def _references(
@@ -143,8 +147,7 @@ def _references(
             *_unknown_departments(data, checklists, ids.suggestions),
         ]
     )
-    places = {(p.path, p.line, p.column) for p in taken}
-    return [p for p in found if (p.path, p.line, p.column) not in places]
+    return _elsewhere(found, taken)
 
 
 def _known_traits(checklists: Sequence[LoadedChecklist]) -> frozenset[str]:
@@ -532,8 +535,7 @@ def _milestone_problems(
     """Milestones that clash with each other or the launch date, and ``by:`` names that no
     milestone has; a place that already has a problem gets no second one."""
     found = source.locate([*_milestone_findings(data), *_by_findings(data, suggestions)])
-    places = {(p.path, p.line, p.column) for p in taken}
-    return [p for p in found if (p.path, p.line, p.column) not in places]
+    return _elsewhere(found, taken)
 
 
 def _milestones(data: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:

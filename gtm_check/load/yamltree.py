@@ -10,6 +10,7 @@ Built from the C parser's event stream rather than PyYAML's constructors, so tha
 
 from __future__ import annotations
 
+import itertools
 import re
 import sys
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
@@ -136,7 +137,17 @@ class Capped:
         """The findings described, and one that stands for the rest."""
         if not self._more:
             return self.findings
-        return [*self.findings, Finding(self._first, "", more=self._more)]
+        return [*self.findings, counted(self._first, self._more)]
+
+
+_counts = itertools.count()
+
+
+def counted(loc: PathKey, more: int) -> Finding:
+    """A finding that stands for ``more`` counted from ``loc`` on. Each is told apart from
+    every other by its message, though it is never shown: problems are told apart by their
+    place and message, and two counts at one place are both to be added up."""
+    return Finding(loc, f"counted {next(_counts)}", more=more)
 
 
 class Source:
@@ -764,6 +775,9 @@ def _walk_positions(
     index = 0
     kpath: PathKey | None = None
     skip = 0  # how deep inside a mapping or list that is stepped over
+    # Once each place asked for is found, the rest of the file cannot hold one: a few
+    # problems near the top of a large file are located without walking all of it.
+    wanted = len(values) + len(keys)
     while True:
         event = get_event()
         kind = type(event)
@@ -783,6 +797,9 @@ def _walk_positions(
                 kpath = (*cpath, event.value)
                 if kpath in keys and kpath not in found_keys:
                     found_keys[kpath] = (mark.line + 1, mark.column + 1)
+                    wanted -= 1
+                    if not wanted:
+                        break
                 continue
             if cpath is None:
                 path: PathKey = ()
@@ -795,6 +812,9 @@ def _walk_positions(
             first = path not in found_values  # else a duplicate key's: stepped over
             if first and path in values:
                 found_values[path] = (mark.line + 1, mark.column + 1)
+                wanted -= 1
+                if not wanted:
+                    break
             if kind is yaml.ScalarEvent:
                 continue
             if first and path in inner:
