@@ -236,28 +236,31 @@ def _requirements(checklists: Sequence[LoadedChecklist], ids: _IdIndex) -> list[
     items = {item.id: item for c in checklists for item in c.checklist.items}
     problems = []
     for loaded in checklists:
-        findings = []
+        found = Capped()
         for index, item in enumerate(loaded.checklist.items):
             for position, required in enumerate(item.requires):
                 loc: PathKey = ("items", index, "requires", position)
                 if required not in items and required.partition(".")[0] in ids.by_department:
-                    findings.append(
-                        ids.unknown(
-                            loc, f"{item.id} requires unknown item id", required, asker=item.id
+                    if found.room(loc):
+                        found.add(
+                            ids.unknown(
+                                loc, f"{item.id} requires unknown item id", required, asker=item.id
+                            )
                         )
-                    )
                 elif required in items and items[required].stage.order > item.stage.order:
-                    stage = items[required].stage
-                    findings.append(
-                        Finding(
-                            loc,
-                            f"{item.id} ({item.stage}) requires {required}, which is in the "
-                            f"later stage '{stage}'; a stage cannot wait on a later one",
+                    if found.room(loc):
+                        stage = items[required].stage
+                        found.add(
+                            Finding(
+                                loc,
+                                f"{item.id} ({item.stage}) requires {required}, which is in the "
+                                f"later stage '{stage}'; a stage cannot wait on a later one",
+                            )
                         )
-                    )
                 elif required in items and (late := _due_later(item, items[required])):
-                    findings.append(Finding(loc, late))
-        problems += loaded.source.locate(findings)
+                    if found.room(loc):
+                        found.add(Finding(loc, late))
+        problems += loaded.source.locate(found.all())
     return problems
 
 

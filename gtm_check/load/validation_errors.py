@@ -27,8 +27,9 @@ def kept_errors(errors: Sequence[Any], broken: Collection[PathKey]) -> list[Any]
     """The errors worth a message: not one under a value the parser already refused (a bad
     date, a bad tag) nor under a key that is itself invalid, which is reported instead."""
     # Looked up by prefix in sets: an error against every refused place was quadratic.
-    skip = {*broken, *(loc_of(e) for e in errors if "[key]" in e["loc"])}
-    return [e for e in errors if "[key]" in e["loc"] or not _under(loc_of(e), skip)]
+    placed = [(error, "[key]" in error["loc"], loc_of(error)) for error in errors]
+    skip = {*broken, *(loc for _, on_key, loc in placed if on_key)}
+    return [error for error, on_key, loc in placed if on_key or not _under(loc, skip)]
 
 
 def _under(loc: PathKey, places: Collection[PathKey]) -> bool:
@@ -217,7 +218,12 @@ _HANDLERS: dict[str, Callable[[_Error], Finding]] = {
 
 def loc_of(error: Any) -> PathKey:
     """Where in the file an error is: its location without Pydantic's own steps."""
-    return tuple(part for part in error["loc"] if not _is_internal(part) and not _is_tag(part))
+    return tuple(
+        part
+        for part in error["loc"]
+        if not isinstance(part, str)
+        or not (part == "[key]" or part.startswith(("function-", "[kind=")))
+    )
 
 
 def _model_loc(error: Any) -> PathKey:

@@ -266,8 +266,33 @@ class _Walked:
     data: Any = None
     done: bool = False
     problems: list[Problem] = field(default_factory=list)
-    value_problems: list[Problem] = field(default_factory=list)
+    value_problems: _ValueProblems = field(default_factory=lambda: _ValueProblems())
     broken: set[PathKey] = field(default_factory=set)
+
+
+class _ValueProblems(list[Problem]):
+    """Problems with single values in file order: the first MAX_PROBLEMS + 1 kept, the rest
+    counted (``Capped``), so that a file of a million duplicate keys does not hold a
+    million messages."""
+
+    more = 0
+    first: Problem | None = None
+
+    def append(self, problem: Problem) -> None:
+        if len(self) <= MAX_PROBLEMS:
+            super().append(problem)
+            return
+        self.first = self.first or problem
+        self.more += 1
+
+    def all(self) -> tuple[Problem, ...]:
+        if self.first is None:
+            return tuple(self)
+        at = self.first
+        return (
+            *self,
+            Problem(at.path, at.line, at.column, f"counted {next(_counts)}", more=self.more),
+        )
 
 
 class _Duplicate(Exception):
@@ -289,7 +314,7 @@ def _parse(source: Source, *, positions: bool) -> tuple[Parsed, Positions | None
     _events(
         source, walked.problems, lambda loader: _walk(loader, source.path, walked, values, keys)
     )
-    parsed = Parsed(walked.data, tuple(walked.value_problems), frozenset(walked.broken))
+    parsed = Parsed(walked.data, walked.value_problems.all(), frozenset(walked.broken))
     found = None if values is None else Positions(values, keys)
     return parsed, found
 
