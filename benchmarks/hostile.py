@@ -51,6 +51,12 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "owners": lambda size: _block("owners", lambda n: f"  d{n}: x", size),
     # the same key again and again
     "duplicate-keys": lambda size: _block("owners", lambda n: "  legal: x", size),
+    # a gate's stages that are no stage (a list inside a mapping)
+    "gate-stages": lambda size: (
+        HEAD + "gate: {stages: [" + ",".join(["lern"] * (size // 5)) + "]}\n"
+    ),
+    # keys a launch file does not have, at the top
+    "top-level-keys": lambda size: HEAD + "".join(f"k{n}: 1\n" for n in range(size // 9)),
     # dates that are not dates
     "bad-dates": lambda size: _block("items", lambda n: f"  legal.x{n}: {{due: 2027-02-30}}", size),
 }

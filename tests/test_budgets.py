@@ -16,10 +16,11 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from gtm_check.cli.commands import app
-from gtm_check.load import files, validation_errors
+from gtm_check.load import document, files, parts, validation_errors
 from gtm_check.load.checklists import ChecklistReader
 from gtm_check.load.launch import load_launch
 from gtm_check.load.yamltree import Positions, Source
@@ -458,11 +459,12 @@ def test_listed_and_counted_problems_add_up_to_every_problem(traits: int, items:
 
 class _Described:
     """Counts what describing problems costs: a Pydantic error turned into a message, a
-    place looked up in the file."""
+    place looked up in the file, the longest list of Pydantic errors read at once."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.errors = 0
         self.places = 0
+        self.read_at_once = 0
         real_error, real_positions = validation_errors._Error, Source.positions
         counter = self
 
@@ -476,8 +478,15 @@ class _Described:
             counter.places += len(found.values) + len(found.keys)
             return found
 
+        def errors_of(exc: ValidationError) -> list[Any]:
+            found = validation_errors.errors_of(exc)
+            counter.read_at_once = max(counter.read_at_once, len(found))
+            return found
+
         monkeypatch.setattr(validation_errors, "_Error", Counting)
         monkeypatch.setattr(Source, "positions", positions)
+        monkeypatch.setattr(document, "errors_of", errors_of)
+        monkeypatch.setattr(parts, "errors_of", errors_of)
 
 
 @pytest.mark.parametrize(
@@ -488,6 +497,15 @@ class _Described:
         ("bad item ids", lambda n: "items:\n" + "".join(f"  Z{i}: nope\n" for i in range(n))),
         ("unknown departments", lambda n: "owners:\n" + "".join(f"  d{i}: x\n" for i in range(n))),
         ("waivers", lambda n: "waivers:\n" + "".join(f"  - {{item: x.i{i}}}\n" for i in range(n))),
+        ("gate stages", lambda n: f"gate: {{stages: [{', '.join(['lern'] * n)}]}}"),
+        (
+            "milestone stages",
+            lambda n: (
+                f"milestones: [{{name: m, date: 2027-01-01, min_score: 1, "
+                f"stages: [{', '.join(['lern'] * n)}]}}]"
+            ),
+        ),
+        ("unknown top-level keys", lambda n: "".join(f"k{i}: 1\n" for i in range(n))),
     ],
 )
 def test_the_work_of_describing_problems_does_not_grow_with_their_number(
@@ -502,6 +520,9 @@ def test_the_work_of_describing_problems_does_not_grow_with_their_number(
     # Every problem described and located: 12,000 or more of each.
     assert described.errors <= 2 * (MAX_PROBLEMS + 1)
     assert described.places <= 4 * (MAX_PROBLEMS + 1) * 3
+    # Pydantic's errors are made and read a part at a time (a waiver has three), never all
+    # 12,000 or more at once.
+    assert described.read_at_once <= 3 * parts.PART
 
 
 def test_a_large_mapping_validated_in_parts_loads_as_a_whole_and_places_its_one_error(

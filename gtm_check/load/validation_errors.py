@@ -299,14 +299,19 @@ def _value_at(data: Any, loc: PathKey) -> Any:
     return data
 
 
-def _fields_at(model: type[BaseModel], loc: PathKey) -> list[str]:
-    """The keys allowed in the mapping at ``loc``, walking the model's field types."""
+def annotation_at(model: type[BaseModel], loc: PathKey) -> Any:
+    """The type of the value at ``loc``, walking the model's field types; None: unknown."""
     current: Any = model
     for part in loc:
         current = _step(current, part)
         if current is None:
-            return []
-    current = unwrap(current)
+            return None
+    return current
+
+
+def _fields_at(model: type[BaseModel], loc: PathKey) -> list[str]:
+    """The keys allowed in the mapping at ``loc``, walking the model's field types."""
+    current = unwrap(annotation_at(model, loc))
     if isinstance(current, type) and issubclass(current, BaseModel):
         return list(current.model_fields)
     return []

@@ -44,6 +44,9 @@ PathKey = tuple[str | int, ...]
 MAX_DEPTH = 64
 """Deepest nesting of mappings and sequences accepted; gtm-check's formats need 4."""
 
+LARGE = 4_000
+"""A mapping or list of more entries is noted (``Parsed.large``): it is validated in parts."""
+
 _STR = "tag:yaml.org,2002:str"
 _SCALAR_TAGS = {
     _STR,
@@ -72,6 +75,8 @@ class Parsed:
     still whole and worth validating, so these are reported along with what that finds."""
     broken: frozenset[PathKey] = frozenset()
     """Paths whose value was replaced by None because of a problem above."""
+    large: tuple[PathKey, ...] = ()
+    """Paths of the mappings and lists of more than LARGE entries, innermost first."""
 
 
 @dataclass(frozen=True)
@@ -268,6 +273,7 @@ class _Walked:
     problems: list[Problem] = field(default_factory=list)
     value_problems: _ValueProblems = field(default_factory=lambda: _ValueProblems())
     broken: set[PathKey] = field(default_factory=set)
+    large: list[PathKey] = field(default_factory=list)
 
 
 class _ValueProblems(list[Problem]):
@@ -314,7 +320,9 @@ def _parse(source: Source, *, positions: bool) -> tuple[Parsed, Positions | None
     _events(
         source, walked.problems, lambda loader: _walk(loader, source.path, walked, values, keys)
     )
-    parsed = Parsed(walked.data, walked.value_problems.all(), frozenset(walked.broken))
+    parsed = Parsed(
+        walked.data, walked.value_problems.all(), frozenset(walked.broken), tuple(walked.large)
+    )
     found = None if values is None else Positions(values, keys)
     return parsed, found
 
@@ -723,6 +731,8 @@ def _walk(
             if dirty:
                 for key in [k for k in cont if k.startswith("\0")]:
                     del cont[key]
+            if len(cont) > LARGE:
+                out.large.append(cpath)
             cont, cpath, cdict, dirty = stack.pop()
             ckey = None
             if cont is None:
