@@ -8,18 +8,30 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Iterable, Iterator, Sequence
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from gtm_check.cli.commands import app
-from gtm_check.load import files
+from gtm_check.load import document, files, parts, validation_errors
 from gtm_check.load.checklists import ChecklistReader
 from gtm_check.load.launch import load_launch
+from gtm_check.load.yamltree import Positions, Source
 from gtm_check.model.inputs import Checklist, ChecklistItem, Launch, Milestone, Policy, Waiver
-from gtm_check.model.problems import MAX_CANDIDATES, SUGGESTION_LIMIT, GtmCheckError, Problem
+from gtm_check.model.problems import (
+    MAX_CANDIDATES,
+    MAX_PROBLEMS,
+    SUGGESTION_LIMIT,
+    GtmCheckError,
+    Problem,
+)
 from gtm_check.model.results import ItemResult, Warning
 from gtm_check.model.vocabulary import Stage
 from gtm_check.pipeline import AuditRequest, audit
@@ -72,14 +84,16 @@ def problems_of(*paths: Path) -> list[Problem]:
     return found
 
 
-def test_a_thousand_misspelt_ids_get_twenty_suggestions_and_every_problem(
+def test_a_thousand_misspelt_ids_get_twenty_suggestions_and_every_problem_counted(
     write: WriteFile, close_matches: list[int]
 ) -> None:
     team_checklist(write)
     launch = misspelt_launch(write, "launch.yaml", 1_200)
-    found = problems_of(launch)
-    assert len(found) == 1_200  # every unknown id is still reported
+    *found, rest = problems_of(launch)
+    assert len(found) == MAX_PROBLEMS  # the first thousand listed, the rest counted
     assert all(p.message.startswith("unknown item id 'team.tsak-") for p in found)
+    assert (rest.line, rest.more) == (found[-1].line + 1, 200)
+    assert rest.message.startswith("… and 200 more problems from here on, not listed")
     assert len(close_matches) == SUGGESTION_LIMIT  # not one per problem
     assert max(close_matches) <= MAX_CANDIDATES  # and each against a bounded list
     hinted = [p for p in found if p.hint]
@@ -384,3 +398,151 @@ def test_policy_rules_times_items_is_not_the_cost_of_a_policy() -> None:
     assert _Walked.walks <= 20
     assert len(found) == count + 1  # each warning, and the n/a share
     assert not any("may not approve" in b.message for b in found)  # each in its domain
+
+
+# --- Problems in one file -----------------------------------------------------------------
+
+
+def unknown_traits_launch(write: WriteFile, count: int) -> Path:
+    """A launch file whose one line lists ``count`` different unknown traits."""
+    traits = ", ".join(f"zz-{n}" for n in range(count))
+    return write("launch.yaml", f"launch: L\nlaunch_date: 2027-03-01\ntraits: [{traits}]\n")
+
+
+def test_a_file_lists_its_first_thousand_problems_and_counts_the_rest(write: WriteFile) -> None:
+    launch = unknown_traits_launch(write, 1_500)
+    code, out, err = run_cli("validate", str(launch))
+    lines = err.splitlines()
+    assert (code, out) == (2, "")
+    assert len(lines) == MAX_PROBLEMS + 1
+    assert all(": unknown trait 'zz-" in line for line in lines[:-1])
+    assert ": unknown trait 'zz-999' (" in lines[MAX_PROBLEMS - 1]
+    # The line for the rest stands where the first of them is written: 'zz-1000'.
+    column = len("traits: [") + len(", ".join(f"zz-{n}" for n in range(1_000))) + 3
+    assert lines[-1] == (
+        f"{launch}:3:{column}: … and 500 more problems from here on, not listed "
+        "(gtm-check lists the first 1,000 of a file)"
+    )
+
+
+def test_the_cap_is_per_file_and_a_capped_list_raised_again_keeps_its_count() -> None:
+    problems = [Problem(f"{name}.yaml", n + 1, 1, "bad") for name in "ab" for n in range(1_200)]
+    first = GtmCheckError(problems).problems
+    assert [p.more for p in first if p.more] == [200, 200]
+    assert len(first) == 2 * (MAX_PROBLEMS + 1)
+    again = GtmCheckError([*first, *first]).problems  # as validate gathers every launch's
+    assert again == first
+
+
+def test_a_file_with_exactly_the_cap_lists_every_problem(write: WriteFile) -> None:
+    found = problems_of(unknown_traits_launch(write, MAX_PROBLEMS))
+    assert len(found) == MAX_PROBLEMS
+    assert not any(p.more for p in found)
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.integers(min_value=0, max_value=3 * MAX_PROBLEMS), st.integers(0, 1_200))
+def test_listed_and_counted_problems_add_up_to_every_problem(traits: int, items: int) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        text = "launch: L\nlaunch_date: 2027-03-01\n"
+        text += "traits: [" + ", ".join(f"zz-{n}" for n in range(traits)) + "]\n"
+        text += "items:\n" + "".join(f"  x.i{n}: nope\n" for n in range(items))
+        path = Path(folder, "launch.yaml")
+        path.write_text(text)
+        found = problems_of(path) if traits or items else []
+    listed = [p for p in found if not p.more]
+    # Each item: an unknown id and a status that is none.
+    assert len(listed) == min(traits + 2 * items, MAX_PROBLEMS)
+    assert sum(p.more for p in found) == max(traits + 2 * items - MAX_PROBLEMS, 0)
+    assert listed == sorted(listed, key=lambda p: (p.line, p.column, p.message))
+
+
+class _Described:
+    """Counts what describing problems costs: a Pydantic error turned into a message, a
+    place looked up in the file, the longest list of Pydantic errors read at once."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.errors = 0
+        self.places = 0
+        self.read_at_once = 0
+        real_error, real_positions = validation_errors._Error, Source.positions
+        counter = self
+
+        class Counting(real_error):  # type: ignore[misc, valid-type]
+            def __init__(self, *args: Any) -> None:
+                counter.errors += 1
+                super().__init__(*args)
+
+        def positions(source: Source, *args: Any, **kwargs: Any) -> Positions:
+            found = real_positions(source, *args, **kwargs)
+            counter.places += len(found.values) + len(found.keys)
+            return found
+
+        def errors_of(exc: ValidationError) -> list[Any]:
+            found = validation_errors.errors_of(exc)
+            counter.read_at_once = max(counter.read_at_once, len(found))
+            return found
+
+        monkeypatch.setattr(validation_errors, "_Error", Counting)
+        monkeypatch.setattr(Source, "positions", positions)
+        monkeypatch.setattr(document, "errors_of", errors_of)
+        monkeypatch.setattr(parts, "errors_of", errors_of)
+
+
+@pytest.mark.parametrize(
+    ("name", "entry"),
+    [
+        ("unknown traits", lambda n: f"traits: [{', '.join(f'zz-{i}' for i in range(n))}]"),
+        ("bad traits", lambda n: f"traits: [{', '.join(f'Z{i}' for i in range(n))}]"),
+        ("bad item ids", lambda n: "items:\n" + "".join(f"  Z{i}: nope\n" for i in range(n))),
+        ("unknown departments", lambda n: "owners:\n" + "".join(f"  d{i}: x\n" for i in range(n))),
+        ("waivers", lambda n: "waivers:\n" + "".join(f"  - {{item: x.i{i}}}\n" for i in range(n))),
+        ("gate stages", lambda n: f"gate: {{stages: [{', '.join(['lern'] * n)}]}}"),
+        (
+            "milestone stages",
+            lambda n: (
+                f"milestones: [{{name: m, date: 2027-01-01, min_score: 1, "
+                f"stages: [{', '.join(['lern'] * n)}]}}]"
+            ),
+        ),
+        ("unknown top-level keys", lambda n: "".join(f"k{i}: 1\n" for i in range(n))),
+    ],
+)
+def test_the_work_of_describing_problems_does_not_grow_with_their_number(
+    write: WriteFile, monkeypatch: pytest.MonkeyPatch, name: str, entry: Callable[[int], str]
+) -> None:
+    count = 12_000  # past the size validated in parts, and twelve times the cap
+    launch = write("launch.yaml", f"launch: L\nlaunch_date: 2027-03-01\n{entry(count)}\n")
+    described = _Described(monkeypatch)
+    found = problems_of(launch)
+    assert len(found) == MAX_PROBLEMS + 1
+    assert found[-1].more >= count - MAX_PROBLEMS
+    # Every problem described and located: 12,000 or more of each.
+    assert described.errors <= 2 * (MAX_PROBLEMS + 1)
+    assert described.places <= 4 * (MAX_PROBLEMS + 1) * 3
+    # Pydantic's errors are made and read a part at a time (a waiver has three), never all
+    # 12,000 or more at once.
+    assert described.read_at_once <= 3 * parts.PART
+
+
+def test_a_large_mapping_validated_in_parts_loads_as_a_whole_and_places_its_one_error(
+    write: WriteFile,
+) -> None:
+    count = 4 * 1_000 + 500  # above the size that is validated a thousand entries at a time
+    lines = ["department: team", "name: Team", "items:"]
+    lines += [f"  - {{id: team.t{n}, stage: use, title: T, severity: low}}" for n in range(count)]
+    write("team.yaml", "\n".join(lines) + "\n")
+    head = "launch: L\nlaunch_date: 2027-03-01\nchecklists: [./team.yaml]\n"
+    states = [
+        f"  team.t{n}: {'done' if n % 2 else '{status: blocked, owner: o}'}" for n in range(count)
+    ]
+    launch = write("launch.yaml", head + "items:\n" + "\n".join(states) + "\n")
+    loaded = load_launch(launch, ChecklistReader())
+    assert len(loaded.launch.items) == count
+    assert loaded.launch.items["team.t4401"].status == "done"
+    assert loaded.launch.items["team.t4400"].owner == "o"
+    states[4_400] = "  team.t4400: {status: finished}"
+    write("launch.yaml", head + "items:\n" + "\n".join(states) + "\n")
+    (problem,) = problems_of(launch)
+    assert (problem.line, problem.column) == (5 + 4_400, 24)
+    assert problem.message.startswith("status: 'finished' is not one of todo")

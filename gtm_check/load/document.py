@@ -9,8 +9,9 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from gtm_check.load.validation_errors import findings_from_validation, kind_of
-from gtm_check.load.yamltree import Finding, Parsed, Source
+from gtm_check.load.parts import validate_large
+from gtm_check.load.validation_errors import errors_of, findings_from_errors, kept_errors, kind_of
+from gtm_check.load.yamltree import Finding, Parsed, Source, counted
 from gtm_check.model.problems import Problem
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -45,7 +46,15 @@ def _validate(parsed: Parsed, model: type[ModelT]) -> tuple[ModelT | None, list[
     if not isinstance(parsed.data, dict):
         kind = "nothing" if parsed.data is None else kind_of(parsed.data)
         return None, [Finding((), f"expected a mapping of keys to values at the top, got {kind}")]
+    parts = validate_large(parsed, model)
+    errors = list(parts.errors)
+    instance: ModelT | None = None
     try:
-        return model.model_validate(parsed.data), []
+        instance = model.model_validate(parts.data)
     except ValidationError as exc:
-        return None, findings_from_validation(exc, parsed, model)
+        # What a list or mapping validated in parts holds is said by its parts alone.
+        errors += kept_errors(errors_of(exc), parts.replaced)
+    findings = findings_from_errors(errors, parsed, model)
+    if parts.more:
+        findings.append(counted(parts.first, parts.more))
+    return (None if findings else instance), findings

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
@@ -16,7 +16,7 @@ from gtm_check.load.checklists import (
 )
 from gtm_check.load.document import parse_model
 from gtm_check.load.files import STDIN, STDIN_DISPLAY
-from gtm_check.load.yamltree import Finding, PathKey, Positions, Source
+from gtm_check.load.yamltree import Capped, Finding, PathKey, Positions, Source
 from gtm_check.model.inputs import ChecklistItem, Launch
 from gtm_check.model.problems import GtmCheckError, Problem, Suggestions, quoted
 from gtm_check.model.verify import TARGETS, AnyCheck, FileCheck, describe, pattern_problem
@@ -116,15 +116,19 @@ def _cross_check(
 ) -> list[Problem]:
     """What only the launch file and its checklists together can show to be wrong; a
     place that already has a problem gets no second one."""
-    places = {(p.path, p.line, p.column) for p in taken}
     problems = [
         *_duplicate_ids(checklists),
         *_requirements(checklists, ids),
         *_requirement_cycles(checklists),
     ]
-    return [p for p in problems if (p.path, p.line, p.column) not in places] + _references(
-        data, source, checklists, taken, ids
-    )
+    return _elsewhere(problems, taken) + _references(data, source, checklists, taken, ids)
+
+
+def _elsewhere(found: Sequence[Problem], taken: Sequence[Problem]) -> list[Problem]:
+    """``found`` but the problems at a place ``taken`` has one at already; a count of
+    problems left undescribed (``Problem.more``) is kept wherever it stands."""
+    places = {(p.path, p.line, p.column) for p in taken}
+    return [p for p in found if p.more or (p.path, p.line, p.column) not in places]
 
 
 def _references(
@@ -143,8 +147,7 @@ def _references(
             *_unknown_departments(data, checklists, ids.suggestions),
         ]
     )
-    places = {(p.path, p.line, p.column) for p in taken}
-    return [p for p in found if (p.path, p.line, p.column) not in places]
+    return _elsewhere(found, taken)
 
 
 def _known_traits(checklists: Sequence[LoadedChecklist]) -> frozenset[str]:
@@ -233,28 +236,31 @@ def _requirements(checklists: Sequence[LoadedChecklist], ids: _IdIndex) -> list[
     items = {item.id: item for c in checklists for item in c.checklist.items}
     problems = []
     for loaded in checklists:
-        findings = []
+        found = Capped()
         for index, item in enumerate(loaded.checklist.items):
             for position, required in enumerate(item.requires):
                 loc: PathKey = ("items", index, "requires", position)
                 if required not in items and required.partition(".")[0] in ids.by_department:
-                    findings.append(
-                        ids.unknown(
-                            loc, f"{item.id} requires unknown item id", required, asker=item.id
+                    if found.room(loc):
+                        found.add(
+                            ids.unknown(
+                                loc, f"{item.id} requires unknown item id", required, asker=item.id
+                            )
                         )
-                    )
                 elif required in items and items[required].stage.order > item.stage.order:
-                    stage = items[required].stage
-                    findings.append(
-                        Finding(
-                            loc,
-                            f"{item.id} ({item.stage}) requires {required}, which is in the "
-                            f"later stage '{stage}'; a stage cannot wait on a later one",
+                    if found.room(loc):
+                        stage = items[required].stage
+                        found.add(
+                            Finding(
+                                loc,
+                                f"{item.id} ({item.stage}) requires {required}, which is in the "
+                                f"later stage '{stage}'; a stage cannot wait on a later one",
+                            )
                         )
-                    )
                 elif required in items and (late := _due_later(item, items[required])):
-                    findings.append(Finding(loc, late))
-        problems += loaded.source.locate(findings)
+                    if found.room(loc):
+                        found.add(Finding(loc, late))
+        problems += loaded.source.locate(found.all())
     return problems
 
 
@@ -472,16 +478,21 @@ def _path_findings(loc: PathKey, check: AnyCheck) -> list[Finding]:
     ]
 
 
-def _unknown_references(data: dict[str, Any], ids: _IdIndex) -> Iterable[Finding]:
+def _unknown_references(data: dict[str, Any], ids: _IdIndex) -> list[Finding]:
     items = data.get("items")
+    out = Capped()
     for item_id in items if isinstance(items, dict) else {}:
         if isinstance(item_id, str) and item_id not in ids.ids and not ids.explained(item_id):
-            yield ids.unknown(("items", item_id), "unknown item id", item_id, key=True)
+            if out.room(("items", item_id)):
+                out.add(ids.unknown(("items", item_id), "unknown item id", item_id, key=True))
     waivers = data.get("waivers")
     for index, waiver in enumerate(waivers if isinstance(waivers, list) else []):
         item = waiver.get("item") if isinstance(waiver, dict) else None
         if isinstance(item, str) and item not in ids.ids and not ids.explained(item):
-            yield ids.unknown(("waivers", index, "item"), "waiver for unknown item id", item)
+            loc: PathKey = ("waivers", index, "item")
+            if out.room(loc):
+                out.add(ids.unknown(loc, "waiver for unknown item id", item))
+    return out.all()
 
 
 LISTED_TRAITS = 40
@@ -490,28 +501,35 @@ LISTED_TRAITS = 40
 
 def _unknown_traits(
     data: dict[str, Any], known: frozenset[str], suggestions: Suggestions
-) -> Iterable[Finding]:
+) -> list[Finding]:
     traits = data.get("traits")
     listed = ", ".join(sorted(known)) if len(known) <= LISTED_TRAITS else None
+    out = Capped()
     for index, trait in enumerate(traits if isinstance(traits, list) else []):
-        if isinstance(trait, str) and trait not in known:
+        if isinstance(trait, str) and trait not in known and out.room(("traits", index)):
             hint = suggestions.hint(trait, known)
             if hint is None and listed is not None:
                 hint = f"known traits: {listed}"
-            yield Finding(("traits", index), f"unknown trait {quoted(trait)}", hint=hint)
+            out.add(Finding(("traits", index), f"unknown trait {quoted(trait)}", hint=hint))
+    return out.all()
 
 
 def _unknown_departments(
     data: dict[str, Any], checklists: Sequence[LoadedChecklist], suggestions: Suggestions
-) -> Iterable[Finding]:
+) -> list[Finding]:
     """``owners:`` keys that name no department: a misspelt one would leave its items
     without the owner the file means them to have."""
     owners = data.get("owners")
     known = set(DEPARTMENTS) | {c.checklist.department for c in checklists}
+    listed = f"the departments: {', '.join(sorted(known))}"
+    out = Capped()
     for key in owners if isinstance(owners, dict) else {}:
-        if isinstance(key, str) and key not in known:
-            hint = suggestions.hint(key, known) or f"the departments: {', '.join(sorted(known))}"
-            yield Finding(("owners", key), f"unknown department {quoted(key)}", hint=hint, key=True)
+        if isinstance(key, str) and key not in known and out.room(("owners", key)):
+            hint = suggestions.hint(key, known) or listed
+            out.add(
+                Finding(("owners", key), f"unknown department {quoted(key)}", hint=hint, key=True)
+            )
+    return out.all()
 
 
 def _milestone_problems(
@@ -520,8 +538,7 @@ def _milestone_problems(
     """Milestones that clash with each other or the launch date, and ``by:`` names that no
     milestone has; a place that already has a problem gets no second one."""
     found = source.locate([*_milestone_findings(data), *_by_findings(data, suggestions)])
-    places = {(p.path, p.line, p.column) for p in taken}
-    return [p for p in found if (p.path, p.line, p.column) not in places]
+    return _elsewhere(found, taken)
 
 
 def _milestones(data: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
@@ -530,43 +547,61 @@ def _milestones(data: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
             if isinstance(m, dict)]  # fmt: skip
 
 
-def _milestone_findings(data: dict[str, Any]) -> Iterable[Finding]:
+def _milestone_findings(data: dict[str, Any]) -> list[Finding]:
     launch_date = data.get("launch_date")
     seen: dict[str, int] = {}
+    out = Capped()
     for index, milestone in _milestones(data):
         name, date = milestone.get("name"), milestone.get("date")
         if isinstance(name, str) and name in seen:
-            yield Finding(
-                ("milestones", index, "name"),
-                f"milestone {quoted(name)} is listed twice (first as milestone {seen[name] + 1})",
-            )
+            if out.room(("milestones", index, "name")):
+                out.add(
+                    Finding(
+                        ("milestones", index, "name"),
+                        f"milestone {quoted(name)} is listed twice (first as milestone "
+                        f"{seen[name] + 1})",
+                    )
+                )
         elif isinstance(name, str):
             seen[name] = index
         if isinstance(date, dt.date) and isinstance(launch_date, dt.date) and date >= launch_date:
-            yield Finding(
-                ("milestones", index, "date"),
-                f"milestone {quoted(name)} is on {date}, not before the launch date "
-                f"{launch_date}: launch day is the gate's",
-            )
+            if out.room(("milestones", index, "date")):
+                out.add(
+                    Finding(
+                        ("milestones", index, "date"),
+                        f"milestone {quoted(name)} is on {date}, not before the launch date "
+                        f"{launch_date}: launch day is the gate's",
+                    )
+                )
+    return out.all()
 
 
-def _by_findings(data: dict[str, Any], suggestions: Suggestions) -> Iterable[Finding]:
+LISTED_MILESTONES = 20
+"""Up to this many milestones, an unknown ``by:`` with no close match lists them all."""
+
+
+def _by_findings(data: dict[str, Any], suggestions: Suggestions) -> list[Finding]:
     names = list(
         dict.fromkeys(m["name"] for _, m in _milestones(data) if isinstance(m.get("name"), str))
     )
     known = frozenset(names)
+    if not names:
+        listed = "the launch file has none"
+    elif len(names) <= LISTED_MILESTONES:
+        listed = "the milestones: " + ", ".join(names)
+    else:
+        listed = f"the launch file has {len(names):,} milestones, none of that name"
     items = data.get("items")
+    out = Capped()
     for item_id, state in (items if isinstance(items, dict) else {}).items():
         by = state.get("by") if isinstance(state, dict) else None
         if not isinstance(by, str):
             continue
+        loc: PathKey = ("items", item_id, "by")
         if by not in known:
-            hint = suggestions.hint(by, names) or (
-                "the milestones: " + ", ".join(names) if names else "the launch file has none"
-            )
-            yield Finding(("items", item_id, "by"), f"unknown milestone {quoted(by)}", hint=hint)
-        elif state.get("due") is not None:
-            yield Finding(
-                ("items", item_id, "by"),
-                f"{item_id} has both due and by: give one due date",
-            )
+            if out.room(loc):
+                hint = suggestions.hint(by, names) or listed
+                out.add(Finding(loc, f"unknown milestone {quoted(by)}", hint=hint))
+        elif state.get("due") is not None and out.room(loc):
+            out.add(Finding(loc, f"{item_id} has both due and by: give one due date"))
+    return out.all()

@@ -8,31 +8,47 @@ from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from gtm_check.load.yamltree import Finding, Parsed, PathKey
+from gtm_check.load.yamltree import Capped, Finding, Parsed, PathKey
 from gtm_check.model.problems import did_you_mean, quoted
 from gtm_check.model.verify import KINDS
 
 
-def findings_from_validation(
-    exc: ValidationError, parsed: Parsed, model: type[BaseModel]
+def errors_of(exc: ValidationError) -> list[Any]:
+    """The errors of ``exc`` as ``findings_from_errors`` reads them."""
+    return exc.errors(include_url=False, include_input=False, include_context=True)
+
+
+def kept_errors(errors: Sequence[Any], broken: Collection[PathKey]) -> list[Any]:
+    """The errors worth a message: not one under a value the parser already refused (a bad
+    date, a bad tag) nor under a key that is itself invalid, which is reported instead."""
+    # Looked up by prefix in sets: an error against every refused place was quadratic.
+    placed = [(error, "[key]" in error["loc"], loc_of(error)) for error in errors]
+    skip = {*broken, *(loc for _, on_key, loc in placed if on_key)}
+    return [error for error, on_key, loc in placed if on_key or not _under(loc, skip)]
+
+
+def _under(loc: PathKey, places: Collection[PathKey]) -> bool:
+    return any(loc[:end] in places for end in range(len(loc) + 1))
+
+
+def findings_from_errors(
+    errors: Sequence[Any], parsed: Parsed, model: type[BaseModel]
 ) -> list[Finding]:
-    errors = exc.errors(include_url=False, include_input=False, include_context=True)
-    # The value under a key that is itself invalid is not worth a second message.
-    bad_keys = [_loc(e) for e in errors if "[key]" in e["loc"]]
-    skip = [*parsed.broken, *bad_keys]
-    findings = []
-    for error in errors:
-        loc = _loc(error)
-        # A value the parser already refused (a bad date, a bad tag) is not reported twice.
-        if "[key]" not in error["loc"] and any(loc[: len(s)] == s for s in skip):
-            continue
-        findings.append(_finding(_Error(error, loc, parsed.data, model)))
-    return findings
+    """The errors as findings, at most MAX_PROBLEMS + 1 described under each top-level key
+    (Pydantic lists them in the model's order of fields, and under one field in the
+    file's): the rest only counted (``Capped``)."""
+    groups: dict[PathKey, Capped] = {}
+    for error in kept_errors(errors, parsed.broken):
+        loc = loc_of(error)
+        found = groups.setdefault(loc[:1], Capped())
+        if found.room(loc):
+            found.add(_finding(_Error(error, loc, parsed.data, model)))
+    return [finding for found in groups.values() for finding in found.all()]
 
 
 class _Error:
@@ -200,8 +216,14 @@ _HANDLERS: dict[str, Callable[[_Error], Finding]] = {
 }
 
 
-def _loc(error: Any) -> PathKey:
-    return tuple(part for part in error["loc"] if not _is_internal(part) and not _is_tag(part))
+def loc_of(error: Any) -> PathKey:
+    """Where in the file an error is: its location without Pydantic's own steps."""
+    return tuple(
+        part
+        for part in error["loc"]
+        if not isinstance(part, str)
+        or not (part == "[key]" or part.startswith(("function-", "[kind=")))
+    )
 
 
 def _model_loc(error: Any) -> PathKey:
@@ -277,21 +299,26 @@ def _value_at(data: Any, loc: PathKey) -> Any:
     return data
 
 
-def _fields_at(model: type[BaseModel], loc: PathKey) -> list[str]:
-    """The keys allowed in the mapping at ``loc``, walking the model's field types."""
+def annotation_at(model: type[BaseModel], loc: PathKey) -> Any:
+    """The type of the value at ``loc``, walking the model's field types; None: unknown."""
     current: Any = model
     for part in loc:
         current = _step(current, part)
         if current is None:
-            return []
-    current = _unwrap(current)
+            return None
+    return current
+
+
+def _fields_at(model: type[BaseModel], loc: PathKey) -> list[str]:
+    """The keys allowed in the mapping at ``loc``, walking the model's field types."""
+    current = unwrap(annotation_at(model, loc))
     if isinstance(current, type) and issubclass(current, BaseModel):
         return list(current.model_fields)
     return []
 
 
 def _step(annotation: Any, part: str | int) -> Any:
-    annotation = _unwrap(annotation)
+    annotation = unwrap(annotation)
     if _is_tag(part):
         # A tagged union: the member the tag names (a check's model, by its kind).
         return KINDS.get(str(part)[len("[kind=") : -1])
@@ -307,7 +334,7 @@ def _step(annotation: Any, part: str | int) -> Any:
     return None
 
 
-def _unwrap(annotation: Any) -> Any:
+def unwrap(annotation: Any) -> Any:
     while True:
         origin = typing.get_origin(annotation)
         if origin is typing.Annotated:

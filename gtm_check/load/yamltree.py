@@ -10,6 +10,7 @@ Built from the C parser's event stream rather than PyYAML's constructors, so tha
 
 from __future__ import annotations
 
+import itertools
 import re
 import sys
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
@@ -19,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from gtm_check.model.problems import GtmCheckError, Problem, parse_date, quoted
+from gtm_check.model.problems import MAX_PROBLEMS, GtmCheckError, Problem, parse_date, quoted
 
 try:  # The C parser is 8-10x faster; the pure-Python one gives identical events.
     from yaml import CSafeLoader as _Loader
@@ -42,6 +43,9 @@ PathKey = tuple[str | int, ...]
 
 MAX_DEPTH = 64
 """Deepest nesting of mappings and sequences accepted; gtm-check's formats need 4."""
+
+LARGE = 4_000
+"""A mapping or list of more entries is noted (``Parsed.large``): it is validated in parts."""
 
 _STR = "tag:yaml.org,2002:str"
 _SCALAR_TAGS = {
@@ -71,6 +75,8 @@ class Parsed:
     still whole and worth validating, so these are reported along with what that finds."""
     broken: frozenset[PathKey] = frozenset()
     """Paths whose value was replaced by None because of a problem above."""
+    large: tuple[PathKey, ...] = ()
+    """Paths of the mappings and lists of more than LARGE entries, innermost first."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,52 @@ class Finding:
     key: bool = False
     """Point at the mapping key of ``loc`` rather than at its value."""
     hint: str | None = None
+    more: int = 0
+    """Above 0: stands for this many findings from ``loc`` on, counted, not described."""
+
+
+class Capped:
+    """Findings of one kind in file order, the first MAX_PROBLEMS + 1 described and the rest
+    only counted: no more can be listed for a file (``GtmCheckError``), and one more than
+    that shows where the unlisted ones start. Describing one (a message, a did-you-mean,
+    its position) costs far more than finding it, so the rest cost a count each.
+
+    ``room(loc)`` before describing a finding at ``loc``: True, then ``add`` it; False, it
+    was counted."""
+
+    __slots__ = ("_first", "_more", "findings")
+
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+        self._more = 0
+        self._first: PathKey = ()
+
+    def room(self, loc: PathKey) -> bool:
+        if len(self.findings) <= MAX_PROBLEMS:
+            return True
+        if not self._more:
+            self._first = loc
+        self._more += 1
+        return False
+
+    def add(self, finding: Finding) -> None:
+        self.findings.append(finding)
+
+    def all(self) -> list[Finding]:
+        """The findings described, and one that stands for the rest."""
+        if not self._more:
+            return self.findings
+        return [*self.findings, counted(self._first, self._more)]
+
+
+_counts = itertools.count()
+
+
+def counted(loc: PathKey, more: int) -> Finding:
+    """A finding that stands for ``more`` counted from ``loc`` on. Each is told apart from
+    every other by its message, though it is never shown: problems are told apart by their
+    place and message, and two counts at one place are both to be added up."""
+    return Finding(loc, f"counted {next(_counts)}", more=more)
 
 
 class Source:
@@ -185,9 +237,12 @@ class Source:
         findings = list(findings)
         if not findings:
             return []
-        positions = self.positions()
+        # Only the places asked for: recording every position of a large file costs memory
+        # in proportion to the file, not to the (at most a few thousand) findings.
+        positions = self.positions([f.loc for f in findings], [f.loc for f in findings if f.key])
         return [
-            Problem(self.path, *positions.of(f.loc, key=f.key), f.message, f.hint) for f in findings
+            Problem(self.path, *positions.of(f.loc, key=f.key), f.message, f.hint, f.more)
+            for f in findings
         ]
 
 
@@ -216,8 +271,34 @@ class _Walked:
     data: Any = None
     done: bool = False
     problems: list[Problem] = field(default_factory=list)
-    value_problems: list[Problem] = field(default_factory=list)
+    value_problems: _ValueProblems = field(default_factory=lambda: _ValueProblems())
     broken: set[PathKey] = field(default_factory=set)
+    large: list[PathKey] = field(default_factory=list)
+
+
+class _ValueProblems(list[Problem]):
+    """Problems with single values in file order: the first MAX_PROBLEMS + 1 kept, the rest
+    counted (``Capped``), so that a file of a million duplicate keys does not hold a
+    million messages."""
+
+    more = 0
+    first: Problem | None = None
+
+    def append(self, problem: Problem) -> None:
+        if len(self) <= MAX_PROBLEMS:
+            super().append(problem)
+            return
+        self.first = self.first or problem
+        self.more += 1
+
+    def all(self) -> tuple[Problem, ...]:
+        if self.first is None:
+            return tuple(self)
+        at = self.first
+        return (
+            *self,
+            Problem(at.path, at.line, at.column, f"counted {next(_counts)}", more=self.more),
+        )
 
 
 class _Duplicate(Exception):
@@ -239,7 +320,9 @@ def _parse(source: Source, *, positions: bool) -> tuple[Parsed, Positions | None
     _events(
         source, walked.problems, lambda loader: _walk(loader, source.path, walked, values, keys)
     )
-    parsed = Parsed(walked.data, tuple(walked.value_problems), frozenset(walked.broken))
+    parsed = Parsed(
+        walked.data, walked.value_problems.all(), frozenset(walked.broken), tuple(walked.large)
+    )
     found = None if values is None else Positions(values, keys)
     return parsed, found
 
@@ -648,6 +731,8 @@ def _walk(
             if dirty:
                 for key in [k for k in cont if k.startswith("\0")]:
                     del cont[key]
+            if len(cont) > LARGE:
+                out.large.append(cpath)
             cont, cpath, cdict, dirty = stack.pop()
             ckey = None
             if cont is None:
@@ -725,6 +810,9 @@ def _walk_positions(
     index = 0
     kpath: PathKey | None = None
     skip = 0  # how deep inside a mapping or list that is stepped over
+    # Once each place asked for is found, the rest of the file cannot hold one: a few
+    # problems near the top of a large file are located without walking all of it.
+    wanted = len(values) + len(keys)
     while True:
         event = get_event()
         kind = type(event)
@@ -744,6 +832,9 @@ def _walk_positions(
                 kpath = (*cpath, event.value)
                 if kpath in keys and kpath not in found_keys:
                     found_keys[kpath] = (mark.line + 1, mark.column + 1)
+                    wanted -= 1
+                    if not wanted:
+                        break
                 continue
             if cpath is None:
                 path: PathKey = ()
@@ -756,6 +847,9 @@ def _walk_positions(
             first = path not in found_values  # else a duplicate key's: stepped over
             if first and path in values:
                 found_values[path] = (mark.line + 1, mark.column + 1)
+                wanted -= 1
+                if not wanted:
+                    break
             if kind is yaml.ScalarEvent:
                 continue
             if first and path in inner:

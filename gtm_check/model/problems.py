@@ -6,8 +6,9 @@ import calendar
 import datetime as dt
 import difflib
 import heapq
+import itertools
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from gtm_check.model.safetext import visible
@@ -25,6 +26,10 @@ class Problem:
     column: int
     message: str
     hint: str | None = None
+    more: int = 0
+    """Above 0: this stands for that many problems found from here on in the file and only
+    counted, not described (``Capped``, or the line ``GtmCheckError`` ends a file's list
+    with); ``GtmCheckError`` adds them up into one line."""
 
     @classmethod
     def at_offset(cls, path: str, text: str | bytes, offset: int, message: str) -> Problem:
@@ -48,7 +53,7 @@ class GtmCheckError(Exception):
     def __init__(self, problems: Sequence[Problem]) -> None:
         if not problems:
             raise ValueError("GtmCheckError needs at least one problem")
-        self.problems = tuple(sorted(set(problems), key=_problem_order))
+        self.problems = tuple(_capped(sorted(set(problems), key=_problem_order)))
         super().__init__("\n".join(p.render() for p in self.problems))
 
     @classmethod
@@ -69,6 +74,42 @@ class OptionError(Exception):
 
 def _problem_order(problem: Problem) -> tuple[str, int, int, str]:
     return (problem.path, problem.line, problem.column, problem.message)
+
+
+MAX_PROBLEMS = 1_000
+"""Problems listed per file, the first in file order; one more line counts the rest. A
+hostile file can hold millions (a list of a million unknown traits is 2 MB): describing,
+locating and printing them all took minutes and gigabytes for nothing a person reads."""
+
+
+def _capped(problems: Sequence[Problem]) -> Iterator[Problem]:
+    """The first MAX_PROBLEMS problems of each file (``problems`` in order), then one line
+    at the first left out that says how many more there are."""
+    for _, group in itertools.groupby(problems, key=lambda problem: problem.path):
+        shown = 0
+        first: Problem | None = None
+        more = 0
+        for problem in group:
+            if not problem.more and shown < MAX_PROBLEMS:
+                shown += 1
+                yield problem
+                continue
+            more += problem.more or 1
+            first = first or problem
+        if first is not None:
+            yield left_out(first, more)
+
+
+def left_out(at: Problem, count: int) -> Problem:
+    """The line that stands for ``count`` problems not listed, at the first of them."""
+    return Problem(
+        at.path,
+        at.line,
+        at.column,
+        f"… and {count:,} more problem{'' if count == 1 else 's'} from here on, not listed "
+        f"(gtm-check lists the first {MAX_PROBLEMS:,} of a file)",
+        more=count,
+    )
 
 
 QUOTE_LIMIT = 60

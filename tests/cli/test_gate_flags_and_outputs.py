@@ -259,3 +259,22 @@ def test_input_problems_are_annotations_in_the_github_format_only(mini: Mini, fm
         "unknown trait 'sas' (did you mean 'saas'?)\n"
     )
     assert err == (annotation if fmt == "github" else plain)
+
+
+@pytest.mark.parametrize("fmt", ["github", "json"])
+def test_the_problems_past_a_files_first_thousand_are_one_line_in_every_format(
+    mini: Mini, fmt: str
+) -> None:
+    path = mini("traits: [" + ", ".join(f"zz-{n}" for n in range(1_003)) + "]\n")
+    code, out, err = run("audit", str(path), *AS_OF, "-f", fmt)
+    lines = err.splitlines()
+    assert (code, out, len(lines)) == (2, "", 1_001)
+    rest = (
+        "… and 3 more problems from here on, not listed (gtm-check lists the first 1,000 of a file)"
+    )
+    if fmt == "github":
+        assert all(line.startswith(f"::error file={path},line=4,col=") for line in lines)
+        assert lines[-1].endswith(f",title=gtm-check%3A invalid input::{rest}")
+    else:
+        assert lines[-1].startswith(f"{path}:4:")
+        assert lines[-1].endswith(f": {rest}")

@@ -1,0 +1,95 @@
+"""Time and peak memory of ``validate`` on launch files made of one problem repeated.
+
+    python benchmarks/hostile.py                       # every shape at 500 KB
+    python benchmarks/hostile.py --size 4000000 traits # one shape at 4 MB
+    python benchmarks/hostile.py --gtm-check other/.venv/bin/gtm-check
+
+Each shape is a launch file of about ``--size`` bytes whose one list or mapping repeats
+an entry that is a problem (benchmarks/README.md, "Many problems in one file"). Needs
+``/usr/bin/time`` (GNU time).
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+HEAD = "launch: X\nlaunch_date: 2027-03-01\ntier: 3\n"
+
+
+def _flow(key: str, entry: str, size: int) -> str:
+    return HEAD + f"{key}: [" + ",".join([entry] * (size // (len(entry) + 1))) + "]\n"
+
+
+def _block(key: str, line: Callable[[int], str], size: int) -> str:
+    width = len(line(0)) + 3
+    return HEAD + f"{key}:\n" + "".join(line(n) + "\n" for n in range(size // width))
+
+
+SHAPES: dict[str, Callable[[int], str]] = {
+    # unknown traits (and one "listed twice")
+    "traits": lambda size: _flow("traits", "a", size),
+    # traits that are not lower-case words: a Pydantic error each
+    "bad-traits": lambda size: _flow("traits", "A", size),
+    # item ids of a department not loaded
+    "unknown-items": lambda size: _block("items", lambda n: f"  x.a{n}: done", size),
+    # item ids that are not ids, of statuses that are not statuses: two Pydantic errors each
+    "bad-item-keys": lambda size: _block("items", lambda n: f"  A{n}: nope", size),
+    # statuses that are not statuses
+    "bad-statuses": lambda size: _block("items", lambda n: f"  legal.x{n}: nope", size),
+    # waivers with only an item, of an unknown id
+    "waivers": lambda size: _flow("waivers", "{item: x.a}", size),
+    # milestones after launch day, all of one name
+    "milestones": lambda size: _flow(
+        "milestones", "{name: m, date: 2028-01-01, stages: [learn], min_score: 1}", size
+    ),
+    # owners of departments that do not exist
+    "owners": lambda size: _block("owners", lambda n: f"  d{n}: x", size),
+    # the same key again and again
+    "duplicate-keys": lambda size: _block("owners", lambda n: "  legal: x", size),
+    # a gate's stages that are no stage (a list inside a mapping)
+    "gate-stages": lambda size: (
+        HEAD + "gate: {stages: [" + ",".join(["lern"] * (size // 5)) + "]}\n"
+    ),
+    # keys a launch file does not have, at the top
+    "top-level-keys": lambda size: HEAD + "".join(f"k{n}: 1\n" for n in range(size // 9)),
+    # dates that are not dates
+    "bad-dates": lambda size: _block("items", lambda n: f"  legal.x{n}: {{due: 2027-02-30}}", size),
+}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("shapes", nargs="*", help=f"any of: {', '.join(SHAPES)} (default all)")
+    parser.add_argument("--size", type=int, default=500_000, help="bytes (default 500,000)")
+    parser.add_argument("--gtm-check", default=str(Path(sys.executable).parent / "gtm-check"))
+    args = parser.parse_args()
+    unknown = [shape for shape in args.shapes if shape not in SHAPES]
+    if unknown:
+        parser.error(f"unknown shapes: {', '.join(unknown)}")
+    print(f"{'shape':<16} {'bytes':>10} {'seconds':>8} {'peak MB':>8} {'lines':>8} exit")
+    with tempfile.TemporaryDirectory() as folder:
+        for shape in args.shapes or SHAPES:
+            path = Path(folder, f"{shape}.yaml")
+            path.write_text(SHAPES[shape](args.size))
+            run = subprocess.run(
+                ["/usr/bin/time", "-f", "%e %M", args.gtm_check, "validate", str(path)],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            *lines, timing = run.stderr.splitlines()
+            seconds, kilobytes = timing.split()
+            print(
+                f"{shape:<16} {path.stat().st_size:>10,} {float(seconds):>8.2f} "
+                f"{int(kilobytes) / 1024:>8.0f} {len(lines):>8,} {run.returncode}"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
