@@ -625,6 +625,25 @@ def test_a_done_blocker_or_high_item_without_evidence_is_a_warning_or_with_the_f
     assert checked.warnings == [] and not checked.gate.passed
 
 
+@pytest.mark.parametrize("nothing", [" ", "\t", "\u200b", "\u3164", "\u2800", " \u2060 "])
+def test_evidence_or_a_note_that_shows_nothing_is_none(nothing: str) -> None:
+    # A diff shows `evidence: " "` as if it were something; the rules do not.
+    items = [item("a.b", severity="blocker"), item("a.n", severity="blocker")]
+    states = {
+        "a.b": {"status": "done", "evidence": nothing},
+        "a.n": {"status": "n/a", "note": nothing},
+    }
+    report = learn_gate(items, states)
+    assert codes(report) == [
+        ("blocker-na-without-note", "a.n"),
+        ("done-without-evidence", "a.b"),
+    ]
+    checked = audit(
+        items, states, gate={"stages": ["learn"]}, options=GateOptions(require_evidence=True)
+    )
+    assert [(g.id, g.unproven) for g in checked.gaps] == [("a.b", True)]
+
+
 def test_waivers_and_attestations_expiring_within_the_window_are_listed() -> None:
     items = [item("a.w"), item("a.x"), SIGN_OFF, item("a.late")]
     states = {"a.review": done_on(AS_OF - dt.timedelta(days=177))}  # valid 3 more days

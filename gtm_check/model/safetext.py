@@ -22,6 +22,7 @@ import re
 import unicodedata
 
 __all__ = [
+    "blank",
     "command_free",
     "json_safe",
     "no_autolink",
@@ -278,6 +279,13 @@ def _escape_hidden(text: str) -> str:
         return _escape(char)
 
     return _NOT_PRINTABLE_ASCII.sub(shown_or_escaped, text)
+
+
+def blank(text: str | None) -> bool:
+    """Whether ``text`` says nothing a reader can see: None, or only white space, controls,
+    invisible characters and the blank-looking Braille pattern (U+2800). Evidence or a
+    note like that is none: a diff shows ``evidence: " "`` as if it were something."""
+    return text is None or all(c.isspace() or c == "\u2800" or _hidden(c) for c in text)
 
 
 def _hidden(char: str) -> bool:

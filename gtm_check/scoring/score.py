@@ -35,6 +35,7 @@ from gtm_check.model.results import (
     WaiverResult,
     urgency,
 )
+from gtm_check.model.safetext import blank
 from gtm_check.model.vocabulary import Severity, Stage, Status, Verdict, department_rank
 from gtm_check.scoring.milestones import milestone_results
 from gtm_check.scoring.policy import breaches
@@ -133,7 +134,7 @@ def _unconfirmed(
     check that passed is evidence), and for a check that failed (with --require-verified)."""
     if state.status is not Status.DONE:
         return False, False
-    proven = bool(state.evidence) or (check is not None and check.passed)
+    proven = not blank(state.evidence) or (check is not None and check.passed)
     unproven = require_evidence and needs_evidence(item) and not proven
     unverified = require_verified and check is not None and not check.passed
     return unproven, unverified

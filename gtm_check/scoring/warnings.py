@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from gtm_check.model.addresses import same_person
 from gtm_check.model.inputs import UNSTATED, ChecklistItem, Gate, Launch, Waiver
 from gtm_check.model.results import ItemResult, StageResult, Warning
+from gtm_check.model.safetext import blank
 from gtm_check.model.vocabulary import (
     HEAVY_WEIGHT_FACTOR,
     LONG_WAIVER_DAYS,
@@ -127,7 +128,7 @@ def _attestation_warnings(
             )
         severe = item.severity in (Severity.BLOCKER, Severity.HIGH)
         verified = result.check is not None and result.check.passed
-        if severe and not state.evidence and not verified and not evidence_checked:
+        if severe and blank(state.evidence) and not verified and not evidence_checked:
             yield Warning(
                 "done-without-evidence",
                 f"{item.severity} {result.id} is done, no evidence",
@@ -162,7 +163,7 @@ def _item_warnings(
         if item.severity is Severity.BLOCKER and state.status is Status.NOT_APPLICABLE:
             # With a note or without, a blocker marked n/a leaves the gate: always said, so
             # that a policy can fail it (fail_on_warnings: [blocker-na]).
-            if state.note is None:
+            if blank(state.note):
                 yield Warning(
                     "blocker-na-without-note",
                     f"blocker {result.id} is marked n/a with no note saying why",
@@ -195,7 +196,7 @@ def idle(result: ItemResult | None, as_of: dt.date, require_evidence: bool) -> s
         return None
     stale = _not_counting(result, as_of)
     severe = result.severity in (Severity.BLOCKER, Severity.HIGH)
-    unproven = require_evidence and severe and not result.evidence
+    unproven = require_evidence and severe and blank(result.evidence)
     return None if stale or unproven else "the item is already done"
 
 
