@@ -24,6 +24,7 @@ from gtm_check.load import document, files, parts, validation_errors
 from gtm_check.load.checklists import ChecklistReader
 from gtm_check.load.launch import load_launch
 from gtm_check.load.yamltree import Positions, Source
+from gtm_check.model import addresses
 from gtm_check.model.inputs import Checklist, ChecklistItem, Launch, Milestone, Policy, Waiver
 from gtm_check.model.problems import (
     MAX_CANDIDATES,
@@ -334,6 +335,44 @@ def test_milestones_times_items_is_not_the_cost_of_scoring(monkeypatch: pytest.M
     # milestone would be 200 x 1,000 x 3 stages.
     assert looks <= 10 * (item_count + milestone_count)
     assert _Counted.walks <= 5  # not once per item that names its milestone with `by:`
+
+
+def test_waivers_times_the_owners_length_is_not_the_cost_of_a_policy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Each waiver on an item compares its approver with the item's owners: a long owner was
+    # folded again for every waiver (300 KB of owner, 2,000 waivers: minutes).
+    folded: list[int] = []
+    real = addresses.same_person_key
+
+    def counting(text: str) -> str:
+        folded.append(len(text))
+        return real(text)
+
+    monkeypatch.setattr(addresses, "same_person_key", counting)
+    addresses._person.cache_clear()
+    checklist = Checklist.model_validate(
+        {"department": "legal", "name": "L", "items": [{"id": "legal.x", "stage": "learn",
+         "title": "X", "severity": "blocker"}]}
+    )  # fmt: skip
+    owner = "pm@acme.example " * 5_000
+    launch = Launch.model_validate(
+        {
+            "launch": "L",
+            "launch_date": dt.date(2027, 3, 1),
+            "owners": {"legal": owner},
+            "items": {"legal.x": {"owner": owner}},
+            "waivers": [
+                {"item": "legal.x", "reason": "r", "approved_by": f"vp{n}@acme.example",
+                 "expires": dt.date(2027, 2, 1)}
+                for n in range(500)
+            ],
+        }
+    )  # fmt: skip
+    report = score_module.score_launch(launch, [checklist], dt.date(2027, 1, 1))
+    assert report.gaps == []
+    assert sum(folded) <= 2 * len(owner) + 500 * 40  # the owner once, each approver once
+    addresses._person.cache_clear()
 
 
 class _Walked(list[object]):

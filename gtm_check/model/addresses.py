@@ -16,6 +16,7 @@ apart.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -114,8 +115,16 @@ def same_person(one: str, other: str) -> bool:
     angle-bracket and comment (``pm@x.example (Pat)``) forms, a trailing dot dropped, so
     that writing an owner's address another way does not make them someone else. Linear in
     the length of both texts."""
-    first, second = same_person_key(one), same_person_key(other)
-    return first == second or not _addresses_in(first).isdisjoint(_addresses_in(second))
+    (first, first_addresses), (second, second_addresses) = _person(one), _person(other)
+    return first == second or not first_addresses.isdisjoint(second_addresses)
+
+
+@functools.lru_cache(maxsize=1024)
+def _person(text: str) -> tuple[str, frozenset[str]]:
+    """``text``'s key and addresses, worked out once per text: every waiver on an item
+    compares its approver with the same owner, who may be written at length."""
+    key = same_person_key(text)
+    return key, frozenset(_addresses_in(key))
 
 
 # What separates an address from the words around it: white space, brackets, quotes and
