@@ -205,6 +205,25 @@ def test_policy_files_are_found_up_to_the_repository_root(repo: Path) -> None:
     assert policy is not None and policy.min_score == 80  # the nearer file cannot relax it
 
 
+def test_a_submodule_is_under_the_policy_of_the_repository_that_holds_it(
+    repo: Path, tmp_path: Path
+) -> None:
+    # A pull request can make the launch file's folder a submodule (its own repository,
+    # the attacker's): the search goes on past it, up to the root of the repository.
+    (repo / ".git" / "modules" / "launches").mkdir(parents=True)
+    launches = repo / "launches"
+    (launches / ".git").write_text("gitdir: ../.git/modules/launches\n", encoding="utf-8")
+    launch_file = launches / "launch.yaml"
+    assert policy_files(launch_file) == [repo / ".gtm-check.yaml"]
+    code, _, err = run("validate", str(launch_file))
+    assert code == 2 and "policy: the gate must include learn" in err
+    # A linked worktree's .git file is not a submodule's: its own root ends the search.
+    elsewhere = tmp_path / "main-checkout" / ".git" / "worktrees" / "launches"
+    elsewhere.mkdir(parents=True)
+    (launches / ".git").write_text(f"gitdir: {elsewhere}\n", encoding="utf-8")
+    assert policy_files(launch_file) == []
+
+
 def run(*args: str) -> tuple[int, str, str]:
     result = CliRunner(env={"NO_COLOR": "1", "COLUMNS": "200"}).invoke(app, list(args))
     return result.exit_code, result.stdout, result.stderr

@@ -20,7 +20,8 @@ REPOSITORY_FILE = ".gtm-check.yaml"
 
 def policy_files(launch: Path) -> list[Path]:
     """``.gtm-check.yaml`` in the launch file's folder and each folder above it, up to the
-    repository's root (``files.repository_root``) or the file system's root.
+    repository's root (``files.repository_root``; for a submodule, the root of the
+    repository that holds it) or the file system's root.
 
     Found from where the launch file is named, not from where a link points: a link cannot
     take a launch file out from under its repository's policy, nor lend it another's.
@@ -32,9 +33,36 @@ def policy_files(launch: Path) -> list[Path]:
         candidate = folder / REPOSITORY_FILE
         if os.path.lexists(candidate):
             found.append(candidate)
-        if folder == root or folder.parent == folder:
+        if folder == root:
+            # A submodule is part of the repository that holds it: a pull request that
+            # makes the launch file's folder one cannot leave the repository's policy.
+            root = _superproject(root)
+            if root is None:
+                return found
+        if folder.parent == folder:
             return found
         folder = folder.parent
+
+
+def _superproject(root: Path) -> Path | None:
+    """The working tree whose submodule ``root`` is: ``root/.git`` is a file naming a git
+    folder under that tree's ``.git/modules`` (as git writes it). None for any other root."""
+    dot = root / ".git"
+    if os.path.islink(dot) or not os.path.isfile(dot):
+        return None
+    try:
+        with open(dot, "rb") as file:
+            first = file.read(4096).decode("utf-8", "replace").strip()
+    except OSError:
+        return None
+    if not first.startswith("gitdir: "):
+        return None
+    parts = Path(os.path.normpath(root / first.removeprefix("gitdir: "))).parts
+    for index in range(len(parts) - 1):
+        if parts[index : index + 2] == (".git", "modules"):
+            outer = Path(*parts[:index])
+            return outer if root.is_relative_to(outer) and root != outer else None
+    return None
 
 
 class PolicyReader:
