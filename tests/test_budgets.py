@@ -355,7 +355,7 @@ def test_waivers_times_the_owners_length_is_not_the_cost_of_a_policy(
         {"department": "legal", "name": "L", "items": [{"id": "legal.x", "stage": "learn",
          "title": "X", "severity": "blocker"}]}
     )  # fmt: skip
-    owner = "pm@acme.example " * 5_000
+    owner = "pm@acme.example " * 62  # 992 characters: the longest owner is 1,000
     launch = Launch.model_validate(
         {
             "launch": "L",
@@ -365,13 +365,13 @@ def test_waivers_times_the_owners_length_is_not_the_cost_of_a_policy(
             "waivers": [
                 {"item": "legal.x", "reason": "r", "approved_by": f"vp{n}@acme.example",
                  "expires": dt.date(2027, 2, 1)}
-                for n in range(500)
+                for n in range(2_000)
             ],
         }
     )  # fmt: skip
     report = score_module.score_launch(launch, [checklist], dt.date(2027, 1, 1))
     assert report.gaps == []
-    assert sum(folded) <= 2 * len(owner) + 500 * 40  # the owner once, each approver once
+    assert sum(folded) <= 2 * len(owner) + 2_000 * 40  # the owner once, each approver once
     addresses._person.cache_clear()
 
 
@@ -585,3 +585,32 @@ def test_a_large_mapping_validated_in_parts_loads_as_a_whole_and_places_its_one_
     (problem,) = problems_of(launch)
     assert (problem.line, problem.column) == (5 + 4_400, 24)
     assert problem.message.startswith("status: 'finished' is not one of todo")
+
+
+@pytest.mark.parametrize(
+    ("field", "line"),
+    [
+        ("owners: {{legal: {}}}\n", 4),
+        ("items:\n  legal.trademarks: {{owner: {}}}\n", 5),
+        (
+            "waivers:\n  - {{item: legal.trademarks, reason: r, approved_by: {}, "
+            "expires: 2027-02-01}}\n",
+            5,
+        ),
+    ],
+)
+def test_an_owner_or_approver_is_at_most_a_thousand_characters(
+    write: WriteFile, field: str, line: int
+) -> None:
+    # Comparing approver and owner normalizes both (NFKC makes U+FDFA eighteen characters):
+    # a 4.5 MB owner took 2 GB. Past the limit it is a located error, never compared.
+    write("legal.yaml", MINI_CHECKLIST)
+    head = "launch: L\nlaunch_date: 2027-03-01\nchecklists: [./legal.yaml]\n"
+    fits = write("fits.yaml", head + field.format("a" * 1_000))
+    assert CliRunner().invoke(app, ["validate", str(fits)]).exit_code == 0
+    long = write("long.yaml", head + field.format("\ufdfa" * 100_000))
+    result = CliRunner().invoke(app, ["validate", str(long)])
+    assert result.exit_code == 2
+    (message,) = result.stderr.splitlines()
+    assert message.startswith(f"{long}:{line}:")
+    assert message.endswith(": is 100,000 characters; the limit is 1,000")

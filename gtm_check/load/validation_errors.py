@@ -172,6 +172,12 @@ def _empty(error: _Error) -> Finding:
     return Finding(error.loc, f"{error.name}: must not be empty")
 
 
+def _too_long(error: _Error) -> Finding:
+    limit = error.raw["ctx"]["max_length"]
+    size = f"{len(error.value):,} characters" if isinstance(error.value, str) else "too long"
+    return Finding(error.loc, f"{error.name}: is {size}; the limit is {limit:,}")
+
+
 def _other(error: _Error) -> Finding:
     """Our own validators' messages ("Value error, <ours>"); anything else is said plainly."""
     message: str = error.raw["msg"]
@@ -213,6 +219,7 @@ _HANDLERS: dict[str, Callable[[_Error], Finding]] = {
     "string_pattern_mismatch": _pattern,
     "too_short": _empty,
     "string_too_short": _empty,
+    "string_too_long": _too_long,
 }
 
 

@@ -31,6 +31,14 @@ KEBAB = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 ITEM_ID_PATTERN = rf"^{KEBAB}\.{KEBAB}$"
 
 Text = Annotated[str, StringConstraints(min_length=1)]
+
+MAX_PERSON = 1_000
+"""The longest owner or approver, in characters: a person's name and address, a team's list
+of them. Comparing who approved a waiver with who owns the item normalizes both (NFKC can
+make one character eighteen), so a longer one could cost gigabytes."""
+
+Person = Annotated[str, StringConstraints(min_length=1, max_length=MAX_PERSON)]
+"""An owner or an approver: who is responsible, in at most ``MAX_PERSON`` characters."""
 Key = Annotated[str, StringConstraints(pattern=rf"^{KEBAB}$")]
 ItemId = Annotated[str, StringConstraints(pattern=ITEM_ID_PATTERN)]
 
@@ -293,7 +301,7 @@ class Checklist(_Model):
 
 class ItemState(_Model):
     status: Status = Status.TODO
-    owner: Text | None = None
+    owner: Person | None = None
     due: Date | None = None
     evidence: Text | None = None
     note: Text | None = None
@@ -335,7 +343,7 @@ StateEntry = Annotated[
 class Waiver(_Model):
     item: ItemId
     reason: Text
-    approved_by: Text
+    approved_by: Person
     expires: Date
 
 
@@ -362,7 +370,7 @@ class Milestone(_Model):
 class Launch(_Model):
     launch: Text
     launch_date: Date
-    owner: Text | None = None
+    owner: Person | None = None
     tier: Tier = 1
     traits: Traits = []
     checklists: Annotated[list[Text], AfterValidator(_unique), AfterValidator(_some_checklist)] = (
@@ -373,7 +381,7 @@ class Launch(_Model):
     """Checkpoints before launch day, each with its own stages and minimum score."""
     items: dict[ItemId, StateEntry] = {}
     waivers: list[Waiver] = []
-    owners: dict[Key, Text] = {}
+    owners: dict[Key, Person] = {}
     """A default owner per department: an item with no owner of its own takes its
     department's."""
 
