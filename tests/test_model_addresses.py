@@ -131,6 +131,8 @@ def test_different_people_stay_different() -> None:
         "\u115fpm@acme.example\u1160",
         "pm@acme.example\uffa0",
         "Pat <pm@acme.example.>, Sam <sam@acme.example>",
+        "pm+waiver@acme.example",  # a sub-address: the same mailbox
+        "PM+Q3@Acme.Example",
     ],
 )
 def test_the_same_address_in_another_form_is_the_same_person(approver: str) -> None:
@@ -149,6 +151,19 @@ def test_the_same_address_in_another_form_is_the_same_person(approver: str) -> N
 )
 def test_other_people_stay_other_people(owner: str, approver: str) -> None:
     assert not same_person(owner, approver)
+
+
+@pytest.mark.parametrize(
+    ("owner", "approver"),
+    [
+        ("pm@bücher.example", "pm@xn--bcher-kva.example"),
+        ("pm@xn--bcher-kva.example", "Pat <pm+later@BÜCHER.example>"),
+        ("+pm@acme.example", "+pm@acme.example."),  # a local part that starts with "+"
+    ],
+)
+def test_a_mailbox_in_either_form_is_the_same(owner: str, approver: str) -> None:
+    assert same_person(owner, approver)
+    assert not same_person(owner, "pm@xn--bcher-kvb.example")
 
 
 def test_a_long_text_without_an_address_is_compared_in_one_pass() -> None:

@@ -134,9 +134,23 @@ _AROUND_ADDRESS = re.compile(r"[\s<>()\[\]{},;:\"]+")
 
 
 def _addresses_in(key: str) -> set[str]:
-    """The address-looking words in a ``same_person_key``, trailing dots dropped."""
+    """The address-looking words in a ``same_person_key``, trailing dots dropped, each as
+    its mailbox: a sub-address dropped (``pm+waiver@`` is ``pm@``'s mailbox) and the domain
+    in Unicode (``xn--bcher-kva`` is ``bücher``)."""
     words = (word.strip(".") for word in _AROUND_ADDRESS.split(key) if "@" in word)
-    return {word for word in words if _looks_like_address(word)}
+    return {_mailbox(word) for word in words if _looks_like_address(word)}
+
+
+def _mailbox(address: str) -> str:
+    local, _, domain = address.rpartition("@")
+    local = local.split("+", 1)[0] or local
+    if "xn--" in domain:
+        try:
+            domain = domain.encode("ascii").decode("idna")
+        except UnicodeError:
+            pass  # not a name IDNA reads: compared as written
+        domain = unicodedata.normalize("NFKC", domain).casefold()
+    return f"{local}@{domain}"
 
 
 def _looks_like_address(word: str) -> bool:
