@@ -3,8 +3,10 @@ where one helps; the template and the launch file's fill; the policy's verify_ho
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -355,6 +357,42 @@ def test_a_team_checklist_is_held_to_the_same_rules(repo: Path) -> None:
 def test_a_pattern_the_library_warns_about_is_compiled_quietly(repo: Path) -> None:
     path = launch_with(repo, "team.plain:\n  verify: {path: x.md, matches: '[[a]'}\n")
     assert validate(path)[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("pattern", "why"),
+    [
+        ("(?u)(?a)x", "ASCII and UNICODE flags are incompatible"),  # a ValueError: exit 3
+        ("(?<=a+)b", "look-behind requires fixed-width pattern"),  # found by the compiler
+        ("x(?:(?<!a|bc))", "look-behind requires fixed-width pattern"),
+    ],
+)
+def test_a_pattern_only_the_compiler_refuses_is_a_located_problem(
+    repo: Path, pattern: str, why: str
+) -> None:
+    path = launch_with(repo, f"team.plain:\n  verify: {{path: x.md, matches: '{pattern}'}}\n")
+    code, problems = validate(path)
+    assert code == 2
+    assert [p.split(": ", 1)[1] for p in problems] == [
+        f"matches: not a valid regular expression: {why}"
+    ]
+
+
+def test_patterns_are_parsed_not_compiled(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Compiling folds the case of each range: 1,000 characters of (?i)[\u0100-\uffff] took
+    # half a second, and a launch may hold 1,000 patterns. The search compiles its own.
+    compiled: list[str] = []
+    real = re.compile
+
+    def counting(pattern: Any, flags: int = 0) -> Any:
+        compiled.append(pattern)
+        return real(pattern, flags)
+
+    monkeypatch.setattr(re, "compile", counting)
+    costly = "(?i)" + "[\\u0100-\\uffff]" * 66  # 994 characters
+    path = launch_with(repo, f"team.plain:\n  verify: {{path: x.md, matches: '{costly}'}}\n")
+    assert validate(path)[0] == 0
+    assert [p for p in compiled if isinstance(p, str) and "uffff" in p] == []
 
 
 def test_a_launch_holds_a_bounded_number_of_checks(
