@@ -159,6 +159,40 @@ def invoke(args: list[str]) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+@pytest.mark.parametrize("flags", ALLOW)
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_launch_file_linked_into_git_s_own_folder_is_refused_unread(
+    outside: Path, command: str, flags: list[str]
+) -> None:
+    git = outside / "repo" / ".git"
+    (git / "launch.yaml").write_text(SECRET, encoding="utf-8")
+    link = outside / "repo" / "launch.yaml"
+    link.symlink_to(git / "launch.yaml")
+    args = every_command(link)[command]
+    code, out, err = invoke([*args, *flags] if command not in ("diff",) else args)
+    assert code == 2, err
+    assert err == (
+        f"{link}:1:1: the launch file leads into git's own folder through a symbolic link; "
+        "it is not read\n"
+    )
+    for word in ("Leaked", "s3cr3t", "t0ken"):
+        assert word not in out + err
+
+
+def test_a_policy_file_linked_into_git_s_own_folder_is_refused_unread(outside: Path) -> None:
+    repo = outside / "repo"
+    (repo / ".git" / "config").write_text("[core]\n\tbare = false\nt0ken: s3cr3t\n")
+    (repo / ".gtm-check.yaml").symlink_to(".git/config")
+    launch = repo / "launch.yaml"
+    launch.write_text("launch: L\nlaunch_date: 2027-03-01\nchecklists: [./legal.yaml]\n")
+    code, out, err = invoke(["validate", str(launch)])
+    assert code == 2
+    assert err == (
+        f"{repo / '.gtm-check.yaml'}:1:1: the policy file leads into git's own folder through "
+        "a symbolic link; it is not read\n"
+    )
+
+
 @pytest.mark.parametrize("command", COMMANDS)
 def test_a_launch_file_linked_out_of_its_repository_is_refused(outside: Path, command: str) -> None:
     link = outside / "repo" / "launch.yaml"

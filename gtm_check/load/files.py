@@ -263,8 +263,17 @@ def confine(
 ) -> None:
     """Refuse to read a file that leads outside its repository (or folder) through a
     symbolic link, before a byte of it is read: nothing of the file linked to can show in
-    a message. ``-`` (standard input) and ``allow_outside`` are not confined."""
-    if allow_outside or str(path) == STDIN:
+    a message. ``-`` (standard input) and ``allow_outside`` are not confined, except that
+    a link into git's own folder (``.git/config``, where a checkout keeps its token) is
+    refused even then."""
+    if str(path) == STDIN:
+        return
+    named_into_git = GIT_FOLDER in Path(os.path.abspath(path)).parts
+    if not named_into_git and GIT_FOLDER in Path(os.path.realpath(path)).parts:
+        raise GtmCheckError.single(
+            display, f"{what} leads into git's own folder through a symbolic link; it is not read"
+        )
+    if allow_outside:
         return
     where = leads_outside(path)
     if where is not None:

@@ -9,11 +9,11 @@ request merged) is a model here, a member of ``Check`` and a checker in ``load/v
 
 from __future__ import annotations
 
-import importlib
 import ipaddress
 import re
 import warnings
 from collections.abc import Sequence
+from re import _parser as _re_parser  # type: ignore[attr-defined]  # re's own: no cost
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
@@ -54,8 +54,6 @@ def _pattern(value: str) -> str:
     return value
 
 
-# re's own parser (imported by re itself: no cost), which typeshed does not describe.
-_re_parser: Any = importlib.import_module("re._parser")
 _ASSERT, _ASSERT_NOT = _re_parser.ASSERT, _re_parser.ASSERT_NOT
 
 
