@@ -105,13 +105,10 @@ class PolicyReader:
             combined = combined.tightened(policy)
             if combined.allowed_tiers == [] and before and policy.allowed_tiers:
                 raise GtmCheckError(_no_tier_left(self._read[path][1], policy, before))
-        if (
-            combined is not None
-            and self._explicit
-            and self.read(self._explicit).verify_hosts is None
-        ):
-            # Where --policy FILE lists no host, none may be fetched: a .gtm-check.yaml (which
-            # a pull request can add) narrows the hosts that file lists, never lists its own.
+        if combined is not None and self.read(outermost_first[0]).verify_hosts is None:
+            # Where the outermost policy (--policy FILE, else the repository root's) lists no
+            # host, none may be fetched: a nearer .gtm-check.yaml (which a pull request can
+            # add) narrows the hosts that file lists, never lists its own.
             combined = combined.model_copy(update={"verify_hosts": None})
         return combined
 

@@ -275,6 +275,29 @@ def test_a_repository_file_cannot_list_hosts_the_policy_file_does_not(
     assert len(site.requests) == 1
 
 
+def test_a_nearer_file_cannot_list_hosts_the_repositorys_root_file_does_not(
+    repo: Path, site: Site
+) -> None:
+    # The root's .gtm-check.yaml (reviewed, protected) lists no host; a pull request adds one
+    # beside the launch file listing the loopback network: nothing is fetched.
+    (repo / ".gtm-check.yaml").write_text("policy:\n  min_score: 50\n")
+    nested = repo / "launches"
+    nested.mkdir()
+    (nested / ".gtm-check.yaml").write_text("policy:\n  verify_hosts: ['127.0.0.0/8']\n")
+    moved = launch_with(repo, f"team.plain: {{verify: {{url: '{site.page('/p')}'}}}}\n")
+    (nested / "team.yaml").write_text((repo / "team.yaml").read_text())
+    path = moved.rename(nested / "launch.yaml")
+    args = ["audit", str(path), "--as-of", "2027-01-01", "-f", "json", "--verify"]
+    result = CliRunner().invoke(app, args)
+    assert "the policy's verify_hosts lists no host" in result.stdout
+    assert site.requests == []
+    # Where the root lists hosts, the nearer file narrows them as before.
+    (repo / ".gtm-check.yaml").write_text("policy:\n  verify_hosts: ['127.0.0.0/8', b.example]\n")
+    allowed = CliRunner().invoke(app, args)
+    assert '"verified"' in allowed.stdout
+    assert len(site.requests) == 1
+
+
 def test_a_url_on_a_host_the_policy_does_not_list_is_a_breach(repo: Path) -> None:
     (repo / ".gtm-check.yaml").write_text("policy:\n  verify_hosts: [docs.acme.example]\n")
     path = launch_with(
