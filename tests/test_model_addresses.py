@@ -133,6 +133,15 @@ def test_different_people_stay_different() -> None:
         "Pat <pm@acme.example.>, Sam <sam@acme.example>",
         "pm+waiver@acme.example",  # a sub-address: the same mailbox
         "PM+Q3@Acme.Example",
+        "pm@acme.example\tPat",  # a tab or a line break parts words as a space does
+        "Pat\tpm@acme.example",
+        "pm@acme.example\nPat",
+        "Pat/pm@acme.example",
+        "pm@acme.example|Pat",
+        "pm@acme\u3002example",  # the full stops IDNA reads as dots
+        "pm@acme\uff61example",
+        '"pm"@acme.example',  # a quoted local part
+        "pm(Pat)@acme.example",  # a comment in the local part
     ],
 )
 def test_the_same_address_in_another_form_is_the_same_person(approver: str) -> None:

@@ -104,9 +104,10 @@ def same_person_key(text: str) -> str:
     """``text`` as compared with another name for the same person: invisible and format
     characters removed, compatibility forms folded (NFKC: full-width letters), case folded,
     surrounding space stripped."""
-    shown = "".join(c for c in text if not _invisible(c))
+    spaced = "".join(" " if c.isspace() else c for c in text)  # a tab still parts words
+    shown = "".join(c for c in spaced if not _invisible(c))
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", shown).casefold())
-    return "".join(c for c in folded if not _invisible(c)).strip()
+    return "".join(" " if c.isspace() else c for c in folded if not _invisible(c)).strip()
 
 
 def same_person(one: str, other: str) -> bool:
@@ -127,18 +128,46 @@ def _person(text: str) -> tuple[str, frozenset[str]]:
     return key, frozenset(_addresses_in(key))
 
 
-# What separates an address from the words around it: white space, brackets, quotes and
-# the punctuation of lists and display names. Split, not searched: a search for
-# ``x+@y+`` backtracks over a long word without ``@``.
-_AROUND_ADDRESS = re.compile(r"[\s<>()\[\]{},;:\"]+")
-
-
 def _addresses_in(key: str) -> set[str]:
-    """The address-looking words in a ``same_person_key``, trailing dots dropped, each as
-    its mailbox: a sub-address dropped (``pm+waiver@`` is ``pm@``'s mailbox) and the domain
-    in Unicode (``xn--bcher-kva`` is ``bücher``)."""
-    words = (word.strip(".") for word in _AROUND_ADDRESS.split(key) if "@" in word)
-    return {_mailbox(word) for word in words if _looks_like_address(word)}
+    """The addresses in a ``same_person_key``, each as its mailbox (``_mailbox``): around
+    every "@", the letters, digits and ``._%+-`` before it (or a quoted local part) and the
+    letters, digits, dots and hyphens after it, so that whatever parts an address from the
+    words beside it (white space, brackets, quotes, ``/``, ``|``, a comment) parts it.
+    Linear: each character is looked at from at most the "@" on either side of it."""
+    text = _COMMENT.sub("", key) if "(" in key else key
+    found = set()
+    at = text.find("@")
+    while at != -1:
+        start = at
+        if at > 0 and text[at - 1] == '"':
+            opening = text.rfind('"', 0, at - 1)
+            local = text[opening + 1 : at - 1] if opening != -1 else ""
+        else:
+            while start > 0 and _in_local(text[start - 1]):
+                start -= 1
+            local = text[start:at]
+        end = at + 1
+        while end < len(text) and _in_domain(text[end]):
+            end += 1
+        domain = text[at + 1 : end].translate(_IDEOGRAPHIC_STOPS).strip(".")
+        if local and domain:
+            found.add(_mailbox(f"{local}@{domain}"))
+        at = text.find("@", at + 1)
+    return found
+
+
+_COMMENT = re.compile(r"\([^()]*\)")
+"""A comment in an address (``pm(Pat)@x``, ``pm@x (Pat)``): dropped before looking."""
+_IDEOGRAPHIC_STOPS = str.maketrans({"\u3002": ".", "\uff0e": ".", "\uff61": "."})
+"""The full stops IDNA reads as a dot between labels."""
+
+
+def _in_local(char: str) -> bool:
+    return char.isalnum() or char in "._%+-"
+
+
+def _in_domain(char: str) -> bool:
+    return char.isalnum() or char in ".-\u3002\uff0e\uff61"
 
 
 def _mailbox(address: str) -> str:
@@ -151,11 +180,6 @@ def _mailbox(address: str) -> str:
             pass  # not a name IDNA reads: compared as written
         domain = unicodedata.normalize("NFKC", domain).casefold()
     return f"{local}@{domain}"
-
-
-def _looks_like_address(word: str) -> bool:
-    local, at, domain = word.rpartition("@")
-    return bool(at and local and domain)
 
 
 # Default-ignorable characters outside the format category (Cf): the combining grapheme
