@@ -104,9 +104,30 @@ def diff_command(launch: str, env: Mapping[str, str]) -> list[str]:
 
 
 def run(options: Sequence[str]) -> int:
-    """Run ``gtm-check audit`` on the inputs; its output is the step's, its exit code ours."""
+    """Run ``gtm-check audit`` on the inputs; its output is the step's, its exit code ours.
+    A report file (``--output=NAME``) the pull request already put there as a link or as
+    anything but a regular file is refused first, exit 2: gtm-check writes through a link
+    that stays in the repository, and the upload would follow it."""
+    for option in options:
+        name = option.removeprefix("--output=")
+        if name != option and (os.path.islink(name) or _not_a_file(name)):
+            print(
+                f"::error title=gtm-check::{_command_text(name)} is already in the checkout as "
+                "a link or a folder; the Action writes its reports only as new or regular files",
+                flush=True,
+            )
+            return 2
     sys.stdout.flush()
     return subprocess.run(audit_command(options, os.environ), check=False).returncode
+
+
+def _not_a_file(name: str) -> bool:
+    return os.path.lexists(name) and not os.path.isfile(name)
+
+
+def _command_text(text: str) -> str:
+    """``text`` as a workflow command's message: the characters GitHub reads escaped."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def outputs(status: int, report: dict[str, Any] | None, path: str) -> list[str]:

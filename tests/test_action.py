@@ -725,21 +725,26 @@ def test_every_test_security_md_names_for_the_action_exists() -> None:
 
 
 @pytest.mark.parametrize("report", ["html", "sarif"])
-@pytest.mark.parametrize("planted", ["link out", "folder"])
+@pytest.mark.parametrize("planted", ["link out", "link in", "folder"])
 def test_a_report_gtm_check_refused_to_write_is_never_uploaded(
     runner: Runner, tmp_path: Path, report: str, planted: str
 ) -> None:
     """A pull request commits the report's name as a link out of the checkout (to a
-    runner's secret) or as a folder holding a forged page: gtm-check refuses to write it,
-    and the step's output that the upload reads stays unset."""
+    runner's secret), a link to a file of the checkout (a script a later step runs) or a
+    folder holding a forged page: nothing is written, and the step's output that the
+    upload reads stays unset."""
     (runner.workspace / "launch.yaml").write_text(
         (EXAMPLES / "launch.yaml").read_text("utf-8"), encoding="utf-8"
     )
     secret = tmp_path / "docker-config.json"
     secret.write_text('{"auths": {}}', encoding="utf-8")
     name = f"readiness.{report}"
+    victim = runner.workspace / "deploy.sh"  # a file of the checkout a later step runs
+    victim.write_text("echo trusted\n", encoding="utf-8")
     if planted == "link out":
         (runner.workspace / name).symlink_to(secret)
+    elif planted == "link in":
+        (runner.workspace / name).symlink_to("deploy.sh")
     else:
         (runner.workspace / name).mkdir()
         (runner.workspace / name / "index.html").write_text("GATE PASSED", encoding="utf-8")
@@ -749,8 +754,9 @@ def test_a_report_gtm_check_refused_to_write_is_never_uploaded(
     assert code == 2, out
     assert f"{report}-file" not in runner.outputs
     assert secret.read_text("utf-8") == '{"auths": {}}'
+    assert victim.read_text("utf-8") == "echo trusted\n"
     # Written: the output names the file.
-    (runner.workspace / name).unlink() if planted == "link out" else None
+    (runner.workspace / name).unlink() if planted.startswith("link") else None
     if planted == "folder":
         return
     code, out = runner.run(step)
