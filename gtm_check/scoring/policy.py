@@ -48,11 +48,13 @@ def breaches(
     if "blocker-na" in failing:  # any blocker marked n/a: the one without a note is worse
         failing.add("blocker-na-without-note")
     waived_at = _active_waivers(launch, as_of) if failing else {}
+    na = list(_na_breaches(policy, launch, gate, items))
+    scores = required_scores or {}
     found = [
         *_gate_breaches(policy, gate),
         *_launch_breaches(policy, launch),
-        *_na_breaches(policy, launch, gate, items),
-        *_diluted(policy, launch, gate, items, required, required_scores or {}),
+        *na,
+        *_diluted(policy, launch, gate, items, required, scores, {b.identity for b in na}),
         *_waiver_breaches(policy, launch, items, as_of),
         *_host_breaches(policy, launch, items),
         *(
@@ -264,10 +266,12 @@ def _diluted(
     items: Mapping[str, ChecklistItem],
     required: frozenset[str],
     scores: Mapping[Stage, float | None],
+    whole: set[str],
 ) -> Iterator[Breach]:
     """The policy's floors held by the required checklists' items on their own, where the
     launch loads items of other checklists beside them (padding raises a score and the
-    number of items owed, not what the repository requires)."""
+    number of items owed, not what the repository requires). ``whole``: the n/a breaches
+    of all the items, which the required items' own are not said again beside."""
     if not required or len(required) == len(items):
         return
     floor = policy.min_score
@@ -283,7 +287,6 @@ def _diluted(
                 key=f"required score {stage.value}",
                 degree=floor - score,
             )
-    whole = {b.identity for b in _na_breaches(policy, launch, gate, items)}
     own = {i: item for i, item in items.items() if i in required}
     for breach in _na_breaches(policy, launch, gate, own):
         if breach.identity not in whole:
