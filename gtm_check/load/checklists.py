@@ -11,7 +11,6 @@ from pathlib import Path
 
 from gtm_check.load.document import parse_model
 from gtm_check.load.files import (
-    GIT_FOLDER,
     STDIN,
     ByteBudget,
     Kind,
@@ -21,6 +20,7 @@ from gtm_check.load.files import (
     examine,
     read_stdin,
     read_text,
+    under_dot_git,
 )
 from gtm_check.load.yamltree import Finding, PathKey, Source
 from gtm_check.model.inputs import Checklist
@@ -235,7 +235,7 @@ def _resolve(
             except ValueError as exc:
                 findings.append(Finding(loc, str(exc)))
                 continue
-            if GIT_FOLDER in Path(os.path.realpath(target)).parts:
+            if under_dot_git(target):
                 # Git's own files (config, hooks) are not checklists; nothing of them is read.
                 # (A folder that merely looks like a bare repository is not refused here: a
                 # pull request could plant one beside every checklist.)

@@ -244,9 +244,15 @@ def in_git_folder(path: Path) -> bool:
     file written there can become code the next git command runs. One look per folder
     of the real path, whatever the path names."""
     real = Path(os.path.realpath(path))
-    if GIT_FOLDER in real.parts:
-        return True
-    return any(_holds_git_data(folder) for folder in real.parents)
+    return under_dot_git(real) or any(_holds_git_data(folder) for folder in real.parents)
+
+
+def under_dot_git(path: Path) -> bool:
+    """Whether ``path``'s real file (links followed) is under a folder named ``.git``: the
+    test for files that are read (a checklist, a launch or policy file), where
+    ``in_git_folder``'s look for a bare repository would let a pull request that plants one
+    in the launch folder refuse every file beside it."""
+    return GIT_FOLDER in Path(os.path.realpath(path)).parts
 
 
 def _holds_git_data(folder: Path) -> bool:
@@ -269,7 +275,7 @@ def confine(
     if str(path) == STDIN:
         return
     named_into_git = GIT_FOLDER in Path(os.path.abspath(path)).parts
-    if not named_into_git and GIT_FOLDER in Path(os.path.realpath(path)).parts:
+    if not named_into_git and under_dot_git(path):
         raise GtmCheckError.single(
             display, f"{what} leads into git's own folder through a symbolic link; it is not read"
         )
