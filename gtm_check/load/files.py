@@ -247,6 +247,14 @@ def in_git_folder(path: Path) -> bool:
     return under_dot_git(real) or any(_holds_git_data(folder) for folder in real.parents)
 
 
+def gitdir_of(dot: Path) -> str | None:
+    """The git folder a ``.git`` file names (``gitdir: PATH`` in its first 4 KiB), as
+    written; None when it names none. OSError when it cannot be read."""
+    with open(dot, "rb") as file:
+        first = file.read(4096).decode("utf-8", "replace").rstrip()
+    return first.removeprefix("gitdir: ") if first.startswith("gitdir: ") else None
+
+
 def under_dot_git(path: Path) -> bool:
     """Whether ``path``'s real file (links followed) is under a folder named ``.git``: the
     test for files that are read (a checklist, a launch or policy file), where

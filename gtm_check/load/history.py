@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from gtm_check.load.files import MAX_FILE_BYTES, ByteBudget, why_unreachable
+from gtm_check.load.files import MAX_FILE_BYTES, ByteBudget, gitdir_of, why_unreachable
 from gtm_check.model.problems import GtmCheckError, OptionError, Problem, parse_date, quoted
 from gtm_check.model.safetext import visible
 
@@ -758,13 +758,12 @@ def _linked(dot: Path, where: str, *, named: bool) -> Path:
     """The git folder a ``.git`` file leads to ("gitdir: PATH"). Unless the user named it,
     it must lie in a ``.git`` folder, as a linked worktree's and a submodule's do."""
     try:
-        with open(dot, "rb") as file:
-            first = file.read(4096).decode("utf-8", "replace").rstrip()
+        written = gitdir_of(dot)
     except OSError as exc:
         raise _problem(where, f"{dot} cannot be read: {why_unreachable(exc)}") from None
-    if not first.startswith("gitdir: "):
+    if written is None:
         raise _problem(where, f"{dot} is a file that does not name a git folder ('gitdir: ')")
-    target = Path(os.path.realpath(dot.parent / first.removeprefix("gitdir: ")))
+    target = Path(os.path.realpath(dot.parent / written))
     if not named and ".git" not in target.parts:
         raise _problem(
             where,

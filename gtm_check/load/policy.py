@@ -10,7 +10,7 @@ from pathlib import Path
 
 from gtm_check.load.checklists import BUILTIN, builtin_names
 from gtm_check.load.document import parse_model
-from gtm_check.load.files import ByteBudget, confine, read_text, repository_root
+from gtm_check.load.files import ByteBudget, confine, gitdir_of, read_text, repository_root
 from gtm_check.load.yamltree import Finding, Source
 from gtm_check.model.inputs import Policy, RepositoryFile
 from gtm_check.model.problems import GtmCheckError, Problem, did_you_mean, quoted
@@ -51,13 +51,12 @@ def _superproject(root: Path) -> Path | None:
     if os.path.islink(dot) or not os.path.isfile(dot):
         return None
     try:
-        with open(dot, "rb") as file:
-            first = file.read(4096).decode("utf-8", "replace").strip()
+        named = gitdir_of(dot)
     except OSError:
         return None
-    if not first.startswith("gitdir: "):
+    if named is None:
         return None
-    parts = Path(os.path.normpath(root / first.removeprefix("gitdir: "))).parts
+    parts = Path(os.path.normpath(root / named)).parts
     for index in range(len(parts) - 1):
         if parts[index : index + 2] == (".git", "modules"):
             outer = Path(*parts[:index])
