@@ -326,12 +326,21 @@ class Repository:
     # Questions about the repository.
 
     def relative(self, path: Path) -> str:
-        """``path`` from the repository's top, with forward slashes."""
-        real = Path(os.path.realpath(path))
-        top = Path(os.path.realpath(self.root))
-        if not real.is_relative_to(top):
+        """``path`` from the repository's top as it is named, with forward slashes: the
+        path read in each revision. No link in the working tree is followed to find it: a
+        pull request that made ``launch.yaml`` (or a folder on its way) a link to a weaker
+        file would otherwise have that file's history read as the launch file's, its older
+        side too. In a revision where the path is a link it is refused or skipped, as ever.
+        Only a top the user named (GTM_CHECK_GIT_DIR) spelt through other links than the
+        file has its folders' links followed to relate the two."""
+        named = Path(os.path.abspath(path))
+        top = Path(os.path.abspath(self.root))
+        if not named.is_relative_to(top):
+            named = Path(os.path.realpath(named.parent), named.name)
+            top = Path(os.path.realpath(top))
+        if not named.is_relative_to(top) or named == top:
             raise _problem(self.where, f"the file is not in the working tree of {self.root}")
-        return real.relative_to(top).as_posix()
+        return named.relative_to(top).as_posix()
 
     def tracked(self, paths: Sequence[str]) -> dict[str, str | None]:
         """Which of ``paths`` (from the top, forward slashes) are files or folders of the

@@ -241,6 +241,55 @@ def test_a_revision_whose_file_is_a_symbolic_link_is_refused(repo: GitRepo) -> N
     )
 
 
+STRONG = launch("legal.trademarks: done\nlegal.privacy: done\n")
+WEAK = launch("legal.trademarks: todo\nlegal.privacy: todo\n")
+
+
+@pytest.mark.parametrize("linked", ["launch.yaml", "team"])
+def test_a_launch_file_made_a_link_has_its_own_history_read_not_the_targets(
+    tmp_path: Path, linked: str
+) -> None:
+    # The base has a strong team/launch.yaml and a weak other/launch.yaml. The pull request
+    # reopens an item in the weak one and makes the launch file (or the folder holding it) a
+    # link to it: the older side must still be the base's team/launch.yaml.
+    repo = GitRepo(tmp_path / "repo")
+    for folder in ("team", "other"):
+        (repo.root / folder).mkdir()
+    base = repo.commit(
+        "2027-01-04",
+        {
+            "team/legal.yaml": CHECKLIST,
+            "team/launch.yaml": STRONG,
+            "other/legal.yaml": CHECKLIST,
+            "other/launch.yaml": WEAK,
+        },
+    )
+    repo.write("other/launch.yaml", launch("legal.trademarks: done\nlegal.privacy: todo\n"))
+    if linked == "team":
+        for name in ("launch.yaml", "legal.yaml"):
+            (repo.root / "team" / name).unlink()
+        (repo.root / "team").rmdir()
+        (repo.root / "team").symlink_to("other")
+    else:
+        (repo.root / "team" / "launch.yaml").unlink()
+        (repo.root / "team" / "launch.yaml").symlink_to("../other/launch.yaml")
+    repo.git("add", "-A", date="2027-01-08")
+    repo.git("commit", "-q", "-m", "pr", date="2027-01-08")
+    args = ["team/launch.yaml", "--since", base[:7], "--as-of", "2027-01-11"]
+    code, out, err = diff_cli(repo.root, *args, "--fail-on-regression")
+    assert (code, err) == (1, "")
+    assert f"\n{base[:7]}:team/launch.yaml (2027-01-04) → team/launch.yaml (" in out
+    assert "legal.privacy reopened" in out
+    code, out, err = diff_cli(repo.root, "HEAD:team/launch.yaml", "team/launch.yaml")
+    assert (code, out) == (2, "")
+    short = repo.git("rev-parse", "--short=7", "HEAD").strip()
+    assert err.startswith(
+        f"{short}:team/launch.yaml:1:1: the file is a symbolic link in this revision"
+        if linked == "launch.yaml"
+        else f"{short}:team/launch.yaml:1:1: the file is absent in this revision"
+    )
+
+
 def test_a_side_reads_the_repository_where_it_is_named_not_where_a_link_points(
     tmp_path: Path, repo: GitRepo
 ) -> None:
@@ -249,7 +298,9 @@ def test_a_side_reads_the_repository_where_it_is_named_not_where_a_link_points(
     (repo.root / "theirs.yaml").symlink_to(other.root / "launch.yaml")
     code, out, err = diff_cli(repo.root, "HEAD:theirs.yaml", "./launch.yaml")
     assert (code, out) == (2, "")
-    assert err == f"theirs.yaml:1:1: the file is not in the working tree of {repo.root}\n"
+    # The revision's own theirs.yaml is read (there is none), never the other repository's.
+    short = repo.git("rev-parse", "--short=7", "HEAD").strip()
+    assert err == f"{short}:theirs.yaml:1:1: the file is absent in this revision\n"
     code, out, err = diff_cli(repo.root, "theirs.yaml", "--since", "2027-01-05")
     assert (code, out) == (2, "")
     assert "leads outside its repository" in err
@@ -263,7 +314,8 @@ def test_a_folder_linked_to_another_repository_does_not_lend_it(
     (repo.root / "sub").symlink_to(other.root)
     code, out, err = diff_cli(repo.root, "HEAD:sub/launch.yaml", "./launch.yaml")
     assert (code, out) == (2, "")
-    assert err == f"sub/launch.yaml:1:1: the file is not in the working tree of {repo.root}\n"
+    short = repo.git("rev-parse", "--short=7", "HEAD").strip()
+    assert err == f"{short}:sub/launch.yaml:1:1: the file is absent in this revision\n"
 
 
 def test_a_checkout_reached_through_a_link_of_the_users_own_is_read(

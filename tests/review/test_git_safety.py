@@ -24,6 +24,7 @@ from gtm_check.load import history as git
 from gtm_check.load.launch import load_launch_text
 from gtm_check.model import history as periods
 from gtm_check.model.history import Every
+from gtm_check.model.problems import GtmCheckError
 from gtm_check.review import trend as review
 from gtm_check.scoring import trend as scoring
 from gtm_check.scoring.score import score_launch
@@ -855,3 +856,23 @@ def test_a_git_that_hangs_reading_contents_is_stopped_with_what_it_started(
                 f"{checkout.launch}:1:1: {said}"
             ), result.output
     assert time.monotonic() - start < 30
+
+
+def test_the_path_read_in_each_revision_is_the_one_named_links_unfollowed(tmp_path: Path) -> None:
+    top = tmp_path / "repo"
+    (top / "other").mkdir(parents=True)
+    (top / "other" / "launch.yaml").write_text("x", encoding="utf-8")
+    (top / "team").symlink_to("other")
+    (top / "plan.yaml").symlink_to("other/launch.yaml")
+    repo = git.Repository(top / ".git", top, "launch.yaml")
+    assert repo.relative(top / "team" / "launch.yaml") == "team/launch.yaml"
+    assert repo.relative(top / "plan.yaml") == "plan.yaml"
+    # A top the user named through a link of their own still relates to the file.
+    (tmp_path / "alias").symlink_to(top)
+    named = git.Repository(top / ".git", tmp_path / "alias", "launch.yaml")
+    assert named.relative(top / "plan.yaml") == "plan.yaml"
+    with pytest.raises(GtmCheckError) as raised:
+        repo.relative(tmp_path / "elsewhere.yaml")
+    assert [p.message for p in raised.value.problems] == [
+        f"the file is not in the working tree of {top}"
+    ]

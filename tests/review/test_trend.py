@@ -178,6 +178,20 @@ def test_a_revision_where_the_file_was_a_symbolic_link_is_skipped_unread(
     assert dt.date(2027, 2, 3) not in [p.date for p in result.points]
 
 
+def test_a_launch_file_that_is_a_link_has_its_own_history_read(repo: GitRepo) -> None:
+    # The working tree's plan.yaml made a link to another file with a history of its own:
+    # trend reads plan.yaml's history, never the file the link points to.
+    repo.commit("2027-02-03", {"other.yaml": PRIVACY_DONE})
+    repo.commit("2027-02-04", {"other.yaml": TODO})
+    (repo.root / "plan.yaml").unlink()
+    (repo.root / "plan.yaml").symlink_to("other.yaml")
+    result = trend(repo.root / "plan.yaml", every=Every.commit, today=TODAY)
+    dates = [p.date for p in result.points]
+    assert dt.date(2027, 2, 2) in dates
+    assert dt.date(2027, 2, 3) not in dates
+    assert dt.date(2027, 2, 4) not in dates
+
+
 def test_a_revision_where_the_path_was_a_folder_is_absent_not_a_file_inside_it(
     repo: GitRepo,
 ) -> None:
