@@ -389,18 +389,38 @@ class Repository:
 
     def last_on_or_before(self, date: dt.date) -> Commit | None:
         """The newest commit of HEAD dated on or before ``date`` (None: none that old);
-        commits git gives no usable date are passed over."""
-        walk = ["rev-list", "--date=raw", "--format=%H %cd", "HEAD"]
+        commits git gives no usable date are passed over.
+
+        Whoever makes a commit sets its date: one dated before its own parent (a pull
+        request's commit dated 2001 on top of last week's base) would be taken as the
+        state of the launch on ``date``, and the older side of ``diff`` would be what the
+        pull request chose. Such a commit is refused, naming both; a revision is then the
+        way to say which side is meant."""
+        walk = ["rev-list", "--date=raw", "--format=%H%x09%P%x09%cd", "HEAD"]
         with self._stream(walk, subprocess.DEVNULL) as git:
             for line in git.stdout:
                 if line.startswith(b"commit "):
                     continue
-                found, _, shown = line.decode("utf-8", "replace").rstrip("\n").partition(" ")
+                found, _, rest = line.decode("utf-8", "replace").rstrip("\n").partition("\t")
+                parents, _, shown = rest.partition("\t")
                 commit = Commit.parse(found, shown)
                 if commit.date is not None and commit.date <= date:
+                    self._check_not_back_dated(commit, parents.split())
                     return commit
             self._check_walk(git)
         return None
+
+    def _check_not_back_dated(self, commit: Commit, parents: Sequence[str]) -> None:
+        assert commit.date is not None
+        for parent in map(self._dated, parents):
+            if parent.date is not None and parent.date > commit.date:
+                raise OptionError(
+                    "--since",
+                    f"commit {commit.short} is dated {commit.date}, before its own parent "
+                    f"{parent.short} ({parent.date}): a date cannot say which commit is the "
+                    "older side when the history's dates run backwards; name a revision "
+                    "(--since main)",
+                )
 
     def default_branch_base(self) -> Commit:
         """Where HEAD left the default branch: origin/HEAD, else main, else master."""

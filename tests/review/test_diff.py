@@ -290,6 +290,37 @@ def test_a_launch_file_made_a_link_has_its_own_history_read_not_the_targets(
     )
 
 
+def test_a_commit_dated_before_its_parent_cannot_be_the_older_side_by_date(
+    tmp_path: Path,
+) -> None:
+    # The base is all done; the pull request adds a commit dated 2001 with everything open,
+    # then one that reopens an item. By date, the 2001 commit would be the older side and the
+    # reopened item no regression.
+    repo = GitRepo(tmp_path / "repo")
+    base = repo.commit("2027-01-04", {"legal.yaml": CHECKLIST, "launch.yaml": STRONG})
+    forged = repo.commit("2001-09-09", {"launch.yaml": WEAK})
+    repo.commit(
+        "2027-01-10", {"launch.yaml": launch("legal.trademarks: done\nlegal.privacy: todo\n")}
+    )
+    for since in ("2027-01-08", "3d"):
+        code, out, err = diff_cli(
+            repo.root, "launch.yaml", "--since", since, "--as-of", "2027-01-11",
+            "--fail-on-regression",
+        )  # fmt: skip
+        assert (code, out) == (2, "")
+        assert err == (
+            f"gtm-check diff: --since: commit {forged[:7]} is dated 2001-09-09, before its own "
+            f"parent {base[:7]} (2027-01-04): a date cannot say which commit is the older side "
+            "when the history's dates run backwards; name a revision (--since main)\n"
+        )
+    code, out, err = diff_cli(
+        repo.root, "launch.yaml", "--since", base[:7], "--as-of", "2027-01-11",
+        "--fail-on-regression",
+    )  # fmt: skip
+    assert (code, err) == (1, "")
+    assert "legal.privacy reopened" in out
+
+
 def test_a_side_reads_the_repository_where_it_is_named_not_where_a_link_points(
     tmp_path: Path, repo: GitRepo
 ) -> None:
