@@ -20,8 +20,8 @@ from gtm_check.scoring.diff import Side
 _DAYS_AGO = re.compile(r"^(\d{1,5})d$")
 
 
-_FILE_PREFIXES = ("./", "../", "/")
-"""A side starting with one of these is a file: no revision starts so."""
+_FILE_PREFIXES = ("./", "../", "/", ":")
+"""A side starting with one of these is a file: no revision starts so (nor is one empty)."""
 
 
 @dataclass(frozen=True)

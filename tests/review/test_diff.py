@@ -222,6 +222,16 @@ def test_dot_slash_names_the_file_and_rev_dot_slash_the_revision(repo: GitRepo) 
     assert err.startswith(f"{repo.git('rev-parse', '--short=7', 'HEAD~1').strip()}:launch.yaml:")
 
 
+def test_a_side_starting_with_a_colon_is_a_file(repo: GitRepo) -> None:
+    # No revision is empty: ":launch.yaml" can only be a file, never refused as ambiguous
+    # with a hint (":./launch.yaml") that names an empty revision.
+    repo.write(":launch.yaml", V1)
+    args = ("--as-of", "2027-01-11", "-f", "json")
+    code, out, err = diff_cli(repo.root, ":launch.yaml", "launch.yaml", *args)
+    assert (code, err) == (0, "")
+    assert json.loads(out)["stages"]["learn"]["old"] == 37.5  # V1, from the file on disk
+
+
 def test_a_revision_whose_file_is_a_symbolic_link_is_refused(repo: GitRepo) -> None:
     outside = repo.root.parent / "outside.yaml"
     outside.write_text(V1, encoding="utf-8")
