@@ -179,8 +179,9 @@ _REMOVED = frozenset({"Cf", "Cs", "Co", "Cn"})
 unassigned characters: dropped from input text."""
 _SPACE = frozenset({"Cc", "Zl", "Zp", "Zs"})
 """Controls (line breaks, tabs, escapes) and separators: one space each, runs collapsed."""
-_MARKDOWN = re.compile(r"[\\`*_{}\[\]()#+\-.!|~]")
-"""ASCII punctuation Markdown reads as syntax: each gets a backslash, shown as itself."""
+_MARKDOWN = re.compile(r"[\\`*_{}\[\]()#+\-.!|~$]")
+"""ASCII punctuation Markdown reads as syntax (``$`` opens GitHub's math): each gets a
+backslash, shown as itself."""
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
 _JOINER = "\u2060"
 """WORD JOINER: no width, but after "@" or "#" GitHub sees neither a mention nor an issue

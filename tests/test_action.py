@@ -613,6 +613,7 @@ def test_the_comment_escapes_every_piece_of_text_from_the_pull_request() -> None
         ("\u202eevil\u200b\u2066x\ufeff", "evilx"),  # no bidi, no invisible character
         ("<b>&amp;\"'", "&lt;b&gt;&amp;amp;&quot;&#39;"),  # HTML as entities
         ("`*_{}[]()#+-.!|~\\", "\\`\\*\\_\\{\\}\\[\\]\\(\\)\\#\u2060\\+\\-\\.\\!\\|\\~\\\\"),
+        ("$x^{99}$ $$", "\\$x^\\{99\\}\\$ \\$\\$"),  # no math: "$" shows as written
         ("@team a@b.example", "@\u2060team a@\u2060b\\.example"),  # no mention, no e-mail
         ("#12 acme/app#3 GH-4", "\\#\u206012 acme/app\\#\u20603 GH\u2060\\-4"),  # no reference
         ("HTTP://x www.y", "HTTP:\u2060//x www\u2060\\.y"),  # no link

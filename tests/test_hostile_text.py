@@ -39,7 +39,7 @@ FRAGMENTS = [
     "<img src=x>", "http://evil.example", "www.evil.example", "a@b.example", "|", "`", "*",
     "[x](javascript:y)", "javascript:alert(1)", "\"><svg onload=x>", "' onmouseover='x",
     "&#27;", "&amp;", "<!--", "]]>", "</title>", "</style>", "</script>", "é", "中文",
-    "👩\u200d💻", "  ", "{0}", "{{", "}", "[x](0)", "](",
+    "👩\u200d💻", "  ", "{0}", "{{", "}", "[x](0)", "](", "$x^{99}$", "$$", "\\$",
 ]  # fmt: skip
 hostile = (
     st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=4)), min_size=1, max_size=6)
@@ -109,6 +109,13 @@ def assert_no_autolink(markdown: str) -> None:
     assert re.search(r"://|www\.|@\w", markdown, re.IGNORECASE) is None
 
 
+def assert_no_math(markdown: str) -> None:
+    """No ``$`` GitHub would read as a math delimiter: outside the Mermaid chart's code
+    block, each one is escaped (an odd run of backslashes before it), so it shows as ``$``."""
+    prose = re.sub(r"^```.*?^```", "", markdown, flags=re.DOTALL | re.MULTILINE)
+    assert re.search(r"(?<!\\)(?:\\\\)*\$", prose) is None, prose
+
+
 def check_lines(output: str, fmt: str) -> None:
     assert controls(output) == set(), fmt
     assert "##[" not in output, fmt
@@ -153,6 +160,7 @@ def test_hostile_text_in_every_field_is_inert_in_every_format(
     ]
     assert all(re.fullmatch(r"\s*</?(details|summary)>.*", h, re.S) for h in raw_html), raw_html
     assert_no_autolink(outputs["markdown"] or "")
+    assert_no_math(outputs["markdown"] or "")
     check_html(outputs["html"] or "", written)
     check_sarif(outputs["sarif"] or "")
     json.loads(outputs["gitlab"] or "")
@@ -206,6 +214,7 @@ def test_each_hostile_fragment_alone(tmp_path: Path, fragment: str) -> None:
                 check_html(output, f"x{fragment}y")
             if fmt == "markdown":
                 assert_no_autolink(output)
+                assert_no_math(output)
     json_text = render(path, "json")
     if json_text is not None:
         check_json_text(json_text, "json")

@@ -354,16 +354,53 @@ def _status(path: Path) -> os.stat_result | None:
         return None
 
 
+STEP_SUMMARY_LIMIT = 1_000_000
+"""GitHub shows no step summary over 1 MiB (1,048,576 bytes), not a line of it: the summary
+file stays under this many bytes, with room to spare."""
+STEP_SUMMARY_CUT = (
+    "*gtm-check cut this report short here: GitHub shows no step summary over 1 MiB. "
+    "`gtm-check audit --format markdown` or `--format json` (with `--output FILE`) writes "
+    "the whole report.*\n"
+)
+"""The last line of a step summary that was cut, after a blank line: no table or list of
+the report takes it as one of its own."""
+
+
 def append_step_summary(path: Path, text: str) -> None:
     """Append the Markdown report to GitHub Actions' step summary file.
 
     Appended, not written atomically: the file belongs to the runner, and other steps'
-    summaries are in it.
+    summaries are in it. What the file already holds counts: a report that would take it
+    over ``STEP_SUMMARY_LIMIT`` is cut (``fit_step_summary``), or GitHub would show none of it.
     """
     try:
+        written = _status(path)
+        room = STEP_SUMMARY_LIMIT - (written.st_size if written is not None else 0)
         with path.open("a", encoding="utf-8") as stream:
-            stream.write(text)
+            stream.write(fit_step_summary(text, room))
     except OSError as exc:
         raise GtmCheckError.single(
             str(path), f"cannot write the step summary: {exc.strerror or exc}"
         ) from None
+
+
+def fit_step_summary(markdown: str, room: int) -> str:
+    """``markdown`` whole if its UTF-8 takes at most ``room`` bytes; else its start, cut at
+    the end of a line, with a code block or ``<details>`` it leaves open closed, then a blank
+    line and ``STEP_SUMMARY_CUT``. Only the note when not even a line fits beside it."""
+    data = markdown.encode("utf-8")
+    if len(data) <= room:
+        return markdown
+    note = f"\n{STEP_SUMMARY_CUT}"
+    # Room for the note and for closing what the cut leaves open ("```" and "</details>"
+    # lines, a few at most: gtm-check nests neither).
+    budget = room - len(note.encode("utf-8")) - 64
+    cut = data[: max(budget, 0)]
+    kept = cut[: cut.rfind(b"\n") + 1].decode("utf-8")  # a whole line ends a whole character
+    lines = kept.split("\n")
+    if sum(line.startswith("```") for line in lines) % 2:
+        kept += "```\n"
+    kept += "\n</details>\n" * (
+        sum(line == "<details>" for line in lines) - sum(line == "</details>" for line in lines)
+    )
+    return kept + note

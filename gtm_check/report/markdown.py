@@ -31,9 +31,9 @@ from gtm_check.report.shared import (
 VERDICT = {Verdict.READY: "✅ ready", Verdict.AT_RISK: "⚠️ at-risk", Verdict.BLOCKED: "⛔ blocked"}
 THIS_WEEK_DAYS = 7
 # Inline Markdown syntax that could change how user text renders: code spans, emphasis,
-# links, strikethrough and table cells. Text never starts a line, so block syntax (#, -, 1.)
-# cannot take effect; HTML is neutralised separately.
-_MARKDOWN_SYNTAX = re.compile(r"([\\`*_\[\]|~])")
+# links, strikethrough, table cells and GitHub's math ($...$, $$...$$). Text never starts a
+# line, so block syntax (#, -, 1.) cannot take effect; HTML is neutralised separately.
+_MARKDOWN_SYNTAX = re.compile(r"([\\`*_\[\]|~$])")
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 
 

@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from gtm_check.cli.commands import app
+from gtm_check.cli.output import fit_step_summary
 from tests.conftest import EXAMPLES
 
 Mini = Callable[[str], Path]
@@ -220,6 +221,80 @@ def test_github_appends_the_markdown_report_to_the_step_summary(tmp_path: Path) 
     assert code == 1 and out.startswith("::")
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("earlier step\n# Launch readiness: Acme Insights 2.0")
+
+
+STEP_SUMMARY_LIMIT = 1_048_576
+"""GitHub shows no step summary over 1 MiB: not a line of it."""
+CUT_NOTE = (
+    "*gtm-check cut this report short here: GitHub shows no step summary over 1 MiB. "
+    "`gtm-check audit --format markdown` or `--format json` (with `--output FILE`) writes "
+    "the whole report.*\n"
+)
+
+
+def huge_title_launch(tmp_path: Path) -> Path:
+    """A launch whose team checklist has one item titled with 1.1 MB of text, on one line."""
+    title = "Harmless looking title " * 48_000
+    (tmp_path / "team.yaml").write_text(
+        "department: t\nname: T\nitems:\n"
+        f"  - {{id: t.big, stage: learn, title: '{title}', severity: blocker}}\n",
+        encoding="utf-8",
+    )
+    launch = tmp_path / "launch.yaml"
+    launch.write_text(
+        "launch: x\nlaunch_date: 2027-02-10\nchecklists: [builtin, ./team.yaml]\n",
+        encoding="utf-8",
+    )
+    return launch
+
+
+def test_a_step_summary_over_githubs_limit_is_cut_at_a_line_with_a_note(tmp_path: Path) -> None:
+    launch = huge_title_launch(tmp_path)
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n", encoding="utf-8")
+    code, out, _ = run(
+        "audit", str(launch), *AS_OF, "-f", "github", env={"GITHUB_STEP_SUMMARY": str(summary)}
+    )
+    assert code == 1 and out.startswith("::")
+    data = summary.read_bytes()
+    assert len(data) < STEP_SUMMARY_LIMIT
+    text = data.decode("utf-8")
+    assert text.startswith("earlier step\n# Launch readiness: x (tier ")  # the start is kept
+    assert text.endswith("\n\n" + CUT_NOTE)  # one line, after a blank one: no table takes it
+    assert "Harmless looking title" not in text  # the huge line is left out whole, not halved
+    kept = text.removeprefix("earlier step\n").removesuffix("\n" + CUT_NOTE)
+    full = run("audit", str(launch), *AS_OF, "-f", "markdown")[1]
+    assert full.startswith(kept) and "## " in kept  # the report's start, to a line's end
+
+
+def test_the_step_summary_cut_counts_what_the_step_already_wrote(tmp_path: Path) -> None:
+    launch = huge_title_launch(tmp_path)
+    summary = tmp_path / "summary.md"
+    earlier = "earlier step\n" * 70_000  # 910,000 bytes of the step's own summary
+    summary.write_text(earlier, encoding="utf-8")
+    run("audit", str(launch), *AS_OF, "-f", "github", env={"GITHUB_STEP_SUMMARY": str(summary)})
+    text = summary.read_text(encoding="utf-8")
+    assert len(text.encode("utf-8")) < STEP_SUMMARY_LIMIT
+    assert text.startswith(earlier + "# Launch readiness: x (tier ") and text.endswith(CUT_NOTE)
+
+
+def test_the_cut_closes_a_code_block_or_details_it_leaves_open() -> None:
+    report = "# R\n<details>\n\n```mermaid\n" + "x\n" * 1_000 + "```\n\n</details>\n"
+    cut = fit_step_summary(report, 600)
+    assert len(cut.encode("utf-8")) <= 600
+    assert cut.startswith("# R\n<details>\n\n```mermaid\nx\n")
+    assert cut.endswith("x\n```\n\n</details>\n\n" + CUT_NOTE)
+    assert fit_step_summary(report, 100) == "\n" + CUT_NOTE  # no line fits beside the note
+    assert fit_step_summary(report, 10_000) == report
+
+
+def test_a_step_summary_that_fits_is_appended_whole(tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    code, _, _ = run(
+        "audit", EXAMPLE, *AS_OF, "-f", "github", env={"GITHUB_STEP_SUMMARY": str(summary)}
+    )
+    assert code == 1
+    assert summary.read_text(encoding="utf-8") == run("audit", EXAMPLE, *AS_OF, "-f", "markdown")[1]
 
 
 def test_validate_takes_several_files_and_reports_all_problems(mini: Mini) -> None:

@@ -24,6 +24,7 @@ HOSTILE_TITLES = [
     "Line one\nline two",
     "*Emphasis* _under_ [link](http://x) ~~strike~~ \\ backslash",
     "# not a heading - not a list 1. not a number",
+    "Math $x^{99}$ and $$\\sqrt{2}$$ inline",
 ]
 
 
@@ -106,6 +107,18 @@ def test_markdown_tables_match_the_report(hostile: Path) -> None:
     waivers = parsed[-1]
     assert waivers[1][2] == "Because | reasons and <more>"
     assert waivers[1][3] == "vp|x"
+
+
+def test_markdown_shows_dollar_signs_as_written_never_as_math(write: WriteFile) -> None:
+    # "$" opens math on GitHub: escaped, the name reads as written, nothing is typeset.
+    launch = write(
+        "launch.yaml", "launch: 'Release $x^{99}$ and $$\\sqrt{2}$$'\nlaunch_date: 2027-03-01\n"
+    )
+    markdown = render(launch, "markdown")
+    first = markdown.splitlines()[0]
+    assert first.endswith("Release \\$x^{99}\\$ and \\$\\$\\\\sqrt{2}\\$\\$ (tier 1)"), first
+    shown = MarkdownIt("commonmark").renderInline(first)
+    assert shown.endswith("Release $x^{99}$ and $$\\sqrt{2}$$ (tier 1)"), shown
 
 
 def test_markdown_injects_no_html(hostile: Path) -> None:
