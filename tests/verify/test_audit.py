@@ -224,6 +224,26 @@ def test_set_verify_writes_nothing_when_a_check_fails(launch: Path) -> None:
     assert launch.read_bytes() == before
 
 
+def test_a_redirect_to_no_valid_address_fails_only_its_check(launch: Path, site: Site) -> None:
+    site.redirect("/pricing", "http://[::1/x")
+    why = "redirected to 'http://[::1/x', which is not a valid address"
+    result = audit(launch, "--verify", "-f", "json")
+    assert result.exit_code in (0, 1), result.stderr
+    by_id = {c["id"]: (c["result"], c["why"]) for c in json.loads(result.stdout)["checks"]["items"]}
+    assert by_id == {
+        "team.pricing": ("failed", why),
+        "team.notes": ("failed", NOT_TRACKED),
+        "team.runbook": ("verified", "the file exists"),
+    }
+    before = launch.read_bytes()
+    edit = set_items(launch, "team.pricing", "--verify")
+    assert edit.exit_code == 1, edit.stderr
+    assert f"team.pricing: verification failed: {site.url('/pricing')}: {why}; nothing written" in (
+        edit.stderr
+    )
+    assert launch.read_bytes() == before
+
+
 def test_set_verify_of_an_item_without_a_check_is_a_usage_error(launch: Path) -> None:
     result = set_items(launch, "team.plain", "--verify")
     assert result.exit_code == 2
