@@ -171,6 +171,40 @@ def test_an_entry_planted_in_the_cache_is_not_believed(site: Site, repo: Path, c
     assert not _fails(checker(cache).run(checks, repo, LOOPBACK))
 
 
+@pytest.mark.parametrize(
+    "planted",
+    [
+        "[" * 4000,  # nested past what the JSON reader takes: under the 4 KiB limit
+        "{" * 4000,
+        '{"":' * 1000,
+        "{KEY, " + '"at": ' + "9" * 3500 + "}",  # a time too large for a number of seconds
+        "{KEY, " + '"at": -' + "9" * 3500 + "}",
+        '{KEY, "at": NaN}',
+        '{KEY, "at": Infinity}',
+        '{KEY, "at": true}',
+        '{KEY, "at": NOW, "hops": [["127.0.0.1", ["127.0.0.1"]]]}',
+        '{KEY, "at": NOW, "hops": "127.0.0.1"}',
+        '{KEY, "at": NOW, "why": ["answered 200"]}',
+        "[KEY]",
+        "",
+    ],
+)
+def test_an_entry_that_is_not_a_well_formed_entry_is_not_believed(
+    site: Site, repo: Path, cache: Path, planted: str
+) -> None:
+    # The page answers 404: the check runs as it would without a cache, and fails saying so.
+    url = site.page("/p", status=404)
+    cache.mkdir(mode=0o700)
+    key = _key(url)
+    hops = '"hops": [["127.0.0.1", "127.0.0.1"]]'
+    fields = f'"key": {json.dumps(key)}, "why": "answered 200", {hops}'
+    text = planted.replace("KEY", fields).replace("NOW", repr(time.time()))
+    (cache / entry_name(key)).write_text(text)
+    results = checker(cache).run({"a.p": UrlCheck(url=url)}, repo, LOOPBACK)
+    assert (results["a.p"].passed, results["a.p"].why) == (False, "answered 404")
+    assert site.paths() == ["/p"]
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
 def test_an_entry_another_user_owns_is_not_believed(site: Site, repo: Path, cache: Path) -> None:
     url = site.page("/p", status=404)
