@@ -346,18 +346,21 @@ class Repository:
         """Which of ``paths`` (from the top, forward slashes) are files or folders of the
         commit HEAD: what git tracks, not what a build step wrote into the working tree.
         Each with the blob it holds there (None: a folder, a link or a submodule)."""
-        if not paths:
-            return {}
-        listed = self._git(["ls-tree", "-z", "--full-tree", "HEAD", "--", *paths])
         found: dict[str, str | None] = {}
-        for entry in listed.split(b"\0"):
-            info, tab, name = entry.partition(b"\t")
-            fields = info.split(b" ")
-            if not tab or len(fields) != 3:
+        for batch in _nesting_levels(paths):
+            if not batch:  # never: an ls-tree without a path would list the whole top
                 continue
-            mode, kind, object_id = fields
-            blob = kind == b"blob" and mode in (b"100644", b"100755")
-            found[os.fsdecode(name)] = object_id.decode("ascii") if blob else None
+            asked = set(batch)
+            listed = self._git(["ls-tree", "-z", "--full-tree", "HEAD", "--", *batch])
+            for entry in listed.split(b"\0"):
+                info, tab, raw = entry.partition(b"\t")
+                fields = info.split(b" ")
+                name = os.fsdecode(raw)
+                if not tab or len(fields) != 3 or name not in asked:
+                    continue
+                mode, kind, object_id = fields
+                blob = kind == b"blob" and mode in (b"100644", b"100755")
+                found[name] = object_id.decode("ascii") if blob else None
         return found
 
     def head_of(self, blob: str, limit: int) -> bytes:
@@ -802,6 +805,22 @@ def _linked(dot: Path, where: str, *, named: bool) -> Path:
     if not target.is_dir():
         raise _problem(where, f"{dot} leads to {target}, which is not a folder")
     return target
+
+
+def _nesting_levels(paths: Sequence[str]) -> list[list[str]]:
+    """``paths`` in batches none of which holds a path and another inside it, for
+    ``ls-tree``: given a folder and a path inside it, git lists what is in the folder, never
+    the folder itself. A path goes in the batch of the number of paths asked that hold it
+    (``docs``: 0, ``docs/sub``: 1, ``docs/sub/a.md``: 2), so there are as many batches as
+    folders asked inside one another, however many paths."""
+    asked = set(paths)
+    levels: list[list[str]] = []
+    for path in dict.fromkeys(paths):
+        parts = path.split("/")
+        level = sum("/".join(parts[:end]) in asked for end in range(1, len(parts)))
+        levels.extend([] for _ in range(level + 1 - len(levels)))
+        levels[level].append(path)
+    return levels
 
 
 def _fields(stream: IO[bytes]) -> Iterator[bytes]:

@@ -15,7 +15,9 @@ import yaml
 from typer.testing import CliRunner, Result
 
 from gtm_check.cli.commands import app
+from gtm_check.load.verify.cache import entry_name, key_of
 from gtm_check.load.verify.file import NOT_TRACKED
+from gtm_check.load.verify.http import MAX_BODY_BYTES
 from tests.conftest import EXAMPLES
 from tests.report.audits import FORMATS
 from tests.report.htmlscan import check_inert
@@ -224,6 +226,26 @@ def test_set_verify_writes_nothing_when_a_check_fails(launch: Path) -> None:
     assert launch.read_bytes() == before
 
 
+def test_a_redirect_to_no_valid_address_fails_only_its_check(launch: Path, site: Site) -> None:
+    site.redirect("/pricing", "http://[::1/x")
+    why = "redirected to 'http://[::1/x', which is not a valid address"
+    result = audit(launch, "--verify", "-f", "json")
+    assert result.exit_code in (0, 1), result.stderr
+    by_id = {c["id"]: (c["result"], c["why"]) for c in json.loads(result.stdout)["checks"]["items"]}
+    assert by_id == {
+        "team.pricing": ("failed", why),
+        "team.notes": ("failed", NOT_TRACKED),
+        "team.runbook": ("verified", "the file exists"),
+    }
+    before = launch.read_bytes()
+    edit = set_items(launch, "team.pricing", "--verify")
+    assert edit.exit_code == 1, edit.stderr
+    assert f"team.pricing: verification failed: {site.url('/pricing')}: {why}; nothing written" in (
+        edit.stderr
+    )
+    assert launch.read_bytes() == before
+
+
 def test_set_verify_of_an_item_without_a_check_is_a_usage_error(launch: Path) -> None:
     result = set_items(launch, "team.plain", "--verify")
     assert result.exit_code == 2
@@ -239,6 +261,22 @@ def test_set_verify_fetches_afresh(
     assert site.paths() == ["/pricing"]  # the second audit took the cached pass
     set_items(launch, "team.pricing", "--verify")
     assert site.paths() == ["/pricing", "/pricing"]
+
+
+def test_a_cache_entry_nested_too_deep_is_not_believed(
+    launch: Path, site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o700)
+    monkeypatch.setenv("GTM_CHECK_CACHE_DIR", str(cache))
+    fields = {"kind": "url", "url": site.url("/pricing"), "contains": "Acme"}
+    key = key_of(fields | {"address": "127.0.0.1", "limit": MAX_BODY_BYTES})
+    (cache / entry_name(key)).write_text("[" * 4000)  # under the 4 KiB an entry may hold
+    result = audit(launch, "--verify", "-f", "json")
+    assert result.exit_code in (0, 1), result.stderr
+    by_id = {c["id"]: (c["result"], c["why"]) for c in json.loads(result.stdout)["checks"]["items"]}
+    assert by_id["team.pricing"] == ("verified", "answered 200 with 'Acme'")
+    assert site.paths() == ["/pricing"]  # checked as without a cache
 
 
 # --- the built-in templates --------------------------------------------------------------------

@@ -7,10 +7,12 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
+from gtm_check.load.history import Repository
 from gtm_check.load.verify import run as runner
 from gtm_check.load.verify.cache import CACHE_ENV, cache_folder, entry_name, key_of
 from gtm_check.load.verify.file import NOT_TRACKED
@@ -171,6 +173,40 @@ def test_an_entry_planted_in_the_cache_is_not_believed(site: Site, repo: Path, c
     assert not _fails(checker(cache).run(checks, repo, LOOPBACK))
 
 
+@pytest.mark.parametrize(
+    "planted",
+    [
+        "[" * 4000,  # nested past what the JSON reader takes: under the 4 KiB limit
+        "{" * 4000,
+        '{"":' * 1000,
+        "{KEY, " + '"at": ' + "9" * 3500 + "}",  # a time too large for a number of seconds
+        "{KEY, " + '"at": -' + "9" * 3500 + "}",
+        '{KEY, "at": NaN}',
+        '{KEY, "at": Infinity}',
+        '{KEY, "at": true}',
+        '{KEY, "at": NOW, "hops": [["127.0.0.1", ["127.0.0.1"]]]}',
+        '{KEY, "at": NOW, "hops": "127.0.0.1"}',
+        '{KEY, "at": NOW, "why": ["answered 200"]}',
+        "[KEY]",
+        "",
+    ],
+)
+def test_an_entry_that_is_not_a_well_formed_entry_is_not_believed(
+    site: Site, repo: Path, cache: Path, planted: str
+) -> None:
+    # The page answers 404: the check runs as it would without a cache, and fails saying so.
+    url = site.page("/p", status=404)
+    cache.mkdir(mode=0o700)
+    key = _key(url)
+    hops = '"hops": [["127.0.0.1", "127.0.0.1"]]'
+    fields = f'"key": {json.dumps(key)}, "why": "answered 200", {hops}'
+    text = planted.replace("KEY", fields).replace("NOW", repr(time.time()))
+    (cache / entry_name(key)).write_text(text)
+    results = checker(cache).run({"a.p": UrlCheck(url=url)}, repo, LOOPBACK)
+    assert (results["a.p"].passed, results["a.p"].why) == (False, "answered 404")
+    assert site.paths() == ["/p"]
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
 def test_an_entry_another_user_owns_is_not_believed(site: Site, repo: Path, cache: Path) -> None:
     url = site.page("/p", status=404)
@@ -273,6 +309,53 @@ def test_a_file_check_reads_only_what_git_tracks(repo: Path) -> None:
         "a.to-secret": NOT_TRACKED,
         "a.to-git": "it leads into git's own folder, which a check may not read",
     }
+
+
+def test_a_tracked_folder_passes_with_paths_inside_it_in_the_same_run(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # git ls-tree given a folder and a path inside it lists what is inside, never the folder
+    # itself: each path asked for must still be found by its own entry.
+    shutil.rmtree(repo / ".git")
+    (repo / "docs" / "sub").mkdir(parents=True)
+    (repo / "docs" / "guide.md").write_text("v2\n")
+    (repo / "docs" / "sub" / "deep.md").write_text("deep\n")
+    for n in range(50):
+        (repo / "docs" / f"page{n}.md").write_text(f"{n}\n")
+    commit_all(repo)
+    calls: list[list[str]] = []
+    real = Repository._git
+
+    def counted(self: Repository, args: Sequence[str], request: bytes = b"") -> bytes:
+        calls.append(list(args))
+        return real(self, args, request)
+
+    monkeypatch.setattr(Repository, "_git", counted)
+    checks: dict[str, AnyCheck] = {
+        "a.docs": FileCheck(path="docs"),
+        "a.guide": FileCheck(path="docs/guide.md", contains="v2"),
+        "a.sub": FileCheck(path="docs/sub"),
+        "a.deep": FileCheck(path="docs/sub/deep.md"),
+        "a.missing": FileCheck(path="docs/none.md"),
+        "a.missing-folder": FileCheck(path="none"),
+        **{f"a.p{n}": FileCheck(path=f"docs/page{n}.md") for n in range(50)},
+    }
+    results = checker().run(checks, repo, LOOPBACK, git_of(repo / "launch.yaml"))
+    assert {item: r.why for item, r in results.items() if not item.startswith("a.p")} == {
+        "a.docs": "the folder exists",
+        "a.guide": "the file holds 'v2'",
+        "a.sub": "the folder exists",
+        "a.deep": "the file exists",
+        "a.missing": NOT_TRACKED,
+        "a.missing-folder": NOT_TRACKED,
+    }
+    assert all(results[f"a.p{n}"].passed for n in range(50))
+    # One ls-tree for each depth of folders asked inside one another (docs, docs/sub, then
+    # docs/sub/deep.md), not one per path.
+    assert [args[0] for args in calls] == ["ls-tree"] * 3
+    git = git_of(repo / "launch.yaml")
+    alone = checker().run({"a.docs": FileCheck(path="docs")}, repo, LOOPBACK, git)
+    assert (alone["a.docs"].passed, alone["a.docs"].why) == (True, "the folder exists")
 
 
 def test_a_file_check_reads_the_file_as_committed_not_as_a_build_step_left_it(

@@ -15,6 +15,7 @@ import pytest
 
 from gtm_check.load.verify.http import MAX_BODY_BYTES, MAX_REDIRECTS, USER_AGENT, fetch
 from gtm_check.load.verify.url import check_url
+from gtm_check.model.problems import quoted
 from gtm_check.model.verify import UrlCheck, special_address
 from tests.verify.server import Site, serve
 
@@ -232,6 +233,35 @@ def test_a_redirect_elsewhere_than_http_is_refused(site: Site, location: str, wh
     fetched = fetch(site.redirect("/old", location), LOOPBACK, deadline=soon())
     assert why in fetched.why
     assert site.paths() == ["/old"]
+
+
+@pytest.mark.parametrize(
+    "location",
+    [
+        "http://[::1/x",  # an unclosed IPv6 bracket: no address at all
+        "//[::1/x",
+        "http://[::1\x1b[31m/x",  # a terminal escape in it, shown made safe
+        "http://127.0.0.1:99999/",  # a port past 65535
+        "http://127.0.0.1:x/",
+    ],
+)
+def test_a_redirect_to_no_valid_address_fails_that_check(site: Site, location: str) -> None:
+    fetched = fetch(site.redirect("/old", location), LOOPBACK, deadline=soon())
+    assert (fetched.passed, fetched.why) == (
+        False,
+        f"redirected to {quoted(location)}, which is not a valid address",
+    )
+    assert "\x1b" not in fetched.why
+    assert site.paths() == ["/old"]
+
+
+def test_a_host_name_no_resolver_takes_fails_that_check(site: Site) -> None:
+    # Allowed by a "*." entry, but no name a resolver can be asked for: a label of 300
+    # characters (idna refuses it), a NUL in the name.
+    hosts = [*LOOPBACK, "*.acme.example"]
+    for host in ("a" * 300 + ".acme.example", "a\x00b.acme.example"):
+        fetched = fetch(site.redirect("/old", f"http://{host}/"), hosts, deadline=soon())
+        assert fetched.why == f"the host {host.lower()} could not be found"
 
 
 def test_redirects_are_bounded(site: Site) -> None:

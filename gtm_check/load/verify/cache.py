@@ -10,7 +10,8 @@ Where: ``GTM_CHECK_CACHE_DIR`` if set (empty: no cache), else ``$XDG_CACHE_HOME/
 checks``, else ``~/.cache/gtm-check/checks``. A folder that is a symbolic link, that another
 user owns, that others may write to, or that lies inside a launch file's repository (where a
 pull request could commit entries) is not used at all; nor is an entry that is a link, is
-another user's, is too large, or does not name the check it is filed under.
+another user's, is too large, is not a well-formed entry (unreadable as JSON, nested too deep,
+its time no number), or does not name the check it is filed under.
 """
 
 from __future__ import annotations
@@ -70,9 +71,10 @@ class Cache:
         if entry is None or entry.get("key") != key:
             return None
         at, why, hops = entry.get("at"), entry.get("why"), entry.get("hops")
-        if not isinstance(at, int | float) or not isinstance(why, str):
+        age = _age(at)
+        if age is None or not isinstance(why, str) or not isinstance(hops, list):
             return None
-        if not 0 <= time.time() - at <= self.max_age or not isinstance(hops, list):
+        if not 0 <= age <= self.max_age:
             return None
         for hop in hops:
             if not (
@@ -146,9 +148,20 @@ def _read_entry(path: Path) -> dict[str, Any] | None:
         os.close(fd)
     try:
         entry = json.loads(data.decode("ascii"))
-    except (UnicodeDecodeError, ValueError):
-        return None
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError; RecursionError:
+        return None  # nested deeper than the JSON reader goes ("[" * 4000 is under 4 KiB)
     return entry if isinstance(entry, dict) else None
+
+
+def _age(at: object) -> float | None:
+    """Seconds since an entry's time ``at``; None when it is no time (not a number, or a
+    number too large to be one: ``time.time() - 10**400`` raises OverflowError)."""
+    if isinstance(at, bool) or not isinstance(at, int | float):
+        return None
+    try:
+        return time.time() - at
+    except OverflowError:
+        return None
 
 
 def _prune(folder: Path) -> None:

@@ -103,7 +103,7 @@ def fetch(
             if status in REDIRECTS:
                 if not location:
                     raise Refused(f"answered {status} without saying where to")
-                previous, current = current, urljoin(current, location)
+                previous, current = current, _joined(current, location)
                 continue
             if not 200 <= status < 300:
                 raise Refused(f"answered {status}")
@@ -111,6 +111,15 @@ def fetch(
         raise Refused(f"redirected more than {MAX_REDIRECTS} times")
     except Refused as refused:
         return Fetched(False, refused.why, hops)
+
+
+def _joined(current: str, location: str) -> str:
+    """The address a redirect's Location names, read against the address that answered;
+    Refused when the server's text is no address at all (``http://[::1/x``)."""
+    try:
+        return urljoin(current, location)
+    except ValueError:
+        raise Refused(f"redirected to {quoted(location)}, which is not a valid address") from None
 
 
 def _found(status: int, contains: str | None, found: bool, hops: list[tuple[str, str]]) -> Fetched:
@@ -160,7 +169,7 @@ def _resolve(host: str, port: int, hosts: Sequence[str]) -> IPAddress:
     else:
         try:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except (OSError, UnicodeError):
+        except (OSError, ValueError):  # ValueError: idna refuses the name (UnicodeError)
             raise Refused(f"the host {host} could not be found") from None
         found = [parse_address(str(info[4][0])) for info in infos]
         addresses = list(dict.fromkeys(a for a in found if a is not None))

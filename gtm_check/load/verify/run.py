@@ -139,7 +139,8 @@ def _tracked(
     checks: Sequence[AnyCheck], root: Path, find: Callable[[], Repository | None] | None
 ) -> Committed | None:
     """What the commit HEAD holds at the paths the file checks ask about (one git command
-    for all of them); None without a git repository, where nothing can be asked."""
+    for each depth of paths asked inside one another: ``Repository.tracked``); None without a
+    git repository, where nothing can be asked."""
     if find is None or not any(isinstance(check, FileCheck) for check in checks):
         return None
     git = find()
