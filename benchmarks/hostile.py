@@ -59,7 +59,27 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "top-level-keys": lambda size: HEAD + "".join(f"k{n}: 1\n" for n in range(size // 9)),
     # dates that are not dates
     "bad-dates": lambda size: _block("items", lambda n: f"  legal.x{n}: {{due: 2027-02-30}}", size),
+    # a team checklist's chain whose last item requires every other: a long circle each
+    "circles": lambda size: HEAD + "checklists: [./circles-team.yaml]\n",
 }
+
+TEAM_SHAPES: dict[str, Callable[[int], str]] = {
+    "circles": lambda size: _chain(size),
+}
+"""The team checklist a shape's launch file loads, written beside it."""
+
+
+def _chain(size: int) -> str:
+    count = max(2, size // 82)  # a row of 75 bytes, 7 more in the last requires
+    rows = [
+        f"  - {{id: t.i{n}, stage: use, title: T, severity: low, requires: [t.i{n + 1}]}}\n"
+        for n in range(count - 1)
+    ]
+    closing = ", ".join(f"t.i{n}" for n in range(count - 1))
+    rows.append(
+        f"  - {{id: t.i{count - 1}, stage: use, title: T, severity: low, requires: [{closing}]}}\n"
+    )
+    return "department: t\nname: T\nitems:\n" + "".join(rows)
 
 
 def main() -> int:
@@ -76,6 +96,11 @@ def main() -> int:
         for shape in args.shapes or SHAPES:
             path = Path(folder, f"{shape}.yaml")
             path.write_text(SHAPES[shape](args.size))
+            size = path.stat().st_size
+            if shape in TEAM_SHAPES:
+                team = Path(folder, f"{shape}-team.yaml")
+                team.write_text(TEAM_SHAPES[shape](args.size))
+                size += team.stat().st_size
             run = subprocess.run(
                 ["/usr/bin/time", "-f", "%e %M", args.gtm_check, "validate", str(path)],
                 capture_output=True,
@@ -85,7 +110,7 @@ def main() -> int:
             *lines, timing = run.stderr.splitlines()
             seconds, kilobytes = timing.split()
             print(
-                f"{shape:<16} {path.stat().st_size:>10,} {float(seconds):>8.2f} "
+                f"{shape:<16} {size:>10,} {float(seconds):>8.2f} "
                 f"{int(kilobytes) / 1024:>8.0f} {len(lines):>8,} {run.returncode}"
             )
     return 0

@@ -614,3 +614,47 @@ def test_an_owner_or_approver_is_at_most_a_thousand_characters(
     (message,) = result.stderr.splitlines()
     assert message.startswith(f"{long}:{line}:")
     assert message.endswith(": is 100,000 characters; the limit is 1,000")
+
+
+def test_an_unknown_department_lists_the_departments_only_when_they_are_few(
+    write: WriteFile,
+) -> None:
+    # Team checklists can name thousands of departments: each unknown owners: key carried
+    # the whole list, 24 MB of messages for a thousand keys against 5,000 departments.
+    many = 200
+    for n in range(many):
+        write(
+            f"t{n}.yaml",
+            f"department: team-{n}\nname: T\nitems:\n"
+            f"  - {{id: team-{n}.a, stage: use, title: A, severity: low}}\n",
+        )
+    listed = ", ".join(f"./t{n}.yaml" for n in range(many))
+    owners = "".join(f"  zz-{n}: someone\n" for n in range(MAX_PROBLEMS + 5))
+    launch = write(
+        "launch.yaml",
+        f"launch: L\nlaunch_date: 2027-03-01\nchecklists: [{listed}]\nowners:\n{owners}",
+    )
+    found = problems_of(launch)
+    assert len(found) == MAX_PROBLEMS + 1
+    assert found[0].message == "unknown department 'zz-0'"
+    assert found[0].hint is None
+    assert sum(len(p.render()) for p in found) < 200_000
+    # A few departments are still listed in full.
+    few = write(
+        "few.yaml",
+        "launch: L\nlaunch_date: 2027-03-01\nchecklists: [./t0.yaml]\nowners:\n  zz-0: someone\n",
+    )
+    (problem,) = problems_of(few)
+    assert problem.hint is not None
+    assert problem.hint.startswith("the departments: cloud-operations, customer-success")
+    assert "team-0" in problem.hint
+
+
+def test_a_long_key_is_cut_short_where_a_message_names_it(write: WriteFile) -> None:
+    # The key a wrong value is under is named like any value a message quotes.
+    key = "x" * 1_000  # YAML's longest plain key is 1,024 characters
+    head = "launch: L\nlaunch_date: 2027-03-01\nchecklists: [builtin]\n"
+    launch = write("launch.yaml", f"{head}owners:\n  {key}: 3\n")
+    messages = [p.message for p in problems_of(launch)]
+    assert f"{'x' * 59}…: expected text, got a number" in messages[-1]
+    assert all(len(message) < 200 for message in messages)

@@ -14,7 +14,7 @@ from gtm_check.load import yamltree
 from gtm_check.load.checklists import ChecklistReader, LoadedChecklist, builtin_dir, builtin_names
 from gtm_check.load.launch import load_launch
 from gtm_check.model.inputs import Launch
-from gtm_check.model.problems import GtmCheckError
+from gtm_check.model.problems import MAX_PROBLEMS, GtmCheckError
 from gtm_check.model.vocabulary import DEPARTMENTS, Status
 from tests.conftest import EXAMPLES, MINI_CHECKLIST, WriteFile, load, read_checklist
 
@@ -678,6 +678,60 @@ def test_an_item_that_requires_itself_is_a_circle(write: WriteFile) -> None:
         "c.yaml:4:66: ours.x requires ours.x, which waits on it in turn (ours.x → ours.x): "
         "items cannot wait on each other in a circle"
     ]
+
+
+def _chain(write: WriteFile, count: int, closing: str) -> Path:
+    """A team checklist of ``count`` items, each requiring the next; the last requires
+    ``closing``."""
+    rows = [
+        f"  - {{id: ours.i{n}, stage: use, title: I, severity: low, requires: [ours.i{n + 1}]}}\n"
+        for n in range(count - 1)
+    ]
+    rows.append(
+        f"  - {{id: ours.i{count - 1}, stage: use, title: I, severity: low, "
+        f"requires: [{closing}]}}\n"
+    )
+    write("c.yaml", "department: ours\nname: Ours\nitems:\n" + "".join(rows))
+    return write("launch.yaml", "launch: L\nlaunch_date: 2027-01-01\nchecklists: [c.yaml]\n")
+
+
+def test_a_long_circle_is_named_by_its_ends_and_its_length(write: WriteFile) -> None:
+    path = _chain(write, 12, "ours.i0")
+    assert problems(path) == [
+        "c.yaml:15:68: ours.i11 requires ours.i0, which waits on it in turn (ours.i0 → ours.i1 "
+        "→ ours.i2 → ours.i3 → ours.i4 → … 2 more … → ours.i7 → ours.i8 → ours.i9 → ours.i10 "
+        "→ ours.i11 → ours.i0): items cannot wait on each other in a circle"
+    ]
+
+
+def test_circles_through_a_long_chain_stay_short_and_counted(write: WriteFile) -> None:
+    # The last of a long chain requires every item before it: each entry closes a circle
+    # as long as the chain. Naming every item of each took minutes and gigabytes (a
+    # 4,000-item checklist printed 70 MB); now each line is short and past the first
+    # 1,000 they are counted.
+    count = MAX_PROBLEMS + 200
+    path = _chain(write, count, ", ".join(f"ours.i{n}" for n in range(count - 1)))
+    found = problems(path)
+    assert len(found) == MAX_PROBLEMS + 1
+    assert max(len(line) for line in found) < 300
+    assert found[-1].endswith(
+        "… and 199 more problems from here on, not listed (gtm-check lists the first 1,000 of a "
+        "file)"
+    )
+
+
+def test_a_long_item_id_is_cut_short_in_a_circle(write: WriteFile) -> None:
+    long_id = "ours." + "x" * 900
+    write(
+        "c.yaml",
+        "department: ours\nname: Ours\nitems:\n"
+        f"  - {{id: {long_id}, stage: use, title: X, severity: low, requires: [{long_id}]}}\n",
+    )
+    path = write("launch.yaml", "launch: L\nlaunch_date: 2027-01-01\nchecklists: [c.yaml]\n")
+    (line,) = problems(path)
+    shown = "ours." + "x" * 54 + "…"
+    assert f"{shown} requires {shown}, which waits on it in turn ({shown} → {shown})" in line
+    assert len(line) < 400
 
 
 def test_a_circle_across_two_team_checklists_is_located_in_the_one_that_closes_it(

@@ -18,7 +18,7 @@ from gtm_check.load.document import parse_model
 from gtm_check.load.files import STDIN, STDIN_DISPLAY
 from gtm_check.load.yamltree import Capped, Finding, PathKey, Positions, Source
 from gtm_check.model.inputs import ChecklistItem, Launch
-from gtm_check.model.problems import GtmCheckError, Problem, Suggestions, quoted
+from gtm_check.model.problems import GtmCheckError, Problem, Suggestions, clipped, quoted
 from gtm_check.model.verify import TARGETS, AnyCheck, FileCheck, describe, pattern_problem
 from gtm_check.model.vocabulary import DEPARTMENTS, TRAITS
 
@@ -267,45 +267,72 @@ def _requirements(checklists: Sequence[LoadedChecklist], ids: _IdIndex) -> list[
 def _requirement_cycles(checklists: Sequence[LoadedChecklist]) -> list[Problem]:
     """Items that wait on each other in a circle, across every checklist loaded: each
     circle found is reported once, at the ``requires`` entry that closes it. Nothing in a
-    circle could ever be done first, and the critical path has no start."""
+    circle could ever be done first, and the critical path has no start.
+
+    The walk costs one step per ``requires`` entry, whatever the shape: where an item stands
+    on the path is a lookup, each message names at most CIRCLE_SHOWN items, and each
+    checklist describes at most MAX_PROBLEMS circles (``Capped``)."""
     where: dict[str, tuple[LoadedChecklist, int]] = {}
     for loaded in checklists:
         for index, item in enumerate(loaded.checklist.items):
             where.setdefault(item.id, (loaded, index))
-    findings: dict[int, list[Finding]] = {}
-    state: dict[str, bool] = {}  # False: on the path being walked; True: walked
+    found: dict[int, Capped] = {}
+    walked: set[str] = set()
     for start in where:
-        if start in state:
+        if start in walked:
             continue
         path = [start]
-        state[start] = False
+        on_path = {start: 0}  # the items on the path being walked, each at its place in it
         pending = [iter(_requires(where, start))]
         while pending:
             step = next(pending[-1], None)
             if step is None:
-                state[path.pop()] = True
+                walked.add(path[-1])
+                del on_path[path.pop()]
                 pending.pop()
                 continue
             position, required = step
-            if required not in state:
-                path.append(required)
-                state[required] = False
-                pending.append(iter(_requires(where, required)))
-            elif not state[required]:  # back to an item on the path: a circle
+            if required in on_path:  # back to an item on the path: a circle
                 loaded, index = where[path[-1]]
-                circle = " → ".join([*path[path.index(required) :], required])
-                message = f"{path[-1]} requires {required}, which waits on it in turn"
-                findings.setdefault(id(loaded), []).append(
-                    Finding(
-                        ("items", index, "requires", position),
-                        f"{message} ({circle}): items cannot wait on each other in a circle",
+                loc: PathKey = ("items", index, "requires", position)
+                out = found.setdefault(id(loaded), Capped())
+                if out.room(loc):
+                    circle = _circle(path[on_path[required] :], required)
+                    out.add(
+                        Finding(
+                            loc,
+                            f"{clipped(path[-1])} requires {clipped(required)}, which waits on "
+                            f"it in turn ({circle}): items cannot wait on each other in a circle",
+                        )
                     )
-                )
+            elif required not in walked:
+                on_path[required] = len(path)
+                path.append(required)
+                pending.append(iter(_requires(where, required)))
     return [
         problem
         for loaded in checklists
-        for problem in loaded.source.locate(findings.get(id(loaded), []))
+        for problem in loaded.source.locate(found[id(loaded)].all() if id(loaded) in found else [])
     ]
+
+
+CIRCLE_SHOWN = 10
+"""Items a circle's message names; a longer circle shows its ends and how many it holds."""
+
+
+def _circle(items: Sequence[str], closing: str) -> str:
+    """``a → b → … → a``: the circle ``items`` closed by ``closing``, cut in the middle when
+    long so that a circle of thousands of items is one short line, not thousands of ids."""
+    if len(items) <= CIRCLE_SHOWN:
+        shown = [clipped(item) for item in items]
+    else:
+        half = CIRCLE_SHOWN // 2
+        shown = [
+            *(clipped(item) for item in items[:half]),
+            f"… {len(items) - CIRCLE_SHOWN:,} more …",
+            *(clipped(item) for item in items[-half:]),
+        ]
+    return " → ".join([*shown, clipped(closing)])
 
 
 def _requires(where: dict[str, tuple[LoadedChecklist, int]], item_id: str) -> list[tuple[int, str]]:
@@ -497,6 +524,10 @@ def _unknown_references(data: dict[str, Any], ids: _IdIndex) -> list[Finding]:
 
 LISTED_TRAITS = 40
 """Up to this many known traits, an unknown one's message lists them all."""
+LISTED_DEPARTMENTS = 40
+"""Up to this many known departments, an unknown ``owners:`` key's message lists them all;
+past that, only a did-you-mean. Team checklists can name thousands of departments, and
+each unknown key would carry the whole list."""
 
 
 def _unknown_traits(
@@ -521,7 +552,9 @@ def _unknown_departments(
     without the owner the file means them to have."""
     owners = data.get("owners")
     known = set(DEPARTMENTS) | {c.checklist.department for c in checklists}
-    listed = f"the departments: {', '.join(sorted(known))}"
+    listed = None
+    if len(known) <= LISTED_DEPARTMENTS:
+        listed = f"the departments: {', '.join(sorted(clipped(name) for name in known))}"
     out = Capped()
     for key in owners if isinstance(owners, dict) else {}:
         if isinstance(key, str) and key not in known and out.room(("owners", key)):

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from gtm_check.load.yamltree import Capped, Finding, Parsed, PathKey
-from gtm_check.model.problems import did_you_mean, quoted
+from gtm_check.model.problems import clipped, did_you_mean, quoted
 from gtm_check.model.verify import KINDS
 
 
@@ -249,9 +249,11 @@ def _is_tag(part: str | int) -> bool:
 
 
 def _field_name(loc: PathKey) -> str:
+    """The key a value is under: a field's name, or a user's key (an ``items:`` id), cut
+    short like any value a message quotes."""
     for part in reversed(loc):
         if isinstance(part, str):
-            return part
+            return clipped(part)
     return "value"
 
 

@@ -115,12 +115,18 @@ def left_out(at: Problem, count: int) -> Problem:
 QUOTE_LIMIT = 60
 
 
-def quoted(value: object) -> str:
-    """A user's value for a message: quoted, on one line, and cut short when long."""
+def clipped(value: object) -> str:
+    """A user's value for a message, on one line and cut short when long: an id or key in a
+    model has no length limit, and a message names it as often as it needs to."""
     text = visible(str(value))
     if len(text) > QUOTE_LIMIT:
         text = text[: QUOTE_LIMIT - 1] + "…"
-    return f"'{text}'"
+    return text
+
+
+def quoted(value: object) -> str:
+    """A user's value for a message: quoted, on one line, and cut short when long."""
+    return f"'{clipped(value)}'"
 
 
 def closest(word: str, choices: Iterable[str]) -> str | None:
