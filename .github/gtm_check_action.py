@@ -225,7 +225,10 @@ def body(mark: str, report: dict[str, Any], diffs: Sequence[tuple[str, Diff]]) -
     joined = "\n".join(parts)
     if len(joined) > LIMIT:
         cut = joined[:LIMIT].rsplit("\n", 1)[0]
-        joined = cut + "\n\n… cut short: the job summary has the whole report.\n"
+        joined = cut + (
+            "\n\n… cut short to fit a comment: `gtm-check diff` lists every change, and the "
+            "job summary has the gap report.\n"
+        )
     return joined
 
 

@@ -708,7 +708,12 @@ def test_the_comment_body_escapes_names_and_stays_under_githubs_limit() -> None:
     assert text.startswith("<!-- gtm-check: l.yaml -->\n")
     assert "<script>" not in text and "@team" not in text and "&lt;script&gt;" in text
     assert "buy: score 50\\.0 is below 80" in text and len(text) < 65_536
-    assert text.endswith("the job summary has the whole report.\n")
+    # The comment holds what changed, which the job summary does not: it names the command
+    # that lists every change.
+    assert text.endswith(
+        "\n\n… cut short to fit a comment: `gtm-check diff` lists every change, and the job "
+        "summary has the gap report.\n"
+    )
     assert "x" * 199 + "…" in text and "x" * 200 not in text  # each title cut at 200
 
 

@@ -168,8 +168,8 @@ def _notice(left: Sequence[_Candidate]) -> str:
     slots = " and ".join(f"{PER_STEP} {command}" for command in full)
     message = (
         f"{_and(parts)} not annotated here: GitHub shows at most {slots} annotations per "
-        "step, and more urgent ones fill them. The job summary lists every one "
-        "(or run gtm-check audit --format markdown)."
+        "step, and more urgent ones fill them. The job summary lists them, up to GitHub's "
+        "1 MiB for a summary; gtm-check audit --format markdown lists every one."
     )
     return f"::notice title={escape_property('gtm-check')}::{escape_data(message)}"
 

@@ -254,7 +254,8 @@ def test_github_lines_follow_the_workflow_command_syntax() -> None:
     assert notice == (
         f"::notice title=gtm-check::{hidden} open items not annotated here: GitHub shows at most "
         "10 warning and 10 notice annotations per step, and more urgent ones fill them. The job "
-        "summary lists every one (or run gtm-check audit --format markdown)."
+        "summary lists them, up to GitHub's 1 MiB for a summary; gtm-check audit --format "
+        "markdown lists every one."
     )
     for line in annotations:
         assert COMMAND.match(line)["file"] == str(example)  # type: ignore[index]
