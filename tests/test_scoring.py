@@ -104,6 +104,25 @@ def test_score_rounds_half_up_to_one_decimal() -> None:
     assert report.overall.score == 6.3
 
 
+@pytest.mark.parametrize(
+    ("credited", "score", "verdict"),
+    [(1_599, 80.0, Verdict.READY), (1_598, 79.9, Verdict.AT_RISK)],
+)
+def test_the_gate_compares_the_score_the_report_shows(
+    credited: int, score: float, verdict: Verdict
+) -> None:
+    # 1,599 of 2,000 is 79.95: shown as 80.0, and an 80.0 meets a min_score of 80. A report
+    # that showed 80.0 beside "at-risk, below 80" would contradict itself.
+    items = [
+        item("a.x", severity="low", weight=credited),
+        item("a.y", severity="low", weight=2_000 - credited),
+    ]
+    report = audit(items, {"a.x": "done"}, gate={"stages": ["learn"], "min_score": 80})
+    (stage,) = [s for s in report.stages if s.key == Stage.LEARN]
+    assert (stage.score, stage.verdict) == (score, verdict)
+    assert report.gate.passed is (verdict == Verdict.READY)
+
+
 def test_fractional_and_whole_weights_score_together_in_any_order() -> None:
     # 0.5 + 0.25 credited of 0.5 + 0.25 + 1.25 + 2 = 0.75 / 4 = 18.75 exactly: 18.8 half up.
     weights = [0.5, 0.25, 1.25, 2]

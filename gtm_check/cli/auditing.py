@@ -14,6 +14,7 @@ from pathlib import Path
 from gtm_check.cli.exits import EXIT_GATE_FAILED, EXIT_INVALID, EXIT_PASSED
 from gtm_check.cli.fast import EXPIRING_WITHIN, Audit, Echo, echo
 from gtm_check.cli.output import (
+    STEP_SUMMARY_FULL,
     append_step_summary,
     refuse_to_overwrite,
     write_atomic,
@@ -60,7 +61,7 @@ def report(
     options = render_options(file_output=output is not None, limit=limit)
     text = render(AUDIT, format, outcome.reports, options)
     _deliver(text, outcome, output, allow_outside=request.allow_outside)
-    _step_summary(format, outcome)
+    _step_summary(format, outcome, say)
     return EXIT_PASSED if outcome.passed or warn_only else EXIT_GATE_FAILED
 
 
@@ -82,12 +83,14 @@ def run(call: Audit) -> int:
     )
 
 
-def _step_summary(format: str, outcome: AuditOutcome) -> None:
-    """With the github format in a workflow step, the Markdown report goes to its summary."""
+def _step_summary(format: str, outcome: AuditOutcome, say: Echo) -> None:
+    """With the github format in a workflow step, the Markdown report goes to its summary;
+    standard error says so when the summary has no room left for it."""
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if format == "github" and summary:
         markdown = render(AUDIT, "markdown", outcome.reports, RenderOptions())
-        append_step_summary(Path(summary), markdown)
+        if not append_step_summary(Path(summary), markdown):
+            say(STEP_SUMMARY_FULL, err=True)
 
 
 def _deliver(text: str, outcome: AuditOutcome, output: Path | None, *, allow_outside: bool) -> None:

@@ -366,8 +366,9 @@ STEP_SUMMARY_CUT = (
 the report takes it as one of its own."""
 
 
-def append_step_summary(path: Path, text: str) -> None:
-    """Append the Markdown report to GitHub Actions' step summary file.
+def append_step_summary(path: Path, text: str) -> bool:
+    """Append the Markdown report to GitHub Actions' step summary file; False when the file
+    has no room left for even the note that the report was cut (nothing is appended).
 
     Appended, not written atomically: the file belongs to the runner, and other steps'
     summaries are in it. What the file already holds counts: a report that would take it
@@ -376,22 +377,35 @@ def append_step_summary(path: Path, text: str) -> None:
     try:
         written = _status(path)
         room = STEP_SUMMARY_LIMIT - (written.st_size if written is not None else 0)
-        with path.open("a", encoding="utf-8") as stream:
-            stream.write(fit_step_summary(text, room))
+        fitted = fit_step_summary(text, room)
+        if fitted:
+            with path.open("a", encoding="utf-8") as stream:
+                stream.write(fitted)
     except OSError as exc:
         raise GtmCheckError.single(
             str(path), f"cannot write the step summary: {exc.strerror or exc}"
         ) from None
+    return bool(fitted) or not text
+
+
+STEP_SUMMARY_FULL = (
+    "gtm-check: the step summary is full (GitHub shows none over 1 MiB), so this report was "
+    "not added to it; --format markdown writes it"
+)
+"""What standard error says when the step summary has no room for the report."""
 
 
 def fit_step_summary(markdown: str, room: int) -> str:
     """``markdown`` whole if its UTF-8 takes at most ``room`` bytes; else its start, cut at
     the end of a line, with a code block or ``<details>`` it leaves open closed, then a blank
-    line and ``STEP_SUMMARY_CUT``. Only the note when not even a line fits beside it."""
+    line and ``STEP_SUMMARY_CUT``. Only the note when not even a line fits beside it, and
+    nothing when the note does not fit: a summary that GitHub shows stays one it shows."""
     data = markdown.encode("utf-8")
     if len(data) <= room:
         return markdown
     note = f"\n{STEP_SUMMARY_CUT}"
+    if len(note.encode("utf-8")) > room:
+        return ""
     # Room for the note and for closing what the cut leaves open ("```" and "</details>"
     # lines, a few at most: gtm-check nests neither).
     budget = room - len(note.encode("utf-8")) - 64

@@ -284,8 +284,31 @@ def test_the_cut_closes_a_code_block_or_details_it_leaves_open() -> None:
     assert len(cut.encode("utf-8")) <= 600
     assert cut.startswith("# R\n<details>\n\n```mermaid\nx\n")
     assert cut.endswith("x\n```\n\n</details>\n\n" + CUT_NOTE)
-    assert fit_step_summary(report, 100) == "\n" + CUT_NOTE  # no line fits beside the note
+    assert fit_step_summary(report, 250) == "\n" + CUT_NOTE  # no line fits beside the note
+    assert fit_step_summary(report, 100) == ""  # nor the note itself: nothing is appended
     assert fit_step_summary(report, 10_000) == report
+
+
+@pytest.mark.parametrize("written", [999_990, 1_048_500])
+def test_a_step_summary_with_no_room_for_the_note_is_left_as_it_was(
+    tmp_path: Path, written: int
+) -> None:
+    # The note alone (186 bytes) took a summary 10 bytes short of the limit over it, and
+    # one that GitHub still showed (1,048,500 bytes) over 1 MiB, so that GitHub showed
+    # none of what the step had written.
+    launch = huge_title_launch(tmp_path)
+    summary = tmp_path / "summary.md"
+    earlier = "x" * (written - 1) + "\n"
+    summary.write_text(earlier, encoding="utf-8")
+    code, out, err = run(
+        "audit", str(launch), *AS_OF, "-f", "github", env={"GITHUB_STEP_SUMMARY": str(summary)}
+    )
+    assert code == 1 and out.startswith("::")
+    assert summary.read_text(encoding="utf-8") == earlier
+    assert err == (
+        "gtm-check: the step summary is full (GitHub shows none over 1 MiB), so this report "
+        "was not added to it; --format markdown writes it\n"
+    )
 
 
 def test_a_step_summary_that_fits_is_appended_whole(tmp_path: Path) -> None:
