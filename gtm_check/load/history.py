@@ -39,13 +39,19 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from gtm_check.load.files import MAX_FILE_BYTES, ByteBudget, gitdir_of, why_unreachable
+from gtm_check.load.files import (
+    MAX_FILE_BYTES,
+    ByteBudget,
+    gitdir_of,
+    superproject_of,
+    why_unreachable,
+)
 from gtm_check.model.problems import GtmCheckError, OptionError, Problem, parse_date, quoted
 from gtm_check.model.safetext import visible
 
@@ -130,12 +136,9 @@ class Commit:
         1970 and the committer's offset (``+hhmm``). git gives that for every commit, where
         asking it for the day (``%cs``) is fatal (exit 128) when the day is before 1970 in
         the committer's own time zone, as a commit can claim ("1 -9999")."""
-        found = _RAW_DATE.fullmatch(raw)
-        if found is None:
+        local = _local_seconds(raw)
+        if local is None:
             return cls(commit_id, None)
-        seconds, sign, zone = found.groups()
-        minutes = int(zone) // 100 * 60 + int(zone) % 100  # as git reads an offset
-        local = int(seconds) + (minutes if sign == "+" else -minutes) * 60
         if local < 0:
             return cls(commit_id, None, raw)
         shown = _day(local // 86_400)
@@ -161,6 +164,36 @@ class Commit:
             f"gtm-check reads ({dt.date.min} to {dt.date.max})"
         )
 
+
+def _dated_lines(lines: Iterable[bytes]) -> Iterator[tuple[str, str]]:
+    """Each commit's id and raw date from ``rev-list --format=%H%x09%cd``, whose lines
+    alternate with git's own ``commit ID`` lines."""
+    for line in lines:
+        if line.startswith(b"commit "):
+            continue
+        found, _, shown = line.decode("utf-8", "replace").rstrip("\n").partition("\t")
+        yield found, shown
+
+
+def _local_seconds(raw: str) -> int | None:
+    """Seconds since 1970 in the committer's own time zone, from git's raw date; None when
+    git gives no raw date."""
+    found = _RAW_DATE.fullmatch(raw)
+    if found is None:
+        return None
+    seconds, sign, zone = found.groups()
+    minutes = int(zone) // 100 * 60 + int(zone) % 100  # as git reads an offset
+    return int(seconds) + (minutes if sign == "+" else -minutes) * 60
+
+
+def _day_of(raw: str) -> int | None:
+    """The proleptic ordinal of the day git's raw date falls on in the committer's own time
+    zone, any year (past 9999 too); None when git gives no raw date."""
+    local = _local_seconds(raw)
+    return None if local is None else _EPOCH + local // 86_400
+
+
+_EPOCH = dt.date(1970, 1, 1).toordinal()
 
 _RAW_DATE = re.compile(r"([0-9]+) ([+-])([0-9]+)")
 """git's raw date: seconds since 1970, then the offset as git wrote it (``+hhmm``)."""
@@ -238,6 +271,15 @@ class Repository:
         if stat.S_ISDIR(mode):
             git_dir = dot
         elif stat.S_ISREG(mode):
+            outer = superproject_of(top)
+            if outer is not None:
+                raise _problem(
+                    where,
+                    f"{top} is a submodule of {outer}: its history is the submodule's own "
+                    f"repository, which the checkout of {outer} does not vouch for; read the "
+                    f"launch file's history in a checkout of that repository, or set "
+                    f"{GIT_DIR_VARIABLE} to read it here",
+                )
             git_dir = _linked(dot, where, named=False)
         else:
             raise _problem(where, f"{dot} is neither a folder nor a file")
@@ -391,39 +433,44 @@ class Repository:
         return Commit.parse(found, shown)
 
     def last_on_or_before(self, date: dt.date) -> Commit | None:
-        """The newest commit of HEAD dated on or before ``date`` (None: none that old);
-        commits git gives no usable date are passed over.
+        """The newest commit of HEAD's own line (first parents: the branch, not what was
+        merged into it) dated on or before ``date`` (None: none that old); commits git
+        gives no usable date are passed over.
 
-        Whoever makes a commit sets its date: one dated before its own parent (a pull
-        request's commit dated 2001 on top of last week's base) would be taken as the
-        state of the launch on ``date``, and the older side of ``diff`` would be what the
-        pull request chose. Such a commit is refused, naming both; a revision is then the
-        way to say which side is meant."""
-        walk = ["rev-list", "--date=raw", "--format=%H%x09%P%x09%cd", "HEAD"]
+        Whoever makes a commit sets its date: one dated before a commit it stands on (a
+        pull request's commit dated 2001 on top of last week's base, or two levels up)
+        would be taken as the state of the launch on ``date``, and the older side of
+        ``diff`` would be what the pull request chose. Such a commit is refused, naming
+        both; a revision is then the way to say which side is meant."""
+        walk = ["rev-list", "--first-parent", "--date=raw", "--format=%H%x09%cd", "HEAD"]
         with self._stream(walk, subprocess.DEVNULL) as git:
-            for line in git.stdout:
-                if line.startswith(b"commit "):
-                    continue
-                found, _, rest = line.decode("utf-8", "replace").rstrip("\n").partition("\t")
-                parents, _, shown = rest.partition("\t")
+            for found, shown in _dated_lines(git.stdout):
                 commit = Commit.parse(found, shown)
                 if commit.date is not None and commit.date <= date:
-                    self._check_not_back_dated(commit, parents.split())
+                    git.stop()
+                    self._check_not_back_dated(commit)
                     return commit
             self._check_walk(git)
         return None
 
-    def _check_not_back_dated(self, commit: Commit, parents: Sequence[str]) -> None:
+    def _check_not_back_dated(self, commit: Commit) -> None:
+        """Refuse ``commit`` when a commit in its own history is dated on a later day: one
+        walk of its history, however many parents each commit has."""
         assert commit.date is not None
-        for parent in map(self._dated, parents):
-            if parent.date is not None and parent.date > commit.date:
-                raise OptionError(
-                    "--since",
-                    f"commit {commit.short} is dated {commit.date}, before its own parent "
-                    f"{parent.short} ({parent.date}): a date cannot say which commit is the "
-                    "older side when the history's dates run backwards; name a revision "
-                    "(--since main)",
-                )
+        walk = ["rev-list", "--date=raw", "--format=%H%x09%cd", commit.id]
+        with self._stream(walk, subprocess.DEVNULL) as git:
+            for found, shown in _dated_lines(git.stdout):
+                later = _day_of(shown)
+                if later is not None and later > commit.date.toordinal():
+                    earlier = Commit.parse(found, shown)
+                    raise OptionError(
+                        "--since",
+                        f"commit {commit.short} is dated {commit.date}, before commit "
+                        f"{earlier.short} ({earlier.shown}) in its own history: a date cannot "
+                        "say which commit is the older side when the history's dates run "
+                        "backwards; name a revision (--since main)",
+                    )
+            git.check()
 
     def default_branch_base(self) -> Commit:
         """Where HEAD left the default branch: origin/HEAD, else main, else master."""

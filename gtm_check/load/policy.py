@@ -10,7 +10,13 @@ from pathlib import Path
 
 from gtm_check.load.checklists import BUILTIN, builtin_names
 from gtm_check.load.document import parse_model
-from gtm_check.load.files import ByteBudget, confine, gitdir_of, read_text, repository_root
+from gtm_check.load.files import (
+    ByteBudget,
+    confine,
+    read_text,
+    repository_root,
+    superproject_of,
+)
 from gtm_check.load.yamltree import Finding, Source
 from gtm_check.model.inputs import Policy, RepositoryFile
 from gtm_check.model.problems import GtmCheckError, Problem, did_you_mean, quoted
@@ -36,32 +42,12 @@ def policy_files(launch: Path) -> list[Path]:
         if folder == root:
             # A submodule is part of the repository that holds it: a pull request that
             # makes the launch file's folder one cannot leave the repository's policy.
-            root = _superproject(root)
+            root = superproject_of(root)
             if root is None:
                 return found
         if folder.parent == folder:
             return found
         folder = folder.parent
-
-
-def _superproject(root: Path) -> Path | None:
-    """The working tree whose submodule ``root`` is: ``root/.git`` is a file naming a git
-    folder under that tree's ``.git/modules`` (as git writes it). None for any other root."""
-    dot = root / ".git"
-    if os.path.islink(dot) or not os.path.isfile(dot):
-        return None
-    try:
-        named = gitdir_of(dot)
-    except OSError:
-        return None
-    if named is None:
-        return None
-    parts = Path(os.path.normpath(root / named)).parts
-    for index in range(len(parts) - 1):
-        if parts[index : index + 2] == (".git", "modules"):
-            outer = Path(*parts[:index])
-            return outer if root.is_relative_to(outer) and root != outer else None
-    return None
 
 
 class PolicyReader:

@@ -225,12 +225,19 @@ def test_a_repository_the_user_names_is_read_but_its_config_starts_nothing(
     assert checkout.programs.ran() == []
 
 
-def test_a_linked_worktree_and_a_submodule_layout_are_followed(tmp_path: Path) -> None:
+def test_a_linked_worktree_is_followed(tmp_path: Path) -> None:
     main = GitRepo(tmp_path / "main")
     first = main.commit("2027-01-04", {"legal.yaml": CHECKLIST, "launch.yaml": REAL})
     main.git("worktree", "add", "-q", str(tmp_path / "linked"))
     assert commits_read(tmp_path / "linked" / "launch.yaml") == {first}
-    # A submodule's .git is a file leading into the superproject's .git/modules.
+
+
+def test_a_submodules_history_is_refused_unless_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A pull request can make the launch file's folder a submodule: a repository of its
+    # own choosing, whose history (and origin/HEAD) would be the older side of diff and
+    # the points of trend. Its .git is a file leading into the superproject's .git/modules.
     GitRepo(tmp_path / "super")
     sub = tmp_path / "super" / "sub"
     modules = tmp_path / "super" / ".git" / "modules" / "sub"
@@ -239,6 +246,19 @@ def test_a_linked_worktree_and_a_submodule_layout_are_followed(tmp_path: Path) -
     inner = GitRepo(sub)
     commit = inner.commit("2027-01-04", {"legal.yaml": CHECKLIST, "launch.yaml": REAL})
     assert (sub / ".git").is_file()
+    why = (
+        f"{sub} is a submodule of {tmp_path / 'super'}: its history is the submodule's own "
+        f"repository, which the checkout of {tmp_path / 'super'} does not vouch for; read the "
+        "launch file's history in a checkout of that repository, or set GTM_CHECK_GIT_DIR to "
+        "read it here"
+    )
+    *reading, audit = run_all(sub / "launch.yaml")
+    for result in reading:  # trend and diff
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr.endswith(f"launch.yaml:1:1: {why}\n")
+    # The audit stands without its history, and says why there is none.
+    assert json.loads(audit.stdout)["history"]["note"] == f"history: not read ({why})"
+    monkeypatch.setenv("GTM_CHECK_GIT_DIR", str(sub / ".git"))
     assert commits_read(sub / "launch.yaml") == {commit}
 
 
