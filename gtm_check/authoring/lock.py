@@ -3,11 +3,12 @@
 ``set``, ``waive`` and ``unwaive`` each read the file, check the edit and write it; two of
 them at once would each write the file as they read it, and the one that wrote first would
 lose its edit without a word. The lock file is ``.<name>.lock`` beside the file's real
-path (so a link and its target share it). It is created, never followed when it is a link,
-refused at once when it was planted (a hard link, another user's), and removed again while
-it is still held, so nothing is left in the user's folder; whoever waited on a lock file
-that was removed meanwhile takes the new one instead (after each lock, the name must still
-be the file locked).
+path (so a link and its target share it). It is created holding ``MARK``, never followed
+when it is a link, refused at once when it was planted (a hard link, another user's), and
+removed again while it is still held, so nothing is left in the user's folder; whoever
+waited on a lock file that was removed meanwhile takes the new one instead (after each
+lock, the name must still be the file locked). A file of that name that gtm-check did not
+make (the user's, without the mark) is used as the lock and left as it was: never removed.
 """
 
 from __future__ import annotations
@@ -44,14 +45,15 @@ else:
         return True
 
 
-_FLAGS = (
-    os.O_RDONLY
-    | os.O_CREAT
-    | getattr(os, "O_NOFOLLOW", 0)
-    | getattr(os, "O_NONBLOCK", 0)
-    | getattr(os, "O_CLOEXEC", 0)
-)
-"""Created if missing; never through a link; a FIFO planted there cannot block the open."""
+_FLAGS = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+"""Never through a link; a FIFO planted there cannot block the open."""
+
+_CREATE = os.O_RDWR | os.O_CREAT | os.O_EXCL | _FLAGS
+"""A new lock file, only if there is none (then it is this edit's, and takes ``MARK``)."""
+
+MARK = b"gtm-check: an edit of the file beside this one holds this lock\n"
+"""What a lock file gtm-check made holds: whoever holds one with it may remove it (its
+maker may have given up waiting). A file of that name without it is not removed."""
 
 _PAUSES = (0.005, 0.01, 0.02, 0.05)
 """Seconds between tries while another edit holds the lock: short at first, then 50 ms."""
@@ -70,7 +72,7 @@ def locked(path: Path, display: str, wait: float, *, also: Path | None = None) -
     names has a lock file beside each name, and only the file is common to them)."""
     lock = lock_path(path)
     deadline = time.monotonic() + wait
-    fd = _take(lock, display, deadline, wait)
+    fd, made = _take(lock, display, deadline, wait)
     try:
         if also is None:
             yield
@@ -78,20 +80,23 @@ def locked(path: Path, display: str, wait: float, *, also: Path | None = None) -
             with _file_lock(also, display, deadline, wait, lock):
                 yield
     finally:
-        with contextlib.suppress(OSError):
-            os.unlink(lock)  # still held: whoever waits on it sees it gone and retries
+        if (made or _marked(fd)) and _still_named(fd, lock):
+            # Still held: whoever waits on it sees it gone and retries.
+            with contextlib.suppress(OSError):
+                os.unlink(lock)
         os.close(fd)
 
 
-def _take(lock: Path, display: str, deadline: float, wait: float) -> int:
-    """The descriptor of ``lock``, locked, once its name still names it."""
+def _take(lock: Path, display: str, deadline: float, wait: float) -> tuple[int, bool]:
+    """The descriptor of ``lock``, locked, once its name still names it; whether this
+    edit made the file."""
     while True:
-        fd = _open(lock, display)
+        fd, made = _open(lock, display)
         try:
             if not _wait_for(fd, deadline):
                 raise _busy(display, lock, wait)
             if _still_named(fd, lock):
-                return fd
+                return fd, made
         except BaseException:
             os.close(fd)
             raise
@@ -114,24 +119,55 @@ def _file_lock(
         os.close(fd)
 
 
-def _open(lock: Path, display: str) -> int:
-    try:
-        fd = os.open(lock, _FLAGS, 0o600)
-    except OSError as exc:
-        if os.path.islink(lock):
-            why = "it is a symbolic link; gtm-check does not follow it: remove it"
-        else:
-            why = why_unreachable(exc)
-        raise GtmCheckError.single(
-            display, f"cannot take the lock file {lock}: {why}; nothing was written"
-        ) from None
+def _open(lock: Path, display: str) -> tuple[int, bool]:
+    """``lock`` opened, made with ``MARK`` if there was none; whether this call made it."""
+    while True:
+        try:
+            return _checked(os.open(lock, _CREATE, 0o600), lock, display, made=True), True
+        except FileExistsError:
+            pass
+        except OSError as exc:
+            raise _untaken(lock, display, exc) from None
+        try:
+            return _checked(os.open(lock, os.O_RDONLY | _FLAGS), lock, display), False
+        except FileNotFoundError:
+            continue  # removed since: make it
+        except OSError as exc:
+            raise _untaken(lock, display, exc) from None
+
+
+def _checked(fd: int, lock: Path, display: str, *, made: bool = False) -> int:
+    """``fd``, once it is a lock file this edit may use; a new one is given ``MARK``."""
     planted = _planted(os.fstat(fd))
     if planted is not None:
         os.close(fd)
         raise GtmCheckError.single(
             display, f"cannot take the lock file {lock}: {planted}; nothing was written"
         )
+    if made:
+        with contextlib.suppress(OSError):  # unmarked (a full disk): its maker removes it
+            os.write(fd, MARK)
+            os.lseek(fd, 0, os.SEEK_SET)  # Windows locks from the position: the same for all
     return fd
+
+
+def _untaken(lock: Path, display: str, exc: OSError) -> GtmCheckError:
+    if os.path.islink(lock):
+        why = "it is a symbolic link; gtm-check does not follow it: remove it"
+    else:
+        why = why_unreachable(exc)
+    return GtmCheckError.single(
+        display, f"cannot take the lock file {lock}: {why}; nothing was written"
+    )
+
+
+def _marked(fd: int) -> bool:
+    """Whether the lock file holds ``MARK`` exactly: one that gtm-check made."""
+    try:
+        os.lseek(fd, 0, os.SEEK_SET)
+        return os.read(fd, len(MARK) + 1) == MARK
+    except OSError:
+        return False
 
 
 def _planted(status: os.stat_result) -> str | None:

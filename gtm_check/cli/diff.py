@@ -20,7 +20,7 @@ from gtm_check.cli.params import (
     format_option,
 )
 from gtm_check.cli.terminal import render_options
-from gtm_check.cli.values import text
+from gtm_check.cli.values import name, text
 from gtm_check.report.registry import DIFF, render
 from gtm_check.review.diff import DiffRequest, compare
 
@@ -36,7 +36,7 @@ SidesArg = Annotated[
         metavar="LAUNCH | OLD NEW",
         help="A launch file, or two sides: each a path or REV:path.",
         show_default=False,
-        parser=text("a launch file, or REV:path"),
+        parser=name("a launch file, or REV:path"),
     ),
 ]
 SinceOption = Annotated[

@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from gtm_check.authoring.scaffold import applicable_items, launch_file
-from gtm_check.authoring.schema import (
-    LAUNCH_SCHEMA_FILE,
-    LAUNCH_SCHEMA_TITLE,
-    SCHEMA_FOLDER,
-    schema_text,
-)
+from gtm_check.authoring.schema import LAUNCH_SCHEMA_FILE, SCHEMA_FOLDER, schema_text
+from gtm_check.authoring.schema_place import check_schema_place, schema_path, written_text
 from gtm_check.cli import values
 from gtm_check.cli.app import app
 from gtm_check.cli.dates import given_date
 from gtm_check.cli.help import PlainCommand
-from gtm_check.cli.output import write_atomic
+from gtm_check.cli.output import check_writable, write_atomic
 from gtm_check.cli.params import unknown_choice
 from gtm_check.cli.values import given, path, refuse, text
 from gtm_check.load.checklists import ChecklistReader, builtin_names
@@ -145,14 +140,11 @@ def init_command(
         owner=owner,
         schema=None if no_schema else f"{SCHEMA_FOLDER}/{LAUNCH_SCHEMA_FILE}",
     )
-    schema_path = path.parent / SCHEMA_FOLDER / LAUNCH_SCHEMA_FILE
-    _inside(path, "the launch file")
-    if not no_schema:
-        _inside(schema_path, "the schema file")
-        _schema_place(schema_path, force)
-    write_atomic(path, text, overwrite=force)
-    if not no_schema:
-        _write_schema(schema_path)
+    schema = None if no_schema else schema_path(path)
+    _check_places(path, schema, force)
+    write_atomic(path, text, overwrite=force, instead=INSTEAD)
+    if schema is not None:
+        _write_schema(schema)
     count = len(applicable_items(checklists, traits, tier))
     if day < dt.date.today():
         typer.echo(
@@ -180,45 +172,39 @@ def _inside(target: Path, what: str) -> None:
         )
 
 
-def _schema_place(target: Path, force: bool) -> None:
-    """The schema is gtm-check's own generated file: it is never written through a link
-    (a branch could commit ``.gtm-check/launch.schema.json`` as a link to a workflow in
-    the repository), and a file there that is not an earlier schema of gtm-check's is
-    replaced only with ``--force``. Checked before anything is written."""
-    for place in (target.parent, target):
-        if place.is_symlink():
-            raise GtmCheckError.single(
-                str(place),
-                "is a symbolic link; init writes its generated schema only as a file of its "
-                "own, never through a link (remove the link, or pass --no-schema)",
-            )
-    if force or not target.exists():
+INSTEAD = "init writes only a regular file: name another path"
+"""What to do when the launch file or the schema's place is a device, a FIFO or a socket."""
+
+
+def _check_places(path: Path, schema: Path | None, force: bool) -> None:
+    """Every check of where init writes, the launch file's and the schema's, before it
+    writes either: a refusal leaves nothing written."""
+    _inside(path, "the launch file")
+    check_writable(path, overwrite=force, instead=INSTEAD)
+    if schema is None:
         return
-    try:  # a schema of ours is tens of kilobytes: a larger file is not one, and not read
-        small = target.stat().st_size < 1024 * 1024
-        found = json.loads(target.read_text(encoding="utf-8")) if small else None
-        ours = isinstance(found, dict) and found.get("title") == LAUNCH_SCHEMA_TITLE
-    except (OSError, UnicodeDecodeError, ValueError):
-        ours = False
-    if not ours:
+    if schema.parent == path:
         raise GtmCheckError.single(
-            str(target),
-            "already exists and is not a schema gtm-check wrote; nothing was written "
-            "(--force replaces it, --no-schema leaves it)",
+            str(path),
+            f"is the folder init writes the editor schema into ({SCHEMA_FOLDER}); nothing was "
+            "written: name the launch file otherwise, or pass --no-schema",
         )
+    _inside(schema, "the schema file")
+    if check_schema_place(schema, force=force):  # the folder is there: its file, as written
+        check_writable(schema, overwrite=True, instead=INSTEAD)
 
 
 def _write_schema(target: Path) -> None:
     """The launch schema beside the launch file, for the modeline: written when missing or
     out of date (it is generated, never edited by hand)."""
     text = schema_text("launch")
+    if written_text(target) == text:
+        return
     try:
-        if target.is_file() and target.read_text(encoding="utf-8") == text:
-            return
         target.parent.mkdir(exist_ok=True)
-    except (OSError, UnicodeDecodeError):
+    except OSError:
         pass  # write_atomic says what is wrong with the place, located
-    write_atomic(target, text, overwrite=True)
+    write_atomic(target, text, overwrite=True, instead=INSTEAD)
     typer.echo(visible(f"Wrote {target}: the launch schema, for editors (see the README)"))
 
 

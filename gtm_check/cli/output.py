@@ -150,24 +150,50 @@ def write_stdout(text: str) -> None:
         raise StandardOutputFailed(exc) from None
 
 
+REPORT_INSTEAD = "write the report to a file, or to standard output with -o -"
+"""What to do instead of writing a report to a device, a FIFO or a socket."""
+
+
 def write_atomic(
-    path: Path, text: str, *, overwrite: bool = False, allow_outside: bool = False
+    path: Path,
+    text: str,
+    *,
+    overwrite: bool = False,
+    allow_outside: bool = False,
+    instead: str = REPORT_INSTEAD,
 ) -> None:
     """Write ``text`` to ``path`` through a temporary file and a rename.
 
     A reader sees the old file or the new one, never half of one; on any error, and on
     SIGTERM or SIGHUP while writing, the old file (or no file) is left as it was and the
     temporary file is removed. Only regular files are written: a device, a FIFO, a socket
-    or a folder is refused. A symbolic link to a regular file is written through (the file
-    it points to gets the report; the link stays a link). A new file gets the usual
-    ``0o666 & ~umask``; a file written over keeps its permission bits (set-user-id and
-    the like are not carried over to new content). A path that leads out of its repository
-    (or its folder, outside any repository) through a symbolic link, to a file or a folder,
-    is refused unless ``allow_outside``: a pull request could plant ``report.html`` as a
-    link to a file of the CI user's. A path whose real file is in git's own folder is
-    refused always (``refuse_git_folder``). Execute bits are never kept: a report or a
-    launch file is not a program, and one written over a git hook must not run.
+    or a folder is refused (``check_writable``, whose ``instead`` says what to do). A
+    symbolic link to a regular file is written through (the file it points to gets the
+    report; the link stays a link). A new file gets the usual ``0o666 & ~umask``; a file
+    written over keeps its permission bits (set-user-id and the like are not carried over
+    to new content). A path that leads out of its repository (or its folder, outside any
+    repository) through a symbolic link, to a file or a folder, is refused unless
+    ``allow_outside``: a pull request could plant ``report.html`` as a link to a file of
+    the CI user's. A path whose real file is in git's own folder is refused always
+    (``refuse_git_folder``). Execute bits are never kept: a report or a launch file is not
+    a program, and one written over a git hook must not run.
     """
+    status = check_writable(path, overwrite=overwrite, allow_outside=allow_outside, instead=instead)
+    # The rename replaces the file at the real path: replacing ``path`` itself would turn a
+    # link into a file.
+    target = Path(os.path.realpath(path))
+    mode = stat.S_IMODE(status.st_mode) & 0o666 if status is not None else 0o666 & ~_umask()
+    with _signals_end_the_write():
+        _write_through_temporary(str(path), target, text, mode, status)
+
+
+def check_writable(
+    path: Path, *, overwrite: bool = False, allow_outside: bool = False, instead: str
+) -> os.stat_result | None:
+    """Everything ``write_atomic`` checks of ``path`` before it writes, writing nothing: a
+    command that writes several files checks each first, so that a refusal leaves none
+    written. The status of the file there, if there is one; ``instead``: what to do rather
+    than write to a device, a FIFO or a socket."""
     display = str(path)
     refuse_git_folder(path)
     try:
@@ -178,24 +204,16 @@ def write_atomic(
         raise GtmCheckError.single(display, kind.value)
     if kind is Kind.SPECIAL:
         raise GtmCheckError.single(
-            display,
-            "is not a regular file (a device, FIFO or socket); write the report to a file, "
-            "or to standard output with -o -",
+            display, f"is not a regular file (a device, FIFO or socket); {instead}"
         )
     if kind is Kind.FILE and not overwrite:
         raise GtmCheckError.single(display, "already exists (pass --force to overwrite it)")
     if kind is Kind.MISSING and path.is_symlink():
         raise GtmCheckError.single(display, "is a symbolic link to a file that does not exist")
     refuse_outside(path, allow_outside=allow_outside)
-    # The rename replaces the file at the real path: replacing ``path`` itself would turn a
-    # link into a file.
-    target = Path(os.path.realpath(path))
-    folder = target.parent
-    if kind_of_path(folder) is not Kind.DIRECTORY:
+    if kind_of_path(Path(os.path.realpath(path)).parent) is not Kind.DIRECTORY:
         raise GtmCheckError.single(display, f"folder '{path.parent}' does not exist")
-    mode = stat.S_IMODE(status.st_mode) & 0o666 if status is not None else 0o666 & ~_umask()
-    with _signals_end_the_write():
-        _write_through_temporary(display, target, text, mode, status)
+    return status
 
 
 def refuse_git_folder(path: Path) -> None:

@@ -126,6 +126,17 @@ def text(what: str) -> Callable[[Any], str]:
     return parse
 
 
+def name(what: str) -> Callable[[Any], str]:
+    """A file's name (or ``REV:path``): any text but an empty one, kept as the system gave
+    it. A name that is not UTF-8 names its file all the same (messages show it escaped):
+    only a value written into a file must be text (``writable``)."""
+
+    def parse(value: Any) -> str:
+        return given(value, what)
+
+    return parse
+
+
 def path(what: str) -> Callable[[Any], Path]:
     """A path; an empty one would name the current folder, and is refused."""
 

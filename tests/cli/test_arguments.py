@@ -138,3 +138,34 @@ def test_any_note_is_written_back_exactly_or_refused(note: str) -> None:
     except GtmCheckError:
         return
     assert Source("l.yaml", text).parse().data["items"]["legal.trademarks"]["note"] == note
+
+
+def test_diff_takes_a_file_name_that_is_not_utf8_and_shows_it_escaped(tmp_path: Path) -> None:
+    # As audit and trend do: a side is a file name, used as the system gave it, and shown
+    # escaped in every message and report; a REV:path side too.
+    (tmp_path / "legal.yaml").write_text(MINI_CHECKLIST, encoding="utf-8")
+    name = os.fsencode(tmp_path) + b"/launch-" + NOT_UTF8 + b".yaml"
+    with open(name, "w", encoding="utf-8") as file:
+        file.write(LAUNCH)
+    git = ["git", "-c", "user.name=T", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=tmp_path, check=True)
+    subprocess.run([*git, "commit", "-qm", "one"], cwd=tmp_path, check=True)
+    older = os.fsencode(tmp_path) + b"/older-" + NOT_UTF8 + b".yaml"
+    with open(older, "w", encoding="utf-8") as file:
+        file.write(LAUNCH)
+    edited = gtm_check("set", name, "legal.trademarks", "--status", "done", cwd=tmp_path)
+    assert edited.returncode == 0, edited.stderr
+    shown = b"launch-a\\udcffb.yaml"
+    sides: dict[str, list[str | bytes]] = {
+        "--since": [name, "--since", "HEAD"],
+        "REV:path": [b"HEAD:" + name, name],
+        "OLD NEW": [older, name],
+    }
+    for what, args in sides.items():
+        child = gtm_check("diff", *args, "--as-of", "2027-01-15", cwd=tmp_path)
+        assert (child.returncode, child.stderr) == (0, b""), what
+        old_label = b"older-a\\udcffb.yaml" if what == "OLD NEW" else shown
+        assert old_label in child.stdout and shown in child.stdout, (what, child.stdout)
+        assert b"legal.trademarks" in child.stdout and b"todo \xe2\x86\x92 done" in child.stdout
+        assert b"\xff" not in child.stdout + child.stderr, what

@@ -22,6 +22,7 @@ import pytest
 from typer.testing import CliRunner
 
 import gtm_check.authoring.launchfile as launchfile
+from gtm_check.authoring.lock import MARK
 from gtm_check.cli.commands import app
 from gtm_check.load import yamltree
 from tests.conftest import EXAMPLES, ROOT, load
@@ -53,7 +54,13 @@ def run(*args: str | Path) -> tuple[int, str, str]:
 # --- at once ---------------------------------------------------------------------------------
 
 
-def test_twenty_edits_at_once_lose_nothing(launch: Path) -> None:
+@pytest.mark.parametrize("users_lock", [False, True], ids=["", "a file of the user's there"])
+def test_twenty_edits_at_once_lose_nothing(launch: Path, users_lock: bool) -> None:
+    # With a file of the user's named as the lock file, the edits take it as their lock,
+    # and leave it as it was.
+    lock = launch.parent / ".launch.yaml.lock"
+    if users_lock:
+        lock.write_bytes(USERS_DATA)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
     children = [
         subprocess.Popen(
@@ -74,7 +81,55 @@ def test_twenty_edits_at_once_lose_nothing(launch: Path) -> None:
         else:  # each one that fails says why, and why is that another edit got in the way
             assert code == 2 and b"another gtm-check" in err, (n, code, err)
     assert sum(code == 0 for code, _, _ in results) >= EDITORS // 2
-    assert [p.name for p in launch.parent.iterdir() if p.name.startswith(".")] == []
+    left = [p.name for p in launch.parent.iterdir() if p.name.startswith(".")]
+    assert left == ([lock.name] if users_lock else [])
+    if users_lock:
+        assert lock.read_bytes() == USERS_DATA
+
+
+USERS_DATA = b"notes of the user's, in a file that happens to have the lock file's name\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["set", "team.task-1", "--status", "done"],
+        ["waive", "team.task-1", "--reason", "r", "--approved-by", "vp"]
+        + ["--expires", "2027-02-01", "--as-of", "2027-01-15"],
+        ["unwaive", "team.task-0"],
+    ],
+    ids=["set", "waive", "unwaive"],
+)
+def test_a_lock_file_the_edit_did_not_make_is_used_and_left_as_it_was(
+    launch: Path, args: list[str]
+) -> None:
+    lock = launch.parent / ".launch.yaml.lock"
+    lock.write_bytes(USERS_DATA)
+    before = os.stat(lock)
+    if args[0] == "unwaive":
+        waived = ["--reason", "r", "--approved-by", "vp", "--expires", "2027-02-01"]
+        assert run("waive", launch, "team.task-0", *waived, "--as-of", "2027-01-15")[0] == 0
+    code, out, err = run(args[0], launch, *args[1:])
+    assert (code, err) == (0, ""), err
+    assert out.startswith("team.task-")
+    assert launch.read_text(encoding="utf-8") != LAUNCH
+    after = os.stat(lock)
+    assert lock.read_bytes() == USERS_DATA
+    assert (after.st_ino, after.st_mode, after.st_mtime_ns) == (
+        before.st_ino,
+        before.st_mode,
+        before.st_mtime_ns,
+    )
+
+
+def test_a_lock_file_an_edit_left_behind_is_removed(launch: Path) -> None:
+    # An edit that was killed (or gave up waiting) leaves its lock file, which says it is
+    # gtm-check's: the next edit to hold it removes it.
+    lock = launch.parent / ".launch.yaml.lock"
+    lock.write_bytes(MARK)
+    code, _, err = run("set", launch, "team.task-1", "--status", "done")
+    assert (code, err) == (0, "")
+    assert not lock.exists()
 
 
 @pytest.fixture

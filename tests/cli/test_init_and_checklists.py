@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
 import types
 from pathlib import Path
 
@@ -351,3 +354,105 @@ def test_init_replaces_a_schema_file_only_if_it_wrote_it(tmp_path: Path) -> None
     schema.write_text('{"title": "gtm-check launch file"}\n', encoding="utf-8")
     assert init(tmp_path / "b.yaml")[0] == 0
     assert len(schema.read_text("utf-8")) > 100
+
+
+LEAVE_IT = "nothing was written (remove it, or pass --no-schema)"
+
+
+@pytest.mark.parametrize("force", [False, True], ids=["", "--force"])
+def test_init_refuses_a_schema_folder_that_is_a_file_and_writes_nothing(
+    tmp_path: Path, force: bool
+) -> None:
+    """A pull request commits a file named `.gtm-check`: init refuses before writing the
+    launch file (or replacing one with --force), saying what is there."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".gtm-check").write_text("hi\n", encoding="utf-8")
+    path = tmp_path / "launch.yaml"
+    if force:
+        path.write_text("precious: true\n", encoding="utf-8")
+    code, out, err = init(path, *(["--force"] if force else []))
+    assert (code, out) == (2, "")
+    assert err == (
+        f"{tmp_path / '.gtm-check'}:1:1: is a file, not a folder: init writes its editor "
+        f"schema into a folder of this name; {LEAVE_IT}\n"
+    )
+    assert (tmp_path / ".gtm-check").read_text("utf-8") == "hi\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".git",
+        ".gtm-check",
+        *(["launch.yaml"] if force else []),
+    ]
+    if force:
+        assert path.read_text("utf-8") == "precious: true\n"
+
+
+WHAT_IS_THERE = {
+    "folder": "is a directory, not a file: init writes its editor schema as a file of this "
+    f"name; {LEAVE_IT}",
+    "fifo": "is a FIFO, device or socket, not a regular file: init writes its editor schema "
+    f"as a file of this name, and does not read this one; {LEAVE_IT}",
+}
+
+
+def _plant(schema: Path, kind: str) -> None:
+    schema.parent.mkdir()
+    if kind == "folder":
+        schema.mkdir()
+    else:
+        os.mkfifo(schema)
+
+
+@pytest.mark.parametrize("force", [False, True], ids=["", "--force"])
+@pytest.mark.parametrize("kind", list(WHAT_IS_THERE))
+def test_init_refuses_a_folder_or_fifo_where_its_schema_goes_and_writes_nothing(
+    tmp_path: Path, kind: str, force: bool
+) -> None:
+    """A folder or a FIFO at `.gtm-check/launch.schema.json`: refused, with --force too,
+    before the launch file is written or replaced; a FIFO is never opened to be read (that
+    would wait for a writer for ever), so a real process is run, with a time limit."""
+    schema = tmp_path / ".gtm-check" / "launch.schema.json"
+    _plant(schema, kind)
+    path = tmp_path / "launch.yaml"
+    if force:
+        path.write_text("precious: true\n", encoding="utf-8")
+    child = subprocess.run(
+        [sys.executable, "-m", "gtm_check", "init", str(path), "--name", "X"]
+        + ["--launch-date", "2027-06-01", *(["--force"] if force else [])],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert (child.returncode, child.stdout) == (2, "")
+    assert child.stderr == f"{schema}:1:1: {WHAT_IS_THERE[kind]}\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".gtm-check",
+        *(["launch.yaml"] if force else []),
+    ]
+    assert [p.name for p in schema.parent.iterdir()] == ["launch.schema.json"]
+    if force:
+        assert path.read_text("utf-8") == "precious: true\n"
+
+
+def test_init_refuses_a_fifo_as_the_launch_file_in_its_own_words(tmp_path: Path) -> None:
+    path = tmp_path / "launch.yaml"
+    os.mkfifo(path)
+    code, out, err = init(path, "--force", "--no-schema")
+    assert (code, out) == (2, "")
+    assert err == (
+        f"{path}:1:1: is not a regular file (a device, FIFO or socket); init writes only a "
+        "regular file: name another path\n"
+    )
+
+
+def test_init_refuses_a_launch_file_named_as_its_schema_folder(tmp_path: Path) -> None:
+    path = tmp_path / ".gtm-check"
+    code, out, err = init(path)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"{path}:1:1: is the folder init writes the editor schema into (.gtm-check); nothing "
+        "was written: name the launch file otherwise, or pass --no-schema\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+    assert init(path, "--no-schema")[0] == 0
