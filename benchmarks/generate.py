@@ -4,9 +4,10 @@
 
 Each size gets OUT_DIR/<size>/checklist.yaml (items spread over the four stages and every
 severity, some with traits) and OUT_DIR/<size>/launch.yaml (a state for most items, with
-owners, due dates, evidence and a few waivers), plus OUT_DIR/portfolio-<size>/ with the same
-items split over ten launches that share one checklist. Deterministic: the same sizes
-always give the same files.
+owners, due dates, evidence and a few waivers), plus OUT_DIR/portfolio-<size>/ with ten
+launches that share one checklist of a tenth as many items, each with a state for most of
+them: ten launches judged against <size> items in all, as many as one run may judge.
+Deterministic: the same sizes always give the same files.
 """
 
 from __future__ import annotations
@@ -87,10 +88,10 @@ def generate(out: Path, sizes: list[int]) -> None:
         )
         portfolio = out / f"portfolio-{size}"
         portfolio.mkdir(parents=True, exist_ok=True)
-        (portfolio / "checklist.yaml").write_text(checklist(size, rng), encoding="utf-8")
         share = max(1, size // 10)
+        (portfolio / "checklist.yaml").write_text(checklist(share, rng), encoding="utf-8")
         for n in range(10):
-            ids = range(n * share, min(size, (n + 1) * share))
+            ids = range(share)
             text = launch(f"Benchmark {size} part {n}", ids, rng, "./checklist.yaml")
             (portfolio / f"launch-{n}.yaml").write_text(text, encoding="utf-8")
 

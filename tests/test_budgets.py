@@ -19,8 +19,11 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 from typer.testing import CliRunner
 
+from gtm_check.cli import auditing, fast
 from gtm_check.cli.commands import app
-from gtm_check.load import document, files, parts, validation_errors
+from gtm_check.load import checklists as checklists_module
+from gtm_check.load import document, files, parts, validation_errors, yamltree
+from gtm_check.load import launch as launch_module
 from gtm_check.load.checklists import ChecklistReader
 from gtm_check.load.launch import load_launch
 from gtm_check.load.yamltree import Positions, Source
@@ -658,3 +661,130 @@ def test_a_long_key_is_cut_short_where_a_message_names_it(write: WriteFile) -> N
     messages = [p.message for p in problems_of(launch)]
     assert f"{'x' * 59}…: expected text, got a number" in messages[-1]
     assert all(len(message) < 200 for message in messages)
+
+
+# --- Values and items a run holds ---------------------------------------------------------
+
+
+def one_line_items(write: WriteFile, name: str, count: int) -> Path:
+    """A team checklist of ``count`` one-line items, the first on line 4."""
+    items = "".join(
+        f"  - {{id: team.i{n}, stage: learn, title: T, severity: low}}\n" for n in range(count)
+    )
+    return write(name, f"department: team\nname: Team\nitems:\n{items}")
+
+
+def launch_of(write: WriteFile, name: str, *checklists: str) -> str:
+    """A launch file of no item states; its name, relative to the working folder."""
+    text = f"launch: L\nlaunch_date: 2027-03-01\nchecklists: [{', '.join(checklists)}]\n"
+    return write(name, text + "items: {}\n").name
+
+
+@pytest.fixture
+def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Work in tmp_path, so that messages name files as written."""
+    monkeypatch.chdir(tmp_path)
+
+
+def test_a_file_of_more_values_than_the_limit_is_refused_at_the_first_past_it(
+    write: WriteFile, monkeypatch: pytest.MonkeyPatch, here: None
+) -> None:
+    # Each one-line item is 9 values (its mapping, 4 keys, 4 values); the top mapping, 3
+    # keys and 2 values and the items list come first: 7 values, then 9 per item.
+    monkeypatch.setattr(yamltree, "MAX_FILE_VALUES", 7 + 9 * 3)
+    one_line_items(write, "team.yaml", 3)
+    fits = launch_of(write, "fits.yaml", "./team.yaml")
+    assert run_cli("validate", fits)[0] == 0
+    one_line_items(write, "team.yaml", 4)
+    code, out, err = run_cli("validate", fits)
+    assert (code, out) == (2, "")
+    assert err == (
+        "team.yaml:7:5: the file holds more than 34 values (keys, values, lists and "
+        "mappings); gtm-check reads at most 34 from one file\n"
+    )
+
+
+def test_the_files_a_run_keeps_share_one_budget_of_values(
+    write: WriteFile, monkeypatch: pytest.MonkeyPatch, here: None
+) -> None:
+    monkeypatch.setattr(yamltree, "MAX_RUN_VALUES", 100)
+    one_line_items(write, "team.yaml", 5)  # 52 values
+    launch = launch_of(write, "launch.yaml", "./team.yaml")  # 10 values
+    other = launch_of(write, "other.yaml", "./team.yaml")  # 10; the checklist counted once
+    assert run_cli("validate", launch, other)[0] == 0
+    third = launch_of(write, "third.yaml", "./team.yaml", "./more.yaml")  # 11: 83 in all
+    one_line_items(write, "more.yaml", 4)  # its 18th value, item 2's first key, is the 101st
+    code, out, err = run_cli("validate", launch, other, third)
+    valid = "valid (5 items in 1 checklist, 0 item states, 0 waivers)"
+    assert (code, out) == (2, f"launch.yaml: {valid}\nother.yaml: {valid}\n")
+    assert err == (
+        "more.yaml:5:6: reading this file takes the run past its limit of 100 values "
+        "(keys, values, lists and mappings) for all files together\n"
+    )
+
+
+def test_a_run_judges_at_most_so_many_items_and_refuses_more_before_validating_them(
+    write: WriteFile, monkeypatch: pytest.MonkeyPatch, here: None
+) -> None:
+    validated: list[str] = []
+    real = document._validate
+
+    def counting(parsed: Any, model: Any) -> Any:
+        validated.append(model.__name__)
+        return real(parsed, model)
+
+    monkeypatch.setattr(document, "_validate", counting)
+    monkeypatch.setattr(checklists_module, "MAX_RUN_ITEMS", 3)
+    one_line_items(write, "team.yaml", 3)
+    launch = launch_of(write, "launch.yaml", "./team.yaml")
+    assert run_cli("validate", launch)[0] == 0
+    one_line_items(write, "team.yaml", 5)
+    validated.clear()
+    code, out, err = run_cli("validate", launch)
+    assert (code, out) == (2, "")
+    assert err == (
+        "team.yaml:7:5: this item takes the run past its limit of 3 checklist items "
+        "(each launch counts the items of its checklists)\n"
+    )
+    assert "Checklist" not in validated  # refused from the parsed data, no model built
+
+
+def test_each_launch_counts_the_items_of_the_checklists_it_shares(
+    write: WriteFile, monkeypatch: pytest.MonkeyPatch, here: None
+) -> None:
+    # Scoring a portfolio costs launches x items: ten launches of one 100,000-item
+    # checklist took 57 s and 1.2 GB. The checklist is read once and counted per launch.
+    monkeypatch.setattr(checklists_module, "MAX_RUN_ITEMS", 5)
+    one_line_items(write, "team.yaml", 2)
+    launches = [launch_of(write, f"l{n}.yaml", "./team.yaml") for n in range(3)]
+    assert run_cli("validate", *launches[:2])[0] == 0
+    code, out, err = run_cli("validate", *launches)
+    valid = "valid (2 items in 1 checklist, 0 item states, 0 waivers)"
+    assert (code, out) == (2, f"l0.yaml: {valid}\nl1.yaml: {valid}\n")
+    assert err == (
+        "team.yaml:5:5: this item takes the run past its limit of 5 checklist items "
+        "(each launch counts the items of its checklists)\n"
+    )
+
+
+def test_running_out_of_memory_is_one_line_and_exit_2_not_an_internal_error(
+    write: WriteFile,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    here: None,
+) -> None:
+    def exhausted(*args: Any, **kwargs: Any) -> Any:
+        raise MemoryError
+
+    launch = launch_of(write, "launch.yaml", "builtin")
+    monkeypatch.setattr(document, "parse_model", exhausted)
+    monkeypatch.setattr(launch_module, "parse_model", exhausted)
+    line = (
+        "gtm-check: out of memory: the files of this run need more memory than the "
+        "process was given (ulimit -v, a container's limit)\n"
+    )
+    assert run_cli("audit", launch) == (2, "", line)  # every command, through Typer
+    call = fast.read(["audit", launch])  # audit and validate, without it
+    assert isinstance(call, fast.Audit)
+    assert fast.guarded("audit", lambda: auditing.run(call)) == 2
+    assert capsys.readouterr() == ("", line)

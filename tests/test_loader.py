@@ -240,9 +240,9 @@ def test_a_valid_launch_is_parsed_once(mini: Mini, monkeypatch: pytest.MonkeyPat
     parses: list[bool] = []
     real = yamltree._parse
 
-    def counting(source: yamltree.Source, *, positions: bool) -> object:
+    def counting(source: yamltree.Source, *, positions: bool, limit: int) -> object:
         parses.append(positions)
-        return real(source, positions=positions)
+        return real(source, positions=positions, limit=limit)
 
     monkeypatch.setattr(yamltree, "_parse", counting)
     load(mini("items:\n  legal.trademarks: done\n"))

@@ -217,9 +217,21 @@ def guarded(command: str, work: Callable[[], int]) -> int:
         return EXIT_INTERRUPTED
     except StandardOutputFailed:
         raise
+    except MemoryError:
+        echo(OUT_OF_MEMORY, err=True)
+        return EXIT_INVALID
     except Exception as exc:  # noqa: BLE001 - the last line of defence, as cli/guard.py
         echo(internal_error_message(exc), err=True)
         return EXIT_INTERNAL
+
+
+OUT_OF_MEMORY = (
+    "gtm-check: out of memory: the files of this run need more memory than the process "
+    "was given (ulimit -v, a container's limit)"
+)
+"""Said for a MemoryError, with exit 2: the limits (SECURITY.md) keep what any input costs
+within a few hundred MB, so running out says how the process was started or how large the
+input is, not that gtm-check has a bug."""
 
 
 def internal_error_message(exc: BaseException) -> str:

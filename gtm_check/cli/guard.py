@@ -1,4 +1,4 @@
-"""The error guard around every command: exit 2 for bad input, exit 3 for a bug of ours."""
+"""The error guard around every command: exit 2 for bad input or no memory left, 3 for a bug."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any, NoReturn
 import typer
 
 from gtm_check.cli.exits import EXIT_INTERNAL, EXIT_INVALID
-from gtm_check.cli.fast import internal_error_message
+from gtm_check.cli.fast import OUT_OF_MEMORY, internal_error_message
 from gtm_check.cli.global_options import Settings
 from gtm_check.cli.help import PlainGroup
 from gtm_check.cli.output import StandardOutputFailed
@@ -24,6 +24,9 @@ class GuardedGroup(PlainGroup):
         except GtmCheckError as exc:
             for problem in exc.problems:
                 typer.echo(problem.render(), err=True)
+            raise typer.Exit(EXIT_INVALID) from None
+        except MemoryError:
+            typer.echo(OUT_OF_MEMORY, err=True)
             raise typer.Exit(EXIT_INVALID) from None
         except Exception as exc:  # noqa: BLE001 - the last line of defence
             # Typer's own signals (exit, abort, usage errors) carry an exit code: its own

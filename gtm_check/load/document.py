@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
@@ -30,14 +30,19 @@ def no_gc() -> Iterator[None]:
             gc.enable()
 
 
-def parse_model(source: Source, model: type[ModelT]) -> tuple[ModelT | None, Parsed, list[Problem]]:
+def parse_model(
+    source: Source, model: type[ModelT], before: Callable[[Parsed], None] | None = None
+) -> tuple[ModelT | None, Parsed, list[Problem]]:
     """The model (None when invalid), the parsed data, and every problem, located.
 
-    Raises GtmCheckError only when the text is not a usable YAML document at all.
+    Raises GtmCheckError only when the text is not a usable YAML document at all, or when
+    ``before``, given the data before any of it is validated, raises it.
     """
     with no_gc():
         parsed = source.parse()
         source.release()  # read again only to locate a problem: not kept through validation
+        if before is not None:
+            before(parsed)
         instance, findings = _validate(parsed, model)
     return instance, parsed, [*parsed.problems, *source.locate(findings)]
 

@@ -9,6 +9,7 @@ import sys
 from enum import Enum
 from pathlib import Path
 
+from gtm_check.load.yamltree import ValueBudget
 from gtm_check.model.problems import GtmCheckError, Problem, quoted
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -76,11 +77,13 @@ def why_unreachable(exc: OSError | ValueError) -> str:
 
 
 class ByteBudget:
-    """How many more bytes one run may read, all its files together."""
+    """How many more bytes one run may read, all its files together; and in ``values``,
+    how many values the files it keeps loaded may hold, counted as they are parsed."""
 
     def __init__(self, limit: int | None = None) -> None:
         self.limit = MAX_RUN_BYTES if limit is None else limit
         self.used = 0
+        self.values = ValueBudget()
 
     def take(self, size: int, display: str) -> None:
         """Count ``size`` bytes of ``display``, or raise a problem at 1:1 of that file."""

@@ -60,9 +60,8 @@ def load_launch(
     display = STDIN_DISPLAY if stdin else str(path)
     if source is None:
         text = reader.text(path, display, allow_outside=allow_outside)
-        source = Source(
-            display, text, None if stdin else reader.again(path, display, allow_outside)
-        )
+        again = None if stdin else reader.again(path, display, allow_outside)
+        source = Source(display, text, again, reader.budget.values)
     # From standard input, relative checklist paths resolve against the working folder.
     folder = Path.cwd() if stdin else path.parent
     launch, parsed, problems = parse_model(source, Launch)

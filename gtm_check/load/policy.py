@@ -109,7 +109,7 @@ class PolicyReader:
 
 
 def _read_policy(path: Path, budget: ByteBudget) -> tuple[Policy, Source]:
-    source = Source(str(path), read_text(path, str(path), budget))
+    source = Source(str(path), read_text(path, str(path), budget), values=budget.values)
     repository, _, problems = parse_model(source, RepositoryFile)
     if problems or repository is None:
         raise GtmCheckError(problems)

@@ -47,6 +47,29 @@ MAX_DEPTH = 64
 LARGE = 4_000
 """A mapping or list of more entries is noted (``Parsed.large``): it is validated in parts."""
 
+MAX_FILE_VALUES = 3_000_000
+"""Most values (keys, scalars, mappings and lists) one file may hold. Each becomes a Python
+object of 30 to 100 bytes, and more when validated: a 64 MiB file of one-line checklist
+items holds 10.8 million and took 2 GB. A 100,000-item launch of benchmarks/generate.py
+holds 1.5 million in its checklist, 0.6 million in its launch file."""
+
+MAX_RUN_VALUES = 6_000_000
+"""Most values all the files one run keeps loaded may hold together (``ValueBudget``)."""
+
+
+class ValueBudget:
+    """How many more values the files one run keeps loaded may hold (launch files,
+    checklists, policies; not the revisions read from git, each let go once scored)."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = MAX_RUN_VALUES if limit is None else limit
+        self.used = 0
+
+    @property
+    def left(self) -> int:
+        return max(self.limit - self.used, 0)
+
+
 _STR = "tag:yaml.org,2002:str"
 _SCALAR_TAGS = {
     _STR,
@@ -164,13 +187,21 @@ class Source:
     and its checklist are 40 MB of the run's peak memory (benchmarks/README.md).
     """
 
-    __slots__ = ("_length", "_reread", "_text", "path")
+    __slots__ = ("_length", "_reread", "_text", "_values", "path")
 
-    def __init__(self, path: str, text: str, reread: Callable[[], str] | None = None) -> None:
+    def __init__(
+        self,
+        path: str,
+        text: str,
+        reread: Callable[[], str] | None = None,
+        values: ValueBudget | None = None,
+    ) -> None:
         self.path = path
         self._text: str | None = text
         self._length = len(text)
         self._reread = reread
+        self._values = values
+        """The run's budget its values count against, until they are counted (once)."""
 
     def __repr__(self) -> str:
         return f"Source({self.path!r})"
@@ -202,13 +233,35 @@ class Source:
         key = (self.path, self.text)
         if _remembered is not None and key in _remembered:
             return _remembered[key]
+        budget, self._values = self._values, None
+        limit = MAX_FILE_VALUES if budget is None else min(MAX_FILE_VALUES, budget.left)
         try:
-            parsed = _parse(self, positions=False)[0]
-        except _Duplicate:
-            parsed = _parse(self, positions=True)[0]
+            try:
+                parsed, count, _ = _parse(self, positions=False, limit=limit)
+            except _Duplicate:
+                parsed, count, _ = _parse(self, positions=True, limit=limit)
+        except _TooMany as exc:
+            raise GtmCheckError([self._too_many(exc.at, budget)]) from None
+        if budget is not None:
+            budget.used += count
         if _remembered is not None:
             _remembered[key] = parsed
         return parsed
+
+    def _too_many(self, at: Position, budget: ValueBudget | None) -> Problem:
+        """The problem at the first value past the file's limit or the run's."""
+        what = "(keys, values, lists and mappings)"
+        if budget is None or budget.left >= MAX_FILE_VALUES:
+            message = (
+                f"the file holds more than {MAX_FILE_VALUES:,} values {what}; "
+                f"gtm-check reads at most {MAX_FILE_VALUES:,} from one file"
+            )
+        else:
+            message = (
+                f"reading this file takes the run past its limit of {budget.limit:,} values "
+                f"{what} for all files together"
+            )
+        return Problem(self.path, *at, message)
 
     def positions(
         self, values: Collection[PathKey] | None = None, keys: Collection[PathKey] = ()
@@ -227,7 +280,7 @@ class Source:
         """
         source = self if self._text is not None else Source(self.path, self.text)
         if values is None and not keys:
-            found = _parse(source, positions=True)[1]
+            found = _parse(source, positions=True, limit=MAX_FILE_VALUES)[2]
             assert found is not None
             return found
         return _positions_of(source, set(values or ()), set(keys))
@@ -274,6 +327,8 @@ class _Walked:
     value_problems: _ValueProblems = field(default_factory=lambda: _ValueProblems())
     broken: set[PathKey] = field(default_factory=set)
     large: list[PathKey] = field(default_factory=list)
+    count: int = 0
+    """The values built: keys, scalars, mappings and lists."""
 
 
 class _ValueProblems(list[Problem]):
@@ -301,6 +356,14 @@ class _ValueProblems(list[Problem]):
         )
 
 
+class _TooMany(Exception):
+    """The walk passed the values it may build; ``at`` is where the first one past is."""
+
+    def __init__(self, at: Position) -> None:
+        super().__init__(at)
+        self.at = at
+
+
 class _Duplicate(Exception):
     """A duplicate key found while positions are not recorded: its message names the line
     of the first, so the text is walked again, recording them (an error run, never hot)."""
@@ -311,20 +374,25 @@ def parse(text: str, path: str) -> Parsed:
     return Source(path, text).parse()
 
 
-def _parse(source: Source, *, positions: bool) -> tuple[Parsed, Positions | None]:
-    """Raises GtmCheckError when the text is not a usable document at all (a syntax error,
-    an alias, too deep); problems with single values are left in ``Parsed.problems``."""
+def _parse(source: Source, *, positions: bool, limit: int) -> tuple[Parsed, int, Positions | None]:
+    """The data, how many values it holds, and the positions when recorded.
+
+    Raises GtmCheckError when the text is not a usable document at all (a syntax error,
+    an alias, too deep), _TooMany at the value past ``limit``; problems with single values
+    are left in ``Parsed.problems``."""
     walked = _Walked()
     values: dict[PathKey, Position] | None = {} if positions else None
     keys: dict[PathKey, Position] = {}
     _events(
-        source, walked.problems, lambda loader: _walk(loader, source.path, walked, values, keys)
+        source,
+        walked.problems,
+        lambda loader: _walk(loader, source.path, walked, values, keys, limit),
     )
     parsed = Parsed(
         walked.data, walked.value_problems.all(), frozenset(walked.broken), tuple(walked.large)
     )
     found = None if values is None else Positions(values, keys)
-    return parsed, found
+    return parsed, walked.count, found
 
 
 _HIDDEN_BREAKS = {
@@ -578,9 +646,12 @@ def _walk(
     out: _Walked,
     values: dict[PathKey, Position] | None,
     keys: dict[PathKey, Position],
+    limit: int,
 ) -> None:
     """Build the data from the parser's events into ``out``; ``values`` and ``keys`` get
-    positions when they are recorded (``values`` is None when they are not).
+    positions when they are recorded (``values`` is None when they are not). Raises
+    _TooMany at the value past ``limit``: before it is built, so that what a file holds
+    cannot take the run's memory past a bound.
 
     Long because it is the hot path of every run: one loop over every event with the
     state of the open mapping or sequence in local variables, each step written inline.
@@ -598,10 +669,14 @@ def _walk(
     ckey: str | None = None
     depth = 0
     documents = 0
+    left = limit
     while True:
         event = get_event()
         kind = type(event)
         if kind is yaml.ScalarEvent:
+            left -= 1
+            if left < 0:
+                _past(event, out, limit)
             value = event.value
             if cdict and ckey is None:
                 # Keys are always names (fields, item ids): take what was written, so `no:`
@@ -673,6 +748,9 @@ def _walk(
                 out.data = value
                 out.done = True
         elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            left -= 1
+            if left < 0:
+                _past(event, out, limit)
             depth += 1
             mark = event.start_mark
             if depth > MAX_DEPTH:
@@ -764,8 +842,16 @@ def _walk(
                 return
         elif event is None or kind is yaml.StreamEndEvent:
             break
+    out.count = limit - left
     if documents == 0 or not out.done:
         problems.append(Problem(name, 1, 1, "the file is empty"))
+
+
+def _past(event: Any, out: _Walked, limit: int) -> None:
+    """Stop the walk at ``event``, the first value past ``limit``; what was built goes."""
+    out.data = None
+    mark = event.start_mark
+    raise _TooMany((mark.line + 1, mark.column + 1))
 
 
 def _positions_of(source: Source, values: set[PathKey], keys: set[PathKey]) -> Positions:
