@@ -28,10 +28,10 @@ def read_revisions(
     until: dt.date | None,
 ) -> Revisions:
     """The revisions of ``path`` committed from ``since`` to ``until``, by period: of the
-    MAX_PERIODS newest periods, each one's newest that reads as a launch file with today's
-    checklists. Texts are read lazily, one at a time, as the launches are iterated, each
-    counted against ``budget``, and only as many parsed as it takes. Commits git gives no
-    usable date are skipped and named."""
+    newest periods (``most_periods`` of today's checklist items), each one's newest that
+    reads as a launch file with today's checklists. Texts are read lazily, one at a time,
+    as the launches are iterated, each counted against ``budget``, and only as many parsed
+    as it takes. Commits git gives no usable date are skipped and named."""
     revisions = repo.history(repo.relative(path), since, until)
     revisions.reverse()  # oldest first
     dated = [r for r in revisions if r.commit.date is not None]
@@ -44,12 +44,13 @@ def read_revisions(
             else (period_end(_date(revision), every), 0)
         )
         periods.setdefault(key, []).append(revision)
-    newest = set(sorted(periods)[-history.MAX_PERIODS :])
+    most = history.most_periods(sum(len(c.checklist.items) for c in checklists))
+    newest = set(sorted(periods)[-most:])
     kept = [found[::-1] for key, found in periods.items() if key in newest]  # newest first
     last = max((_date(r) for r in dated), default=None)
     launches = _read(repo, kept, checklists, suggestions, budget)
     left_out = len(periods) - len(newest)
-    return Revisions(launches, undated, repo.is_shallow(), left_out, last)
+    return Revisions(launches, undated, repo.is_shallow(), left_out, last, most)
 
 
 def _read(

@@ -21,11 +21,31 @@ MAX_PERIODS = 366
 """Most periods of a history scored in one run (``trend``, ``audit --history``): the
 newest; older ones are counted and said to be left out."""
 
+MAX_ITEM_PERIODS = 500_000
+"""Most item scores a history takes, all its periods together: each period scores every
+checklist item of the launch (about 15 microseconds each), so a launch of many items has
+fewer of its newest periods scored. 366 daily revisions of a launch with 100,000 items
+took over five minutes; a launch of the built-in checklists (a few hundred items) has its
+366 periods whatever this is."""
 
-def left_out_text(left_out: int, every: Every) -> str:
-    """The sentence saying how many older periods were not scored."""
+
+def most_periods(items: int) -> int:
+    """How many of the newest periods a launch of ``items`` checklist items has scored:
+    MAX_PERIODS, or fewer where their item scores would pass MAX_ITEM_PERIODS (1 at least)."""
+    return max(1, min(MAX_PERIODS, MAX_ITEM_PERIODS // max(items, 1)))
+
+
+def left_out_text(left_out: int, every: Every, most: int | None = None) -> str:
+    """The sentence saying how many older periods were not scored, of at most ``most``
+    (MAX_PERIODS when None)."""
     unit = every.value if left_out == 1 else f"{every.value}s"
-    return f"{left_out:,} older {unit} not scored (at most {MAX_PERIODS:,} are)"
+    if most is None or most >= MAX_PERIODS:
+        return f"{left_out:,} older {unit} not scored (at most {MAX_PERIODS:,} are)"
+    return (
+        f"{left_out:,} older {unit} not scored (at most {most:,} are for a launch of this "
+        f"many checklist items: gtm-check scores at most {MAX_ITEM_PERIODS:,} items over "
+        "all periods)"
+    )
 
 
 def period_end(day: dt.date, every: Every) -> dt.date:
@@ -71,9 +91,11 @@ class Revisions:
     shallow: bool
     """Whether the clone is shallow, so that older revisions are missing."""
     left_out: int = 0
-    """Older periods not read, past the MAX_PERIODS newest."""
+    """Older periods not read, past the ``most`` newest."""
     last: dt.date | None = None
     """The newest commit date among the revisions to read."""
+    most: int = MAX_PERIODS
+    """How many of the newest periods were to be read (``most_periods``)."""
 
 
 @dataclass(frozen=True, slots=True)

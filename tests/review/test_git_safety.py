@@ -764,6 +764,30 @@ def test_at_most_366_periods_are_scored(tmp_path: Path) -> None:
     assert "34 older days not scored (at most 366 are)" in invoke("trend", str(path), *args).stdout
 
 
+def test_a_launch_of_many_items_has_fewer_periods_scored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each period scores every checklist item: 366 daily revisions of a launch with 100,000
+    # items took over five minutes. The legal checklist here has 5 items; at most 10 item
+    # scores leave room for 2 periods.
+    path = daily_history(tmp_path / "long", 28)
+    monkeypatch.setattr(periods, "MAX_ITEM_PERIODS", 10)
+    data = json.loads(invoke("trend", str(path), "--as-of", "2026-02-01", "-f", "json").stdout)
+    assert [p["date"] for p in data["points"]] == ["2026-01-25", "2026-02-01"]
+    assert data["left_out"] == 2
+    said = (
+        "2 older weeks not scored (at most 2 are for a launch of this many checklist items: "
+        "gtm-check scores at most 10 items over all periods)"
+    )
+    assert f"{said}\n" in invoke("trend", str(path), "--as-of", "2026-02-01").stdout
+    audit = invoke("audit", str(path), "--history", "--as-of", "2026-02-01", "-f", "json")
+    assert json.loads(audit.stdout)["history"]["note"] == f"history: {said}"
+    # However many items, the newest period is scored.
+    monkeypatch.setattr(periods, "MAX_ITEM_PERIODS", 1)
+    data = json.loads(invoke("trend", str(path), "--as-of", "2026-02-01", "-f", "json").stdout)
+    assert [p["date"] for p in data["points"]] == ["2026-02-01"]
+
+
 def test_texts_are_read_one_at_a_time_as_they_are_scored(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
