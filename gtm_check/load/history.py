@@ -165,14 +165,15 @@ class Commit:
         )
 
 
-def _dated_lines(lines: Iterable[bytes]) -> Iterator[tuple[str, str]]:
-    """Each commit's id and raw date from ``rev-list --format=%H%x09%cd``, whose lines
-    alternate with git's own ``commit ID`` lines."""
+def _dated_lines(lines: Iterable[bytes]) -> Iterator[tuple[str, str, str]]:
+    """Each commit's id, parents and raw date from ``rev-list --format=%H%x09%P%x09%cd``,
+    whose lines alternate with git's own ``commit ID`` lines."""
     for line in lines:
         if line.startswith(b"commit "):
             continue
-        found, _, shown = line.decode("utf-8", "replace").rstrip("\n").partition("\t")
-        yield found, shown
+        found, _, rest = line.decode("utf-8", "replace").rstrip("\n").partition("\t")
+        parents, _, shown = rest.partition("\t")
+        yield found, parents, shown
 
 
 def _local_seconds(raw: str) -> int | None:
@@ -432,34 +433,80 @@ class Repository:
         found, _, shown = out.decode("utf-8", "replace").rstrip("\n").split("\n")[-1].partition(" ")
         return Commit.parse(found, shown)
 
-    def last_on_or_before(self, date: dt.date) -> Commit | None:
-        """The newest commit of HEAD's own line (first parents: the branch, not what was
-        merged into it) dated on or before ``date`` (None: none that old); commits git
-        gives no usable date are passed over.
+    def last_on_or_before(self, date: dt.date, path: str) -> Commit | None:
+        """The commit of HEAD's history that was the state of ``path`` on ``date``: the
+        newest dated on or before it (None: none that old; commits git gives no date are
+        passed over).
 
-        Whoever makes a commit sets its date: one dated before a commit it stands on (a
-        pull request's commit dated 2001 on top of last week's base, or two levels up)
-        would be taken as the state of the launch on ``date``, and the older side of
-        ``diff`` would be what the pull request chose. Such a commit is refused, naming
-        both; a revision is then the way to say which side is meant."""
-        walk = ["rev-list", "--first-parent", "--date=raw", "--format=%H%x09%cd", "HEAD"]
+        Whoever makes a commit sets its date, and the parents of a merge in any order, so a
+        date is taken only when it names one state. Where HEAD's history holds several
+        lines of work on that day that no commit on or before it joins (a history merged in,
+        in either order), their ``path`` must be the same file, or the date is refused
+        naming them. The commit taken is refused when a commit in its own history is dated
+        on a later day (a pull request's commit dated 2001 on top of last week's base), and
+        in a shallow clone, whose history cannot show either. A revision is then the way to
+        say which side is meant."""
+        if self.is_shallow():
+            raise OptionError(
+                "--since",
+                "the clone is shallow: without the whole history a date cannot say which "
+                "commit is the older side; fetch it all (git fetch --unshallow, or "
+                "fetch-depth: 0 in actions/checkout) or name a revision (--since main)",
+            )
+        lines = self._lines_on(date)
+        if not lines:
+            return None
+        newest = max(lines, key=lambda commit: (commit.date or dt.date.min, commit.id))
+        if len(lines) > 1:
+            self._check_one_state(lines, path, date)
+        self._check_not_back_dated(newest)
+        return newest
+
+    def _lines_on(self, date: dt.date) -> list[Commit]:
+        """The commits of HEAD's history dated on or before ``date`` that no other such
+        commit has as a parent: the tips of its lines of work on that day. One walk, children
+        before parents, holding only the parents still to come."""
+        walk = ["rev-list", "--topo-order", "--date=raw", "--format=%H%x09%P%x09%cd", "HEAD"]
+        joined: set[str] = set()  # parents of commits on or before the date, still to come
+        tips: list[Commit] = []
         with self._stream(walk, subprocess.DEVNULL) as git:
-            for found, shown in _dated_lines(git.stdout):
+            for found, parents, shown in _dated_lines(git.stdout):
                 commit = Commit.parse(found, shown)
                 if commit.date is not None and commit.date <= date:
-                    git.stop()
-                    self._check_not_back_dated(commit)
-                    return commit
+                    if found not in joined:
+                        tips.append(commit)
+                    joined.update(parents.split())
+                joined.discard(found)
             self._check_walk(git)
-        return None
+        return tips
+
+    def _check_one_state(self, tips: Sequence[Commit], path: str, date: dt.date) -> None:
+        """Refuse ``date`` when the tips of its lines of work hold ``path`` differently."""
+        request = "".join(f"{tip.id}:{path}\n" for tip in tips)
+        kinds: set[bytes] = set()
+        if "\n" not in path:
+            answer = self._git(
+                ["cat-file", "--batch-check"], request.encode("utf-8", "surrogateescape")
+            )
+            kinds = set(answer.splitlines())
+        if len(kinds) == 1:
+            return
+        named = ", ".join(f"{tip.short} ({tip.shown})" for tip in tips[:3])
+        more = f" and {len(tips) - 3:,} more" if len(tips) > 3 else ""
+        raise OptionError(
+            "--since",
+            f"on {date}, HEAD's history holds {len(tips):,} lines of work that no commit "
+            f"by then joins, with {quoted(path)} not the same in each: {named}{more}; a date "
+            "cannot say which is the older side; name a revision (--since main)",
+        )
 
     def _check_not_back_dated(self, commit: Commit) -> None:
         """Refuse ``commit`` when a commit in its own history is dated on a later day: one
         walk of its history, however many parents each commit has."""
         assert commit.date is not None
-        walk = ["rev-list", "--date=raw", "--format=%H%x09%cd", commit.id]
+        walk = ["rev-list", "--date=raw", "--format=%H%x09%P%x09%cd", commit.id]
         with self._stream(walk, subprocess.DEVNULL) as git:
-            for found, shown in _dated_lines(git.stdout):
+            for found, _, shown in _dated_lines(git.stdout):
                 later = _day_of(shown)
                 if later is not None and later > commit.date.toordinal():
                     earlier = Commit.parse(found, shown)

@@ -127,7 +127,7 @@ def since_commit(path: Path, since: str | None, today: dt.date, *, ci: bool) -> 
     if day is None:
         assert since is not None
         return repo.commit(since, "--since")
-    found = repo.last_on_or_before(day)
+    found = repo.last_on_or_before(day, repo.relative(path))
     if found is None:
         why = f"no commit on or before {day}" + (f" (--since {quoted(since)})" if since else "")
         raise GtmCheckError([Problem(str(path), 1, 1, why)])

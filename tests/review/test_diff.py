@@ -403,20 +403,70 @@ def test_a_commit_standing_on_one_dated_past_9999_cannot_be_the_older_side(
     assert f"commit {chosen[:7]} is dated 2027-01-07, before commit {base[:7]} (10000-01-01)" in err
 
 
-def test_a_history_merged_in_is_not_the_branchs_state_on_a_date(tmp_path: Path) -> None:
+@pytest.mark.parametrize("first", ["branch", "merged"])
+def test_a_history_merged_in_makes_a_date_name_no_one_state(tmp_path: Path, first: str) -> None:
     # An unrelated history holding the weak file, dated 2027-01-07, merged into the branch
-    # (the branch first): the branch's own state on 2027-01-08 is the base, all done, so
-    # the reopened items are a regression.
+    # (all done since 2027-01-01) on 2027-01-10, its parents in either order: on 2027-01-08
+    # the two lines of work hold different files, and no commit by then joins them.
     repo = GitRepo(tmp_path / "repo")
     base = _commit_tree(repo, _raw("2027-01-01"), {"legal.yaml": CHECKLIST, "launch.yaml": STRONG})
     repo.git("checkout", "-q", "--orphan", "other")
     other = _commit_tree(repo, _raw("2027-01-07"), {"launch.yaml": WEAK})
     repo.git("checkout", "-q", "-f", "main")
     repo.git("reset", "-q", "--hard", base)
-    _commit_tree(repo, _raw("2027-01-10"), {"launch.yaml": WEAK}, base, other)
+    parents = (base, other) if first == "branch" else (other, base)
+    _commit_tree(repo, _raw("2027-01-10"), {"launch.yaml": WEAK}, *parents)
+    code, out, err = _regression_or_refusal(repo)
+    assert (code, out) == (2, "")
+    assert err.startswith(
+        "gtm-check diff: --since: on 2027-01-08, HEAD's history holds 2 lines of work that no "
+        "commit by then joins, with 'launch.yaml' not the same in each: "
+    )
+    assert f"{base[:7]} (2027-01-01)" in err and f"{other[:7]} (2027-01-07)" in err
+    assert err.endswith(
+        "a date cannot say which is the older side; name a revision (--since main)\n"
+    )
+
+
+def test_a_merge_naming_an_old_commit_first_does_not_make_it_the_state_on_a_date(
+    tmp_path: Path,
+) -> None:
+    # Honest dates throughout: a year-old commit (weak), the base on 2027-01-08 on top of it
+    # (all done), and the pull request's merge of the two with the old commit as its first
+    # parent (git checkout OLD; git merge main). On 2027-01-08 the state was the base's.
+    repo = GitRepo(tmp_path / "repo")
+    old = _commit_tree(repo, _raw("2026-01-05"), {"legal.yaml": CHECKLIST, "launch.yaml": WEAK})
+    base = _commit_tree(repo, _raw("2027-01-08"), {"launch.yaml": STRONG}, old)
+    _commit_tree(repo, _raw("2027-01-10"), {"launch.yaml": WEAK}, old, base)
     code, out, err = _regression_or_refusal(repo)
     assert (code, err) == (1, "")
-    assert f"{base[:7]}:launch.yaml (2027-01-01)" in out and "legal.privacy reopened" in out
+    assert f"{base[:7]}:launch.yaml (2027-01-08)" in out and "legal.privacy reopened" in out
+
+
+def test_a_date_is_refused_in_a_shallow_clone(tmp_path: Path) -> None:
+    # A shallow clone cannot show a back-dated commit's base: the 2001 commit would be taken.
+    repo = GitRepo(tmp_path / "repo")
+    base = _commit_tree(repo, _raw("2027-01-04"), {"legal.yaml": CHECKLIST, "launch.yaml": STRONG})
+    forged = _commit_tree(repo, _raw("2001-09-09"), {"launch.yaml": WEAK}, base)
+    _commit_tree(repo, _raw("2027-01-10"), {"launch.yaml": WEAK + "# 3\n"}, forged)
+    repo.git("reset", "-q", "--hard")
+    shallow = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "2", f"file://{repo.root}", str(shallow)], check=True
+    )
+    code, out, err = diff_cli(
+        shallow, "launch.yaml", "--since", "2027-01-08", "--as-of", "2027-01-11",
+        "--fail-on-regression",
+    )  # fmt: skip
+    assert (code, out) == (2, "")
+    assert err == (
+        "gtm-check diff: --since: the clone is shallow: without the whole history a date "
+        "cannot say which commit is the older side; fetch it all (git fetch --unshallow, or "
+        "fetch-depth: 0 in actions/checkout) or name a revision (--since main)\n"
+    )
+    # A revision still works there.
+    code, out, _ = diff_cli(shallow, "launch.yaml", "--since", "HEAD~1", "--as-of", "2027-01-11")
+    assert code == 0 and f"{forged[:7]}:launch.yaml" in out
 
 
 def test_the_dates_of_a_commit_with_thousands_of_parents_are_read_in_one_walk(
