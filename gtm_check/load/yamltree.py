@@ -975,6 +975,10 @@ def _scalar(loader: Any, event: Any) -> tuple[Any, str | None]:
         # `!!bool y` (KeyError), an empty `!!int` (IndexError) and a whole number longer
         # than Python reads (ValueError) too: refused in our words, not a crash.
         return None, _unreadable(tag, value)
+    finally:
+        # PyYAML keeps every node it constructs, marks and all, until the loader goes (for
+        # aliases, which gtm-check refuses): 3 million numbers took 1.7 GB.
+        loader.constructed_objects.pop(node, None)
 
 
 _KINDS = {
