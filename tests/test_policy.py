@@ -224,6 +224,35 @@ def test_a_submodule_is_under_the_policy_of_the_repository_that_holds_it(
     assert policy_files(launch_file) == []
 
 
+@pytest.mark.parametrize("layout", ["in a linked worktree", "with its own .git folder"])
+def test_a_submodule_in_a_linked_worktree_or_with_its_own_git_folder_is_under_the_policy(
+    repo: Path, tmp_path: Path, layout: str
+) -> None:
+    # In a linked worktree of the repository, a submodule's .git file leads into
+    # .git/worktrees/NAME/modules; a submodule may keep a .git folder of its own, which
+    # only the repository's .gitmodules tells from an unrelated repository.
+    launches = repo / "launches"
+    if layout == "in a linked worktree":
+        modules = tmp_path / "main" / ".git" / "worktrees" / "repo" / "modules" / "launches"
+        modules.mkdir(parents=True)
+        (launches / ".git").write_text(f"gitdir: {modules}\n", encoding="utf-8")
+    else:
+        (launches / ".git").mkdir()
+        write(repo / ".gitmodules", '[submodule "launches"]\n\tpath = launches\n')
+    launch_file = launches / "launch.yaml"
+    assert policy_files(launch_file) == [repo / ".gtm-check.yaml"]
+    code, _, err = run("validate", str(launch_file))
+    assert code == 2 and "policy: the gate must include learn" in err
+
+
+def test_a_repository_nested_in_an_unrelated_one_ends_the_search(repo: Path) -> None:
+    launches = repo / "launches"
+    (launches / ".git").mkdir()
+    assert policy_files(launches / "launch.yaml") == []
+    write(repo / ".gitmodules", '[submodule "other"]\n\tpath = other\n')
+    assert policy_files(launches / "launch.yaml") == []
+
+
 def run(*args: str) -> tuple[int, str, str]:
     result = CliRunner(env={"NO_COLOR": "1", "COLUMNS": "200"}).invoke(app, list(args))
     return result.exit_code, result.stdout, result.stderr

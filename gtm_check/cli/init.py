@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from pathlib import Path
 from typing import Annotated
@@ -15,7 +16,7 @@ from gtm_check.cli import values
 from gtm_check.cli.app import app
 from gtm_check.cli.dates import given_date
 from gtm_check.cli.help import PlainCommand
-from gtm_check.cli.output import check_writable, write_atomic
+from gtm_check.cli.output import check_writable, written_together
 from gtm_check.cli.params import unknown_choice
 from gtm_check.cli.values import given, path, refuse, text
 from gtm_check.load.checklists import ChecklistReader, builtin_names
@@ -142,9 +143,8 @@ def init_command(
     )
     schema = None if no_schema else schema_path(path)
     _check_places(path, schema, force)
-    write_atomic(path, text, overwrite=force, instead=INSTEAD)
-    if schema is not None:
-        _write_schema(schema)
+    if _write(path, text, schema, force=force):
+        typer.echo(visible(f"Wrote {schema}: the launch schema, for editors (see the README)"))
     count = len(applicable_items(checklists, traits, tier))
     if day < dt.date.today():
         typer.echo(
@@ -194,18 +194,43 @@ def _check_places(path: Path, schema: Path | None, force: bool) -> None:
         check_writable(schema, overwrite=True, instead=INSTEAD)
 
 
-def _write_schema(target: Path) -> None:
-    """The launch schema beside the launch file, for the modeline: written when missing or
-    out of date (it is generated, never edited by hand)."""
-    text = schema_text("launch")
-    if written_text(target) == text:
-        return
+def _write(path: Path, text: str, schema: Path | None, *, force: bool) -> bool:
+    """Write the launch file and the launch schema beside it (unless ``schema`` is None)
+    together: a place that takes no file, such as a folder that cannot be written, leaves
+    neither written, and a ``.gtm-check`` folder made for the schema is removed. The schema
+    is put in place first. Whether it was written."""
+    due = _schema_due(schema)
+    made = due is not None and _make_folder(due[0].parent)
     try:
-        target.parent.mkdir(exist_ok=True)
+        with written_together() as writes:
+            writes.add(path, text, overwrite=force, instead=INSTEAD)
+            if due is not None:
+                writes.add(due[0], due[1], overwrite=True, instead=INSTEAD)
+    except BaseException:
+        if made and due is not None:
+            with contextlib.suppress(OSError):
+                due[0].parent.rmdir()
+        raise
+    return due is not None
+
+
+def _schema_due(schema: Path | None) -> tuple[Path, str] | None:
+    """The schema's place and text when it is missing or out of date (it is generated,
+    never edited by hand); None when there is nothing to write."""
+    if schema is None:
+        return None
+    text = schema_text("launch")
+    return None if written_text(schema) == text else (schema, text)
+
+
+def _make_folder(folder: Path) -> bool:
+    """Make the schema's folder when it is missing; whether it was made. A folder that
+    cannot be made is said, located, when the schema is written into it."""
+    try:
+        folder.mkdir()
     except OSError:
-        pass  # write_atomic says what is wrong with the place, located
-    write_atomic(target, text, overwrite=True, instead=INSTEAD)
-    typer.echo(visible(f"Wrote {target}: the launch schema, for editors (see the README)"))
+        return False
+    return True
 
 
 def _known(traits: list[str], departments: list[str]) -> tuple[list[str], list[str]]:

@@ -178,13 +178,78 @@ def write_atomic(
     (``refuse_git_folder``). Execute bits are never kept: a report or a launch file is not
     a program, and one written over a git hook must not run.
     """
-    status = check_writable(path, overwrite=overwrite, allow_outside=allow_outside, instead=instead)
-    # The rename replaces the file at the real path: replacing ``path`` itself would turn a
-    # link into a file.
-    target = Path(os.path.realpath(path))
-    mode = stat.S_IMODE(status.st_mode) & 0o666 if status is not None else 0o666 & ~_umask()
+    with written_together() as writes:
+        writes.add(path, text, overwrite=overwrite, allow_outside=allow_outside, instead=instead)
+
+
+class WrittenTogether:
+    """Files written as one (``written_together``): each to a temporary file beside it as
+    it is added, all renamed into place once every one is written, the first added last."""
+
+    def __init__(self) -> None:
+        self._waiting: list[tuple[str, str, Path]] = []
+        """Each file written to its temporary file and not yet renamed: as shown, the
+        temporary file, the real path it replaces."""
+
+    def add(
+        self,
+        path: Path,
+        text: str,
+        *,
+        overwrite: bool = False,
+        allow_outside: bool = False,
+        instead: str = REPORT_INSTEAD,
+    ) -> None:
+        """Check ``path`` as ``write_atomic`` does and write ``text`` to a temporary file
+        beside it, which replaces it when the block ends without an error."""
+        status = check_writable(
+            path, overwrite=overwrite, allow_outside=allow_outside, instead=instead
+        )
+        # The rename replaces the file at the real path: replacing ``path`` itself would
+        # turn a link into a file.
+        target = Path(os.path.realpath(path))
+        mode = stat.S_IMODE(status.st_mode) & 0o666 if status is not None else 0o666 & ~_umask()
+        try:
+            handle, temporary = tempfile.mkstemp(
+                dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+            )
+            self._waiting.append((str(path), temporary, target))
+            _write_temporary(handle, text, mode, status)
+        except OSError as exc:
+            raise _cannot_write(str(path), exc) from None
+
+    def rename(self) -> None:
+        """Put every file in place, the last added first."""
+        while self._waiting:
+            display, temporary, target = self._waiting[-1]
+            try:
+                os.replace(temporary, target)
+            except OSError as exc:
+                raise _cannot_write(display, exc) from None
+            self._waiting.pop()
+
+    def discard(self) -> None:
+        """Remove every temporary file not renamed."""
+        for _, temporary, _ in self._waiting:
+            Path(temporary).unlink(missing_ok=True)
+        self._waiting.clear()
+
+
+@contextmanager
+def written_together() -> Iterator[WrittenTogether]:
+    """Write several files so that an error (a refused place, a folder that takes no file,
+    a full disk) or SIGTERM or SIGHUP before the end of the block leaves none of them
+    written: each ``add`` writes a temporary file, and they are renamed into place only when
+    the block has added every one. A rename failing then (as over a file made immutable)
+    leaves the files renamed before it in place, so the first file added, the one the
+    others serve, is renamed last."""
+    writes = WrittenTogether()
     with _signals_end_the_write():
-        _write_through_temporary(str(path), target, text, mode, status)
+        try:
+            yield writes
+            writes.rename()
+        finally:
+            writes.discard()
 
 
 def check_writable(
@@ -242,28 +307,18 @@ def refuse_outside(path: Path, *, allow_outside: bool) -> None:
         )
 
 
-def _write_through_temporary(
-    display: str, target: Path, text: str, mode: int, old: os.stat_result | None
-) -> None:
-    temporary: str | None = None
-    try:
-        handle, temporary = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-        )
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            if old is not None:
-                _keep_owner(handle, old)
-            os.fchmod(handle, mode)
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
-        temporary = None
-    except OSError as exc:
-        raise GtmCheckError.single(display, f"cannot write: {exc.strerror or exc}") from None
-    finally:
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
+def _cannot_write(display: str, error: OSError) -> GtmCheckError:
+    return GtmCheckError.single(display, f"cannot write: {error.strerror or error}")
+
+
+def _write_temporary(handle: int, text: str, mode: int, old: os.stat_result | None) -> None:
+    with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+        if old is not None:
+            _keep_owner(handle, old)
+        os.fchmod(handle, mode)
+        stream.write(text)
+        stream.flush()
+        os.fsync(stream.fileno())
 
 
 def _keep_owner(handle: int, old: os.stat_result) -> None:

@@ -258,26 +258,6 @@ def gitdir_of(dot: Path) -> str | None:
     return first.removeprefix("gitdir: ") if first.startswith("gitdir: ") else None
 
 
-def superproject_of(root: Path) -> Path | None:
-    """The working tree whose submodule ``root`` is: ``root/.git`` is a file naming a git
-    folder under that tree's ``.git/modules`` (as git writes it). None for any other root."""
-    dot = root / ".git"
-    if os.path.islink(dot) or not os.path.isfile(dot):
-        return None
-    try:
-        named = gitdir_of(dot)
-    except OSError:
-        return None
-    if named is None:
-        return None
-    parts = Path(os.path.normpath(root / named)).parts
-    for index in range(len(parts) - 1):
-        if parts[index : index + 2] == (".git", "modules"):
-            outer = Path(*parts[:index])
-            return outer if root.is_relative_to(outer) and root != outer else None
-    return None
-
-
 def under_dot_git(path: Path) -> bool:
     """Whether ``path``'s real file (links followed) is under a folder named ``.git``: the
     test for files that are read (a checklist, a launch or policy file), where

@@ -8,6 +8,8 @@
 #   is never adopted, and a ``.git`` file is followed only into a ``.git`` folder, where git
 #   keeps linked worktrees and submodules and where no checkout can write. Every call names
 #   the repository (``--git-dir``, ``--work-tree``), so git does no discovery of its own.
+#   A submodule's history is not read (``load.submodules``): a pull request can choose the
+#   repository a submodule is, and its history would be the older side of ``diff``.
 # - git is found on PATH by absolute entries only, and runs with every inherited GIT_*
 #   variable dropped, no system or global config, and ``-c`` settings that switch off what
 #   a repository's own config could use to start a program: signature display (gpg.program),
@@ -49,9 +51,9 @@ from gtm_check.load.files import (
     MAX_FILE_BYTES,
     ByteBudget,
     gitdir_of,
-    superproject_of,
     why_unreachable,
 )
+from gtm_check.load.submodules import superproject_of
 from gtm_check.model.problems import GtmCheckError, OptionError, Problem, parse_date, quoted
 from gtm_check.model.safetext import visible
 
@@ -269,21 +271,18 @@ class Repository:
         """The repository whose working tree is ``top``, which holds ``.git``."""
         dot = top / ".git"
         mode = _mode(dot) or 0
-        if stat.S_ISDIR(mode):
-            git_dir = dot
-        elif stat.S_ISREG(mode):
-            outer = superproject_of(top)
-            if outer is not None:
-                raise _problem(
-                    where,
-                    f"{top} is a submodule of {outer}: its history is the submodule's own "
-                    f"repository, which the checkout of {outer} does not vouch for; read the "
-                    f"launch file's history in a checkout of that repository, or set "
-                    f"{GIT_DIR_VARIABLE} to read it here",
-                )
-            git_dir = _linked(dot, where, named=False)
-        else:
+        if not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
             raise _problem(where, f"{dot} is neither a folder nor a file")
+        outer = superproject_of(top)
+        if outer is not None:
+            raise _problem(
+                where,
+                f"{top} is a submodule of {outer}: its history is the submodule's own "
+                f"repository, which the checkout of {outer} does not vouch for; read the "
+                f"launch file's history in a checkout of that repository, or set "
+                f"{GIT_DIR_VARIABLE} to read it here",
+            )
+        git_dir = dot if stat.S_ISDIR(mode) else _linked(dot, where, named=False)
         _check_owner(where, top, dot, git_dir)
         return cls(git_dir, top, where)
 

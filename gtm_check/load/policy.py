@@ -15,8 +15,8 @@ from gtm_check.load.files import (
     confine,
     read_text,
     repository_root,
-    superproject_of,
 )
+from gtm_check.load.submodules import superproject_of
 from gtm_check.load.yamltree import Finding, Source
 from gtm_check.model.inputs import Policy, RepositoryFile
 from gtm_check.model.problems import GtmCheckError, Problem, did_you_mean, quoted

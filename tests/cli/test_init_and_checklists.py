@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
+import shutil
 import subprocess
 import sys
 import types
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -456,3 +459,66 @@ def test_init_refuses_a_launch_file_named_as_its_schema_folder(tmp_path: Path) -
     )
     assert list(tmp_path.iterdir()) == []
     assert init(path, "--no-schema")[0] == 0
+
+
+@pytest.fixture
+def unwritable(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """A ``.gtm-check`` folder that takes no file, and why the system says it does not:
+    immutable (``chattr +i``) as root, whom permissions do not stop; read-only otherwise."""
+    folder = tmp_path / ".gtm-check"
+    folder.mkdir()
+    if os.geteuid() == 0:
+        chattr = shutil.which("chattr")
+        if chattr is None or subprocess.run([chattr, "+i", str(folder)], check=False).returncode:
+            pytest.skip("as root, only an immutable folder refuses files; chattr +i failed")
+        yield folder, "Operation not permitted"
+        subprocess.run([chattr, "-i", str(folder)], check=True)
+    else:
+        folder.chmod(0o555)
+        yield folder, "Permission denied"
+        folder.chmod(0o755)
+
+
+@pytest.mark.parametrize("force", [False, True], ids=["", "--force"])
+def test_init_writes_nothing_when_the_schema_folder_takes_no_file(
+    tmp_path: Path, unwritable: tuple[Path, str], force: bool
+) -> None:
+    """A `.gtm-check` folder that cannot be written: init exits 2 at the schema's place
+    without writing the launch file, or replacing it with --force."""
+    folder, why = unwritable
+    path = tmp_path / "launch.yaml"
+    if force:
+        path.write_text("precious: true\n", encoding="utf-8")
+    code, out, err = init(path, *(["--force"] if force else []))
+    assert (code, out) == (2, "")
+    assert err == f"{folder / 'launch.schema.json'}:1:1: cannot write: {why}\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".gtm-check",
+        *(["launch.yaml"] if force else []),
+    ]
+    assert list(folder.iterdir()) == []
+    if force:
+        assert path.read_text("utf-8") == "precious: true\n"
+
+
+def test_init_writes_nothing_when_the_disk_fills_and_removes_the_folder_it_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The launch file is written to its temporary file, the schema's fails (a full disk):
+    neither is put in place, no temporary file is left, nor the `.gtm-check` folder made."""
+    synced: list[int] = []
+
+    def full_at_the_second(fd: int) -> None:
+        synced.append(fd)
+        if len(synced) == 2:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full_at_the_second)  # as cli/output.py calls it
+    path = tmp_path / "launch.yaml"
+    code, out, err = init(path)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"{tmp_path / '.gtm-check' / 'launch.schema.json'}:1:1: cannot write: No space left "
+        "on device\n"
+    )
+    assert list(tmp_path.iterdir()) == []

@@ -262,6 +262,66 @@ def test_a_submodules_history_is_refused_unless_named(
     assert commits_read(sub / "launch.yaml") == {commit}
 
 
+def refused_as_a_submodule(sub: Path, outer: Path) -> str:
+    return (
+        f"{sub} is a submodule of {outer}: its history is the submodule's own repository, "
+        f"which the checkout of {outer} does not vouch for; read the launch file's history in "
+        "a checkout of that repository, or set GTM_CHECK_GIT_DIR to read it here"
+    )
+
+
+def submodule_checkout(tmp_path: Path, layout: str) -> tuple[Path, Path, str]:
+    """A superproject holding a submodule ``sub`` (its launch file committed once), checked
+    out in ``layout``: the submodule's folder, the working tree that holds it, and the
+    submodule's commit."""
+    inner = GitRepo(tmp_path / "origin")
+    commit = inner.commit("2027-01-04", {"legal.yaml": CHECKLIST, "launch.yaml": REAL})
+    outer = GitRepo(tmp_path / "super")
+    outer.git("-c", "protocol.file.allow=always", "submodule", "add", "-q", str(inner.root), "sub")
+    outer.git("commit", "-q", "-m", "add the submodule")
+    if layout == "in a linked worktree":
+        outer.git("worktree", "add", "-q", str(tmp_path / "linked"))
+        linked = tmp_path / "linked"
+        git_in(linked, "-c", "protocol.file.allow=always", "submodule", "update", "-q", "--init")
+        return linked / "sub", linked, commit
+    # Its own .git folder, as old versions of git and `git submodule add` of an existing
+    # clone leave it: only the superproject's .gitmodules says it is a submodule.
+    sub = outer.root / "sub"
+    (sub / ".git").unlink()
+    shutil.move(outer.root / ".git" / "modules" / "sub", sub / ".git")
+    outer.git("config", "--file", "sub/.git/config", "--unset", "core.worktree")
+    return sub, outer.root, commit
+
+
+@pytest.mark.parametrize("layout", ["in a linked worktree", "with its own .git folder"])
+def test_a_submodule_in_a_linked_worktree_or_with_its_own_git_folder_is_refused_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str
+) -> None:
+    # The .git file of a submodule in a linked worktree of the superproject leads into
+    # .git/worktrees/NAME/modules; a submodule may keep its repository in a .git folder of
+    # its own. Either is the submodule's own repository, which a pull request can choose.
+    sub, outer, commit = submodule_checkout(tmp_path, layout)
+    why = refused_as_a_submodule(sub, outer)
+    *reading, audit = run_all(sub / "launch.yaml")
+    for result in reading:  # trend and diff
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr.endswith(f"launch.yaml:1:1: {why}\n")
+    assert json.loads(audit.stdout)["history"]["note"] == f"history: not read ({why})"
+    monkeypatch.setenv("GTM_CHECK_GIT_DIR", git_in(sub, "rev-parse", "--absolute-git-dir"))
+    monkeypatch.chdir(sub)  # a git folder not named .git: paths are taken from here
+    assert commits_read(sub / "launch.yaml") == {commit}
+
+
+def test_a_repository_nested_in_an_unrelated_one_is_read(tmp_path: Path) -> None:
+    """A checkout under a home folder that is itself a repository is no submodule: only git's
+    layout or a .gitmodules entry of the repository above makes it one."""
+    home = GitRepo(tmp_path / "home")
+    home.commit("2027-01-02", {".gitmodules": '[submodule "other"]\n\tpath = other\n'})
+    checkout = GitRepo(home.root / "work" / "project")
+    commit = checkout.commit("2027-01-04", {"legal.yaml": CHECKLIST, "launch.yaml": REAL})
+    assert commits_read(checkout.root / "launch.yaml") == {commit}
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="giving a folder to another user needs root")
 def test_a_repository_another_user_owns_is_refused_as_git_refuses_it(
     checkout: Checkout, monkeypatch: pytest.MonkeyPatch, tmp_path: Path

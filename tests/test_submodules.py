@@ -1,0 +1,88 @@
+"""Telling a submodule from another repository: git's layout, or the .gitmodules above."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from gtm_check.load import submodules
+from gtm_check.load.submodules import superproject_of
+
+
+@pytest.fixture
+def nested(tmp_path: Path) -> Path:
+    """A repository ``outer`` holding a folder ``deps/inner`` with a .git folder of its own."""
+    (tmp_path / "outer" / ".git").mkdir(parents=True)
+    inner = tmp_path / "outer" / "deps" / "inner"
+    (inner / ".git").mkdir(parents=True)
+    return inner
+
+
+@pytest.mark.parametrize(
+    "modules",
+    [
+        '[submodule "inner"]\n\tpath = deps/inner\n\turl = ../inner.git\n',
+        '[submodule "inner"]\r\n\tPATH=deps/inner ; a note\r\n',
+        '[submodule "inner"]\n  path = "./deps/inner/"  # a note\n',
+        '[submodule "inner"] path = deps/inner\n',
+        '[submodule "inner"]\n\tpath = "deps\\/inner"\n',
+        '[submodule "other"]\n\tpath = other\n[submodule "inner"]\n\tpath = deps/inner\n',
+    ],
+)
+def test_a_repository_listed_in_gitmodules_above_is_a_submodule(nested: Path, modules: str) -> None:
+    (nested.parents[1] / ".gitmodules").write_text(modules, encoding="utf-8")
+    assert superproject_of(nested) == nested.parents[1]
+
+
+@pytest.mark.parametrize(
+    "modules",
+    [
+        "",
+        '[submodule "inner"]\n\tpath = deps/inner/sub\n',
+        '[submodule "inner"]\n\t# path = deps/inner\n\tpath = deps\n',
+        '[submodule "inner"]\n\turl = deps/inner\n\tsubpath = deps/inner\n',
+    ],
+)
+def test_a_repository_gitmodules_does_not_list_is_none(nested: Path, modules: str) -> None:
+    (nested.parents[1] / ".gitmodules").write_text(modules, encoding="utf-8")
+    assert superproject_of(nested) is None
+
+
+def test_a_gitmodules_that_cannot_be_read_lists_every_folder(
+    nested: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pull request can write .gitmodules: what cannot be read whole never clears a
+    submodule, and a FIFO is not waited on."""
+    listing = nested.parents[1] / ".gitmodules"
+    os.mkfifo(listing)
+    assert superproject_of(nested) == nested.parents[1]
+    listing.unlink()
+    listing.mkdir()
+    assert superproject_of(nested) == nested.parents[1]
+    listing.rmdir()
+    monkeypatch.setattr(submodules, "MAX_MODULES_BYTES", 64)
+    listing.write_text('[submodule "inner"]\n' + "#" * 64 + "\n\tpath = other\n", "utf-8")
+    assert superproject_of(nested) == nested.parents[1]
+
+
+def test_git_folders_of_submodules_and_of_worktrees(tmp_path: Path) -> None:
+    """A .git file leading under .git/.../modules/NAME is a submodule's, in a linked
+    worktree too; a linked worktree's own (.git/worktrees/NAME, even NAME "modules") is not."""
+    root = tmp_path / "checkout" / "sub"
+    root.mkdir(parents=True)
+    main = tmp_path / "main"
+    for gitdir, holder in [
+        (main / ".git" / "modules" / "sub", tmp_path / "main"),
+        (main / ".git" / "modules" / "a" / "modules" / "b", tmp_path / "main"),
+        (main / ".git" / "worktrees" / "w" / "modules" / "sub", tmp_path / "main"),
+        (main / ".git" / "worktrees" / "modules", None),
+        (main / ".git" / "worktrees" / "sub", None),
+    ]:
+        (root / ".git").write_text(f"gitdir: {gitdir}\n", encoding="utf-8")
+        assert superproject_of(root) == holder, gitdir
+    # With a repository above, that is the working tree that holds it.
+    (tmp_path / "checkout" / ".git").mkdir()
+    (root / ".git").write_text(f"gitdir: {main / '.git' / 'modules' / 'sub'}\n", "utf-8")
+    assert superproject_of(root) == tmp_path / "checkout"
