@@ -593,11 +593,17 @@ class Repository:
     # Reading files.
 
     @contextmanager
-    def contents(self, revisions: Sequence[Revision], budget: ByteBudget) -> Iterator[Contents]:
+    def contents(
+        self,
+        revisions: Sequence[Revision],
+        budget: ByteBudget,
+        sizes: dict[str, int] | None = None,
+    ) -> Iterator[Contents]:
         """A reader of the revisions' texts, one at a time, from one ``cat-file --batch``:
-        every blob's size is asked first (one ``cat-file --batch-check``), and each is
-        counted against ``budget`` before it is read."""
-        sizes = self._sizes(list(dict.fromkeys(r.blob for r in revisions if r.blob)))
+        every blob's size is asked first (one ``cat-file --batch-check``, unless ``sizes``
+        has them), and each is counted against ``budget`` before it is read."""
+        if sizes is None:
+            sizes = self.sizes(list(dict.fromkeys(r.blob for r in revisions if r.blob)))
         if not sizes:
             yield Contents(sizes, budget, None)
             return
@@ -612,7 +618,7 @@ class Repository:
             raise _problem(revision.where, data)
         return decode(data, revision.where)
 
-    def _sizes(self, blobs: Sequence[str]) -> dict[str, int]:
+    def sizes(self, blobs: Sequence[str]) -> dict[str, int]:
         """The size of each blob that exists, from one ``cat-file --batch-check``."""
         if not blobs:
             return {}

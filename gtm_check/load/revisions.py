@@ -45,12 +45,44 @@ def read_revisions(
         )
         periods.setdefault(key, []).append(revision)
     most = history.most_periods(sum(len(c.checklist.items) for c in checklists))
-    newest = set(sorted(periods)[-most:])
-    kept = [found[::-1] for key, found in periods.items() if key in newest]  # newest first
+    why = history.items_limit(most) if most < history.MAX_PERIODS else None
+    latest = [(key, periods[key]) for key in sorted(periods)[-most:]]
+    sizes = repo.sizes(list(dict.fromkeys(r.blob for _, found in latest for r in found if r.blob)))
+    newest, cut = _within_text(latest, sizes)
+    if cut:
+        why = history.text_limit(len(newest))
+    kept = [newest[key][::-1] for key in periods if key in newest]  # newest first
     last = max((_date(r) for r in dated), default=None)
-    launches = _read(repo, kept, checklists, suggestions, budget)
+    launches = _read(repo, kept, checklists, suggestions, budget, sizes)
     left_out = len(periods) - len(newest)
-    return Revisions(launches, undated, repo.is_shallow(), left_out, last, most)
+    return Revisions(launches, undated, repo.is_shallow(), left_out, last, why)
+
+
+def _within_text(
+    periods: list[tuple[tuple[dt.date, int], list[Revision]]], sizes: dict[str, int]
+) -> tuple[dict[tuple[dt.date, int], list[Revision]], bool]:
+    """The newest of ``periods`` (oldest first, each its revisions oldest first) whose
+    revisions hold at most MAX_HISTORY_TEXT bytes, each distinct content once, and whether
+    any was cut: each revision of a period may have to be read before one loads. The newest
+    period is kept, with as many of its newest revisions as fit (one at least)."""
+    seen: set[str] = set()
+    total = 0
+    kept: dict[tuple[dt.date, int], list[Revision]] = {}
+    for key, found in reversed(periods):
+        taken: list[Revision] = []
+        for revision in reversed(found):  # newest first
+            new = revision.blob if revision.blob and revision.blob not in seen else None
+            size = sizes.get(new, 0) if new else 0
+            if (kept or taken) and total + size > history.MAX_HISTORY_TEXT:
+                if taken:
+                    kept[key] = taken[::-1]
+                return kept, True
+            total += size
+            if new:
+                seen.add(new)
+            taken.append(revision)
+        kept[key] = taken[::-1]
+    return kept, False
 
 
 def _read(
@@ -59,6 +91,7 @@ def _read(
     checklists: Sequence[LoadedChecklist],
     suggestions: Suggestions,
     budget: ByteBudget,
+    sizes: dict[str, int],
 ) -> Iterator[PastLaunch | Skipped]:
     """Each period's revisions, newest first, until one reads as a launch file: one text
     read and parsed at a time. Contents that could not be read are remembered by blob id
@@ -67,7 +100,7 @@ def _read(
     every_revision = [r for found in periods for r in found]
     unreadable: dict[str, tuple[str, str]] = {}
     last: tuple[str, Launch] | None = None
-    with repo.contents(every_revision, budget) as reader:
+    with repo.contents(every_revision, budget, sizes) as reader:
         for found in periods:
             for revision in found:
                 commit, blob = revision.commit, revision.blob or ""

@@ -35,16 +35,32 @@ def most_periods(items: int) -> int:
     return max(1, min(MAX_PERIODS, MAX_ITEM_PERIODS // max(items, 1)))
 
 
-def left_out_text(left_out: int, every: Every, most: int | None = None) -> str:
-    """The sentence saying how many older periods were not scored, of at most ``most``
-    (MAX_PERIODS when None)."""
+MAX_HISTORY_TEXT = 32 * 1024 * 1024
+"""Most bytes of a launch file's revisions (each distinct content once) a history may have
+to read, the newest periods' first: a revision is read until one of its period's loads, and
+366 weeks of 680 KB revisions that never load took 84 s to parse."""
+
+
+def left_out_text(left_out: int, every: Every, why: str | None = None) -> str:
+    """The sentence saying how many older periods were not scored, and why (``why``, from
+    ``read_revisions``; None: the MAX_PERIODS limit)."""
     unit = every.value if left_out == 1 else f"{every.value}s"
-    if most is None or most >= MAX_PERIODS:
-        return f"{left_out:,} older {unit} not scored (at most {MAX_PERIODS:,} are)"
+    return f"{left_out:,} older {unit} not scored ({why or f'at most {MAX_PERIODS:,} are'})"
+
+
+def items_limit(most: int) -> str:
+    """Why only ``most`` periods are scored: the launch's checklist items."""
     return (
-        f"{left_out:,} older {unit} not scored (at most {most:,} are for a launch of this "
-        f"many checklist items: gtm-check scores at most {MAX_ITEM_PERIODS:,} items over "
-        "all periods)"
+        f"at most {most:,} are for a launch of this many checklist items: gtm-check scores "
+        f"at most {MAX_ITEM_PERIODS:,} items over all periods"
+    )
+
+
+def text_limit(most: int) -> str:
+    """Why only ``most`` periods are read: their revisions' text."""
+    return (
+        f"at most {most:,} are: gtm-check reads at most {MAX_HISTORY_TEXT:,} bytes of a "
+        "launch file's revisions, and the newest ones hold that"
     )
 
 
@@ -94,8 +110,8 @@ class Revisions:
     """Older periods not read, past the ``most`` newest."""
     last: dt.date | None = None
     """The newest commit date among the revisions to read."""
-    most: int = MAX_PERIODS
-    """How many of the newest periods were to be read (``most_periods``)."""
+    why: str | None = None
+    """Why older periods were left out, when not for MAX_PERIODS (``left_out_text``)."""
 
 
 @dataclass(frozen=True, slots=True)

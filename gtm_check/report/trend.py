@@ -31,7 +31,7 @@ def _stage_scores(result: TrendResult, stage: Stage) -> list[float | None]:
 def _notes(result: TrendResult) -> list[str]:
     lines = [f"skipped {s.commit[:7]} ({s.date or 'no date'}): {s.why}" for s in result.skipped]
     if result.left_out:
-        lines.append(left_out_text(result.left_out, result.every, result.most))
+        lines.append(left_out_text(result.left_out, result.every, result.why))
     if result.shallow:
         lines.append(SHALLOW_HINT)
     return lines

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from gtm_check.model.history import (
-    MAX_PERIODS,
     Every,
     History,
     Projection,
@@ -127,8 +126,8 @@ class TrendResult:
     """Why there are no points, when there are none."""
     left_out: int = 0
     """Older periods not scored, past the ``most`` newest."""
-    most: int = MAX_PERIODS
-    """How many of the newest periods were to be scored (``most_periods``)."""
+    why: str | None = None
+    """Why older periods were left out, when not for MAX_PERIODS (``left_out_text``)."""
 
     @property
     def method(self) -> str:
@@ -177,7 +176,7 @@ def trend(
         gated,
         project(points, gated, current.launch_date, every.value),
         left_out=revisions.left_out,
-        most=revisions.most,
+        why=revisions.why,
     )
 
 
@@ -192,7 +191,7 @@ def history_of(result: TrendResult) -> History:
             " up to the as-of date; 2 are needed)"
         )
     if result.left_out:
-        said = left_out_text(result.left_out, result.every, result.most)
+        said = left_out_text(result.left_out, result.every, result.why)
         note = f"{note}; {said}" if note else f"history: {said}"
     if result.shallow:
         note = f"{note}; {SHALLOW_HINT}" if note else f"history: {SHALLOW_HINT}"

@@ -671,7 +671,7 @@ def test_a_blob_larger_than_a_file_may_be_is_never_read(
     monkeypatch.setattr(git, "MAX_FILE_BYTES", 1024 * 1024)
     sized: list[str] = []
     read: list[str] = []
-    sizes, ask = git.Repository._sizes, git._Process.ask
+    sizes, ask = git.Repository.sizes, git._Process.ask
 
     def spy_sizes(self: git.Repository, blobs: Sequence[str]) -> dict[str, int]:
         sized.extend(blobs)
@@ -681,7 +681,7 @@ def test_a_blob_larger_than_a_file_may_be_is_never_read(
         read.append(blob)
         return ask(self, blob, size)
 
-    monkeypatch.setattr(git.Repository, "_sizes", spy_sizes)
+    monkeypatch.setattr(git.Repository, "sizes", spy_sizes)
     monkeypatch.setattr(git._Process, "ask", spy_ask)
     result = invoke("trend", str(checkout.launch), "--as-of", AS_OF, "--every", "commit")
     assert result.exit_code == 0, result.output
@@ -844,6 +844,30 @@ def test_a_launch_of_many_items_has_fewer_periods_scored(
     assert json.loads(audit.stdout)["history"]["note"] == f"history: {said}"
     # However many items, the newest period is scored.
     monkeypatch.setattr(periods, "MAX_ITEM_PERIODS", 1)
+    data = json.loads(invoke("trend", str(path), "--as-of", "2026-02-01", "-f", "json").stdout)
+    assert [p["date"] for p in data["points"]] == ["2026-02-01"]
+
+
+def test_a_history_reads_at_most_so_many_bytes_of_revisions_newest_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A period's revisions are read until one loads: 366 weeks of 680 KB revisions that
+    # never load took 84 s to parse. Here each day's revision is about 1.2 KB, a week 8.5 KB:
+    # two weeks fit, and the two newest days of the week before.
+    path = daily_history(tmp_path / "long", 28, padding=1_000)
+    monkeypatch.setattr(periods, "MAX_HISTORY_TEXT", 20_000)
+    data = json.loads(invoke("trend", str(path), "--as-of", "2026-02-01", "-f", "json").stdout)
+    assert [p["date"] for p in data["points"]] == ["2026-01-18", "2026-01-25", "2026-02-01"]
+    assert data["left_out"] == 1
+    said = (
+        "1 older week not scored (at most 3 are: gtm-check reads at most 20,000 bytes of a "
+        "launch file's revisions, and the newest ones hold that)"
+    )
+    assert f"{said}\n" in invoke("trend", str(path), "--as-of", "2026-02-01").stdout
+    audit = invoke("audit", str(path), "--history", "--as-of", "2026-02-01", "-f", "json")
+    assert json.loads(audit.stdout)["history"]["note"] == f"history: {said}"
+    # The newest period is read whatever its size.
+    monkeypatch.setattr(periods, "MAX_HISTORY_TEXT", 1)
     data = json.loads(invoke("trend", str(path), "--as-of", "2026-02-01", "-f", "json").stdout)
     assert [p["date"] for p in data["points"]] == ["2026-02-01"]
 

@@ -113,9 +113,10 @@ def test_the_history_is_read_by_a_fixed_number_of_git_processes(
     trend(repo.root / "plan.yaml", every=Every.commit, today=TODAY)
     assert [subcommand(c) for c in calls] == [
         *("rev-list", "diff-tree"),  # piped: the revisions, following the rename
+        "cat-file",  # --batch-check: the sizes, to read at most so many bytes of them
         "rev-parse",  # --is-shallow-repository
-        *("cat-file", "cat-file"),  # --batch-check (the sizes), then --batch (the texts, as
-    ]  # they are scored)
+        "cat-file",  # --batch: the texts, as they are scored
+    ]
 
 
 def subcommand(command: list[str]) -> str:
