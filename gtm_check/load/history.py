@@ -487,7 +487,8 @@ class Repository:
             answer = self._git(
                 ["cat-file", "--batch-check"], request.encode("utf-8", "surrogateescape")
             )
-            kinds = set(answer.splitlines())
+            # "<id> <type> <size>" for what is there, "<tip>:<path> missing" where it is not.
+            kinds = {b"missing" if k.endswith(b" missing") else k for k in answer.splitlines()}
         if len(kinds) == 1:
             return
         named = ", ".join(f"{tip.short} ({tip.shown})" for tip in tips[:3])

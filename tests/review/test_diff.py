@@ -428,6 +428,21 @@ def test_a_history_merged_in_makes_a_date_name_no_one_state(tmp_path: Path, firs
     )
 
 
+def test_lines_of_work_that_all_lack_the_file_name_one_state(tmp_path: Path) -> None:
+    # Absent from both lines on 2027-01-08 is one state: the file did not exist yet.
+    repo = GitRepo(tmp_path / "repo")
+    base = _commit_tree(repo, _raw("2027-01-01"), {"legal.yaml": CHECKLIST})
+    repo.git("checkout", "-q", "--orphan", "other")
+    other = _commit_tree(repo, _raw("2027-01-07"), {"notes.txt": "n\n"})
+    repo.git("checkout", "-q", "-f", "main")
+    repo.git("reset", "-q", "--hard", base)
+    _commit_tree(repo, _raw("2027-01-10"), {"launch.yaml": WEAK}, base, other)
+    code, out, err = _regression_or_refusal(repo)
+    assert (code, out) == (2, "")
+    assert "lines of work" not in err
+    assert f"{other[:7]}:launch.yaml:1:1: the file is absent in this revision" in err
+
+
 def test_a_merge_naming_an_old_commit_first_does_not_make_it_the_state_on_a_date(
     tmp_path: Path,
 ) -> None:
