@@ -224,6 +224,24 @@ def test_a_submodule_is_under_the_policy_of_the_repository_that_holds_it(
     assert policy_files(launch_file) == []
 
 
+@pytest.mark.parametrize("dot", ["empty file", "link", "file to the checkout's .git"])
+def test_a_dot_git_git_would_not_keep_ends_no_policy_search(repo: Path, dot: str) -> None:
+    # git never checks out a path named .git, but a build step can leave one in the launch
+    # folder: it ended the search there, and the repository's policy was never read.
+    launches = repo / "launches"
+    planted = launches / ".git"
+    if dot == "empty file":
+        planted.write_text("", encoding="utf-8")
+    elif dot == "link":
+        planted.symlink_to(repo / ".git")
+    else:
+        planted.write_text("gitdir: ../.git\n", encoding="utf-8")
+    launch_file = launches / "launch.yaml"
+    assert policy_files(launch_file) == [repo / ".gtm-check.yaml"]
+    code, _, err = run("validate", str(launch_file))
+    assert code == 2 and "policy: the gate must include learn" in err
+
+
 @pytest.mark.parametrize("layout", ["in a linked worktree", "with its own .git folder"])
 def test_a_submodule_in_a_linked_worktree_or_with_its_own_git_folder_is_under_the_policy(
     repo: Path, tmp_path: Path, layout: str

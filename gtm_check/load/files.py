@@ -218,6 +218,23 @@ def repository_root(folder: Path) -> Path | None:
         here = here.parent
 
 
+def holds_repository(folder: Path) -> bool:
+    """Whether ``folder``'s ``.git`` is one git would keep: a folder, or a file naming a git
+    folder inside a ``.git`` folder (a linked worktree's, a submodule's). git never checks
+    out a path named ``.git``, but a build step can leave one (an empty file, a link, a file
+    leading to the checkout's own ``.git``): such a ``.git`` makes no repository."""
+    dot = folder / ".git"
+    if os.path.islink(dot):
+        return False
+    if os.path.isdir(dot):
+        return True
+    try:
+        named = gitdir_of(dot)
+    except (OSError, ValueError):
+        return False
+    return named is not None and ".git" in Path(os.path.normpath(folder / named)).parts[:-1]
+
+
 def leads_outside(path: Path) -> str | None:
     """Whether ``path``'s real file lies outside its repository, or outside its own folder
     when it is in none, through a symbolic link: "its repository" or "its folder", or None.

@@ -271,6 +271,13 @@ class Repository:
         """The repository whose working tree is ``top``, which holds ``.git``."""
         dot = top / ".git"
         mode = _mode(dot) or 0
+        if os.path.islink(dot):
+            raise _problem(
+                where,
+                f"{dot} is a symbolic link: git keeps a repository in a .git folder or a .git "
+                f"file, never a link, and a link would lend this folder another repository; "
+                f"set {GIT_DIR_VARIABLE} to read it anyway",
+            )
         if not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
             raise _problem(where, f"{dot} is neither a folder nor a file")
         outer = superproject_of(top)
@@ -896,7 +903,7 @@ def _linked(dot: Path, where: str, *, named: bool) -> Path:
     if written is None:
         raise _problem(where, f"{dot} is a file that does not name a git folder ('gitdir: ')")
     target = Path(os.path.realpath(dot.parent / written))
-    if not named and ".git" not in target.parts:
+    if not named and not _in_git_folder(target):
         raise _problem(
             where,
             f"{dot} leads to {target}, which is not inside a .git folder as a worktree's or a "
@@ -905,6 +912,15 @@ def _linked(dot: Path, where: str, *, named: bool) -> Path:
     if not target.is_dir():
         raise _problem(where, f"{dot} leads to {target}, which is not a folder")
     return target
+
+
+def _in_git_folder(target: Path) -> bool:
+    """Whether ``target`` lies inside a ``.git`` folder (``.git/worktrees/NAME``,
+    ``.git/modules/NAME``), not a ``.git`` folder itself: a ``.git`` file in a folder of
+    the checkout leading to the checkout's own ``.git`` would read another file's history
+    as this one's (the folder taken for the top of the working tree)."""
+    parts = target.parts
+    return ".git" in parts[:-1]
 
 
 def _nesting_levels(paths: Sequence[str]) -> list[list[str]]:

@@ -13,6 +13,7 @@ from gtm_check.load.document import parse_model
 from gtm_check.load.files import (
     ByteBudget,
     confine,
+    holds_repository,
     read_text,
     repository_root,
 )
@@ -39,7 +40,10 @@ def policy_files(launch: Path) -> list[Path]:
         candidate = folder / REPOSITORY_FILE
         if os.path.lexists(candidate):
             found.append(candidate)
-        if folder == root:
+        if folder == root and not holds_repository(root):
+            # A .git git would not keep (an empty file, a link) ends no search.
+            root = repository_root(root.parent) if root.parent != root else None
+        elif folder == root:
             # A submodule is part of the repository that holds it: a pull request that
             # makes the launch file's folder one cannot leave the repository's policy.
             root = superproject_of(root)

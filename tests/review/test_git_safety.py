@@ -210,6 +210,30 @@ def test_a_dot_git_file_leading_out_of_any_git_folder_is_refused(checkout: Check
     assert checkout.programs.ran() == []
 
 
+@pytest.mark.parametrize("plant", ["file", "link"])
+def test_a_dot_git_leading_to_the_checkouts_own_git_folder_is_refused(
+    checkout: Checkout, plant: str
+) -> None:
+    # git never checks out a path named .git, but a build step can leave one: a .git file
+    # (or link) in the launch folder leading to the checkout's own .git made git take that
+    # folder for the top of the working tree, and read the top's launch.yaml as this one.
+    dot = checkout.launch.parent / ".git"
+    if plant == "file":
+        dot.write_text("gitdir: ../.git\n", encoding="utf-8")
+        message = "which is not inside a .git folder"
+    else:
+        dot.symlink_to(checkout.repo.root / ".git")
+        message = "is a symbolic link: git keeps a repository in a .git folder or a .git file"
+    for args in commands(checkout.launch):
+        result = invoke(*args)
+        if args[0] == "audit":
+            assert result.exit_code in (0, 1) and "history: not read" in result.stdout
+            assert message in json.loads(result.stdout)["history"]["note"]
+        else:
+            assert (result.exit_code, result.stdout) == (2, ""), result.output
+            assert message in result.stderr and "GTM_CHECK_GIT_DIR" in result.stderr
+
+
 def test_a_repository_the_user_names_is_read_but_its_config_starts_nothing(
     checkout: Checkout, monkeypatch: pytest.MonkeyPatch
 ) -> None:
