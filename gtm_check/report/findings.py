@@ -70,7 +70,8 @@ def findings(reports: Sequence[Report]) -> list[Finding]:
         seen[identity] = count = seen.get(identity, 0) + 1
         if count > 1:  # two findings about the same thing (a policy naming it twice)
             identity += f"\0{count}"
-        fingerprint = hashlib.sha256(identity.encode("utf-8")).hexdigest()
+        # A file name that is not UTF-8 holds its bytes as surrogates: hashed as those bytes.
+        fingerprint = hashlib.sha256(identity.encode("utf-8", "surrogateescape")).hexdigest()
         found.append(Finding(kind, check, report, message, location, fingerprint, item))
     return found
 

@@ -232,7 +232,11 @@ def _location(location: Location) -> dict[str, Any]:
     if path.is_absolute():
         artifact = {"uri": path.as_uri()}
     else:
-        artifact = {"uri": quote(repository_path(location.path)), "uriBaseId": SOURCE_ROOT}
+        # A name that is not UTF-8: its own bytes, percent-encoded (%FF), as a URI holds them.
+        artifact = {
+            "uri": quote(repository_path(location.path), errors="surrogateescape"),
+            "uriBaseId": SOURCE_ROOT,
+        }
     return {
         "physicalLocation": {
             "artifactLocation": artifact,

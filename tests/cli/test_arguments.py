@@ -7,6 +7,7 @@ is used as the system gave it and shown escaped. Never exit 3, never a traceback
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -101,6 +102,13 @@ def test_a_file_name_that_is_not_utf8_is_used_and_shown_escaped(tmp_path: Path) 
         child = gtm_check(*command, *args[1:])
         assert child.returncode in (0, 1), child.stderr
         assert b"\xff" not in child.stdout + child.stderr
+    # The formats that hash a finding's place, or give it as a URI (they crashed: exit 3).
+    for format in ("sarif", "gitlab"):
+        child = gtm_check("audit", name, "--as-of", "2027-01-15", "-f", format)
+        assert child.returncode == 1, child.stderr
+        assert json.loads(child.stdout)
+    sarif = gtm_check("audit", name, "--as-of", "2027-01-15", "-f", "sarif").stdout
+    assert b"launch-a%FFb.yaml" in sarif  # the name's own bytes, percent-encoded
 
 
 @pytest.mark.parametrize(
