@@ -232,7 +232,16 @@ def holds_repository(folder: Path) -> bool:
         named = gitdir_of(dot)
     except (OSError, ValueError):
         return False
-    return named is not None and ".git" in Path(os.path.normpath(folder / named)).parts[:-1]
+    return named is not None and inside_git_folder(Path(os.path.normpath(folder / named)))
+
+
+def inside_git_folder(target: Path) -> bool:
+    """Whether the git folder a ``.git`` file names lies inside a ``.git`` folder
+    (``.git/worktrees/NAME``, ``.git/modules/NAME``), as git puts a linked worktree's and a
+    submodule's; never a ``.git`` folder itself: a ``.git`` file in a folder of the checkout
+    naming the checkout's own ``.git`` would make git take that folder for the top of the
+    working tree, and read another file's history as this one's."""
+    return GIT_FOLDER in target.parts[:-1]
 
 
 def leads_outside(path: Path) -> str | None:

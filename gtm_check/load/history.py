@@ -51,6 +51,7 @@ from gtm_check.load.files import (
     MAX_FILE_BYTES,
     ByteBudget,
     gitdir_of,
+    inside_git_folder,
     why_unreachable,
 )
 from gtm_check.load.submodules import superproject_of
@@ -903,7 +904,7 @@ def _linked(dot: Path, where: str, *, named: bool) -> Path:
     if written is None:
         raise _problem(where, f"{dot} is a file that does not name a git folder ('gitdir: ')")
     target = Path(os.path.realpath(dot.parent / written))
-    if not named and not _in_git_folder(target):
+    if not named and not inside_git_folder(target):
         raise _problem(
             where,
             f"{dot} leads to {target}, which is not inside a .git folder as a worktree's or a "
@@ -912,15 +913,6 @@ def _linked(dot: Path, where: str, *, named: bool) -> Path:
     if not target.is_dir():
         raise _problem(where, f"{dot} leads to {target}, which is not a folder")
     return target
-
-
-def _in_git_folder(target: Path) -> bool:
-    """Whether ``target`` lies inside a ``.git`` folder (``.git/worktrees/NAME``,
-    ``.git/modules/NAME``), not a ``.git`` folder itself: a ``.git`` file in a folder of
-    the checkout leading to the checkout's own ``.git`` would read another file's history
-    as this one's (the folder taken for the top of the working tree)."""
-    parts = target.parts
-    return ".git" in parts[:-1]
 
 
 def _nesting_levels(paths: Sequence[str]) -> list[list[str]]:
