@@ -54,8 +54,8 @@ FailOnRegression = Annotated[
     bool,
     typer.Option(
         "--fail-on-regression",
-        help="Exit 1 when a gated stage's score drops, a done item is reopened or a "
-        "blocker's due date slips.",
+        help="Exit 1 when a gated stage's score drops, a done item is reopened, a "
+        "blocker's due date slips or the launch goes below the policy where it did not.",
     ),
 ]
 

@@ -18,6 +18,7 @@ from gtm_check.load.policy import PolicyReader
 from gtm_check.load.yamltree import Finding
 from gtm_check.model.inputs import Policy
 from gtm_check.model.problems import GtmCheckError
+from gtm_check.scoring.policy import added
 
 
 class EditPolicy:
@@ -26,12 +27,7 @@ class EditPolicy:
     def __init__(self, policy: Policy | None, before: LoadedLaunch, day: dt.date) -> None:
         self.policy = policy
         self.day = day
-        found = judged(before, policy, day) if policy is not None else []
-        self.before: dict[str, float] = {}
-        for breach in found:
-            self.before[breach.identity] = max(
-                breach.degree, self.before.get(breach.identity, breach.degree)
-            )
+        self.before = judged(before, policy, day) if policy is not None else []
 
     @classmethod
     def of(
@@ -53,18 +49,14 @@ class EditPolicy:
         where the file as read did not, or further than it did."""
         if self.policy is None:
             return
-        added = [
-            breach
-            for breach in judged(after, self.policy, self.day)
-            if breach.identity not in self.before or breach.degree > self.before[breach.identity]
-        ]
-        if added:
+        new = added(self.before, judged(after, self.policy, self.day))
+        if new:
             raise GtmCheckError(
                 after.source.locate(
                     Finding(
                         b.loc,
                         f"policy: {b.message}; the edit would add this, so nothing was written",
                     )
-                    for b in added
+                    for b in new
                 )
             )

@@ -122,6 +122,9 @@ class StagePoint:
     needed: float
     """Weight still to close for the stage to pass: its open blockers, and enough to reach
     the minimum score."""
+    required: tuple[float, float] | None = None
+    """The open weight and the weight still needed of the items of the checklists a policy
+    requires, which must reach its ``min_score`` on their own; None: no such rule."""
 
 
 @dataclass(frozen=True, slots=True)

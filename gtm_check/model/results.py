@@ -326,6 +326,9 @@ class Breach:
     degree: float = 0
     """How far past the rule, for breaches with a ``key``: an edit that raises it adds to
     the breach."""
+    stage: Stage | None = None
+    """The stage the breach holds back, for a rule on one stage's items (``max_na_share``,
+    the required checklists' own score): ``diff`` shows that stage not ready."""
 
     @property
     def identity(self) -> str:

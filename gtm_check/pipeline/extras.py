@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from gtm_check.load.checklists import ChecklistReader
+from gtm_check.load.checklists import ChecklistReader, required_items
 from gtm_check.load.files import STDIN
 from gtm_check.load.history import Repository
 from gtm_check.load.launch import LoadedLaunch
@@ -115,7 +115,10 @@ def launch_history(
         )
         checklists = [c.checklist for c in loaded.checklists]
         # The revisions are read as they are scored: a problem reading one stops it here.
-        result = trend(loaded.launch, checklists, revisions, Every.week, as_of, policy)
+        required = required_items(policy.required_checklists, loaded.checklists) if policy else None
+        result = trend(
+            loaded.launch, checklists, revisions, Every.week, as_of, policy, required or frozenset()
+        )
     except GtmCheckError as exc:
         why = exc.problems[0].message if exc.problems else "git failed"
         return History(note=f"history: not read ({why})")

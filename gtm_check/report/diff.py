@@ -66,6 +66,16 @@ def _scope_lines(diff: LaunchDiff) -> list[str]:
     return lines
 
 
+def _policy_lines(diff: LaunchDiff) -> list[str]:
+    """Where the newer side goes below the policy, each marked when the older side was not
+    (or less far): the lines ``audit`` fails the gate with."""
+    new = {id(b) for b in diff.policy_added}
+    return [f"{b.message}{' (new)' if id(b) in new else ''}" for b in diff.policy_now]
+
+
+POLICY_HEADING = "Below the policy (audit fails the gate on these)"
+
+
 def render_table(diff: LaunchDiff, options: RenderOptions) -> str:
     """Plain aligned text for the terminal: every user string through ``visible``; in ASCII
     where the output cannot show the arrows and dashes."""
@@ -91,6 +101,10 @@ def render_table(diff: LaunchDiff, options: RenderOptions) -> str:
             f"{s.key:<8}{score_text(s.old_score):>8}{score_text(s.new_score):>8}"
             f"{_delta(s):>8}  {verdict}{gated}"
         )
+    policy = _policy_lines(diff)
+    if policy:
+        lines += ["", f"{POLICY_HEADING} ({len(policy)})"]
+        lines += ["  " + visible(line) for line in policy]
     for _, heading, changes in diff.lists():
         if changes:
             lines += ["", f"{heading} ({len(changes)})"]
@@ -128,6 +142,10 @@ def render_markdown(diff: LaunchDiff, options: RenderOptions) -> str:
             f"| {name} | {score_text(s.old_score)} | {score_text(s.new_score)} | "
             f"{_delta(s) or '0'} | {verdict} |"
         )
+    policy = _policy_lines(diff)
+    if policy:
+        lines += ["", f"#### {POLICY_HEADING} ({len(policy)})", ""]
+        lines += [f"- {text(line)}" for line in policy]
     for _, heading, changes in diff.lists():
         if changes:
             lines += ["", f"#### {heading} ({len(changes)})", ""]
@@ -153,16 +171,8 @@ def to_dict(diff: LaunchDiff) -> dict[str, Any]:
         "launch_date": None
         if diff.launch_date is None
         else {"old": diff.launch_date[0].isoformat(), "new": diff.launch_date[1].isoformat()},
-        "old": {
-            "label": diff.old_side.label,
-            "commit": diff.old_side.commit,
-            "date": diff.old_side.date.isoformat(),
-        },
-        "new": {
-            "label": diff.new_side.label,
-            "commit": diff.new_side.commit,
-            "date": diff.new_side.date.isoformat(),
-        },
+        "old": _side_dict(diff.old_side),
+        "new": _side_dict(diff.new_side),
         "overall": {"old": diff.old.overall.score, "new": diff.new.overall.score},
         "stages": {
             s.key.value: {
@@ -193,8 +203,16 @@ def to_dict(diff: LaunchDiff) -> dict[str, Any]:
         "traits_added": diff.traits_added,
         "traits_removed": diff.traits_removed,
         "tier": list(diff.tier) if diff.tier else None,
+        "policy": {
+            "new": [b.message for b in diff.policy_now],
+            "added": [b.message for b in diff.policy_added],
+        },
         "regressions": diff.regressions,
     }
+
+
+def _side_dict(side: Side) -> dict[str, Any]:
+    return {"label": side.label, "commit": side.commit, "date": side.date.isoformat()}
 
 
 def render_json(diff: LaunchDiff, options: RenderOptions) -> str:

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gtm_check.load.checklists import ChecklistReader
+from gtm_check.load.checklists import ChecklistReader, required_items
 from gtm_check.load.policy import PolicyReader
 from gtm_check.review.sides import SideSpec, load_newer, load_older, since_commit
 from gtm_check.scoring.diff import LaunchDiff, diff_reports
@@ -34,7 +34,9 @@ def compare(request: DiffRequest) -> LaunchDiff:
     """Both sides scored under the policy that holds now, as ``audit`` finds it: --policy
     FILE and the .gtm-check.yaml files on disk upward from where the newer side is named,
     never a policy from a revision (a pull request's old side could not relax it, nor its
-    new side, beyond what ``audit`` lets it)."""
+    new side, beyond what ``audit`` lets it). Each side is judged by every rule ``audit``
+    applies (``scoring.policy.breaches``), the required checklists' items on their own
+    among them, so that neither side looks better than ``audit`` lets it."""
     reader = ChecklistReader()
     new_spec = SideSpec.parse(request.new, "NEW" if request.old is not None else "LAUNCH")
     if request.old is None:
@@ -50,9 +52,15 @@ def compare(request: DiffRequest) -> LaunchDiff:
     policy = policies.for_launch(new_spec.path)
     as_of = request.as_of or newer.side.date
     checklists = [c.checklist for c in newer.checklists]
-    return diff_reports(
-        score_launch(counted(policy, older.launch, checklists, as_of), checklists, as_of),
-        score_launch(counted(policy, newer.launch, checklists, as_of), checklists, as_of),
-        older.side,
-        newer.side,
+    required = required_items(policy.required_checklists, newer.checklists) if policy else None
+    old, new = (
+        score_launch(
+            counted(policy, side.launch, checklists, as_of),
+            checklists,
+            as_of,
+            policy=policy,
+            required=required or frozenset(),
+        )
+        for side in (older, newer)
     )
+    return diff_reports(old, new, older.side, newer.side)

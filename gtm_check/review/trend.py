@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
-from gtm_check.load.checklists import ChecklistReader
+from gtm_check.load.checklists import ChecklistReader, required_items
 from gtm_check.load.history import Repository
 from gtm_check.load.launch import load_launch
 from gtm_check.load.policy import PolicyReader
@@ -44,8 +44,10 @@ def trend(
         repo, path, current.checklists, reader.suggestions, reader.budget, every, since, today
     )
     as_of = today or max([dt.date.today(), *([revisions.last] if revisions.last else [])])
+    checklists = [c.checklist for c in current.checklists]
+    required = required_items(found.required_checklists, current.checklists) if found else None
     result = trend_of(
-        current.launch, [c.checklist for c in current.checklists], revisions, every, as_of, found
+        current.launch, checklists, revisions, every, as_of, found, required or frozenset()
     )
     if result.points:
         return result

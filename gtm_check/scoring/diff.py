@@ -6,8 +6,9 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from gtm_check.model.results import ItemResult, Report
+from gtm_check.model.results import Breach, ItemResult, Report, StageResult
 from gtm_check.model.vocabulary import Severity, Stage, Status, Verdict
+from gtm_check.scoring.policy import added
 from gtm_check.scoring.warnings import idle
 
 
@@ -77,6 +78,9 @@ class LaunchDiff:
     launch_date: tuple[dt.date, dt.date] | None = None
     """The launch date before and after, when it moved (due dates from lead times moved
     with it and are not listed as slipped)."""
+    policy_added: list[Breach] = field(default_factory=list)
+    """Where the newer side goes below the policy and the older did not, or further than
+    it did: each one a regression (``audit`` fails the gate on it)."""
 
     LISTS = (
         ("done", "Newly done", "done"),
@@ -127,7 +131,13 @@ class LaunchDiff:
             for c in self.slipped
             if c.severity is Severity.BLOCKER
         ]
+        found += [f"policy: {b.message}" for b in self.policy_added]
         return found
+
+    @property
+    def policy_now(self) -> list[Breach]:
+        """Where the newer side goes below the policy, as ``audit`` fails its gate."""
+        return self.new.gate.refused
 
     @property
     def changed(self) -> bool:
@@ -138,6 +148,7 @@ class LaunchDiff:
             or self.traits_removed
             or self.tier
             or self.launch_date
+            or self.policy_added
         )
 
 
@@ -202,7 +213,14 @@ def diff_reports(old: Report, new: Report, old_side: Side, new_side: Side) -> La
     """Both reports must come from the same checklists and the same as-of date."""
     gated = set(new.gate.stages)
     stages = [
-        StageChange(o.key, o.score, n.score, o.verdict, n.verdict, n.key in gated)
+        StageChange(
+            o.key,
+            o.score,
+            n.score,
+            _verdict(o, old.gate.refused),
+            _verdict(n, new.gate.refused),
+            n.key in gated,
+        )
         for o, n in zip(old.stages, new.stages, strict=True)
     ]
     old_traits, new_traits = set(old.launch.traits), set(new.launch.traits)
@@ -218,6 +236,7 @@ def diff_reports(old: Report, new: Report, old_side: Side, new_side: Side) -> La
         traits_removed=sorted(old_traits - new_traits),
         tier=tier,
         launch_date=moved if moved[0] != moved[1] else None,
+        policy_added=added(old.gate.refused, new.gate.refused),
     )
     shift = new.launch.launch_date - old.launch.launch_date
     before = {item.id: item for item in old.items}
@@ -230,6 +249,15 @@ def diff_reports(old: Report, new: Report, old_side: Side, new_side: Side) -> La
         elif n.applicable:
             _compare(result, o, n, new.launch.as_of, shift)
     return result
+
+
+def _verdict(stage: StageResult, refused: list[Breach]) -> Verdict:
+    """The stage's verdict, and at-risk where it is ready by its score but a policy rule on
+    its items holds it back (its required checklists' own score, its n/a share): the same
+    stage ``audit`` fails the gate on is not shown ready here."""
+    if stage.verdict is Verdict.READY and any(b.stage is stage.key for b in refused):
+        return Verdict.AT_RISK
+    return stage.verdict
 
 
 def _compare(

@@ -66,6 +66,16 @@ def breaches(
     return [_by_waiver(breach, launch) for breach in found]
 
 
+def added(before: Sequence[Breach], after: Sequence[Breach]) -> list[Breach]:
+    """The breaches of ``after`` that ``before`` does not have, or has to a lesser degree
+    (an n/a share or a shortfall that grew): what an edit may not add, and what ``diff``
+    counts as a regression."""
+    had: dict[str, float] = {}
+    for breach in before:
+        had[breach.identity] = max(breach.degree, had.get(breach.identity, breach.degree))
+    return [b for b in after if b.identity not in had or b.degree > had[b.identity]]
+
+
 def counted(
     policy: Policy | None, launch: Launch, checklists: Sequence[Checklist], as_of: dt.date
 ) -> Launch:
@@ -286,6 +296,7 @@ def _diluted(
                 "checklists do not count toward it)",
                 key=f"required score {stage.value}",
                 degree=floor - score,
+                stage=stage,
             )
     own = {i: item for i, item in items.items() if i in required}
     for breach in _na_breaches(policy, launch, gate, own):
@@ -326,4 +337,5 @@ def _na_breaches(
                 f"{100 * limit:.4g}%",
                 key=f"max_na_share {stage.value}",
                 degree=na[stage] / owed[stage],
+                stage=stage,
             )

@@ -20,7 +20,7 @@ from gtm_check.model.history import (
     period_end,
 )
 from gtm_check.model.inputs import Checklist, Launch, Policy
-from gtm_check.model.results import Report
+from gtm_check.model.results import ItemResult, Report
 from gtm_check.model.vocabulary import Severity, Stage
 from gtm_check.scoring.policy import counted
 from gtm_check.scoring.score import score_launch
@@ -50,25 +50,73 @@ PERIODS = 4
 """How many periods back the projection measures the closing rate over."""
 
 
-def trend_point(report: Report, commit: str) -> TrendPoint:
-    """One point: each stage's score and the weight still open and still needed."""
+def trend_point(
+    report: Report, commit: str, required: frozenset[str] = frozenset(), floor: float | None = None
+) -> TrendPoint:
+    """One point: each stage's score and the weight still open and still needed. With
+    ``required`` (the items of the checklists a policy requires) and its ``floor`` (the
+    policy's ``min_score``), the same of those items alone, as ``audit`` judges them
+    (``scoring.policy.breaches``): the projection follows them too, so that done items of a
+    launch's own checklists do not make a stage look on track."""
     stages = {}
     for stage in report.stages:
         mine = [i for i in report.items if i.stage is stage.key and i.applicable]
-        applicable = sum(float(i.weight) for i in mine)
-        credited = sum(float(i.weight) for i in mine if i.credited)
+        open_weight, to_score = _shortfall(mine, report.gate.min_score)
         blockers = sum(float(i.weight) for i in mine if i.open and i.severity is Severity.BLOCKER)
-        to_score = report.gate.min_score * applicable / 100 - credited
+        own = None
+        if required and floor is not None:
+            own_open, own_to_score = _shortfall([i for i in mine if i.id in required], floor)
+            own = (own_open, max(0.0, round(own_to_score, 9)))
         stages[stage.key] = StagePoint(
-            stage.score, applicable - credited, max(0.0, blockers, round(to_score, 9))
+            stage.score, open_weight, max(0.0, blockers, round(to_score, 9)), own
         )
     return TrendPoint(report.launch.as_of, commit, stages, report.overall.score)
+
+
+def _shortfall(items: Sequence[ItemResult], floor: float) -> tuple[float, float]:
+    """The weight of ``items`` not credited, and the weight still to credit for their score
+    to reach ``floor`` (negative past it)."""
+    applicable = sum(float(i.weight) for i in items)
+    credited = sum(float(i.weight) for i in items if i.credited)
+    return applicable - credited, floor * applicable / 100 - credited
 
 
 METHOD = (
     "projection: the open weight each gated stage closed per day over the last {n} {unit}s, "
     "carried forward until the stage has no open blocker and reaches the minimum score"
 )
+
+
+@dataclass(frozen=True)
+class _Window:
+    """What one projection needs beyond the stage: the window (its ``days`` up to
+    ``last``), the launch date, and the window in words ("4 weeks")."""
+
+    days: int
+    last: dt.date
+    launch_date: dt.date
+    window: str
+
+    def projection(self, stage: Stage, needed: float, closed: float) -> Projection:
+        """The date ``needed`` weight is closed at the rate ``closed`` weight a window."""
+        rate = closed / self.days if self.days > 0 else 0.0
+        if needed <= 0:
+            return Projection(stage, 0.0, rate, self.last, "ready now")
+        if rate <= 0:
+            return Projection(stage, needed, rate, None, f"no progress in {self.window}")
+        days_needed = round(needed / rate, 9)
+        if not days_needed <= (dt.date.max - self.last).days:  # past the calendar, or inf
+            verdict = f"late: not passing by {dt.date.max} at this rate"
+            return Projection(stage, needed, rate, None, verdict)
+        when = self.last + dt.timedelta(days=math.ceil(days_needed))
+        late = (when - self.launch_date).days
+        verdict = "on track" if late <= 0 else f"late by {late} day{'' if late == 1 else 's'}"
+        return Projection(stage, needed, rate, when, verdict)
+
+
+def _lateness(projection: Projection) -> tuple[bool, dt.date]:
+    """Later projections sort last; one with no date (no progress) latest of all."""
+    return projection.date is None, projection.date or dt.date.max
 
 
 def project(
@@ -87,28 +135,16 @@ def project(
     window = points[-(PERIODS + 1) :]
     first, last = window[0], window[-1]
     days = (last.date - first.date).days
+    n = len(window) - 1
+    wait = _Window(days, last.date, launch_date, f"{n} {unit}{'' if n == 1 else 's'}")
     found = []
     for stage in stages:
-        now = last.stages[stage]
-        closed = first.stages[stage].open_weight - now.open_weight
-        rate = closed / days if days > 0 else 0.0
-        if now.needed <= 0:
-            found.append(Projection(stage, 0.0, rate, last.date, "ready now"))
-            continue
-        if rate <= 0:
-            n = len(window) - 1
-            verdict = f"no progress in {n} {unit}{'' if n == 1 else 's'}"
-            found.append(Projection(stage, now.needed, rate, None, verdict))
-            continue
-        days_needed = round(now.needed / rate, 9)
-        if not days_needed <= (dt.date.max - last.date).days:  # past the calendar, or inf
-            verdict = f"late: not passing by {dt.date.max} at this rate"
-            found.append(Projection(stage, now.needed, rate, None, verdict))
-            continue
-        when = last.date + dt.timedelta(days=math.ceil(days_needed))
-        late = (when - launch_date).days
-        verdict = "on track" if late <= 0 else f"late by {late} day{'' if late == 1 else 's'}"
-        found.append(Projection(stage, now.needed, rate, when, verdict))
+        now, then = last.stages[stage], first.stages[stage]
+        projection = wait.projection(stage, now.needed, then.open_weight - now.open_weight)
+        if now.required is not None and then.required is not None and now.required[1] > 0:
+            own = wait.projection(stage, now.required[1], then.required[0] - now.required[0])
+            projection = max(projection, own, key=_lateness)
+        found.append(projection)
     return found
 
 
@@ -141,12 +177,14 @@ def trend(
     every: Every,
     today: dt.date,
     policy: Policy | None = None,
+    required: frozenset[str] = frozenset(),
 ) -> TrendResult:
     """Each past launch scored as of its period's end (today at the latest) with today's
     checklists, and the projection of the stages the launch file gates on today. The past
     launches are taken one at a time; contents already scored on the same day (the same
     blob) are scored once. ``policy``: today's, which every revision is scored under
-    (``scoring.policy.counted``), never one of its own."""
+    (``scoring.policy.counted``), never one of its own. ``required``: the items of the
+    checklists it requires, which must reach its ``min_score`` on their own (``trend_point``)."""
     points: list[TrendPoint] = []
     skipped: list[Skipped] = []
     scored: dict[tuple[str, dt.date], TrendPoint] = {}
@@ -158,7 +196,9 @@ def trend(
         point = scored.get((past.blob, day)) if past.blob else None
         if point is None:
             launch = counted(policy, past.launch, checklists, day)
-            point = trend_point(score_launch(launch, checklists, day), past.commit)
+            report = score_launch(launch, checklists, day)
+            floor = policy.min_score if policy else None
+            point = trend_point(report, past.commit, required, floor)
             if past.blob:
                 scored[past.blob, day] = point
         else:

@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from gtm_check.cli.commands import app
+from gtm_check.load.checklists import ChecklistReader
 from gtm_check.model.problems import OptionError
 from gtm_check.review.diff import DiffRequest, compare
 from tests.review.gitrepo import CHECKLIST, GitRepo, launch
@@ -644,3 +645,115 @@ def test_a_broken_policy_file_stops_diff_with_its_line(tmp_path: Path, where: st
     assert (code, out) == (2, "")
     shown = broken.name if where == "--policy" else str(broken)
     assert err == f"{shown}:2:3: unknown key 'waive_blokers' (did you mean 'waive_blockers'?)\n"
+
+
+# --- Every rule audit applies, on both sides -----------------------------------------------------
+
+
+def test_n_a_past_the_policys_share_holds_the_stage_back_and_is_a_regression(
+    tmp_path: Path,
+) -> None:
+    # Marking the stage's other item n/a takes learn to 100 on its score: audit fails the
+    # gate on max_na_share, so diff must not show learn ready, and the new breach regresses.
+    repo = GitRepo(tmp_path / "repo")
+    policy = "policy:\n  max_na_share: 0.25\n"
+    items = "legal.trademarks: done\nlegal.privacy: todo\nlegal.contracts: done\n"
+    repo.commit(
+        "2027-01-04",
+        {"legal.yaml": CHECKLIST, "launch.yaml": launch(items), ".gtm-check.yaml": policy},
+    )
+    repo.write("launch.yaml", launch(items.replace("privacy: todo", "privacy: n/a")))
+    args = ["launch.yaml", "--since", "HEAD", "--as-of", "2027-01-11", "--fail-on-regression"]
+    code, out, err = diff_cli(repo.root, *args)
+    assert (code, err) == (1, "")
+    breach = (
+        "learn: 1 of the 2 items the launch owes are marked n/a (50%); the policy allows at "
+        "most 25%"
+    )
+    assert "learn       62.5   100.0   +37.5  at-risk\n" in out
+    assert f"Below the policy (audit fails the gate on these) (1)\n  {breach} (new)\n" in out
+    assert out.endswith(f"Regressions: policy: {breach}\n")
+    data = json.loads(diff_cli(repo.root, *args, "-f", "json")[1])
+    assert data["stages"]["learn"]["new_verdict"] == "at-risk"
+    assert data["policy"] == {"new": [breach], "added": [breach]}
+    assert data["regressions"] == [f"policy: {breach}"]
+    markdown = diff_cli(repo.root, *args, "-f", "markdown")[1]
+    assert f"#### Below the policy (audit fails the gate on these) (1)\n\n- {breach} (new)\n" in (
+        markdown
+    )
+
+
+def test_a_breach_both_sides_have_is_shown_and_not_a_regression(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    policy = "policy:\n  max_na_share: 0.25\n"
+    items = "legal.trademarks: done\nlegal.privacy: n/a\nlegal.contracts: todo\n"
+    repo.commit(
+        "2027-01-04",
+        {"legal.yaml": CHECKLIST, "launch.yaml": launch(items), ".gtm-check.yaml": policy},
+    )
+    repo.write("launch.yaml", launch(items.replace("contracts: todo", "contracts: done")))
+    args = ["launch.yaml", "--since", "HEAD", "--as-of", "2027-01-11", "--fail-on-regression"]
+    code, out, _ = diff_cli(repo.root, *args)
+    assert code == 0
+    assert "learn      100.0   100.0          at-risk\n" in out
+    assert "marked n/a (50%); the policy allows at most 25%\n" in out  # shown, without (new)
+    assert "Regressions" not in out
+
+
+TEAM = "department: team\nname: Team\nitems:\n" + "".join(
+    f"  - id: team.i{n}\n    stage: learn\n    title: Thing {n}\n    severity: low\n"
+    for n in range(200)
+)
+
+
+def test_items_of_a_checklist_of_its_own_do_not_make_the_required_ones_ready_in_diff(
+    tmp_path: Path,
+) -> None:
+    # The pull request drops the waivers the required items passed on, and loads a
+    # checklist of its own with 200 done items: learn's score rises, audit fails the gate
+    # (the required items on their own fall below min_score), and so must the diff.
+    repo = GitRepo(tmp_path / "repo")
+    policy = (
+        "policy:\n  min_score: 90\n  required_checklists: [product-management]\n"
+        "  waiver_approvers: ['@acme.example']\n"
+    )
+    open_ = ["product-management.launch-tier", "product-management.customer-notifications"]
+    waivers = ", ".join(
+        f"{{item: {i}, reason: r, approved_by: vp@acme.example, expires: 2027-02-01}}"
+        for i in open_
+    )
+    header = (
+        "launch: Demo\nlaunch_date: 2027-03-01\ntier: 3\ngate: {stages: [learn], min_score: 90}\n"
+    )
+    learn = _learn_items("product-management")
+    done = "".join(f"  {i}: {'todo' if i in open_ else 'done'}\n" for i in learn)
+    repo.commit(
+        "2027-01-04",
+        {
+            "launch.yaml": f"{header}checklists: [product-management]\nwaivers: [{waivers}]\n"
+            f"items:\n{done}",
+            ".gtm-check.yaml": policy,
+        },
+    )
+    padded = "".join(f"  team.i{n}: done\n" for n in range(200))
+    repo.write("team.yaml", TEAM)
+    repo.write(
+        "launch.yaml",
+        f"{header}checklists: [product-management, ./team.yaml]\nwaivers: []\n"
+        f"items:\n{done}{padded}",
+    )
+    args = ["launch.yaml", "--since", "HEAD", "--as-of", "2027-01-11", "--fail-on-regression"]
+    code, out, err = diff_cli(repo.root, *args, "-f", "json")
+    assert (code, err) == (1, "")
+    data = json.loads(out)
+    stage = data["stages"]["learn"]
+    assert stage["new"] > 90 and stage["new_verdict"] == "at-risk"
+    [breach] = data["policy"]["added"]
+    assert breach.startswith("learn: the items of the required checklists score ")
+    assert data["regressions"] == [f"policy: {breach}"]
+
+
+def _learn_items(department: str) -> list[str]:
+    """The ids of a built-in checklist's learn items that a tier 3 launch owes."""
+    [loaded] = ChecklistReader().builtin([department])
+    return [i.id for i in loaded.checklist.items if i.stage == "learn" and i.owed_by(set(), 3)]

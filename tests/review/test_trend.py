@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from gtm_check.cli.commands import app
+from gtm_check.load.checklists import ChecklistReader
 from gtm_check.model.vocabulary import Stage
 from gtm_check.review.trend import trend
 from gtm_check.scoring.trend import Every, TrendResult
@@ -266,3 +267,43 @@ def test_trend_takes_a_policy_file_and_stops_on_a_broken_one(
     broken = runner.invoke(app, [*args, "--policy", str(trusted)])
     assert (broken.exit_code, broken.stdout) == (2, "")
     assert broken.stderr.startswith(f"{trusted}:2:14: ")
+
+
+def test_items_of_a_checklist_of_its_own_do_not_put_the_required_ones_on_track(
+    tmp_path: Path,
+) -> None:
+    # Week one: two required learn items open. Week two: a checklist of the launch's own with
+    # 200 learn items, all done: learn's score and its closing rate soar, while the required
+    # items, which audit holds to min_score on their own, did not move.
+    required = [
+        i.id
+        for i in ChecklistReader().builtin(["product-management"])[0].checklist.items
+        if i.stage == "learn" and i.owed_by(set(), 3)
+    ]
+    open_ = {"product-management.launch-tier", "product-management.customer-notifications"}
+    header = "launch: Demo\nlaunch_date: 2027-03-01\ntier: 3\ngate: {stages: [learn]}\n"
+    states = "".join(f"  {i}: {'todo' if i in open_ else 'done'}\n" for i in required)
+    team = "department: team\nname: Team\nitems:\n" + "".join(
+        f"  - {{id: team.i{n}, stage: learn, title: Thing {n}, severity: low}}\n"
+        for n in range(200)
+    )
+    before = f"{header}checklists: [product-management, ./team.yaml]\nitems:\n{states}"
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("2027-01-04", {"team.yaml": team, "launch.yaml": before})
+    padded = "".join(f"  team.i{n}: done\n" for n in range(200))
+    repo.commit("2027-01-11", {"launch.yaml": before + padded})
+    path = repo.root / "launch.yaml"
+    loose = trend(path, today=dt.date(2027, 1, 20))
+    assert loose.projections[0].verdict == "ready now"  # no policy: the padding counts
+    repo.write(".gtm-check.yaml", "policy:\n  min_score: 90\n  required_checklists: [builtin]\n")
+    strict = trend(path, today=dt.date(2027, 1, 20))
+    [projection] = strict.projections
+    assert (projection.verdict, projection.date, projection.rate) == (
+        "no progress in 1 week", None, 0.0,
+    )  # fmt: skip
+    assert projection.needed > 0
+    audit = ["audit", str(path), "--as-of", "2027-01-20", "--history", "-f", "json"]
+    result = CliRunner().invoke(app, audit)
+    assert result.exit_code == 1  # audit fails the same launch, and --history agrees
+    projected = json.loads(result.stdout)["history"]["projection"]["learn"]
+    assert projected["verdict"] == "no progress in 1 week"
