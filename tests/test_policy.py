@@ -839,3 +839,52 @@ def test_a_team_checklist_cannot_widen_the_share_of_required_items_marked_na(
         "items the launch owes from the required checklists are marked n/a" in f for f in failures
     )
     assert code == 1
+
+
+def test_validate_shows_each_warning_where_its_cause_is_written(repo: Path) -> None:
+    # A waiver that credits nothing is the waiver's fault, even when the item has no state
+    # of its own in the file; an item's weight is its checklist's (named under checklists:).
+    write(
+        repo / ".gtm-check.yaml",
+        "policy: {fail_on_warnings: [waiver-not-applicable, waiver-on-done, heavy-weight]}\n",
+    )
+    folder = repo / "launches"
+    write(
+        folder / "legal.yaml",
+        MINI_CHECKLIST.replace("    severity: medium\n", "    severity: medium\n    weight: 40\n"),
+    )
+    path = folder / "launch.yaml"
+    path.write_text(
+        "launch: Mini\n"
+        "launch_date: 2027-03-01\n"
+        "checklists: [./legal.yaml]\n"
+        "items:\n"
+        "  legal.sla-terms: done\n"
+        "waivers:\n"
+        "  - {item: legal.sla-terms, reason: r, approved_by: vp, expires: 2099-01-01}\n"
+        "  - {item: legal.channel-contracts, reason: r, approved_by: vp, expires: 2099-01-01}\n",
+        encoding="utf-8",
+    )
+    code, _, err = run("validate", str(path))
+    assert code == 2
+    assert err.splitlines() == [
+        f"{path}:3:13: policy: warning heavy-weight: legal.sla-terms weighs 40, more than "
+        "10x a medium item's 2",
+        f"{path}:7:5: policy: warning waiver-on-done: the waiver for legal.sla-terms credits "
+        "nothing: the item is already done",
+        f"{path}:8:5: policy: warning waiver-not-applicable: the waiver for "
+        "legal.channel-contracts credits nothing: the item does not apply to this launch",
+    ]
+
+
+def test_an_owners_key_that_is_no_department_says_so(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "launch.yaml",
+        "launch: L\nlaunch_date: 2027-03-01\nowners: {Team: a@example.com}\nitems: {}\n",
+    )
+    code, _, err = run("validate", str(path))
+    assert (code, err) == (
+        2,
+        f"{path}:3:10: 'Team' is not a valid department name; departments are lower case "
+        "words joined by dashes, e.g. legal or sales-enablement\n",
+    )

@@ -121,7 +121,7 @@ def _bad_key(error: _Error) -> Finding:
         hint = f"indented too far? {quoted(key)} belongs at the top level"
     else:
         hint = None
-    return Finding(error.loc, _key_message(key), key=True, hint=hint)
+    return Finding(error.loc, _key_message(key, error.loc), key=True, hint=hint)
 
 
 def _enum(error: _Error) -> Finding:
@@ -257,7 +257,14 @@ def _field_name(loc: PathKey) -> str:
     return "value"
 
 
-def _key_message(key: str) -> str:
+def _key_message(key: str, loc: PathKey) -> str:
+    """What a key that does not match its pattern should be: a department under
+    ``owners:``, else an item id."""
+    if loc[:1] == ("owners",):
+        return (
+            f"{quoted(key)} is not a valid department name; departments are lower case words "
+            "joined by dashes, e.g. legal or sales-enablement"
+        )
     return f"{quoted(key)} is not a valid item id; ids look like <department>.<slug>"
 
 

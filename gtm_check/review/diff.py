@@ -39,12 +39,13 @@ def compare(request: DiffRequest) -> LaunchDiff:
     among them, so that neither side looks better than ``audit`` lets it."""
     reader = ChecklistReader()
     new_spec = SideSpec.parse(request.new, "NEW" if request.old is not None else "LAUNCH")
-    if request.old is None:
+    old_spec = None if request.old is None else SideSpec.parse(request.old, "OLD")
+    # The newer side first: a launch file refused (a link out of the repository) is refused
+    # as such, before git is asked about its history.
+    newer = load_newer(new_spec, reader, request.today, allow_outside=request.allow_outside)
+    if old_spec is None:
         commit = since_commit(new_spec.path, request.since, request.today, ci=request.ci)
         old_spec = SideSpec(new_spec.path, commit.id)
-    else:
-        old_spec = SideSpec.parse(request.old, "OLD")
-    newer = load_newer(new_spec, reader, request.today, allow_outside=request.allow_outside)
     older = load_older(old_spec, newer, reader, request.today, allow_outside=request.allow_outside)
     policies = PolicyReader(
         request.policy, allow_outside=request.allow_outside, budget=reader.budget

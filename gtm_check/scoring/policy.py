@@ -58,7 +58,7 @@ def breaches(
         *_waiver_breaches(policy, launch, items, as_of),
         *_host_breaches(policy, launch, items),
         *(
-            Breach(_warning_loc(w, waived_at), f"warning {w.code}: {w.message}")
+            Breach(_warning_loc(w, waived_at, launch), f"warning {w.code}: {w.message}")
             for w in warnings
             if w.code in failing
         ),
@@ -187,15 +187,23 @@ def _active_waivers(launch: Launch, as_of: dt.date) -> dict[str, int]:
     return found
 
 
-def _warning_loc(warning: Warning, waived_at: Mapping[str, int]) -> tuple[str | int, ...]:
+_AT_THE_WAIVER = frozenset({*_WAIVER_WARNINGS, "waiver-on-done", "waiver-not-applicable"})
+"""Warnings whose cause is a waiver: shown at the waiver, not at the item's state."""
+
+
+def _warning_loc(
+    warning: Warning, waived_at: Mapping[str, int], launch: Launch
+) -> tuple[str | int, ...]:
     """Where in the launch file a warning's cause is written: the waiver, the item's
-    state, the gate's stages; the top when the launch file does not write it (an item's
-    weight is in its checklist)."""
-    if warning.code in _WAIVER_WARNINGS and warning.item is not None and warning.item in waived_at:
+    state, the gate's stages; ``checklists:`` for an item's weight, which its checklist
+    sets; the top when the launch file writes none of these."""
+    if warning.code in _AT_THE_WAIVER and warning.item is not None and warning.item in waived_at:
         return ("waivers", waived_at[warning.item])
     if warning.code == "empty-gated-stage":
         return ("gate", "stages")
-    return ("items", warning.item) if warning.item else ()
+    if warning.code == "heavy-weight":
+        return ("checklists",) if "checklists" in launch.model_fields_set else ()
+    return ("items", warning.item) if warning.item in launch.items else ()
 
 
 def _host_breaches(

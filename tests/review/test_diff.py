@@ -757,3 +757,20 @@ def _learn_items(department: str) -> list[str]:
     """The ids of a built-in checklist's learn items that a tier 3 launch owes."""
     [loaded] = ChecklistReader().builtin([department])
     return [i.id for i in loaded.checklist.items if i.stage == "learn" and i.owed_by(set(), 3)]
+
+
+def test_a_launch_link_out_of_a_repository_with_no_commits_is_refused_as_a_link(
+    tmp_path: Path,
+) -> None:
+    # The link is what is wrong, whatever the history: it is said first, not "no commits".
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "launch.yaml").write_text(BASE, encoding="utf-8")
+    repo = GitRepo(tmp_path / "repo")
+    (repo.root / "launch.yaml").symlink_to(outside / "launch.yaml")
+    code, out, err = diff_cli(repo.root, "launch.yaml")
+    assert (code, out) == (2, "")
+    assert err == (
+        "launch.yaml:1:1: the launch file leads outside its repository through a symbolic "
+        "link (pass --allow-outside to read it anyway)\n"
+    )
