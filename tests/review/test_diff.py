@@ -650,20 +650,30 @@ def test_a_broken_policy_file_stops_diff_with_its_line(tmp_path: Path, where: st
 # --- Every rule audit applies, on both sides -----------------------------------------------------
 
 
+def _na_share_diff(tmp_path: Path, items: str, old: str, new: str) -> GitRepo:
+    """A repository whose policy allows a quarter of a stage n/a, with ``items`` committed
+    and ``old`` replaced by ``new`` in the working file."""
+    repo = GitRepo(tmp_path / "repo")
+    policy = "policy:\n  max_na_share: 0.25\n"
+    repo.commit(
+        "2027-01-04",
+        {"legal.yaml": CHECKLIST, "launch.yaml": launch(items), ".gtm-check.yaml": policy},
+    )
+    repo.write("launch.yaml", launch(items.replace(old, new)))
+    return repo
+
+
+AGAINST_HEAD = ["launch.yaml", "--since", "HEAD", "--as-of", "2027-01-11", "--fail-on-regression"]
+
+
 def test_n_a_past_the_policys_share_holds_the_stage_back_and_is_a_regression(
     tmp_path: Path,
 ) -> None:
     # Marking the stage's other item n/a takes learn to 100 on its score: audit fails the
     # gate on max_na_share, so diff must not show learn ready, and the new breach regresses.
-    repo = GitRepo(tmp_path / "repo")
-    policy = "policy:\n  max_na_share: 0.25\n"
     items = "legal.trademarks: done\nlegal.privacy: todo\nlegal.contracts: done\n"
-    repo.commit(
-        "2027-01-04",
-        {"legal.yaml": CHECKLIST, "launch.yaml": launch(items), ".gtm-check.yaml": policy},
-    )
-    repo.write("launch.yaml", launch(items.replace("privacy: todo", "privacy: n/a")))
-    args = ["launch.yaml", "--since", "HEAD", "--as-of", "2027-01-11", "--fail-on-regression"]
+    repo = _na_share_diff(tmp_path, items, "privacy: todo", "privacy: n/a")
+    args = AGAINST_HEAD
     code, out, err = diff_cli(repo.root, *args)
     assert (code, err) == (1, "")
     breach = (
@@ -684,16 +694,9 @@ def test_n_a_past_the_policys_share_holds_the_stage_back_and_is_a_regression(
 
 
 def test_a_breach_both_sides_have_is_shown_and_not_a_regression(tmp_path: Path) -> None:
-    repo = GitRepo(tmp_path / "repo")
-    policy = "policy:\n  max_na_share: 0.25\n"
     items = "legal.trademarks: done\nlegal.privacy: n/a\nlegal.contracts: todo\n"
-    repo.commit(
-        "2027-01-04",
-        {"legal.yaml": CHECKLIST, "launch.yaml": launch(items), ".gtm-check.yaml": policy},
-    )
-    repo.write("launch.yaml", launch(items.replace("contracts: todo", "contracts: done")))
-    args = ["launch.yaml", "--since", "HEAD", "--as-of", "2027-01-11", "--fail-on-regression"]
-    code, out, _ = diff_cli(repo.root, *args)
+    repo = _na_share_diff(tmp_path, items, "contracts: todo", "contracts: done")
+    code, out, _ = diff_cli(repo.root, *AGAINST_HEAD)
     assert code == 0
     assert "learn      100.0   100.0          at-risk\n" in out
     assert "marked n/a (50%); the policy allows at most 25%\n" in out  # shown, without (new)
@@ -742,8 +745,7 @@ def test_items_of_a_checklist_of_its_own_do_not_make_the_required_ones_ready_in_
         f"{header}checklists: [product-management, ./team.yaml]\nwaivers: []\n"
         f"items:\n{done}{padded}",
     )
-    args = ["launch.yaml", "--since", "HEAD", "--as-of", "2027-01-11", "--fail-on-regression"]
-    code, out, err = diff_cli(repo.root, *args, "-f", "json")
+    code, out, err = diff_cli(repo.root, *AGAINST_HEAD, "-f", "json")
     assert (code, err) == (1, "")
     data = json.loads(out)
     stage = data["stages"]["learn"]
