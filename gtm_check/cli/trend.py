@@ -53,7 +53,7 @@ def trend_command(
     as_of: Annotated[
         str | None,
         as_of_option(
-            "Score on this date (default: today, or the last revision's date when that is later)."
+            "Score on this date (default: today; a revision dated later counts as today's)."
         ),
     ] = None,
     policy: PolicyOption = None,
@@ -62,7 +62,7 @@ def trend_command(
     """Score the last revision of each period as of the period's end, under the policy that
     holds now, draw each stage's line and project when each gated stage passes. Exit codes:
     0, 2 bad input."""
-    day = parse_date(as_of)  # None: today, or the last revision's date when that is later
+    day = parse_date(as_of)  # None: today; a revision dated later counts as today's
     start = parse_date(since, "--since")
     result = trend(launch, start, every, day, allow_outside=allow_outside, policy=policy)
     write_stdout(render(TREND, output_format, result, render_options()))

@@ -26,12 +26,17 @@ def read_revisions(
     every: Every,
     since: dt.date | None,
     until: dt.date | None,
+    now: dt.date | None = None,
 ) -> Revisions:
     """The revisions of ``path`` committed from ``since`` to ``until``, by period: of the
     newest periods (``most_periods`` of today's checklist items), each one's newest that
     reads as a launch file with today's checklists. Texts are read lazily, one at a time,
     as the launches are iterated, each counted against ``budget``, and only as many parsed
-    as it takes. Commits git gives no usable date are skipped and named."""
+    as it takes. Commits git gives no usable date are skipped and named.
+
+    A revision dated after ``now`` counts in ``now``'s period, as if committed then: a
+    commit date is the committer's word, and one dated ahead must not move the date the
+    trend is judged on (a waiver's length, its expiry) past the date ``audit`` judges."""
     revisions = repo.history(repo.relative(path), since, until)
     revisions.reverse()  # oldest first
     dated = [r for r in revisions if r.commit.date is not None]
@@ -41,7 +46,10 @@ def read_revisions(
         key = (
             (dt.date.min, index)
             if every is Every.commit
-            else (period_end(_date(revision), every), 0)
+            else (
+                period_end(_date(revision) if now is None else min(_date(revision), now), every),
+                0,
+            )
         )
         periods.setdefault(key, []).append(revision)
     most = history.most_periods(sum(len(c.checklist.items) for c in checklists))
@@ -52,10 +60,9 @@ def read_revisions(
     if cut:
         why = history.text_limit(len(newest))
     kept = [newest[key][::-1] for key in periods if key in newest]  # newest first
-    last = max((_date(r) for r in dated), default=None)
     launches = _read(repo, kept, checklists, suggestions, budget, sizes)
     left_out = len(periods) - len(newest)
-    return Revisions(launches, undated, repo.is_shallow(), left_out, last, why)
+    return Revisions(launches, undated, repo.is_shallow(), left_out, why)
 
 
 def _within_text(

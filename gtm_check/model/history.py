@@ -108,8 +108,6 @@ class Revisions:
     """Whether the clone is shallow, so that older revisions are missing."""
     left_out: int = 0
     """Older periods not read, past the ``most`` newest."""
-    last: dt.date | None = None
-    """The newest commit date among the revisions to read."""
     why: str | None = None
     """Why older periods were left out, when not for MAX_PERIODS (``left_out_text``)."""
 

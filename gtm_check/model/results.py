@@ -328,7 +328,8 @@ class Breach:
     the breach."""
     stage: Stage | None = None
     """The stage the breach holds back, for a rule on one stage's items (``max_na_share``,
-    the required checklists' own score): ``diff`` shows that stage not ready."""
+    the required checklists' own score, a warning on one item): ``diff`` shows that stage
+    not ready, ``trend`` does not project it ready."""
 
     @property
     def identity(self) -> str:

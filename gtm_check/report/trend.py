@@ -9,7 +9,7 @@ from gtm_check.model.vocabulary import Stage
 from gtm_check.report import RenderOptions
 from gtm_check.report.markdown import text
 from gtm_check.report.shared import drawn, filled, json_text, score_text
-from gtm_check.scoring.trend import SHALLOW_HINT, TrendResult, left_out_text
+from gtm_check.scoring.trend import HELD_BACK, SHALLOW_HINT, TrendResult, left_out_text
 
 BARS = "▁▂▃▄▅▆▇█"
 
@@ -40,11 +40,21 @@ def _notes(result: TrendResult) -> list[str]:
 def _projection_lines(result: TrendResult) -> list[str]:
     lines = []
     for p in result.projections:
+        if p.verdict == HELD_BACK:
+            lines.append(f"{p.stage}: {p.verdict} (no date: it passes when the policy is met)")
+            continue
         when = f"passes {p.date}" if p.date else "no date"
         lines.append(f"{p.stage}: {p.verdict} ({when}; {p.needed:g} weight to close)")
     if lines:
         lines.append(result.method)
     return lines
+
+
+POLICY_HEADING = "Below the policy (audit fails the gate on these)"
+
+
+def _policy_lines(result: TrendResult) -> list[str]:
+    return [b.message for b in result.policy]
 
 
 def render_table(result: TrendResult, options: RenderOptions) -> str:
@@ -57,6 +67,9 @@ def render_table(result: TrendResult, options: RenderOptions) -> str:
         gated = "" if stage in result.gated else " (not gated)"
         lines.append(f"{stage:<6} {sparkline(scores)} {latest}{gated}")
     lines += ["", *_projection_lines(result)]
+    policy = _policy_lines(result)
+    if policy:
+        lines += ["", f"{POLICY_HEADING}:", *("  " + visible(line) for line in policy), ""]
     lines += [visible(line) for line in _notes(result)]
     return drawn("\n".join(lines).rstrip("\n") + "\n", options)
 
@@ -88,6 +101,9 @@ def render_markdown(result: TrendResult, options: RenderOptions) -> str:
     projection = _projection_lines(result)
     if projection:
         lines += ["", *(f"- {text(line)}" for line in projection[:-1]), "", f"_{projection[-1]}_"]
+    policy = _policy_lines(result)
+    if policy:
+        lines += ["", f"{POLICY_HEADING}:", "", *(f"- {text(line)}" for line in policy)]
     notes = _notes(result)
     if notes:
         lines += ["", *(f"- {text(line)}" for line in notes)]
@@ -123,6 +139,7 @@ def to_dict(result: TrendResult) -> dict[str, Any]:
             for p in result.projections
         },
         "method": result.method,
+        "policy": _policy_lines(result),
     }
     if result.left_out:  # only then: a whole history keeps its shape
         data["left_out"] = result.left_out

@@ -28,8 +28,9 @@ def trend(
     """Score the last readable revision of each period as of the period's end (the as-of
     date at the latest), with the checklists the launch file names today.
 
-    Without an as-of date (``today``), the revisions are scored up to today, or up to the
-    last revision's date when that is later (a launch file dated ahead, a clock behind).
+    Without an as-of date (``today``), the revisions are scored up to today, as ``audit``
+    scores the file; one dated later (a commit dated ahead, a clock behind) counts as
+    today's (``read_revisions``).
 
     Every revision is scored under the policy that holds now, as ``audit`` finds it
     (``policy``: --policy FILE, and the .gtm-check.yaml files on disk upward from where the
@@ -40,10 +41,18 @@ def trend(
     rules = PolicyReader(policy, allow_outside=allow_outside, budget=reader.budget)
     found = rules.for_launch(path)
     repo = repository(path)
+    as_of = today or dt.date.today()
     revisions = read_revisions(
-        repo, path, current.checklists, reader.suggestions, reader.budget, every, since, today
+        repo,
+        path,
+        current.checklists,
+        reader.suggestions,
+        reader.budget,
+        every,
+        since,
+        today,
+        as_of,
     )
-    as_of = today or max([dt.date.today(), *([revisions.last] if revisions.last else [])])
     checklists = [c.checklist for c in current.checklists]
     required = required_items(found.required_checklists, current.checklists) if found else None
     result = trend_of(

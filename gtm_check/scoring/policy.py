@@ -58,7 +58,11 @@ def breaches(
         *_waiver_breaches(policy, launch, items, as_of),
         *_host_breaches(policy, launch, items),
         *(
-            Breach(_warning_loc(w, waived_at, launch), f"warning {w.code}: {w.message}")
+            Breach(
+                _warning_loc(w, waived_at, launch),
+                f"warning {w.code}: {w.message}",
+                stage=items[w.item].stage if w.item is not None and w.item in items else None,
+            )
             for w in warnings
             if w.code in failing
         ),
@@ -131,6 +135,10 @@ def _by_waiver(breach: Breach, launch: Launch) -> Breach:
     written = f"{waiver.item} {waiver.approved_by} {waiver.expires} {waiver.reason}"
     return dataclasses.replace(breach, key=f"{breach.message} [{written}]")
 
+
+REQUIRED_SCORE = "required score"
+"""The key of a breach of the required checklists' own score, with its stage: one that
+closing items mends, which ``trend`` projects rather than holds back."""
 
 BUILTIN = "builtin"
 """The launch file's name for every built-in checklist (``load.checklists.BUILTIN``)."""
@@ -302,7 +310,7 @@ def _diluted(
                 f"{stage.value}: the items of the required checklists score {score:.1f} on "
                 f"their own, below the policy's min_score {floor:g} (items of other "
                 "checklists do not count toward it)",
-                key=f"required score {stage.value}",
+                key=f"{REQUIRED_SCORE} {stage.value}",
                 degree=floor - score,
                 stage=stage,
             )

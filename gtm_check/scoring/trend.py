@@ -20,9 +20,9 @@ from gtm_check.model.history import (
     period_end,
 )
 from gtm_check.model.inputs import Checklist, Launch, Policy
-from gtm_check.model.results import ItemResult, Report
+from gtm_check.model.results import Breach, ItemResult, Report
 from gtm_check.model.vocabulary import Severity, Stage
-from gtm_check.scoring.policy import counted
+from gtm_check.scoring.policy import REQUIRED_SCORE, counted
 from gtm_check.scoring.score import score_launch
 
 SHALLOW_HINT = (
@@ -164,6 +164,8 @@ class TrendResult:
     """Older periods not scored, past the ``most`` newest."""
     why: str | None = None
     """Why older periods were left out, when not for MAX_PERIODS (``left_out_text``)."""
+    policy: list[Breach] = field(default_factory=list)
+    """Where the launch file goes below the policy today, as ``audit`` fails its gate."""
 
     @property
     def method(self) -> str:
@@ -183,29 +185,17 @@ def trend(
     checklists, and the projection of the stages the launch file gates on today. The past
     launches are taken one at a time; contents already scored on the same day (the same
     blob) are scored once. ``policy``: today's, which every revision is scored under
-    (``scoring.policy.counted``), never one of its own. ``required``: the items of the
+    (``scoring.policy.counted``), never one of its own, and which judges the launch file
+    today as ``audit`` does (``TrendResult.policy``, ``held_back``). ``required``: the items of the
     checklists it requires, which must reach its ``min_score`` on their own (``trend_point``)."""
-    points: list[TrendPoint] = []
-    skipped: list[Skipped] = []
-    scored: dict[tuple[str, dt.date], TrendPoint] = {}
-    for past in revisions.launches:
-        if isinstance(past, Skipped):
-            skipped.append(past)
-            continue
-        day = min(period_end(past.date, every), today)
-        point = scored.get((past.blob, day)) if past.blob else None
-        if point is None:
-            launch = counted(policy, past.launch, checklists, day)
-            report = score_launch(launch, checklists, day)
-            floor = policy.min_score if policy else None
-            point = trend_point(report, past.commit, required, floor)
-            if past.blob:
-                scored[past.blob, day] = point
-        else:
-            point = dataclasses.replace(point, commit=past.commit)
-        points.append(point)
-    skipped.sort(key=lambda s: s.date or dt.date.max)
-    gated = list(counted(policy, current, checklists, today).gate.stages)
+    points, skipped = _points(checklists, revisions, every, today, policy, required)
+    now = counted(policy, current, checklists, today)
+    gated = list(now.gate.stages)
+    refused = (
+        score_launch(now, checklists, today, policy=policy, required=required).gate.refused
+        if policy
+        else []
+    )
     return TrendResult(
         current.launch,
         current.launch_date,
@@ -214,10 +204,61 @@ def trend(
         skipped + revisions.skipped,
         revisions.shallow,
         gated,
-        project(points, gated, current.launch_date, every.value),
+        held_back(project(points, gated, current.launch_date, every.value), refused),
         left_out=revisions.left_out,
         why=revisions.why,
+        policy=refused,
     )
+
+
+def _points(
+    checklists: Sequence[Checklist],
+    revisions: Revisions,
+    every: Every,
+    today: dt.date,
+    policy: Policy | None,
+    required: frozenset[str],
+) -> tuple[list[TrendPoint], list[Skipped]]:
+    """Each past launch's point, and the revisions that could not be read (by date)."""
+    points: list[TrendPoint] = []
+    skipped: list[Skipped] = []
+    scored: dict[tuple[str, dt.date], TrendPoint] = {}
+    floor = policy.min_score if policy else None
+    for past in revisions.launches:
+        if isinstance(past, Skipped):
+            skipped.append(past)
+            continue
+        day = min(period_end(past.date, every), today)
+        point = scored.get((past.blob, day)) if past.blob else None
+        if point is None:
+            launch = counted(policy, past.launch, checklists, day)
+            point = trend_point(score_launch(launch, checklists, day), past.commit, required, floor)
+            if past.blob:
+                scored[past.blob, day] = point
+        else:
+            point = dataclasses.replace(point, commit=past.commit)
+        points.append(point)
+    skipped.sort(key=lambda s: s.date or dt.date.max)
+    return points, skipped
+
+
+HELD_BACK = "held back by the policy"
+
+
+def held_back(projections: Sequence[Projection], refused: Sequence[Breach]) -> list[Projection]:
+    """The projections, but a stage a policy rule on its items holds back today (its n/a
+    share, a warning on one of its items) is not ready or on track at any closing rate:
+    ``audit`` fails the gate on it until the rule is met. The required checklists' own score
+    is projected instead (``trend_point``): closing items mends it."""
+    held = {
+        b.stage
+        for b in refused
+        if b.stage is not None and not (b.key or "").startswith(REQUIRED_SCORE)
+    }
+    return [
+        dataclasses.replace(p, date=None, verdict=HELD_BACK) if p.stage in held else p
+        for p in projections
+    ]
 
 
 def history_of(result: TrendResult) -> History:

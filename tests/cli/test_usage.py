@@ -195,7 +195,7 @@ def test_each_command_describes_its_own_as_of() -> None:
     assert "Count lateness as on this date (default: today)." in " ".join(out.split())
     assert "newer side" not in out
     _, out, _ = run("trend", "-h")
-    assert "or the last revision's date when that is later" in " ".join(out.split())
+    assert "(default: today; a revision dated later counts as today's)" in " ".join(out.split())
 
 
 def test_usage_lines_name_each_argument_once() -> None:

@@ -776,3 +776,26 @@ def test_a_launch_link_out_of_a_repository_with_no_commits_is_refused_as_a_link(
         "launch.yaml:1:1: the launch file leads outside its repository through a symbolic "
         "link (pass --allow-outside to read it anyway)\n"
     )
+
+
+def test_a_warning_the_policy_fails_on_holds_its_items_stage_back_in_diff(tmp_path: Path) -> None:
+    # buy's only blocker marked n/a: the stage scores nothing owed and shows ready, but
+    # fail_on_warnings fails the gate on blocker-na, so diff shows it held back.
+    repo = GitRepo(tmp_path / "repo")
+    items = "legal.trademarks: done\nlegal.privacy: done\nlegal.contracts: todo\n"
+    repo.commit(
+        "2027-01-04",
+        {
+            "legal.yaml": CHECKLIST,
+            "launch.yaml": launch(items),
+            ".gtm-check.yaml": "policy: {fail_on_warnings: [blocker-na]}\n",
+        },
+    )
+    repo.write("launch.yaml", launch(items.replace("todo", "{status: n/a, note: not sold}")))
+    code, out, _ = diff_cli(repo.root, *AGAINST_HEAD, "-f", "json")
+    data = json.loads(out)
+    assert code == 1
+    buy = data["stages"]["buy"]
+    assert (buy["old_verdict"], buy["new_verdict"]) == ("blocked", "at-risk")
+    breach = "warning blocker-na: blocker legal.contracts is marked n/a (its note gives why)"
+    assert data["regressions"] == [f"policy: {breach}"]

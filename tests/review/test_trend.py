@@ -307,3 +307,79 @@ def test_items_of_a_checklist_of_its_own_do_not_put_the_required_ones_on_track(
     assert result.exit_code == 1  # audit fails the same launch, and --history agrees
     projected = json.loads(result.stdout)["history"]["projection"]["learn"]
     assert projected["verdict"] == "no progress in 1 week"
+
+
+def test_a_commit_dated_ahead_does_not_move_the_date_a_waiver_is_judged_on(
+    tmp_path: Path,
+) -> None:
+    # The waiver runs 130 days from today; the policy allows 90. A commit dated 100 days
+    # ahead made the trend judge the waiver then (30 days left) and credit it.
+    today = dt.date.today()
+    expires = today + dt.timedelta(days=130)
+    waiver = f"[{{item: legal.privacy, reason: r, approved_by: vp, expires: {expires}}}]"
+    state = launch("legal.trademarks: done\nlegal.privacy: todo\n", waivers=waiver)
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit(
+        str(today - dt.timedelta(days=10)),
+        {
+            "legal.yaml": CHECKLIST,
+            "launch.yaml": state,
+            ".gtm-check.yaml": "policy:\n  max_waiver_days: 90\n",
+        },
+    )
+    repo.commit(str(today + dt.timedelta(days=100)), {"launch.yaml": state + "# ahead\n"})
+    result = trend(repo.root / "launch.yaml")
+    assert result.points[-1].date == today
+    assert learn(result)[-1] == 62.5  # the waiver credits nothing, as audit judges it
+    assert result.projections[0].verdict != "ready now"
+
+
+def test_a_stage_the_policy_holds_back_is_not_projected_ready_and_each_breach_is_listed(
+    tmp_path: Path,
+) -> None:
+    # learn: its other item marked n/a (past max_na_share); buy: its blocker marked n/a, a
+    # warning fail_on_warnings fails. Both score 100 and closed all their weight, yet audit
+    # fails the gate on them; a tier the policy does not allow holds back no one stage.
+    policy = (
+        "policy:\n  max_na_share: 0.25\n  fail_on_warnings: [blocker-na]\n  allowed_tiers: [2]\n"
+    )
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit(
+        "2027-01-04",
+        {"legal.yaml": CHECKLIST, "launch.yaml": TODO, ".gtm-check.yaml": policy},
+    )
+    repo.commit(
+        "2027-01-11",
+        {
+            "launch.yaml": launch(
+                "legal.trademarks: done\nlegal.privacy: n/a\n"
+                "legal.contracts: {status: n/a, note: not sold}\n"
+            )
+        },
+    )
+    path = repo.root / "launch.yaml"
+    result = trend(path, today=dt.date(2027, 1, 20))
+    assert [(p.stage, p.verdict, p.date) for p in result.projections] == [
+        (Stage.LEARN, "held back by the policy", None),
+        (Stage.BUY, "held back by the policy", None),
+    ]
+    breaches = [
+        "tier 1 (no tier: in the file) is not allowed; the policy allows 2",
+        "learn: 1 of the 2 items the launch owes are marked n/a (50%); the policy allows at "
+        "most 25%",
+        "buy: 1 of the 1 items the launch owes are marked n/a (100%); the policy allows at "
+        "most 25%",
+        "warning blocker-na: blocker legal.contracts is marked n/a (its note gives why)",
+    ]
+    assert [b.message for b in result.policy] == breaches
+    args = ["trend", str(path), "--as-of", "2027-01-20"]
+    out = CliRunner().invoke(app, args).stdout
+    assert "learn: held back by the policy (no date: it passes when the policy is met)\n" in out
+    listed = "".join(f"  {b}\n" for b in breaches)
+    assert f"\nBelow the policy (audit fails the gate on these):\n{listed}" in out
+    data = json.loads(CliRunner().invoke(app, [*args, "-f", "json"]).stdout)
+    assert data["policy"] == breaches
+    assert data["projection"]["buy"]["verdict"] == "held back by the policy"
+    audit = CliRunner().invoke(app, ["audit", str(path), "--as-of", "2027-01-20", "--history"])
+    assert audit.exit_code == 1
+    assert "learn: held back by the policy\nbuy: held back by the policy\n" in audit.stdout

@@ -7,9 +7,9 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from gtm_check.cli.commands import app
+from gtm_check.model.history import Every, period_end
+from gtm_check.model.vocabulary import Stage
 from gtm_check.report import RenderOptions
 from gtm_check.report.registry import DIFF, TREND, render
 from gtm_check.review.diff import DiffRequest, compare
@@ -86,16 +86,23 @@ def test_a_trend_with_no_revision_in_range_says_why(repo: GitRepo) -> None:
         assert "None" not in text
 
 
-def test_a_trend_scores_as_of_the_last_revision_when_that_is_later_than_today(
-    repo: GitRepo,
-) -> None:
-    """The history is dated 2027; without --as-of, a clock before it still sees every
-    revision (as of the last one's date), not an empty chart."""
-    result = CliRunner().invoke(app, ["trend", str(repo.root / "launch.yaml"), "-f", "json"])
-    assert result.exit_code == 0, result.stderr
-    if dt.date.today() < dt.date(2027, 1, 11):
-        assert '"date": "2027-01-11"' in result.stdout
-    assert '"points": []' not in result.stdout
+def test_revisions_dated_after_today_count_as_todays(tmp_path: Path) -> None:
+    """Without --as-of, a revision dated ahead (a clock behind, a committer's choice) is
+    not left out, nor does it move the date the trend judges on past today: it counts in
+    today's period, scored as of today, as audit scores the file."""
+    today = dt.date.today()
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit(
+        str(today - dt.timedelta(days=14)), {"legal.yaml": CHECKLIST, "launch.yaml": BEFORE}
+    )
+    repo.commit(str(today + dt.timedelta(days=30)), {"launch.yaml": BEFORE + "# ahead\n"})
+    repo.commit(str(today + dt.timedelta(days=60)), {"launch.yaml": AFTER})
+    result = trend(repo.root / "launch.yaml")
+    assert [p.date for p in result.points] == [
+        period_end(today - dt.timedelta(days=14), Every.week),
+        today,
+    ]
+    assert [p.stages[Stage.LEARN].score for p in result.points] == [0.0, 37.5]  # the newest
 
 
 def test_a_waiver_that_credits_nothing_is_not_newly_waived(tmp_path: Path) -> None:
