@@ -69,24 +69,25 @@ def _within_text(
     periods: list[tuple[tuple[dt.date, int], list[Revision]]], sizes: dict[str, int]
 ) -> tuple[dict[tuple[dt.date, int], list[Revision]], bool]:
     """The newest of ``periods`` (oldest first, each its revisions oldest first) whose
-    revisions hold at most MAX_HISTORY_TEXT bytes, each distinct content once, and whether
-    any was cut: each revision of a period may have to be read before one loads. The newest
-    period is kept, with as many of its newest revisions as fit (one at least)."""
-    seen: set[str] = set()
+    revisions hold at most MAX_HISTORY_TEXT bytes, and whether any was cut: each revision of
+    a period may have to be read before one loads. A content counts each time it comes back
+    after another (it is parsed and scored again: two large contents taking turns over 366
+    weeks took four minutes), and once for a run of it (read once). The newest period is
+    kept, with as many of its newest revisions as fit (one at least)."""
+    previous: str | None = None
     total = 0
     kept: dict[tuple[dt.date, int], list[Revision]] = {}
     for key, found in reversed(periods):
         taken: list[Revision] = []
         for revision in reversed(found):  # newest first
-            new = revision.blob if revision.blob and revision.blob not in seen else None
-            size = sizes.get(new, 0) if new else 0
+            again = revision.blob is not None and revision.blob == previous
+            size = 0 if again or not revision.blob else sizes.get(revision.blob, 0)
             if (kept or taken) and total + size > history.MAX_HISTORY_TEXT:
                 if taken:
                     kept[key] = taken[::-1]
                 return kept, True
             total += size
-            if new:
-                seen.add(new)
+            previous = revision.blob
             taken.append(revision)
         kept[key] = taken[::-1]
     return kept, False
@@ -102,17 +103,19 @@ def _read(
 ) -> Iterator[PastLaunch | Skipped]:
     """Each period's revisions, newest first, until one reads as a launch file: one text
     read and parsed at a time. Contents that could not be read are remembered by blob id
-    (small: the reason), and the last launch read, so that a revision whose contents are
-    those of the one before is neither read nor parsed again."""
+    (small: the reason), and the launches read, up to MAX_KEPT_TEXT of their text and the
+    last one whatever its size, so that a revision whose contents came before is neither
+    read nor parsed again."""
     every_revision = [r for found in periods for r in found]
     unreadable: dict[str, tuple[str, str]] = {}
-    last: tuple[str, Launch] | None = None
+    kept = _Kept()
     with repo.contents(every_revision, budget, sizes) as reader:
         for found in periods:
             for revision in found:
                 commit, blob = revision.commit, revision.blob or ""
-                if last is not None and blob and last[0] == blob:
-                    yield PastLaunch(commit.id, _date(revision), last[1], blob)
+                seen = kept.get(blob)
+                if seen is not None:
+                    yield PastLaunch(commit.id, _date(revision), seen, blob)
                     break
                 known = unreadable.get(blob) if blob else None
                 launch: Launch | str = (
@@ -125,9 +128,40 @@ def _read(
                         unreadable[blob] = (revision.where, launch)
                     yield Skipped(commit.id, commit.date, launch)
                     continue
-                last = (blob, launch) if blob else None
+                kept.add(blob, launch, sizes.get(blob, 0))
                 yield PastLaunch(commit.id, _date(revision), launch, blob)
                 break
+
+
+MAX_KEPT_TEXT = 8 * 1024 * 1024
+"""Most text of launches read from a history that are kept to be met again (a content that
+comes back after another: a revert, two branches' versions taking turns)."""
+
+
+class _Kept:
+    """Launches read, by blob id: those that fit MAX_KEPT_TEXT of text together, and the
+    last one read whatever its size."""
+
+    def __init__(self) -> None:
+        self._launches: dict[str, Launch] = {}
+        self._text = 0
+        self._last: tuple[str, Launch] | None = None
+
+    def get(self, blob: str) -> Launch | None:
+        if not blob:
+            return None
+        if self._last is not None and self._last[0] == blob:
+            return self._last[1]
+        return self._launches.get(blob)
+
+    def add(self, blob: str, launch: Launch, size: int) -> None:
+        if not blob:
+            self._last = None
+            return
+        self._last = (blob, launch)
+        if self._text + size <= MAX_KEPT_TEXT:
+            self._launches[blob] = launch
+            self._text += size
 
 
 def _relocated(known: tuple[str, str], revision: Revision) -> str:

@@ -36,7 +36,8 @@ def most_periods(items: int) -> int:
 
 
 MAX_HISTORY_TEXT = 32 * 1024 * 1024
-"""Most bytes of a launch file's revisions (each distinct content once) a history may have
+"""Most bytes of a launch file's revisions (a content again each time it comes back after
+another, once for a run of it) a history may have
 to read, the newest periods' first: a revision is read until one of its period's loads, and
 366 weeks of 680 KB revisions that never load took 84 s to parse."""
 
@@ -59,7 +60,7 @@ def items_limit(most: int) -> str:
 def text_limit(most: int) -> str:
     """Why only ``most`` periods are read: their revisions' text."""
     return (
-        f"at most {most:,} are: gtm-check reads at most {MAX_HISTORY_TEXT:,} bytes of a "
+        f"at most {most:,} are: gtm-check takes at most {MAX_HISTORY_TEXT:,} bytes of a "
         "launch file's revisions, and the newest ones hold that"
     )
 

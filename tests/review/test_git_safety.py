@@ -884,7 +884,7 @@ def test_a_history_reads_at_most_so_many_bytes_of_revisions_newest_first(
     assert [p["date"] for p in data["points"]] == ["2026-01-18", "2026-01-25", "2026-02-01"]
     assert data["left_out"] == 1
     said = (
-        "1 older week not scored (at most 3 are: gtm-check reads at most 20,000 bytes of a "
+        "1 older week not scored (at most 3 are: gtm-check takes at most 20,000 bytes of a "
         "launch file's revisions, and the newest ones hold that)"
     )
     assert f"{said}\n" in invoke("trend", str(path), "--as-of", "2026-02-01").stdout
@@ -1028,3 +1028,32 @@ def test_the_path_read_in_each_revision_is_the_one_named_links_unfollowed(tmp_pa
     assert [p.message for p in raised.value.problems] == [
         f"the file is not in the working tree of {top}"
     ]
+
+
+def test_two_contents_taking_turns_count_each_time_and_are_parsed_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two large launch files taking turns week by week: each period scores one again, so
+    # each turn counts against the history's text (two 1.35 MB contents over 366 weeks took
+    # four minutes), while each content is parsed once.
+    a = f"{REAL}#{'a' * 2_000}\n"
+    b = f"{REAL}#{'b' * 2_000}\n"
+    repo = GitRepo(tmp_path / "turns")
+    repo.daily(
+        dt.date(2026, 1, 5),
+        [{"legal.yaml": CHECKLIST, "launch.yaml": a}]
+        + [{"launch.yaml": (a, b)[(n // 7) % 2]} for n in range(1, 70)],
+    )
+    parsed: list[str] = []
+    parse = load_launch_text
+
+    def spy_parse(source: Any, *args: Any, **kwargs: Any) -> Any:
+        parsed.append(source.text[-3:])
+        return parse(source, *args, **kwargs)
+
+    monkeypatch.setattr(revisions, "load_launch_text", spy_parse)
+    monkeypatch.setattr(periods, "MAX_HISTORY_TEXT", 6 * len(a))
+    result = review.trend(repo.root / "launch.yaml", today=dt.date(2026, 3, 15))
+    assert len(result.points) == 6  # ten weeks; six turns fit
+    assert result.left_out == 4
+    assert sorted(parsed) == ["aa\n", "bb\n"]
