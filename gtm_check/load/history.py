@@ -99,6 +99,10 @@ _CONFIG = (
     "core.deltaBaseCacheLimit=8m",
 )
 
+_STREAMED_FROM = "1m"
+"""The size from which git streams a blob it is asked for the head of, rather than unpacking
+it whole first (``Repository.head_of``)."""
+
 _ENVIRONMENT = {
     "GIT_CONFIG_NOSYSTEM": "1",
     "GIT_CONFIG_SYSTEM": os.devnull,
@@ -415,8 +419,11 @@ class Repository:
 
     def head_of(self, blob: str, limit: int) -> bytes:
         """The first ``limit`` bytes of ``blob`` (all of it when shorter), read as it comes:
-        a large blob is never read whole."""
-        with self._stream(["cat-file", "blob", blob], subprocess.DEVNULL) as git:
+        a large blob is never read whole, nor unpacked whole by git (``bigFileThreshold``:
+        git streams a blob past it; below its default, 512 MiB, it inflates the whole blob
+        in memory first, and 256 MiB of zeros packs to 256 KiB)."""
+        streamed = ["-c", f"core.bigFileThreshold={_STREAMED_FROM}", "cat-file", "blob", blob]
+        with self._stream(streamed, subprocess.DEVNULL) as git:
             data = git.stdout.read(limit)
             if len(data) < limit:
                 git.check()

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -397,3 +399,47 @@ def test_file_checks_fail_where_git_cannot_say_what_it_tracks(repo: Path) -> Non
     results = checker().run({"a.f": FileCheck(path="notes.md")}, repo, LOOPBACK, git_of(repo / "x"))
     assert not results["a.f"].passed
     assert results["a.f"].why.startswith("git could not say which files it tracks: ")
+
+
+def test_git_streams_a_large_committed_file_rather_than_unpacking_it_whole(
+    tmp_path: Path,
+) -> None:
+    # 96 MiB of zeros packs to about 100 KiB; asked for it whole, git inflates all of it in
+    # memory before it writes a byte, in each of the checks that run at once.
+    root = tmp_path / "big"
+    root.mkdir()
+    (root / "a.txt").write_text("a\n")
+    commit_all(root)
+    zeros = (
+        subprocess.run(
+            ["git", "hash-object", "-w", "--stdin"],
+            cwd=root,
+            input=bytes(96 * 1024 * 1024),
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .strip()
+    )
+    subprocess.run(
+        ["git", "pack-objects", "-q", ".git/objects/pack/pack"],
+        cwd=root,
+        input=f"{zeros}\n".encode(),
+        capture_output=True,
+        check=True,
+    )
+    subprocess.run(["git", "prune-packed"], cwd=root, check=True)
+    program = (
+        "import resource, sys\n"
+        "from pathlib import Path\n"
+        "from gtm_check.load.history import Repository\n"
+        "repo = Repository.of(Path(sys.argv[1]) / 'a.txt')\n"
+        "head = repo.head_of(sys.argv[2], 1024)\n"
+        "assert head == bytes(1024), head[:20]\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program, str(root), zeros], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) < 32 * 1024  # KiB: git's peak, far below the 96 MiB unpacked
