@@ -201,3 +201,28 @@ def test_the_plan_table_fits_a_narrow_terminal(width: int) -> None:
     for line in printed.splitlines():
         assert len(line) <= width or len(line.split()) == 1, line
     assert "    cloud-operations.outage-communication" in printed or width == 80
+
+
+def test_plan_counts_the_launch_as_its_policy_lets_it(write: WriteFile) -> None:
+    # The launch gates only grow and waives its learn blocker on an outsider's word: audit
+    # fails the gate on both (the policy gates learn and lets only acme approve), so plan
+    # must not say "ready now" with nothing open in the gated stages.
+    write("legal.yaml", MINI_CHECKLIST)
+    path = write(
+        "launch.yaml",
+        "launch: L\nlaunch_date: 2027-03-01\nchecklists: [./legal.yaml]\n"
+        "gate: {stages: [grow]}\n"
+        "items: {legal.trademarks: todo, legal.sla-terms: done}\n"
+        "waivers:\n"
+        "  - {item: legal.trademarks, reason: r, approved_by: x@evil.example, "
+        "expires: 2027-02-01}\n",
+    )
+    policy = write(
+        "policy.yaml", "policy:\n  gate_stages: [learn]\n  waiver_approvers: ['@acme.example']\n"
+    )
+    args = ["plan", str(path), "--as-of", "2027-01-15", "-f", "json"]
+    loose = json.loads(run(*args)[1])
+    assert (loose["critical_path"]["chain"], loose["items"]) == ([], [])
+    strict = json.loads(run(*args, "--policy", str(policy))[1])
+    assert strict["critical_path"]["chain"] == ["legal.trademarks"]
+    assert [(i["id"], i["gated"]) for i in strict["items"]] == [("legal.trademarks", True)]

@@ -12,7 +12,13 @@ from gtm_check.cli.app import app
 from gtm_check.cli.dates import parse_date
 from gtm_check.cli.help import PlainCommand
 from gtm_check.cli.output import write_stdout
-from gtm_check.cli.params import AllowOutside, OwnersFormat, as_of_option, format_option
+from gtm_check.cli.params import (
+    AllowOutside,
+    OwnersFormat,
+    PolicyOption,
+    as_of_option,
+    format_option,
+)
 from gtm_check.cli.terminal import render_options
 from gtm_check.cli.values import path
 from gtm_check.report.registry import OWNERS, render
@@ -32,9 +38,12 @@ def owners_command(
     as_of: Annotated[
         str | None, as_of_option("Count lateness as on this date (default: today).")
     ] = None,
+    policy: PolicyOption = None,
     allow_outside: AllowOutside = False,
 ) -> None:
     """Rank owners by open weight, open blockers, overdue items and the open items waiting
-    on theirs; flag open blockers with no owner. Exit codes: 0, 2 bad input."""
-    result = owners(launch, parse_date(as_of) or dt.date.today(), allow_outside=allow_outside)
+    on theirs; flag open blockers with no owner; under the policy audit applies (a waiver
+    it refuses leaves its item waiting). Exit codes: 0, 2 bad input."""
+    day = parse_date(as_of) or dt.date.today()
+    result = owners(launch, day, allow_outside=allow_outside, policy=policy)
     write_stdout(render(OWNERS, output_format, result, render_options()))

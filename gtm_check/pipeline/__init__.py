@@ -34,6 +34,7 @@ from gtm_check.model.results import CheckResult, Report
 from gtm_check.model.vocabulary import Severity, Stage
 from gtm_check.scoring.critical_path import critical_path, outlook
 from gtm_check.scoring.filters import apply_filters
+from gtm_check.scoring.policy import counted
 from gtm_check.scoring.score import GateOptions, score_launch
 
 if TYPE_CHECKING:  # the trend's types: built only by audit --history
@@ -246,15 +247,32 @@ def _report(
         history = extras.history(path, loaded, request.as_of, reader, policy)
         report = dataclasses.replace(report, history=history)
     if request.critical_path:
-        report = with_critical_path(report, checklists)
+        basis = report if policy is None else _counted_report(request, loaded, policy, options)
+        report = with_critical_path(report, checklists, basis)
     return report
+
+
+def _counted_report(
+    request: AuditRequest, loaded: LoadedLaunch, policy: Policy, options: GateOptions
+) -> Report:
+    """The launch scored as the policy lets it count (``scoring.policy.counted``: a waiver
+    it refuses credits nothing, the gate is raised to its floors), for the critical path:
+    an item ``audit`` fails the gate on is never left off the plan."""
+    gated = loaded.launch.model_copy(update={"gate": effective_gate(loaded, request)})
+    checklists = [c.checklist for c in loaded.checklists]
+    launch = counted(policy, gated, checklists, request.as_of)
+    return score_launch(launch, checklists, request.as_of, options=options)
 
 
 def _launch_order(report: Report) -> tuple[dt.date, str]:
     return report.launch.launch_date, report.launch.name
 
 
-def with_critical_path(report: Report, checklists: Sequence[Checklist]) -> Report:
-    """The report with its critical path, and with a trend, which of the two decides."""
-    path = critical_path(report, checklists)
+def with_critical_path(
+    report: Report, checklists: Sequence[Checklist], basis: Report | None = None
+) -> Report:
+    """The report with its critical path, and with a trend, which of the two decides.
+    ``basis``: the report the path is found in, when not ``report`` itself (the launch as
+    its policy lets it count)."""
+    path = critical_path(basis or report, checklists)
     return dataclasses.replace(report, critical_path=path, outlook=outlook(path, report.history))

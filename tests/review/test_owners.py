@@ -13,10 +13,10 @@ from gtm_check.review.owners import owners
 from tests.review.gitrepo import CHECKLIST, launch
 
 
-def _write(tmp_path: Path, items: str, extra: str = "") -> Path:
+def _write(tmp_path: Path, items: str, extra: str = "", waivers: str = "[]") -> Path:
     (tmp_path / "legal.yaml").write_text(CHECKLIST, encoding="utf-8")
     path = tmp_path / "launch.yaml"
-    path.write_text(launch(items, extra=extra), encoding="utf-8")
+    path.write_text(launch(items, extra=extra, waivers=waivers), encoding="utf-8")
     return path
 
 
@@ -94,3 +94,19 @@ def test_a_launch_with_no_open_owner_draws_the_headings(tmp_path: Path) -> None:
     assert result.owners == []
     printed = render_table(result, RenderOptions(width=80))
     assert "Owner  Open  Weight  Blockers  Overdue  Waiting" in printed
+
+
+def test_a_waiver_the_policy_refuses_leaves_its_blocker_waiting(tmp_path: Path) -> None:
+    # Waived on an outsider's word: audit fails the gate on it, so it still waits on legal.
+    waiver = (
+        "[{item: legal.trademarks, reason: r, approved_by: x@evil.example, expires: 2027-06-01}]"
+    )
+    path = _write(tmp_path, "legal.privacy: done\nlegal.contracts: done\n", waivers=waiver)
+    assert owners(path, dt.date(2027, 1, 15)).unowned_blockers == []
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("policy: {waiver_approvers: ['@acme.example']}\n", encoding="utf-8")
+    result = owners(path, dt.date(2027, 1, 15), policy=policy)
+    assert [i.id for i in result.unowned_blockers] == ["legal.trademarks"]
+    (tmp_path / ".gtm-check.yaml").write_text(policy.read_text(), encoding="utf-8")
+    out = CliRunner().invoke(app, ["owners", str(path), "--as-of", "2027-01-15", "-f", "json"])
+    assert json.loads(out.stdout)["unowned_blockers"] == ["legal.trademarks"]
