@@ -888,3 +888,33 @@ def test_an_owners_key_that_is_no_department_says_so(tmp_path: Path) -> None:
         f"{path}:3:10: 'Team' is not a valid department name; departments are lower case "
         "words joined by dashes, e.g. legal or sales-enablement\n",
     )
+
+
+@pytest.mark.parametrize("flag", ["--require-evidence", "--ignore-waivers"])
+def test_a_stricter_gate_flag_keeps_the_failure_the_policy_makes_of_a_warning(
+    repo: Path, flag: str
+) -> None:
+    # --require-evidence counts a done blocker without evidence as open rather than warn of
+    # it, and --ignore-waivers drops the waivers the warnings are of: neither may take away
+    # the gate failure fail_on_warnings makes of them.
+    write(
+        repo / ".gtm-check.yaml",
+        "policy:\n  fail_on_warnings: [done-without-evidence, waiver-on-done]\n",
+    )
+    path = repo / "launches" / "launch.yaml"
+    path.write_text(
+        "launch: Mini\nlaunch_date: 2027-03-01\nchecklists: [./legal.yaml]\n"
+        "gate: {stages: [use], min_score: 0}\n"
+        "items: {legal.trademarks: done, legal.sla-terms: done}\n"
+        "waivers:\n  - {item: legal.sla-terms, reason: r, approved_by: vp, expires: 2027-02-01}\n",
+        encoding="utf-8",
+    )
+    args = ["audit", str(path), "--as-of", "2027-01-15", "-f", "json"]
+    for extra in ([], [flag]):
+        code, out, _ = run(*args, *extra)
+        assert code == 1
+        assert json.loads(out)["gate"]["failures"] == [
+            "policy: warning done-without-evidence: blocker legal.trademarks is done, no evidence",
+            "policy: warning waiver-on-done: the waiver for legal.sla-terms credits nothing: "
+            "the item is already done",
+        ]

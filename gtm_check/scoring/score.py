@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -33,6 +33,7 @@ from gtm_check.model.results import (
     Report,
     StageResult,
     WaiverResult,
+    Warning,
     urgency,
 )
 from gtm_check.model.safetext import blank
@@ -215,6 +216,31 @@ def _waiver_result(
     )
 
 
+def _policy_warnings(
+    launch: Launch,
+    checklists: Sequence[Checklist],
+    as_of: dt.date,
+    gate: Gate,
+    options: GateOptions,
+    checks: Mapping[str, CheckResult] | None,
+    policy: Policy,
+    found: list[Warning],
+) -> list[Warning]:
+    """The warnings the policy judges: those of the launch scored without the flags that
+    make the gate stricter (--require-evidence, --require-verified, --ignore-waivers),
+    which count an item open rather than warn of it. A stricter flag only adds failures:
+    it must not take away the one ``fail_on_warnings`` makes of a done item without
+    evidence or with a failed check, or of a waiver."""
+    strict = options.require_evidence or options.require_verified or options.ignore_waivers
+    if not policy.fail_on_warnings or not strict:
+        return found
+    plain = replace(options, require_evidence=False, require_verified=False, ignore_waivers=False)
+    items = _item_results(launch, checklists, launch.waivers, as_of, {}, plain, checks)
+    stages = [_stage_result(stage, items, gate.min_score) for stage in Stage]
+    by_id = {item.id: item for checklist in checklists for item in checklist.items}
+    return find_warnings(launch, by_id, items, stages, gate, launch.waivers, as_of)
+
+
 def stage_verdict(score: float | None, open_blockers: int, min_score: float) -> Verdict:
     if open_blockers:
         return Verdict.BLOCKED
@@ -285,7 +311,7 @@ def score_launch(
             gate,
             by_id,
             as_of,
-            found,
+            _policy_warnings(launch, checklists, as_of, gate, options, checks, policy, found),
             required,
             required_scores(items, required),
         )
