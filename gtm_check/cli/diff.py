@@ -26,7 +26,10 @@ from gtm_check.review.diff import DiffRequest, compare
 
 AsOfOption = Annotated[
     str | None,
-    as_of_option("Score on this date (default: the newer side's: its commit date, or today)."),
+    as_of_option(
+        "Score on this date (default: the newer side's: its commit date, today at the "
+        "latest, or today)."
+    ),
 ]
 
 

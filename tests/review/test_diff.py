@@ -77,13 +77,25 @@ def test_diff_since_a_date_lists_every_change(repo: GitRepo) -> None:
 
 def test_diff_of_two_revisions_scores_both_on_the_newer_commit_date(repo: GitRepo) -> None:
     first = repo.git("rev-list", "--max-parents=0", "HEAD").strip()
-    result = compare(
-        DiffRequest(f"HEAD:{repo.root / 'launch.yaml'}", old=f"{first}:{repo.root / 'launch.yaml'}")
-    )
+    path = repo.root / "launch.yaml"
+    request = DiffRequest(f"HEAD:{path}", old=f"{first}:{path}", today=dt.date(2027, 2, 1))
+    result = compare(request)
     assert result.new.launch.as_of == dt.date(2027, 1, 11)
     assert result.new_side.commit == repo.git("rev-parse", "HEAD").strip()
     # The old trademarks item, due 2027-01-20, is not overdue on 2027-01-11.
     assert result.overdue == []
+
+
+def test_a_newer_side_dated_ahead_is_scored_on_today(repo: GitRepo) -> None:
+    # The newer commit is dated 2027-01-11; on 2027-01-08 both sides are scored as of then,
+    # as audit judges: a commit date cannot move the day waivers and due dates are judged on.
+    first = repo.git("rev-list", "--max-parents=0", "HEAD").strip()
+    path = repo.root / "launch.yaml"
+    request = DiffRequest(f"HEAD:{path}", old=f"{first}:{path}", today=dt.date(2027, 1, 8))
+    result = compare(request)
+    assert (result.new.launch.as_of, result.new_side.date) == (
+        dt.date(2027, 1, 8), dt.date(2027, 1, 11),
+    )  # fmt: skip
 
 
 def test_a_revision_starting_with_a_dash_is_refused(repo: GitRepo) -> None:
