@@ -17,6 +17,7 @@ from types import FrameType
 from typing import Any, BinaryIO, TextIO
 
 from gtm_check.load.files import (
+    STDIN,
     Kind,
     Unreachable,
     examine,
@@ -407,17 +408,27 @@ def _signals_end_the_write() -> Iterator[None]:
 
 def refuse_to_overwrite(path: Path, inputs: Sequence[Path]) -> None:
     """gtm-check never writes over a file it read: by the same path, through a link, or
-    by another name of the same file (a hard link)."""
+    by another name of the same file (a hard link); a launch read from standard input is
+    the file standard input is (``-o`` a link to ``/dev/stdin``, with ``- < launch.yaml``)."""
     target = os.path.realpath(path)
     status = _status(path)
     for source in inputs:
-        same = os.path.realpath(source) == target
-        if not same and status is not None and (other := _status(source)) is not None:
+        stdin = str(source) == STDIN
+        same = not stdin and os.path.realpath(source) == target
+        other = _standard_input() if stdin else _status(source)
+        if not same and status is not None and other is not None:
             same = os.path.samestat(status, other)
         if same:
             raise GtmCheckError.single(
                 str(path), "is one of the input files; choose another output file"
             )
+
+
+def _standard_input() -> os.stat_result | None:
+    try:
+        return os.fstat(0)
+    except (OSError, ValueError):
+        return None
 
 
 def _status(path: Path) -> os.stat_result | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -376,3 +378,28 @@ def test_the_problems_past_a_files_first_thousand_are_one_line_in_every_format(
     else:
         assert lines[-1].startswith(f"{path}:4:")
         assert lines[-1].endswith(f": {rest}")
+
+
+@pytest.mark.parametrize("via", ["link", "dev-stdin"])
+def test_output_never_overwrites_the_file_standard_input_reads(
+    mini: Mini, tmp_path: Path, via: str
+) -> None:
+    # A pull request commits report.md -> /dev/stdin; CI runs `audit - -o report.md` with
+    # the launch file as standard input: the report would replace the launch file.
+    path = mini("")
+    before = path.read_bytes()
+    target = tmp_path / "report.md"
+    target.symlink_to("/dev/stdin")
+    output = str(target) if via == "link" else "/dev/stdin"
+    with path.open("rb") as stdin:
+        done = subprocess.run(
+            [sys.executable, "-m", "gtm_check", "audit", "-", *AS_OF, "-f", "markdown"]
+            + ["-o", output, "--allow-outside"],
+            stdin=stdin,
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+        )
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == f"{output}:1:1: is one of the input files; choose another output file\n"
+    assert path.read_bytes() == before
