@@ -72,6 +72,12 @@ def words(value: str) -> list[str]:
     return [word for word in SEPARATORS.split(value) if word]
 
 
+def launch_files(value: str) -> list[str]:
+    """The launch input's file names: its words, ``-`` written ``./-`` so that a file of
+    that name is read, never the step's standard input in its place."""
+    return ["./-" if word == "-" else word for word in words(value)]
+
+
 def audit_command(options: Sequence[str], env: Mapping[str, str]) -> list[str]:
     """``gtm-check audit`` on the Action's inputs: the Action's own OPTIONS, the policy (one
     argument, whatever it holds), the words of ARGS, then ``--`` and each launch file."""
@@ -83,7 +89,7 @@ def audit_command(options: Sequence[str], env: Mapping[str, str]) -> list[str]:
         *([f"--policy={policy}"] if policy else []),
         *words(env.get("ARGS", "")),
         "--",
-        *words(env.get("LAUNCH", "")),
+        *launch_files(env.get("LAUNCH", "")),
     ]
 
 
@@ -368,7 +374,7 @@ def main(argv: Sequence[str]) -> int:
         print("\n".join(outputs(status, report, path)))
         return 0
     if len(argv) == 2 and argv[0] == "comment":
-        return comment(argv[1], words(os.environ.get("LAUNCH", "")))
+        return comment(argv[1], launch_files(os.environ.get("LAUNCH", "")))
     print(__doc__, file=sys.stderr)
     return 2
 

@@ -269,6 +269,16 @@ def test_launch_files_are_file_names_never_options_nor_patterns(runner: Runner) 
     assert code == 2 and "*.yaml" in out and runner.outputs["verdict"] == "invalid"
 
 
+def test_a_launch_file_named_dash_is_read_not_standard_input(runner: Runner) -> None:
+    (runner.workspace / "-").write_text((EXAMPLES / "launch.yaml").read_text("utf-8"), "utf-8")
+    runner.inputs["launch"] = "-"
+    code, out = runner.run("Audit launch readiness")
+    assert code == 1, out  # the example, which fails its gate; not an empty standard input
+    assert "gtm-check: Acme Insights 2.0 (tier 1): gate failed" in out
+    assert runner.outputs["verdict"] == "failed"
+    assert glue().launch_files(" - -o.yaml ") == ["./-", "-o.yaml"]
+
+
 SHADOWS = ("pip/__init__.py", "pip/__main__.py", "typing.py", "re.py", "sitecustomize.py")
 """Modules a pull request could add to its checkout to run in place of pip or of what pip
 imports, with the job's token: each writes a marker when it runs."""

@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 from gtm_check.cli.exits import EXIT_INTERNAL, EXIT_INVALID
 from gtm_check.cli.main_help import completing, program_name
 from gtm_check.cli.output import StandardOutputFailed
+from gtm_check.load.files import named
 from gtm_check.load.yamltree import C_PARSER, SLOW_PARSER_WARNING
 from gtm_check.model.problems import GtmCheckError, OptionError, parse_date
 from gtm_check.model.safetext import visible
@@ -166,7 +167,7 @@ def _options(command: str, args: list[str]) -> tuple[list[str], dict[str, str]] 
 
 def _path(value: str | None) -> Path | None:
     """A path as the command line's parser reads one; None for an empty one (refused)."""
-    return Path(value) if value is not None and value.strip() else None
+    return named(value) if value is not None and value.strip() else None
 
 
 def _plain_streams() -> bool:

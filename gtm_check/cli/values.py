@@ -17,6 +17,7 @@ from typing import Any, NoReturn, TypeVar
 
 import typer
 
+from gtm_check.load.files import named
 from gtm_check.model.problems import did_you_mean, parse_date, quoted
 
 E = TypeVar("E", bound=Enum)
@@ -138,9 +139,12 @@ def name(what: str) -> Callable[[Any], str]:
 
 
 def path(what: str) -> Callable[[Any], Path]:
-    """A path; an empty one would name the current folder, and is refused."""
+    """A path (``files.named``: ``./-`` is the file ``-``); an empty one would name the
+    current folder, and is refused."""
 
     def parse(value: Any) -> Path:
-        return value if isinstance(value, Path) else Path(given(value, what))
+        if isinstance(value, Path):
+            return value
+        return named(given(value, what))
 
     return parse

@@ -132,6 +132,14 @@ STDIN = "-"
 STDIN_DISPLAY = "<stdin>"
 
 
+def named(text: str) -> Path:
+    """The path a command line names: ``-`` alone is standard input or output, but a name
+    that means the file ``-`` (``./-``) is taken from the current folder whole, since
+    ``Path("./-")`` would be ``-``."""
+    found = Path(text)
+    return Path.cwd() / found if text != STDIN and str(found) == STDIN else found
+
+
 def read_stdin(budget: ByteBudget | None = None) -> str:
     """Standard input's text, with the same limits as a file's."""
     try:

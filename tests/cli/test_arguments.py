@@ -177,3 +177,20 @@ def test_diff_takes_a_file_name_that_is_not_utf8_and_shows_it_escaped(tmp_path: 
         assert old_label in child.stdout and shown in child.stdout, (what, child.stdout)
         assert b"legal.trademarks" in child.stdout and b"todo \xe2\x86\x92 done" in child.stdout
         assert b"\xff" not in child.stdout + child.stderr, what
+
+
+@pytest.mark.parametrize("command", ["validate", "owners"])  # the fast path, and Typer's
+def test_dot_slash_dash_names_the_file_called_dash_not_standard_input(
+    tmp_path: Path, command: str
+) -> None:
+    (tmp_path / "-").write_bytes((ROOT / "examples" / "feature.yaml").read_bytes())
+    done = subprocess.run(
+        [sys.executable, "-m", "gtm_check", command, "./-"],
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    shown = {"validate": f"{tmp_path}/-: valid (", "owners": "Scheduled exports (Acme Insights)"}
+    assert done.stdout.startswith(shown[command])
