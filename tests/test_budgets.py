@@ -788,3 +788,30 @@ def test_running_out_of_memory_is_one_line_and_exit_2_not_an_internal_error(
     assert isinstance(call, fast.Audit)
     assert fast.guarded("audit", lambda: auditing.run(call)) == 2
     assert capsys.readouterr() == ("", line)
+
+
+@pytest.mark.parametrize("entry", ["builtin", "legal", "./team.yaml", "nope"])
+def test_a_long_checklists_list_resolves_each_name_once_and_at_most_so_many(
+    write: WriteFile, entry: str, monkeypatch: pytest.MonkeyPatch, close_matches: list[int]
+) -> None:
+    # 200,000 x builtin took two and a half minutes and 1.5 GB: each expanded to every
+    # built-in checklist and each found on disk again.
+    write("team.yaml", MINI_CHECKLIST.replace("legal", "team"))
+    looked: list[Path] = []
+    real = checklists_module.examine
+
+    def counting(path: Path) -> Any:
+        looked.append(path)
+        return real(path)
+
+    monkeypatch.setattr(checklists_module, "examine", counting)
+    path = write(
+        "launch.yaml",
+        f"launch: L\nlaunch_date: 2027-03-01\nchecklists: [{', '.join([entry] * 5_000)}]\n",
+    )
+    found = problems_of(path)
+    messages = [p.message for p in found]
+    assert "a launch file names at most 1,000 checklists; this one 5,000" in messages
+    assert f"{entry!r} is listed twice" in " ".join(messages)
+    assert len(looked) <= len(checklists_module.builtin_names())  # each name found once
+    assert len(close_matches) <= 1  # an unknown name gets one did-you-mean, not 5,000

@@ -24,7 +24,7 @@ from gtm_check.load.files import (
 )
 from gtm_check.load.yamltree import Finding, Parsed, PathKey, Source
 from gtm_check.model.inputs import Checklist
-from gtm_check.model.problems import GtmCheckError, Problem, Suggestions, did_you_mean, quoted
+from gtm_check.model.problems import GtmCheckError, Problem, Suggestions, quoted
 from gtm_check.model.vocabulary import department_rank
 
 BUILTIN = "builtin"
@@ -186,7 +186,7 @@ class ChecklistReader:
         self, refs: Sequence[str], launch: Source, folder: Path, *, allow_outside: bool
     ) -> tuple[list[LoadedChecklist], list[Problem]]:
         """The checklists a launch file names in ``checklists:``, and the problems found."""
-        targets, findings = _resolve(refs, folder, allow_outside=allow_outside)
+        targets, findings = _resolve(refs, folder, self.suggestions, allow_outside=allow_outside)
         loaded: list[LoadedChecklist] = []
         problems: list[Problem] = []
         seen: set[str] = set()
@@ -255,14 +255,28 @@ class _Target:
     reference: PathKey
 
 
+MAX_NAMED = 1_000
+"""Most entries of a launch file's ``checklists:`` that are resolved: each is a file to
+find, and ``builtin`` all of the built-in ones (20,000 of it took 15 s, 200,000 two and a
+half minutes and 1.5 GB)."""
+
+
 def _resolve(
-    refs: Sequence[str], folder: Path, *, allow_outside: bool
+    refs: Sequence[str], folder: Path, suggestions: Suggestions, *, allow_outside: bool
 ) -> tuple[list[_Target], list[Finding]]:
-    """Each reference as the files it names: `builtin`, a built-in name, or a relative path."""
+    """Each reference as the files it names: `builtin`, a built-in name, or a relative path.
+    A name listed again is passed over (the launch's model says it is listed twice), and
+    past MAX_NAMED entries one finding says the list is too long."""
     targets: list[_Target] = []
     findings: list[Finding] = []
+    if len(refs) > MAX_NAMED:
+        message = f"a launch file names at most {MAX_NAMED:,} checklists; this one {len(refs):,}"
+        findings.append(Finding(("checklists", MAX_NAMED), message))
     names = builtin_names()
-    for index, ref in enumerate(refs):
+    first: dict[str, int] = {}
+    for index, ref in enumerate(refs[:MAX_NAMED]):
+        first.setdefault(ref, index)
+    for ref, index in first.items():
         loc: PathKey = ("checklists", index)
         if "\0" in ref:
             # The system refuses such a name outright; say so before trying to resolve it.
@@ -287,7 +301,7 @@ def _resolve(
         elif ref in names:
             targets.append(_builtin_target(ref, loc))
         else:
-            hint = did_you_mean(ref, [*names, BUILTIN])
+            hint = suggestions.hint(ref, [*names, BUILTIN])
             findings.append(
                 Finding(
                     loc,
