@@ -798,7 +798,7 @@ def test_a_long_checklists_list_resolves_each_name_once_and_at_most_so_many(
     # built-in checklist and each found on disk again.
     write("team.yaml", MINI_CHECKLIST.replace("legal", "team"))
     looked: list[Path] = []
-    real = checklists_module.examine
+    real = files.examine
 
     def counting(path: Path) -> Any:
         looked.append(path)
