@@ -918,3 +918,31 @@ def test_a_stricter_gate_flag_keeps_the_failure_the_policy_makes_of_a_warning(
             "policy: warning waiver-on-done: the waiver for legal.sla-terms credits nothing: "
             "the item is already done",
         ]
+
+
+def test_the_required_items_n_a_share_is_a_breach_of_its_own() -> None:
+    # All items: 2 of 4 n/a (50%); the required checklist's own: 1 of 1 (100%). Sharing a
+    # key, the larger hid the other, and an edit or a diff could add one unseen.
+    team = Checklist.model_validate(
+        {"department": "team", "name": "Team", "items": [
+            {"id": f"team.t{n}", "stage": "use", "title": "T", "severity": "low"}
+            for n in range(3)
+        ]}
+    )  # fmt: skip
+    items = {**ITEMS, **{i.id: i for i in team.items}}
+    subject = launch(
+        gate={"stages": ["use"]},
+        items={"legal.sla-terms": {"status": "n/a"}, "team.t0": {"status": "n/a"}},
+    )
+    found = breaches(
+        Policy(max_na_share=0.25),
+        subject,
+        subject.gate,
+        items,
+        AS_OF,
+        required=frozenset({"legal.trademarks", "legal.sla-terms"}),
+    )
+    assert [(b.identity, b.degree) for b in found] == [
+        ("max_na_share use", 0.5),
+        ("required max_na_share use", 1.0),
+    ]

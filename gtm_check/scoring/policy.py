@@ -48,13 +48,12 @@ def breaches(
     if "blocker-na" in failing:  # any blocker marked n/a: the one without a note is worse
         failing.add("blocker-na-without-note")
     waived_at = _active_waivers(launch, as_of) if failing else {}
-    na = list(_na_breaches(policy, launch, gate, items))
     scores = required_scores or {}
     found = [
         *_gate_breaches(policy, gate),
         *_launch_breaches(policy, launch),
-        *na,
-        *_diluted(policy, launch, gate, items, required, scores, {b.identity for b in na}),
+        *_na_breaches(policy, launch, gate, items),
+        *_diluted(policy, launch, gate, items, required, scores),
         *_waiver_breaches(policy, launch, items, as_of),
         *_host_breaches(policy, launch, items),
         *(
@@ -292,12 +291,12 @@ def _diluted(
     items: Mapping[str, ChecklistItem],
     required: frozenset[str],
     scores: Mapping[Stage, float | None],
-    whole: set[str],
 ) -> Iterator[Breach]:
     """The policy's floors held by the required checklists' items on their own, where the
     launch loads items of other checklists beside them (padding raises a score and the
-    number of items owed, not what the repository requires). ``whole``: the n/a breaches
-    of all the items, which the required items' own are not said again beside."""
+    number of items owed, not what the repository requires). Each stage's n/a share of the
+    required items is a breach of its own beside that of all the items: either can be past
+    the policy while the other is not, and each can grow."""
     if not required or len(required) == len(items):
         return
     floor = policy.min_score
@@ -316,13 +315,13 @@ def _diluted(
             )
     own = {i: item for i, item in items.items() if i in required}
     for breach in _na_breaches(policy, launch, gate, own):
-        if breach.identity not in whole:
-            yield dataclasses.replace(
-                breach,
-                message=breach.message.replace(
-                    " items the launch owes", " items the launch owes from the required checklists"
-                ),
-            )
+        yield dataclasses.replace(
+            breach,
+            message=breach.message.replace(
+                " items the launch owes", " items the launch owes from the required checklists"
+            ),
+            key=f"required {breach.key}",  # its own: neither hides the other, nor its growth
+        )
 
 
 def _na_breaches(
