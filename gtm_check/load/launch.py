@@ -431,7 +431,7 @@ class _Blocks:
 
 
 def _block_findings(loc: PathKey, check: AnyCheck, allow_outside: bool) -> list[Finding]:
-    found = [] if allow_outside else _path_findings(loc, check)
+    found = _path_findings(loc, check, allow_outside=allow_outside)
     if isinstance(check, FileCheck) and check.matches is not None:
         why = pattern_problem(check.matches)
         if why is not None:
@@ -477,22 +477,25 @@ def _fill_findings(item_id: str, template: AnyCheck | None, fill: AnyCheck) -> l
     return findings
 
 
-def _path_findings(loc: PathKey, check: AnyCheck) -> list[Finding]:
-    """A file check's path is in the repository: never absolute, never through ``..``."""
+def _path_findings(loc: PathKey, check: AnyCheck, *, allow_outside: bool) -> list[Finding]:
+    """A file check's path is in the repository: never absolute, never through ``..``
+    (unless ``allow_outside``), and never into ``.git`` (even so)."""
     if not isinstance(check, FileCheck) or check.path is None:
         return []
     path = check.path
-    if PurePosixPath(path).is_absolute() or PureWindowsPath(path).is_absolute():
-        why = "is absolute"
-    elif ".." in PurePosixPath(path.replace("\\", "/")).parts:
-        why = "climbs out with '..'"
-    elif any(part.casefold() == ".git" for part in PurePosixPath(path.replace("\\", "/")).parts):
+    if any(part.casefold() == ".git" for part in PurePosixPath(path.replace("\\", "/")).parts):
         return [
             Finding(
                 (*loc, "path"),
                 f"path {quoted(path)} leads into git's own folder, which a check may not read",
             )
         ]
+    if allow_outside:
+        return []
+    if PurePosixPath(path).is_absolute() or PureWindowsPath(path).is_absolute():
+        why = "is absolute"
+    elif ".." in PurePosixPath(path.replace("\\", "/")).parts:
+        why = "climbs out with '..'"
     else:
         return []
     return [

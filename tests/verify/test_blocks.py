@@ -439,3 +439,12 @@ def test_a_launch_holds_a_bounded_number_of_checks(
         "7:24: more than 2 checks (verify:) in one launch, its file and team checklists "
         "together; gtm-check runs at most 2",
     ]
+
+
+def test_allow_outside_never_lets_a_check_into_git_s_own_folder(repo: Path) -> None:
+    path = launch_with(repo, "team.plain:\n  verify: {path: .git/config, contains: basic}\n")
+    code, problems = validate(path, "--allow-outside")
+    assert (code, problems) == (
+        2,
+        ["6:20: path '.git/config' leads into git's own folder, which a check may not read"],
+    )

@@ -31,9 +31,16 @@ LOOPBACK = ["127.0.0.1"]
 
 
 def checker(
-    cache: Path | None = None, *, timeout: float = 10, total: float = 60, max_age: float = 3600
+    cache: Path | None = None,
+    *,
+    timeout: float = 10,
+    total: float = 60,
+    max_age: float = 3600,
+    allow_outside: bool = False,
 ) -> Checker:
-    options = CheckOptions(timeout=timeout, total=total, max_age=max_age)
+    options = CheckOptions(
+        timeout=timeout, total=total, max_age=max_age, allow_outside=allow_outside
+    )
     return Checker(options, cache=cache)
 
 
@@ -286,7 +293,8 @@ def test_the_cache_is_off_in_tests() -> None:
 # --- file checks ask only about what git tracks -------------------------------------------------
 
 
-def test_a_file_check_reads_only_what_git_tracks(repo: Path) -> None:
+@pytest.mark.parametrize("allow_outside", [False, True], ids=["", "--allow-outside"])
+def test_a_file_check_reads_only_what_git_tracks(repo: Path, allow_outside: bool) -> None:
     # A check is an oracle for a file's contents, a bit at a time: a pull request may ask
     # about the repository's files, never about what a CI step wrote beside them (a key, a
     # token) nor about git's own folder (where the checkout keeps its token).
@@ -303,7 +311,9 @@ def test_a_file_check_reads_only_what_git_tracks(repo: Path) -> None:
         "a.to-secret": FileCheck(path="to-secret.md"),
         "a.to-git": FileCheck(path="to-git.md", contains="url"),
     }
-    results = checker().run(checks, repo, LOOPBACK, git_of(repo / "launch.yaml"))
+    # --allow-outside lets a check follow a link out of the repository, never around these.
+    run = checker(allow_outside=allow_outside).run
+    results = run(checks, repo, LOOPBACK, git_of(repo / "launch.yaml"))
     assert {item: r.why for item, r in results.items()} == {
         "a.notes": "the file holds '2.0.0'",
         "a.secret": NOT_TRACKED,

@@ -64,16 +64,19 @@ def check_file(
     assert check.path is not None
     path = root / check.path
     blob: str | None = None
-    if not allow_outside:
-        relative = real_relative(root, check.path)
-        if relative is None:
-            return False, "it leads outside the repository through a symbolic link"
-        if any(part.casefold() == ".git" for part in relative.split("/")):
-            return False, "it leads into git's own folder, which a check may not read"
-        if committed is not None:
-            if relative not in committed.paths:
-                return False, NOT_TRACKED
-            blob = committed.paths[relative]
+    relative = real_relative(root, check.path)
+    if relative is None and not allow_outside:
+        return False, "it leads outside the repository through a symbolic link"
+    # Git's own folder (where a checkout keeps the token it fetched with) and a file of the
+    # repository that HEAD does not hold are never asked about, --allow-outside or not: it
+    # lets a check read outside the repository, not around these.
+    real = Path(os.path.realpath(path))
+    if any(part.casefold() == ".git" for part in real.parts):
+        return False, "it leads into git's own folder, which a check may not read"
+    if relative is not None and committed is not None:
+        if relative not in committed.paths:
+            return False, NOT_TRACKED
+        blob = committed.paths[relative]
     try:
         kind, _ = examine(path)
     except Unreachable as exc:

@@ -93,7 +93,7 @@ class Checker:
         outcomes: dict[AnyCheck, tuple[bool, str]] = {}
         tracked: Committed | None = None
         try:
-            tracked = None if self.options.allow_outside else _tracked(run, root, git)
+            tracked = _tracked(run, root, git)
         except GtmCheckError as exc:
             # No file check can be judged: each fails, saying what git said.
             why = f"git could not say which files it tracks: {exc.problems[0].message}"
