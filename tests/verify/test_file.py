@@ -4,13 +4,14 @@ never read."""
 from __future__ import annotations
 
 import os
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from gtm_check.load.verify.file import check_file
-from gtm_check.load.verify.pattern import MAX_SEARCH_BYTES, search
+from gtm_check.load.verify.pattern import MAX_SEARCH_BYTES, SEARCH_MEMORY, search
 from gtm_check.model.verify import FileCheck
 
 
@@ -65,6 +66,17 @@ def test_a_pattern_that_backtracks_without_end_is_stopped(repo: Path) -> None:
     assert not found
     assert why == "searching for '^(a+)+$' did not finish in the time a check has"
     assert time.monotonic() - started < 5  # stopped, not left to run for years
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no RLIMIT_DATA")
+def test_a_pattern_that_takes_memory_without_end_is_stopped(repo: Path) -> None:
+    # Python's engine keeps each group's place on every repeat: 200 empty groups took
+    # 3.3 GB on 1 MiB of text, and eight checks run at once.
+    (repo / "a.txt").write_text("a" * MAX_SEARCH_BYTES)
+    pattern = r"\A(" + "()" * 150 + "a)*c"
+    found, why = run(FileCheck(path="a.txt", matches=pattern), repo, seconds=60)
+    assert not found
+    assert why.endswith(f"' took more than the {SEARCH_MEMORY // 2**20} MiB a search may")
 
 
 def test_the_search_runs_in_a_child_that_reads_nothing_else() -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from gtm_check.load.history import Repository
+from gtm_check.load.verify import file as file_checks
 from gtm_check.load.verify import run as runner
 from gtm_check.load.verify.cache import CACHE_ENV, cache_folder, entry_name, key_of
 from gtm_check.load.verify.file import NOT_TRACKED
@@ -363,8 +364,8 @@ def test_a_tracked_folder_passes_with_paths_inside_it_in_the_same_run(
     }
     assert all(results[f"a.p{n}"].passed for n in range(50))
     # One ls-tree for each depth of folders asked inside one another (docs, docs/sub, then
-    # docs/sub/deep.md), not one per path.
-    assert [args[0] for args in calls] == ["ls-tree"] * 3
+    # docs/sub/deep.md), not one per path; then the size of the one file a text is sought in.
+    assert [args[0] for args in calls] == ["ls-tree"] * 3 + ["cat-file"]
     git = git_of(repo / "launch.yaml")
     alone = checker().run({"a.docs": FileCheck(path="docs")}, repo, LOOPBACK, git)
     assert (alone["a.docs"].passed, alone["a.docs"].why) == (True, "the folder exists")
@@ -453,3 +454,37 @@ def test_git_streams_a_large_committed_file_rather_than_unpacking_it_whole(
     )
     assert done.returncode == 0, done.stderr
     assert int(done.stdout) < 32 * 1024  # KiB: git's peak, far below the 96 MiB unpacked
+
+
+def test_a_committed_file_too_large_to_search_is_not_read(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Git rebuilds a blob stored as a delta whole in memory before it gives a byte: two
+    # 200 MiB files of zeros, one a delta of the other, pack to 207 KiB; eight checks on it
+    # took 3 GB. A text is sought only in committed files up to a size, asked first.
+    shutil.rmtree(repo / ".git")
+    (repo / "big.txt").write_text("x" * 200)
+    (repo / "small.txt").write_text("x" * 100)
+    commit_all(repo)
+    monkeypatch.setattr(file_checks, "MAX_SEARCHED_BLOB", 100)
+    read: list[str] = []
+    real = Repository.head_of
+
+    def spy(self: Repository, blob: str, limit: int) -> bytes:
+        read.append(blob)
+        return real(self, blob, limit)
+
+    monkeypatch.setattr(Repository, "head_of", spy)
+    checks: dict[str, AnyCheck] = {
+        "a.big": FileCheck(path="big.txt", contains="x"),
+        "a.small": FileCheck(path="small.txt", contains="x"),
+        "a.exists": FileCheck(path="big.txt"),
+    }
+    results = checker().run(checks, repo, LOOPBACK, git_of(repo / "launch.yaml"))
+    assert {item: r.why for item, r in results.items()} == {
+        "a.big": "it is 200 bytes in the commit; gtm-check seeks text in committed files of "
+        "at most 100",
+        "a.small": "the file holds 'x'",
+        "a.exists": "the file exists",
+    }
+    assert len(read) == 1  # the small one only

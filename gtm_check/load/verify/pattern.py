@@ -14,24 +14,43 @@ import sys
 MAX_SEARCH_BYTES = 1024 * 1024
 """The most of a file a pattern is searched in (its first 1 MiB)."""
 
+SEARCH_MEMORY = 256 * 1024 * 1024
+"""The most heap a search may take (RLIMIT_DATA in the child): Python's engine keeps each
+group's place on every repeat, and a 1,000-character pattern of 200 empty groups took
+3.3 GB on 1 MiB of text, eight at once."""
+
+OUT_OF_MEMORY = 3
+"""The child's exit code when the search took more than SEARCH_MEMORY."""
+
 _CHILD = (
     "import re, sys, warnings\n"
+    "try:\n"
+    "    import resource\n"
+    f"    resource.setrlimit(resource.RLIMIT_DATA, ({SEARCH_MEMORY}, {SEARCH_MEMORY}))\n"
+    "except (ImportError, ValueError, OSError):\n"
+    "    pass\n"
     "warnings.simplefilter('ignore')\n"
     "data = sys.stdin.buffer.read()\n"
     "size = int.from_bytes(data[:4], 'big')\n"
     "pattern = data[4:4 + size].decode('utf-8')\n"
     "text = data[4 + size:].decode('utf-8', 'replace')\n"
-    "sys.stdout.write('1' if re.search(pattern, text, re.MULTILINE) else '0')\n"
+    "try:\n"
+    "    found = re.search(pattern, text, re.MULTILINE)\n"
+    "except MemoryError:\n"
+    f"    sys.exit({OUT_OF_MEMORY})\n"
+    "sys.stdout.write('1' if found else '0')\n"
 )
 
 
-def search(pattern: str, data: bytes, seconds: float) -> bool | None:
+def search(pattern: str, data: bytes, seconds: float) -> bool | str:
     """Whether ``pattern`` matches somewhere in ``data`` (UTF-8, each line a line for ``^``
-    and ``$``); None when it did not finish within ``seconds`` or could not run."""
+    and ``$``); or why the search did not say: it did not finish within ``seconds``, it
+    took more memory than a search may, or it could not run."""
     encoded = pattern.encode("utf-8")
     payload = len(encoded).to_bytes(4, "big") + encoded + data[:MAX_SEARCH_BYTES]
+    late = "did not finish in the time a check has"
     if not sys.executable or seconds <= 0:
-        return None
+        return late
     try:
         child = subprocess.run(
             [sys.executable, "-I", "-S", "-c", _CHILD],
@@ -41,8 +60,12 @@ def search(pattern: str, data: bytes, seconds: float) -> bool | None:
             env={},
             check=False,
         )
-    except (subprocess.TimeoutExpired, OSError):
-        return None
+    except subprocess.TimeoutExpired:
+        return late
+    except OSError:
+        return "could not run"
+    if child.returncode == OUT_OF_MEMORY:
+        return f"took more than the {SEARCH_MEMORY // 2**20} MiB a search may"
     if child.returncode != 0 or child.stdout not in (b"0", b"1"):
-        return None
+        return "could not run"
     return child.stdout == b"1"

@@ -148,11 +148,14 @@ def _tracked(
         return None
     top = Path(os.path.realpath(git.root))
     wanted = []
+    seeking = set()
     for check in checks:
         if isinstance(check, FileCheck) and check.path is not None:
             real = Path(os.path.realpath(root / check.path))
             if real.is_relative_to(top) and real != top:
                 wanted.append(real.relative_to(top).as_posix())
+                if check.contains is not None or check.matches is not None:
+                    seeking.add(wanted[-1])
     found = git.tracked(wanted)
     # Paths as check_file sees them: from ``root``, which is normally git's top.
     base = Path(os.path.realpath(root))
@@ -161,7 +164,11 @@ def _tracked(
         for name, blob in found.items()
         if (top / name).is_relative_to(base)
     }
-    return Committed(paths, git.head_of)
+    # The size of each blob a text is sought in, in one more git process: none too large
+    # is read (``check_file``).
+    blobs = [found[name] for name in sorted(seeking) if found.get(name) is not None]
+    sizes = git.sizes(list(dict.fromkeys(b for b in blobs if b is not None)))
+    return Committed(paths, git.head_of, sizes)
 
 
 class _Pending:
