@@ -105,9 +105,12 @@ class Extras(Protocol):
         as_of: dt.date,
         reader: ChecklistReader,
         policy: Policy | None,
+        gate: Gate | None = None,
+        options: GateOptions | None = None,
     ) -> History:
         """A launch's weekly trend from git and its projection (``--history``), every
-        revision scored under the launch's policy (the audit's)."""
+        revision scored under the launch's policy (the audit's), and judged by the audit's
+        ``gate`` and ``options`` (its command line's overrides)."""
         ...
 
 
@@ -244,7 +247,8 @@ def _report(
         where = gate_locations(loaded, report.gate, report.milestones)
         report = dataclasses.replace(report, gate_locations=where)
     if request.history and extras is not None:
-        history = extras.history(path, loaded, request.as_of, reader, policy)
+        gate = effective_gate(loaded, request)
+        history = extras.history(path, loaded, request.as_of, reader, policy, gate, options)
         report = dataclasses.replace(report, history=history)
     if request.critical_path:
         basis = report if policy is None else _counted_report(request, loaded, policy, options)

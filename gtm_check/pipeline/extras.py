@@ -20,11 +20,12 @@ from gtm_check.load.revisions import read_revisions
 from gtm_check.load.verify.options import CheckOptions
 from gtm_check.load.verify.run import Checker, git_of, repository_of
 from gtm_check.model.history import Every, History
-from gtm_check.model.inputs import Policy
+from gtm_check.model.inputs import Gate, Policy
 from gtm_check.model.problems import GtmCheckError, OptionError
 from gtm_check.model.results import CheckResult
 from gtm_check.pipeline import RunChecks
-from gtm_check.scoring.trend import history_of, trend
+from gtm_check.scoring.score import GateOptions
+from gtm_check.scoring.trend import Judging, history_of, trend
 from gtm_check.scoring.verification import checks_of, checks_to_run
 
 
@@ -42,8 +43,10 @@ class _Extras:
         as_of: dt.date,
         reader: ChecklistReader,
         policy: Policy | None,
+        gate: Gate | None = None,
+        options: GateOptions | None = None,
     ) -> History:
-        return launch_history(path, loaded, as_of, reader, policy)
+        return launch_history(path, loaded, as_of, reader, policy, gate, options)
 
 
 EXTRAS = _Extras()
@@ -92,11 +95,13 @@ def launch_history(
     as_of: dt.date,
     reader: ChecklistReader,
     policy: Policy | None = None,
+    gate: Gate | None = None,
+    options: GateOptions | None = None,
 ) -> History:
     """The launch file's weekly trend up to the as-of date and the projection, scored with
-    the checklists already loaded and under the audit's policy; or a note saying why there
-    is none. Never an error: the audit stands without it. Revisions count against the
-    audit's read budget."""
+    the checklists already loaded, under the audit's policy and judged by its gate and
+    options; or a note saying why there is none. Never an error: the audit stands without
+    it. Revisions count against the audit's read budget."""
     if str(path) == STDIN:
         return History(note="history: the launch file came from standard input")
     try:
@@ -116,9 +121,8 @@ def launch_history(
         checklists = [c.checklist for c in loaded.checklists]
         # The revisions are read as they are scored: a problem reading one stops it here.
         required = required_items(policy.required_checklists, loaded.checklists) if policy else None
-        result = trend(
-            loaded.launch, checklists, revisions, Every.week, as_of, policy, required or frozenset()
-        )
+        judging = Judging(required or frozenset(), gate, options or GateOptions())
+        result = trend(loaded.launch, checklists, revisions, Every.week, as_of, policy, judging)
     except GtmCheckError as exc:
         why = exc.problems[0].message if exc.problems else "git failed"
         return History(note=f"history: not read ({why})")

@@ -12,7 +12,7 @@ from gtm_check.load.launch import load_launch
 from gtm_check.load.policy import PolicyReader
 from gtm_check.load.revisions import read_revisions
 from gtm_check.review.sides import repository
-from gtm_check.scoring.trend import Every, TrendResult
+from gtm_check.scoring.trend import Every, Judging, TrendResult
 from gtm_check.scoring.trend import trend as trend_of
 
 
@@ -55,9 +55,8 @@ def trend(
     )
     checklists = [c.checklist for c in current.checklists]
     required = required_items(found.required_checklists, current.checklists) if found else None
-    result = trend_of(
-        current.launch, checklists, revisions, every, as_of, found, required or frozenset()
-    )
+    judging = Judging(required or frozenset())
+    result = trend_of(current.launch, checklists, revisions, every, as_of, found, judging)
     if result.points:
         return result
     return dataclasses.replace(result, empty=_why_empty(repo, path, since, as_of, result))

@@ -19,11 +19,11 @@ from gtm_check.model.history import (
     left_out_text,
     period_end,
 )
-from gtm_check.model.inputs import Checklist, Launch, Policy
+from gtm_check.model.inputs import Checklist, Gate, Launch, Policy
 from gtm_check.model.results import Breach, ItemResult, Report
 from gtm_check.model.vocabulary import Severity, Stage
 from gtm_check.scoring.policy import REQUIRED_SCORE, counted
-from gtm_check.scoring.score import score_launch
+from gtm_check.scoring.score import GateOptions, score_launch
 
 SHALLOW_HINT = (
     "this is a shallow clone, so older revisions are missing: fetch the whole history "
@@ -33,6 +33,7 @@ SHALLOW_HINT = (
 __all__ = [
     "SHALLOW_HINT",
     "Every",
+    "Judging",
     "Projection",
     "Skipped",
     "StagePoint",
@@ -172,6 +173,23 @@ class TrendResult:
         return METHOD.format(n=PERIODS, unit=self.every.value)
 
 
+@dataclass(frozen=True)
+class Judging:
+    """How a trend judges each revision beyond the policy: ``required``, the items of the
+    checklists the policy requires (which must reach its ``min_score`` on their own:
+    ``trend_point``); and for ``audit --history``, the audit's ``gate`` (with its command
+    line's overrides, in place of each revision's own) and ``options`` (--ignore-waivers,
+    --require-evidence...), so that its projection judges as its gate does."""
+
+    required: frozenset[str] = frozenset()
+    gate: Gate | None = None
+    options: GateOptions = GateOptions()
+
+    def launch(self, launch: Launch) -> Launch:
+        """``launch`` with the gate it is judged by."""
+        return launch if self.gate is None else launch.model_copy(update={"gate": self.gate})
+
+
 def trend(
     current: Launch,
     checklists: Sequence[Checklist],
@@ -179,20 +197,27 @@ def trend(
     every: Every,
     today: dt.date,
     policy: Policy | None = None,
-    required: frozenset[str] = frozenset(),
+    judging: Judging | None = None,
 ) -> TrendResult:
     """Each past launch scored as of its period's end (today at the latest) with today's
     checklists, and the projection of the stages the launch file gates on today. The past
     launches are taken one at a time; contents already scored on the same day (the same
     blob) are scored once. ``policy``: today's, which every revision is scored under
     (``scoring.policy.counted``), never one of its own, and which judges the launch file
-    today as ``audit`` does (``TrendResult.policy``, ``held_back``). ``required``: the items of the
-    checklists it requires, which must reach its ``min_score`` on their own (``trend_point``)."""
-    points, skipped = _points(checklists, revisions, every, today, policy, required)
-    now = counted(policy, current, checklists, today)
+    today as ``audit`` does (``TrendResult.policy``, ``held_back``); ``judging``: how else."""
+    judging = judging or Judging()
+    points, skipped = _points(checklists, revisions, every, today, policy, judging)
+    now = counted(policy, judging.launch(current), checklists, today)
     gated = list(now.gate.stages)
     refused = (
-        score_launch(now, checklists, today, policy=policy, required=required).gate.refused
+        score_launch(
+            now,
+            checklists,
+            today,
+            options=judging.options,
+            policy=policy,
+            required=judging.required,
+        ).gate.refused
         if policy
         else []
     )
@@ -217,7 +242,7 @@ def _points(
     every: Every,
     today: dt.date,
     policy: Policy | None,
-    required: frozenset[str],
+    judging: Judging,
 ) -> tuple[list[TrendPoint], list[Skipped]]:
     """Each past launch's point, and the revisions that could not be read (by date)."""
     points: list[TrendPoint] = []
@@ -231,8 +256,9 @@ def _points(
         day = min(period_end(past.date, every), today)
         point = scored.get((past.blob, day)) if past.blob else None
         if point is None:
-            launch = counted(policy, past.launch, checklists, day)
-            point = trend_point(score_launch(launch, checklists, day), past.commit, required, floor)
+            launch = counted(policy, judging.launch(past.launch), checklists, day)
+            report = score_launch(launch, checklists, day, options=judging.options)
+            point = trend_point(report, past.commit, judging.required, floor)
             if past.blob:
                 scored[past.blob, day] = point
         else:

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from gtm_check.cli.commands import app
-from tests.review.gitrepo import CHECKLIST, GitRepo
+from tests.review.gitrepo import CHECKLIST, GitRepo, launch
 
 HEADER = (
     "launch: Demo\nlaunch_date: 2027-01-25\nchecklists: [./legal.yaml]\n"
@@ -129,3 +129,29 @@ def test_the_history_is_scored_under_the_audits_policy(tmp_path: Path) -> None:
     strict = json.loads(audit(repo.root / "launch.yaml", *args))["history"]
     assert [p["stages"]["learn"] for p in strict["points"]] == [0.0, 37.5]
     assert strict["projection"]["learn"]["verdict"] == "late by 4 days"
+
+
+def test_the_projection_judges_as_the_audits_gate_and_flags_do(tmp_path: Path) -> None:
+    # The launch file gates learn alone and waives its learn blocker: its projection said
+    # "ready now" for learn, and nothing of buy, while --gate-stage buy and --ignore-waivers
+    # failed the same audit's gate on them.
+    waiver = "[{item: legal.trademarks, reason: r, approved_by: vp, expires: 2027-06-01}]"
+    items = "legal.trademarks: todo\nlegal.privacy: {status: done, evidence: x}\n"
+    states = launch(items, waivers=waiver).replace("stages: [learn, buy]", "stages: [learn]")
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("2027-01-04", {"legal.yaml": CHECKLIST, "launch.yaml": states})
+    repo.commit("2027-01-11", {"launch.yaml": states + "# again\n"})
+    path = str(repo.root / "launch.yaml")
+    args = ["audit", path, "--history", "--as-of", "2027-01-20", "-f", "json"]
+
+    def projection(*flags: str) -> dict[str, str]:
+        result = CliRunner().invoke(app, [*args, *flags])
+        found = json.loads(result.stdout)["history"]["projection"]
+        return {stage: p["verdict"] for stage, p in found.items()}
+
+    assert projection() == {"learn": "ready now"}
+    assert projection("--gate-stage", "learn", "--gate-stage", "buy") == {
+        "learn": "ready now",
+        "buy": "no progress in 1 week",
+    }
+    assert projection("--ignore-waivers") == {"learn": "no progress in 1 week"}
