@@ -226,3 +226,37 @@ def test_plan_counts_the_launch_as_its_policy_lets_it(write: WriteFile) -> None:
     strict = json.loads(run(*args, "--policy", str(policy))[1])
     assert strict["critical_path"]["chain"] == ["legal.trademarks"]
     assert [(i["id"], i["gated"]) for i in strict["items"]] == [("legal.trademarks", True)]
+
+
+def test_plan_never_says_ready_while_the_launch_goes_below_its_policy(write: WriteFile) -> None:
+    # Nothing open in the gated stage, but learn's other item is n/a past the policy's share
+    # and the tier is not allowed: audit fails the gate, so plan names the breaches.
+    write("legal.yaml", MINI_CHECKLIST)
+    path = write(
+        "launch.yaml",
+        "launch: L\nlaunch_date: 2027-03-01\ntier: 3\nchecklists: [./legal.yaml]\n"
+        "gate: {stages: [learn, use]}\n"
+        "items: {legal.trademarks: n/a, legal.sla-terms: done}\n",
+    )
+    policy = write(
+        "policy.yaml",
+        "policy:\n  max_na_share: 0.25\n  allowed_tiers: [1, 2]\n",
+    )
+    args = ["plan", str(path), "--as-of", "2027-01-15", "--policy", str(policy)]
+    breaches = [
+        "tier 3 is not allowed; the policy allows 1, 2",
+        "learn: 1 of the 1 items the launch owes are marked n/a (100%); the policy allows at "
+        "most 25%",
+    ]
+    code, out = run(*args, "-f", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert (data["critical_path"]["chain"], data["policy"]) == ([], breaches)
+    out = run(*args)[1]
+    assert "nothing is open in the gated stages, but the launch goes below its policy" in out
+    assert "ready now" not in out
+    assert "Below the policy (audit fails the gate on these):\n    tier 3 is not allowed" in out
+    markdown = run(*args, "-f", "markdown")[1]
+    assert f"- {breaches[0]}\n" in markdown
+    plain = json.loads(run("plan", str(path), "--as-of", "2027-01-15", "-f", "json")[1])
+    assert "policy" not in plain  # within its policy: the documented shape, no new key

@@ -148,6 +148,12 @@ class Plan:
     def launch(self) -> LaunchSummary:
         return self.report.launch
 
+    @property
+    def policy(self) -> list[str]:
+        """Where the launch goes below its policy: ``audit`` fails the gate on each, however
+        soon the critical path ends."""
+        return [breach.message for breach in self.report.gate.refused]
+
     @classmethod
     def of(cls, report: Report) -> Plan:
         """The plan of a report that carries its critical path."""

@@ -25,9 +25,19 @@ MODEL = (
 """The model in one paragraph (the README's "The critical path" says it in full)."""
 
 
+POLICY_HEADING = "Below the policy (audit fails the gate on these)"
+
+
 def headline(plan: Plan) -> str:
-    """When the launch can be ready against its date, in words."""
+    """When the launch can be ready against its date, in words; never "ready" while the
+    launch goes below its policy."""
     path = plan.path
+    if not path.chain and plan.policy:
+        n = len(plan.policy)
+        return (
+            f"nothing is open in the gated stages, but the launch goes below its policy "
+            f"({n} breach{'' if n == 1 else 'es'}): not ready"
+        )
     if not path.chain:
         return f"nothing is open in the gated stages: ready now ({path.ready})"
     return f"the critical path ends {path.ready}, {relative(path.days_after_launch)}"
@@ -75,6 +85,11 @@ def render_table(plan: Plan, options: RenderOptions) -> str:
     ):
         lines += textwrap.wrap(line, max(options.width, 40), subsequent_indent="  ") or [""]
     lines.append("")
+    if plan.policy:
+        lines.append(f"{POLICY_HEADING}:")
+        for breach in plan.policy:
+            lines += wrap.wrap(visible(breach))
+        lines.append("")
     if plan.path.chain:
         lines.append("What decides it, first to be done first:")
         for n, planned in enumerate(plan.path.chain, 1):
@@ -139,6 +154,8 @@ def render_markdown(plan: Plan, options: RenderOptions) -> str:
         f"{launch.when}, as of {launch.as_of}).",
         "",
     ]
+    if plan.policy:
+        lines += [f"{POLICY_HEADING}:", "", *(f"- {text(b)}" for b in plan.policy), ""]
     if plan.path.chain:
         lines += [
             "What decides it, first to be done first:",
@@ -233,6 +250,8 @@ def to_dict(plan: Plan) -> dict[str, Any]:
         },
         "items": [_item(p) for p in path.items],
     }
+    if plan.policy:  # only then: a launch within its policy keeps the shape above
+        data["policy"] = plan.policy
     if plan.history is not None:  # asked for with --history
         outlook = plan.outlook
         data["history"] = history_dict(plan.history) | {
