@@ -194,7 +194,10 @@ _JOINER = "\u2060"
 reference, and inside "://" or "www." no address: nobody is notified, nothing is linked.
 A literal character, not an entity: GitHub finds mentions and references in the rendered
 text, where an entity would already be decoded."""
-_LINKS = re.compile(r"(?i)(@|#|:(?=//)|\bwww(?=\.)|\bgh(?=-\d))")
+_LINKS = re.compile(r"(?i)(@|#|:(?=//)|\bwww(?=\.)|\bgh(?=-\d)|\b[0-9a-f](?=[0-9a-f]{6,39}\b))")
+"""After each of these, a word joiner: a mention, an issue or pull-request reference, an
+address, a GitHub advisory id, and the first character of what could be a commit id (7 to
+40 hexadecimal characters, which GitHub links to the commit)."""
 
 
 def text(value: object, limit: int = TEXT_LIMIT) -> str:
@@ -202,7 +205,8 @@ def text(value: object, limit: int = TEXT_LIMIT) -> str:
     reason, a file name, a message) as Markdown for the comment, the one way it gets there:
     one line (controls and line breaks become spaces, invisible characters go), cut to
     ``limit`` characters, no mention, issue reference or link (a word joiner after "@" and
-    "#", inside "://" and "www."), every Markdown character escaped and the HTML ones as
+    "#", inside "://" and "www.", after the first character of a commit id), every Markdown
+    character escaped and the HTML ones as
     entities. The reader sees the text as written; GitHub acts on none of it."""
     kept = "".join(
         " " if unicodedata.category(c) in _SPACE else c

@@ -627,6 +627,7 @@ def test_the_comment_escapes_every_piece_of_text_from_the_pull_request() -> None
         ("@team a@b.example", "@\u2060team a@\u2060b\\.example"),  # no mention, no e-mail
         ("#12 acme/app#3 GH-4", "\\#\u206012 acme/app\\#\u20603 GH\u2060\\-4"),  # no reference
         ("HTTP://x www.y", "HTTP:\u2060//x www\u2060\\.y"),  # no link
+        ("0123456 DEADBEEF1 cafe", "0\u2060123456 D\u2060EADBEEF1 cafe"),  # no commit link
         ("x" * 250, "x" * 199 + "…"),  # cut at 200 characters, before escaping
         (None, "None"),
     ],
