@@ -99,25 +99,33 @@ def check_file(
         return (False, "it is a folder, not a file") if seeks else (True, "the folder exists")
     if not seeks:
         return True, "the file exists"
-    if committed is not None:
-        if blob is None:
-            return False, "it is not a file in the commit checked out"
-        size = committed.sizes.get(blob)
-        if size is not None and size > MAX_SEARCHED_BLOB:
-            return False, (
-                f"it is {size:,} bytes in the commit; gtm-check seeks text in committed files "
-                f"of at most {MAX_SEARCHED_BLOB:,}"
-            )
-        try:
-            data = committed.head_of(blob, MAX_SEARCH_BYTES + 1)
-        except GtmCheckError as exc:
-            return False, f"git could not read it: {exc.problems[0].message}"
-        return _seek(check, data[:MAX_SEARCH_BYTES], len(data) <= MAX_SEARCH_BYTES, deadline)
+    if relative is not None and committed is not None:
+        return _seek_committed(check, committed, blob, deadline)
     try:
         data, whole = _head(path)
     except OSError as exc:
         return False, f"it cannot be read: {why_unreachable(exc)}"
     return _seek(check, data, whole, deadline)
+
+
+def _seek_committed(
+    check: FileCheck, committed: Committed, blob: str | None, deadline: float
+) -> tuple[bool, str]:
+    """The check's text sought in the file as HEAD holds it (``blob``), never as a build
+    step left it on disk."""
+    if blob is None:
+        return False, "it is not a file in the commit checked out"
+    size = committed.sizes.get(blob)
+    if size is not None and size > MAX_SEARCHED_BLOB:
+        return False, (
+            f"it is {size:,} bytes in the commit; gtm-check seeks text in committed files "
+            f"of at most {MAX_SEARCHED_BLOB:,}"
+        )
+    try:
+        data = committed.head_of(blob, MAX_SEARCH_BYTES + 1)
+    except GtmCheckError as exc:
+        return False, f"git could not read it: {exc.problems[0].message}"
+    return _seek(check, data[:MAX_SEARCH_BYTES], len(data) <= MAX_SEARCH_BYTES, deadline)
 
 
 def _seek(check: FileCheck, data: bytes, whole: bool, deadline: float) -> tuple[bool, str]:
