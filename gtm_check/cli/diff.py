@@ -26,10 +26,7 @@ from gtm_check.review.diff import DiffRequest, compare
 
 AsOfOption = Annotated[
     str | None,
-    as_of_option(
-        "Score on this date (default: the newer side's: its commit date, today at the "
-        "latest, or today)."
-    ),
+    as_of_option("Score both sides on this date (default: today)."),
 ]
 
 

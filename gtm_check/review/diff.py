@@ -23,7 +23,7 @@ class DiffRequest:
     since: str | None = None
     today: dt.date = field(default_factory=dt.date.today)
     as_of: dt.date | None = None
-    """Score both sides on this date rather than the newer side's (today at the latest)."""
+    """Score both sides on this date rather than today."""
     ci: bool = False
     allow_outside: bool = False
     policy: Path | None = None
@@ -51,9 +51,9 @@ def compare(request: DiffRequest) -> LaunchDiff:
         request.policy, allow_outside=request.allow_outside, budget=reader.budget
     )
     policy = policies.for_launch(new_spec.path)
-    # The newer side's date, today at the latest: a commit date is the committer's word, and
-    # one dated ahead must not move the day a waiver's length or expiry is judged on.
-    as_of = request.as_of or min(newer.side.date, request.today)
+    # Today, as audit judges: a commit date is the committer's word, and must not move the
+    # day a waiver's length, an attestation's or a waiver's expiry is judged on.
+    as_of = request.as_of or request.today
     checklists = [c.checklist for c in newer.checklists]
     required = required_items(policy.required_checklists, newer.checklists) if policy else None
     old, new = (

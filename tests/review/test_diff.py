@@ -75,27 +75,31 @@ def test_diff_since_a_date_lists_every_change(repo: GitRepo) -> None:
     ]
 
 
-def test_diff_of_two_revisions_scores_both_on_the_newer_commit_date(repo: GitRepo) -> None:
+def test_diff_of_two_revisions_scores_both_on_today(repo: GitRepo) -> None:
     first = repo.git("rev-list", "--max-parents=0", "HEAD").strip()
     path = repo.root / "launch.yaml"
-    request = DiffRequest(f"HEAD:{path}", old=f"{first}:{path}", today=dt.date(2027, 2, 1))
+    request = DiffRequest(f"HEAD:{path}", old=f"{first}:{path}", today=dt.date(2027, 1, 15))
     result = compare(request)
-    assert result.new.launch.as_of == dt.date(2027, 1, 11)
+    assert (result.new.launch.as_of, result.new_side.date) == (
+        dt.date(2027, 1, 15), dt.date(2027, 1, 11),
+    )  # fmt: skip
     assert result.new_side.commit == repo.git("rev-parse", "HEAD").strip()
-    # The old trademarks item, due 2027-01-20, is not overdue on 2027-01-11.
+    # The old trademarks item, due 2027-01-20, is not overdue on 2027-01-15.
     assert result.overdue == []
 
 
-def test_a_newer_side_dated_ahead_is_scored_on_today(repo: GitRepo) -> None:
-    # The newer commit is dated 2027-01-11; on 2027-01-08 both sides are scored as of then,
-    # as audit judges: a commit date cannot move the day waivers and due dates are judged on.
+@pytest.mark.parametrize("today", ["2027-01-08", "2027-02-01"], ids=["ahead", "behind"])
+def test_a_commit_date_does_not_choose_the_day_a_diff_judges_on(repo: GitRepo, today: str) -> None:
+    # The newer commit is dated 2027-01-11: ahead of today, it would judge waivers later;
+    # behind it, it would credit an attestation or a waiver that has run out since. Both
+    # sides are judged today, as audit judges.
     first = repo.git("rev-list", "--max-parents=0", "HEAD").strip()
     path = repo.root / "launch.yaml"
-    request = DiffRequest(f"HEAD:{path}", old=f"{first}:{path}", today=dt.date(2027, 1, 8))
-    result = compare(request)
-    assert (result.new.launch.as_of, result.new_side.date) == (
-        dt.date(2027, 1, 8), dt.date(2027, 1, 11),
-    )  # fmt: skip
+    day = dt.date.fromisoformat(today)
+    result = compare(DiffRequest(f"HEAD:{path}", old=f"{first}:{path}", today=day))
+    assert (result.new.launch.as_of, result.old.launch.as_of) == (day, day)
+    late = DiffRequest(f"HEAD:{path}", old=f"{first}:{path}", today=day, as_of=dt.date(2027, 3, 1))
+    assert compare(late).new.launch.as_of == dt.date(2027, 3, 1)  # --as-of, when given
 
 
 def test_a_revision_starting_with_a_dash_is_refused(repo: GitRepo) -> None:
