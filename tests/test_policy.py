@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -224,16 +225,19 @@ def test_a_submodule_is_under_the_policy_of_the_repository_that_holds_it(
     assert policy_files(launch_file) == []
 
 
-@pytest.mark.parametrize("dot", ["empty file", "link", "file to the checkout's .git"])
+@pytest.mark.parametrize("dot", ["empty file", "link", "file to the checkout's .git", "fifo"])
 def test_a_dot_git_git_would_not_keep_ends_no_policy_search(repo: Path, dot: str) -> None:
     # git never checks out a path named .git, but a build step can leave one in the launch
-    # folder: it ended the search there, and the repository's policy was never read.
+    # folder: it ended the search there, and the repository's policy was never read (a FIFO
+    # hung the run, read as a .git file).
     launches = repo / "launches"
     planted = launches / ".git"
     if dot == "empty file":
         planted.write_text("", encoding="utf-8")
     elif dot == "link":
         planted.symlink_to(repo / ".git")
+    elif dot == "fifo":
+        os.mkfifo(planted)
     else:
         planted.write_text("gitdir: ../.git\n", encoding="utf-8")
     launch_file = launches / "launch.yaml"

@@ -286,9 +286,16 @@ def in_git_folder(path: Path) -> bool:
 
 def gitdir_of(dot: Path) -> str | None:
     """The git folder a ``.git`` file names (``gitdir: PATH`` in its first 4 KiB), as
-    written; None when it names none. OSError when it cannot be read."""
-    with open(dot, "rb") as file:
-        first = file.read(4096).decode("utf-8", "replace").rstrip()
+    written; None when it names none. OSError when it cannot be read, or is no regular file:
+    it is opened without blocking and checked on the open file, so that a FIFO named
+    ``.git`` cannot hang the run."""
+    fd = os.open(dot, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        first = os.read(fd, 4096).decode("utf-8", "replace").rstrip()
+    finally:
+        os.close(fd)
     return first.removeprefix("gitdir: ") if first.startswith("gitdir: ") else None
 
 

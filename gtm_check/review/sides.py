@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gtm_check.load.checklists import ChecklistReader, LoadedChecklist
-from gtm_check.load.files import ByteBudget
+from gtm_check.load.files import ByteBudget, named
 from gtm_check.load.history import Commit, Repository
 from gtm_check.load.launch import load_launch, load_launch_text
 from gtm_check.load.yamltree import Source
@@ -38,7 +38,7 @@ class SideSpec:
         revision too is refused: a pull request could add a file named ``HEAD:launch.yaml``
         to stand in for the revision."""
         if ":" not in text or text.startswith(_FILE_PREFIXES):
-            return cls(Path(text))
+            return cls(named(text))
         rev, _, path = text.partition(":")
         if os.path.lexists(text):
             where = path if path.startswith(_FILE_PREFIXES) else f"./{path}"

@@ -815,3 +815,23 @@ def test_a_warning_the_policy_fails_on_holds_its_items_stage_back_in_diff(tmp_pa
     assert (buy["old_verdict"], buy["new_verdict"]) == ("blocked", "at-risk")
     breach = "warning blocker-na: blocker legal.contracts is marked n/a (its note gives why)"
     assert data["regressions"] == [f"policy: {breach}"]
+
+
+def test_dot_slash_dash_is_the_file_called_dash_on_either_side(tmp_path: Path) -> None:
+    # Path("./-") is "-": the newer side was standard input, the older the committed file.
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("2027-01-04", {"legal.yaml": CHECKLIST, "-": V1})
+    repo.write("-", V2)
+    with (repo.root / "launch.yaml").open("w") as stdin_text:
+        stdin_text.write(V1)
+    with (repo.root / "launch.yaml").open("rb") as stdin:
+        done = subprocess.run(
+            [sys.executable, "-m", "gtm_check", "diff", "--since", "HEAD", "-f", "json"]
+            + ["--as-of", "2027-01-11", "--", "./-"],
+            cwd=repo.root,
+            stdin=stdin,
+            capture_output=True,
+            text=True,
+        )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert [c["id"] for c in json.loads(done.stdout)["done"]] == ["legal.trademarks"]
