@@ -522,3 +522,28 @@ def test_init_writes_nothing_when_the_disk_fills_and_removes_the_folder_it_made(
         "on device\n"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_init_never_writes_into_the_built_in_checklists(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # init --force over the installed legal.yaml made every later run fail to load it (as
+    # root in CI, the package itself). Here the built-ins are a copy, in case it did.
+    from gtm_check.cli import init as init_module
+    from gtm_check.load import checklists as checklists_module
+
+    copy = tmp_path / "builtin"
+    shutil.copytree(checklists_module.builtin_dir(), copy)
+    monkeypatch.setattr(checklists_module, "builtin_dir", lambda: copy)
+    monkeypatch.setattr(init_module, "builtin_dir", lambda: copy)
+    before = (copy / "legal.yaml").read_bytes()
+    target = copy / "legal.yaml"
+    result = CliRunner().invoke(
+        app, ["init", str(target), "--name", "T", "--launch-date", "2027-06-01", "--force"]
+    )
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"{target}:1:1: is in the folder of gtm-check's built-in checklists; choose another path\n"
+    )
+    assert (copy / "legal.yaml").read_bytes() == before
+    assert not (copy / ".gtm-check").exists()
