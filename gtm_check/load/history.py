@@ -443,7 +443,7 @@ class Repository:
         return self._dated(found)
 
     def _dated(self, commit_id: str) -> Commit:
-        out = self._git(["rev-list", "-n", "1", "--date=raw", "--format=%H %cd", commit_id])
+        out = self._git(["rev-list", "-n", "1", "--date=raw", "--format=%H %cd", commit_id, "--"])
         found, _, shown = out.decode("utf-8", "replace").rstrip("\n").split("\n")[-1].partition(" ")
         return Commit.parse(found, shown)
 
@@ -480,7 +480,7 @@ class Repository:
         """The commits of HEAD's history dated on or before ``date`` that no other such
         commit has as a parent: the tips of its lines of work on that day. One walk, children
         before parents, holding only the parents still to come."""
-        walk = ["rev-list", "--topo-order", "--date=raw", "--format=%H%x09%P%x09%cd", "HEAD"]
+        walk = ["rev-list", "--topo-order", "--date=raw", "--format=%H%x09%P%x09%cd", "HEAD", "--"]
         joined: set[str] = set()  # parents of commits on or before the date, still to come
         tips: list[Commit] = []
         with self._stream(walk, subprocess.DEVNULL) as git:
@@ -519,7 +519,7 @@ class Repository:
         """Refuse ``commit`` when a commit in its own history is dated on a later day: one
         walk of its history, however many parents each commit has."""
         assert commit.date is not None
-        walk = ["rev-list", "--date=raw", "--format=%H%x09%P%x09%cd", commit.id]
+        walk = ["rev-list", "--date=raw", "--format=%H%x09%P%x09%cd", commit.id, "--"]
         with self._stream(walk, subprocess.DEVNULL) as git:
             for found, _, shown in _dated_lines(git.stdout):
                 later = _day_of(shown)
@@ -568,7 +568,7 @@ class Repository:
         """Every commit of HEAD that changed the file, newest first, following renames: those
         dated from ``since`` to ``until``, and those git gives no usable date (for the caller
         to name). More than MAX_REVISIONS of them is a problem at the launch file."""
-        walk_args = ["rev-list", "HEAD"]
+        walk_args = ["rev-list", "HEAD", "--"]  # "--": a file named HEAD is no revision
         diff_args = [
             *("diff-tree", "--stdin", "--root", "-r", "--follow", "--raw", "--no-abbrev"),
             *("-z", "--no-ext-diff", "--no-textconv", "--date=raw", "--format=%x01%H %cd"),

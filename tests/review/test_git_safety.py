@@ -1057,3 +1057,18 @@ def test_two_contents_taking_turns_count_each_time_and_are_parsed_once(
     assert len(result.points) == 6  # ten weeks; six turns fit
     assert result.left_out == 4
     assert sorted(parsed) == ["aa\n", "bb\n"]
+
+
+def test_a_file_named_head_in_the_checkout_is_no_revision(tmp_path: Path) -> None:
+    # git read "HEAD" as ambiguous, a revision and a file, and every walk of the history
+    # failed: a pull request could switch trend, a dated diff and --history off.
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("2027-01-04", {"legal.yaml": CHECKLIST, "launch.yaml": REAL})
+    repo.commit("2027-01-11", {"HEAD": "x\n", "launch.yaml": REAL_LATER})
+    path = str(repo.root / "launch.yaml")
+    trend = invoke("trend", path, "--as-of", "2027-01-20", "-f", "json")
+    assert (trend.exit_code, trend.stderr) == (0, "")
+    assert len(json.loads(trend.stdout)["points"]) == 2
+    diff = invoke("diff", path, "--since", "2027-01-05", "--as-of", "2027-01-20", "-f", "json")
+    assert (diff.exit_code, diff.stderr) == (0, "")
+    assert json.loads(diff.stdout)["old"]["date"] == "2027-01-04"
