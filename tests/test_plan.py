@@ -203,22 +203,26 @@ def test_the_plan_table_fits_a_narrow_terminal(width: int) -> None:
     assert "    cloud-operations.outage-communication" in printed or width == 80
 
 
+def _mini_plan(write: WriteFile, rest: str, policy: str) -> tuple[Path, Path]:
+    """A launch on the mini legal checklist (``rest`` after its name, date and checklists),
+    and a policy file beside it."""
+    write("legal.yaml", MINI_CHECKLIST)
+    head = "launch: L\nlaunch_date: 2027-03-01\nchecklists: [./legal.yaml]\n"
+    return write("launch.yaml", head + rest), write("policy.yaml", policy)
+
+
 def test_plan_counts_the_launch_as_its_policy_lets_it(write: WriteFile) -> None:
     # The launch gates only grow and waives its learn blocker on an outsider's word: audit
     # fails the gate on both (the policy gates learn and lets only acme approve), so plan
     # must not say "ready now" with nothing open in the gated stages.
-    write("legal.yaml", MINI_CHECKLIST)
-    path = write(
-        "launch.yaml",
-        "launch: L\nlaunch_date: 2027-03-01\nchecklists: [./legal.yaml]\n"
+    path, policy = _mini_plan(
+        write,
         "gate: {stages: [grow]}\n"
         "items: {legal.trademarks: todo, legal.sla-terms: done}\n"
         "waivers:\n"
         "  - {item: legal.trademarks, reason: r, approved_by: x@evil.example, "
         "expires: 2027-02-01}\n",
-    )
-    policy = write(
-        "policy.yaml", "policy:\n  gate_stages: [learn]\n  waiver_approvers: ['@acme.example']\n"
+        "policy:\n  gate_stages: [learn]\n  waiver_approvers: ['@acme.example']\n",
     )
     args = ["plan", str(path), "--as-of", "2027-01-15", "-f", "json"]
     loose = json.loads(run(*args)[1])
@@ -231,15 +235,10 @@ def test_plan_counts_the_launch_as_its_policy_lets_it(write: WriteFile) -> None:
 def test_plan_never_says_ready_while_the_launch_goes_below_its_policy(write: WriteFile) -> None:
     # Nothing open in the gated stage, but learn's other item is n/a past the policy's share
     # and the tier is not allowed: audit fails the gate, so plan names the breaches.
-    write("legal.yaml", MINI_CHECKLIST)
-    path = write(
-        "launch.yaml",
-        "launch: L\nlaunch_date: 2027-03-01\ntier: 3\nchecklists: [./legal.yaml]\n"
-        "gate: {stages: [learn, use]}\n"
+    path, policy = _mini_plan(
+        write,
+        "tier: 3\ngate: {stages: [learn, use]}\n"
         "items: {legal.trademarks: n/a, legal.sla-terms: done}\n",
-    )
-    policy = write(
-        "policy.yaml",
         "policy:\n  max_na_share: 0.25\n  allowed_tiers: [1, 2]\n",
     )
     args = ["plan", str(path), "--as-of", "2027-01-15", "--policy", str(policy)]
