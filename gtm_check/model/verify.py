@@ -87,6 +87,8 @@ def _lookbehinds(parsed: Any) -> Any:
     for op, arguments in parsed:
         if op in (_ASSERT, _ASSERT_NOT) and arguments[0] == -1:
             yield arguments[1]
+        if isinstance(arguments, _re_parser.SubPattern):  # an atomic group's: (?>...)
+            yield from _lookbehinds(arguments)
         for part in arguments if isinstance(arguments, tuple | list) else ():
             if isinstance(part, _re_parser.SubPattern):
                 yield from _lookbehinds(part)

@@ -388,6 +388,7 @@ def test_a_pattern_the_library_warns_about_is_compiled_quietly(repo: Path) -> No
         ("(?u)(?a)x", "ASCII and UNICODE flags are incompatible"),  # a ValueError: exit 3
         ("(?<=a+)b", "look-behind requires fixed-width pattern"),  # found by the compiler
         ("x(?:(?<!a|bc))", "look-behind requires fixed-width pattern"),
+        ("x(?>y(?<=a|bb))", "look-behind requires fixed-width pattern"),  # in an atomic group
     ],
 )
 def test_a_pattern_only_the_compiler_refuses_is_a_located_problem(
