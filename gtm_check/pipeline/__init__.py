@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -107,10 +107,12 @@ class Extras(Protocol):
         policy: Policy | None,
         gate: Gate | None = None,
         options: GateOptions | None = None,
+        checks: Mapping[str, CheckResult] | None = None,
     ) -> History:
         """A launch's weekly trend from git and its projection (``--history``), every
         revision scored under the launch's policy (the audit's), and judged by the audit's
-        ``gate`` and ``options`` (its command line's overrides)."""
+        ``gate`` and ``options`` (its command line's overrides) and what its ``checks``
+        found (``--verify``)."""
         ...
 
 
@@ -232,6 +234,7 @@ def _report(
     """One launch scored, with what the request asks for beside the score: its checks run,
     its gate's lines, its history, its critical path."""
     checklists = [c.checklist for c in loaded.checklists]
+    checks = None if checker is None else checker(path, loaded, policy)
     report = score_launch(
         loaded.launch,
         checklists,
@@ -240,7 +243,7 @@ def _report(
         options,
         locations(loaded) if request.locations else None,
         policy,
-        None if checker is None else checker(path, loaded, policy),
+        checks,
         required_items(policy.required_checklists, loaded.checklists) if policy else frozenset(),
     )
     if request.locations:
@@ -248,16 +251,22 @@ def _report(
         report = dataclasses.replace(report, gate_locations=where)
     if request.history and extras is not None:
         gate = effective_gate(loaded, request)
-        history = extras.history(path, loaded, request.as_of, reader, policy, gate, options)
+        history = extras.history(path, loaded, request.as_of, reader, policy, gate, options, checks)
         report = dataclasses.replace(report, history=history)
     if request.critical_path:
-        basis = report if policy is None else _counted_report(request, loaded, policy, options)
+        basis = (
+            report if policy is None else _counted_report(request, loaded, policy, options, checks)
+        )
         report = with_critical_path(report, checklists, basis)
     return report
 
 
 def _counted_report(
-    request: AuditRequest, loaded: LoadedLaunch, policy: Policy, options: GateOptions
+    request: AuditRequest,
+    loaded: LoadedLaunch,
+    policy: Policy,
+    options: GateOptions,
+    checks: Mapping[str, CheckResult] | None,
 ) -> Report:
     """The launch scored as the policy lets it count (``scoring.policy.counted``: a waiver
     it refuses credits nothing, the gate is raised to its floors), for the critical path:
@@ -265,7 +274,7 @@ def _counted_report(
     gated = loaded.launch.model_copy(update={"gate": effective_gate(loaded, request)})
     checklists = [c.checklist for c in loaded.checklists]
     launch = counted(policy, gated, checklists, request.as_of)
-    return score_launch(launch, checklists, request.as_of, options=options)
+    return score_launch(launch, checklists, request.as_of, options=options, checks=checks)
 
 
 def _launch_order(report: Report) -> tuple[dt.date, str]:

@@ -7,8 +7,9 @@ network or check cache.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from gtm_check.load.checklists import ChecklistReader, required_items
@@ -45,8 +46,10 @@ class _Extras:
         policy: Policy | None,
         gate: Gate | None = None,
         options: GateOptions | None = None,
+        checks: Mapping[str, CheckResult] | None = None,
     ) -> History:
-        return launch_history(path, loaded, as_of, reader, policy, gate, options)
+        judging = Judging(gate=gate, options=options or GateOptions(), checks=checks)
+        return launch_history(path, loaded, as_of, reader, policy, judging)
 
 
 EXTRAS = _Extras()
@@ -95,13 +98,13 @@ def launch_history(
     as_of: dt.date,
     reader: ChecklistReader,
     policy: Policy | None = None,
-    gate: Gate | None = None,
-    options: GateOptions | None = None,
+    judging: Judging | None = None,
 ) -> History:
     """The launch file's weekly trend up to the as-of date and the projection, scored with
-    the checklists already loaded, under the audit's policy and judged by its gate and
-    options; or a note saying why there is none. Never an error: the audit stands without
-    it. Revisions count against the audit's read budget."""
+    the checklists already loaded, under the audit's policy and judged as the audit is
+    (``judging``: its gate, options and checks); or a note saying why there is none.
+    Never an error: the audit stands without it. Revisions count against the audit's read
+    budget."""
     if str(path) == STDIN:
         return History(note="history: the launch file came from standard input")
     try:
@@ -121,8 +124,8 @@ def launch_history(
         checklists = [c.checklist for c in loaded.checklists]
         # The revisions are read as they are scored: a problem reading one stops it here.
         required = required_items(policy.required_checklists, loaded.checklists) if policy else None
-        judging = Judging(required or frozenset(), gate, options or GateOptions())
-        result = trend(loaded.launch, checklists, revisions, Every.week, as_of, policy, judging)
+        judged = dataclasses.replace(judging or Judging(), required=required or frozenset())
+        result = trend(loaded.launch, checklists, revisions, Every.week, as_of, policy, judged)
     except GtmCheckError as exc:
         why = exc.problems[0].message if exc.problems else "git failed"
         return History(note=f"history: not read ({why})")

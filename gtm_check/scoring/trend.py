@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from gtm_check.model.history import (
@@ -20,7 +20,7 @@ from gtm_check.model.history import (
     period_end,
 )
 from gtm_check.model.inputs import Checklist, Gate, Launch, Policy
-from gtm_check.model.results import Breach, ItemResult, Report
+from gtm_check.model.results import Breach, CheckResult, ItemResult, Report
 from gtm_check.model.vocabulary import Severity, Stage
 from gtm_check.scoring.policy import REQUIRED_SCORE, counted
 from gtm_check.scoring.score import GateOptions, score_launch
@@ -178,12 +178,15 @@ class Judging:
     """How a trend judges each revision beyond the policy: ``required``, the items of the
     checklists the policy requires (which must reach its ``min_score`` on their own:
     ``trend_point``); and for ``audit --history``, the audit's ``gate`` (with its command
-    line's overrides, in place of each revision's own) and ``options`` (--ignore-waivers,
-    --require-evidence...), so that its projection judges as its gate does."""
+    line's overrides, in place of each revision's own), ``options`` (--ignore-waivers,
+    --require-evidence...) and ``checks``, so that its projection judges as its gate does."""
 
     required: frozenset[str] = frozenset()
     gate: Gate | None = None
     options: GateOptions = GateOptions()
+    checks: Mapping[str, CheckResult] | None = None
+    """What the audit's checks found (``--verify``): every revision is judged by them, as
+    the launch file is (a check that fails now failed then too, as far as the gate knows)."""
 
     def launch(self, launch: Launch) -> Launch:
         """``launch`` with the gate it is judged by."""
@@ -216,6 +219,7 @@ def trend(
             today,
             options=judging.options,
             policy=policy,
+            checks=judging.checks,
             required=judging.required,
         ).gate.refused
         if policy
@@ -257,7 +261,9 @@ def _points(
         point = scored.get((past.blob, day)) if past.blob else None
         if point is None:
             launch = counted(policy, judging.launch(past.launch), checklists, day)
-            report = score_launch(launch, checklists, day, options=judging.options)
+            report = score_launch(
+                launch, checklists, day, options=judging.options, checks=judging.checks
+            )
             point = trend_point(report, past.commit, judging.required, floor)
             if past.blob:
                 scored[past.blob, day] = point

@@ -155,3 +155,34 @@ def test_the_projection_judges_as_the_audits_gate_and_flags_do(tmp_path: Path) -
         "buy": "no progress in 1 week",
     }
     assert projection("--ignore-waivers") == {"learn": "no progress in 1 week"}
+
+
+TEAM = """\
+department: team
+name: Team
+items:
+  - {id: team.notes, stage: learn, title: Notes, severity: blocker, verify: {path: NOTES.md}}
+  - {id: team.other, stage: learn, title: Other, severity: low}
+"""
+
+
+def test_the_projection_judges_with_the_checks_the_audit_ran(tmp_path: Path) -> None:
+    # team.notes is done, but NOTES.md was never committed: its check fails. The gate fails
+    # on it under --require-verified, and under fail_on_warnings: [verification-failed];
+    # the projection, scoring each revision with no check, said "ready now".
+    head = "launch: X\nlaunch_date: 2027-03-01\nchecklists: [./team.yaml]\n"
+    head += "gate: {stages: [learn], min_score: 50}\nitems:\n  team.other: todo\n"
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("2027-01-04", {"team.yaml": TEAM, "launch.yaml": head + "  team.notes: todo\n"})
+    repo.commit("2027-01-11", {"launch.yaml": head + "  team.notes: done\n"})
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("policy:\n  fail_on_warnings: [verification-failed]\n", encoding="utf-8")
+    args = ["audit", str(repo.root / "launch.yaml"), "--verify", "--history"]
+    args += ["--as-of", "2027-01-20", "-f", "json"]
+    for flags, verdict in (
+        (["--require-verified"], "no progress in 1 week"),
+        (["--policy", str(policy)], "held back by the policy"),
+    ):
+        result = CliRunner().invoke(app, [*args, *flags])
+        assert result.exit_code == 1, result.stderr
+        assert json.loads(result.stdout)["history"]["projection"]["learn"]["verdict"] == verdict
