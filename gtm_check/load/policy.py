@@ -18,9 +18,9 @@ from gtm_check.load.files import (
     repository_root,
 )
 from gtm_check.load.submodules import superproject_of
-from gtm_check.load.yamltree import Finding, Source
+from gtm_check.load.yamltree import Capped, Finding, PathKey, Source
 from gtm_check.model.inputs import Policy, RepositoryFile
-from gtm_check.model.problems import GtmCheckError, Problem, did_you_mean, quoted
+from gtm_check.model.problems import GtmCheckError, Problem, Suggestions, quoted
 
 REPOSITORY_FILE = ".gtm-check.yaml"
 
@@ -119,17 +119,24 @@ def _read_policy(path: Path, budget: ByteBudget) -> tuple[Policy, Source]:
         raise GtmCheckError(problems)
     policy = repository.policy
     names = builtin_names()
-    unknown = [
-        Finding(
-            ("policy", "required_checklists", index),
-            f"no built-in checklist named {quoted(name)}",
-            hint=did_you_mean(name, [*names, BUILTIN]),
+    known = {*names, BUILTIN}
+    # Each unknown name costs a finding, and only the first few a did-you-mean: a policy of
+    # 520,000 unknown names (4 MB) took 15 s and 455 MB, each compared with every checklist.
+    unknown = Capped()
+    suggestions = Suggestions()
+    for index, name in enumerate(policy.required_checklists):
+        loc: PathKey = ("policy", "required_checklists", index)
+        if name in known or not unknown.room(loc):
+            continue
+        unknown.add(
+            Finding(
+                loc,
+                f"no built-in checklist named {quoted(name)}",
+                hint=suggestions.hint(name, [*names, BUILTIN]),
+            )
         )
-        for index, name in enumerate(policy.required_checklists)
-        if name != BUILTIN and name not in names
-    ]
-    if unknown:
-        raise GtmCheckError(source.locate(unknown))
+    if unknown.findings:
+        raise GtmCheckError(source.locate(unknown.all()))
     required = [
         n for name in policy.required_checklists for n in (names if name == BUILTIN else [name])
     ]
