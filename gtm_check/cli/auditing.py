@@ -16,6 +16,7 @@ from gtm_check.cli.fast import EXPIRING_WITHIN, Audit, Echo, echo
 from gtm_check.cli.output import (
     STEP_SUMMARY_FULL,
     append_step_summary,
+    refuse_own_files,
     refuse_to_overwrite,
     write_atomic,
     write_stdout,
@@ -97,5 +98,6 @@ def _deliver(text: str, outcome: AuditOutcome, output: Path | None, *, allow_out
     if output is None:
         write_stdout(text)
         return
+    refuse_own_files(output)
     refuse_to_overwrite(output, outcome.inputs)
     write_atomic(output, text, overwrite=True, allow_outside=allow_outside)

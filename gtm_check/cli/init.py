@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -17,10 +16,10 @@ from gtm_check.cli import values
 from gtm_check.cli.app import app
 from gtm_check.cli.dates import given_date
 from gtm_check.cli.help import PlainCommand
-from gtm_check.cli.output import check_writable, written_together
+from gtm_check.cli.output import check_writable, refuse_own_files, written_together
 from gtm_check.cli.params import unknown_choice
 from gtm_check.cli.values import given, path, refuse, text
-from gtm_check.load.checklists import ChecklistReader, builtin_dir, builtin_names
+from gtm_check.load.checklists import ChecklistReader, builtin_names
 from gtm_check.load.files import leads_outside
 from gtm_check.model.problems import GtmCheckError, quoted
 from gtm_check.model.safetext import visible
@@ -177,22 +176,11 @@ INSTEAD = "init writes only a regular file: name another path"
 """What to do when the launch file or the schema's place is a device, a FIFO or a socket."""
 
 
-def _not_builtin(target: Path) -> None:
-    """init never writes into the built-in checklists' folder: it reads them, and every
-    later run would load what it wrote there as a checklist (as root, in the installed
-    package)."""
-    folder = os.path.realpath(builtin_dir())
-    if Path(os.path.realpath(target)).is_relative_to(folder):
-        raise GtmCheckError.single(
-            str(target), "is in the folder of gtm-check's built-in checklists; choose another path"
-        )
-
-
 def _check_places(path: Path, schema: Path | None, force: bool) -> None:
     """Every check of where init writes, the launch file's and the schema's, before it
     writes either: a refusal leaves nothing written."""
     _inside(path, "the launch file")
-    _not_builtin(path)
+    refuse_own_files(path)
     check_writable(path, overwrite=force, instead=INSTEAD)
     if schema is None:
         return
@@ -203,7 +191,7 @@ def _check_places(path: Path, schema: Path | None, force: bool) -> None:
             "written: name the launch file otherwise, or pass --no-schema",
         )
     _inside(schema, "the schema file")
-    _not_builtin(schema)
+    refuse_own_files(schema)
     if check_schema_place(schema, force=force):  # the folder is there: its file, as written
         check_writable(schema, overwrite=True, instead=INSTEAD)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, BinaryIO, TextIO
 
+from gtm_check.load.checklists import builtin_dir
 from gtm_check.load.files import (
     STDIN,
     Kind,
@@ -404,6 +405,20 @@ def _signals_end_the_write() -> Iterator[None]:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+def refuse_own_files(path: Path) -> None:
+    """gtm-check never writes into its own package (its code, its built-in checklists and
+    schemas): every later run would load what it wrote there (as root, or wherever the
+    package can be written)."""
+    real = Path(os.path.realpath(path))
+    for folder in (builtin_dir(), Path(__file__).resolve().parent.parent):
+        if real.is_relative_to(os.path.realpath(folder)):
+            raise GtmCheckError.single(
+                str(path),
+                "is in gtm-check's own files (its package or its built-in "
+                "checklists); choose another path",
+            )
 
 
 def refuse_to_overwrite(path: Path, inputs: Sequence[Path]) -> None:

@@ -529,21 +529,53 @@ def test_init_never_writes_into_the_built_in_checklists(
 ) -> None:
     # init --force over the installed legal.yaml made every later run fail to load it (as
     # root in CI, the package itself). Here the built-ins are a copy, in case it did.
-    from gtm_check.cli import init as init_module
-    from gtm_check.load import checklists as checklists_module
-
-    copy = tmp_path / "builtin"
-    shutil.copytree(checklists_module.builtin_dir(), copy)
-    monkeypatch.setattr(checklists_module, "builtin_dir", lambda: copy)
-    monkeypatch.setattr(init_module, "builtin_dir", lambda: copy)
+    copy = _builtin_copy(tmp_path, monkeypatch)
     before = (copy / "legal.yaml").read_bytes()
     target = copy / "legal.yaml"
     result = CliRunner().invoke(
         app, ["init", str(target), "--name", "T", "--launch-date", "2027-06-01", "--force"]
     )
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr == (
-        f"{target}:1:1: is in the folder of gtm-check's built-in checklists; choose another path\n"
-    )
+    assert result.stderr == f"{target}:1:1: {OWN_FILES}\n"
     assert (copy / "legal.yaml").read_bytes() == before
     assert not (copy / ".gtm-check").exists()
+
+
+OWN_FILES = (
+    "is in gtm-check's own files (its package or its built-in checklists); choose another path"
+)
+
+
+def _builtin_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the built-in checklists that gtm-check takes for them, so that a test
+    that fails writes into the copy, never the real ones."""
+    from gtm_check.cli import output
+    from gtm_check.load import checklists as checklists_module
+
+    copy = tmp_path / "builtin"
+    shutil.copytree(checklists_module.builtin_dir(), copy)
+    monkeypatch.setattr(checklists_module, "builtin_dir", lambda: copy)
+    monkeypatch.setattr(output, "builtin_dir", lambda: copy)
+    return copy
+
+
+@pytest.mark.parametrize("where", ["built-in checklists", "package"])
+def test_audit_output_never_writes_into_gtm_checks_own_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    # -o into the built-in checklists' folder made every later run load the report as a
+    # checklist; into the package, every later run ended in a traceback.
+    import gtm_check
+
+    copy = _builtin_copy(tmp_path, monkeypatch)
+    folder = copy if where == "built-in checklists" else Path(gtm_check.__file__).parent
+    target = folder / "zzz-gtm-check-test-report.json"
+    launch = ROOT / "examples" / "feature.yaml"
+    args = ["audit", str(launch), "--as-of", "2027-01-15", "-f", "json", "-o", str(target)]
+    try:
+        result = CliRunner().invoke(app, args)
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr == f"{target}:1:1: {OWN_FILES}\n"
+        assert not target.exists()
+    finally:
+        target.unlink(missing_ok=True)
