@@ -60,7 +60,7 @@ def _policy_lines(result: TrendResult) -> list[str]:
 def render_table(result: TrendResult, options: RenderOptions) -> str:
     """A sparkline per stage and the projection; in ASCII where the output cannot show the
     bars."""
-    lines = [visible(result.name), f"{_span(result)} · launch {result.launch_date}", ""]
+    lines = [visible(result.name), visible(f"{_span(result)} · launch {result.launch_date}"), ""]
     for stage in Stage:
         scores = _stage_scores(result, stage)
         latest = score_text(scores[-1]) if scores else "—"

@@ -383,3 +383,18 @@ def test_a_stage_the_policy_holds_back_is_not_projected_ready_and_each_breach_is
     audit = CliRunner().invoke(app, ["audit", str(path), "--as-of", "2027-01-20", "--history"])
     assert audit.exit_code == 1
     assert "learn: held back by the policy\nbuy: held back by the policy\n" in audit.stdout
+
+
+def test_a_file_name_in_why_there_are_no_points_is_shown_escaped(tmp_path: Path) -> None:
+    # "git has no commit of NAME yet" printed the name raw: a terminal escape and line
+    # breaks from a file name reached the terminal or the CI log.
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("2027-01-04", {"legal.yaml": CHECKLIST})
+    name = "n\nFORGED\x1b[2J.yaml"
+    (repo.root / name).write_text(TODO, encoding="utf-8")
+    out = CliRunner().invoke(app, ["trend", "--as-of", "2027-01-20", "--", str(repo.root / name)])
+    assert out.exit_code == 0
+    second = out.stdout.splitlines()[1]
+    assert second.startswith("no points: git has no commit of ")
+    assert "n\\nFORGED\\x1b[2J.yaml yet" in second
+    assert "\x1b" not in out.stdout and "\nFORGED" not in out.stdout
