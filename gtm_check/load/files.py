@@ -240,7 +240,27 @@ def holds_repository(folder: Path) -> bool:
         named = gitdir_of(dot)
     except (OSError, ValueError):
         return False
-    return named is not None and inside_git_folder(Path(os.path.normpath(folder / named)))
+    if named is None:
+        return False
+    target = Path(os.path.normpath(folder / named))
+    return inside_git_folder(target) and git_folder_of(dot, target)
+
+
+def git_folder_of(dot: Path, target: Path) -> bool:
+    """Whether ``target``, the git folder the ``.git`` file ``dot`` names, is one git keeps
+    for that folder: a folder holding ``HEAD``, and for a linked worktree's
+    (``.git/worktrees/NAME``) one whose ``gitdir`` file names ``dot`` back. A ``.git`` file
+    naming nothing, or another worktree's git folder, would end the policy search at the
+    launch folder, or read another folder's files as this one's."""
+    if not os.path.isfile(target / "HEAD"):
+        return False
+    if target.parent.name != "worktrees":
+        return True
+    try:
+        back = gitdir_of_file(target / "gitdir")
+    except (OSError, ValueError):
+        return False
+    return os.path.realpath(target / back) == os.path.realpath(dot)
 
 
 def inside_git_folder(target: Path) -> bool:
@@ -282,6 +302,18 @@ def in_git_folder(path: Path) -> bool:
     of the real path, whatever the path names."""
     real = Path(os.path.realpath(path))
     return under_dot_git(real) or any(_holds_git_data(folder) for folder in real.parents)
+
+
+def gitdir_of_file(path: Path) -> str:
+    """The path a worktree's ``gitdir`` file holds (its first 4 KiB, as written); OSError
+    when it cannot be read or is no regular file."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        return os.read(fd, 4096).decode("utf-8", "replace").strip()
+    finally:
+        os.close(fd)
 
 
 def gitdir_of(dot: Path) -> str | None:

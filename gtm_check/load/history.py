@@ -50,6 +50,7 @@ from typing import IO
 from gtm_check.load.files import (
     MAX_FILE_BYTES,
     ByteBudget,
+    git_folder_of,
     gitdir_of,
     inside_git_folder,
     why_unreachable,
@@ -919,6 +920,12 @@ def _linked(dot: Path, where: str, *, named: bool) -> Path:
         )
     if not target.is_dir():
         raise _problem(where, f"{dot} leads to {target}, which is not a folder")
+    if not named and not git_folder_of(dot, target):
+        raise _problem(
+            where,
+            f"{dot} leads to {target}, which git does not keep for this folder (no HEAD, or a "
+            f"worktree's that names another folder); set {GIT_DIR_VARIABLE} to read it anyway",
+        )
     return target
 
 

@@ -256,6 +256,29 @@ def test_a_linked_worktree_is_followed(tmp_path: Path) -> None:
     assert commits_read(tmp_path / "linked" / "launch.yaml") == {first}
 
 
+def test_a_dot_git_file_naming_another_worktrees_git_folder_is_refused(tmp_path: Path) -> None:
+    # A .git file planted in a folder of the checkout, naming the git folder of a linked
+    # worktree of the checkout: git took that folder for the worktree's top and read the
+    # root's launch.yaml as this one's older side.
+    main = GitRepo(tmp_path / "main")
+    (main.root / "sub").mkdir()
+    main.commit(
+        "2027-01-04",
+        {
+            "legal.yaml": CHECKLIST,
+            "launch.yaml": REAL,
+            "sub/legal.yaml": CHECKLIST,
+            "sub/launch.yaml": REAL,
+        },
+    )
+    main.git("worktree", "add", "-q", str(tmp_path / "linked"))
+    sub = main.root / "sub"
+    (sub / ".git").write_text("gitdir: ../.git/worktrees/linked\n", encoding="utf-8")
+    result = invoke("trend", str(sub / "launch.yaml"), "--as-of", "2027-01-20")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert "which git does not keep for this folder" in result.stderr
+
+
 def test_a_submodules_history_is_refused_unless_named(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
