@@ -304,30 +304,33 @@ def in_git_folder(path: Path) -> bool:
     return under_dot_git(real) or any(_holds_git_data(folder) for folder in real.parents)
 
 
-def gitdir_of_file(path: Path) -> str:
-    """The path a worktree's ``gitdir`` file holds (its first 4 KiB, as written); OSError
-    when it cannot be read or is no regular file."""
+def regular_head(path: Path, limit: int) -> bytes:
+    """The first ``limit`` bytes of the regular file ``path``, opened without blocking and
+    checked on the open file, so that a FIFO planted in its place cannot hang the run.
+    OSError when it cannot be read or is no regular file."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    data = b""
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise OSError(errno.EINVAL, "not a regular file")
-        return os.read(fd, 4096).decode("utf-8", "replace").strip()
+        while len(data) < limit and (chunk := os.read(fd, limit - len(data))):
+            data += chunk
     finally:
         os.close(fd)
+    return data
+
+
+def gitdir_of_file(path: Path) -> str:
+    """The path a worktree's ``gitdir`` file holds (its first 4 KiB, as written); OSError
+    when it cannot be read or is no regular file."""
+    return regular_head(path, 4096).decode("utf-8", "replace").strip()
 
 
 def gitdir_of(dot: Path) -> str | None:
     """The git folder a ``.git`` file names (``gitdir: PATH`` in its first 4 KiB), as
-    written; None when it names none. OSError when it cannot be read, or is no regular file:
-    it is opened without blocking and checked on the open file, so that a FIFO named
-    ``.git`` cannot hang the run."""
-    fd = os.open(dot, os.O_RDONLY | os.O_NONBLOCK)
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(errno.EINVAL, "not a regular file")
-        first = os.read(fd, 4096).decode("utf-8", "replace").rstrip()
-    finally:
-        os.close(fd)
+    written; None when it names none. OSError when it cannot be read, or is no regular file
+    (``regular_head``: a FIFO named ``.git`` cannot hang the run)."""
+    first = regular_head(dot, 4096).decode("utf-8", "replace").rstrip()
     return first.removeprefix("gitdir: ") if first.startswith("gitdir: ") else None
 
 

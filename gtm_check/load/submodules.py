@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from pathlib import Path, PurePosixPath
 
-from gtm_check.load.files import gitdir_of, repository_root
+from gtm_check.load.files import gitdir_of, regular_head, repository_root
 
 MODULES_FILE = ".gitmodules"
 
@@ -88,25 +87,12 @@ def _lists(outer: Path, root: Path) -> bool:
 
 def _whole(path: Path) -> bytes | None:
     """The bytes of a regular file of at most ``MAX_MODULES_BYTES``; None for anything else
-    or a file that cannot be read. Opened without blocking and checked on the open file, so
-    that a FIFO cannot hang the run."""
+    or a file that cannot be read (``files.regular_head``: a FIFO cannot hang the run)."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        text = regular_head(path, MAX_MODULES_BYTES + 1)
     except (OSError, ValueError):
         return None
-    text = b""
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        while chunk := os.read(fd, MAX_MODULES_BYTES + 1 - len(text)):
-            text += chunk
-            if len(text) > MAX_MODULES_BYTES:
-                return None
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    return text
+    return None if len(text) > MAX_MODULES_BYTES else text
 
 
 def _path_value(raw: bytes) -> bytes:
