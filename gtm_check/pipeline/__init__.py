@@ -235,11 +235,12 @@ def _report(
     its gate's lines, its history, its critical path."""
     checklists = [c.checklist for c in loaded.checklists]
     checks = None if checker is None else checker(path, loaded, policy)
+    gate = effective_gate(loaded, request)
     report = score_launch(
         loaded.launch,
         checklists,
         request.as_of,
-        effective_gate(loaded, request),
+        gate,
         options,
         locations(loaded) if request.locations else None,
         policy,
@@ -250,20 +251,22 @@ def _report(
         where = gate_locations(loaded, report.gate, report.milestones)
         report = dataclasses.replace(report, gate_locations=where)
     if request.history and extras is not None:
-        gate = effective_gate(loaded, request)
         history = extras.history(path, loaded, request.as_of, reader, policy, gate, options, checks)
         report = dataclasses.replace(report, history=history)
     if request.critical_path:
         basis = (
-            report if policy is None else _counted_report(request, loaded, policy, options, checks)
+            report
+            if policy is None
+            else _counted_report(request.as_of, loaded, gate, policy, options, checks)
         )
         report = with_critical_path(report, checklists, basis)
     return report
 
 
 def _counted_report(
-    request: AuditRequest,
+    as_of: dt.date,
     loaded: LoadedLaunch,
+    gate: Gate,
     policy: Policy,
     options: GateOptions,
     checks: Mapping[str, CheckResult] | None,
@@ -271,10 +274,10 @@ def _counted_report(
     """The launch scored as the policy lets it count (``scoring.policy.counted``: a waiver
     it refuses credits nothing, the gate is raised to its floors), for the critical path:
     an item ``audit`` fails the gate on is never left off the plan."""
-    gated = loaded.launch.model_copy(update={"gate": effective_gate(loaded, request)})
+    gated = loaded.launch.model_copy(update={"gate": gate})
     checklists = [c.checklist for c in loaded.checklists]
-    launch = counted(policy, gated, checklists, request.as_of)
-    return score_launch(launch, checklists, request.as_of, options=options, checks=checks)
+    launch = counted(policy, gated, checklists, as_of)
+    return score_launch(launch, checklists, as_of, options=options, checks=checks)
 
 
 def _launch_order(report: Report) -> tuple[dt.date, str]:

@@ -11,7 +11,7 @@ from gtm_check.report import RenderOptions
 from gtm_check.report.history import history_lines
 from gtm_check.report.history import to_dict as history_dict
 from gtm_check.report.markdown import cell, text
-from gtm_check.report.shared import drawn, json_text, status_text
+from gtm_check.report.shared import POLICY_HEADING, drawn, json_text, status_text
 
 SCHEMA_VERSION = 1
 
@@ -23,9 +23,6 @@ MODEL = (
     "ready when every open item of the gated stages due by launch day can be."
 )
 """The model in one paragraph (the README's "The critical path" says it in full)."""
-
-
-POLICY_HEADING = "Below the policy (audit fails the gate on these)"
 
 
 def headline(plan: Plan) -> str:

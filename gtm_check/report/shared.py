@@ -98,6 +98,11 @@ def checks_summary(report: Report) -> str:
     return text
 
 
+POLICY_HEADING = "Below the policy (audit fails the gate on these)"
+"""The heading of the breaches a view lists beside its own findings (``diff``, ``trend``,
+``plan``): what ``audit``'s gate fails on."""
+
+
 SUGGESTION = (
     "gtm-check set LAUNCH ITEM --status done --verify marks one done with its check as evidence"
 )

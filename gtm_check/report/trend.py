@@ -8,7 +8,7 @@ from gtm_check.model.safetext import visible
 from gtm_check.model.vocabulary import Stage
 from gtm_check.report import RenderOptions
 from gtm_check.report.markdown import text
-from gtm_check.report.shared import drawn, filled, json_text, score_text
+from gtm_check.report.shared import POLICY_HEADING, drawn, filled, json_text, score_text
 from gtm_check.scoring.trend import HELD_BACK, SHALLOW_HINT, TrendResult, left_out_text
 
 BARS = "▁▂▃▄▅▆▇█"
@@ -48,9 +48,6 @@ def _projection_lines(result: TrendResult) -> list[str]:
     if lines:
         lines.append(result.method)
     return lines
-
-
-POLICY_HEADING = "Below the policy (audit fails the gate on these)"
 
 
 def _policy_lines(result: TrendResult) -> list[str]:

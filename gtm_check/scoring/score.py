@@ -219,6 +219,7 @@ def _waiver_result(
 def _policy_warnings(
     launch: Launch,
     checklists: Sequence[Checklist],
+    by_id: Mapping[str, ChecklistItem],
     as_of: dt.date,
     gate: Gate,
     options: GateOptions,
@@ -237,7 +238,6 @@ def _policy_warnings(
     plain = replace(options, require_evidence=False, require_verified=False, ignore_waivers=False)
     items = _item_results(launch, checklists, launch.waivers, as_of, {}, plain, checks)
     stages = [_stage_result(stage, items, gate.min_score) for stage in Stage]
-    by_id = {item.id: item for checklist in checklists for item in checklist.items}
     return find_warnings(launch, by_id, items, stages, gate, launch.waivers, as_of)
 
 
@@ -311,7 +311,9 @@ def score_launch(
             gate,
             by_id,
             as_of,
-            _policy_warnings(launch, checklists, as_of, gate, options, checks, policy, found),
+            _policy_warnings(
+                launch, checklists, by_id, as_of, gate, options, checks, policy, found
+            ),
             required,
             required_scores(items, required),
         )

@@ -166,7 +166,7 @@ def _tracked(
     }
     # The size of each blob a text is sought in, in one more git process: none too large
     # is read (``check_file``).
-    blobs = [found[name] for name in sorted(seeking) if found.get(name) is not None]
+    blobs = (found.get(name) for name in sorted(seeking))
     sizes = git.sizes(list(dict.fromkeys(b for b in blobs if b is not None)))
     return Committed(paths, git.head_of, sizes)
 
