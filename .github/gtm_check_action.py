@@ -10,9 +10,11 @@ user's site folder reaches ``sys.path``).
 
 The inputs come from the environment, never pasted into a shell script: ``LAUNCH`` (file
 names separated by spaces, tabs or line breaks), ``POLICY`` (one file name) and ``ARGS``
-(more audit flags, separated the same way). Each is split here, never by a shell, so no
-word is ever expanded as a pattern against the checkout's files; the launch files go after
-``--``, each one argument.
+(more audit flags, separated the same way), ``HTML`` and ``SARIF`` (the report files to
+write, each one file name). Each is split here, never by a shell, so no word is ever
+expanded as a pattern against the checkout's files; the launch files go after ``--``, each
+one argument. One audit gives the verdict and writes every report: the JSON the outputs and
+the comment read, the page, the SARIF file.
 
 The comment carries a hidden marker, ``<!-- gtm-check: KEY -->`` on its first line, KEY
 naming the launch files; the next run finds the comment with its marker written by the
@@ -78,19 +80,33 @@ def launch_files(value: str) -> list[str]:
     return ["./-" if word == "-" else word for word in words(value)]
 
 
+REPORTS = {"html": "HTML", "sarif": "SARIF"}
+"""The reports the Action writes into the workspace when asked, each format with the
+variable holding its input, the file's name."""
+
+
 def audit_command(options: Sequence[str], env: Mapping[str, str]) -> list[str]:
-    """``gtm-check audit`` on the Action's inputs: the Action's own OPTIONS, the policy (one
-    argument, whatever it holds), the words of ARGS, then ``--`` and each launch file."""
+    """``gtm-check audit`` on the Action's inputs: the Action's own OPTIONS, one ``--also``
+    for each report file asked for (``html``, ``sarif``), the policy (one argument, whatever
+    it holds), the words of ARGS, then ``--`` and each launch file. The report files come
+    from the same run as the verdict, so none can show a check passing that failed in it
+    (a server that answers differently the second time, the cache between two runs)."""
     policy = env.get("POLICY", "")
     return [
         *GTM_CHECK,
         "audit",
         *options,
+        *[f"--also={format}={name}" for format, name in report_files(env).items()],
         *([f"--policy={policy}"] if policy else []),
         *words(env.get("ARGS", "")),
         "--",
         *launch_files(env.get("LAUNCH", "")),
     ]
+
+
+def report_files(env: Mapping[str, str]) -> dict[str, str]:
+    """Each report asked for, by format: the input's file name, as given."""
+    return {format: env[name] for format, name in REPORTS.items() if env.get(name)}
 
 
 def diff_command(launch: str, env: Mapping[str, str]) -> list[str]:
@@ -111,20 +127,36 @@ def diff_command(launch: str, env: Mapping[str, str]) -> list[str]:
 
 def run(options: Sequence[str]) -> int:
     """Run ``gtm-check audit`` on the inputs; its output is the step's, its exit code ours.
-    A report file (``--output=NAME``) the pull request already put there as a link or as
-    anything but a regular file is refused first, exit 2: gtm-check writes through a link
-    that stays in the repository, and the upload would follow it."""
-    for option in options:
-        name = option.removeprefix("--output=")
-        if name != option and (os.path.islink(name) or _not_a_file(name)):
+    A report file (``--output=NAME``, ``--also=FORMAT=NAME``, the ``html`` and ``sarif``
+    inputs) the pull request already put there as a link or as anything but a regular file
+    is refused first, exit 2: gtm-check writes through a link that stays in the repository,
+    and the upload would follow it. So is a name with a line break, which would end the
+    output line that names it."""
+    command = audit_command(options, os.environ)
+    for name in _written(command):
+        if os.path.islink(name) or _not_a_file(name) or "\n" in name or "\r" in name:
             print(
                 f"::error title=gtm-check::{_command_text(name)} is already in the checkout as "
-                "a link or a folder; the Action writes its reports only as new or regular files",
+                "a link or a folder, or holds a line break; the Action writes its reports only "
+                "as new or regular files",
                 flush=True,
             )
             return 2
     sys.stdout.flush()
-    return subprocess.run(audit_command(options, os.environ), check=False).returncode
+    return subprocess.run(command, check=False).returncode
+
+
+def _written(command: Sequence[str]) -> list[str]:
+    """The files an audit command line writes: ``--output=NAME`` and ``--also=FORMAT=NAME``,
+    before ``--``."""
+    options = command[: command.index("--")] if "--" in command else command
+    names = []
+    for option in options:
+        if option.startswith("--output="):
+            names.append(option.removeprefix("--output="))
+        elif option.startswith("--also="):
+            names.append(option.removeprefix("--also=").partition("=")[2])
+    return names
 
 
 def _not_a_file(name: str) -> bool:
@@ -136,9 +168,13 @@ def _command_text(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def outputs(status: int, report: dict[str, Any] | None, path: str) -> list[str]:
+def outputs(
+    status: int, report: dict[str, Any] | None, path: str, env: Mapping[str, str] | None = None
+) -> list[str]:
     """The Action's outputs as ``name=value`` lines: the verdict, each stage's score (the
-    lowest across a portfolio's launches; empty when no launch has one) and the report."""
+    lowest across a portfolio's launches; empty when no launch has one), the report, and
+    each report file the run wrote (``html-file``, ``sarif-file``: only when the run got
+    to a verdict, so gtm-check wrote them; never a name a pull request planted)."""
     lines = [f"verdict={VERDICTS.get(status, 'error')}"]
     launches = _launches(report) if report is not None else []
     for stage in STAGES:
@@ -150,6 +186,8 @@ def outputs(status: int, report: dict[str, Any] | None, path: str) -> list[str]:
         ]
         lines.append(f"score-{stage}={min(scores) if scores else ''}")
     lines.append(f"report={path if report is not None else ''}")
+    if status in (0, 1):
+        lines += [f"{format}-file={name}" for format, name in report_files(env or {}).items()]
     return lines
 
 
@@ -375,7 +413,7 @@ def main(argv: Sequence[str]) -> int:
             report = json.loads(Path(path).read_text("utf-8"))
         except (OSError, ValueError):
             report = None
-        print("\n".join(outputs(status, report, path)))
+        print("\n".join(outputs(status, report, path, os.environ)))
         return 0
     if len(argv) == 2 and argv[0] == "comment":
         return comment(argv[1], launch_files(os.environ.get("LAUNCH", "")))

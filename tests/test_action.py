@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -25,6 +26,7 @@ from tests.authoring.test_schema_agrees import CASES, validate, write_case
 from tests.conftest import EXAMPLES, ROOT
 from tests.nodejs import run_script
 from tests.test_release import blocks
+from tests.verify.server import Page, Site, serve
 
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
 STEPS = {step.get("name", step.get("uses", "")): step for step in ACTION["runs"]["steps"]}
@@ -306,7 +308,7 @@ def test_the_install_step_runs_no_code_from_the_checkout(runner: Runner) -> None
 def test_every_python_the_action_starts_is_isolated() -> None:
     scripts = [step["run"] for step in ACTION["runs"]["steps"] if "run" in step]
     started = [line for script in scripts for line in script.splitlines() if "python" in line]
-    assert len(started) == 7  # pip, then the glue: run ×4, outputs, comment
+    assert len(started) == 4  # pip, then the glue: run (once: every report), outputs, comment
     for line in started:
         assert re.search(r"(^|\s)python -I ", line) and not re.search(r"\bpython (?!-I )", line)
     # Nothing runs gtm-check but the glue, which starts it as `python -I -m gtm_check`.
@@ -314,17 +316,7 @@ def test_every_python_the_action_starts_is_isolated() -> None:
     assert glue().GTM_CHECK == (sys.executable, "-I", "-m", "gtm_check")
 
 
-@pytest.mark.parametrize(
-    ("step", "written"),
-    [
-        ("Audit launch readiness", None),
-        ("Write the HTML report", "readiness.html"),
-        ("Write the SARIF report", "gtm-check.sarif"),
-    ],
-)
-def test_args_are_words_never_patterns_nor_options_from_the_checkout(
-    runner: Runner, step: str, written: str | None
-) -> None:
+def test_args_are_words_never_patterns_nor_options_from_the_checkout(runner: Runner) -> None:
     text = (EXAMPLES / "launch.yaml").read_text("utf-8")
     (runner.workspace / "launch.yaml").write_text(text, encoding="utf-8")
     # Files a pull request adds, named to be read as options if a pattern expanded to them.
@@ -333,11 +325,12 @@ def test_args_are_words_never_patterns_nor_options_from_the_checkout(
     before = {p.name for p in runner.workspace.iterdir()}
     runner.inputs |= {"launch": "launch.yaml", "args": "--as-of 2027-01-15 *",
                       "html": "readiness.html", "sarif": "gtm-check.sarif"}  # fmt: skip
-    code, out = runner.run(step)
+    code, out = runner.run("Audit launch readiness")
     assert code == 2, out  # `*` is a launch file that does not exist: bad input
     assert "*" in out and "no such file" in out
     assert {p.name for p in runner.workspace.iterdir()} == before  # nothing written
-    assert written is None or not (runner.workspace / written).exists()
+    assert runner.outputs["verdict"] == "invalid" and runner.outputs["report"] == ""
+    assert "html-file" not in runner.outputs and "sarif-file" not in runner.outputs
 
 
 def test_args_still_carry_several_flags(runner: Runner) -> None:
@@ -348,11 +341,14 @@ def test_args_still_carry_several_flags(runner: Runner) -> None:
                       "args": "  --as-of\t2027-01-15\n--fail-on never --min-score 10 "}  # fmt: skip
     code, out = runner.run("Audit launch readiness")
     assert code == 0 and runner.outputs["verdict"] == "passed", out
-    code, out = runner.run("Write the SARIF report")
-    assert code == 0 and (runner.workspace / "out.sarif").exists(), out
+    assert runner.outputs["sarif-file"] == "out.sarif" and (runner.workspace / "out.sarif").exists()
     assert glue().audit_command(
         ["--format", "json"], {"LAUNCH": " a.yaml\n-o.yaml ", "POLICY": "-p x.yaml", "ARGS": ""}
     )[4:] == ["audit", "--format", "json", "--policy=-p x.yaml", "--", "a.yaml", "-o.yaml"]
+    assert glue().audit_command(
+        [], {"LAUNCH": "a.yaml", "HTML": "-r x.html", "SARIF": "--o.sarif", "ARGS": "-f json"}
+    )[4:] == ["audit", "--also=html=-r x.html", "--also=sarif=--o.sarif", "-f", "json", "--",
+              "a.yaml"]  # fmt: skip
 
 
 def test_the_audit_step_sets_the_outputs(runner: Runner) -> None:
@@ -383,14 +379,13 @@ def test_a_broken_launch_file_is_invalid_and_annotated(runner: Runner) -> None:
     assert code == 2 and runner.outputs["verdict"] == "invalid"
     assert runner.outputs["report"] == "" and runner.outputs["score-learn"] == ""
     assert "::error file=launch.yaml,line=1,col=1," in out
-    later = ("Write the HTML report", "Write the SARIF report", "Comment on the pull request")
-    for name in later:
-        assert "steps.audit.outputs.verdict == 'failed'" in STEPS[name]["if"], name
-    # The upload follows the page's own step: it runs only where that step wrote the page.
+    assert "steps.audit.outputs.verdict == 'failed'" in STEPS["Comment on the pull request"]["if"]
+    # The upload reads what the audit step wrote: it runs only where that step wrote the page.
     assert (
         STEPS["Upload the HTML report"]["if"]
-        == "${{ always() && steps.html.outputs.html-file != '' }}"
+        == "${{ always() && steps.audit.outputs.html-file != '' }}"
     )
+    assert STEPS["Upload the HTML report"]["with"]["path"] == "${{ steps.audit.outputs.html-file }}"
 
 
 def test_the_matcher_is_removed_by_the_last_step_whatever_happened() -> None:
@@ -415,11 +410,9 @@ def test_the_sarif_input_writes_the_file_for_upload_sarif(runner: Runner) -> Non
         (EXAMPLES / "launch.yaml").read_text("utf-8"), encoding="utf-8"
     )
     runner.inputs |= {"launch": "launch.yaml", "args": "--as-of 2027-01-15"}
-    step = STEPS["Write the SARIF report"]
-    assert "inputs.sarif != ''" in step["if"] and "always()" in step["if"]
     runner.inputs["sarif"] = "gtm-check.sarif"
-    code, out = runner.run("Write the SARIF report")
-    assert code == 0, out  # the gate failed, but the audit step says so: this one writes
+    code, out = runner.run("Audit launch readiness")
+    assert code == 1 and runner.outputs["sarif-file"] == "gtm-check.sarif", out
     log = json.loads((runner.workspace / "gtm-check.sarif").read_text("utf-8"))
     assert log["version"] == "2.1.0" and log["runs"][0]["properties"]["passed"] is False
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
@@ -443,10 +436,59 @@ def test_the_readme_uploads_the_file_the_sarif_input_writes() -> None:
 def test_every_output_comes_from_the_audit_step() -> None:
     code = (ROOT / ".github" / "gtm_check_action.py").read_text("utf-8")
     outputs = dict(ACTION["outputs"])
-    assert outputs.pop("sarif")["value"] == "${{ steps.sarif.outputs.sarif-file }}"
+    assert outputs.pop("sarif")["value"] == "${{ steps.audit.outputs.sarif-file }}"
     for name, output in outputs.items():
         assert output["value"] == f"${{{{ steps.audit.outputs.{name} }}}}"
         assert name.split("-")[0] in code
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    yield from serve()
+
+
+def test_every_report_the_action_writes_comes_from_the_run_that_gives_the_verdict(
+    runner: Runner, site: Site, tmp_path: Path
+) -> None:
+    """A page on a host the policy allows fails the first fetch and passes every later one
+    (or the cache keeps a pass a later run could use): the outputs, the JSON report the
+    comment reads, the page and the SARIF file all show the gate that failed, from one
+    fetch."""
+    url = site.page("/pricing", "not yet", status=404,
+                    then=Page(200, b"<h1>Pricing</h1> from $10"))  # fmt: skip
+    (runner.workspace / "team.yaml").write_text(
+        "department: team\nname: Team\nitems:\n  - {id: team.pricing, stage: learn, "
+        "title: Pricing page, severity: blocker}\n",
+        encoding="utf-8",
+    )
+    (runner.workspace / "launch.yaml").write_text(
+        "launch: X\nlaunch_date: 2027-03-01\nchecklists: [./team.yaml]\n"
+        "gate: {stages: [learn], min_score: 50}\nitems:\n  team.pricing: {status: done, "
+        f"verify: {{url: '{url}', contains: Pricing}}}}\n",
+        encoding="utf-8",
+    )
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("policy:\n  verify_hosts: [127.0.0.1]\n", encoding="utf-8")
+    runner.inputs |= {
+        "launch": "launch.yaml",
+        "policy": str(policy),
+        "args": "--verify --require-verified --as-of 2027-01-01",
+        "html": "readiness.html",
+        "sarif": "gtm-check.sarif",
+    }
+    code, out = runner.run("Audit launch readiness", {"GTM_CHECK_CACHE_DIR": str(tmp_path)})
+    assert code == 1 and runner.outputs["verdict"] == "failed", out
+    assert "team.pricing" in out and "verification failed" in out
+    assert site.paths() == ["/pricing"]  # one fetch judged the gate and drew every view
+    assert runner.outputs["score-learn"] == "0.0"
+    report = json.loads(Path(runner.outputs["report"]).read_text("utf-8"))
+    assert report["gate"]["passed"] is False
+    assert "gate failed" in glue().body(glue().marker(["launch.yaml"]), report, [])
+    page = (runner.workspace / runner.outputs["html-file"]).read_text("utf-8")
+    assert "Gate failed" in page and "Gate passed" not in page
+    log = json.loads((runner.workspace / runner.outputs["sarif-file"]).read_text("utf-8"))
+    assert log["runs"][0]["properties"]["passed"] is False
+    assert "team.pricing" in json.dumps(log["runs"][0]["results"])
 
 
 FAKE_GH = """#!{python}
@@ -766,16 +808,29 @@ def test_a_report_gtm_check_refused_to_write_is_never_uploaded(
         (runner.workspace / name).mkdir()
         (runner.workspace / name / "index.html").write_text("GATE PASSED", encoding="utf-8")
     runner.inputs |= {"launch": "launch.yaml", "args": "--as-of 2027-01-15", report: name}
-    step = "Write the HTML report" if report == "html" else "Write the SARIF report"
-    code, out = runner.run(step)
-    assert code == 2, out
-    assert f"{report}-file" not in runner.outputs
+    code, out = runner.run("Audit launch readiness")
+    assert code == 2 and runner.outputs["verdict"] == "invalid", out
+    assert f"{report}-file" not in runner.outputs and runner.outputs["report"] == ""
     assert secret.read_text("utf-8") == '{"auths": {}}'
     assert victim.read_text("utf-8") == "echo trusted\n"
     # Written: the output names the file.
     (runner.workspace / name).unlink() if planted.startswith("link") else None
     if planted == "folder":
         return
-    code, out = runner.run(step)
-    assert code == 0 and runner.outputs[f"{report}-file"] == name, out
+    code, out = runner.run("Audit launch readiness")
+    assert code == 1 and runner.outputs[f"{report}-file"] == name, out
     assert (runner.workspace / name).is_file() and not (runner.workspace / name).is_symlink()
+
+
+def test_a_report_name_with_a_line_break_cannot_set_an_output(runner: Runner) -> None:
+    """The outputs are ``name=value`` lines: a name holding a line break would set another
+    output (``verdict=passed``) after its own."""
+    (runner.workspace / "launch.yaml").write_text(
+        (EXAMPLES / "launch.yaml").read_text("utf-8"), encoding="utf-8"
+    )
+    runner.inputs |= {"launch": "launch.yaml", "args": "--as-of 2027-01-15",
+                      "html": "page.html\nverdict=passed"}  # fmt: skip
+    code, out = runner.run("Audit launch readiness")
+    assert code == 2 and runner.outputs["verdict"] == "invalid", out
+    assert "html-file" not in runner.outputs and "holds a line break" in out
+    assert not any(p.name.startswith("page.html") for p in runner.workspace.iterdir())

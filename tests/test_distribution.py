@@ -30,7 +30,8 @@ def test_action_runs_the_audit_with_the_github_format() -> None:
     # The glue puts each launch file after `--` and the policy in one `--policy=` argument.
     command = glue().audit_command(["--format", "github"], {"LAUNCH": "a.yaml", "POLICY": "p"})
     assert command[-5:] == ["--format", "github", "--policy=p", "--", "a.yaml"]
-    assert audit.count(" run ") == 2  # the annotations, then the JSON report for the outputs
+    # One run: the annotations, and the JSON report for the outputs from the same verdict.
+    assert audit.count(" run ") == 1 and '--also="json=$folder/report.json"' in audit
     # No input is pasted into a script: they pass through env.
     assert not any("${{" in script for script in scripts)
 
@@ -39,14 +40,15 @@ def test_action_writes_and_uploads_the_html_page_when_asked() -> None:
     action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
     assert action["inputs"]["html"]["default"] == ""
     steps = action["runs"]["steps"]
-    (page,) = [s for s in steps if "--format html" in s.get("run", "")]
-    assert page["env"]["HTML"] == "${{ inputs.html }}" and '--output="$HTML"' in page["run"]
-    assert "html" in help_text("audit") and "--warn-only" in help_text("audit")
+    (audit,) = [s for s in steps if "--format github" in s.get("run", "")]
+    assert audit["env"]["HTML"] == "${{ inputs.html }}"
+    command = glue().audit_command([], {"LAUNCH": "a.yaml", "HTML": "page.html"})
+    assert "--also=html=page.html" in command[: command.index("--")]
+    assert "--also" in help_text("audit")
     (upload,) = [s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@")]
-    # The upload reads what the page's step says it wrote, never the input's name itself.
-    assert upload["with"]["path"] == f"${{{{ steps.{page['id']}.outputs.html-file }}}}"
-    assert "inputs.html != ''" in page["if"]
-    assert f"steps.{page['id']}.outputs.html-file != ''" in upload["if"]
+    # The upload reads what the audit step says it wrote, never the input's name itself.
+    assert upload["with"]["path"] == f"${{{{ steps.{audit['id']}.outputs.html-file }}}}"
+    assert f"steps.{audit['id']}.outputs.html-file != ''" in upload["if"]
 
 
 def test_pre_commit_hook_validates_launch_files() -> None:

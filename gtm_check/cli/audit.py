@@ -21,7 +21,7 @@ from gtm_check.cli.params import (
     as_of_option,
     format_option,
 )
-from gtm_check.cli.values import count, member, number, path, text
+from gtm_check.cli.values import Written, count, member, number, path, text, written
 from gtm_check.cli.verify_options import (
     RequireVerified,
     VerifyMaxAge,
@@ -34,7 +34,7 @@ from gtm_check.model.filters import Filters
 from gtm_check.model.vocabulary import Severity, Stage
 from gtm_check.pipeline import AuditRequest, FailOn
 from gtm_check.pipeline.extras import EXTRAS
-from gtm_check.report.registry import AUDIT, needs_locations
+from gtm_check.report.registry import AUDIT, formats
 
 AsOf = Annotated[str | None, as_of_option("Score as on this date (default: today).")]
 FormatOption = Annotated[AuditFormat, format_option(AUDIT, "Report format.")]
@@ -47,6 +47,17 @@ Output = Annotated[
         help="Write the report to FILE (atomically) instead of standard output; "
         "'-' is standard output.",
         parser=path("a file to write, or - for standard output"),
+    ),
+]
+Also = Annotated[
+    list[Written] | None,
+    typer.Option(
+        "--also",
+        metavar="FORMAT=FILE",
+        help="Also write the report in FORMAT to FILE, from the same run (repeatable, e.g. "
+        "--also json=report.json --also html=report.html): every file shows the verdict "
+        "the exit code gives. Written like --output, all or none.",
+        parser=written(formats(AUDIT)),
     ),
 ]
 MinScore = Annotated[
@@ -167,6 +178,7 @@ def audit_command(
     as_of: AsOf = None,
     format: FormatOption = "table",
     output: Output = None,
+    also: Also = None,
     min_score: MinScore = None,
     gate_stage: GateStages = None,
     fail_on: FailOnOption = None,
@@ -210,7 +222,6 @@ def audit_command(
         filters=_filters(stage, department, owner, severity, overdue),
         allow_outside=allow_outside,
         policy=policy,
-        locations=needs_locations(AUDIT, format),
         history=with_history,
         **verify_request(
             verify,
@@ -230,6 +241,7 @@ def audit_command(
         warn_only=warn_only,
         say=typer.echo,
         extras=EXTRAS,
+        also=tuple(also or ()),
     )
     raise typer.Exit(code)
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gtm_check.cli.exits import EXIT_GATE_FAILED, EXIT_INVALID, EXIT_PASSED
 from gtm_check.cli.fast import EXPIRING_WITHIN, Audit, Echo, echo
@@ -18,8 +20,9 @@ from gtm_check.cli.output import (
     append_step_summary,
     refuse_own_files,
     refuse_to_overwrite,
-    write_atomic,
+    refuse_written_twice,
     write_stdout,
+    written_together,
 )
 from gtm_check.cli.terminal import render_options
 from gtm_check.load.verify.options import CheckOptions
@@ -35,6 +38,9 @@ from gtm_check.report.registry import (
     renders,
 )
 
+if TYPE_CHECKING:  # cli/values.py imports Typer, which the fast path never does
+    from gtm_check.cli.values import Written
+
 
 def report(
     request: AuditRequest,
@@ -45,13 +51,25 @@ def report(
     warn_only: bool,
     say: Echo,
     extras: Extras | None = None,
+    also: Sequence[Written] = (),
 ) -> int:
     """Audit, write the report (to ``output``, or standard output for None or ``-``), and
     give the exit code: the gate's verdict, or 2 with the input's problems drawn in a
-    format that can point at their lines. ``extras``: for ``--verify`` and ``--history``."""
+    format that can point at their lines. ``extras``: for ``--verify`` and ``--history``.
+
+    ``also``: more reports of the same run, each in its format to its file (``--also``).
+    Every view then shows the verdict the exit code gives: the checks run, and the files
+    and the clock are read, once. The files are written together, all or none, before
+    the report on standard output."""
     output = None if output is not None and str(output) == "-" else output
+    shown = [format, *(report.format for report in also)]
+    request = replace(
+        request,
+        locations=any(needs_locations(AUDIT, name) for name in shown),
+        critical_path=any(needs_critical_path(AUDIT, name) for name in shown),
+    )
     try:
-        outcome = audit(replace(request, critical_path=needs_critical_path(AUDIT, format)), extras)
+        outcome = audit(request, extras)
     except GtmCheckError as exc:
         # In a format that points at lines (github), a pull request that breaks a launch
         # file shows where.
@@ -61,7 +79,11 @@ def report(
         return EXIT_INVALID
     options = render_options(file_output=output is not None, limit=limit)
     text = render(AUDIT, format, outcome.reports, options)
-    _deliver(text, outcome, output, allow_outside=request.allow_outside)
+    files = [(output, text)] if output is not None else []
+    if also:
+        to_file = render_options(file_output=True, limit=limit)
+        files += [(r.path, render(AUDIT, r.format, outcome.reports, to_file)) for r in also]
+    _deliver(files, None if output is not None else text, outcome, request.allow_outside)
     _step_summary(format, outcome, say)
     return EXIT_PASSED if outcome.passed or warn_only else EXIT_GATE_FAILED
 
@@ -75,7 +97,6 @@ def run(call: Audit) -> int:
         expiring_within=EXPIRING_WITHIN,
         allow_outside=call.allow_outside,
         policy=call.policy,
-        locations=needs_locations(AUDIT, call.format),
         checks=CheckOptions(allow_outside=call.allow_outside),
     )
     limit = None if call.all else call.limit
@@ -94,10 +115,21 @@ def _step_summary(format: str, outcome: AuditOutcome, say: Echo) -> None:
             say(STEP_SUMMARY_FULL, err=True)
 
 
-def _deliver(text: str, outcome: AuditOutcome, output: Path | None, *, allow_outside: bool) -> None:
-    if output is None:
-        write_stdout(text)
-        return
-    refuse_own_files(output)
-    refuse_to_overwrite(output, outcome.inputs)
-    write_atomic(output, text, overwrite=True, allow_outside=allow_outside)
+def _deliver(
+    files: Sequence[tuple[Path, str]],
+    standard_output: str | None,
+    outcome: AuditOutcome,
+    allow_outside: bool,
+) -> None:
+    """Each report file checked before any is written, then written together (a refusal
+    writes none), then the report for standard output, if there is one."""
+    paths = [path for path, _ in files]
+    for path in paths:
+        refuse_own_files(path)
+        refuse_to_overwrite(path, outcome.inputs)
+    refuse_written_twice(paths)
+    with written_together() as writes:
+        for path, text in files:
+            writes.add(path, text, overwrite=True, allow_outside=allow_outside)
+    if standard_output is not None:
+        write_stdout(standard_output)

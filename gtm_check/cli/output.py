@@ -422,21 +422,38 @@ def refuse_own_files(path: Path) -> None:
 
 
 def refuse_to_overwrite(path: Path, inputs: Sequence[Path]) -> None:
-    """gtm-check never writes over a file it read: by the same path, through a link, or
-    by another name of the same file (a hard link); a launch read from standard input is
-    the file standard input is (``-o`` a link to ``/dev/stdin``, with ``- < launch.yaml``)."""
-    target = os.path.realpath(path)
-    status = _status(path)
-    for source in inputs:
-        stdin = str(source) == STDIN
-        same = not stdin and os.path.realpath(source) == target
-        other = _standard_input() if stdin else _status(source)
-        if not same and status is not None and other is not None:
-            same = os.path.samestat(status, other)
-        if same:
+    """gtm-check never writes over a file it read (``same_file``)."""
+    if any(same_file(path, source) for source in inputs):
+        raise GtmCheckError.single(
+            str(path), "is one of the input files; choose another output file"
+        )
+
+
+def refuse_written_twice(paths: Sequence[Path]) -> None:
+    """Two outputs of one run never name one file: the later would replace the earlier."""
+    for index, path in enumerate(paths):
+        if any(same_file(path, earlier) for earlier in paths[:index]):
             raise GtmCheckError.single(
-                str(path), "is one of the input files; choose another output file"
+                str(path),
+                "is named twice as an output of this run (--output, --also); give each "
+                "report its own file",
             )
+
+
+def same_file(path: Path, other: Path) -> bool:
+    """Whether ``path`` names the file ``other`` names: by the same path, through a link,
+    or by another name of the same file (a hard link); ``other`` read from standard input
+    is the file standard input is (``-o`` a link to ``/dev/stdin``, with ``- < launch.yaml``)."""
+    stdin = str(other) == STDIN
+    if not stdin and os.path.realpath(other) == os.path.realpath(path):
+        return True
+    status = _status(path)
+    status_of_other = _standard_input() if stdin else _status(other)
+    return (
+        status is not None
+        and status_of_other is not None
+        and os.path.samestat(status, status_of_other)
+    )
 
 
 def _standard_input() -> os.stat_result | None:

@@ -13,11 +13,11 @@ import math
 from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NamedTuple, NoReturn, TypeVar
 
 import typer
 
-from gtm_check.load.files import named
+from gtm_check.load.files import STDIN, named
 from gtm_check.model.problems import did_you_mean, parse_date, quoted
 
 E = TypeVar("E", bound=Enum)
@@ -146,5 +146,31 @@ def path(what: str) -> Callable[[Any], Path]:
         if isinstance(value, Path):
             return value
         return named(given(value, what))
+
+    return parse
+
+
+class Written(NamedTuple):
+    """One more report of the same run (``--also FORMAT=FILE``): its format and its file."""
+
+    format: str
+    path: Path
+
+
+def written(choices: Sequence[str]) -> Callable[[Any], Written]:
+    """``FORMAT=FILE``: one of the formats ``choices``, and a file (never ``-``: standard
+    output is for the report ``--format`` draws)."""
+    pick = choice("format", choices)
+
+    def parse(value: Any) -> Written:
+        if isinstance(value, Written):
+            return value
+        text = given(value, "FORMAT=FILE, e.g. json=report.json")
+        format, equals, file = text.partition("=")
+        if not equals:
+            refuse(f"{quoted(text)} is not FORMAT=FILE (e.g. json=report.json)")
+        if file == STDIN:
+            refuse("standard output takes the --format report; give --also a file")
+        return Written(pick(format), path(f"the file to write the {format} report to")(file))
 
     return parse

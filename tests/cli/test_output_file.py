@@ -56,6 +56,83 @@ def test_dash_is_standard_output(
     assert not (tmp_path / "-").exists()
 
 
+# --- More views of the same run (--also) ----------------------------------------------------
+
+
+def test_also_writes_every_view_of_one_run(mini: Mini, tmp_path: Path) -> None:
+    """Each file holds what ``-f FORMAT -o FILE`` writes alone; standard output keeps the
+    ``--format`` report; the exit code is the gate's."""
+    launch = mini("")
+    views = {"json": "r.json", "html": "r.html", "sarif": "r.sarif", "table": "r.txt"}
+    also = [f"--also={f}={tmp_path / name}" for f, name in views.items()]
+    code, out, err = run("audit", str(launch), *AS_OF, "-f", "markdown", *also)
+    assert (code, err) == (1, "")
+    assert out == run("audit", str(launch), *AS_OF, "-f", "markdown")[1]
+    for format, name in views.items():
+        alone = tmp_path / f"alone-{name}"
+        assert audit_to(launch, alone, "-f", format)[0] == 1
+        assert (tmp_path / name).read_bytes() == alone.read_bytes(), format
+    # With -o as well, standard output stays empty and every file is written.
+    code, out, err = audit_to(launch, tmp_path / "main.md", "-f", "markdown", also[0])
+    assert (code, out, err) == (1, "", "")
+    assert (tmp_path / "main.md").read_text("utf-8").startswith("# ")
+
+
+@pytest.mark.parametrize(
+    "second", ["the launch file", "the same file again", "a hard link", "no such folder"]
+)
+def test_also_refuses_before_writing_anything(mini: Mini, tmp_path: Path, second: str) -> None:
+    launch = mini("")
+    first = tmp_path / "r.json"
+    first.write_text("old", encoding="utf-8")
+    target = {
+        "the launch file": launch,
+        "the same file again": tmp_path / "sub" / ".." / "r.json",
+        "a hard link": tmp_path / "also-r.json",
+        "no such folder": tmp_path / "missing" / "r.html",
+    }[second]
+    if second == "a hard link":
+        os.link(first, target)
+    (tmp_path / "sub").mkdir()
+    before = sorted(p.name for p in tmp_path.iterdir())
+    code, out, err = run(
+        "audit",
+        str(launch),
+        *AS_OF,
+        "-f",
+        "github",
+        f"--also=json={first}",
+        f"--also=html={target}",
+    )
+    assert (code, out) == (2, "")  # not even the annotations: nothing written
+    reason = refused(err, target)
+    assert reason.startswith(
+        {
+            "the launch file": "is one of the input files",
+            "the same file again": "is named twice as an output of this run",
+            "a hard link": "is named twice as an output of this run",
+            "no such folder": "folder",
+        }[second]
+    ), reason
+    assert first.read_text("utf-8") == "old" and launch.read_text("utf-8").startswith("launch:")
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("json", "'json' is not FORMAT=FILE (e.g. json=report.json)"),
+        ("jsn=r.json", "unknown format 'jsn' (did you mean 'json'?)"),
+        ("json=-", "standard output takes the --format report; give --also a file"),
+        ("json=", "the value is empty; give the file to write the json report to"),
+    ],
+)
+def test_also_says_what_it_takes(mini: Mini, value: str, message: str) -> None:
+    code, out, err = run("audit", str(mini("")), "--also", value)
+    assert (code, out) == (2, "")
+    assert err.strip().endswith(f"--also: {message}"), err
+
+
 # --- Targets that are not regular files ---------------------------------------------------
 
 

@@ -26,6 +26,9 @@ class Page:
     """Send the status line and headers, then the body a byte at a time, slowly."""
     size: int | None = None
     """Send this many bytes of ``x`` (a huge body), in chunks, as long as it is read."""
+    then: Page | None = None
+    """Served once; every later request of the path gets ``then``: a host that answers
+    differently the second time."""
 
 
 @dataclass(frozen=True)
@@ -81,10 +84,13 @@ def _handler(site: Site) -> type[http.server.BaseHTTPRequestHandler]:
         def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
             with site.lock:
                 site.requests.append(Request(self.path, dict(self.headers.items())))
+                page = site.pages.get(self.path, Page(404, b"not here"))
+                if page.then is not None:
+                    site.pages[self.path] = page.then
                 site.active += 1
                 site.most_at_once = max(site.most_at_once, site.active)
             try:
-                self._answer(site.pages.get(self.path, Page(404, b"not here")))
+                self._answer(page)
             except OSError:
                 pass  # the reader went away: what a check does past its limits
             finally:
