@@ -111,18 +111,56 @@ def report_files(env: Mapping[str, str]) -> dict[str, str]:
 
 def diff_command(launch: str, env: Mapping[str, str]) -> list[str]:
     """``gtm-check diff`` of one launch file for the comment, under the same policy as the
-    audit: the policy (one argument, whatever it holds) after the options, then ``--`` and
-    the launch file. Without it, a waiver the policy refuses would show as credited."""
+    audit and on its date: the policy (one argument, whatever it holds), ARGS' ``--as-of``
+    and ``--allow-outside`` after the options, then ``--`` and the launch file. Without the
+    policy, a waiver the policy refuses would show as credited."""
     policy = env.get("POLICY", "")
+    args = words(env.get("ARGS", ""))
+    dates = [value for _, value in _options(args, {"--as-of": "--as-of"})]
     return [
         *GTM_CHECK,
         "diff",
         "--format",
         "json",
         *([f"--policy={policy}"] if policy else []),
+        *([f"--as-of={dates[-1]}"] if dates else []),
+        *(["--allow-outside"] if "--allow-outside" in _before_dashes(args) else []),
         "--",
         launch,
     ]
+
+
+JUDGING = ("--verify", "--require-verified", "--ignore-waivers", "--require-evidence",
+           "--min-score", "--gate-stage", "--fail-on")  # fmt: skip
+"""Audit flags that change how the launch is judged and that ``gtm-check diff`` does not
+take: with any of them in ARGS, the comment leaves the diff's scores out."""
+
+
+def unapplied(env: Mapping[str, str]) -> list[str]:
+    """The flags of JUDGING that ARGS holds, each once, in JUDGING's order."""
+    given = {word.partition("=")[0] for word in _before_dashes(words(env.get("ARGS", "")))}
+    return [flag for flag in JUDGING if flag in given]
+
+
+def _before_dashes(args: Sequence[str]) -> Sequence[str]:
+    return args[: args.index("--")] if "--" in args else args
+
+
+def _options(args: Sequence[str], valued: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Each value given to an option ``valued`` names (each spelling to its long name),
+    before ``--``, in every form the command line reads: ``--name value``,
+    ``--name=value``, ``-x value``, ``-xvalue``."""
+    found = []
+    tokens = iter(args)
+    for token in tokens:
+        if token == "--":
+            break
+        name, equals, value = token.partition("=")
+        if token.startswith("--") and name in valued:
+            found.append((valued[name], value if equals else next(tokens, "")))
+        elif not token.startswith("--") and token[:2] in valued:
+            found.append((valued[token[:2]], token[2:] or next(tokens, "")))
+    return found
 
 
 def run(options: Sequence[str]) -> int:
@@ -146,17 +184,17 @@ def run(options: Sequence[str]) -> int:
     return subprocess.run(command, check=False).returncode
 
 
+WRITERS = {"--output": "--output", "-o": "--output", "--also": "--also"}
+"""The options of ``gtm-check audit`` that name a file to write."""
+
+
 def _written(command: Sequence[str]) -> list[str]:
-    """The files an audit command line writes: ``--output=NAME`` and ``--also=FORMAT=NAME``,
-    before ``--``."""
-    options = command[: command.index("--")] if "--" in command else command
-    names = []
-    for option in options:
-        if option.startswith("--output="):
-            names.append(option.removeprefix("--output="))
-        elif option.startswith("--also="):
-            names.append(option.removeprefix("--also=").partition("=")[2])
-    return names
+    """The files an audit command line writes: every ``--output``/``-o`` and ``--also``
+    (``FORMAT=NAME``) in any spelling, before ``--``."""
+    return [
+        value if name == "--output" else value.partition("=")[2]
+        for name, value in _options(command, WRITERS)
+    ]
 
 
 def _not_a_file(name: str) -> bool:
@@ -175,8 +213,10 @@ def outputs(
     lowest across a portfolio's launches; empty when no launch has one), the report, and
     each report file the run wrote (``html-file``, ``sarif-file``: only when the run got
     to a verdict, so gtm-check wrote them; never a name a pull request planted)."""
-    lines = [f"verdict={VERDICTS.get(status, 'error')}"]
     launches = _launches(report) if report is not None else []
+    failed = any((launch.get("gate") or {}).get("passed") is False for launch in launches)
+    # --warn-only in ARGS exits 0 on a failed gate: the verdict is still the gate's.
+    lines = [f"verdict={VERDICTS.get(1 if status == 0 and failed else status, 'error')}"]
     for stage in STAGES:
         scores = [
             s["score"]
@@ -259,17 +299,32 @@ def text(value: object, limit: int = TEXT_LIMIT) -> str:
     return "".join(_HTML.get(c, c) for c in flat)
 
 
-def body(mark: str, report: dict[str, Any], diffs: Sequence[tuple[str, Diff]]) -> str:
+def body(
+    mark: str,
+    report: dict[str, Any],
+    diffs: Sequence[tuple[str, Diff]],
+    unapplied: Sequence[str] = (),
+) -> str:
     """The comment: the marker, each launch's verdict and stage scores, then what changed
     since the base branch (``gtm-check diff``), cut to stay under GitHub's limit. Every
     piece of input text goes through ``text``; each line the comment starts is the
-    Action's own words, so no title can start a line of its own."""
+    Action's own words, so no title can start a line of its own. ``unapplied``: the
+    audit's flags the diff does not take (``JUDGING``); the diff's scores and
+    regressions, judged without them, are left out, so that no score there contradicts
+    the verdict above (a check that failed, a waiver the audit ignored)."""
     parts = [mark, "## Launch readiness (gtm-check)", ""]
     for launch in _launches(report):
         parts += [_verdict(launch), ""]
     parts += ["## Since the base branch", ""]
+    if unapplied:
+        flags = ", ".join(f"`{flag}`" for flag in unapplied)
+        parts += [
+            f"What changed in the launch files. Scores are the audit's, above: `gtm-check "
+            f"diff` does not apply {flags}, so its scores are left out.",
+            "",
+        ]
     for name, diff in diffs:
-        parts += [*_diff_lines(name, diff), ""]
+        parts += [*_diff_lines(name, diff, scores=not unapplied), ""]
     joined = "\n".join(parts)
     if len(joined) > LIMIT:
         cut = joined[:LIMIT].rsplit("\n", 1)[0]
@@ -297,26 +352,29 @@ def _verdict(launch: dict[str, Any]) -> str:
     return "\n".join([*lines, f"- stages: {stages}"])
 
 
-def _diff_lines(name: str, diff: Diff) -> list[str]:
-    """One launch file's changes since the base branch, from the diff's JSON."""
+def _diff_lines(name: str, diff: Diff, *, scores: bool = True) -> list[str]:
+    """One launch file's changes since the base branch, from the diff's JSON; without
+    ``scores``, only what changed in the file."""
     if isinstance(diff, str):
         return [f"File {text(name)}: no comparison with the base branch ({text(diff)})."]
     overall = diff.get("overall") or {}
-    lines = [
-        f"File {text(name)}, **{text(diff.get('launch', '?'))}**: overall "
-        f"{_score(overall.get('old'))} → {_score(overall.get('new'))}"
-    ]
+    heading = f"File {text(name)}, **{text(diff.get('launch', '?'))}**"
+    if not scores:
+        lines = [heading]
+    else:
+        lines = [f"{heading}: overall {_score(overall.get('old'))} → {_score(overall.get('new'))}"]
     moved = diff.get("launch_date")
     if isinstance(moved, dict):
         lines.append(f"- launch date moved {text(moved.get('old'))} → {text(moved.get('new'))}")
-    lines += [f"- regression: {text(r)}" for r in diff.get("regressions") or []]
-    stages = diff.get("stages") or {}
-    shown = (
-        f"{text(key)} {_score(s.get('old'))} → {_score(s.get('new'))}"
-        for key, s in stages.items()
-        if isinstance(s, dict)
-    )
-    lines.append(f"- stages: {' · '.join(shown)}")
+    if scores:
+        lines += [f"- regression: {text(r)}" for r in diff.get("regressions") or []]
+        stages = diff.get("stages") or {}
+        shown = (
+            f"{text(key)} {_score(s.get('old'))} → {_score(s.get('new'))}"
+            for key, s in stages.items()
+            if isinstance(s, dict)
+        )
+        lines.append(f"- stages: {' · '.join(shown)}")
     changed = False
     for key, heading in DIFF_LISTS.items():
         for change in diff.get(key) or []:
@@ -371,13 +429,19 @@ def comment(report_path: str, launches: Sequence[str]) -> int:
     author = _login() or DEFAULT_AUTHOR
     report = json.loads(Path(report_path).read_text("utf-8"))
     mark = marker(launches)
-    written = body(mark, report, [(launch, _diff(launch)) for launch in launches])
+    diffs = [(launch, _diff(launch)) for launch in launches]
+    written = body(mark, report, diffs, unapplied(os.environ))
     listed = _run(["gh", "api", "--paginate", f"repos/{repo}/issues/{number}/comments",
                    "--jq", ".[]"])  # fmt: skip
     if listed.returncode != 0:
         return _warn(f"could not list the pull request's comments: {listed.stderr.strip()}")
-    comments = [json.loads(line) for line in listed.stdout.splitlines() if line.strip()]
-    found = pick_comment(comments, mark, author)
+    try:
+        # One JSON value a line: gh escapes the line breaks inside strings, but not every
+        # character str.splitlines breaks on (U+0085, U+2028…), which a comment may hold.
+        comments = [json.loads(line) for line in listed.stdout.split("\n") if line.strip()]
+    except ValueError:
+        return _warn("could not read the pull request's comments as gh listed them")
+    found = pick_comment([c for c in comments if isinstance(c, dict)], mark, author)
     with tempfile.TemporaryDirectory() as folder:
         payload = Path(folder) / "comment.json"
         payload.write_text(json.dumps({"body": written}), encoding="utf-8")

@@ -504,8 +504,8 @@ if args[:2] == ["api", "user"]:  # the job's own token may not ask who it is
     print("gh: Resource not accessible by integration (HTTP 403)", file=sys.stderr)
     sys.exit(1)
 if "--paginate" in args:
-    for comment in comments:
-        print(json.dumps(comment))
+    for comment in comments:  # as gh prints them: U+0085 and U+2028 unescaped
+        print(json.dumps(comment, ensure_ascii=False))
     sys.exit(0)
 body = json.loads(Path(args[args.index("--input") + 1]).read_text())["body"]
 method, url = args[args.index("-X") + 1], args[args.index("-X") + 2]
@@ -614,6 +614,64 @@ def test_the_diff_command_passes_the_policy_as_one_argument_before_the_launch() 
     command = glue().diff_command("-o.yaml", {"POLICY": "-p *.yaml", "LAUNCH": "x"})
     assert command[4:] == ["diff", "--format", "json", "--policy=-p *.yaml", "--", "-o.yaml"]
     assert glue().diff_command("l.yaml", {})[4:] == ["diff", "--format", "json", "--", "l.yaml"]
+
+
+def test_the_diff_command_scores_on_the_audits_date_and_reads_what_it_reads() -> None:
+    args = "--as-of 2027-01-15 --verify --as-of=2027-02-01 --allow-outside -- --as-of=2030-01-01"
+    command = glue().diff_command("l.yaml", {"ARGS": args})
+    assert command[4:] == ["diff", "--format", "json", "--as-of=2027-02-01", "--allow-outside",
+                           "--", "l.yaml"]  # fmt: skip
+    assert glue().unapplied({"ARGS": args}) == ["--verify"]
+    flags = "--min-score=90 --ignore-waivers --stage buy --fail-on high --require-verified"
+    assert glue().unapplied({"ARGS": flags}) == [
+        "--require-verified",
+        "--ignore-waivers",
+        "--min-score",
+        "--fail-on",
+    ]
+
+
+def test_the_comment_leaves_out_scores_the_diff_judged_without_the_audits_flags(
+    runner: Runner,
+) -> None:
+    """The audit ignores waivers; the diff cannot, and would show the waiver that the
+    pull request adds raising buy beside a verdict that counts the blocker open."""
+    env = fake_gh(runner, [])
+    pull_request(runner, {"waivers:\n": OUTSIDER_WAIVER.replace("evil.example", "acme.example")})
+    runner.inputs["args"] = "--as-of 2027-01-15 --ignore-waivers"
+    assert runner.run("Audit launch readiness")[0] == 1
+    code, out = runner.run("Comment on the pull request", env)
+    assert code == 0 and "posted" in out, out
+    (posted,) = json.loads(Path(env["GH_STATE"]).read_text())
+    since = posted["body"].split("## Since the base branch\n", 1)[1]
+    assert since.startswith(
+        "\nWhat changed in the launch files. Scores are the audit's, above: `gtm-check diff` "
+        "does not apply `--ignore-waivers`, so its scores are left out.\n"
+    ), since
+    assert "\nFile launch\\.yaml, **Acme Insights 2\\.0**\n" in since
+    assert "→" not in since.replace("owner", "").split("Newly waived", 1)[0]
+    assert "- stages:" not in since and "overall" not in since
+    assert "\n- Newly waived: legal\\.channel\\-contracts " in since  # what the file says
+    # Without such flags the diff's scores are shown, judged on the audit's date.
+    assert "- stages: " in glue().body("m", {}, [("l.yaml", {"stages": {"buy": {"new": 1}}})])
+
+
+def test_a_comment_holding_any_line_separator_is_read_not_a_traceback(runner: Runner) -> None:
+    ours = {"id": 7, "created_at": "2027-01-01", "user": {"login": "github-actions[bot]"},
+            "body": "<!-- gtm-check: launch.yaml -->\n✅ gate passed"}  # fmt: skip
+    other = {"id": 8, "created_at": "2027-01-02", "user": {"login": "drive-by"},
+             "body": "looks good\u0085{x}\u2028\u2029\x1c\x0b\x0c"}  # fmt: skip
+    env = fake_gh(runner, [ours, other])
+    pull_request(runner, {"legal.trademarks: done": "legal.trademarks: todo"})
+    assert runner.run("Audit launch readiness")[0] == 1
+    code, out = runner.run("Comment on the pull request", env)
+    assert code == 0 and "edited the pull-request comment" in out, out
+    comments = json.loads(Path(env["GH_STATE"]).read_text())
+    assert "❌ gate failed" in comments[0]["body"] and comments[1] == other
+    # A listing that is not JSON at all is a warning, never a failed job.
+    (runner.workspace.parent / "bin" / "gh").write_text("#!/bin/sh\necho '{oops'\n", "utf-8")
+    code, out = runner.run("Comment on the pull request", env)
+    assert code == 0 and "::warning title=gtm-check comment::could not read" in out, out
 
 
 HOSTILE = "Evil @someone #1 <img src=x>\n**passed** https://x.example/?a=1 www.x.example GH-2"
@@ -834,3 +892,38 @@ def test_a_report_name_with_a_line_break_cannot_set_an_output(runner: Runner) ->
     assert code == 2 and runner.outputs["verdict"] == "invalid", out
     assert "html-file" not in runner.outputs and "holds a line break" in out
     assert not any(p.name.startswith("page.html") for p in runner.workspace.iterdir())
+
+
+def test_the_verdict_output_is_the_gates_even_with_warn_only(runner: Runner) -> None:
+    (runner.workspace / "launch.yaml").write_text(
+        (EXAMPLES / "launch.yaml").read_text("utf-8"), encoding="utf-8"
+    )
+    runner.inputs |= {"launch": "launch.yaml", "args": "--as-of 2027-01-15 --warn-only"}
+    code, out = runner.run("Audit launch readiness")
+    assert code == 0 and runner.outputs["verdict"] == "failed", out
+    passed = {"gate": {"passed": True}}
+    assert glue().outputs(0, passed, "r.json")[0] == "verdict=passed"
+    assert (
+        glue().outputs(0, {"launches": [passed, {"gate": {"passed": False}}]}, "r.json")[0]
+        == "verdict=failed"
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    ["-o report.md", "-oreport.md", "--output report.md", "--output=report.md",
+     "--also markdown=report.md", "--also=markdown=report.md"],
+)  # fmt: skip
+def test_every_spelling_of_a_report_file_in_args_is_checked_for_links(
+    runner: Runner, args: str
+) -> None:
+    (runner.workspace / "launch.yaml").write_text(
+        (EXAMPLES / "launch.yaml").read_text("utf-8"), encoding="utf-8"
+    )
+    (runner.workspace / "NOTES.md").write_text("keep me\n", encoding="utf-8")
+    (runner.workspace / "report.md").symlink_to("NOTES.md")
+    runner.inputs |= {"launch": "launch.yaml", "args": f"--as-of 2027-01-15 {args}"}
+    code, out = runner.run("Audit launch readiness")
+    assert code == 2 and runner.outputs["verdict"] == "invalid", out
+    assert "report.md is already in the checkout as a link" in out
+    assert (runner.workspace / "NOTES.md").read_text("utf-8") == "keep me\n"

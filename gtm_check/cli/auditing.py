@@ -62,7 +62,7 @@ def report(
     and the clock are read, once. The files are written together, all or none, before
     the report on standard output."""
     output = None if output is not None and str(output) == "-" else output
-    shown = [format, *(report.format for report in also)]
+    shown = [format, *(extra.format for extra in also)]
     request = replace(
         request,
         locations=any(needs_locations(AUDIT, name) for name in shown),
@@ -82,7 +82,7 @@ def report(
     files = [(output, text)] if output is not None else []
     if also:
         to_file = render_options(file_output=True, limit=limit)
-        files += [(r.path, render(AUDIT, r.format, outcome.reports, to_file)) for r in also]
+        files += [(x.path, render(AUDIT, x.format, outcome.reports, to_file)) for x in also]
     _deliver(files, None if output is not None else text, outcome, request.allow_outside)
     _step_summary(format, outcome, say)
     return EXIT_PASSED if outcome.passed or warn_only else EXIT_GATE_FAILED
