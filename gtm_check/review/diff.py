@@ -10,8 +10,7 @@ from gtm_check.load.checklists import ChecklistReader, required_items
 from gtm_check.load.policy import PolicyReader
 from gtm_check.review.sides import SideSpec, load_newer, load_older, since_commit
 from gtm_check.scoring.diff import LaunchDiff, diff_reports
-from gtm_check.scoring.policy import counted
-from gtm_check.scoring.score import score_launch
+from gtm_check.scoring.score import score_counted
 
 
 @dataclass(frozen=True)
@@ -57,13 +56,7 @@ def compare(request: DiffRequest) -> LaunchDiff:
     checklists = [c.checklist for c in newer.checklists]
     required = required_items(policy.required_checklists, newer.checklists) if policy else None
     old, new = (
-        score_launch(
-            counted(policy, side.launch, checklists, as_of),
-            checklists,
-            as_of,
-            policy=policy,
-            required=required or frozenset(),
-        )
+        score_counted(side.launch, checklists, as_of, policy, required=required or frozenset())
         for side in (older, newer)
     )
     return diff_reports(old, new, older.side, newer.side)

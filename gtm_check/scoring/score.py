@@ -39,7 +39,7 @@ from gtm_check.model.results import (
 from gtm_check.model.safetext import blank
 from gtm_check.model.vocabulary import Severity, Stage, Status, Verdict, department_rank
 from gtm_check.scoring.milestones import milestone_results
-from gtm_check.scoring.policy import breaches
+from gtm_check.scoring.policy import breaches, counted
 from gtm_check.scoring.warnings import find_warnings, idle
 
 
@@ -339,6 +339,51 @@ def score_launch(
         expiring_within=options.expiring_within,
         milestones=milestones,
         verified=checks is not None,
+    )
+
+
+def score_counted(
+    launch: Launch,
+    checklists: Sequence[Checklist],
+    as_of: dt.date,
+    policy: Policy | None,
+    *,
+    options: GateOptions = GateOptions(),
+    checks: Mapping[str, CheckResult] | None = None,
+    required: frozenset[str] = frozenset(),
+) -> Report:
+    """The launch scored as ``policy`` lets it count (``policy.counted``: a waiver it
+    refuses credits nothing, the gate is raised to its floors), for the views that compare
+    or project (``diff``, ``trend``), and judged by every breach ``audit`` finds on the
+    launch as written: ``counted`` has already raised a gate below the floor and dropped a
+    refused waiver, so neither would be a breach of the counted launch, and a refused
+    waiver on an item already done moves no score. The written launch's breaches first, in
+    ``audit``'s order, then any only the counted launch has (a required score that fell
+    with a waiver it no longer credits)."""
+    allowed = counted(policy, launch, checklists, as_of)
+    report = score_launch(
+        allowed, checklists, as_of, options=options, policy=policy, checks=checks, required=required
+    )
+    if policy is None or allowed is launch:
+        return report
+    written = score_launch(
+        launch, checklists, as_of, options=options, policy=policy, checks=checks, required=required
+    ).gate.refused
+    known = {breach.identity for breach in written}
+    refused = [*written, *(b for b in report.gate.refused if b.identity not in known)]
+    gate = report.gate
+    if refused == gate.refused:
+        return report
+    said = [f"policy: {breach.message}" for breach in refused]
+    return replace(
+        report,
+        gate=replace(
+            gate,
+            passed=False,
+            failures=[*gate.failed_stages.values(), *gate.missed, *said],
+            breaches=said,
+            refused=refused,
+        ),
     )
 
 

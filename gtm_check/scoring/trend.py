@@ -23,7 +23,7 @@ from gtm_check.model.inputs import Checklist, Gate, Launch, Policy
 from gtm_check.model.results import Breach, CheckResult, ItemResult, Report
 from gtm_check.model.vocabulary import Severity, Stage
 from gtm_check.scoring.policy import REQUIRED_SCORE, counted
-from gtm_check.scoring.score import GateOptions, score_launch
+from gtm_check.scoring.score import GateOptions, score_counted, score_launch
 
 SHALLOW_HINT = (
     "this is a shallow clone, so older revisions are missing: fetch the whole history "
@@ -213,12 +213,12 @@ def trend(
     now = counted(policy, judging.launch(current), checklists, today)
     gated = list(now.gate.stages)
     refused = (
-        score_launch(
-            now,
+        score_counted(
+            judging.launch(current),
             checklists,
             today,
+            policy,
             options=judging.options,
-            policy=policy,
             checks=judging.checks,
             required=judging.required,
         ).gate.refused

@@ -631,6 +631,58 @@ def test_fail_on_regression_sees_a_waiver_the_policy_file_refuses(tmp_path: Path
     assert "Regressions: learn dropped 37.5 → 0.0" in out
 
 
+@pytest.mark.parametrize(
+    ("policy", "items", "edit", "breaches"),
+    [
+        (  # a pull request lowers the gate below the policy's floors
+            "policy:\n  min_score: 80\n  gate_stages: [learn, buy]\n",
+            "legal.trademarks: done\nlegal.privacy: done\n",
+            {"[learn, buy], min_score: 80": "[learn], min_score: 10"},
+            ["the gate's min_score 10 is below the policy's 80", "the gate must include buy"],
+        ),
+        (  # an outsider waives an item already done: no score moves
+            POLICY + "  max_waiver_days: 30\n",
+            "legal.trademarks: done\nlegal.privacy: done\n",
+            {"waivers: []": f"waivers: [{OUTSIDER}]"},
+            [
+                "the waiver for legal.trademarks is approved by evil@evil.example, who may not "
+                "approve waivers",
+                "the waiver for legal.trademarks runs 141 days; the longest allowed is 30",
+                "legal.trademarks is a blocker; blockers may not be waived",
+            ],
+        ),
+    ],
+    ids=["gate below the floor", "refused waiver on a done item"],
+)
+def test_a_breach_counting_under_the_policy_hides_is_listed_and_a_regression(
+    tmp_path: Path, policy: str, items: str, edit: dict[str, str], breaches: list[str]
+) -> None:
+    """diff counts a launch as the policy lets it (the gate raised, refused waivers
+    dropped), which leaves these breaches nothing to show on: audit fails the gate on
+    them all the same, so diff lists them and --fail-on-regression fails."""
+    repo = GitRepo(tmp_path / "repo")
+    base = launch(items)
+    repo.commit(
+        "2027-01-04", {"legal.yaml": CHECKLIST, "launch.yaml": base, ".gtm-check.yaml": policy}
+    )
+    changed = base
+    for old, new in edit.items():
+        assert old in changed, changed
+        changed = changed.replace(old, new)
+    repo.write("launch.yaml", changed)
+    code, out, err = diff_cli(repo.root, *AGAINST_HEAD)
+    assert (code, err) == (1, ""), out
+    listed = "".join(f"  {b} (new)\n" for b in breaches)
+    assert f"Below the policy (audit fails the gate on these) ({len(breaches)})\n{listed}" in out
+    data = json.loads(diff_cli(repo.root, *AGAINST_HEAD, "-f", "json")[1])
+    assert data["policy"] == {"new": breaches, "added": breaches}
+    assert data["regressions"] == [f"policy: {b}" for b in breaches]
+    audit = CliRunner().invoke(app, ["audit", str(repo.root / "launch.yaml"), "-f", "json",
+                                     "--as-of", "2027-01-11"])  # fmt: skip
+    failures = json.loads(audit.stdout)["gate"]["failures"]
+    assert [f for f in failures if f.startswith("policy: ")] == [f"policy: {b}" for b in breaches]
+
+
 def test_both_sides_are_scored_under_the_working_trees_policy(tmp_path: Path) -> None:
     # The policy is read from disk now, never from the revision: a waiver it refuses
     # credits nothing on the old side either, so adding the policy moves no score.

@@ -398,3 +398,37 @@ def test_a_file_name_in_why_there_are_no_points_is_shown_escaped(tmp_path: Path)
     assert second.startswith("no points: git has no commit of ")
     assert "n\\nFORGED\\x1b[2J.yaml yet" in second
     assert "\x1b" not in out.stdout and "\nFORGED" not in out.stdout
+
+
+def test_trend_lists_the_breaches_counting_under_the_policy_hides(tmp_path: Path) -> None:
+    """trend counts the launch as the policy lets it (the gate raised, refused waivers
+    dropped); a gate below the floor and an outsider's waiver on a done item are breaches
+    audit fails the gate on all the same, and trend lists them."""
+    policy = (
+        "policy:\n  min_score: 80\n  gate_stages: [learn, buy]\n"
+        "  waiver_approvers: [vp@x.example]\n"
+    )
+    waiver = (
+        "[{item: legal.privacy, reason: r, approved_by: evil@evil.example, expires: 2027-06-01}]"
+    )
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit(
+        "2027-01-04", {"legal.yaml": CHECKLIST, "launch.yaml": TODO, ".gtm-check.yaml": policy}
+    )
+    done = launch("legal.trademarks: done\nlegal.privacy: done\n", waivers=waiver)
+    repo.commit(
+        "2027-01-11",
+        {"launch.yaml": done.replace("[learn, buy], min_score: 80", "[learn], min_score: 10")},
+    )
+    result = trend(repo.root / "launch.yaml", today=dt.date(2027, 1, 20))
+    breaches = [
+        "the gate's min_score 10 is below the policy's 80",
+        "the gate must include buy",
+        "the waiver for legal.privacy is approved by evil@evil.example, who may not approve "
+        "waivers",
+    ]
+    assert [b.message for b in result.policy] == breaches
+    audit = CliRunner().invoke(app, ["audit", str(repo.root / "launch.yaml"), "-f", "json",
+                                     "--as-of", "2027-01-20"])  # fmt: skip
+    failures = json.loads(audit.stdout)["gate"]["failures"]
+    assert [f for f in failures if f.startswith("policy: ")] == [f"policy: {b}" for b in breaches]
