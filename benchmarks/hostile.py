@@ -1,11 +1,13 @@
-"""Time and peak memory of ``validate`` on launch files made of one problem repeated.
+"""Time and peak memory of ``validate`` on launch files made of one problem repeated, and
+of ``audit`` in every format on valid launch files made of one thing repeated.
 
     python benchmarks/hostile.py                       # every shape at 500 KB
     python benchmarks/hostile.py --size 4000000 traits # one shape at 4 MB
     python benchmarks/hostile.py --gtm-check other/.venv/bin/gtm-check
 
 Each shape is a launch file of about ``--size`` bytes whose one list or mapping repeats
-an entry that is a problem (benchmarks/README.md, "Many problems in one file"). Needs
+an entry that is a problem (benchmarks/README.md, "Many problems in one file"), or, for
+the shapes ``audit`` runs on, an entry that is valid but costly to report. Needs
 ``/usr/bin/time`` (GNU time).
 """
 
@@ -63,6 +65,18 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "circles": lambda size: HEAD + "checklists: [./circles-team.yaml]\n",
 }
 
+AUDITED: dict[str, Callable[[int], str]] = {
+    # milestones long past, each missed: a gate failure and an annotation each
+    "missed-milestones": lambda size: _block(
+        "milestones",
+        lambda n: f"  - {{name: m{n}, date: 2026-01-01, stages: [use], min_score: 1}}",
+        size,
+    ).replace(HEAD, HEAD + "checklists: [builtin]\nitems: {}\n"),
+}
+"""Valid launch files ``audit`` runs on, once in each format, as of 2027-01-01."""
+
+FORMATS = ["table", "json", "markdown", "junit", "github", "html", "sarif", "gitlab", "ics"]
+
 TEAM_SHAPES: dict[str, Callable[[int], str]] = {
     "circles": lambda size: _chain(size),
 }
@@ -82,37 +96,48 @@ def _chain(size: int) -> str:
     return "department: t\nname: T\nitems:\n" + "".join(rows)
 
 
+def _measure(name: str, size: int, command: list[str]) -> None:
+    """One run of ``command`` under GNU time: its wall time, peak memory and lines of output
+    (of standard error for ``validate``, which prints problems; of the report for ``audit``)."""
+    run = subprocess.run(
+        ["/usr/bin/time", "-f", "%e %M", *command], capture_output=True, text=True, check=False
+    )
+    *lines, timing = run.stderr.splitlines()
+    seconds, kilobytes = timing.split()
+    count = len(run.stdout.splitlines()) if command[1] == "audit" else len(lines)
+    print(
+        f"{name:<30} {size:>10,} {float(seconds):>8.2f} "
+        f"{int(kilobytes) / 1024:>8.0f} {count:>8,} {run.returncode}"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("shapes", nargs="*", help=f"any of: {', '.join(SHAPES)} (default all)")
+    parser.add_argument(
+        "shapes", nargs="*", help=f"any of: {', '.join(SHAPES | AUDITED)} (default all)"
+    )
     parser.add_argument("--size", type=int, default=500_000, help="bytes (default 500,000)")
     parser.add_argument("--gtm-check", default=str(Path(sys.executable).parent / "gtm-check"))
     args = parser.parse_args()
-    unknown = [shape for shape in args.shapes if shape not in SHAPES]
+    unknown = [shape for shape in args.shapes if shape not in SHAPES | AUDITED]
     if unknown:
         parser.error(f"unknown shapes: {', '.join(unknown)}")
-    print(f"{'shape':<16} {'bytes':>10} {'seconds':>8} {'peak MB':>8} {'lines':>8} exit")
+    print(f"{'shape':<30} {'bytes':>10} {'seconds':>8} {'peak MB':>8} {'lines':>8} exit")
     with tempfile.TemporaryDirectory() as folder:
-        for shape in args.shapes or SHAPES:
+        for shape in args.shapes or [*SHAPES, *AUDITED]:
             path = Path(folder, f"{shape}.yaml")
-            path.write_text(SHAPES[shape](args.size))
+            path.write_text((SHAPES | AUDITED)[shape](args.size))
             size = path.stat().st_size
             if shape in TEAM_SHAPES:
                 team = Path(folder, f"{shape}-team.yaml")
                 team.write_text(TEAM_SHAPES[shape](args.size))
                 size += team.stat().st_size
-            run = subprocess.run(
-                ["/usr/bin/time", "-f", "%e %M", args.gtm_check, "validate", str(path)],
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            *lines, timing = run.stderr.splitlines()
-            seconds, kilobytes = timing.split()
-            print(
-                f"{shape:<16} {size:>10,} {float(seconds):>8.2f} "
-                f"{int(kilobytes) / 1024:>8.0f} {len(lines):>8,} {run.returncode}"
-            )
+            if shape in SHAPES:
+                _measure(shape, size, [args.gtm_check, "validate", str(path)])
+                continue
+            for format in FORMATS:
+                command = [args.gtm_check, "audit", str(path), "--as-of", "2027-01-01"]
+                _measure(f"{shape} -f {format}", size, [*command, "-f", format])
     return 0
 
 

@@ -6,6 +6,7 @@ shows the shape of the cost (linear or quadratic) on any machine.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import tempfile
@@ -39,6 +40,7 @@ from gtm_check.model.problems import (
 from gtm_check.model.results import ItemResult, Warning
 from gtm_check.model.vocabulary import Stage
 from gtm_check.pipeline import AuditRequest, audit
+from gtm_check.report import RenderOptions, registry
 from gtm_check.scoring import score as score_module
 from gtm_check.scoring.policy import breaches
 from tests.conftest import MINI_CHECKLIST, WriteFile
@@ -440,6 +442,46 @@ def test_policy_rules_times_items_is_not_the_cost_of_a_policy() -> None:
     assert _Walked.walks <= 20
     assert len(found) == count + 1  # each warning, and the n/a share
     assert not any("may not approve" in b.message for b in found)  # each in its domain
+
+
+@pytest.mark.parametrize("format", registry.formats(registry.AUDIT))
+def test_missed_milestones_and_breaches_times_themselves_is_not_the_cost_of_a_report(
+    write: WriteFile, format: str
+) -> None:
+    """A launch may miss thousands of milestones (the values limit allows 270,000): no
+    format looks each of the gate's reasons up in the list of them."""
+    count = 300
+    write("legal.yaml", MINI_CHECKLIST)
+    lines = ["launch: L", "launch_date: 2027-03-01", "checklists: [./legal.yaml]", "milestones:"]
+    lines += [
+        f"  - {{name: m{n}, date: 2026-01-01, stages: [use], min_score: 1}}" for n in range(count)
+    ]
+    outcome = audit(
+        AuditRequest(
+            launches=(write("launch.yaml", "\n".join(lines) + "\n"),),
+            as_of=dt.date(2027, 1, 1),
+            locations=registry.needs_locations(registry.AUDIT, format),
+            critical_path=registry.needs_critical_path(registry.AUDIT, format),
+        )
+    )
+    (report,) = outcome.reports
+    gate = report.gate
+    assert len(gate.missed) == count
+    breached = [f"policy: breach {n}" for n in range(count)]
+    walked = dataclasses.replace(
+        gate,
+        failures=[*gate.failures, *breached],
+        missed=_Walked(gate.missed),  # type: ignore[arg-type]
+        breaches=_Walked(breached),  # type: ignore[arg-type]
+    )
+    _Walked.walks = 0
+    text = registry.render(
+        registry.AUDIT, format, [dataclasses.replace(report, gate=walked)], RenderOptions()
+    )
+    # A fixed number of walks of each list: a look through the missed milestones for each
+    # of the gate's reasons would be 600 x 300.
+    assert _Walked.walks <= 20
+    assert "m299" in text or format in {"table", "ics"}  # the table lists the first ten
 
 
 # --- Problems in one file -----------------------------------------------------------------

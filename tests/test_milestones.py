@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -266,3 +267,73 @@ def test_a_portfolio_in_markdown_counts_down_each_launch() -> None:
     reports = [audit(BETA - dt.timedelta(days=12)), audit(BETA + dt.timedelta(days=3))]
     out = render(AUDIT, "markdown", reports, RenderOptions())
     assert f"- **Test**: ⏳ {COUNTDOWN}" in out
+
+
+def many_missed(count: int, **extra: Any) -> Report:
+    """A launch that missed ``count`` milestones, m00, m01 ..., three days ago."""
+    milestones = [
+        {"name": f"m{n:02d}", "date": BETA, "stages": ["learn"], "min_score": 90}
+        for n in range(count)
+    ]
+    later = BETA + dt.timedelta(days=3)
+    return score_launch(launch(milestones=milestones, **extra), [CHECKLIST], later)
+
+
+def missed_line(n: int) -> str:
+    return f"✗ m{n:02d} missed by 3 days: learn 80.0 < 90"
+
+
+def test_the_table_lists_missed_milestones_up_to_the_limit_and_counts_the_rest() -> None:
+    """A launch may miss thousands of milestones: the table lists as many as it lists gaps."""
+    report = many_missed(14)
+    table = render(AUDIT, "table", [report], RenderOptions(width=120, limit=3))
+    reasons = [line.strip() for line in table.splitlines() if line.startswith("  ✗ ")]
+    assert reasons == [missed_line(n) for n in range(3)]
+    more = "  … 11 more missed milestones: --all lists them, --format markdown lists every one"
+    assert more in table.splitlines()
+    every = render(AUDIT, "table", [report], RenderOptions(width=120, limit=None))  # --all
+    assert [line.strip() for line in every.splitlines() if "✗ m" in line] == [
+        missed_line(n) for n in range(14)
+    ]
+    assert "more missed" not in every
+    assert missed_line(13).removeprefix("✗ ").replace("<", "&lt;") in render(
+        AUDIT, "markdown", [report], RenderOptions()
+    )
+
+
+def test_a_portfolio_lists_each_launchs_missed_milestones_up_to_the_limit() -> None:
+    table = render(
+        AUDIT, "table", [many_missed(5), many_missed(2)], RenderOptions(width=400, limit=3)
+    )
+    first, second = [line for line in table.splitlines() if line.startswith("✗ ")]
+    assert first.endswith(
+        "m02 missed by 3 days: learn 80.0 < 90; … 2 more missed milestones: "
+        "--all lists them, --format markdown lists every one"
+    )
+    assert "m03" not in first
+    assert second.endswith("m01 missed by 3 days: learn 80.0 < 90")
+
+
+def test_a_gate_failure_of_a_stage_is_listed_whatever_the_limit() -> None:
+    blocked = many_missed(4, states={"a.z": "done"})  # a.x, the blocker, open
+    table = render(AUDIT, "table", [blocked], RenderOptions(width=120, limit=1))
+    reasons = [line.strip() for line in table.splitlines() if line.startswith("  ✗ ")]
+    assert reasons == [
+        f"✗ {blocked.gate.failed_stages[Stage.LEARN]}",
+        "✗ m00 missed by 3 days: learn 30.0 < 90",
+    ]
+    assert "  … 3 more missed milestones: --all lists them" in table
+
+
+def test_the_table_counts_what_it_left_out_by_kind() -> None:
+    report = many_missed(3)
+    breached = ["policy: one", "policy: two"]
+    gate = dataclasses.replace(
+        report.gate, failures=[*report.gate.failures, *breached], breaches=breached
+    )
+    table = render(
+        AUDIT, "table", [dataclasses.replace(report, gate=gate)], RenderOptions(width=120, limit=2)
+    )
+    reasons = [line.strip() for line in table.splitlines() if line.startswith("  ✗ ")]
+    assert reasons == [missed_line(0), missed_line(1)]
+    assert "  … 3 more (1 missed milestone, 2 policy breaches): --all lists them" in table

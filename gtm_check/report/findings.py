@@ -111,12 +111,13 @@ def _gate_failures(report: Report) -> Iterator[_Draft]:
         )
         yield "gate", GATE, report, message, location, "", None
     milestones = {m.reason: m.name for m in report.milestones if m.status == "missed"}
+    breaches = set(gate.breaches)  # a set: a launch may have thousands of breaches
     for failure in gate.failures:
         location = None if where is None else where.failures.get(failure, where.gate)
         if failure in milestones:
             message = f"Milestone missed: {failure}. {report.launch.title}."
             yield "gate", MILESTONE, report, message, location, milestones[failure], None
-        elif failure in gate.breaches:
+        elif failure in breaches:
             message = (
                 f"Below the policy: {failure.removeprefix('policy: ')}. {report.launch.title}."
             )

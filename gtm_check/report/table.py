@@ -25,7 +25,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from gtm_check.model.results import ItemResult, Report, next_milestone
+from gtm_check.model.results import GateResult, ItemResult, Report, next_milestone
 from gtm_check.model.safetext import command_free, visible
 from gtm_check.model.vocabulary import Severity, Stage, Verdict
 from gtm_check.report import ASCII_GLYPHS, RenderOptions
@@ -145,8 +145,11 @@ def _header(report: Report, options: RenderOptions) -> RenderableType:
     )
     rule = Text(f"gate: {visible(gate.describe())}", style="dim")
     lines: list[RenderableType] = [title, when, line, rule]
-    for failure in gate.failures:
+    shown, more = _failures_shown(gate, options.limit)
+    for failure in shown:
         lines.append(_hanging("  ✗ ", visible(failure), "red"))
+    if more:
+        lines.append(_hanging("  ", more, "dim"))
     if (upcoming := next_milestone(report.milestones)) is not None:
         lines.append(_hanging("  ", visible(upcoming.countdown), "dim"))
     for said in plan_lines(report):
@@ -193,6 +196,27 @@ def _expiring(report: Report) -> list[RenderableType]:
         text = f"… {more} more expire within {report.expiring_within} days (see --format markdown)"
         lines.append(_hanging("  ", text, "yellow"))
     return lines
+
+
+def _failures_shown(gate: GateResult, limit: int | None) -> tuple[list[str], str]:
+    """Why the gate failed, sized for a screen: every failed stage's reason, then the first
+    ``limit`` missed milestones and policy breaches (a launch may have thousands), and what
+    is left out in words ("" when nothing is)."""
+    capped = set(gate.missed) | set(gate.breaches)
+    always = [f for f in gate.failures if f not in capped]
+    rest = [f for f in gate.failures if f in capped]
+    if limit is None or len(rest) <= limit:
+        return always + rest, ""
+    left = rest[limit:]
+    missed = set(gate.missed)
+    kinds = [
+        (sum(f in missed for f in left), "missed milestone", "missed milestones"),
+        (sum(f not in missed for f in left), "policy breach", "policy breaches"),
+    ]
+    counts = [(n, one if n == 1 else many) for n, one, many in kinds if n]
+    what = counts[0][1] if len(counts) == 1 else f"({', '.join(f'{n:,} {w}' for n, w in counts)})"
+    more = f"… {len(left):,} more {what}: --all lists them, --format markdown lists every one"
+    return always + rest[:limit], more
 
 
 def _hanging(lead: str, text: str, style: str) -> RenderableType:
@@ -346,10 +370,11 @@ def _portfolio(
     reasons: list[RenderableType] = []
     for report in ordered:
         if not report.gate.passed:
+            shown, more = _failures_shown(report.gate, options.limit)
             reasons.append(
                 Text(
                     f"✗ {visible(report.launch.title)}: "
-                    + "; ".join(visible(f) for f in report.gate.failures),
+                    + "; ".join([*(visible(f) for f in shown), *([more] if more else [])]),
                     style="red",
                 )
             )
