@@ -201,6 +201,12 @@ class Runner:
         }
         return re.sub(r"\$\{\{\s*(.+?)\s*\}\}", lambda m: values[m.group(1)], text)
 
+    def example(self) -> Path:
+        """The shipped example launch, written to the workspace as ``launch.yaml``."""
+        launch = self.workspace / "launch.yaml"
+        launch.write_text((EXAMPLES / "launch.yaml").read_text("utf-8"), encoding="utf-8")
+        return launch
+
     def defaults(self) -> dict[str, str]:
         return {k: str(v.get("default", "")) for k, v in ACTION["inputs"].items()}
 
@@ -334,9 +340,7 @@ def test_args_are_words_never_patterns_nor_options_from_the_checkout(runner: Run
 
 
 def test_args_still_carry_several_flags(runner: Runner) -> None:
-    (runner.workspace / "launch.yaml").write_text(
-        (EXAMPLES / "launch.yaml").read_text("utf-8"), encoding="utf-8"
-    )
+    runner.example()
     runner.inputs |= {"launch": "launch.yaml", "sarif": "out.sarif",
                       "args": "  --as-of\t2027-01-15\n--fail-on never --min-score 10 "}  # fmt: skip
     code, out = runner.run("Audit launch readiness")
@@ -352,9 +356,7 @@ def test_args_still_carry_several_flags(runner: Runner) -> None:
 
 
 def test_the_audit_step_sets_the_outputs(runner: Runner) -> None:
-    (runner.workspace / "launch.yaml").write_text(
-        (EXAMPLES / "launch.yaml").read_text("utf-8"), encoding="utf-8"
-    )
+    runner.example()
     runner.inputs["launch"] = "launch.yaml"
     runner.inputs["args"] = "--as-of 2027-01-15"
     code, out = runner.run("Audit launch readiness")
@@ -406,9 +408,7 @@ def test_the_html_input_says_what_is_uploaded() -> None:
 
 
 def test_the_sarif_input_writes_the_file_for_upload_sarif(runner: Runner) -> None:
-    (runner.workspace / "launch.yaml").write_text(
-        (EXAMPLES / "launch.yaml").read_text("utf-8"), encoding="utf-8"
-    )
+    runner.example()
     runner.inputs |= {"launch": "launch.yaml", "args": "--as-of 2027-01-15"}
     runner.inputs["sarif"] = "gtm-check.sarif"
     code, out = runner.run("Audit launch readiness")
@@ -545,8 +545,7 @@ def fake_gh(runner: Runner, comments: list[dict[str, Any]]) -> dict[str, str]:
 
 def pull_request(runner: Runner, edit: dict[str, str]) -> Path:
     """The example launch committed as the base branch, then edited in the checkout."""
-    launch = runner.workspace / "launch.yaml"
-    launch.write_text((EXAMPLES / "launch.yaml").read_text("utf-8"), encoding="utf-8")
+    launch = runner.example()
     git(runner.workspace, "init", "-q")
     git(runner.workspace, "add", ".")
     git(runner.workspace, "commit", "-qm", "base")
@@ -850,9 +849,7 @@ def test_a_report_gtm_check_refused_to_write_is_never_uploaded(
     runner's secret), a link to a file of the checkout (a script a later step runs) or a
     folder holding a forged page: nothing is written, and the step's output that the
     upload reads stays unset."""
-    (runner.workspace / "launch.yaml").write_text(
-        (EXAMPLES / "launch.yaml").read_text("utf-8"), encoding="utf-8"
-    )
+    runner.example()
     secret = tmp_path / "docker-config.json"
     secret.write_text('{"auths": {}}', encoding="utf-8")
     name = f"readiness.{report}"
@@ -883,9 +880,7 @@ def test_a_report_gtm_check_refused_to_write_is_never_uploaded(
 def test_a_report_name_with_a_line_break_cannot_set_an_output(runner: Runner) -> None:
     """The outputs are ``name=value`` lines: a name holding a line break would set another
     output (``verdict=passed``) after its own."""
-    (runner.workspace / "launch.yaml").write_text(
-        (EXAMPLES / "launch.yaml").read_text("utf-8"), encoding="utf-8"
-    )
+    runner.example()
     runner.inputs |= {"launch": "launch.yaml", "args": "--as-of 2027-01-15",
                       "html": "page.html\nverdict=passed"}  # fmt: skip
     code, out = runner.run("Audit launch readiness")
@@ -895,9 +890,7 @@ def test_a_report_name_with_a_line_break_cannot_set_an_output(runner: Runner) ->
 
 
 def test_the_verdict_output_is_the_gates_even_with_warn_only(runner: Runner) -> None:
-    (runner.workspace / "launch.yaml").write_text(
-        (EXAMPLES / "launch.yaml").read_text("utf-8"), encoding="utf-8"
-    )
+    runner.example()
     runner.inputs |= {"launch": "launch.yaml", "args": "--as-of 2027-01-15 --warn-only"}
     code, out = runner.run("Audit launch readiness")
     assert code == 0 and runner.outputs["verdict"] == "failed", out
@@ -917,9 +910,7 @@ def test_the_verdict_output_is_the_gates_even_with_warn_only(runner: Runner) -> 
 def test_every_spelling_of_a_report_file_in_args_is_checked_for_links(
     runner: Runner, args: str
 ) -> None:
-    (runner.workspace / "launch.yaml").write_text(
-        (EXAMPLES / "launch.yaml").read_text("utf-8"), encoding="utf-8"
-    )
+    runner.example()
     (runner.workspace / "NOTES.md").write_text("keep me\n", encoding="utf-8")
     (runner.workspace / "report.md").symlink_to("NOTES.md")
     runner.inputs |= {"launch": "launch.yaml", "args": f"--as-of 2027-01-15 {args}"}
