@@ -111,18 +111,20 @@ def report_files(env: Mapping[str, str]) -> dict[str, str]:
 
 def diff_command(launch: str, env: Mapping[str, str]) -> list[str]:
     """``gtm-check diff`` of one launch file for the comment, under the same policy as the
-    audit and on its date: the policy (one argument, whatever it holds), ARGS' ``--as-of``
-    and ``--allow-outside`` after the options, then ``--`` and the launch file. Without the
+    audit and on its date: the policy the audit took (the last of the ``policy`` input and
+    ARGS' ``--policy``, one argument whatever it holds), ARGS' ``--as-of`` and
+    ``--allow-outside`` after the options, then ``--`` and the launch file. Without the
     policy, a waiver the policy refuses would show as credited."""
-    policy = env.get("POLICY", "")
     args = words(env.get("ARGS", ""))
+    given = [env["POLICY"]] if env.get("POLICY") else []
+    policies = given + [value for _, value in _options(args, {"--policy": "--policy"})]
     dates = [value for _, value in _options(args, {"--as-of": "--as-of"})]
     return [
         *GTM_CHECK,
         "diff",
         "--format",
         "json",
-        *([f"--policy={policy}"] if policy else []),
+        *([f"--policy={policies[-1]}"] if policies else []),
         *([f"--as-of={dates[-1]}"] if dates else []),
         *(["--allow-outside"] if "--allow-outside" in _before_dashes(args) else []),
         "--",

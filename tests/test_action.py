@@ -590,29 +590,42 @@ OUTSIDER_WAIVER = """waivers:
 """
 
 
-@pytest.mark.parametrize("policy", [False, True])
-def test_the_comment_scores_the_diff_under_the_audits_policy(runner: Runner, policy: bool) -> None:
+@pytest.mark.parametrize("policy", ["none", "input", "args", "args="])
+def test_the_comment_scores_the_diff_under_the_audits_policy(runner: Runner, policy: str) -> None:
     # A pull request waives an open blocker, approved by someone the policy does not allow:
     # the audit fails on it, and the comment's diff must not credit it (it did: buy rose
-    # and the blocker was listed as newly waived).
+    # and the blocker was listed as newly waived), whether the policy is the Action's
+    # `policy` input or a `--policy` among its `args`.
     env = fake_gh(runner, [])
     pull_request(runner, {"waivers:\n": OUTSIDER_WAIVER})
-    if policy:
-        trusted = runner.workspace.parent / "trusted policy.yaml"  # a space: one argument
-        trusted.write_text("policy:\n  waiver_approvers: ['@acme.example']\n", "utf-8")
+    trusted = runner.workspace.parent / "trusted policy.yaml"  # a space: one argument
+    trusted.write_text("policy:\n  waiver_approvers: ['@acme.example']\n", "utf-8")
+    named = runner.workspace.parent / "trusted.yaml"
+    named.write_text(trusted.read_text("utf-8"), "utf-8")
+    if policy == "input":
         runner.inputs["policy"] = str(trusted)
+    elif policy.startswith("args"):
+        runner.inputs["args"] = f"--policy{'=' if policy == 'args=' else ' '}{named}"
     assert runner.run("Audit launch readiness")[0] == 1
     code, out = runner.run("Comment on the pull request", env)
     assert code == 0 and "posted" in out, out
     (posted,) = json.loads(Path(env["GH_STATE"]).read_text())
     waived = "\n- Newly waived: legal\\.channel\\-contracts "
-    assert (waived in posted["body"]) is not policy, posted["body"]
+    assert (waived in posted["body"]) is (policy == "none"), posted["body"]
+    refused = "- regression: policy: the waiver for legal\\.channel\\-contracts"
+    assert (refused in posted["body"]) is (policy != "none"), posted["body"]
 
 
 def test_the_diff_command_passes_the_policy_as_one_argument_before_the_launch() -> None:
     command = glue().diff_command("-o.yaml", {"POLICY": "-p *.yaml", "LAUNCH": "x"})
     assert command[4:] == ["diff", "--format", "json", "--policy=-p *.yaml", "--", "-o.yaml"]
     assert glue().diff_command("l.yaml", {})[4:] == ["diff", "--format", "json", "--", "l.yaml"]
+    # The audit takes the last policy it is given: the input's, then each in ARGS.
+    args = "--policy a.yaml --policy=b.yaml -- --policy=c.yaml"
+    for env, taken in [({"ARGS": args}, "b.yaml"), ({"ARGS": args, "POLICY": "p"}, "b.yaml"),
+                       ({"ARGS": "--as-of 2027-01-15", "POLICY": "p"}, "p")]:  # fmt: skip
+        assert f"--policy={taken}" in glue().diff_command("l.yaml", env)
+        assert sum(word.startswith("--policy") for word in glue().diff_command("l.yaml", env)) == 1
 
 
 def test_the_diff_command_scores_on_the_audits_date_and_reads_what_it_reads() -> None:
