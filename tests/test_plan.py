@@ -251,6 +251,14 @@ def test_plan_never_says_ready_while_the_launch_goes_below_its_policy(write: Wri
     assert code == 0
     data = json.loads(out)
     assert (data["critical_path"]["chain"], data["policy"]) == ([], breaches)
+    # No date the launch is ready on: the breaches are nothing the critical path finishes.
+    assert (data["critical_path"]["ready"], data["critical_path"]["days_after_launch"]) == (
+        None,
+        None,
+    )
+    calendar = run(*args, "-f", "ics")[1].replace("\n ", "")  # unfolded
+    assert "the launch goes below its policy (2 breaches): not ready" in calendar
+    assert "ready 2027-01-15" not in calendar and "ready now" not in calendar
     out = run(*args)[1]
     assert "nothing is open in the gated stages, but the launch goes below its policy" in out
     assert "ready now" not in out
@@ -259,3 +267,7 @@ def test_plan_never_says_ready_while_the_launch_goes_below_its_policy(write: Wri
     assert f"- {breaches[0]}\n" in markdown
     plain = json.loads(run("plan", str(path), "--as-of", "2027-01-15", "-f", "json")[1])
     assert "policy" not in plain  # within its policy: the documented shape, no new key
+    assert (plain["critical_path"]["ready"], plain["critical_path"]["days_after_launch"]) == (
+        "2027-01-15",
+        -45,
+    )

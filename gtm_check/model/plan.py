@@ -154,6 +154,27 @@ class Plan:
         soon the critical path ends."""
         return [breach.message for breach in self.report.gate.refused]
 
+    @property
+    def headline(self) -> str:
+        """When the launch can be ready against its date, in words; never "ready" while the
+        launch goes below its policy (its breaches are no item the critical path finishes)."""
+        path = self.path
+        if not path.chain and self.policy:
+            n = len(self.policy)
+            return (
+                f"nothing is open in the gated stages, but the launch goes below its policy "
+                f"({n} breach{'' if n == 1 else 'es'}): not ready"
+            )
+        if not path.chain:
+            return f"nothing is open in the gated stages: ready now ({path.ready})"
+        return f"the critical path ends {path.ready}, {relative(path.days_after_launch)}"
+
+    @property
+    def ready(self) -> dt.date | None:
+        """When the launch can be ready: where its critical path ends, and no date while it
+        goes below its policy."""
+        return None if self.policy else self.path.ready
+
     @classmethod
     def of(cls, report: Report) -> Plan:
         """The plan of a report that carries its critical path."""

@@ -107,7 +107,8 @@ def _launch_event(report: Report, plan: Plan | None, key: str) -> list[str]:
         f"open items: {report.overall.open}, overdue: {report.overall.overdue}",
     ]
     if plan is not None:
-        description.append(plan.path.summary)
+        held = plan.policy and not plan.path.chain  # "ready" would be wrong: say why not
+        description.append(plan.headline if held else plan.path.summary)
     return _event(
         f"launch-{key}",
         launch.launch_date,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from gtm_check.model.plan import Plan, PlannedItem, days, relative
+from gtm_check.model.plan import Plan, PlannedItem, days
 from gtm_check.model.safetext import visible
 from gtm_check.report import RenderOptions
 from gtm_check.report.history import history_lines
@@ -23,21 +23,6 @@ MODEL = (
     "ready when every open item of the gated stages due by launch day can be."
 )
 """The model in one paragraph (the README's "The critical path" says it in full)."""
-
-
-def headline(plan: Plan) -> str:
-    """When the launch can be ready against its date, in words; never "ready" while the
-    launch goes below its policy."""
-    path = plan.path
-    if not path.chain and plan.policy:
-        n = len(plan.policy)
-        return (
-            f"nothing is open in the gated stages, but the launch goes below its policy "
-            f"({n} breach{'' if n == 1 else 'es'}): not ready"
-        )
-    if not path.chain:
-        return f"nothing is open in the gated stages: ready now ({path.ready})"
-    return f"the critical path ends {path.ready}, {relative(path.days_after_launch)}"
 
 
 def _late(planned: PlannedItem) -> str:
@@ -78,7 +63,7 @@ def render_table(plan: Plan, options: RenderOptions) -> str:
     for line in (
         visible(launch.title),
         f"launch {launch.launch_date} · {launch.when} · as of {launch.as_of}",
-        headline(plan),
+        plan.headline,
     ):
         lines += textwrap.wrap(line, max(options.width, 40), subsequent_indent="  ") or [""]
     lines.append("")
@@ -147,7 +132,7 @@ def render_markdown(plan: Plan, options: RenderOptions) -> str:
     lines = [
         f"### {text(launch.title)}: the plan",
         "",
-        f"**{text(_sentence_case(headline(plan)))}** (launch {launch.launch_date}, "
+        f"**{text(_sentence_case(plan.headline))}** (launch {launch.launch_date}, "
         f"{launch.when}, as of {launch.as_of}).",
         "",
     ]
@@ -240,8 +225,8 @@ def to_dict(plan: Plan) -> dict[str, Any]:
             "tier": launch.tier,
         },
         "critical_path": {
-            "ready": path.ready.isoformat(),
-            "days_after_launch": path.days_after_launch,
+            "ready": None if plan.ready is None else plan.ready.isoformat(),
+            "days_after_launch": None if plan.ready is None else path.days_after_launch,
             "late": path.late,
             "chain": [p.item.id for p in path.chain],
         },
