@@ -73,6 +73,15 @@ def _policy_lines(diff: LaunchDiff) -> list[str]:
     return [f"{b.message}{' (new)' if id(b) in new else ''}" for b in diff.policy_now]
 
 
+MISSED_HEADING = "Missed milestones (audit fails the gate on these)"
+
+
+def _missed_lines(diff: LaunchDiff) -> list[str]:
+    """Each milestone the newer side misses, marked when the older side did not."""
+    new = {m.name for m in diff.missed_added}
+    return [f"{m.reason}{' (new)' if m.name in new else ''}" for m in diff.missed_now]
+
+
 def render_table(diff: LaunchDiff, options: RenderOptions) -> str:
     """Plain aligned text for the terminal: every user string through ``visible``; in ASCII
     where the output cannot show the arrows and dashes."""
@@ -102,6 +111,10 @@ def render_table(diff: LaunchDiff, options: RenderOptions) -> str:
     if policy:
         lines += ["", f"{POLICY_HEADING} ({len(policy)})"]
         lines += ["  " + visible(line) for line in policy]
+    missed = _missed_lines(diff)
+    if missed:
+        lines += ["", f"{MISSED_HEADING} ({len(missed)})"]
+        lines += ["  " + visible(line) for line in missed]
     for _, heading, changes in diff.lists():
         if changes:
             lines += ["", f"{heading} ({len(changes)})"]
@@ -143,6 +156,10 @@ def render_markdown(diff: LaunchDiff, options: RenderOptions) -> str:
     if policy:
         lines += ["", f"#### {POLICY_HEADING} ({len(policy)})", ""]
         lines += [f"- {text(line)}" for line in policy]
+    missed = _missed_lines(diff)
+    if missed:
+        lines += ["", f"#### {MISSED_HEADING} ({len(missed)})", ""]
+        lines += [f"- {text(line)}" for line in missed]
     for _, heading, changes in diff.lists():
         if changes:
             lines += ["", f"#### {heading} ({len(changes)})", ""]
@@ -203,6 +220,10 @@ def to_dict(diff: LaunchDiff) -> dict[str, Any]:
         "policy": {
             "new": [b.message for b in diff.policy_now],
             "added": [b.message for b in diff.policy_added],
+        },
+        "missed_milestones": {
+            "new": [m.reason for m in diff.missed_now],
+            "added": [m.reason for m in diff.missed_added],
         },
         "regressions": diff.regressions,
     }

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from gtm_check.model.results import Breach, ItemResult, Report, StageResult
+from gtm_check.model.results import Breach, ItemResult, MilestoneResult, Report, StageResult
 from gtm_check.model.vocabulary import Severity, Stage, Status, Verdict
 from gtm_check.scoring.policy import added
 from gtm_check.scoring.warnings import idle
@@ -81,6 +81,9 @@ class LaunchDiff:
     policy_added: list[Breach] = field(default_factory=list)
     """Where the newer side goes below the policy and the older did not, or further than
     it did: each one a regression (``audit`` fails the gate on it)."""
+    missed_added: list[MilestoneResult] = field(default_factory=list)
+    """The milestones the newer side misses and the older did not (met, upcoming or not
+    there): each one a regression, as ``audit`` fails the gate on a missed milestone."""
 
     LISTS = (
         ("done", "Newly done", "done"),
@@ -119,7 +122,8 @@ class LaunchDiff:
     @property
     def regressions(self) -> list[str]:
         """What ``--fail-on-regression`` fails on, in words: a gated stage's score dropped,
-        a done item reopened, a blocker's due date slipped."""
+        a done item reopened, a blocker's due date slipped, a breach of the policy or a
+        missed milestone the older side did not have."""
         found = [
             f"{s.key} dropped {s.old_score} → {s.new_score}"
             for s in self.stages
@@ -132,12 +136,18 @@ class LaunchDiff:
             if c.severity is Severity.BLOCKER
         ]
         found += [f"policy: {b.message}" for b in self.policy_added]
+        found += [f"milestone {m.reason}" for m in self.missed_added]
         return found
 
     @property
     def policy_now(self) -> list[Breach]:
         """Where the newer side goes below the policy, as ``audit`` fails its gate."""
         return self.new.gate.refused
+
+    @property
+    def missed_now(self) -> list[MilestoneResult]:
+        """The milestones the newer side misses, as ``audit`` fails its gate on them."""
+        return [m for m in self.new.milestones if m.status == "missed"]
 
     @property
     def changed(self) -> bool:
@@ -149,6 +159,7 @@ class LaunchDiff:
             or self.tier
             or self.launch_date
             or self.policy_added
+            or self.missed_added
         )
 
 
@@ -237,6 +248,7 @@ def diff_reports(old: Report, new: Report, old_side: Side, new_side: Side) -> La
         tier=tier,
         launch_date=moved if moved[0] != moved[1] else None,
         policy_added=added(old.gate.refused, new.gate.refused),
+        missed_added=_newly_missed(old, new),
     )
     shift = new.launch.launch_date - old.launch.launch_date
     before = {item.id: item for item in old.items}
@@ -249,6 +261,13 @@ def diff_reports(old: Report, new: Report, old_side: Side, new_side: Side) -> La
         elif n.applicable:
             _compare(result, o, n, new.launch.as_of, shift)
     return result
+
+
+def _newly_missed(old: Report, new: Report) -> list[MilestoneResult]:
+    """The milestones ``new`` misses that ``old`` does not, by name (both sides are judged on
+    one date, so a milestone missed only on the newer side fell short there, or is new)."""
+    missed = {m.name for m in old.milestones if m.status == "missed"}
+    return [m for m in new.milestones if m.status == "missed" and m.name not in missed]
 
 
 def _verdict(stage: StageResult, refused: list[Breach]) -> Verdict:

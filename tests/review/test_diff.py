@@ -887,3 +887,34 @@ def test_dot_slash_dash_is_the_file_called_dash_on_either_side(tmp_path: Path) -
         )
     assert (done.returncode, done.stderr) == (0, "")
     assert [c["id"] for c in json.loads(done.stdout)["done"]] == ["legal.trademarks"]
+
+
+def test_a_milestone_the_newer_side_misses_is_listed_and_a_regression(tmp_path: Path) -> None:
+    # Raising a past milestone's bar above where learn stands moves no score and no item,
+    # but audit now fails the gate on the missed milestone: diff lists it, and it regresses.
+    repo = GitRepo(tmp_path / "repo")
+    items = "legal.trademarks: done\nlegal.privacy: todo\nlegal.contracts: done\n"
+    beta = "milestones: [{{name: beta, date: 2027-01-05, stages: [learn], min_score: {}}}]\n"
+    repo.commit(
+        "2027-01-04", {"legal.yaml": CHECKLIST, "launch.yaml": launch(items, extra=beta.format(50))}
+    )
+    repo.write("launch.yaml", launch(items, extra=beta.format(70)))
+    missed = "beta missed by 6 days: learn 62.5 < 70"
+    code, out, err = diff_cli(repo.root, *AGAINST_HEAD)
+    assert (code, err) == (1, ""), out
+    assert f"Missed milestones (audit fails the gate on these) (1)\n  {missed} (new)\n" in out
+    assert f"Regressions: milestone {missed}\n" in out
+    data = json.loads(diff_cli(repo.root, *AGAINST_HEAD, "-f", "json")[1])
+    assert data["missed_milestones"] == {"new": [missed], "added": [missed]}
+    assert data["regressions"] == [f"milestone {missed}"]
+    markdown = diff_cli(repo.root, *AGAINST_HEAD, "-f", "markdown")[1]
+    shown = missed.replace("<", "&lt;")
+    assert f"**Regressions:** milestone {shown}\n" in markdown
+    assert f"#### Missed milestones (audit fails the gate on these) (1)\n\n- {shown} (new)\n" in (
+        markdown
+    )
+    # Missed on both sides: listed, and no regression.
+    repo.commit("2027-01-05", {})
+    code, out, _ = diff_cli(repo.root, *AGAINST_HEAD)
+    assert code == 0, out
+    assert f"  {missed}\n" in out and "(new)" not in out and "Regressions" not in out
