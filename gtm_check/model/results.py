@@ -255,6 +255,8 @@ class MilestoneResult:
     blocker"."""
     days: int
     """Days from the as-of date to the milestone: 0 on the day, negative once past."""
+    short: list[Stage] = field(default_factory=list)
+    """The stages that fall short of it: below its bar, or with an open item due by it."""
 
     @property
     def passed(self) -> bool:

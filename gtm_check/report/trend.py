@@ -9,7 +9,7 @@ from gtm_check.model.vocabulary import Stage
 from gtm_check.report import RenderOptions
 from gtm_check.report.markdown import text
 from gtm_check.report.shared import POLICY_HEADING, drawn, filled, json_text, score_text
-from gtm_check.scoring.trend import HELD_BACK, SHALLOW_HINT, TrendResult, left_out_text
+from gtm_check.scoring.trend import HELD_BACK, SHALLOW_HINT, SHORT_OF, TrendResult, left_out_text
 
 BARS = "▁▂▃▄▅▆▇█"
 
@@ -42,6 +42,9 @@ def _projection_lines(result: TrendResult) -> list[str]:
     for p in result.projections:
         if p.verdict == HELD_BACK:
             lines.append(f"{p.stage}: {p.verdict} (no date: it passes when the policy is met)")
+            continue
+        if p.verdict.startswith(SHORT_OF):
+            lines.append(f"{p.stage}: {p.verdict} (no date: it passes when it meets its bar)")
             continue
         when = f"passes {p.date}" if p.date else "no date"
         lines.append(f"{p.stage}: {p.verdict} ({when}; {p.needed:g} weight to close)")

@@ -31,16 +31,17 @@ def milestone_results(
     due = _DueDates.of(items, fail_on)
     results = []
     for milestone in sorted(milestones, key=lambda m: (m.date, m.name)):
-        blocking = [
-            reason
+        reasons = {
+            stage: reason
             for stage in Stage
             if (reason := _open_reason(stage, due.count(milestone, stage), fail_on))
-        ]
-        low = [
-            f"{stage} {score:.1f} < {milestone.min_score:g}"
+        }
+        below = {
+            stage: f"{stage} {score:.1f} < {milestone.min_score:g}"
             for stage in milestone.stages
             if (score := scores[stage]) is not None and score < milestone.min_score
-        ]
+        }
+        blocking, low = list(reasons.values()), list(below.values())
         results.append(
             MilestoneResult(
                 name=milestone.name,
@@ -51,6 +52,7 @@ def milestone_results(
                 shortfalls=[*low, *blocking],
                 blocking=blocking,
                 days=(milestone.date - as_of).days,
+                short=[stage for stage in Stage if stage in below or stage in reasons],
             )
         )
     return results

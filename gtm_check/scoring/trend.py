@@ -20,7 +20,7 @@ from gtm_check.model.history import (
     period_end,
 )
 from gtm_check.model.inputs import Checklist, Gate, Launch, Policy
-from gtm_check.model.results import Breach, CheckResult, ItemResult, Report
+from gtm_check.model.results import Breach, CheckResult, ItemResult, MilestoneResult, Report
 from gtm_check.model.vocabulary import Severity, Stage
 from gtm_check.scoring.policy import REQUIRED_SCORE, counted
 from gtm_check.scoring.score import GateOptions, score_counted, score_launch
@@ -47,6 +47,8 @@ __all__ = [
     "trend_point",
 ]
 
+READY_NOW = "ready now"
+"""The projection of a stage that passes the gate today."""
 PERIODS = 4
 """How many periods back the projection measures the closing rate over."""
 
@@ -102,7 +104,7 @@ class _Window:
         """The date ``needed`` weight is closed at the rate ``closed`` weight a window."""
         rate = closed / self.days if self.days > 0 else 0.0
         if needed <= 0:
-            return Projection(stage, 0.0, rate, self.last, "ready now")
+            return Projection(stage, 0.0, rate, self.last, READY_NOW)
         if rate <= 0:
             return Projection(stage, needed, rate, None, f"no progress in {self.window}")
         days_needed = round(needed / rate, 9)
@@ -212,19 +214,17 @@ def trend(
     points, skipped = _points(checklists, revisions, every, today, policy, judging)
     now = counted(policy, judging.launch(current), checklists, today)
     gated = list(now.gate.stages)
-    refused = (
-        score_counted(
-            judging.launch(current),
-            checklists,
-            today,
-            policy,
-            options=judging.options,
-            checks=judging.checks,
-            required=judging.required,
-        ).gate.refused
-        if policy
-        else []
+    judged = score_counted(
+        judging.launch(current),
+        checklists,
+        today,
+        policy,
+        options=judging.options,
+        checks=judging.checks,
+        required=judging.required,
     )
+    refused = judged.gate.refused if policy else []
+    missed = [m for m in judged.milestones if m.status == "missed"]
     return TrendResult(
         current.launch,
         current.launch_date,
@@ -233,7 +233,7 @@ def trend(
         skipped + revisions.skipped,
         revisions.shallow,
         gated,
-        held_back(project(points, gated, current.launch_date, every.value), refused),
+        held_back(project(points, gated, current.launch_date, every.value), refused, missed),
         left_out=revisions.left_out,
         why=revisions.why,
         policy=refused,
@@ -275,20 +275,34 @@ def _points(
 
 
 HELD_BACK = "held back by the policy"
+SHORT_OF = "short of missed milestone"
+"""A stage ready for the gate but short of a milestone already missed: "short of missed
+milestone beta"."""
 
 
-def held_back(projections: Sequence[Projection], refused: Sequence[Breach]) -> list[Projection]:
+def held_back(
+    projections: Sequence[Projection],
+    refused: Sequence[Breach],
+    missed: Sequence[MilestoneResult] = (),
+) -> list[Projection]:
     """The projections, but a stage a policy rule on its items holds back today (its n/a
     share, a warning on one of its items) is not ready or on track at any closing rate:
     ``audit`` fails the gate on it until the rule is met. The required checklists' own score
-    is projected instead (``trend_point``): closing items mends it."""
+    is projected instead (``trend_point``): closing items mends it. Nor is a stage "ready
+    now" while it falls short of a milestone already missed (a bar above the gate's, an
+    open item due by it): ``audit`` fails the gate on that milestone."""
     held = {
         b.stage
         for b in refused
         if b.stage is not None and not (b.key or "").startswith(REQUIRED_SCORE)
     }
+    short = {stage: m.name for m in reversed(missed) for stage in m.short}
     return [
-        dataclasses.replace(p, date=None, verdict=HELD_BACK) if p.stage in held else p
+        dataclasses.replace(p, date=None, verdict=HELD_BACK)
+        if p.stage in held
+        else dataclasses.replace(p, date=None, verdict=f"{SHORT_OF} {short[p.stage]}")
+        if p.verdict == READY_NOW and p.stage in short
+        else p
         for p in projections
     ]
 

@@ -432,3 +432,54 @@ def test_trend_lists_the_breaches_counting_under_the_policy_hides(tmp_path: Path
                                      "--as-of", "2027-01-20"])  # fmt: skip
     failures = json.loads(audit.stdout)["gate"]["failures"]
     assert [f for f in failures if f.startswith("policy: ")] == [f"policy: {b}" for b in breaches]
+
+
+def test_a_stage_short_of_a_missed_milestone_is_not_projected_ready_now(tmp_path: Path) -> None:
+    # A milestone missed on 2027-01-15 holds back the stages it finds short, and only them.
+    repo = GitRepo(tmp_path / "repo")
+    beta = "milestones: [{name: beta, date: 2027-01-15, stages: [buy], min_score: 90}]\n"
+    repo.commit("2027-01-04", {"legal.yaml": CHECKLIST, "launch.yaml": TODO})
+    repo.commit(
+        "2027-01-11",
+        {
+            "launch.yaml": launch(
+                "legal.trademarks: done\nlegal.privacy: done\n"
+                "legal.contracts: {status: todo, due: 2027-01-14}\n",
+                extra=beta,
+            )
+        },
+    )
+    path = repo.root / "launch.yaml"
+    audit = CliRunner().invoke(app, ["audit", str(path), "--as-of", "2027-01-20", "-f", "json"])
+    assert json.loads(audit.stdout)["gate"]["failures"][-1] == (
+        "beta missed by 5 days: buy 0.0 < 90; buy blocked by 1 open blocker"
+    )
+    result = trend(path, today=dt.date(2027, 1, 20))
+    # learn falls short of nothing beta asks: it stays ready now.
+    assert [(p.stage, p.verdict) for p in result.projections][0] == (Stage.LEARN, "ready now")
+    # learn alone, at a bar it does not reach: ready for the gate, short of the milestone.
+    repo.commit(
+        "2027-01-12",
+        {
+            "launch.yaml": launch(
+                "legal.trademarks: done\nlegal.privacy: todo\nlegal.contracts: done\n",
+                extra=beta.replace("[buy], min_score: 90", "[learn], min_score: 70"),
+            ).replace("min_score: 80", "min_score: 60")
+        },
+    )
+    result = trend(path, today=dt.date(2027, 1, 20))
+    assert [(p.stage, p.verdict, p.date) for p in result.projections][0] == (
+        Stage.LEARN,
+        "short of missed milestone beta",
+        None,
+    )
+    args = ["trend", str(path), "--as-of", "2027-01-20"]
+    out = CliRunner().invoke(app, args).stdout
+    assert "learn: short of missed milestone beta (no date: it passes when it meets its bar)\n" in (
+        out
+    )
+    history = CliRunner().invoke(
+        app, ["audit", str(path), "--as-of", "2027-01-20", "--history", "-f", "json"]
+    )
+    projection = json.loads(history.stdout)["history"]["projection"]
+    assert projection["learn"]["verdict"] == "short of missed milestone beta"
