@@ -161,6 +161,20 @@ class ItemResult:
         return self.applicable and not self.credited
 
     @property
+    def uncounted(self) -> str | None:
+        """Why a ``done`` does not count, in words ("done, no evidence"); None: it counts, or
+        the item is not done."""
+        if self.expired:
+            return f"expired (done {self.done_on}, valid until {self.valid_until})"
+        if self.dated_ahead:
+            return f"done on {self.done_on}, a date still to come: not counted"
+        if self.unproven:
+            return "done, no evidence"
+        if self.unverified:
+            return "done, verification failed"
+        return None
+
+    @property
     def verification(self) -> str:
         """``verified``, ``failed`` or ``not-checked``."""
         return "not-checked" if self.check is None else self.check.status

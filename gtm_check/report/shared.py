@@ -57,16 +57,7 @@ def warning_summary(code: str, group: Sequence[Warning], *, examples: bool = Tru
 def status_text(gap: ItemResult) -> str:
     """An open item's status as every format shows it: why a ``done`` does not count, and
     an expired waiver."""
-    if gap.expired:
-        text = f"expired (done {gap.done_on}, valid until {gap.valid_until})"
-    elif gap.dated_ahead:
-        text = f"done on {gap.done_on}, a date still to come: not counted"
-    elif gap.unproven:
-        text = "done, no evidence"
-    elif gap.unverified:
-        text = "done, verification failed"
-    else:
-        text = gap.status.value
+    text = gap.uncounted or gap.status.value
     if gap.check is not None and not gap.unverified:
         text += ", verified" if gap.check.passed else ", verification failed"
     if gap.waiver is not None and gap.waiver.expired:

@@ -121,13 +121,23 @@ class LaunchDiff:
 
     @property
     def regressions(self) -> list[str]:
-        """What ``--fail-on-regression`` fails on, in words: a gated stage's score dropped,
-        a done item reopened, a blocker's due date slipped, a breach of the policy or a
-        missed milestone the older side did not have."""
+        """What ``--fail-on-regression`` fails on, in words: a gated stage's score dropped
+        or, where it did not, the stage newly fails the gate (an open blocker it did not
+        have); a done item reopened (or no longer counted: its sign-off expired), a
+        blocker's due date slipped, a breach of the policy or a missed milestone the older
+        side did not have."""
         found = [
             f"{s.key} dropped {s.old_score} → {s.new_score}"
             for s in self.stages
             if s.gated and s.dropped
+        ]
+        found += [
+            f"{s.key} newly fails the gate: {self.new.gate.failed_stages[s.key]}"
+            for s in self.stages
+            if s.gated
+            and s.key in self.new.gate.failed_stages
+            and s.key not in self.old.gate.failed_stages
+            and not s.dropped
         ]
         found += [f"{c.id} reopened" for c in self.reopened]
         found += [
@@ -207,6 +217,8 @@ def _detailed(key: str, old: ItemResult, new: ItemResult) -> ItemChange:
     if key == "waived":
         assert new.waiver is not None
         return _change(new, new=f"until {new.waiver.expires}")
+    if key == "reopened" and new.status is Status.DONE:  # done as written, not counted now
+        return _change(new, old.uncounted or old.status, new.uncounted)
     return _change(new, old.status, new.status)
 
 
@@ -214,7 +226,9 @@ Rule = Callable[[ItemResult, ItemResult], bool]
 
 _RULES: dict[str, Rule] = {
     "done": lambda o, n: n.status is Status.DONE and o.status is not Status.DONE,
-    "reopened": lambda o, n: o.status is Status.DONE and n.status is not Status.DONE,
+    "reopened": lambda o, n: (
+        o.status is Status.DONE and (n.status is not Status.DONE or (o.credited and not n.credited))
+    ),
     "blocked": lambda o, n: n.status is Status.BLOCKED and o.status is not Status.BLOCKED,
     "overdue": lambda o, n: n.overdue_days is not None and o.overdue_days is None,
 }

@@ -918,3 +918,74 @@ def test_a_milestone_the_newer_side_misses_is_listed_and_a_regression(tmp_path: 
     code, out, _ = diff_cli(repo.root, *AGAINST_HEAD)
     assert code == 0, out
     assert f"  {missed}\n" in out and "(new)" not in out and "Regressions" not in out
+
+
+SIGNED = """\
+department: team
+name: Team
+items:
+  - {id: team.b, stage: learn, title: B, severity: blocker, valid_for: 365}
+  - {id: team.x, stage: learn, title: X, severity: blocker, applies_if: [extra]}
+  - {id: team.m, stage: learn, title: M, severity: medium}
+  - {id: team.n, stage: learn, title: N, severity: medium}
+  - {id: team.o, stage: learn, title: O, severity: medium}
+  - {id: team.p, stage: learn, title: P, severity: medium}
+"""
+SIGNED_BASE = """\
+launch: T
+launch_date: 2027-03-01
+checklists: [./team.yaml]
+traits: []
+gate: {stages: [learn], min_score: 30}
+waivers: []
+items:
+  team.b: {status: done, done_on: 2026-12-01, evidence: https://x.example/b}
+"""
+SIGNED_DONE = "team.b: {status: done, done_on: 2026-12-01, evidence: https://x.example/b}"
+WAIVER = "waivers: [{item: team.b, reason: r, approved_by: a@x.example, expires: 2027-06-01}]"
+MEDIUMS_DONE = "  team.m: done\n  team.n: done\n  team.o: done\n  team.p: done\n"
+
+
+@pytest.mark.parametrize(
+    ("edit", "listed"),
+    [
+        (  # the blocker's sign-off re-dated past its valid_for: done as written, not counted
+            {"done_on: 2026-12-01": "done_on: 2025-06-01"},
+            "Reopened (1)\n  team.b [blocker, learn] B: done → expired (done 2025-06-01, "
+            "valid until 2026-06-01)\n",
+        ),
+        (  # a trait brings an open blocker into scope
+            {"traits: []": "traits: [extra]"},
+            "Added to scope (1)\n  team.x [blocker, learn] X\n",
+        ),
+        (  # the waiver that credited the open blocker removed
+            {WAIVER: "waivers: []"},
+            "Waivers expired or removed (1)\n  team.b [blocker, learn] B: removed\n",
+        ),
+    ],
+)
+def test_a_gated_stage_that_newly_fails_the_gate_is_a_regression_whatever_its_score(
+    tmp_path: Path, edit: dict[str, str], listed: str
+) -> None:
+    # Four medium items closed in the same change lift learn's score, so it does not drop;
+    # but audit's gate newly fails on learn's open blocker, and so must the diff's.
+    repo = GitRepo(tmp_path / "repo")
+    base = SIGNED_BASE
+    if WAIVER in edit:
+        base = base.replace("waivers: []", WAIVER).replace(SIGNED_DONE, "team.b: todo")
+    repo.commit("2027-01-04", {"team.yaml": SIGNED, "launch.yaml": base})
+    changed = base + MEDIUMS_DONE
+    for old, new in edit.items():
+        assert old in changed
+        changed = changed.replace(old, new)
+    repo.write("launch.yaml", changed)
+    args = ["launch.yaml", "--since", "HEAD", "--as-of", "2027-01-23", "--fail-on-regression"]
+    code, out, err = diff_cli(repo.root, *args)
+    assert (code, err) == (1, ""), out
+    assert "learn      " in out and "ready → blocked\n" in out
+    assert listed in out
+    regression = "learn newly fails the gate: learn: blocked by 1 open blocker"
+    assert regression in json.loads(diff_cli(repo.root, *args, "-f", "json")[1])["regressions"]
+    audit = CliRunner().invoke(app, ["audit", str(repo.root / "launch.yaml"), "--as-of",
+                                     "2027-01-23"])  # fmt: skip
+    assert audit.exit_code == 1 and "✗ learn: blocked by 1 open blocker" in audit.stdout
