@@ -62,6 +62,7 @@ def main() -> None:
     # Click's help and usage errors), a write to standard output is whole or ends the run
     # below, and one to a closed or full standard error cannot change the exit code.
     guard_standard_streams()
+    _check_working_folder()
     run = _fast_path(fast.read(sys.argv[1:])) or _typer()
     gc.freeze()
     gc.enable()
@@ -72,6 +73,22 @@ def main() -> None:
         # objects are left out of the full collection Python runs at shutdown, which at
         # 100,000 items would spend a tenth of a second finding nothing to free.
         gc.freeze()
+
+
+def _check_working_folder() -> None:
+    """End with exit 2 and one line when the working folder is gone (a step removed it
+    under the shell): every relative name, and the search for a launch file's policy and
+    repository, starts there, and Python would fail on each with a traceback."""
+    try:
+        os.getcwd()
+    except OSError as exc:
+        _tell(
+            f"gtm-check: the working folder cannot be read ({exc.strerror or exc}); run "
+            "gtm-check from a folder that exists\n"
+        )
+        from gtm_check.cli.exits import EXIT_INVALID  # only once the run has failed
+
+        raise SystemExit(EXIT_INVALID) from None
 
 
 def _to_the_end(run: Callable[[], None]) -> None:

@@ -215,6 +215,46 @@ def test_a_folder_linked_out_of_the_repository_is_refused_too(outside: Path, com
     assert REFUSED in err and "s3cr3t" not in err
 
 
+CLIMBS = "leads outside the folder it is named in (a '..' after a linked folder) through a"
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_dot_dot_after_a_folder_linked_out_is_refused_unread(outside: Path, command: str) -> None:
+    # "sub/../launch.yaml" reads as the repository's launch.yaml, but the system goes up
+    # from where sub points: to the secret file beside the repository.
+    (outside / "secret" / "deep").mkdir()
+    (outside / "repo" / "sub").symlink_to(outside / "secret" / "deep")
+    launch = outside / "repo" / "sub" / ".." / "launch.yaml"
+    code, out, err = invoke(every_command(launch)[command])
+    assert (code, out) == (2, ""), err
+    assert err == (
+        f"{launch}:1:1: the launch file {CLIMBS} symbolic link (pass --allow-outside to read it "
+        "anyway)\n"
+    )
+    assert (outside / "secret" / "launch.yaml").read_text(encoding="utf-8") == SECRET
+    for word in ("Leaked", "s3cr3t", "t0ken"):
+        assert word not in out + err
+
+
+def test_nothing_is_written_after_a_dot_dot_out_of_a_linked_folder(outside: Path) -> None:
+    (outside / "secret" / "deep").mkdir()
+    (outside / "repo" / "sub").symlink_to(outside / "secret" / "deep")
+    launch = outside / "repo" / "launch.yaml"
+    launch.write_text(SECRET.replace("Leaked", "Mine"), encoding="utf-8")
+    report = outside / "repo" / "sub" / ".." / "report.json"
+    for args in (["-o", str(report)], ["--also", f"json={report}"]):
+        code, _, err = invoke(["audit", str(launch), "--as-of", "2027-01-15", *args])
+        assert code == 2 and err.startswith(f"{report}:1:1: the output file {CLIMBS}"), err
+    created = outside / "repo" / "sub" / ".." / "new.yaml"
+    code, _, err = invoke(["init", "--name", "N", "--launch-date", "2027-03-01", str(created)])
+    assert code == 2 and err.startswith(f"{created}:1:1: the launch file {CLIMBS}"), err
+    assert sorted(p.name for p in (outside / "secret").iterdir()) == [
+        "deep",
+        "launch.yaml",
+        "legal.yaml",
+    ]
+
+
 @pytest.mark.parametrize("command", ["validate", "audit", "owners", "set", "waive", "diff"])
 def test_allow_outside_reads_and_writes_through_the_link(outside: Path, command: str) -> None:
     link = outside / "repo" / "launch.yaml"

@@ -277,14 +277,21 @@ def leads_outside(path: Path) -> str | None:
     when it is in none, through a symbolic link: "its repository" or "its folder", or None.
 
     Judged from the path as named: the repository is found from where the file is named,
-    not from where a link points.
+    not from where a link points. A ``..`` after a linked folder (``sub/../launch.yaml``)
+    names a place the system does not open: ``abspath`` drops ``sub/..`` as text, the
+    system goes up from where ``sub`` points. Such a path is "the folder it is named in"
+    whenever the two differ, wherever the link points.
     """
     named = Path(os.path.abspath(path))
+    real = Path(os.path.realpath(named))
+    # os.path.realpath on the path as given follows each link before the ".." after it.
+    if Path(os.path.realpath(path)) != real:
+        return "the folder it is named in (a '..' after a linked folder)"
     root = repository_root(named.parent)
     area = Path(os.path.realpath(root or named.parent))
     # os.path.realpath stops at a loop rather than raising: the loop is then reported
     # when the file is read, as the problem it is.
-    if Path(os.path.realpath(named)).is_relative_to(area):
+    if real.is_relative_to(area):
         return None
     return "its repository" if root is not None else "its folder"
 

@@ -497,3 +497,29 @@ def test_days_late_at_the_ends_of_the_calendar_are_exact(mini: Mini) -> None:
     late = {g.id: g.overdue_days for g in report.gaps}
     assert late["legal.trademarks"] == (dt.date.max - dt.date.min).days
     assert report.launch.days_to_launch == (dt.date(2027, 3, 1) - dt.date.max).days
+
+
+@pytest.mark.parametrize(
+    "args", [["audit", "./-"], ["validate", "./-"], ["audit", "-"], ["plan", EXAMPLE]]
+)
+def test_a_working_folder_that_is_gone_is_one_line_and_exit_2(
+    tmp_path: Path, args: list[str]
+) -> None:
+    # A step that removed its own working folder: every relative name, and the search for
+    # the policy, start there. No traceback, no exit 1 (the gate failed) or 3.
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    script = 'cd "$1" && rmdir "$1" && shift && exec "$@"'
+    result = subprocess.run(
+        ["sh", "-c", script, "sh", str(gone), *GTM_CHECK, *args],
+        input=(EXAMPLES / "launch.yaml").read_bytes(),
+        capture_output=True,
+        env=child_env(),
+        timeout=60,
+        check=False,
+    )
+    assert (result.returncode, result.stdout) == (2, b"")
+    assert result.stderr == (
+        b"gtm-check: the working folder cannot be read (No such file or directory); run "
+        b"gtm-check from a folder that exists\n"
+    )
