@@ -110,11 +110,11 @@ def test_a_long_line_wraps_between_words_never_inside_an_id() -> None:
 
 # --- with the trend: which decides ------------------------------------------------------------
 
-# The scripted history of tests/review/test_audit_history.py: learn passes 2027-01-29 at the
+# The scripted history of tests/review/test_audit_history.py: learn passes 2027-02-06 at the
 # current rate, buy makes no progress; the critical path ends on the as-of date (2027-01-20):
 # nothing is late, every open item having no lead time and five days to launch.
 DECIDES = (
-    "the pace decides: at the current rate buy does not pass (no progress in 1 week), "
+    "the pace decides: at the current rate buy does not pass (no progress in 2 weeks), "
     "whatever the critical path allows (2027-01-20)"
 )
 
@@ -123,7 +123,7 @@ def test_plan_with_history_says_the_pace_decides(repo: GitRepo) -> None:  # noqa
     launch = str(repo.root / "launch.yaml")
     code, out = run("plan", launch, "--as-of", HISTORY_AS_OF, "--history")
     assert code == 0
-    assert "learn: late by 4 days at the current rate (passes 2027-01-29)" in out
+    assert "learn: late by 12 days at the current rate (passes 2027-02-06)" in out
     assert " ".join(DECIDES.split()) in " ".join(out.split())
     code, out = run("plan", launch, "--as-of", HISTORY_AS_OF, "--history", "-f", "json")
     outlook = json.loads(out)["history"]["outlook"]
@@ -132,7 +132,7 @@ def test_plan_with_history_says_the_pace_decides(repo: GitRepo) -> None:  # noqa
         "critical_path": "2027-01-20",
         "pace": None,
         "stage": "buy",
-        "verdict": "no progress in 1 week",
+        "verdict": "no progress in 2 weeks",
         "message": DECIDES,
     }
     code, out = run("plan", launch, "--as-of", HISTORY_AS_OF, "-f", "json")

@@ -62,10 +62,11 @@ def trend_point(
     (``scoring.policy.breaches``): the projection follows them too, so that done items of a
     launch's own checklists do not make a stage look on track."""
     stages = {}
+    fail_on = report.gate.fail_on
     for stage in report.stages:
         mine = [i for i in report.items if i.stage is stage.key and i.applicable]
         open_weight, to_score = _shortfall(mine, report.gate.min_score)
-        blockers = sum(float(i.weight) for i in mine if i.open and i.severity is Severity.BLOCKER)
+        blockers = sum(float(i.weight) for i in mine if _failing(i, fail_on))
         own = None
         if required and floor is not None:
             own_open, own_to_score = _shortfall([i for i in mine if i.id in required], floor)
@@ -74,6 +75,12 @@ def trend_point(
             stage.score, open_weight, max(0.0, blockers, round(to_score, 9)), own
         )
     return TrendPoint(report.launch.as_of, commit, stages, report.overall.score)
+
+
+def _failing(item: ItemResult, fail_on: Severity | None) -> bool:
+    """Whether the open ``item`` alone fails its stage, as the gate judges (``--fail-on``):
+    the stage's weight still needed counts it whatever the score."""
+    return item.open and fail_on is not None and item.severity.rank <= fail_on.rank
 
 
 def _shortfall(items: Sequence[ItemResult], floor: float) -> tuple[float, float]:
@@ -86,7 +93,8 @@ def _shortfall(items: Sequence[ItemResult], floor: float) -> tuple[float, float]
 
 METHOD = (
     "projection: the open weight each gated stage closed per day over the last {n} {unit}s, "
-    "carried forward until the stage has no open blocker and reaches the minimum score"
+    "carried forward until the stage has no open item that fails the gate (a blocker, unless "
+    "--fail-on says otherwise) and reaches the minimum score"
 )
 
 
@@ -127,14 +135,23 @@ def project(
     stages: Sequence[Stage],
     launch_date: dt.date,
     unit: str = "week",
+    current: TrendPoint | None = None,
 ) -> list[Projection]:
     """For each gated stage, the date it passes at the rate of the last ``PERIODS`` periods.
 
     Needs two points at least; the window is the last ``PERIODS + 1`` of them (four
-    intervals), measured in days between their dates.
+    intervals), measured in days between their dates. ``current``: the launch file as it stands
+    on the as-of date, as ``audit`` judges it, which ends the window: the projection starts
+    from the file the gate reads, not from the newest revision git gave (one a link, a
+    commit date or a skip kept out), and counts the days since that revision.
     """
     if len(points) < 2:
         return []
+    if current is not None:
+        # The file today is the newest state: the point of today's period, in place of the
+        # revision that ends that period if there is one.
+        newest = points[-1].date >= current.date
+        points = [*points[:-1], current] if newest else [*points, current]
     window = points[-(PERIODS + 1) :]
     first, last = window[0], window[-1]
     days = (last.date - first.date).days
@@ -225,6 +242,8 @@ def trend(
     )
     refused = judged.gate.refused if policy else []
     missed = [m for m in judged.milestones if m.status == "missed"]
+    # The launch file as audit judges it today: the point the projection starts from.
+    standing = trend_point(judged, "", judging.required, policy.min_score if policy else None)
     return TrendResult(
         current.launch,
         current.launch_date,
@@ -233,7 +252,9 @@ def trend(
         skipped + revisions.skipped,
         revisions.shallow,
         gated,
-        held_back(project(points, gated, current.launch_date, every.value), refused, missed),
+        held_back(
+            project(points, gated, current.launch_date, every.value, standing), refused, missed
+        ),
         left_out=revisions.left_out,
         why=revisions.why,
         policy=refused,

@@ -23,11 +23,12 @@ ALL_DONE = HEADER + "  legal.trademarks: done\n  legal.privacy: done\n"
 AS_OF = "2027-01-20"
 
 # Learn weighs 8 (trademarks, a blocker: 5; privacy, high: 3), buy 5 (contracts, a blocker).
-# Week ending 2027-01-10: learn open 8; week ending 2027-01-17: open 5, so 3 closed in 7
-# days. Learn still needs 5 (its open blocker), at 3/7 a day: ceil(11.67) = 12 days after
-# 2027-01-17, 2027-01-29, 4 days after the launch date. Buy closed nothing in the week.
-LEARN = "learn: late by 4 days at the current rate (passes 2027-01-29)"
-BUY = "buy: no progress in 1 week"
+# Week ending 2027-01-10: learn open 8; week ending 2027-01-17: open 5; the file on the
+# as-of date, 2027-01-20, this week's point: open 5. So 3 closed in 10 days. Learn still
+# needs 5 (its open blocker), at 0.3 a day: ceil(16.67) = 17 days after 2027-01-20,
+# 2027-02-06, 12 days after the launch date. Buy closed nothing in the two weeks.
+LEARN = "learn: late by 12 days at the current rate (passes 2027-02-06)"
+BUY = "buy: no progress in 2 weeks"
 
 
 @pytest.fixture
@@ -65,12 +66,12 @@ def test_json_points_and_projection(repo: GitRepo) -> None:
     assert [p["date"] for p in history["points"]] == ["2027-01-10", "2027-01-17"]
     assert [p["stages"]["learn"] for p in history["points"]] == [0.0, 37.5]
     assert history["projection"]["learn"] == {
-        "verdict": "late by 4 days",
-        "date": "2027-01-29",
+        "verdict": "late by 12 days",
+        "date": "2027-02-06",
         "needed": 5.0,
-        "rate_per_day": 0.429,
+        "rate_per_day": 0.3,
     }
-    assert history["projection"]["buy"]["verdict"] == "no progress in 1 week"
+    assert history["projection"]["buy"]["verdict"] == "no progress in 2 weeks"
     assert history["note"] is None
 
 
@@ -128,7 +129,7 @@ def test_the_history_is_scored_under_the_audits_policy(tmp_path: Path) -> None:
     args = ("--history", "-f", "json", "--policy", str(trusted))
     strict = json.loads(audit(repo.root / "launch.yaml", *args))["history"]
     assert [p["stages"]["learn"] for p in strict["points"]] == [0.0, 37.5]
-    assert strict["projection"]["learn"]["verdict"] == "late by 4 days"
+    assert strict["projection"]["learn"]["verdict"] == "late by 12 days"
 
 
 def test_the_projection_judges_as_the_audits_gate_and_flags_do(tmp_path: Path) -> None:
@@ -152,9 +153,9 @@ def test_the_projection_judges_as_the_audits_gate_and_flags_do(tmp_path: Path) -
     assert projection() == {"learn": "ready now"}
     assert projection("--gate-stage", "learn", "--gate-stage", "buy") == {
         "learn": "ready now",
-        "buy": "no progress in 1 week",
+        "buy": "no progress in 2 weeks",
     }
-    assert projection("--ignore-waivers") == {"learn": "no progress in 1 week"}
+    assert projection("--ignore-waivers") == {"learn": "no progress in 2 weeks"}
 
 
 TEAM = """\
@@ -180,7 +181,7 @@ def test_the_projection_judges_with_the_checks_the_audit_ran(tmp_path: Path) -> 
     args = ["audit", str(repo.root / "launch.yaml"), "--verify", "--history"]
     args += ["--as-of", "2027-01-20", "-f", "json"]
     for flags, verdict in (
-        (["--require-verified"], "no progress in 1 week"),
+        (["--require-verified"], "no progress in 2 weeks"),
         (["--policy", str(policy)], "held back by the policy"),
     ):
         result = CliRunner().invoke(app, [*args, *flags])

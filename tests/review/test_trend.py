@@ -65,7 +65,8 @@ def test_weekly_points_follow_the_rename_and_skip_the_broken_revision(repo: GitR
 
 
 def test_projection_from_the_last_four_weeks(repo: GitRepo) -> None:
-    result = trend(repo.root / "plan.yaml", every=Every.week, today=TODAY)
+    # On Sunday 2027-02-07, the end of the last revision's week: the window is 01-10..02-07.
+    result = trend(repo.root / "plan.yaml", every=Every.week, today=dt.date(2027, 2, 7))
     learn, buy = result.projections
     # learn closed 8 → 5 open weight in 28 days; its open blocker (5) is what is left.
     assert learn.needed == 5 and learn.rate == pytest.approx(3 / 28)
@@ -73,6 +74,21 @@ def test_projection_from_the_last_four_weeks(repo: GitRepo) -> None:
     assert learn.verdict == "late by 25 days"
     assert (buy.date, buy.verdict) == (None, "no progress in 4 weeks")
     assert "last 4 weeks" in result.method
+
+
+def test_the_projection_ends_on_the_as_of_date_not_at_the_last_revision(repo: GitRepo) -> None:
+    # Three days on, the launch file as it stands is this week's point: the window is
+    # 01-17..02-10, and privacy's close on 01-12 is before it.
+    learn, buy = trend(repo.root / "plan.yaml", every=Every.week, today=TODAY).projections
+    assert (learn.needed, learn.rate, learn.date, learn.verdict) == (
+        5,
+        0,
+        None,
+        "no progress in 4 weeks",
+    )
+    # Months on, nothing committed since: no date already past, "on track" or not.
+    late = trend(repo.root / "plan.yaml", every=Every.week, today=dt.date(2027, 6, 30))
+    assert [(p.date, p.verdict) for p in late.projections] == [(None, "no progress in 4 weeks")] * 2
 
 
 def test_every_commit_and_since(repo: GitRepo) -> None:
@@ -142,7 +158,7 @@ def test_formats(repo: GitRepo) -> None:
     data = json.loads(runner.invoke(app, [*args, "-f", "json"]).output)
     assert data["points"][1]["stages"]["learn"] == 37.5
     assert set(data["points"][0]) == {"date", "commit", "stages", "overall"}
-    assert data["projection"]["learn"]["verdict"] == "late by 25 days"
+    assert data["projection"]["learn"]["verdict"] == "no progress in 4 weeks"
 
 
 def test_a_stdout_that_cannot_encode_the_sparklines_gets_them_in_ascii(repo: GitRepo) -> None:
@@ -248,9 +264,9 @@ def test_trend_scores_every_revision_under_the_policy_found_now(waived: GitRepo)
     waived.write(".gtm-check.yaml", POLICY)
     strict = trend(path, today=dt.date(2027, 1, 20))
     assert learn(strict) == [37.5, 37.5]
-    assert strict.projections[0].verdict == "no progress in 1 week"
+    assert strict.projections[0].verdict == "no progress in 2 weeks"
     out = CliRunner().invoke(app, ["trend", str(path), "--as-of", "2027-01-20", "-f", "json"])
-    assert json.loads(out.stdout)["projection"]["learn"]["verdict"] == "no progress in 1 week"
+    assert json.loads(out.stdout)["projection"]["learn"]["verdict"] == "no progress in 2 weeks"
 
 
 def test_trend_takes_a_policy_file_and_stops_on_a_broken_one(
@@ -299,14 +315,14 @@ def test_items_of_a_checklist_of_its_own_do_not_put_the_required_ones_on_track(
     strict = trend(path, today=dt.date(2027, 1, 20))
     [projection] = strict.projections
     assert (projection.verdict, projection.date, projection.rate) == (
-        "no progress in 1 week", None, 0.0,
+        "no progress in 2 weeks", None, 0.0,
     )  # fmt: skip
     assert projection.needed > 0
     audit = ["audit", str(path), "--as-of", "2027-01-20", "--history", "-f", "json"]
     result = CliRunner().invoke(app, audit)
     assert result.exit_code == 1  # audit fails the same launch, and --history agrees
     projected = json.loads(result.stdout)["history"]["projection"]["learn"]
-    assert projected["verdict"] == "no progress in 1 week"
+    assert projected["verdict"] == "no progress in 2 weeks"
 
 
 def test_a_commit_dated_ahead_does_not_move_the_date_a_waiver_is_judged_on(
@@ -483,3 +499,59 @@ def test_a_stage_short_of_a_missed_milestone_is_not_projected_ready_now(tmp_path
     )
     projection = json.loads(history.stdout)["history"]["projection"]
     assert projection["learn"]["verdict"] == "short of missed milestone beta"
+
+
+BLOCKER_DONE = launch("legal.trademarks: done\nlegal.privacy: done\nlegal.contracts: done\n")
+BLOCKER_OPEN = launch("legal.trademarks: todo\nlegal.privacy: done\nlegal.contracts: done\n")
+
+
+def _history_says(path: Path, *flags: str) -> tuple[str, dict[str, Any]]:
+    """``audit --history`` on 2027-01-20 in JSON: the gate's first failure and the
+    projection."""
+    args = ["audit", str(path), "--history", "--as-of", "2027-01-20", "-f", "json", *flags]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code in (0, 1), result.stderr
+    data = json.loads(result.stdout)
+    return (data["gate"]["failures"] or ["passed"])[0], data["history"]["projection"]
+
+
+@pytest.mark.parametrize("how", ["a link in the newest revision", "the newest commit back-dated"])
+def test_the_projection_starts_from_the_file_audit_reads(tmp_path: Path, how: str) -> None:
+    # learn's blocker was done a week ago and is open in the file audit reads now; the newest
+    # revision git gives is the week-old one: the link is skipped, or the back-dated commit
+    # joins the first week. The projection must not call learn "ready now".
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("2027-01-04", {"legal.yaml": CHECKLIST, "launch.yaml": BLOCKER_OPEN})
+    repo.commit("2027-01-11", {"launch.yaml": BLOCKER_DONE})
+    if how.startswith("a link"):
+        (repo.root / "drafts").mkdir()
+        (repo.root / "launch.yaml").unlink()
+        repo.write("drafts/launch.yaml", BLOCKER_OPEN)  # its checklists: where it is named
+        (repo.root / "launch.yaml").symlink_to("drafts/launch.yaml")
+        repo.commit("2027-01-18", {})
+    else:
+        repo.commit("2027-01-05", {"launch.yaml": BLOCKER_OPEN})
+    path = repo.root / "launch.yaml"
+    failure, projection = _history_says(path)
+    assert failure == "learn: blocked by 1 open blocker"
+    assert projection["learn"]["verdict"] != "ready now"
+    assert projection["learn"]["needed"] == 5.0  # the open blocker of the file audit read
+    [learn, _] = trend(path, today=dt.date(2027, 1, 20)).projections
+    assert (learn.verdict, learn.needed) == (projection["learn"]["verdict"], 5.0)
+
+
+def test_the_projection_waits_on_what_fail_on_fails_the_gate_on(tmp_path: Path) -> None:
+    # learn's open item is high, not a blocker: under --fail-on high audit fails learn on it,
+    # and the projection waits for it; under --fail-on never it waits for the score alone.
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("2027-01-04", {"legal.yaml": CHECKLIST, "launch.yaml": TODO})
+    high_open = launch("legal.trademarks: done\nlegal.privacy: todo\nlegal.contracts: done\n")
+    repo.commit("2027-01-11", {"launch.yaml": high_open.replace("min_score: 80", "min_score: 50")})
+    path = repo.root / "launch.yaml"
+    failure, projection = _history_says(path, "--fail-on", "high")
+    assert failure == "learn: 1 open item at high severity or above"
+    # 8 open on 01-10, 3 on 01-17 and today: 5 closed in 10 days, 3 to go: 6 days more.
+    learn = projection["learn"]
+    assert (learn["verdict"], learn["needed"], learn["date"]) == ("on track", 3.0, "2027-01-26")
+    passed, projection = _history_says(path)  # by default only a blocker fails it alone
+    assert (passed, projection["learn"]["verdict"]) == ("passed", "ready now")
