@@ -48,6 +48,11 @@ class SideSpec:
                 f"{quoted('./' + text)} for the file on disk, or {quoted(rev + ':' + where)} "
                 "for the file in the revision",
             )
+        if not path.strip("/.") or not rev:
+            missing = "no file after the ':'" if rev else "no revision before the ':'"
+            raise OptionError(
+                option, f"{quoted(text)} names {missing}: write REV:path, e.g. HEAD:launch.yaml"
+            )
         return cls(Path(path), rev)
 
 

@@ -989,3 +989,13 @@ def test_a_gated_stage_that_newly_fails_the_gate_is_a_regression_whatever_its_sc
     audit = CliRunner().invoke(app, ["audit", str(repo.root / "launch.yaml"), "--as-of",
                                      "2027-01-23"])  # fmt: skip
     assert audit.exit_code == 1 and "✗ learn: blocked by 1 open blocker" in audit.stdout
+
+
+@pytest.mark.parametrize("side", ["HEAD:", "HEAD:.", "HEAD:./"])
+def test_a_revision_side_with_no_file_says_so(repo: GitRepo, side: str) -> None:
+    code, out, err = diff_cli(repo.root, side, "launch.yaml")
+    assert (code, out) == (2, "")
+    assert err == (
+        f"gtm-check diff: OLD: '{side}' names no file after the ':': write REV:path, e.g. "
+        "HEAD:launch.yaml\n"
+    )
