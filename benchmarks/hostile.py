@@ -1,5 +1,6 @@
-"""Time and peak memory of ``validate`` on launch files made of one problem repeated, and
-of ``audit`` in every format on valid launch files made of one thing repeated.
+"""Time and peak memory of ``validate`` on launch files made of one problem repeated, of
+``audit`` in every format on valid launch files made of one thing repeated, and of the
+edits (``set``, ``unwaive``) on launch files that make them do one thing many times.
 
     python benchmarks/hostile.py                       # every shape at 500 KB
     python benchmarks/hostile.py --size 4000000 traits # one shape at 4 MB
@@ -83,6 +84,46 @@ TEAM_SHAPES: dict[str, Callable[[int], str]] = {
 """The team checklist a shape's launch file loads, written beside it."""
 
 
+def _team(count: int, extra: str = "") -> str:
+    rows = (
+        f"  - {{id: t.i{n}, stage: use, title: T, severity: low{extra}}}\n" for n in range(count)
+    )
+    return "department: t\nname: T\nitems:\n" + "".join(rows)
+
+
+def _dated_items(size: int) -> tuple[str, str, list[str]]:
+    count = size // 36  # "  t.i12345: {status: todo, due: …}"
+    states = "".join(f"  t.i{n}: {{status: todo, due: 2027-02-19}}\n" for n in range(count))
+    launch = HEAD + "checklists: [./edited-team.yaml]\nitems:\n" + states
+    return launch, _team(count, ", lead_days: 10"), ["set", "--drop-derived-dates", "--dry-run"]
+
+
+def _waivers_of_one_item(size: int) -> tuple[str, str, list[str]]:
+    waiver = "  - item: t.i0\n    reason: r\n    approved_by: a@b.c\n    expires: 2027-02-01\n"
+    launch = HEAD + "checklists: [./edited-team.yaml]\nwaivers:\n" + waiver * (size // 81)
+    return launch, _team(1), ["unwaive", "t.i0", "--as-of", "2027-01-01"]
+
+
+def _new_items(size: int) -> tuple[str, str, list[str]]:
+    count = size // 15  # "  t.i12345: todo", and as many items set that it does not list
+    states = "".join(f"  t.i{n}: todo\n" for n in range(0, 2 * count, 2))
+    launch = HEAD + "checklists: [./edited-team.yaml]\nitems:\n" + states
+    ids = [f"t.i{n}" for n in range(1, 2 * count, 2)]
+    return launch, _team(2 * count), ["set", *ids, "--status", "done", "--as-of", "2027-01-01"]
+
+
+EDITED: dict[str, Callable[[int], tuple[str, str, list[str]]]] = {
+    # items whose due dates set drops (--dry-run): each looked up in items: and the checklist
+    "dated-items": _dated_items,
+    # waivers of one item, all of which unwaive takes out
+    "waivers-of-one-item": _waivers_of_one_item,
+    # items set that the file does not list yet: each placed among the entries by rank
+    "new-items": _new_items,
+}
+"""Launch files an edit runs on (``set``, ``unwaive``), with the team checklist they load:
+(launch file, checklist, the command and its arguments but the launch file)."""
+
+
 def _chain(size: int) -> str:
     count = max(2, size // 82)  # a row of 75 bytes, 7 more in the last requires
     rows = [
@@ -104,7 +145,7 @@ def _measure(name: str, size: int, command: list[str]) -> None:
     )
     *lines, timing = run.stderr.splitlines()
     seconds, kilobytes = timing.split()
-    count = len(run.stdout.splitlines()) if command[1] == "audit" else len(lines)
+    count = len(lines) if command[1] == "validate" else len(run.stdout.splitlines())
     print(
         f"{name:<30} {size:>10,} {float(seconds):>8.2f} "
         f"{int(kilobytes) / 1024:>8.0f} {count:>8,} {run.returncode}"
@@ -114,18 +155,25 @@ def _measure(name: str, size: int, command: list[str]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "shapes", nargs="*", help=f"any of: {', '.join(SHAPES | AUDITED)} (default all)"
+        "shapes", nargs="*", help=f"any of: {', '.join([*SHAPES, *AUDITED, *EDITED])} (default all)"
     )
     parser.add_argument("--size", type=int, default=500_000, help="bytes (default 500,000)")
     parser.add_argument("--gtm-check", default=str(Path(sys.executable).parent / "gtm-check"))
     args = parser.parse_args()
-    unknown = [shape for shape in args.shapes if shape not in SHAPES | AUDITED]
+    unknown = [shape for shape in args.shapes if shape not in [*SHAPES, *AUDITED, *EDITED]]
     if unknown:
         parser.error(f"unknown shapes: {', '.join(unknown)}")
     print(f"{'shape':<30} {'bytes':>10} {'seconds':>8} {'peak MB':>8} {'lines':>8} exit")
     with tempfile.TemporaryDirectory() as folder:
-        for shape in args.shapes or [*SHAPES, *AUDITED]:
+        for shape in args.shapes or [*SHAPES, *AUDITED, *EDITED]:
             path = Path(folder, f"{shape}.yaml")
+            if shape in EDITED:
+                launch, team, edit = EDITED[shape](args.size)
+                path.write_text(launch)
+                Path(folder, "edited-team.yaml").write_text(team)
+                size = path.stat().st_size
+                _measure(shape, size, [args.gtm_check, edit[0], str(path), *edit[1:]])
+                continue
             path.write_text((SHAPES | AUDITED)[shape](args.size))
             size = path.stat().st_size
             if shape in TEAM_SHAPES:

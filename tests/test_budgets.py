@@ -809,6 +809,28 @@ def test_each_launch_counts_the_items_of_the_checklists_it_shares(
     )
 
 
+@pytest.mark.parametrize(
+    "edit",
+    [
+        ["set", "l.yaml", "team.i0", "--status", "done"],
+        ["waive", "l.yaml", "team.i0", "--reason", "r", "--approved-by", "a@b.c", "--expires"]
+        + ["2027-02-01", "--as-of", "2027-01-01"],
+        ["set", "l.yaml", "--launch-date", "2027-04-01"],
+    ],
+)
+def test_an_edit_counts_its_launchs_checklists_once(
+    write: WriteFile, monkeypatch: pytest.MonkeyPatch, here: None, edit: list[str]
+) -> None:
+    # An edit reads its launch file before and after the change: counting its checklists
+    # each time refused an edit of a launch whose checklists held over half the limit.
+    monkeypatch.setattr(checklists_module, "MAX_RUN_ITEMS", 5)
+    one_line_items(write, "team.yaml", 4)
+    launch_of(write, "l.yaml", "./team.yaml")
+    code, out, err = run_cli(*edit)
+    assert (code, err) == (0, ""), err
+    assert out.startswith(("team.i0: ", "launch_date: "))
+
+
 def test_running_out_of_memory_is_one_line_and_exit_2_not_an_internal_error(
     write: WriteFile,
     monkeypatch: pytest.MonkeyPatch,

@@ -9,6 +9,7 @@ of YAML it did not foresee) is refused rather than written.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
 import re
@@ -27,6 +28,10 @@ STATE_KEYS = ("status", "owner", "due", "evidence", "note", "done_on")
 WAIVER_KEYS = ("item", "reason", "approved_by", "expires")
 INDENT = "  "
 """For the first entry of a list or mapping the file does not have yet."""
+CANNOT_EDIT = (
+    "gtm-check cannot make this change without touching other lines of this file (a form "
+    "of YAML it does not edit); nothing was written: edit the file by hand"
+)
 
 
 @dataclass(frozen=True)
@@ -61,12 +66,18 @@ class _Doc:
             )
 
     def apply(self, edits: Sequence[_Edit]) -> str:
-        """The text with every edit made; edits at the same place land in the order given."""
-        text = self.text
+        """The text with every edit made; edits at the same place land in the order given.
+        One pass over the text, however many edits (each edit copying the whole text made
+        an edit of every item of a large file take minutes); edits do not overlap."""
         ordered = sorted(enumerate(edits), key=lambda e: (e[1].start, e[1].end, e[0]))
-        for _, edit in reversed(ordered):
-            text = text[: edit.start] + edit.text + text[edit.end :]
-        return text
+        pieces, at = [], 0
+        for _, edit in ordered:
+            if edit.start < at:
+                raise GtmCheckError.single(self.path, CANNOT_EDIT)
+            pieces += [self.text[at : edit.start], edit.text]
+            at = edit.end
+        pieces.append(self.text[at:])
+        return "".join(pieces)
 
     def new_lines(self, after: int, lines: Sequence[str]) -> _Edit:
         """Whole lines inserted after the line holding offset ``after``."""
@@ -148,12 +159,17 @@ def _replace_value(doc: _Doc, old: Node, text: str) -> _Edit:
         return _Edit(
             old.start, old.end, text if doc.text[old.start - 1 : old.start] == " " else f" {text}"
         )
-    # Keep a comment after the value where it was, as far as the spaces before it allow.
-    gap = len(doc.text[old.end :]) - len(doc.text[old.end :].lstrip(" "))
+    # Keep a comment after the value where it was, as far as the spaces before it allow
+    # (two are kept; one, as YAML allows, is kept as it is).
+    spaces = _SPACES.match(doc.text, old.end)
+    gap = spaces.end() - old.end if spaces else 0
     longer = len(text) - (old.end - old.start)
     if longer > 0 and doc.text[old.end + gap : old.end + gap + 1] == "#":
-        return _Edit(old.start, old.end + min(longer, gap - 2), text)
+        return _Edit(old.start, old.end + min(longer, max(0, gap - 2)), text)
     return _Edit(old.start, old.end, text)
+
+
+_SPACES = re.compile(" *")
 
 
 def _top(doc: _Doc, key: str) -> Node | None:
@@ -221,7 +237,11 @@ def set_items(
         for item_id, entry in known.items():
             if item_id in changes:
                 edits += _set_state(doc, entry.value, changes[item_id])
-        edits += [_new_item(doc, items, i, changes[i], placements[i]) for i in added]
+        orders: dict[int, _Order] = {}
+        for i in added:
+            ranks = placements[i].ranks
+            order = orders.get(id(ranks)) or orders.setdefault(id(ranks), _Order.of(items, ranks))
+            edits.append(_new_item(doc, items, i, changes[i], placements[i], order))
     new = doc.apply(edits)
 
     def expected(data: dict[str, Any]) -> None:
@@ -259,7 +279,12 @@ def _set_state(doc: _Doc, node: Node, fields: Mapping[str, Value]) -> list[_Edit
 
 
 def _new_item(
-    doc: _Doc, items: Node, item_id: str, fields: Mapping[str, Value], placement: Placement
+    doc: _Doc,
+    items: Node,
+    item_id: str,
+    fields: Mapping[str, Value],
+    placement: Placement,
+    order: _Order,
 ) -> _Edit:
     value = _entry_text(fields)
     if items.flow:
@@ -268,23 +293,46 @@ def _new_item(
         )
     indent = " " * items.entries[0].key_column
     line = f"{indent}{item_id}: {value}{_comment(placement)}"
-    return _place(doc, items, item_id, placement, line)
+    return _place(doc, items, item_id, placement, line, order)
 
 
-def _place(doc: _Doc, items: Node, item_id: str, placement: Placement, line: str) -> _Edit:
+@dataclass(frozen=True)
+class _Order:
+    """The entries of ``items:`` by rank (then as written), sorted once for every item an
+    edit adds, so that placing each is a binary search, not a look at every entry."""
+
+    keys: list[tuple[tuple[int, int], int]]
+    entries: list[Entry]
+
+    @classmethod
+    def of(cls, items: Node, ranks: Mapping[str, tuple[int, int]]) -> _Order:
+        unknown = (len(ranks) + 1, 0)
+        ranked = sorted(((ranks.get(e.key, unknown), n), e) for n, e in enumerate(items.entries))
+        return cls([key for key, _ in ranked], [entry for _, entry in ranked])
+
+    def around(self, rank: tuple[int, int]) -> tuple[Entry | None, Entry | None]:
+        """The entry ranked just before ``rank`` (the first written of that rank) and the
+        one just after it (likewise)."""
+        low = bisect.bisect_left(self.keys, (rank, -1))
+        high = bisect.bisect_right(self.keys, (rank, len(self.keys)))
+        previous = None
+        if low > 0:
+            previous = self.entries[bisect.bisect_left(self.keys, (self.keys[low - 1][0], -1))]
+        following = self.entries[high] if high < len(self.entries) else None
+        return previous, following
+
+
+def _place(
+    doc: _Doc, items: Node, item_id: str, placement: Placement, line: str, order: _Order
+) -> _Edit:
     """The new line after the item ranked just before it, or, when that one is in another
     department and the one just after is in its own, right above that one."""
     rank = placement.ranks.get(item_id)
     entries = items.entries
     if rank is None:
         return doc.new_lines(entries[-1].value.end, [line])
-    unknown = (len(placement.ranks) + 1, 0)
-    ranks = {e.key: placement.ranks.get(e.key, unknown) for e in entries}
-    before = [e for e in entries if ranks[e.key] < rank]
-    after = [e for e in entries if ranks[e.key] > rank]
     department = item_id.split(".", 1)[0]
-    previous = max(before, key=lambda e: ranks[e.key]) if before else None
-    following = min(after, key=lambda e: ranks[e.key]) if after else None
+    previous, following = order.around(rank)
 
     def same(entry: Entry | None) -> bool:
         return entry is not None and entry.key.split(".", 1)[0] == department
@@ -326,11 +374,7 @@ def _check(old: str, new: str, change: Callable[[dict[str, Any]], None], path: s
     except GtmCheckError:
         actual = None
     if _normal(actual) != _normal(expected):
-        raise GtmCheckError.single(
-            path,
-            "gtm-check cannot make this change without touching other lines of this file "
-            "(a form of YAML it does not edit); nothing was written: edit the file by hand",
-        )
+        raise GtmCheckError.single(path, CANNOT_EDIT)
 
 
 def _normal(data: Any) -> Any:
@@ -413,7 +457,8 @@ def unwaive(text: str, item_id: str, path: str = "<text>") -> str:
     waivers = _top(doc, "waivers")
     found = _waivers_of(doc, waivers, item_id)
     assert waivers is not None and found
-    edits = [_remove_item(doc, waivers, node) for node in found]
+    index = {id(node): n for n, node in enumerate(waivers.items)}
+    edits = [_remove_item(doc, waivers, node, index[id(node)]) for node in found]
     new = doc.apply(edits)
 
     def expected(data: dict[str, Any]) -> None:
@@ -427,8 +472,9 @@ def unwaive(text: str, item_id: str, path: str = "<text>") -> str:
     return new
 
 
-def _remove_item(doc: _Doc, sequence: Node, node: Node) -> _Edit:
-    index = next(i for i, n in enumerate(sequence.items) if n is node)
+def _remove_item(doc: _Doc, sequence: Node, node: Node, index: int) -> _Edit:
+    """``node``, the ``index``-th item of ``sequence``, taken out with its line (or its
+    comma, in flow style)."""
     items = sequence.items
     if sequence.flow:
         if index + 1 < len(items):

@@ -110,10 +110,11 @@ def move(
 ) -> Move:
     """The launch moved to ``to``, with the ``due:`` of ``dropping`` gone first."""
     following, after, before = 0, [], []
+    dropped = set(dropping)
     for item in (i for c in checklists for i in c.items):
         state = launch.items.get(item.id)
         owed = item.owed_by(frozenset(launch.traits), launch.tier)
-        due = None if state is None or item.id in dropping else state.due
+        due = None if state is None or item.id in dropped else state.due
         if due is None:
             by = state is not None and state.by is not None
             following += owed and not by and item.lead_time(launch.tier) is not None

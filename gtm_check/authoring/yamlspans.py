@@ -46,6 +46,9 @@ class Node:
     """A mapping's entries, in the order written."""
     items: list[Node] = field(default_factory=list)
     """A sequence's items, in the order written."""
+    _keys: tuple[int, dict[str, Entry]] | None = field(default=None, repr=False, compare=False)
+    """``entries`` by key (the first of each), and how many entries that holds: built at
+    the first ``get``, again if entries were added since."""
 
     @property
     def empty(self) -> bool:
@@ -53,7 +56,14 @@ class Node:
         return self.kind == "scalar" and self.start == self.end
 
     def get(self, key: str) -> Entry | None:
-        return next((e for e in self.entries if e.key == key), None)
+        """The first entry of ``key``: one look, however many entries (an edit of every
+        item of a large launch file looks up each one)."""
+        if self._keys is None or self._keys[0] != len(self.entries):
+            keys: dict[str, Entry] = {}
+            for entry in self.entries:
+                keys.setdefault(entry.key, entry)
+            self._keys = (len(self.entries), keys)
+        return self._keys[1].get(key)
 
 
 @dataclass

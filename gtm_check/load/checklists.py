@@ -211,7 +211,7 @@ class ChecklistReader:
             seen.add(real)
             try:
                 checklist = self.read(target.path, target.display, builtin=target.builtin)
-                self.items.take(checklist)
+                self.items.take(checklist, launch.path)
             except GtmCheckError as exc:
                 problems.extend(exc.problems)
                 continue
@@ -225,18 +225,24 @@ class ItemBudget:
     def __init__(self, limit: int | None = None) -> None:
         self.limit = MAX_RUN_ITEMS if limit is None else limit
         self.used = 0
+        self._taken: set[tuple[str, str]] = set()
 
     @property
     def left(self) -> int:
         return max(self.limit - self.used, 0)
 
-    def take(self, loaded: LoadedChecklist) -> None:
+    def take(self, loaded: LoadedChecklist, launch: str = "") -> None:
         """Count a launch's checklist, or raise a problem at its first item past the limit
-        (a checklist read before, for another launch, counts again)."""
+        (a checklist read before, for another launch, counts again; for the same launch,
+        read again to check an edit of it, it does not)."""
+        key = (launch, loaded.source.path)
+        if launch and key in self._taken:
+            return
         count = len(loaded.checklist.items)
         if count > self.left:
             raise GtmCheckError(self.past(loaded.source))
         self.used += count
+        self._taken.add(key)
 
     def past(self, source: Source) -> list[Problem]:
         """The problem at the first item of ``source`` past what is left."""

@@ -14,6 +14,7 @@ from gtm_check.authoring.edit import (
     drop_due,
     scalar,
     set_item,
+    set_items,
     set_launch_date,
     unwaive,
     waive,
@@ -313,3 +314,103 @@ def test_a_state_of_its_due_date_alone_is_left_to_the_user() -> None:
     text = "launch: M\nlaunch_date: 2027-03-01\nitems:\n  a.b:\n    due: 2027-01-01\n"
     with pytest.raises(GtmCheckError, match="holds only its due date; edit it by hand"):
         drop_due(text, ["a.b"])
+
+
+# --- Edits of many items: fixed work per item ----------------------------------------------
+
+
+class _Walked(list[object]):
+    """A list of a parsed node's entries or items that counts the elements walks through it
+    pass (each walk counted whole)."""
+
+    walks = 0
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        _Walked.walks += len(self)
+        return super().__iter__()
+
+
+class _Copied(str):
+    """A file's text that counts the characters taken from it by slicing."""
+
+    copied = 0
+
+    def __getitem__(self, key):  # type: ignore[no-untyped-def]
+        part = super().__getitem__(key)
+        _Copied.copied += len(part)
+        return part
+
+
+def _counted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every node an edit parses keeps its entries and items in a ``_Walked``."""
+    from gtm_check.authoring import edit, yamlspans
+
+    def walked(text: str, path: str = "<text>") -> yamlspans.Node:
+        root = yamlspans.spans(text, path)
+        nodes = [root]
+        while nodes:
+            node = nodes.pop()
+            node.entries = _Walked(node.entries)  # type: ignore[assignment]
+            node.items = _Walked(node.items)  # type: ignore[assignment]
+            nodes += [e.value for e in list.__iter__(node.entries)]
+            nodes += list.__iter__(node.items)
+        return root
+
+    begin = edit._Doc.__init__
+
+    def copied(doc: edit._Doc, text: str, path: str) -> None:
+        begin(doc, text, path)
+        doc.text = _Copied(text)  # the parsers have had theirs: a plain str
+
+    monkeypatch.setattr(edit, "spans", walked)
+    monkeypatch.setattr(edit._Doc, "__init__", copied)
+    _Walked.walks = _Copied.copied = 0
+
+
+COUNT = 2_000
+HEAD = "launch: L\nlaunch_date: 2027-03-01\nchecklists: [./t.yaml]\n"
+
+
+@pytest.mark.parametrize("what", ["set listed", "set new", "drop due", "unwaive"])
+def test_an_edit_of_many_items_is_not_items_times_entries(
+    monkeypatch: pytest.MonkeyPatch, what: str
+) -> None:
+    # 2,000 items of a 2,000-entry file took each a walk of every entry (a look-up, a place
+    # among the entries by rank, a waiver's index) or a copy of the rest of the text: 77 s
+    # for 64,000 items. Now each entry is passed a few times, and the text copied a few.
+    ranks = {f"t.i{n}": (0, n) for n in range(2 * COUNT)}
+    if what == "unwaive":
+        waiver = "  - {item: t.i0, reason: r, approved_by: a@b.c, expires: 2027-02-01}  # w\n"
+        text = HEAD + "waivers:\n" + waiver * COUNT
+    else:
+        text = (
+            HEAD
+            + "items:\n"
+            + "".join(
+                f"  t.i{n}: {{status: todo, due: 2027-02-19}}  # note\n"
+                for n in range(0, 2 * COUNT, 2)
+            )
+        )
+    _counted(monkeypatch)
+    if what == "set listed":
+        changes = {f"t.i{n}": {"status": "in-progress"} for n in range(0, 2 * COUNT, 2)}
+        placements = dict.fromkeys(changes, Placement(ranks))
+        new = set_items(text, changes, placements)
+        assert new.count("in-progress") == COUNT
+    elif what == "set new":
+        changes = {f"t.i{n}": {"status": "done"} for n in range(1, 2 * COUNT, 2)}
+        new = set_items(text, changes, dict.fromkeys(changes, Placement(ranks)))
+        lines = new.splitlines()
+        assert lines[4:7] == [
+            "  t.i0: {status: todo, due: 2027-02-19}  # note",
+            "  t.i1: done",
+            "  t.i2: {status: todo, due: 2027-02-19}  # note",
+        ]
+    elif what == "drop due":
+        new = drop_due(text, [f"t.i{n}" for n in range(0, 2 * COUNT, 2)])
+        assert "due:" not in new and new.count("  t.i2: todo") == 1
+    else:
+        new = unwaive(text, "t.i0")
+        assert new == HEAD + "waivers:\n"
+    assert _Walked.walks < 20 * COUNT, _Walked.walks
+    assert _Copied.copied < 10 * len(text), (_Copied.copied, len(text))
