@@ -224,7 +224,7 @@ def _output_failed(error: OSError, edited: tuple[str, ...] = ()) -> NoReturn:
     """
     _silence_stdout()
     if edited:
-        _tell(f"gtm-check: the edit was written to {edited[0]}, but {_why(error)}\n")
+        _tell(f"gtm-check: {edited[0]}, but {_why(error)}\n")
         raise SystemExit(0)
     if error.errno == errno.EPIPE:
         _tell("")

@@ -16,12 +16,17 @@ from gtm_check.cli import values
 from gtm_check.cli.app import app
 from gtm_check.cli.dates import given_date
 from gtm_check.cli.help import PlainCommand
-from gtm_check.cli.output import check_writable, refuse_own_files, written_together
+from gtm_check.cli.output import (
+    check_writable,
+    files_written,
+    refuse_own_files,
+    written_together,
+)
 from gtm_check.cli.params import unknown_choice
 from gtm_check.cli.values import given, path, refuse, text
 from gtm_check.load.checklists import ChecklistReader, builtin_names
-from gtm_check.load.files import leads_outside
-from gtm_check.model.problems import GtmCheckError, quoted
+from gtm_check.load.files import STDIN, leads_outside
+from gtm_check.model.problems import GtmCheckError, OptionError, quoted
 from gtm_check.model.safetext import visible
 from gtm_check.model.vocabulary import TRAITS
 
@@ -128,6 +133,10 @@ def init_command(
     no_schema: NoSchema = False,
 ) -> None:
     """Write a ready-to-edit launch file listing every item that applies, as todo."""
+    if str(path) == STDIN:  # as every other command reads it; and "audit -" would hang
+        raise OptionError(
+            "PATH", "'-' means standard input or output, not a file: write ./- for a file named '-'"
+        )
     day = given_date(launch_date, "--launch-date")
     traits, departments = _known(trait or [], department or [])
     checklists = [c.checklist for c in ChecklistReader().builtin(departments or None)]
@@ -143,7 +152,9 @@ def init_command(
     )
     schema = None if no_schema else schema_path(path)
     _check_places(path, schema, force)
-    if _write(path, text, schema, force=force):
+    wrote_schema = _write(path, text, schema, force=force)
+    files_written(path, *([schema] if wrote_schema and schema is not None else []))
+    if wrote_schema:
         typer.echo(visible(f"Wrote {schema}: the launch schema, for editors (see the README)"))
     count = len(applicable_items(checklists, traits, tier))
     if day < dt.date.today():

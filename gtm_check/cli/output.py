@@ -135,11 +135,18 @@ _EDITS_WRITTEN: list[str] = []
 def edit_written(path: Path) -> None:
     """Note that an edit has written ``path``: from here on the edit is done, and a failing
     standard output no longer fails the run (see ``gtm_check.main``)."""
-    _EDITS_WRITTEN.append(visible(str(path)))
+    _EDITS_WRITTEN.append(f"the edit was written to {visible(str(path))}")
+
+
+def files_written(*paths: Path) -> None:
+    """Note that ``init`` has written these files: as ``edit_written``, a failing standard
+    output no longer fails the run, since running it again would find them there."""
+    names = " and ".join(visible(str(path)) for path in paths)
+    _EDITS_WRITTEN.append(f"{names} {'was' if len(paths) == 1 else 'were'} written")
 
 
 def edits_written() -> tuple[str, ...]:
-    """The files edits of this run have written, as shown in a message."""
+    """What this run's edits have written, in words: "the edit was written to launch.yaml"."""
     return tuple(_EDITS_WRITTEN)
 
 

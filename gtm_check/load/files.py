@@ -142,10 +142,14 @@ def named(text: str) -> Path:
 
 def read_stdin(budget: ByteBudget | None = None) -> str:
     """Standard input's text, with the same limits as a file's."""
+    if sys.stdin is None:  # started with standard input closed (`<&-`)
+        raise GtmCheckError.single(STDIN_DISPLAY, "cannot read: standard input is closed")
     try:
         raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
-    except (OSError, ValueError, AttributeError) as exc:
-        raise GtmCheckError.single(STDIN_DISPLAY, f"cannot read: {exc}") from None
+    except OSError as exc:
+        raise GtmCheckError.single(STDIN_DISPLAY, f"cannot read: {exc.strerror or exc}") from None
+    except (ValueError, AttributeError):
+        raise GtmCheckError.single(STDIN_DISPLAY, "cannot read standard input") from None
     if len(raw) > MAX_FILE_BYTES:
         raise GtmCheckError.single(
             STDIN_DISPLAY, f"more than {MAX_FILE_BYTES:,} bytes; the limit is {MAX_FILE_BYTES:,}"

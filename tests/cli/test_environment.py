@@ -209,6 +209,32 @@ def test_an_edit_written_before_its_reader_went_away_exits_0(write: WriteFile) -
     assert "status: done" in launch.read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("schema", [True, False])
+@pytest.mark.parametrize("redirection", [">&-", ">/dev/full"])
+def test_init_written_before_stdout_failed_exits_0_and_says_so(
+    tmp_path: Path, schema: bool, redirection: str
+) -> None:
+    # init has written its files when it says so: exit 2 made a script run it again, and
+    # the second run found the file there ("already exists").
+    launch = tmp_path / "launch.yaml"
+    args = ["init", str(launch), "--name", "N", "--launch-date", "2027-06-01"]
+    child = run_with(
+        redirection, args if schema else [*args, "--no-schema"], stderr=subprocess.PIPE
+    )
+    written = (
+        f"{launch} and {tmp_path / '.gtm-check' / 'launch.schema.json'} were written"
+        if schema
+        else f"{launch} was written"
+    )
+    why = (
+        "standard output is closed"
+        if redirection == ">&-"
+        else "cannot write the report to standard output: No space left on device"
+    )
+    assert (child.returncode, child.stderr) == (0, f"gtm-check: {written}, but {why}\n")
+    assert '\nlaunch: "N"\n' in launch.read_text(encoding="utf-8")
+
+
 def test_an_edit_refused_with_stdout_closed_still_exits_2(write: WriteFile) -> None:
     launch, args = edit_launch(write, "set")
     child = run_with(">&-", [*args[:3], "--status", "finished"], stderr=subprocess.PIPE)
@@ -523,3 +549,10 @@ def test_a_working_folder_that_is_gone_is_one_line_and_exit_2(
         b"gtm-check: the working folder cannot be read (No such file or directory); run "
         b"gtm-check from a folder that exists\n"
     )
+
+
+@pytest.mark.parametrize("command", ["audit", "validate", "plan"])
+def test_a_closed_standard_input_named_as_the_launch_file_says_so(command: str) -> None:
+    child = run_with("<&-", [command, "-"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert (child.returncode, child.stdout) == (2, "")
+    assert child.stderr == "<stdin>:1:1: cannot read: standard input is closed\n"

@@ -579,3 +579,20 @@ def test_audit_output_never_writes_into_gtm_checks_own_files(
         assert not target.exists()
     finally:
         target.unlink(missing_ok=True)
+
+
+def test_init_refuses_dash_which_names_standard_input_elsewhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A file named "-" would be read back by "gtm-check audit -" as standard input, which
+    # init's own closing line suggested: ./- names the file.
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run("init", "-", "--name", "X", "--launch-date", "2027-06-01")
+    assert (code, out, list(tmp_path.iterdir())) == (2, "", [])
+    assert err == (
+        "gtm-check init: PATH: '-' means standard input or output, not a file: write ./- for a "
+        "file named '-'\n"
+    )
+    code, out, _ = run("init", "./-", "--name", "X", "--launch-date", "2027-06-01", "--no-schema")
+    assert code == 0 and (tmp_path / "-").is_file()
+    assert out.endswith(f"gtm-check audit {tmp_path / '-'}\n")
