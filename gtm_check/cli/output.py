@@ -6,6 +6,7 @@ import contextlib
 import errno
 import io
 import os
+import select
 import signal
 import stat
 import sys
@@ -71,19 +72,37 @@ class _WholeWrites(io.BufferedIOBase):
         done = 0
         try:
             while done < len(view):
-                written = self._binary.write(view[done:])
-                if not written:  # None: a non-blocking descriptor that cannot take more
-                    raise OSError(errno.EAGAIN, os.strerror(errno.EAGAIN))
-                done += written
+                try:
+                    written = self._binary.write(view[done:])
+                    blocked = not written  # None: a non-blocking descriptor that is full
+                except BlockingIOError as exc:  # the same, under a buffered layer
+                    written, blocked = exc.characters_written, True
+                done += written or 0
+                if blocked:
+                    self._wait()
         except OSError as exc:
             self._failed(exc)
         return len(view)
 
     def flush(self) -> None:
         try:
-            self._binary.flush()
+            while True:
+                try:
+                    self._binary.flush()
+                    return
+                except BlockingIOError:
+                    self._wait()
         except OSError as exc:
             self._failed(exc)
+
+    def _wait(self) -> None:
+        """Wait until a non-blocking descriptor (some CI runners leave standard output so)
+        takes more: its reader is slow, not gone, and a blocking descriptor would wait too.
+        Where that cannot be asked, the write fails as before (EAGAIN)."""
+        try:
+            select.select([], [self._binary.fileno()], [])
+        except (OSError, ValueError, io.UnsupportedOperation):
+            raise OSError(errno.EAGAIN, os.strerror(errno.EAGAIN)) from None
 
     def _failed(self, error: OSError) -> None:
         if self._standard_output:

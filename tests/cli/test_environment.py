@@ -13,6 +13,7 @@ import resource
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -123,6 +124,33 @@ def test_a_reader_that_stops_after_ten_bytes_ends_the_run_quietly(write: WriteFi
         code = child.wait(timeout=60)
     assert err == b""
     assert code == -signal.SIGPIPE
+
+
+@pytest.mark.parametrize("unbuffered", [False, True])
+def test_a_non_blocking_stdout_with_a_slow_reader_gets_the_whole_report(
+    write: WriteFile, unbuffered: bool
+) -> None:
+    # Some CI runners leave standard output non-blocking: a pipe-full at once, then EAGAIN
+    # while the reader catches up. That was exit 2 and a report cut at 65,536 bytes.
+    launch = big_launch(write, 3_000)
+    args = [*GTM_CHECK, "audit", str(launch), *AS_OF, "-f", "json"]
+    whole = gtm_check(*args[3:], stdout=subprocess.PIPE).stdout
+    assert len(whole) > 4 * 65_536
+    read, written = os.pipe()
+    os.set_blocking(written, False)
+    env = child_env(**({"PYTHONUNBUFFERED": "1"} if unbuffered else {}))
+    with subprocess.Popen(args, cwd=ROOT, env=env, stdout=written, stderr=subprocess.PIPE) as child:
+        os.close(written)
+        time.sleep(0.5)  # a reader that is slow, not gone
+        got = b""
+        while chunk := os.read(read, 65_536):
+            got += chunk
+        os.close(read)
+        assert child.stderr is not None
+        err = child.stderr.read()
+        code = child.wait(timeout=60)
+    assert (code, err) == (1, b"")  # its gate fails on its open items: the gate's exit code
+    assert got == whole
 
 
 def test_a_full_stdout_exits_2_with_one_line() -> None:
