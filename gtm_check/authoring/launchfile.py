@@ -10,6 +10,7 @@ had one.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator
@@ -59,10 +60,29 @@ class Opened:
     def in_place(self) -> bool:
         """Whether the new text must be written into the file itself rather than through a
         new file renamed over it: a file with several names (hard links), which a rename
-        would split, or one whose group a new file of this user could not be given."""
+        would split, one whose group a new file of this user could not be given, or one
+        with extended attributes (an access control list, a label), which a new file would
+        not have: with an ACL, the mode's group bits are its mask, and on a new file they
+        would give the group itself that access."""
         if self.status is None:
             return False
-        return self.status.st_nlink > 1 or not _may_give_group(self.status.st_gid)
+        return (
+            self.status.st_nlink > 1
+            or not _may_give_group(self.status.st_gid)
+            or _has_attributes(self.path)
+        )
+
+
+def _has_attributes(path: Path) -> bool:
+    """Whether the file has extended attributes (where the system keeps them); one that
+    cannot be asked is taken to have some: writing it in place keeps whatever it has."""
+    listxattr = getattr(os, "listxattr", None)
+    if listxattr is None:  # pragma: no cover - a system without extended attributes
+        return False
+    try:
+        return bool(listxattr(path))
+    except OSError as exc:
+        return exc.errno not in (errno.ENOTSUP, errno.EOPNOTSUPP)
 
 
 def _may_give_group(gid: int) -> bool:

@@ -12,6 +12,7 @@ import collections
 import fcntl
 import os
 import stat
+import struct
 import subprocess
 import sys
 import time
@@ -207,6 +208,48 @@ def test_a_lock_file_that_is_a_hard_link_is_refused_at_once(
     assert held_elsewhere.read_text(encoding="utf-8") == "keep\n"
     assert lock.exists() and os.path.samefile(lock, held_elsewhere)
     assert launch.read_text(encoding="utf-8") == LAUNCH
+
+
+ACL = struct.pack("<I", 2) + b"".join(
+    struct.pack("<HHI", tag, permissions, who)
+    for tag, permissions, who in [
+        (0x01, 6, 0xFFFFFFFF),  # user::rw-
+        (0x02, 6, 65534),  # user:nobody:rw-
+        (0x04, 4, 0xFFFFFFFF),  # group::r--
+        (0x10, 6, 0xFFFFFFFF),  # mask::rw-
+        (0x20, 4, 0xFFFFFFFF),  # other::r--
+    ]
+)
+"""A POSIX access control list in the form the system keeps (``setfacl`` need not be
+installed): with it, the mode's group bits (rw-) are the mask, not the group's access."""
+
+
+@pytest.mark.parametrize("command", ["set", "unwaive"])
+def test_a_file_with_an_acl_or_attributes_keeps_them(launch: Path, command: str) -> None:
+    # A new file renamed over the old one had no ACL: its mode's group bits, the ACL's mask,
+    # became the group's own permission (r-- to rw-), and the other attributes were gone.
+    if command == "unwaive":
+        launch.write_text(
+            LAUNCH + "waivers: [{item: team.task-1, reason: r, approved_by: vp, "
+            "expires: 2027-02-01}]\n",
+            encoding="utf-8",
+        )
+    try:
+        os.setxattr(launch, "user.reviewed-by", b"legal")
+        os.setxattr(launch, "system.posix_acl_access", ACL)
+    except OSError as exc:
+        pytest.skip(f"this file system keeps no extended attributes: {exc.strerror}")
+    before = launch.stat()
+    args = ["team.task-1", "--status", "done"] if command == "set" else ["team.task-1"]
+    code, _, err = run(command, launch, *args)
+    assert code == 0, err
+    assert os.getxattr(launch, "user.reviewed-by") == b"legal"
+    assert os.getxattr(launch, "system.posix_acl_access") == ACL
+    after = launch.stat()
+    assert (after.st_ino, stat.S_IMODE(after.st_mode)) == (
+        before.st_ino,
+        stat.S_IMODE(before.st_mode),
+    )
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
