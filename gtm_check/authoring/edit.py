@@ -101,9 +101,12 @@ def scalar(value: Value, *, flow: bool = False, quote: str = "") -> str:
     if quote != '"' and _plain_is_safe(value, flow=flow):
         return value
     text = json.dumps(value, ensure_ascii=False)
-    for character in "\x85\u2028\u2029":  # line breaks to YAML, not to JSON
-        text = text.replace(character, f"\\u{ord(character):04x}")
-    return text
+    # What JSON leaves raw and YAML does not read: its line breaks (U+0085, U+2028, U+2029),
+    # DEL, C1 controls, lone surrogates and U+FFFE/U+FFFF, each as an escape.
+    return _UNREADABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+_UNREADABLE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 
 
 _PLAIN = re.compile(r"^[A-Za-z0-9_./@+~(][^\n\r\t#]*$")

@@ -26,6 +26,7 @@ from gtm_check.load.files import MAX_FILE_BYTES, Kind, Unreachable, confine, exa
 from gtm_check.load.launch import LoadedLaunch, load_launch
 from gtm_check.load.yamltree import parsed_once
 from gtm_check.model.problems import GtmCheckError, Problem
+from gtm_check.model.safetext import visible
 
 BOM = "\ufeff"
 
@@ -207,7 +208,8 @@ def placements(loaded: LoadedLaunch, item_ids: Iterable[str]) -> dict[str, Place
     found = {}
     for item_id in item_ids:
         item = known.get(item_id)
-        comment = f"{item.severity.value}: {' '.join(item.title.split())}" if item else ""
+        # A comment cannot hold a control character: the title as every report shows it.
+        comment = f"{item.severity.value}: {visible(' '.join(item.title.split()))}" if item else ""
         found[item_id] = Placement(ranks, comment)
     return found
 

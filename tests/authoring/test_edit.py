@@ -258,6 +258,10 @@ def test_a_waiver_into_a_file_without_one() -> None:
         "tab\there",
         "ü € 漢",
         "x\u2028y",
+        "del\x7f",  # DEL and C1 controls JSON leaves raw, YAML does not read
+        "c1\x80\x9f",
+        "nel\x85",
+        "\ufffe",
         "[list]",
         "-",
         "",
@@ -269,6 +273,15 @@ def test_a_scalar_reads_back_as_the_same_text(value: str) -> None:
         wrapped = f"k: {{v: {text}}}" if flow else f"k: {text}"
         data = Source("x", wrapped).parse().data
         assert (data["k"]["v"] if flow else data["k"]) == value, text
+
+
+@pytest.mark.parametrize("gap", [" ", "  ", "   "])
+def test_a_comment_one_space_after_a_status_stays(gap: str) -> None:
+    # One space before "#" (YAML's least): the longer value took a character of its own.
+    text = f"launch: X\nlaunch_date: 2027-03-01\nitems:\n  legal.trademarks: todo{gap}# marks\n"
+    after = set_item(text, "legal.trademarks", {"status": "in-progress"}, RANKS)
+    keep = gap[:2]  # spaces past two go to the longer value; one or two stay
+    assert after.endswith(f"  legal.trademarks: in-progress{keep}# marks\n"), after
 
 
 def test_an_edit_it_cannot_make_cleanly_is_refused_not_written() -> None:

@@ -321,3 +321,33 @@ def test_renewing_a_waiver_the_policy_does_not_allow_is_refused(launch: Path) ->
         "waive", launch, "legal.sla-terms", "--approved-by", "vp@acme.example", *WAIVE
     )
     assert code == 0, err  # renewed by someone allowed: the breach is gone
+
+
+def test_control_characters_in_a_value_or_a_title_are_written_as_escapes(tmp_path: Path) -> None:
+    # DEL and C1 controls, which JSON leaves raw and YAML does not read, made the edit
+    # refused as "a form of YAML it does not edit"; a control character in a checklist
+    # title, written into the new item's comment, kept the item from being added at all.
+    (tmp_path / "team.yaml").write_text(
+        "department: team\nname: Team\nitems:\n"
+        '  - {id: team.task, stage: use, title: "Task \\x07 bell", severity: low}\n'
+        "  - {id: team.other, stage: use, title: Other, severity: low}\n",
+        encoding="utf-8",
+    )
+    launch = tmp_path / "launch.yaml"
+    launch.write_text(
+        "launch: W\nlaunch_date: 2027-03-01\ntier: 3\nchecklists: [./team.yaml]\n"
+        "items:\n  team.other: todo # waiting on legal\n",
+        encoding="utf-8",
+    )
+    assert run("set", launch, "team.other", "--note", "a\x7fb\x80c")[0] == 0
+    assert run("set", launch, "team.task", "--status", "in-progress")[0] == 0
+    code, _, err = run(
+        "waive", launch, "team.other", "--reason", "x\x9f", "--approved-by", "a@b.c",
+        "--expires", "2027-02-01", "--as-of", "2027-01-01",
+    )  # fmt: skip
+    assert code == 0, err
+    text = launch.read_text(encoding="utf-8")
+    assert '  team.other: {status: todo, note: "a\\u007fb\\u0080c"} # waiting on legal\n' in text
+    assert "  team.task: in-progress  # low: Task \\x07 bell\n" in text
+    assert '    reason: "x\\u009f"\n' in text
+    assert run("validate", launch)[0] == 0
