@@ -7,6 +7,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from gtm_check.model.history import (
     Every,
@@ -85,10 +86,17 @@ def _failing(item: ItemResult, fail_on: Severity | None) -> bool:
 
 def _shortfall(items: Sequence[ItemResult], floor: float) -> tuple[float, float]:
     """The weight of ``items`` not credited, and the weight still to credit for their score
-    to reach ``floor`` (negative past it)."""
+    to reach ``floor`` as the gate judges it, on the score to one decimal (negative past
+    it): 79.95 passes 80, 33.33 does not pass 33.33 (it is 33.3)."""
     applicable = sum(float(i.weight) for i in items)
     credited = sum(float(i.weight) for i in items if i.credited)
-    return applicable - credited, floor * applicable / 100 - credited
+    return applicable - credited, float(_passing(floor)) * applicable / 100 - credited
+
+
+def _passing(floor: float) -> Fraction:
+    """The least score whose one-decimal rounding (half up, ``score_percent``) reaches
+    ``floor``."""
+    return Fraction(math.ceil(Fraction(floor) * 10), 10) - Fraction(1, 20)
 
 
 METHOD = (

@@ -555,3 +555,45 @@ def test_the_projection_waits_on_what_fail_on_fails_the_gate_on(tmp_path: Path) 
     assert (learn["verdict"], learn["needed"], learn["date"]) == ("on track", 3.0, "2027-01-26")
     passed, projection = _history_says(path)  # by default only a blocker fails it alone
     assert (passed, projection["learn"]["verdict"]) == ("passed", "ready now")
+
+
+THIRDS = """\
+department: team
+name: Team
+items:
+  - {id: team.a, stage: learn, title: A, severity: medium}
+  - {id: team.b, stage: learn, title: B, severity: medium}
+  - {id: team.c, stage: learn, title: C, severity: medium}
+"""
+
+
+ALMOST = """\
+department: team
+name: Team
+items:
+  - {id: team.a, stage: learn, title: A, severity: medium, weight: 1599}
+  - {id: team.b, stage: learn, title: B, severity: medium, weight: 401}
+"""
+"""team.a done is 1,599 of 2,000: 79.95%, which the gate judges as 80.0."""
+
+
+@pytest.mark.parametrize(
+    ("checklist", "min_score", "failure", "verdict"),
+    [
+        (THIRDS, 33.33, "learn: score 33.3 is below 33.33", "on track"),  # 33.33…% is 33.3
+        (THIRDS, 33.35, "learn: score 33.3 is below 33.35", "on track"),
+        (THIRDS, 33.3, "passed", "ready now"),
+        (ALMOST, 80, "passed", "ready now"),
+    ],
+)
+def test_the_projection_judges_the_score_to_one_decimal_as_the_gate_does(
+    tmp_path: Path, checklist: str, min_score: float, failure: str, verdict: str
+) -> None:
+    # team.a done: a score the gate judges to one decimal (half up), and so the projection.
+    head = "launch: T\nlaunch_date: 2027-03-01\nchecklists: [./team.yaml]\n"
+    head += f"gate: {{stages: [learn], min_score: {min_score}}}\nitems:\n"
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("2027-01-04", {"team.yaml": checklist, "launch.yaml": head + "  team.a: todo\n"})
+    repo.commit("2027-01-11", {"launch.yaml": head + "  team.a: done\n"})
+    said, projection = _history_says(repo.root / "launch.yaml")
+    assert (said, projection["learn"]["verdict"]) == (failure, verdict)
