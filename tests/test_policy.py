@@ -100,6 +100,39 @@ def test_blockers_may_be_forbidden_from_waivers_and_expired_waivers_count_for_no
     assert messages(policy, launch(waivers=[waiver("legal.trademarks", days=-1)])) == []
 
 
+@pytest.mark.parametrize(
+    ("policy", "refused"),
+    [
+        (Policy(waive_blockers=False), "legal.trademarks is a blocker; blockers may not be waived"),
+        (
+            Policy(waiver_approvers=["@acme.example"]),
+            "the waiver for legal.trademarks is approved by vp@evil.example, who may not approve",
+        ),
+        (Policy(max_waiver_days=10), "the waiver for legal.trademarks runs 30 days"),
+    ],
+)
+def test_audit_counts_an_item_open_whose_waiver_the_policy_refuses(
+    policy: Policy, refused: str
+) -> None:
+    # The gate failed on the refused waiver, but the stage scored 100 and "ready" with the
+    # blocker off the gap list: the score a pipeline reads (the Action's score-learn) and
+    # the stage the JUnit report passes said otherwise than diff, plan and owners.
+    subject = launch(
+        gate={"stages": ["learn"], "min_score": 50},
+        items={"legal.sla-terms": "done"},
+        waivers=[waiver("legal.trademarks", by="vp@evil.example")],
+    )
+    report = score_launch(subject, [CHECKLIST], AS_OF, policy=policy)
+    learn = report.stages[0]
+    assert (learn.score, learn.verdict, learn.open_blockers) == (0.0, "blocked", 1)
+    assert [g.id for g in report.gaps] == ["legal.trademarks"]
+    assert report.gate.failures[0] == "learn: blocked by 1 open blocker"
+    assert report.gate.failures[1].startswith(f"policy: {refused}")
+    assert [w.idle for w in report.waivers] == ["the policy refuses it"]
+    # Without the policy, the waiver credits its item.
+    assert score_launch(subject, [CHECKLIST], AS_OF).stages[0].score == 100.0
+
+
 def test_counted_drops_each_waiver_the_policy_refuses_and_raises_the_gate() -> None:
     # What diff and trend score: a refused waiver credits nothing there (audit fails its gate).
     subject = launch(

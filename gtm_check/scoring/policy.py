@@ -93,7 +93,7 @@ def counted(
     if policy is None:
         return launch
     update: dict[str, object] = {}
-    waivers = _allowed_waivers(policy, launch, checklists, as_of)
+    waivers = allowed_waivers(policy, launch, checklists, as_of)
     if len(waivers) != len(launch.waivers):
         update["waivers"] = waivers
     gate = launch.gate
@@ -104,7 +104,7 @@ def counted(
     return launch.model_copy(update=update) if update else launch
 
 
-def _allowed_waivers(
+def allowed_waivers(
     policy: Policy, launch: Launch, checklists: Sequence[Checklist], as_of: dt.date
 ) -> list[Waiver]:
     """The launch's waivers but those the policy refuses, each on its own: a breach of a

@@ -39,7 +39,7 @@ from gtm_check.model.results import (
 from gtm_check.model.safetext import blank
 from gtm_check.model.vocabulary import Severity, Stage, Status, Verdict, department_rank
 from gtm_check.scoring.milestones import milestone_results
-from gtm_check.scoring.policy import breaches, counted
+from gtm_check.scoring.policy import allowed_waivers, breaches, counted
 from gtm_check.scoring.warnings import find_warnings, idle
 
 
@@ -202,17 +202,25 @@ def _waiver_result(
     as_of: dt.date,
     results: Mapping[str, ItemResult] | None = None,
     require_evidence: bool = False,
+    *,
+    counts: bool = True,
 ) -> WaiverResult:
+    """``counts``: whether the policy lets the waiver credit its item (it refuses it: the
+    gate fails on it, and it credits nothing)."""
     expired = waiver.expires < as_of
+    if not counts and not expired:
+        why: str | None = "the policy refuses it"
+    elif results is None or expired:
+        why = None
+    else:
+        why = idle(results.get(waiver.item), as_of, require_evidence)
     return WaiverResult(
         item=waiver.item,
         reason=waiver.reason,
         approved_by=waiver.approved_by,
         expires=waiver.expires,
         expired=expired,
-        idle=None
-        if results is None or expired
-        else idle(results.get(waiver.item), as_of, require_evidence),
+        idle=why,
     )
 
 
@@ -290,7 +298,11 @@ def score_launch(
     """
     gate = gate or launch.gate
     waivers = [] if options.ignore_waivers else launch.waivers
-    items = _item_results(launch, checklists, waivers, as_of, locations or {}, options, checks)
+    # A waiver the policy refuses credits nothing (the gate fails on it, as a breach of the
+    # launch as written, below): the stage scores, the gaps and every output that shows
+    # them count the item open, as diff, plan and owners do.
+    credits = allowed_waivers(policy, launch, checklists, as_of) if policy and waivers else waivers
+    items = _item_results(launch, checklists, credits, as_of, locations or {}, options, checks)
     stages = [_stage_result(stage, items, gate.min_score) for stage in Stage]
     by_id = {item.id: item for checklist in checklists for item in checklist.items}
     found = find_warnings(
@@ -322,6 +334,7 @@ def score_launch(
     )
     milestones = milestone_results(launch.milestones, stages, items, as_of, options.fail_on)
     results = {item.id: item for item in items}  # once: 227 waivers x 100,000 items took 9 s
+    counting = {id(w) for w in credits}  # the waivers the policy lets credit, looked up once
     return Report(
         launch=_summary(launch, as_of),
         overall=_overall(items),
@@ -331,7 +344,7 @@ def score_launch(
         gate=_gate_result(gate, options, stages, items, refused, milestones),
         items=items,
         waivers=[
-            _waiver_result(w, as_of, results, options.require_evidence)
+            _waiver_result(w, as_of, results, options.require_evidence, counts=id(w) in counting)
             for w in sorted(waivers, key=lambda w: (w.item, w.expires))
         ],
         warnings=found,
