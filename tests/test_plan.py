@@ -232,6 +232,28 @@ def test_plan_counts_the_launch_as_its_policy_lets_it(write: WriteFile) -> None:
     assert [(i["id"], i["gated"]) for i in strict["items"]] == [("legal.trademarks", True)]
 
 
+def test_plan_never_says_ready_while_a_milestone_is_missed(write: WriteFile) -> None:
+    # The gate checks learn alone, all done; beta, missed on 2027-01-10, wanted use at 50:
+    # audit fails the gate on it, so plan names it and gives no day the launch is ready.
+    path, _ = _mini_plan(
+        write,
+        "gate: {stages: [learn]}\n"
+        "milestones: [{name: beta, date: 2027-01-10, stages: [use], min_score: 50}]\n"
+        "items: {legal.trademarks: done, legal.sla-terms: todo}\n",
+        "policy: {}\n",
+    )
+    args = ["plan", str(path), "--as-of", "2027-01-15"]
+    missed = "beta missed by 5 days: use 0.0 < 50"
+    out = run(*args)[1]
+    assert "nothing is open in the gated stages, but it missed 1 milestone: not ready" in out
+    assert f"Missed milestones (audit fails the gate on these):\n    {missed}\n" in out
+    data = json.loads(run(*args, "-f", "json")[1])
+    assert (data["critical_path"]["ready"], data["missed_milestones"]) == (None, [missed])
+    assert "ready now" not in run(*args, "-f", "ics")[1].replace("\n ", "")
+    assert f"- {missed.replace('<', '&lt;')}\n" in run(*args, "-f", "markdown")[1]
+    assert run("audit", str(path), "--as-of", "2027-01-15")[0] == 1
+
+
 def test_plan_never_says_ready_while_the_launch_goes_below_its_policy(write: WriteFile) -> None:
     # Nothing open in the gated stage, but learn's other item is n/a past the policy's share
     # and the tier is not allowed: audit fails the gate, so plan names the breaches.

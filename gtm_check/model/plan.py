@@ -155,16 +155,24 @@ class Plan:
         return [breach.message for breach in self.report.gate.refused]
 
     @property
+    def missed(self) -> list[str]:
+        """Each milestone missed, as ``audit`` fails the gate on it: its stages may be ones
+        the gate does not check, so the critical path need not reach them."""
+        return [m.reason for m in self.report.milestones if m.status == "missed"]
+
+    @property
     def headline(self) -> str:
         """When the launch can be ready against its date, in words; never "ready" while the
-        launch goes below its policy (its breaches are no item the critical path finishes)."""
+        launch goes below its policy or has missed a milestone (no item the critical path
+        finishes mends those)."""
         path = self.path
-        if not path.chain and self.policy:
-            n = len(self.policy)
-            return (
-                f"nothing is open in the gated stages, but the launch goes below its policy "
-                f"({n} breach{'' if n == 1 else 'es'}): not ready"
-            )
+        held = []
+        if n := len(self.policy):
+            held.append(f"the launch goes below its policy ({n} breach{'' if n == 1 else 'es'})")
+        if n := len(self.missed):
+            held.append(f"it missed {n} milestone{'' if n == 1 else 's'}")
+        if not path.chain and held:
+            return f"nothing is open in the gated stages, but {' and '.join(held)}: not ready"
         if not path.chain:
             return f"nothing is open in the gated stages: ready now ({path.ready})"
         return f"the critical path ends {path.ready}, {relative(path.days_after_launch)}"
@@ -172,8 +180,8 @@ class Plan:
     @property
     def ready(self) -> dt.date | None:
         """When the launch can be ready: where its critical path ends, and no date while it
-        goes below its policy."""
-        return None if self.policy else self.path.ready
+        goes below its policy or has missed a milestone."""
+        return None if self.policy or self.missed else self.path.ready
 
     @classmethod
     def of(cls, report: Report) -> Plan:

@@ -7,7 +7,7 @@ from typing import Any
 from gtm_check.model.safetext import visible
 from gtm_check.report import RenderOptions
 from gtm_check.report.markdown import cell, text
-from gtm_check.report.shared import POLICY_HEADING, drawn, json_text, score_text
+from gtm_check.report.shared import MISSED_HEADING, POLICY_HEADING, drawn, json_text, score_text
 from gtm_check.scoring.diff import ItemChange, LaunchDiff, Side, StageChange
 
 
@@ -71,9 +71,6 @@ def _policy_lines(diff: LaunchDiff) -> list[str]:
     (or less far): the lines ``audit`` fails the gate with."""
     new = {id(b) for b in diff.policy_added}
     return [f"{b.message}{' (new)' if id(b) in new else ''}" for b in diff.policy_now]
-
-
-MISSED_HEADING = "Missed milestones (audit fails the gate on these)"
 
 
 def _missed_lines(diff: LaunchDiff) -> list[str]:

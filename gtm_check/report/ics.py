@@ -107,7 +107,7 @@ def _launch_event(report: Report, plan: Plan | None, key: str) -> list[str]:
         f"open items: {report.overall.open}, overdue: {report.overall.overdue}",
     ]
     if plan is not None:
-        held = plan.policy and not plan.path.chain  # "ready" would be wrong: say why not
+        held = plan.ready is None and not plan.path.chain  # "ready" would be wrong: say why
         description.append(plan.headline if held else plan.path.summary)
     return _event(
         f"launch-{key}",

@@ -11,7 +11,13 @@ from gtm_check.report import RenderOptions
 from gtm_check.report.history import history_lines
 from gtm_check.report.history import to_dict as history_dict
 from gtm_check.report.markdown import cell, text
-from gtm_check.report.shared import POLICY_HEADING, drawn, json_text, status_text
+from gtm_check.report.shared import (
+    MISSED_HEADING,
+    POLICY_HEADING,
+    drawn,
+    json_text,
+    status_text,
+)
 
 SCHEMA_VERSION = 1
 
@@ -67,11 +73,12 @@ def render_table(plan: Plan, options: RenderOptions) -> str:
     ):
         lines += textwrap.wrap(line, max(options.width, 40), subsequent_indent="  ") or [""]
     lines.append("")
-    if plan.policy:
-        lines.append(f"{POLICY_HEADING}:")
-        for breach in plan.policy:
-            lines += wrap.wrap(visible(breach))
-        lines.append("")
+    for heading, held in ((POLICY_HEADING, plan.policy), (MISSED_HEADING, plan.missed)):
+        if held:
+            lines.append(f"{heading}:")
+            for reason in held:
+                lines += wrap.wrap(visible(reason))
+            lines.append("")
     if plan.path.chain:
         lines.append("What decides it, first to be done first:")
         for n, planned in enumerate(plan.path.chain, 1):
@@ -136,8 +143,9 @@ def render_markdown(plan: Plan, options: RenderOptions) -> str:
         f"{launch.when}, as of {launch.as_of}).",
         "",
     ]
-    if plan.policy:
-        lines += [f"{POLICY_HEADING}:", "", *(f"- {text(b)}" for b in plan.policy), ""]
+    for heading, held in ((POLICY_HEADING, plan.policy), (MISSED_HEADING, plan.missed)):
+        if held:
+            lines += [f"{heading}:", "", *(f"- {text(reason)}" for reason in held), ""]
     if plan.path.chain:
         lines += [
             "What decides it, first to be done first:",
@@ -234,6 +242,8 @@ def to_dict(plan: Plan) -> dict[str, Any]:
     }
     if plan.policy:  # only then: a launch within its policy keeps the shape above
         data["policy"] = plan.policy
+    if plan.missed:  # likewise
+        data["missed_milestones"] = plan.missed
     if plan.history is not None:  # asked for with --history
         outlook = plan.outlook
         data["history"] = history_dict(plan.history) | {
