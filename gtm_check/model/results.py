@@ -315,6 +315,8 @@ class Warning:  # noqa: A001 - the report's word for it; builtins.Warning is nev
     code: str
     message: str
     item: str | None = None
+    stage: Stage | None = None
+    """The stage it is about, where no item says it (``empty-gated-stage``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,7 +60,7 @@ def breaches(
             Breach(
                 _warning_loc(w, waived_at, launch),
                 f"warning {w.code}: {w.message}",
-                stage=items[w.item].stage if w.item is not None and w.item in items else None,
+                stage=items[w.item].stage if w.item is not None and w.item in items else w.stage,
             )
             for w in warnings
             if w.code in failing

@@ -49,6 +49,7 @@ def _empty_gated_stages(stages: Sequence[StageResult], gate: Gate) -> Iterator[W
             yield Warning(
                 "empty-gated-stage",
                 f"the gate checks {stage.key}, but nothing applies there: it passes by default",
+                stage=stage.key,
             )
 
 

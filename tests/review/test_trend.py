@@ -597,3 +597,36 @@ def test_the_projection_judges_the_score_to_one_decimal_as_the_gate_does(
     repo.commit("2027-01-11", {"launch.yaml": head + "  team.a: done\n"})
     said, projection = _history_says(repo.root / "launch.yaml")
     assert (said, projection["learn"]["verdict"]) == (failure, verdict)
+
+
+def test_a_gated_stage_with_nothing_to_judge_is_held_back_under_fail_on_warnings(
+    tmp_path: Path,
+) -> None:
+    # use owes nothing (its one item needs a trait), so it passes by default: a warning the
+    # policy fails on. The breach names no item, and so no stage: trend and diff said use
+    # was ready beside audit failing the gate on it.
+    team = (
+        "department: team\nname: Team\nitems:\n"
+        "  - {id: team.a, stage: learn, title: A, severity: low}\n"
+        "  - {id: team.u, stage: use, title: U, severity: low, applies_if: [hardware]}\n"
+    )
+    head = "launch: T\nlaunch_date: 2027-03-01\nchecklists: [./team.yaml]\n"
+    head += "gate: {stages: [learn, use]}\nitems:\n"
+    repo = GitRepo(tmp_path / "repo")
+    policy = "policy:\n  fail_on_warnings: [empty-gated-stage]\n"
+    repo.commit(
+        "2027-01-04",
+        {"team.yaml": team, "launch.yaml": head + "  team.a: todo\n", ".gtm-check.yaml": policy},
+    )
+    repo.commit("2027-01-11", {"launch.yaml": head + "  team.a: done\n"})
+    said, projection = _history_says(repo.root / "launch.yaml")
+    assert said == (
+        "policy: warning empty-gated-stage: the gate checks use, but nothing applies there: "
+        "it passes by default"
+    )
+    assert projection["use"]["verdict"] == "held back by the policy"
+    assert projection["learn"]["verdict"] == "ready now"
+    repo.write("launch.yaml", head + "  team.a: todo\n")
+    args = ["diff", str(repo.root / "launch.yaml"), "--since", "HEAD", "--as-of", "2027-01-20"]
+    stages = json.loads(CliRunner().invoke(app, [*args, "-f", "json"]).stdout)["stages"]
+    assert (stages["use"]["old_verdict"], stages["use"]["new_verdict"]) == ("at-risk", "at-risk")
