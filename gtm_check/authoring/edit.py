@@ -60,6 +60,8 @@ class _Doc:
         self.root = spans(text, path)
         self.lines = Lines(text)
         self.newline = "\r\n" if "\r\n" in text else "\n"
+        self.above: dict[int, int] = {}
+        """Where the comment lines above each line start begin (``_above_comments``)."""
         if self.root.kind != "map" or self.root.flow:
             raise GtmCheckError.single(
                 path, "the launch file is not a block mapping at the top; edit it by hand"
@@ -351,11 +353,15 @@ def _place(
 
 
 def _above_comments(doc: _Doc, at: int) -> int:
-    """The start of the comment lines right above offset ``at`` (a line's start)."""
-    line = doc.lines.line_of(at)
-    while line > 0 and doc.lines.line_text(line - 1).lstrip().startswith("#"):
-        line -= 1
-    return doc.lines.starts[line]
+    """The start of the comment lines right above offset ``at`` (a line's start): walked
+    once for each place, however many new items go there (a heading of a million comment
+    lines above the first entry was walked again for every item added)."""
+    if at not in doc.above:
+        line = doc.lines.line_of(at)
+        while line > 0 and doc.lines.line_text(line - 1).lstrip().startswith("#"):
+            line -= 1
+        doc.above[at] = doc.lines.starts[line]
+    return doc.above[at]
 
 
 def _state(value: Any) -> dict[str, Any]:
@@ -553,7 +559,9 @@ def _without_due(doc: _Doc, node: Node) -> _Edit:
 def _padded(doc: _Doc, node: Node, written: str) -> _Edit:
     """``node`` replaced by ``written``; when a comment follows on its line, padded with
     spaces so that the comment stays where it was."""
-    after = doc.text[node.end : doc.lines.after_line(node.end)]
-    if after.lstrip(" ").startswith("#"):
+    if _COMMENT_NEXT.match(doc.text, node.end):  # not a copy of the rest of the line
         written = written.ljust(node.end - node.start)
     return _Edit(node.start, node.end, written)
+
+
+_COMMENT_NEXT = re.compile(" *#")

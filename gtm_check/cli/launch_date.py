@@ -74,7 +74,7 @@ def reschedule(request: Reschedule) -> None:
             changes.insert(0, f"launch_date: {moved.old} {arrow()} {moved.to} ({moved.shift})")
             notes += _move_notes(loaded, request, moved, dropped)
         if not changes:
-            typer.echo(f"{request.launch}: nothing to change")
+            typer.echo(visible(f"{request.launch}: nothing to change"))
         elif request.dry_run:
             for change in changes:
                 typer.echo(visible(change))

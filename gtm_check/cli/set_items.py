@@ -147,7 +147,7 @@ def set_command(
         if verify:
             _verified(launch, loaded, items, wanted, changes, policy, allow_outside)
         if not changes:
-            typer.echo(f"{launch}: nothing to change")
+            typer.echo(visible(f"{launch}: nothing to change"))
             return
         text = set_items(opened.text, wanted, placements(loaded, wanted), str(launch))
         commit(opened, text, changes, allow_outside=allow_outside, check=guard.check)

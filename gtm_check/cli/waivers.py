@@ -18,6 +18,7 @@ from gtm_check.cli.params import AllowOutside, PolicyOption
 from gtm_check.cli.values import text
 from gtm_check.load.launch import LoadedLaunch
 from gtm_check.model.problems import did_you_mean, quoted
+from gtm_check.model.safetext import visible
 from gtm_check.model.vocabulary import LONG_WAIVER_DAYS
 from gtm_check.scoring.score import score_launch
 from gtm_check.scoring.warnings import idle
@@ -94,7 +95,9 @@ def waive_command(
         commit(opened, text, [change], allow_outside=allow_outside, check=guard.check)
     why = _credits_nothing(loaded, item, parse_date(as_of) or dt.date.today())
     if why:
-        typer.echo(f"gtm-check: warning: the waiver for {item} credits nothing: {why}", err=True)
+        typer.echo(
+            visible(f"gtm-check: warning: the waiver for {item} credits nothing: {why}"), err=True
+        )
 
 
 def _credits_nothing(loaded: LoadedLaunch, item: str, day: dt.date) -> str | None:

@@ -375,16 +375,31 @@ def _counted(monkeypatch: pytest.MonkeyPatch) -> None:
         begin(doc, text, path)
         doc.text = _Copied(text)  # the parsers have had theirs: a plain str
 
+    read = yamlspans.Lines.line_text
+
+    def line_read(lines: yamlspans.Lines, line: int) -> str:
+        _Read.lines += 1
+        return read(lines, line)
+
     monkeypatch.setattr(edit, "spans", walked)
     monkeypatch.setattr(edit._Doc, "__init__", copied)
-    _Walked.walks = _Copied.copied = 0
+    monkeypatch.setattr(yamlspans.Lines, "line_text", line_read)
+    _Walked.walks = _Copied.copied = _Read.lines = 0
+
+
+class _Read:
+    lines = 0
+    """Lines of the file read one at a time (``Lines.line_text``)."""
 
 
 COUNT = 2_000
 HEAD = "launch: L\nlaunch_date: 2027-03-01\nchecklists: [./t.yaml]\n"
 
 
-@pytest.mark.parametrize("what", ["set listed", "set new", "drop due", "unwaive"])
+@pytest.mark.parametrize(
+    "what",
+    ["set listed", "set new", "set new under comments", "drop due", "drop due flow", "unwaive"],
+)
 def test_an_edit_of_many_items_is_not_items_times_entries(
     monkeypatch: pytest.MonkeyPatch, what: str
 ) -> None:
@@ -395,6 +410,12 @@ def test_an_edit_of_many_items_is_not_items_times_entries(
     if what == "unwaive":
         waiver = "  - {item: t.i0, reason: r, approved_by: a@b.c, expires: 2027-02-01}  # w\n"
         text = HEAD + "waivers:\n" + waiver * COUNT
+    elif what == "set new under comments":  # new items go above a heading of comment lines
+        ranks = {f"t.i{n}": (0, n) for n in range(COUNT)} | {"u.x": (1, 0)}
+        text = HEAD + "items:\n" + "  # ---\n" * COUNT + "  u.x: todo\n"
+    elif what == "drop due flow":  # every item on the one line of items:
+        states = ", ".join(f"t.i{n}: {{status: todo, due: 2027-02-19}}" for n in range(COUNT))
+        text = HEAD + "items: {" + states + "}\n"
     else:
         text = (
             HEAD
@@ -419,11 +440,19 @@ def test_an_edit_of_many_items_is_not_items_times_entries(
             "  t.i1: done",
             "  t.i2: {status: todo, due: 2027-02-19}  # note",
         ]
+    elif what == "set new under comments":
+        changes = {f"t.i{n}": {"status": "done"} for n in range(COUNT)}
+        new = set_items(text, changes, dict.fromkeys(changes, Placement(ranks)))
+        assert new.endswith("  t.i1999: done\n" + "  # ---\n" * COUNT + "  u.x: todo\n")
     elif what == "drop due":
         new = drop_due(text, [f"t.i{n}" for n in range(0, 2 * COUNT, 2)])
         assert "due:" not in new and new.count("  t.i2: todo") == 1
+    elif what == "drop due flow":
+        new = drop_due(text, [f"t.i{n}" for n in range(COUNT)])
+        assert "due:" not in new and "{t.i0: todo, t.i1: todo," in new
     else:
         new = unwaive(text, "t.i0")
         assert new == HEAD + "waivers:\n"
     assert _Walked.walks < 20 * COUNT, _Walked.walks
     assert _Copied.copied < 10 * len(text), (_Copied.copied, len(text))
+    assert _Read.lines < 10 * COUNT, _Read.lines

@@ -351,3 +351,26 @@ def test_control_characters_in_a_value_or_a_title_are_written_as_escapes(tmp_pat
     assert "  team.task: in-progress  # low: Task \\x07 bell\n" in text
     assert '    reason: "x\\u009f"\n' in text
     assert run("validate", launch)[0] == 0
+
+
+@pytest.mark.parametrize(
+    "args", [["team.task", "--status", "todo"], ["--launch-date", "2027-03-01"]]
+)
+def test_nothing_to_change_shows_the_file_name_escaped(tmp_path: Path, args: list[str]) -> None:
+    # A file name a pull request chose: a terminal escape (OSC 52 writes the clipboard), a
+    # bell, a line break and a workflow command must not reach standard output raw.
+    (tmp_path / "team.yaml").write_text(
+        "department: team\nname: Team\nitems:\n"
+        "  - {id: team.task, stage: use, title: T, severity: low}\n",
+        encoding="utf-8",
+    )
+    launch = tmp_path / "l\x1b]52;c;eA==\x07\n::error::x.yaml"
+    launch.write_text(
+        "launch: W\nlaunch_date: 2027-03-01\nchecklists: [./team.yaml]\n"
+        "items:\n  team.task: todo\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run("set", launch, *args)
+    assert code == 0
+    shown = str(launch).replace("\x1b", "\\x1b").replace("\x07", "\\x07").replace("\n", "\\n")
+    assert out == f"{shown}: nothing to change\n"
