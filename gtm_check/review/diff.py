@@ -43,7 +43,10 @@ def compare(request: DiffRequest) -> LaunchDiff:
     # as such, before git is asked about its history.
     newer = load_newer(new_spec, reader, request.today, allow_outside=request.allow_outside)
     if old_spec is None:
-        commit = since_commit(new_spec.path, request.since, request.today, ci=request.ci)
+        # "7d", a date and the default week count back from the day both sides are judged
+        # on: a past week's review (--as-of) compares that week.
+        day = request.as_of or request.today
+        commit = since_commit(new_spec.path, request.since, day, ci=request.ci)
         old_spec = SideSpec(new_spec.path, commit.id)
     older = load_older(old_spec, newer, reader, request.today, allow_outside=request.allow_outside)
     policies = PolicyReader(

@@ -999,3 +999,18 @@ def test_a_revision_side_with_no_file_says_so(repo: GitRepo, side: str) -> None:
         f"gtm-check diff: OLD: '{side}' names no file after the ':': write REV:path, e.g. "
         "HEAD:launch.yaml\n"
     )
+
+
+@pytest.mark.parametrize("since", [["--since", "7d"], []])
+def test_days_ago_count_back_from_the_as_of_date(
+    repo: GitRepo, since: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A past week's review: "7d" (and the default week, outside CI) is 7 days before the
+    # day both sides are judged on, not before the clock's today (where no commit was yet).
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    first = repo.git("rev-list", "--max-parents=0", "HEAD").strip()
+    args = ["launch.yaml", *since, "--as-of", "2027-01-12", "-f", "json"]
+    code, out, err = diff_cli(repo.root, *args)
+    assert code == 0, err
+    assert json.loads(out)["old"]["commit"] == first  # 2027-01-04, the last by 2027-01-05
