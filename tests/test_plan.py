@@ -252,6 +252,9 @@ def test_plan_never_says_ready_while_a_milestone_is_missed(write: WriteFile) -> 
     assert "ready now" not in run(*args, "-f", "ics")[1].replace("\n ", "")
     assert f"- {missed.replace('<', '&lt;')}\n" in run(*args, "-f", "markdown")[1]
     assert run("audit", str(path), "--as-of", "2027-01-15")[0] == 1
+    narrow = plan_text(path, dt.date(2027, 1, 15), "table", RenderOptions(width=40))
+    assert "Missed milestones (audit fails the gate\n  on these):\n" in narrow
+    assert max(len(line) for line in narrow.splitlines()) <= 40
 
 
 def test_plan_never_says_ready_while_the_launch_goes_below_its_policy(write: WriteFile) -> None:

@@ -75,7 +75,7 @@ def render_table(plan: Plan, options: RenderOptions) -> str:
     lines.append("")
     for heading, held in ((POLICY_HEADING, plan.policy), (MISSED_HEADING, plan.missed)):
         if held:
-            lines.append(f"{heading}:")
+            lines += textwrap.wrap(f"{heading}:", max(options.width, 40), subsequent_indent="  ")
             for reason in held:
                 lines += wrap.wrap(visible(reason))
             lines.append("")
