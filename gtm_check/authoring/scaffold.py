@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 
+from gtm_check.authoring.edit import scalar
 from gtm_check.authoring.schema import modeline
 from gtm_check.model.inputs import Checklist, ChecklistItem, Gate
+from gtm_check.model.safetext import visible
 from gtm_check.model.vocabulary import STAGE_NAMES, TIERS, Stage
 
 
@@ -118,9 +119,12 @@ def _item_lines(items: Sequence[ChecklistItem], names: dict[str, str], tier: int
 
 
 def _scalar(text: str) -> str:
-    # A JSON string is a valid YAML double-quoted scalar: safe for any name.
-    return json.dumps(text, ensure_ascii=False)
+    """A double-quoted scalar that reads back as ``text``, every character YAML does not
+    read raw (DEL, C1, its line breaks) an escape, as ``set`` writes values."""
+    return scalar(text, quote='"')
 
 
 def _comment(text: str) -> str:
-    return " ".join(text.split())
+    """``text`` on one line of a comment: no control character or line break, which a
+    comment cannot hold (or a terminal would act on), but its escape, as reports show it."""
+    return visible(" ".join(text.split()))

@@ -596,3 +596,28 @@ def test_init_refuses_dash_which_names_standard_input_elsewhere(
     code, out, _ = run("init", "./-", "--name", "X", "--launch-date", "2027-06-01", "--no-schema")
     assert code == 0 and (tmp_path / "-").is_file()
     assert out.endswith(f"gtm-check audit {tmp_path / '-'}\n")
+
+
+HOSTILE_TEXT = "".join(map(chr, [*range(1, 32), *range(0x7F, 0xA0), 0x2028, 0x2029, 0xFFFE]))
+"""Every character a YAML value or comment cannot hold raw (NUL cannot be an argument)."""
+
+
+@pytest.mark.parametrize("cut", range(0, len(HOSTILE_TEXT), 8))
+def test_init_writes_any_name_and_owner_as_a_file_that_reads_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cut: int
+) -> None:
+    # A pipeline may pass outside text (a pull request's title) to --name and --owner: init
+    # wrote control characters raw, into a value and into the first line's comment, and
+    # the file it said to audit was refused (or set a terminal's title when shown).
+    monkeypatch.chdir(tmp_path)
+    name = f"N{HOSTILE_TEXT[cut : cut + 8]}\x1b]0;title\x07 end"
+    owner = f"o{HOSTILE_TEXT[cut : cut + 8]}w"
+    args = ["init", "a.yaml", "--name", name, "--owner", owner, "--launch-date", "2027-06-01"]
+    code, _, err = run(*args, "--no-schema")
+    assert code == 0, err
+    assert run("validate", "a.yaml")[0] == 0
+    text = (tmp_path / "a.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    assert (data["launch"], data["owner"]) == (name, owner)
+    first = text.splitlines()[0]
+    assert first.isprintable() and "\\x1b]0;title\\x07" in first
