@@ -67,14 +67,13 @@ def trend_point(
     for stage in report.stages:
         mine = [i for i in report.items if i.stage is stage.key and i.applicable]
         open_weight, to_score = _shortfall(mine, report.gate.min_score)
-        blockers = sum(float(i.weight) for i in mine if _failing(i, fail_on))
+        blockers = sum((_exact(i.weight) for i in mine if _failing(i, fail_on)), Fraction(0))
         own = None
         if required and floor is not None:
             own_open, own_to_score = _shortfall([i for i in mine if i.id in required], floor)
-            own = (own_open, max(0.0, round(own_to_score, 9)))
-        stages[stage.key] = StagePoint(
-            stage.score, open_weight, max(0.0, blockers, round(to_score, 9)), own
-        )
+            own = (_weight(own_open), _weight(max(Fraction(0), own_to_score)))
+        needed = _weight(max(Fraction(0), blockers, to_score))
+        stages[stage.key] = StagePoint(stage.score, _weight(open_weight), needed, own)
     return TrendPoint(report.launch.as_of, commit, stages, report.overall.score)
 
 
@@ -84,13 +83,25 @@ def _failing(item: ItemResult, fail_on: Severity | None) -> bool:
     return item.open and fail_on is not None and item.severity.rank <= fail_on.rank
 
 
-def _shortfall(items: Sequence[ItemResult], floor: float) -> tuple[float, float]:
+def _shortfall(items: Sequence[ItemResult], floor: float) -> tuple[Fraction, Fraction]:
     """The weight of ``items`` not credited, and the weight still to credit for their score
     to reach ``floor`` as the gate judges it, on the score to one decimal (negative past
-    it): 79.95 passes 80, 33.33 does not pass 33.33 (it is 33.3)."""
-    applicable = sum(float(i.weight) for i in items)
-    credited = sum(float(i.weight) for i in items if i.credited)
-    return applicable - credited, float(_passing(floor)) * applicable / 100 - credited
+    it): 79.95 passes 80, 33.33 does not pass 33.33 (it is 33.3). Exact, as the gate's
+    score is (``score_percent``): a shortfall of a ten-billionth is not nothing."""
+    applicable = sum((_exact(i.weight) for i in items), Fraction(0))
+    credited = sum((_exact(i.weight) for i in items if i.credited), Fraction(0))
+    return applicable - credited, _passing(floor) * applicable / 100 - credited
+
+
+def _exact(weight: int | float) -> Fraction:
+    return Fraction(weight)
+
+
+def _weight(exact: Fraction) -> float:
+    """``exact`` as a float that keeps its sign: the least positive float for a weight too
+    small to show, never 0 for something still needed."""
+    value = float(exact)
+    return math.ulp(0.0) if exact > 0 and value <= 0 else value
 
 
 def _passing(floor: float) -> Fraction:
@@ -123,7 +134,7 @@ class _Window:
             return Projection(stage, 0.0, rate, self.last, READY_NOW)
         if rate <= 0:
             return Projection(stage, needed, rate, None, f"no progress in {self.window}")
-        days_needed = round(needed / rate, 9)
+        days_needed = max(round(needed / rate, 9), 1)  # anything still needed: not today
         if not days_needed <= (dt.date.max - self.last).days:  # past the calendar, or inf
             verdict = f"late: not passing by {dt.date.max} at this rate"
             return Projection(stage, needed, rate, None, verdict)

@@ -575,6 +575,11 @@ items:
   - {id: team.b, stage: learn, title: B, severity: medium, weight: 401}
 """
 """team.a done is 1,599 of 2,000: 79.95%, which the gate judges as 80.0."""
+PRECISE = ALMOST.replace("weight: 1599", "weight: 1").replace(
+    "weight: 401", "weight: 0.25078173858661673"
+)
+"""team.a done is 1 of 1.2507817…: 79.9499999…%, which the gate judges as 79.9, a shortfall
+of some 8e-17 weight that the projection, in floats rounded to 9 places, took for none."""
 
 
 @pytest.mark.parametrize(
@@ -584,6 +589,7 @@ items:
         (THIRDS, 33.35, "learn: score 33.3 is below 33.35", "on track"),
         (THIRDS, 33.3, "passed", "ready now"),
         (ALMOST, 80, "passed", "ready now"),
+        (PRECISE, 80, "learn: score 79.9 is below 80", "on track"),
     ],
 )
 def test_the_projection_judges_the_score_to_one_decimal_as_the_gate_does(
