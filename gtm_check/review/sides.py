@@ -118,6 +118,18 @@ def load_older(
     return LoadedSide(launch, older, newer.checklists)
 
 
+def _days_before(today: dt.date, days: int, since: str | None) -> dt.date:
+    """``days`` before ``today``; an option error where that is before the calendar's first
+    day (``--as-of 0001-01-03``, ``--since 99999d``)."""
+    try:
+        return today - dt.timedelta(days=days)
+    except OverflowError:
+        option = "--since" if since is not None else "--as-of"
+        raise OptionError(
+            option, f"{days} days before {today} is before the first day of the calendar"
+        ) from None
+
+
 def since_commit(path: Path, since: str | None, today: dt.date, *, ci: bool) -> Commit:
     """The commit ``--since`` names: a revision, a date (the last commit on or before it),
     ``Nd`` (N days ago); by default the merge-base with the default branch in CI, else
@@ -125,10 +137,10 @@ def since_commit(path: Path, since: str | None, today: dt.date, *, ci: bool) -> 
     repo = repository(path)
     if since is None and ci:
         return repo.default_branch_base()
-    day: dt.date | None = today - dt.timedelta(days=7) if since is None else None
+    day: dt.date | None = _days_before(today, 7, since) if since is None else None
     if since is not None:
         ago = _DAYS_AGO.match(since)
-        day = today - dt.timedelta(days=int(ago.group(1))) if ago else parse_date(since)[0]
+        day = _days_before(today, int(ago.group(1)), since) if ago else parse_date(since)[0]
     if day is None:
         assert since is not None
         return repo.commit(since, "--since")

@@ -1014,3 +1014,20 @@ def test_days_ago_count_back_from_the_as_of_date(
     code, out, err = diff_cli(repo.root, *args)
     assert code == 0, err
     assert json.loads(out)["old"]["commit"] == first  # 2027-01-04, the last by 2027-01-05
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--as-of", "0001-01-03"], "--as-of: 7 days before 0001-01-03"),
+        (["--since", "99999d", "--as-of", "0100-01-01"], "--since: 99999 days before 0100-01-01"),
+    ],
+)
+def test_days_before_the_calendar_are_an_option_error(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, args: list[str], said: str
+) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    code, out, err = diff_cli(repo.root, "launch.yaml", *args)
+    assert (code, out) == (2, "")
+    assert err == f"gtm-check diff: {said} is before the first day of the calendar\n"
