@@ -8,7 +8,14 @@ from gtm_check.model.safetext import visible
 from gtm_check.model.vocabulary import Stage
 from gtm_check.report import RenderOptions
 from gtm_check.report.markdown import text
-from gtm_check.report.shared import POLICY_HEADING, drawn, filled, json_text, score_text
+from gtm_check.report.shared import (
+    MISSED_HEADING,
+    POLICY_HEADING,
+    drawn,
+    filled,
+    json_text,
+    score_text,
+)
 from gtm_check.scoring.trend import HELD_BACK, SHALLOW_HINT, SHORT_OF, TrendResult, left_out_text
 
 BARS = "▁▂▃▄▅▆▇█"
@@ -67,9 +74,9 @@ def render_table(result: TrendResult, options: RenderOptions) -> str:
         gated = "" if stage in result.gated else " (not gated)"
         lines.append(f"{stage:<6} {sparkline(scores)} {latest}{gated}")
     lines += ["", *_projection_lines(result)]
-    policy = _policy_lines(result)
-    if policy:
-        lines += ["", f"{POLICY_HEADING}:", *("  " + visible(line) for line in policy), ""]
+    for heading, held in ((POLICY_HEADING, _policy_lines(result)), (MISSED_HEADING, result.missed)):
+        if held:
+            lines += ["", f"{heading}:", *("  " + visible(line) for line in held), ""]
     lines += [visible(line) for line in _notes(result)]
     return drawn("\n".join(lines).rstrip("\n") + "\n", options)
 
@@ -101,9 +108,9 @@ def render_markdown(result: TrendResult, options: RenderOptions) -> str:
     projection = _projection_lines(result)
     if projection:
         lines += ["", *(f"- {text(line)}" for line in projection[:-1]), "", f"_{projection[-1]}_"]
-    policy = _policy_lines(result)
-    if policy:
-        lines += ["", f"{POLICY_HEADING}:", "", *(f"- {text(line)}" for line in policy)]
+    for heading, held in ((POLICY_HEADING, _policy_lines(result)), (MISSED_HEADING, result.missed)):
+        if held:
+            lines += ["", f"{heading}:", "", *(f"- {text(line)}" for line in held)]
     notes = _notes(result)
     if notes:
         lines += ["", *(f"- {text(line)}" for line in notes)]
@@ -140,6 +147,7 @@ def to_dict(result: TrendResult) -> dict[str, Any]:
         },
         "method": result.method,
         "policy": _policy_lines(result),
+        "missed_milestones": result.missed,
     }
     if result.left_out:  # only then: a whole history keeps its shape
         data["left_out"] = result.left_out

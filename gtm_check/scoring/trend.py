@@ -205,6 +205,9 @@ class TrendResult:
     """Why older periods were left out, when not for MAX_PERIODS (``left_out_text``)."""
     policy: list[Breach] = field(default_factory=list)
     """Where the launch file goes below the policy today, as ``audit`` fails its gate."""
+    missed: list[str] = field(default_factory=list)
+    """Each milestone the launch file has missed today, as ``audit`` fails its gate on it
+    (its stages need not be gated, so no projection need show it)."""
 
     @property
     def method(self) -> str:
@@ -277,6 +280,7 @@ def trend(
         left_out=revisions.left_out,
         why=revisions.why,
         policy=refused,
+        missed=[m.reason for m in missed],
     )
 
 

@@ -636,3 +636,27 @@ def test_a_gated_stage_with_nothing_to_judge_is_held_back_under_fail_on_warnings
     args = ["diff", str(repo.root / "launch.yaml"), "--since", "HEAD", "--as-of", "2027-01-20"]
     stages = json.loads(CliRunner().invoke(app, [*args, "-f", "json"]).stdout)["stages"]
     assert (stages["use"]["old_verdict"], stages["use"]["new_verdict"]) == ("at-risk", "at-risk")
+
+
+def test_trend_lists_a_missed_milestone_of_a_stage_the_gate_does_not_check(
+    tmp_path: Path,
+) -> None:
+    # beta wanted use, which the gate does not check: every gated stage is ready now, while
+    # audit fails the gate on beta. trend lists it, as it lists breaches of the policy.
+    repo = GitRepo(tmp_path / "repo")
+    beta = "milestones: [{name: beta, date: 2027-01-15, stages: [use], min_score: 50}]\n"
+    done = "legal.trademarks: done\nlegal.privacy: done\nlegal.contracts: done\n"
+    repo.commit("2027-01-04", {"legal.yaml": CHECKLIST, "launch.yaml": TODO})
+    repo.commit("2027-01-11", {"launch.yaml": launch(done, extra=beta)})
+    path = repo.root / "launch.yaml"
+    missed = "beta missed by 5 days: use 0.0 < 50"
+    result = trend(path, today=dt.date(2027, 1, 20))
+    assert [p.verdict for p in result.projections] == ["ready now", "ready now"]
+    assert result.missed == [missed]
+    args = ["trend", str(path), "--as-of", "2027-01-20"]
+    out = CliRunner().invoke(app, args).stdout
+    assert f"\nMissed milestones (audit fails the gate on these):\n  {missed}\n" in out
+    data = json.loads(CliRunner().invoke(app, [*args, "-f", "json"]).stdout)
+    assert data["missed_milestones"] == [missed]
+    markdown = CliRunner().invoke(app, [*args, "-f", "markdown"]).stdout
+    assert f"- {missed.replace('<', '&lt;')}" in markdown
