@@ -42,11 +42,18 @@ class SideSpec:
         rev, _, path = text.partition(":")
         if os.path.lexists(text):
             where = path if path.startswith(_FILE_PREFIXES) else f"./{path}"
+            # The revision's own spelling only where the name reads as REV:PATH at all (not
+            # "sub/::x.yaml", whose "revision" would be "sub/"): else the form to write.
+            revision = (
+                quoted(f"{rev}:{where}")
+                if rev and path and not path.startswith(":")
+                else "REV:./PATH"
+            )
             raise OptionError(
                 option,
                 f"{quoted(text)} is both a file and a revision's file: write "
-                f"{quoted('./' + text)} for the file on disk, or {quoted(rev + ':' + where)} "
-                "for the file in the revision",
+                f"{quoted('./' + text)} for the file on disk, or {revision} for the file in "
+                "the revision",
             )
         if not path.strip("/.") or not rev:
             missing = "no file after the ':'" if rev else "no revision before the ':'"

@@ -229,6 +229,18 @@ def test_a_side_that_is_a_file_and_a_revision_is_refused_as_ambiguous(
     assert refused.value.option == "OLD"
 
 
+def test_a_name_that_does_not_read_as_rev_path_gets_the_form_to_write(repo: GitRepo) -> None:
+    # "sub/::x.yaml" would be the revision "sub/": no revision's spelling to offer.
+    (repo.root / "sub").mkdir()
+    repo.write("sub/::x.yaml", V2)
+    code, out, err = diff_cli(repo.root, "sub/::x.yaml", "--since", "HEAD")
+    assert (code, out) == (2, "")
+    assert err == (
+        "gtm-check diff: LAUNCH: 'sub/::x.yaml' is both a file and a revision's file: write "
+        "'./sub/::x.yaml' for the file on disk, or REV:./PATH for the file in the revision\n"
+    )
+
+
 def test_dot_slash_names_the_file_and_rev_dot_slash_the_revision(repo: GitRepo) -> None:
     repo.write("HEAD~1:launch.yaml", V1)
     args = ("--as-of", "2027-01-11", "-f", "json")
