@@ -316,7 +316,7 @@ class Repository:
     def _command(self, args: Sequence[str]) -> list[str]:
         settings = [part for setting in _CONFIG for part in ("-c", setting)]
         return [
-            _program(self.where),
+            _program(self.where, self.root),
             "--no-pager",
             "--no-replace-objects",
             "--literal-pathspecs",
@@ -820,12 +820,18 @@ def _limit_memory() -> None:
 _BEFORE_GIT = None if sys.platform == "win32" else _limit_memory
 
 
-def _program(where: str) -> str:
-    """git, found on PATH by its absolute entries only: a relative entry would find a
-    program in the checked-out tree."""
+def _program(where: str, checkout: Path | None = None) -> str:
+    """git, found on PATH by its absolute entries only, and none inside ``checkout`` (the
+    working tree read): a relative entry, or a workflow's ``$PWD/bin`` or
+    ``node_modules/.bin``, would find a program the pull request checked in."""
+    inside = Path(os.path.realpath(checkout)) if checkout is not None else None
     for folder in os.get_exec_path():
+        if not os.path.isabs(folder):
+            continue
+        if inside is not None and Path(os.path.realpath(folder)).is_relative_to(inside):
+            continue
         candidate = os.path.join(folder, "git")
-        if os.path.isabs(folder) and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
             return candidate
     raise _problem(where, "git is not on PATH; gtm-check runs it to read the launch file's history")
 
@@ -890,7 +896,7 @@ def _safe_directory(top: Path, where: str) -> bool:
     env["GIT_DIR"] = os.path.join(os.path.abspath(os.sep), "nonexistent-gtm-check-git-dir")
     values: list[str] = []
     for scope in ("--system", "--global"):
-        command = [_program(where), "config", scope, "--get-all", "--null", "safe.directory"]
+        command = [_program(where, top), "config", scope, "--get-all", "--null", "safe.directory"]
         done = _complete(command, env, None, b"", where)
         for raw in done.stdout.split(b"\0")[:-1] if done.returncode == 0 else []:
             values = [*values, os.fsdecode(raw)] if raw else []

@@ -518,6 +518,20 @@ def test_git_is_found_on_absolute_path_entries_only(
     assert commits_in(results) == {checkout.first, checkout.second}
 
 
+def test_git_is_not_taken_from_an_absolute_path_entry_inside_the_checkout(
+    checkout: Checkout, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A workflow that puts "$PWD/bin" or node_modules/.bin on PATH: the pull request checks
+    # in bin/git, and every git process gtm-check started ran it.
+    planted = checkout.launch.parent / "bin"
+    planted.mkdir()
+    checkout.programs.script("git", planted)
+    monkeypatch.setenv("PATH", f"{planted}{os.pathsep}{os.environ['PATH']}")
+    results = run_all(checkout.launch)
+    assert checkout.programs.ran() == []
+    assert commits_in(results) == {checkout.first, checkout.second}
+
+
 # Every git failure is one clear line.
 
 
@@ -807,6 +821,10 @@ def test_more_revisions_than_the_limit_stop_with_a_message(
     )
     since = invoke("trend", str(checkout.launch), "--as-of", AS_OF, "--since", "2027-01-11")
     assert since.exit_code == 0, since.output
+    # No revision in the range: saying why walked the whole history again, past the limit.
+    empty = invoke("trend", str(checkout.launch), "--as-of", AS_OF, "--since", "2099-01-01")
+    assert (empty.exit_code, empty.stderr) == (0, ""), empty.output
+    assert "no points: no commit changed it from 2099-01-01 to" in empty.stdout
 
 
 def test_a_file_name_is_never_a_pattern(tmp_path: Path) -> None:
