@@ -11,6 +11,7 @@ from gtm_check.load.history import Repository
 from gtm_check.load.launch import load_launch
 from gtm_check.load.policy import PolicyReader
 from gtm_check.load.revisions import read_revisions
+from gtm_check.model.problems import GtmCheckError
 from gtm_check.review.sides import repository
 from gtm_check.scoring.trend import Every, Judging, TrendResult
 from gtm_check.scoring.trend import trend as trend_of
@@ -68,7 +69,10 @@ def _why_empty(
     """Why no revision gave a point, in words that say what to do."""
     if result.skipped:
         return "no revision in that range reads as a launch file (each is named below)"
-    dates = [r.commit.date for r in repo.history(repo.relative(path)) if r.commit.date]
+    try:
+        dates = [r.commit.date for r in repo.history(repo.relative(path)) if r.commit.date]
+    except GtmCheckError:  # past the revisions a run reads: the range alone says enough
+        return f"no commit changed it from {since or 'its first'} to {as_of}"
     if not dates:
         return f"git has no commit of {path} yet: commit it, then run trend again"
     if since is not None and max(dates) < since:
