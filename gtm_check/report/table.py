@@ -158,8 +158,11 @@ def _header(report: Report, options: RenderOptions) -> RenderableType:
         summary = visible(warning_summary(code, group, examples=False))
         lines.append(_hanging("  ⚠ ", f"{summary} [{code}]", "yellow"))
     active = [w for w in report.waivers if not w.expired and not w.idle]
-    for waiver in active:
+    for waiver in active[:WAIVERS_SHOWN]:
         lines.append(_hanging("  ", f"waived until {waiver.expires}: {waiver.item}", "dim"))
+    if len(active) > WAIVERS_SHOWN:  # a launch may hold thousands: the header stays a header
+        count = len(active) - WAIVERS_SHOWN
+        lines.append(_hanging("  ", f"… {count} more waived (see --format markdown)", "dim"))
     lines += _expiring(report)
     if report.verified:
         lines.append(Text(f"  {checks_summary(report)}", style="dim"))
@@ -181,6 +184,8 @@ def _wrapped(text: str, width: int, indent: str, style: str) -> list[RenderableT
     return [Text(line, style=style) for line in lines]
 
 
+WAIVERS_SHOWN = 5
+"""The most waivers in force the table's header names before it counts the rest."""
 EXPIRING_SHOWN = 5
 
 

@@ -16,7 +16,7 @@ from gtm_check.report import RenderOptions
 from gtm_check.report.markdown import render as render_markdown
 from gtm_check.report.table import BADGE, _Layout
 from gtm_check.report.table import render as render_table
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, WriteFile
 from tests.report.audits import audit_text
 
 AS_OF = dt.date(2027, 1, 15)
@@ -126,3 +126,20 @@ def test_a_wrapped_name_starts_no_line_with_a_workflow_command(
         text = renderer([report], RenderOptions(width=width))
         assert not [line for line in text.split("\n") if line.lstrip().startswith("::")]
     assert "::error" in render_table([report], RenderOptions(width=1000))  # shown, not cut
+
+
+def test_the_header_names_five_waivers_in_force_and_counts_the_rest(write: WriteFile) -> None:
+    # A launch with 60,606 waivers of one item held the default table 9-14 s, drawing a line
+    # for each: the header names five, as it names five expiring items, and counts the rest.
+    write("team.yaml", "department: t\nname: T\nitems:\n"
+          "  - {id: t.a, stage: use, title: A, severity: low}\n")  # fmt: skip
+    waiver = "  - {item: t.a, reason: r, approved_by: a@b.c, expires: 2027-06-01}\n"
+    launch = write(
+        "launch.yaml",
+        "launch: L\nlaunch_date: 2027-03-01\nchecklists: [./team.yaml]\nwaivers:\n" + waiver * 12,
+    )
+    out = audit_text([launch], dt.date(2027, 1, 15), options=RenderOptions(width=80))
+    assert out.count("  waived until 2027-06-01: t.a\n") == 5
+    assert "  … 7 more waived (see --format markdown)\n" in out
+    markdown = audit_text([launch], dt.date(2027, 1, 15), "markdown")
+    assert markdown.count("| `t.a` |") == 12
