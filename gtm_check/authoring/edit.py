@@ -111,7 +111,9 @@ def scalar(value: Value, *, flow: bool = False, quote: str = "") -> str:
 _UNREADABLE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 
 
-_PLAIN = re.compile(r"^[A-Za-z0-9_./@+~(][^\n\r\t#]*$")
+_PLAIN = re.compile(r"^[A-Za-z0-9_./+~(][^\n\r\t#]*$")
+"""What may be written plain: not starting with an indicator (``@`` and a backtick are
+reserved: YAML reads neither at the start of a plain scalar)."""
 _RESOLVER = yaml.resolver.Resolver()
 
 

@@ -258,6 +258,7 @@ def test_a_waiver_into_a_file_without_one() -> None:
         "tab\there",
         "ü € 漢",
         "x\u2028y",
+        "@acme/web-team",  # "@" may not start a plain scalar
         "del\x7f",  # DEL and C1 controls JSON leaves raw, YAML does not read
         "c1\x80\x9f",
         "nel\x85",
