@@ -255,24 +255,31 @@ def test_a_submodule_is_under_the_policy_of_the_repository_that_holds_it(
     elsewhere = tmp_path / "main-checkout" / ".git" / "worktrees" / "launches"
     elsewhere.mkdir(parents=True)
     (elsewhere / "HEAD").write_text("ref: refs/heads/wt\n", encoding="utf-8")
+    (elsewhere / "commondir").write_text("../..\n", encoding="utf-8")  # as git writes it
     (elsewhere / "gitdir").write_text(f"{launches / '.git'}\n", encoding="utf-8")
     (launches / ".git").write_text(f"gitdir: {elsewhere}\n", encoding="utf-8")
     assert policy_files(launch_file) == []
 
 
-@pytest.mark.parametrize("names", ["nothing", "another worktree's git folder"])
+@pytest.mark.parametrize("names", ["nothing", "another worktree's git folder", "the reflog folder"])
 def test_a_dot_git_file_naming_what_git_would_not_keep_ends_no_policy_search(
     repo: Path, names: str
 ) -> None:
     # "gitdir: ../.git/nothing/here" ended the search at the launch folder: the repository's
     # policy no longer applied, and the gate passed. A worktree's git folder whose gitdir
-    # names another folder is that worktree's, not this folder's.
+    # names another folder is that worktree's, not this folder's; .git/logs holds a HEAD
+    # (the reflog of every clone) and refs/, and is no git folder at all.
     launches = repo / "launches"
     target = repo / ".git" / "worktrees" / "other"
-    if names != "nothing":
+    if names == "another worktree's git folder":
         target.mkdir(parents=True)
         (target / "HEAD").write_text("ref: refs/heads/other\n", encoding="utf-8")
+        (target / "commondir").write_text("../..\n", encoding="utf-8")
         (target / "gitdir").write_text(f"{repo / 'elsewhere' / '.git'}\n", encoding="utf-8")
+    if names == "the reflog folder":
+        target = repo / ".git" / "logs"
+        (target / "refs" / "heads").mkdir(parents=True)
+        (target / "HEAD").write_text("0000 1111 A <a@b> 1 +0000\tcommit\n", encoding="utf-8")
     (launches / ".git").write_text(f"gitdir: {target}\n", encoding="utf-8")
     launch_file = launches / "launch.yaml"
     assert policy_files(launch_file) == [repo / ".gtm-check.yaml"]

@@ -252,14 +252,22 @@ def holds_repository(folder: Path) -> bool:
 
 def git_folder_of(dot: Path, target: Path) -> bool:
     """Whether ``target``, the git folder the ``.git`` file ``dot`` names, is one git keeps
-    for that folder: a folder holding ``HEAD``, and for a linked worktree's
-    (``.git/worktrees/NAME``) one whose ``gitdir`` file names ``dot`` back. A ``.git`` file
-    naming nothing, or another worktree's git folder, would end the policy search at the
-    launch folder, or read another folder's files as this one's."""
+    for that folder: a submodule's (``.git/modules/NAME``, with its ``HEAD``, objects and
+    refs) or a linked worktree's (``.git/worktrees/NAME``, with its ``HEAD`` and
+    ``commondir``, whose ``gitdir`` file names ``dot`` back); no other folder under
+    ``.git``. A ``.git`` file naming nothing, another worktree's git folder or one such as
+    ``.git/logs`` (which holds a ``HEAD``), would end the policy search at the launch folder,
+    or read another folder's files as this one's."""
     if not os.path.isfile(target / "HEAD"):
         return False
+    if target.parent.name == "modules":  # a submodule's: a repository of its own
+        return os.path.isdir(target / "objects") and os.path.isdir(target / "refs")
     if target.parent.name != "worktrees":
-        return True
+        # Nothing else under .git is a git folder, whatever it holds: .git/logs has a HEAD
+        # (the reflog) and a refs/ folder.
+        return False
+    if not os.path.isfile(target / "commondir"):
+        return False
     try:
         back = gitdir_of_file(target / "gitdir")
     except (OSError, ValueError):
