@@ -14,6 +14,7 @@ make (the user's, without the mark) is used as the lock and left as it was: neve
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import sys
@@ -154,6 +155,8 @@ def _checked(fd: int, lock: Path, display: str, *, made: bool = False) -> int:
 def _untaken(lock: Path, display: str, exc: OSError) -> GtmCheckError:
     if os.path.islink(lock):
         why = "it is a symbolic link; gtm-check does not follow it: remove it"
+    elif exc.errno == errno.ENXIO:  # a socket (or a device with nothing behind it)
+        why = "it is not a regular file"
     else:
         why = why_unreachable(exc)
     return GtmCheckError.single(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import collections
 import fcntl
 import os
+import socket
 import stat
 import struct
 import subprocess
@@ -176,6 +177,25 @@ def test_a_lock_file_that_is_a_link_is_refused_not_followed(launch: Path) -> Non
     assert code == 2
     assert "lock file" in err and "symbolic link" in err
     assert target.read_text(encoding="utf-8") == "keep\n"
+    assert launch.read_text(encoding="utf-8") == LAUNCH
+
+
+@pytest.mark.parametrize("kind", ["socket", "fifo", "folder"])
+def test_a_lock_file_that_is_no_regular_file_is_refused_in_our_words(
+    launch: Path, kind: str
+) -> None:
+    # A socket gave the system's "No such device or address" where the others say why.
+    lock = launch.parent / ".launch.yaml.lock"
+    if kind == "socket":
+        with socket.socket(socket.AF_UNIX) as server:
+            server.bind(str(lock))  # the socket file stays once closed
+    elif kind == "fifo":
+        os.mkfifo(lock)
+    else:
+        lock.mkdir()
+    code, _, err = run("set", launch, "team.task-1", "--status", "done")
+    assert code == 2
+    assert err.endswith(": it is not a regular file; nothing was written\n"), err
     assert launch.read_text(encoding="utf-8") == LAUNCH
 
 
