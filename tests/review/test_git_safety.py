@@ -505,28 +505,18 @@ def test_a_partial_clone_never_fetches(tmp_path: Path) -> None:
             assert result.exit_code == 2 and "promisor remote" in result.stderr, result.output
 
 
-def test_git_is_found_on_absolute_path_entries_only(
-    checkout: Checkout, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("entry", ["relative", "absolute, inside the checkout"])
+def test_git_is_never_taken_from_the_checkout_by_path(
+    checkout: Checkout, monkeypatch: pytest.MonkeyPatch, entry: str
 ) -> None:
+    # The pull request checks in bin/git: PATH names it relatively ("bin"), or absolutely, as
+    # a workflow's "$PWD/bin" or node_modules/.bin does; every git process ran it.
     planted = checkout.launch.parent / "bin"
     planted.mkdir()
     checkout.programs.script("git", planted)
     monkeypatch.chdir(checkout.launch.parent)
-    monkeypatch.setenv("PATH", f"bin{os.pathsep}{os.environ['PATH']}")
-    results = run_all(checkout.launch)
-    assert checkout.programs.ran() == []
-    assert commits_in(results) == {checkout.first, checkout.second}
-
-
-def test_git_is_not_taken_from_an_absolute_path_entry_inside_the_checkout(
-    checkout: Checkout, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # A workflow that puts "$PWD/bin" or node_modules/.bin on PATH: the pull request checks
-    # in bin/git, and every git process gtm-check started ran it.
-    planted = checkout.launch.parent / "bin"
-    planted.mkdir()
-    checkout.programs.script("git", planted)
-    monkeypatch.setenv("PATH", f"{planted}{os.pathsep}{os.environ['PATH']}")
+    named = "bin" if entry == "relative" else str(planted)
+    monkeypatch.setenv("PATH", f"{named}{os.pathsep}{os.environ['PATH']}")
     results = run_all(checkout.launch)
     assert checkout.programs.ran() == []
     assert commits_in(results) == {checkout.first, checkout.second}
