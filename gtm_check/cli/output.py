@@ -74,9 +74,11 @@ class _WholeWrites(io.BufferedIOBase):
             while done < len(view):
                 try:
                     written = self._binary.write(view[done:])
-                    blocked = not written  # None: a non-blocking descriptor that is full
+                    blocked = written is None  # a non-blocking descriptor that is full
                 except BlockingIOError as exc:  # the same, under a buffered layer
                     written, blocked = exc.characters_written, True
+                if written == 0 and not blocked:  # takes nothing and says nothing: no end
+                    raise OSError(errno.EAGAIN, os.strerror(errno.EAGAIN))
                 done += written or 0
                 if blocked:
                     self._wait()
