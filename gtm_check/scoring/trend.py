@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -67,12 +67,12 @@ def trend_point(
     for stage in report.stages:
         mine = [i for i in report.items if i.stage is stage.key and i.applicable]
         open_weight, to_score = _shortfall(mine, report.gate.min_score)
-        blockers = sum((_exact(i.weight) for i in mine if _failing(i, fail_on)), Fraction(0))
+        blockers = _total(i.weight for i in mine if _failing(i, fail_on))
         own = None
         if required and floor is not None:
             own_open, own_to_score = _shortfall([i for i in mine if i.id in required], floor)
-            own = (_weight(own_open), _weight(max(Fraction(0), own_to_score)))
-        needed = _weight(max(Fraction(0), blockers, to_score))
+            own = (_weight(own_open), _weight(max(0, own_to_score)))
+        needed = _weight(max(0, blockers, to_score))
         stages[stage.key] = StagePoint(stage.score, _weight(open_weight), needed, own)
     return TrendPoint(report.launch.as_of, commit, stages, report.overall.score)
 
@@ -83,21 +83,28 @@ def _failing(item: ItemResult, fail_on: Severity | None) -> bool:
     return item.open and fail_on is not None and item.severity.rank <= fail_on.rank
 
 
-def _shortfall(items: Sequence[ItemResult], floor: float) -> tuple[Fraction, Fraction]:
+def _shortfall(items: Sequence[ItemResult], floor: float) -> tuple[Exact, Exact]:
     """The weight of ``items`` not credited, and the weight still to credit for their score
     to reach ``floor`` as the gate judges it, on the score to one decimal (negative past
     it): 79.95 passes 80, 33.33 does not pass 33.33 (it is 33.3). Exact, as the gate's
     score is (``score_percent``): a shortfall of a ten-billionth is not nothing."""
-    applicable = sum((_exact(i.weight) for i in items), Fraction(0))
-    credited = sum((_exact(i.weight) for i in items if i.credited), Fraction(0))
+    applicable = _total(i.weight for i in items)
+    credited = _total(i.weight for i in items if i.credited)
     return applicable - credited, _passing(floor) * applicable / 100 - credited
 
 
-def _exact(weight: int | float) -> Fraction:
-    return Fraction(weight)
+Exact = int | Fraction
+"""A sum of weights, exact: whole weights (the usual case) add as ints, at an int's cost."""
 
 
-def _weight(exact: Fraction) -> float:
+def _total(weights: Iterable[int | float]) -> Exact:
+    total: Exact = 0
+    for weight in weights:
+        total += weight if isinstance(weight, int) else Fraction(weight)
+    return total
+
+
+def _weight(exact: Exact) -> float:
     """``exact`` as a float that keeps its sign: the least positive float for a weight too
     small to show, never 0 for something still needed."""
     value = float(exact)
