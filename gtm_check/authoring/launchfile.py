@@ -21,12 +21,12 @@ from typing import Any
 
 from gtm_check.authoring.edit import Placement
 from gtm_check.authoring.lock import locked
+from gtm_check.authoring.scaffold import comment_text
 from gtm_check.load.checklists import ChecklistReader
 from gtm_check.load.files import MAX_FILE_BYTES, Kind, Unreachable, confine, examine
 from gtm_check.load.launch import LoadedLaunch, load_launch
 from gtm_check.load.yamltree import parsed_once
 from gtm_check.model.problems import GtmCheckError, Problem
-from gtm_check.model.safetext import visible
 
 BOM = "\ufeff"
 
@@ -208,8 +208,7 @@ def placements(loaded: LoadedLaunch, item_ids: Iterable[str]) -> dict[str, Place
     found = {}
     for item_id in item_ids:
         item = known.get(item_id)
-        # A comment cannot hold a control character: the title as every report shows it.
-        comment = f"{item.severity.value}: {visible(' '.join(item.title.split()))}" if item else ""
+        comment = f"{item.severity.value}: {comment_text(item.title)}" if item else ""
         found[item_id] = Placement(ranks, comment)
     return found
 

@@ -55,7 +55,7 @@ def launch_file(
 
 def _header_help(name: str) -> list[str]:
     return [
-        f"# Launch file for {_comment(name)}, written by gtm-check init.",
+        f"# Launch file for {comment_text(name)}, written by gtm-check init.",
         "# Set each item's status as work progresses: todo, in-progress, blocked, done or n/a.",
         "# An item can also take an owner, a due date, evidence and a note:",
         "#   legal.trademarks:",
@@ -111,9 +111,9 @@ def _item_lines(items: Sequence[ChecklistItem], names: dict[str, str], tier: int
         for item in in_stage:
             if item.department != department:
                 department = item.department
-                lines.append(f"  # --- {_comment(names.get(department, department))} ---")
+                lines.append(f"  # --- {comment_text(names.get(department, department))} ---")
             entry = f"{item.id}: todo".ljust(width)
-            comment = f"{item.severity.value}: {_comment(item.title)}{_lead(item, tier)}"
+            comment = f"{item.severity.value}: {comment_text(item.title)}{_lead(item, tier)}"
             lines.append(f"  {entry}  # {comment}")
     return lines
 
@@ -124,7 +124,7 @@ def _scalar(text: str) -> str:
     return scalar(text, quote='"')
 
 
-def _comment(text: str) -> str:
+def comment_text(text: str) -> str:
     """``text`` on one line of a comment: no control character or line break, which a
     comment cannot hold (or a terminal would act on), but its escape, as reports show it."""
     return visible(" ".join(text.split()))

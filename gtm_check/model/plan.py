@@ -158,7 +158,7 @@ class Plan:
     def missed(self) -> list[str]:
         """Each milestone missed, as ``audit`` fails the gate on it: its stages may be ones
         the gate does not check, so the critical path need not reach them."""
-        return [m.reason for m in self.report.milestones if m.status == "missed"]
+        return self.report.gate.missed
 
     @property
     def headline(self) -> str:

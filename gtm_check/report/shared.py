@@ -90,9 +90,10 @@ def checks_summary(report: Report) -> str:
 
 
 POLICY_HEADING = "Below the policy (audit fails the gate on these)"
-MISSED_HEADING = "Missed milestones (audit fails the gate on these)"
 """The heading of the breaches a view lists beside its own findings (``diff``, ``trend``,
 ``plan``): what ``audit``'s gate fails on."""
+MISSED_HEADING = "Missed milestones (audit fails the gate on these)"
+"""Likewise, of the milestones missed."""
 
 
 SUGGESTION = (

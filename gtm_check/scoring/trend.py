@@ -287,7 +287,7 @@ def trend(
         left_out=revisions.left_out,
         why=revisions.why,
         policy=refused,
-        missed=[m.reason for m in missed],
+        missed=judged.gate.missed,
     )
 
 
