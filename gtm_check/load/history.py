@@ -438,10 +438,19 @@ class Repository:
         A problem with it is a problem with ``option``, the argument that named it."""
         if not rev or rev.startswith("-") or "\0" in rev:
             raise OptionError(option, f"{quoted(rev)} is not a revision")
-        found = self._lookup(f"{rev}^{{commit}}")
-        if found is None:
-            raise OptionError(option, f"unknown revision {quoted(rev)}")
-        return self._dated(found)
+        peeled = f"{rev}^{{commit}}"
+        done = self._run(["rev-parse", "--verify", "--quiet", peeled])
+        if done.returncode != 0:
+            # A tree, a blob or an upstream that is not set is as wrong a revision as a
+            # name that does not exist: said at its argument, in the words the user wrote.
+            said = re.sub(r"^(fatal|error): ", "", _said(done.stderr)).replace(peeled, rev)
+            raise OptionError(
+                option,
+                f"{quoted(rev)} names no commit: git says {said}"
+                if said
+                else f"unknown revision {quoted(rev)}",
+            )
+        return self._dated(done.stdout.decode("ascii", "replace").strip())
 
     def _dated(self, commit_id: str) -> Commit:
         out = self._git(["rev-list", "-n", "1", "--date=raw", "--format=%H %cd", commit_id, "--"])
@@ -839,15 +848,21 @@ def _program(where: str, checkout: Path | None = None) -> str:
 def _failed(where: str, stderr: bytes) -> GtmCheckError:
     """One problem saying what git said: its first error line (else its first line), made
     safe to print."""
+    text = _said(stderr)
+    if "Out of memory" in text:
+        text += f" (gtm-check lets git take at most {GIT_MEMORY:,} bytes)"
+    return _problem(where, f"git: {text}" if text else "git failed and said nothing")
+
+
+def _said(stderr: bytes) -> str:
+    """git's first error line (else its first line), made safe to print and cut short."""
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
     errors = [line for line in lines if line.startswith((b"fatal:", b"error:"))]
     said = (errors or lines or [b""])[0]
     text = visible(said.decode("utf-8", "replace"))
     if len(text) > _MESSAGE_LIMIT:
         text = text[: _MESSAGE_LIMIT - 1] + "…"
-    if "Out of memory" in text:
-        text += f" (gtm-check lets git take at most {GIT_MEMORY:,} bytes)"
-    return _problem(where, f"git: {text}" if text else "git failed and said nothing")
+    return text
 
 
 def _mode(path: Path) -> int | None:

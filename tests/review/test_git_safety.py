@@ -553,6 +553,25 @@ def test_an_unknown_revision_is_named_at_its_argument(checkout: Checkout) -> Non
         assert result.stderr == said
 
 
+def test_a_revision_naming_no_commit_is_named_at_its_argument(checkout: Checkout) -> None:
+    """A tree, a blob or an upstream that is not set is a wrong revision too: said at the
+    argument that named it, in the words the user wrote, never blamed on the launch file."""
+    path = str(checkout.launch)
+    tree = "'HEAD^{tree}' names no commit: git says HEAD^{tree}: expected commit type, "
+    cases = {
+        ("--since", "HEAD^{tree}"): f"gtm-check diff: --since: {tree}",
+        ("HEAD^{tree}:" + path, path): f"gtm-check diff: OLD: {tree}",
+        (path, "HEAD^{blob}:" + path): "gtm-check diff: NEW: 'HEAD^{blob}' names no commit: "
+        "git says HEAD^{blob}: expected blob type, ",
+        ("--since", "HEAD@{upstream}"): "gtm-check diff: --since: 'HEAD@{upstream}' names no "
+        "commit: git says no upstream configured for branch ",
+    }
+    for args, said in cases.items():
+        result = invoke("diff", *args) if args[0] != "--since" else invoke("diff", path, *args)
+        assert result.exit_code == 2
+        assert result.stderr.startswith(said) and result.stderr.count("\n") == 1, result.stderr
+
+
 def test_git_failures_say_what_git_said(tmp_path: Path) -> None:
     empty = GitRepo(tmp_path / "empty")
     path = empty.write("launch.yaml", REAL)
