@@ -517,19 +517,39 @@ def append_step_summary(path: Path, text: str) -> bool:
     Appended, not written atomically: the file belongs to the runner, and other steps'
     summaries are in it. What the file already holds counts: a report that would take it
     over ``STEP_SUMMARY_LIMIT`` is cut (``fit_step_summary``), or GitHub would show none of it.
+    An append that fails (a full disk, SIGTERM) is taken back: the file is cut to the size it
+    had, never left holding part of a report.
     """
     try:
         written = _status(path)
         room = STEP_SUMMARY_LIMIT - (written.st_size if written is not None else 0)
         fitted = fit_step_summary(text, room)
         if fitted:
-            with path.open("a", encoding="utf-8") as stream:
-                stream.write(fitted)
+            _append(path, fitted.encode("utf-8"))
     except OSError as exc:
         raise GtmCheckError.single(
             str(path), f"cannot write the step summary: {exc.strerror or exc}"
         ) from None
     return bool(fitted) or not text
+
+
+def _append(path: Path, data: bytes) -> None:
+    """Append ``data`` to ``path`` whole, or leave the file as long as it was."""
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags, 0o666)
+    try:
+        start = os.fstat(fd).st_size
+        with _signals_end_the_write():
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, start)
+                raise
+    finally:
+        os.close(fd)
 
 
 STEP_SUMMARY_FULL = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -14,7 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from gtm_check.cli.commands import app
-from gtm_check.cli.output import fit_step_summary
+from gtm_check.cli.output import append_step_summary, fit_step_summary
+from gtm_check.model.problems import GtmCheckError
 from tests.conftest import EXAMPLES
 
 Mini = Callable[[str], Path]
@@ -320,6 +322,32 @@ def test_a_step_summary_that_fits_is_appended_whole(tmp_path: Path) -> None:
     )
     assert code == 1
     assert summary.read_text(encoding="utf-8") == run("audit", EXAMPLE, *AS_OF, "-f", "markdown")[1]
+
+
+def test_a_step_summary_append_that_fails_is_taken_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A disk that filled after the first 100 bytes left them in the runner's file: a report
+    # cut mid-word, with no note saying so.
+    summary = tmp_path / "summary.md"
+    summary.write_text("an earlier step's summary\n", encoding="utf-8")
+    inode = summary.stat().st_ino
+    real_write = os.write
+
+    def full_after_100(fd: int, data: bytes) -> int:
+        if os.fstat(fd).st_ino != inode:
+            return real_write(fd, data)
+        if os.fstat(fd).st_size > 100:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_write(fd, bytes(data[:100]))
+
+    monkeypatch.setattr(os, "write", full_after_100)
+    with pytest.raises(GtmCheckError) as raised:
+        append_step_summary(summary, "# Launch readiness\n" * 50)
+    assert [p.render() for p in raised.value.problems] == [
+        f"{summary}:1:1: cannot write the step summary: No space left on device"
+    ]
+    assert summary.read_text(encoding="utf-8") == "an earlier step's summary\n"
 
 
 def test_validate_takes_several_files_and_reports_all_problems(mini: Mini) -> None:
