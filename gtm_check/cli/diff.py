@@ -45,7 +45,8 @@ SinceOption = Annotated[
         "--since",
         metavar="REF|DATE|Nd",
         help="Compare with the file at this revision, on this date or N days ago "
-        "(default: in CI the merge-base with the default branch, else 7 days ago).",
+        "(default: in CI the merge-base with the branch the change goes into, else 7 days "
+        "ago).",
         show_default=False,
         parser=text("a revision, a date (YYYY-MM-DD) or a number of days (7d)"),
     ),
@@ -62,6 +63,19 @@ FailOnRegression = Annotated[
 
 def in_ci() -> bool:
     return bool(os.environ.get("GITHUB_ACTIONS") or os.environ.get("CI"))
+
+
+BASE_BRANCH_VARIABLES = (
+    "GITHUB_BASE_REF",
+    "CI_MERGE_REQUEST_TARGET_BRANCH_NAME",
+    "CI_DEFAULT_BRANCH",
+)
+"""Where GitHub Actions and GitLab CI name the branch a change goes into, first first:
+a pull request's base, a merge request's target, GitLab's default branch."""
+
+
+def ci_bases() -> tuple[str, ...]:
+    return tuple(dict.fromkeys(n for v in BASE_BRANCH_VARIABLES if (n := os.environ.get(v))))
 
 
 @app.command(
@@ -93,6 +107,7 @@ def diff_command(
         since=since,
         as_of=parse_date(as_of),
         ci=in_ci(),
+        bases=ci_bases(),
         allow_outside=allow_outside,
         policy=policy,
     )

@@ -544,9 +544,13 @@ class Repository:
                     )
             git.check()
 
-    def default_branch_base(self) -> Commit:
-        """Where HEAD left the default branch: origin/HEAD, else main, else master."""
-        for ref in ("refs/remotes/origin/HEAD", "refs/heads/main", "refs/heads/master"):
+    def default_branch_base(self, bases: Sequence[str] = ()) -> Commit:
+        """Where HEAD left the branch it goes into: the first of ``bases`` (branch names the
+        CI gives, e.g. a pull request's base) fetched as ``origin/NAME``, else the default
+        branch: origin/HEAD, main, master, origin/main, origin/master. A CI checkout of a
+        pull request (actions/checkout) has only ``origin/NAME`` refs and a detached HEAD."""
+        named = [f"refs/remotes/origin/{b}" for b in bases if _branch_name(b)]
+        for ref in (*named, *_DEFAULT_BRANCHES):
             if self._lookup(ref) is None:
                 continue
             done = self._run(["merge-base", "HEAD", ref])
@@ -555,8 +559,14 @@ class Repository:
             if done.returncode != 0:
                 raise _failed(self.where, done.stderr)
             return self._dated(done.stdout.decode("ascii", "replace").strip())
+        looked = ", ".join(
+            ref.removeprefix("refs/remotes/").removeprefix("refs/heads/")
+            for ref in (*named, *_DEFAULT_BRANCHES)
+        )
         raise OptionError(
-            "--since", "no default branch (origin/HEAD, main or master) to compare with"
+            "--since",
+            f"no base branch to compare with (looked for {visible(looked)}): fetch it "
+            "(actions/checkout: fetch-depth: 0) or name a revision",
         )
 
     def revision(self, commit: Commit, path: str) -> Revision:
@@ -843,6 +853,30 @@ def _program(where: str, checkout: Path | None = None) -> str:
         if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
             return candidate
     raise _problem(where, "git is not on PATH; gtm-check runs it to read the launch file's history")
+
+
+_DEFAULT_BRANCHES = (
+    "refs/remotes/origin/HEAD",
+    "refs/heads/main",
+    "refs/heads/master",
+    "refs/remotes/origin/main",
+    "refs/remotes/origin/master",
+)
+"""Where the default branch may be, in this order, when the CI names no base branch."""
+
+_NOT_IN_A_BRANCH_NAME = re.compile(r"\.\.|@\{|//|/\.|[\x00-\x20\x7f~^:?*\[\\]")
+
+
+def _branch_name(name: str) -> bool:
+    """Whether ``name`` is a branch name as git allows one (``git check-ref-format``), so
+    that ``refs/remotes/origin/NAME`` names a ref and no revision syntax (``main^``)."""
+    return bool(
+        name
+        and not name.startswith(("-", "/", "."))
+        and not name.endswith(("/", ".", ".lock"))
+        and name != "@"
+        and not _NOT_IN_A_BRANCH_NAME.search(name)
+    )
 
 
 def _failed(where: str, stderr: bytes) -> GtmCheckError:

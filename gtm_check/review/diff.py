@@ -24,6 +24,8 @@ class DiffRequest:
     as_of: dt.date | None = None
     """Score both sides on this date rather than today."""
     ci: bool = False
+    bases: tuple[str, ...] = ()
+    """In CI, the branches the change goes into as the CI names them, first first."""
     allow_outside: bool = False
     policy: Path | None = None
     """A policy file on top of every .gtm-check.yaml found upward from the launch file."""
@@ -46,7 +48,7 @@ def compare(request: DiffRequest) -> LaunchDiff:
         # "7d", a date and the default week count back from the day both sides are judged
         # on: a past week's review (--as-of) compares that week.
         day = request.as_of or request.today
-        commit = since_commit(new_spec.path, request.since, day, ci=request.ci)
+        commit = since_commit(new_spec.path, request.since, day, ci=request.ci, bases=request.bases)
         old_spec = SideSpec(new_spec.path, commit.id)
     older = load_older(old_spec, newer, reader, request.today, allow_outside=request.allow_outside)
     policies = PolicyReader(

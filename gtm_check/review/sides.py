@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,13 +138,16 @@ def _days_before(today: dt.date, days: int, since: str | None) -> dt.date:
         ) from None
 
 
-def since_commit(path: Path, since: str | None, today: dt.date, *, ci: bool) -> Commit:
+def since_commit(
+    path: Path, since: str | None, today: dt.date, *, ci: bool, bases: Sequence[str] = ()
+) -> Commit:
     """The commit ``--since`` names: a revision, a date (the last commit on or before it),
-    ``Nd`` (N days ago); by default the merge-base with the default branch in CI, else
-    the last commit from 7 days ago or before."""
+    ``Nd`` (N days ago); by default in CI the merge-base with the branch the change goes
+    into (the first of ``bases`` there is, else the default branch), else the last commit
+    from 7 days ago or before."""
     repo = repository(path)
     if since is None and ci:
-        return repo.default_branch_base()
+        return repo.default_branch_base(bases)
     day: dt.date | None = _days_before(today, 7, since) if since is None else None
     if since is not None:
         ago = _DAYS_AGO.match(since)

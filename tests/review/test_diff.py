@@ -145,6 +145,62 @@ def test_ci_compares_with_the_merge_base_of_the_default_branch(
     assert [c.id for c in result.reopened] == ["legal.trademarks"]
 
 
+def checked_out_like_a_pull_request(repo: GitRepo, *bases: str) -> str:
+    """The refs actions/checkout leaves for a pull request with fetch-depth 0: each base
+    fetched as origin/NAME, no origin/HEAD, no local branch, HEAD detached. The launch
+    file is V1 at the base and V2 in the pull request."""
+    base = repo.git("rev-parse", "HEAD~2").strip()
+    for name in bases:
+        repo.git("update-ref", f"refs/remotes/origin/{name}", base)
+    repo.git("checkout", "-q", "--detach")
+    repo.git("branch", "-q", "-D", "main")
+    return base
+
+
+def test_ci_compares_with_the_pull_requests_base_as_actions_checkout_fetches_it(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only refs/remotes/origin/main: "no default branch (origin/HEAD, main or master)",
+    # so the comment never compared and diff --fail-on-regression failed every run.
+    base = checked_out_like_a_pull_request(repo, "main")
+    path = str(repo.root / "launch.yaml")
+    result = compare(DiffRequest(path, ci=True, as_of=dt.date(2027, 1, 12)))
+    assert result.old_side.commit == base
+    # The pull request's own base comes first: one into release-2 is compared with it.
+    release = repo.commit("2027-01-12", {"launch.yaml": V1})
+    repo.git("update-ref", "refs/remotes/origin/release-2", release)
+    to_release = DiffRequest(path, ci=True, bases=("release-2",), as_of=dt.date(2027, 1, 12))
+    assert compare(to_release).old_side.commit == release
+    monkeypatch.chdir(repo.root)
+    for name in ("GITHUB_ACTIONS", "GITHUB_BASE_REF", "CI_DEFAULT_BRANCH"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CI", "true")
+    monkeypatch.setenv("CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "release-2")
+    args = ["diff", "launch.yaml", "-f", "json", "--as-of", "2027-01-12"]
+    shown = CliRunner().invoke(app, args)
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.output)["old"]["commit"] == release
+
+
+def test_a_base_branch_name_is_never_read_as_revision_syntax(repo: GitRepo) -> None:
+    # origin/main^ would name the commit before the base: a name git would not allow for a
+    # branch is passed over, and the default branch is taken.
+    base = checked_out_like_a_pull_request(repo, "main")
+    path = str(repo.root / "launch.yaml")
+    hostile = ("main^", "main~1", "-x", "main@{1}", "..", "a b", "main:x", "x.lock", "\x1b[1m")
+    for name in hostile:
+        found = compare(DiffRequest(path, ci=True, bases=(name,), as_of=dt.date(2027, 1, 12)))
+        assert found.old_side.commit == base, name
+    repo.git("update-ref", "-d", "refs/remotes/origin/main")
+    with pytest.raises(OptionError) as raised:
+        compare(DiffRequest(path, ci=True, bases=("release",), as_of=dt.date(2027, 1, 12)))
+    assert raised.value.message == (
+        "no base branch to compare with (looked for origin/release, origin/HEAD, main, "
+        "master, origin/main, origin/master): fetch it (actions/checkout: fetch-depth: 0) "
+        "or name a revision"
+    )
+
+
 def test_a_stdout_that_cannot_encode_the_arrows_gets_them_in_ascii(repo: GitRepo) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "COLUMNS", "CI"))}
     env.pop("GITHUB_ACTIONS", None)
