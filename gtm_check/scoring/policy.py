@@ -257,18 +257,22 @@ def _waiver_breaches(
         if waiver.expires < as_of:
             continue
         item = items.get(waiver.item)
+        # The waived item's stage: the gate fails on it, so trend and diff hold it back.
+        stage = item.stage if item is not None else None
         if approvers is not None and parse_address(waiver.approved_by) is None:
             yield Breach(
                 ("waivers", index, "approved_by"),
                 f"the waiver for {waiver.item} is approved by {quoted(waiver.approved_by)}, "
                 "which is not one plain e-mail address (name@example.com): the policy lists "
                 "who may approve waivers",
+                stage=stage,
             )
         elif approvers is not None and not approvers.allows(waiver.approved_by):
             yield Breach(
                 ("waivers", index, "approved_by"),
                 f"the waiver for {waiver.item} is approved by {waiver.approved_by}, "
                 "who may not approve waivers",
+                stage=stage,
             )
         days = (waiver.expires - as_of).days
         if policy.max_waiver_days is not None and days > policy.max_waiver_days:
@@ -276,11 +280,13 @@ def _waiver_breaches(
                 ("waivers", index, "expires"),
                 f"the waiver for {waiver.item} runs {days} days; the longest allowed is "
                 f"{policy.max_waiver_days}",
+                stage=stage,
             )
         if not policy.waive_blockers and item is not None and item.severity is Severity.BLOCKER:
             yield Breach(
                 ("waivers", index, "item"),
                 f"{waiver.item} is a blocker; blockers may not be waived",
+                stage=stage,
             )
 
 

@@ -264,9 +264,10 @@ def test_trend_scores_every_revision_under_the_policy_found_now(waived: GitRepo)
     waived.write(".gtm-check.yaml", POLICY)
     strict = trend(path, today=dt.date(2027, 1, 20))
     assert learn(strict) == [37.5, 37.5]
-    assert strict.projections[0].verdict == "no progress in 2 weeks"
+    # The waiver of a blocker it refuses fails the gate on learn until it goes.
+    assert strict.projections[0].verdict == "held back by the policy"
     out = CliRunner().invoke(app, ["trend", str(path), "--as-of", "2027-01-20", "-f", "json"])
-    assert json.loads(out.stdout)["projection"]["learn"]["verdict"] == "no progress in 2 weeks"
+    assert json.loads(out.stdout)["projection"]["learn"]["verdict"] == "held back by the policy"
 
 
 def test_trend_takes_a_policy_file_and_stops_on_a_broken_one(
@@ -399,6 +400,51 @@ def test_a_stage_the_policy_holds_back_is_not_projected_ready_and_each_breach_is
     audit = CliRunner().invoke(app, ["audit", str(path), "--as-of", "2027-01-20", "--history"])
     assert audit.exit_code == 1
     assert "learn: held back by the policy\nbuy: held back by the policy\n" in audit.stdout
+
+
+SMALL_LOW = """\
+department: ours
+name: Ours
+items:
+  - {id: ours.a, stage: learn, title: A, severity: blocker}
+  - {id: ours.f, stage: learn, title: F, severity: low}
+"""
+
+
+@pytest.mark.parametrize(
+    ("policy", "approver", "expires"),
+    [
+        ("waiver_approvers: ['@ok.example']", "x@evil.example", "2027-02-01"),
+        ("max_waiver_days: 10", "x@ok.example", "2027-06-01"),
+    ],
+)
+def test_a_waiver_the_policy_refuses_holds_its_stage_back_in_trend_and_diff(
+    tmp_path: Path, policy: str, approver: str, expires: str
+) -> None:
+    # learn scores 83.3 with ours.f open, so only the refused waiver fails the gate; trend
+    # said "learn: ready now" and diff "ready" beside it, as for a breach of no stage.
+    done = "launch: V\nlaunch_date: 2027-03-01\nchecklists: [./ours.yaml]\n"
+    done += "gate: {stages: [learn]}\nitems:\n  ours.a: done\n"
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit(
+        "2027-01-01",
+        {
+            "ours.yaml": SMALL_LOW,
+            "launch.yaml": done + "  ours.f: done\n",
+            ".gtm-check.yaml": f"policy:\n  {policy}\n",
+        },
+    )
+    waiver = f"waivers: [{{item: ours.f, reason: r, approved_by: {approver}, expires: {expires}}}]"
+    repo.commit("2027-01-10", {"launch.yaml": done + "  ours.f: todo\n" + waiver + "\n"})
+    path = str(repo.root / "launch.yaml")
+    as_of = ["--as-of", "2027-01-15"]
+    assert CliRunner().invoke(app, ["audit", path, *as_of]).exit_code == 1
+    out = CliRunner().invoke(app, ["trend", path, *as_of]).stdout
+    assert "learn: held back by the policy (no date: it passes when the policy is met)\n" in out
+    history = CliRunner().invoke(app, ["audit", path, *as_of, "--history"]).stdout
+    assert "learn: held back by the policy\n" in history
+    diff = CliRunner().invoke(app, ["diff", path, "--since", "HEAD~1", *as_of, "-f", "json"])
+    assert json.loads(diff.stdout)["stages"]["learn"]["new_verdict"] == "at-risk"
 
 
 def test_a_file_name_in_why_there_are_no_points_is_shown_escaped(tmp_path: Path) -> None:
