@@ -257,6 +257,46 @@ def test_plan_never_says_ready_while_a_milestone_is_missed(write: WriteFile) -> 
     assert max(len(line) for line in narrow.splitlines()) <= 40
 
 
+def test_plan_never_says_ready_while_the_gate_fails_on_an_item_due_after_launch(
+    write: WriteFile,
+) -> None:
+    # The learn blocker is due after launch day, so the critical path leaves it out: plan
+    # said "nothing is open in the gated stages: ready now" in every format, while audit
+    # failed the gate on it. A chain of other items gave a ready date just the same.
+    path, _ = _mini_plan(
+        write,
+        "gate: {stages: [learn, use]}\n"
+        "items: {legal.trademarks: {status: todo, due: 2027-04-01}, legal.sla-terms: done}\n",
+        "policy: {}\n",
+    )
+    args = ["plan", str(path), "--as-of", "2027-01-15"]
+    assert run("audit", str(path), "--as-of", "2027-01-15")[0] == 1
+    held = "the gate fails on 1 open item due after launch (legal.trademarks): not ready"
+    code, out = run(*args)
+    assert code == 0
+    assert f"nothing is on the critical path, but {held}" in " ".join(out.split())
+    assert "ready now" not in out
+    data = json.loads(run(*args, "-f", "json")[1])
+    assert (data["critical_path"]["ready"], data["critical_path"]["days_after_launch"]) == (
+        None,
+        None,
+    )
+    calendar = run(*args, "-f", "ics")[1].replace("\r\n ", "").replace("\n ", "")
+    assert held in calendar and "ready now" not in calendar
+    assert "ready now" not in run(*args, "-f", "markdown")[1]
+    # With the use item open and due by launch, there is a chain, and still no ready date.
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("sla-terms: done", "sla-terms: todo"), encoding="utf-8")
+    data = json.loads(run(*args, "-f", "json")[1])
+    assert (data["critical_path"]["chain"], data["critical_path"]["ready"]) == (
+        ["legal.sla-terms"],
+        None,
+    )
+    # Done, it holds nothing back: ready now again.
+    path.write_text(text.replace("{status: todo, due: 2027-04-01}", "done"), encoding="utf-8")
+    assert "nothing is open in the gated stages: ready now" in run(*args)[1]
+
+
 def test_plan_never_says_ready_while_the_launch_goes_below_its_policy(write: WriteFile) -> None:
     # Nothing open in the gated stage, but learn's other item is n/a past the policy's share
     # and the tier is not allowed: audit fails the gate, so plan names the breaches.

@@ -20,6 +20,11 @@ def days(n: int) -> str:
     return f"{n} day{'' if n == 1 else 's'}"
 
 
+def open_items(n: int) -> str:
+    """``n`` open items in words: "1 open item", "3 open items"."""
+    return f"{n} open item{'' if n == 1 else 's'}"
+
+
 def relative(n: int, to: str = "launch") -> str:
     """``n`` days from a date in words: "11 days after launch", "3 days before launch"."""
     if n == 0:
@@ -79,10 +84,14 @@ class CriticalPath:
 
     def ids(self, limit: int | None = CHAIN_SHOWN) -> str:
         """The chain's ids joined by arrows, the first ``limit`` of them and then "…"."""
-        ids = [p.item.id for p in self.chain]
+        return self.joined([p.item.id for p in self.chain], " → ", limit)
+
+    @staticmethod
+    def joined(ids: list[str], between: str, limit: int | None = CHAIN_SHOWN) -> str:
+        """``ids`` joined, the first ``limit`` of them and then "…"."""
         if limit is not None and len(ids) > limit:
             ids = [*ids[:limit], "…"]
-        return " → ".join(ids)
+        return between.join(ids)
 
     @property
     def summary(self) -> str:
@@ -161,18 +170,39 @@ class Plan:
         return self.report.gate.missed
 
     @property
+    def after_launch(self) -> list[PlannedItem]:
+        """Open items due after launch day in gated stages that fail the gate: the critical
+        path leaves them out (launch day does not need them), yet the gate fails on their
+        stage until they are done (an open blocker, a score short of the minimum)."""
+        failed = self.report.gate.failed_stages
+        launch = self.launch.launch_date
+        return [
+            p
+            for p in self.path.items
+            if p.gated and p.item.stage in failed and p.needed_by > launch
+        ]
+
+    @property
     def headline(self) -> str:
         """When the launch can be ready against its date, in words; never "ready" while the
-        launch goes below its policy or has missed a milestone (no item the critical path
-        finishes mends those)."""
+        launch goes below its policy, has missed a milestone, or fails the gate on items due
+        after launch (no item the critical path finishes mends those)."""
         path = self.path
         held = []
         if n := len(self.policy):
             held.append(f"the launch goes below its policy ({n} breach{'' if n == 1 else 'es'})")
         if n := len(self.missed):
             held.append(f"it missed {n} milestone{'' if n == 1 else 's'}")
+        if later := self.after_launch:
+            ids = CriticalPath.joined([p.item.id for p in later], ", ")
+            held.append(f"the gate fails on {open_items(len(later))} due after launch ({ids})")
         if not path.chain and held:
-            return f"nothing is open in the gated stages, but {' and '.join(held)}: not ready"
+            nothing = (
+                "nothing is on the critical path"
+                if any(p.gated for p in path.items)
+                else "nothing is open in the gated stages"
+            )
+            return f"{nothing}, but {' and '.join(held)}: not ready"
         if not path.chain:
             return f"nothing is open in the gated stages: ready now ({path.ready})"
         return f"the critical path ends {path.ready}, {relative(path.days_after_launch)}"
@@ -180,8 +210,9 @@ class Plan:
     @property
     def ready(self) -> dt.date | None:
         """When the launch can be ready: where its critical path ends, and no date while it
-        goes below its policy or has missed a milestone."""
-        return None if self.policy or self.missed else self.path.ready
+        goes below its policy, has missed a milestone or fails the gate on items due after
+        launch."""
+        return None if self.policy or self.missed or self.after_launch else self.path.ready
 
     @classmethod
     def of(cls, report: Report) -> Plan:

@@ -26,7 +26,8 @@ MODEL = (
     "requires allows: that item's earliest date plus the days its lead time gives after it. "
     "It is needed by its due date (launch day without one); its slack is the days it can "
     "slip without making itself, or an open item that needs it, late. The launch can be "
-    "ready when every open item of the gated stages due by launch day can be."
+    "ready when every open item of the gated stages due by launch day can be, unless the "
+    "gate fails on an open item due after it."
 )
 """The model in one paragraph (the README's "The critical path" says it in full)."""
 
