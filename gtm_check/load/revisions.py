@@ -70,15 +70,18 @@ def _within_text(
 ) -> tuple[dict[tuple[dt.date, int], list[Revision]], bool]:
     """The newest of ``periods`` (oldest first, each its revisions oldest first) whose
     revisions hold at most MAX_HISTORY_TEXT bytes, and whether any was cut: each revision of
-    a period may have to be read before one loads. A content counts each time it comes back
-    after another (it is parsed and scored again: two large contents taking turns over 366
-    weeks took four minutes), and once for a run of it (read once). The newest period is
-    kept, with as many of its newest revisions as fit (one at least)."""
-    previous: str | None = None
+    a period may have to be read before one loads. A content counts in each period, as each
+    period scores it again, whether it came back after another (two large contents taking
+    turns over 366 weeks took four minutes) or stayed the same (commits that only change the
+    file's mode, week after week: 60 of them held a 6.8 MB launch for three minutes); it is
+    parsed once. Within a period a revision repeating the one after it costs nothing (it
+    would not load either). The newest period is kept, with as many of its newest revisions
+    as fit (one at least)."""
     total = 0
     kept: dict[tuple[dt.date, int], list[Revision]] = {}
     for key, found in reversed(periods):
         taken: list[Revision] = []
+        previous: str | None = None
         for revision in reversed(found):  # newest first
             again = revision.blob is not None and revision.blob == previous
             size = 0 if again or not revision.blob else sizes.get(revision.blob, 0)

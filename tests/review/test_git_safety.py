@@ -1109,6 +1109,33 @@ def test_two_contents_taking_turns_count_each_time_and_are_parsed_once(
     assert sorted(parsed) == ["aa\n", "bb\n"]
 
 
+def test_one_content_over_many_periods_counts_in_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Commits that only flip the launch file's mode list the same content week after week:
+    # counted once for the run, a 6.8 MB launch of 100,000 milestones was scored in each of
+    # 60 weeks (three minutes), past the history's text limit.
+    a = f"{REAL}#{'a' * 2_000}\n"
+    repo = GitRepo(tmp_path / "modes")
+    repo.commit("2026-01-05", {"legal.yaml": CHECKLIST, "launch.yaml": a})
+    for week in range(1, 10):
+        (repo.root / "launch.yaml").chmod(0o755 if week % 2 else 0o644)
+        repo.commit(str(dt.date(2026, 1, 5) + dt.timedelta(weeks=week)), {})
+    parsed: list[str] = []
+    parse = load_launch_text
+
+    def spy_parse(source: Any, *args: Any, **kwargs: Any) -> Any:
+        parsed.append(source.text[-3:])
+        return parse(source, *args, **kwargs)
+
+    monkeypatch.setattr(revisions, "load_launch_text", spy_parse)
+    monkeypatch.setattr(periods, "MAX_HISTORY_TEXT", 6 * len(a))
+    result = review.trend(repo.root / "launch.yaml", today=dt.date(2026, 3, 15))
+    assert len(result.points) == 6
+    assert result.left_out == 4
+    assert parsed == ["aa\n"]
+
+
 def test_a_file_named_head_in_the_checkout_is_no_revision(tmp_path: Path) -> None:
     # git read "HEAD" as ambiguous, a revision and a file, and every walk of the history
     # failed: a pull request could switch trend, a dated diff and --history off.
