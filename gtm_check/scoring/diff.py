@@ -264,7 +264,7 @@ def diff_reports(old: Report, new: Report, old_side: Side, new_side: Side) -> La
         policy_added=added(old.gate.refused, new.gate.refused),
         missed_added=_newly_missed(old, new),
     )
-    shift = new.launch.launch_date - old.launch.launch_date
+    launches = _Launches(old.launch.launch_date, new.launch.launch_date)
     before = {item.id: item for item in old.items}
     for n in new.items:
         o = before.get(n.id)
@@ -273,8 +273,25 @@ def diff_reports(old: Report, new: Report, old_side: Side, new_side: Side) -> La
         if n.applicable != o.applicable:
             (result.added if n.applicable else result.removed).append(_change(n))
         elif n.applicable:
-            _compare(result, o, n, new.launch.as_of, shift)
+            _compare(result, o, n, new.launch.as_of, launches)
     return result
+
+
+@dataclass(frozen=True, slots=True)
+class _Launches:
+    """The launch date of each side: where an item without a due date is due."""
+
+    old: dt.date
+    new: dt.date
+
+    @property
+    def shift(self) -> dt.timedelta:
+        return self.new - self.old
+
+
+def _due(written: dt.date | None, day: dt.date) -> str:
+    """A due date in a slip: as written, or launch day where the item has none."""
+    return str(day) if written is not None else f"{day} (launch day)"
 
 
 def _newly_missed(old: Report, new: Report) -> list[MilestoneResult]:
@@ -294,10 +311,12 @@ def _verdict(stage: StageResult, refused: list[Breach]) -> Verdict:
 
 
 def _compare(
-    result: LaunchDiff, o: ItemResult, n: ItemResult, as_of: dt.date, shift: dt.timedelta
+    result: LaunchDiff, o: ItemResult, n: ItemResult, as_of: dt.date, launch: _Launches
 ) -> None:
     """What changed in an item that applies on both sides, added to ``result``'s lists. A
-    due date that came from a lead time and moved with the launch did not slip."""
+    due date that came from a lead time and moved with the launch did not slip; one taken
+    away from an open item slipped to launch day, where an item without one is due, if that
+    is later."""
     for key, rule in _RULES.items():
         if rule(o, n):
             getattr(result, key).append(_detailed(key, o, n))
@@ -309,9 +328,12 @@ def _compare(
         o.due_from_lead
         and n.due_from_lead
         and o.due is not None
-        and (n.due is not None and n.due - o.due == shift)
+        and (n.due is not None and n.due - o.due == launch.shift)
     )
-    if o.due is not None and n.due is not None and n.due > o.due and not followed:
-        result.slipped.append(_change(n, o.due, n.due))
+    before, after = o.due or launch.old, n.due or launch.new
+    dated = o.due is not None and n.due is not None
+    undated = n.open and (o.due or n.due) is not None  # a done item's date no longer counts
+    if (dated or undated) and after > before and not followed:
+        result.slipped.append(_change(n, _due(o.due, before), _due(n.due, after)))
     if (o.owner or "") != (n.owner or ""):
         result.owners.append(_change(n, o.owner or "nobody", n.owner or "nobody"))

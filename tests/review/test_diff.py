@@ -254,6 +254,39 @@ def test_a_moved_launch_date_comes_first_and_its_dates_did_not_slip(tmp_path: Pa
     assert same["launch_date"] is None
 
 
+def test_a_due_date_taken_away_slips_to_launch_day(tmp_path: Path) -> None:
+    # A blocker's due: removed makes it due on launch day, three years on: diff said "no
+    # item changed" and --fail-on-regression passed.
+    (tmp_path / "legal.yaml").write_text(CHECKLIST, encoding="utf-8")
+    head = "launch: Demo\nchecklists: [./legal.yaml]\nlaunch_date: 2030-01-01\nitems:\n"
+    old = tmp_path / "old.yaml"
+    old.write_text(head + "  legal.contracts: {status: todo, due: 2027-01-01}\n")
+    new = tmp_path / "new.yaml"
+    new.write_text(head + "  legal.contracts: todo\n")
+    result = compare(DiffRequest(str(new), old=str(old), as_of=dt.date(2026, 12, 1)))
+    assert [(c.id, c.old, c.new) for c in result.slipped] == [
+        ("legal.contracts", "2027-01-01", "2030-01-01 (launch day)")
+    ]
+    assert result.regressions == [
+        "blocker legal.contracts slipped 2027-01-01 → 2030-01-01 (launch day)"
+    ]
+    args = ["diff", str(old), str(new), "--as-of", "2026-12-01", "--fail-on-regression"]
+    assert CliRunner().invoke(app, args).exit_code == 1
+    # A due date set after launch day slipped from launch day; one set before it did not.
+    back = compare(DiffRequest(str(old), old=str(new), as_of=dt.date(2026, 12, 1)))
+    assert back.slipped == []
+    new.write_text(head + "  legal.contracts: {status: todo, due: 2030-02-01}\n")
+    late = compare(DiffRequest(str(new), old=str(old), as_of=dt.date(2026, 12, 1)))
+    assert [(c.old, c.new) for c in late.slipped] == [("2027-01-01", "2030-02-01")]
+    old.write_text(head + "  legal.contracts: todo\n")
+    later = compare(DiffRequest(str(new), old=str(old), as_of=dt.date(2026, 12, 1)))
+    assert [(c.old, c.new) for c in later.slipped] == [("2030-01-01 (launch day)", "2030-02-01")]
+    # Neither side dated: a moved launch is listed as such, not as each item's slip.
+    new.write_text(head.replace("2030-01-01", "2030-06-01") + "  legal.contracts: todo\n")
+    moved = compare(DiffRequest(str(new), old=str(old), as_of=dt.date(2026, 12, 1)))
+    assert moved.slipped == [] and moved.launch_date is not None
+
+
 # --- Which file each side names ---------------------------------------------------------------
 
 
