@@ -348,6 +348,10 @@ class Breach:
     """The stage the breach holds back, for a rule on one stage's items (``max_na_share``,
     the required checklists' own score, a warning on one item): ``diff`` shows that stage
     not ready, ``trend`` does not project it ready."""
+    names: frozenset[str] = frozenset()
+    """For a rule whose breach lists names (traits, stages, checklists a launch lacks or may
+    not have), with a ``key``: the names. A breach naming one the same rule did not name
+    before is a new one; one naming fewer is the same breach, less far."""
 
     @property
     def identity(self) -> str:

@@ -74,9 +74,15 @@ def added(before: Sequence[Breach], after: Sequence[Breach]) -> list[Breach]:
     (an n/a share or a shortfall that grew): what an edit may not add, and what ``diff``
     counts as a regression."""
     had: dict[str, float] = {}
+    named: dict[str, frozenset[str]] = {}
     for breach in before:
         had[breach.identity] = max(breach.degree, had.get(breach.identity, breach.degree))
-    return [b for b in after if b.identity not in had or b.degree > had[b.identity]]
+        named[breach.identity] = named.get(breach.identity, frozenset()) | breach.names
+    return [
+        b
+        for b in after
+        if b.identity not in had or b.degree > had[b.identity] or not b.names <= named[b.identity]
+    ]
 
 
 def counted(
@@ -153,6 +159,8 @@ def _launch_breaches(policy: Policy, launch: Launch) -> Iterator[Breach]:
         yield Breach(
             ("checklists",),
             f"the launch file must load the built-in checklist{plural} {', '.join(missing)}",
+            key="required_checklists",
+            names=frozenset(missing),
         )
     declared = set(launch.traits)
     lacking = [t for t in policy.required_traits if t not in declared]
@@ -161,6 +169,8 @@ def _launch_breaches(policy: Policy, launch: Launch) -> Iterator[Breach]:
         yield Breach(
             ("traits",) if "traits" in launch.model_fields_set else (),
             f"the launch must declare the trait{plural} {', '.join(lacking)}",
+            key="required_traits",
+            names=frozenset(lacking),
         )
     if policy.allowed_traits is not None:
         permitted = set(policy.allowed_traits)
@@ -172,6 +182,8 @@ def _launch_breaches(policy: Policy, launch: Launch) -> Iterator[Breach]:
                 ("traits",),
                 f"the launch may not declare the trait{plural} {', '.join(extra)}; the policy "
                 f"allows {listed}",
+                key="allowed_traits",
+                names=frozenset(extra),
             )
     allowed = policy.allowed_tiers
     if allowed is not None and launch.tier not in allowed:
@@ -246,7 +258,12 @@ def _gate_breaches(policy: Policy, gate: Gate) -> Iterator[Breach]:
         )
     missing = [stage.value for stage in policy.gate_stages if stage not in gate.stages]
     if missing:
-        yield Breach(("gate", "stages"), f"the gate must include {', '.join(missing)}")
+        yield Breach(
+            ("gate", "stages"),
+            f"the gate must include {', '.join(missing)}",
+            key="gate_stages",
+            names=frozenset(missing),
+        )
 
 
 def _waiver_breaches(

@@ -872,6 +872,36 @@ def test_a_breach_both_sides_have_is_shown_and_not_a_regression(tmp_path: Path) 
     assert "Regressions" not in out
 
 
+def test_a_breach_that_names_fewer_is_not_new_and_one_naming_another_is(tmp_path: Path) -> None:
+    # The older side lacked two required traits and two gated stages; the newer side mends
+    # one of each. Matched by the whole message, each shorter breach was "(new)" and a
+    # regression.
+    (tmp_path / "legal.yaml").write_text(CHECKLIST, encoding="utf-8")
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(
+        "policy:\n  required_traits: [regulated, saas]\n  gate_stages: [learn, buy]\n"
+        "  allowed_traits: [saas, regulated, hardware]\n",
+        encoding="utf-8",
+    )
+    head = "launch: Demo\nlaunch_date: 2027-03-01\nchecklists: [./legal.yaml]\n"
+    old = tmp_path / "old.yaml"
+    old.write_text(head + "gate: {stages: [use]}\nitems: {}\n", encoding="utf-8")
+    new = tmp_path / "new.yaml"
+    new.write_text(head + "traits: [saas]\ngate: {stages: [use, learn]}\nitems: {}\n")
+    args = ["diff", str(old), str(new), "--as-of", "2027-01-15", "--policy", str(policy)]
+    shown = CliRunner().invoke(app, [*args, "--fail-on-regression"])
+    assert shown.exit_code == 0, shown.output
+    assert "the gate must include buy\n" in shown.output
+    assert "the launch must declare the trait regulated\n" in shown.output
+    assert "(new)" not in shown.output and "Regressions" not in shown.output
+    # The same rule naming one it did not name before is new: a regression.
+    new.write_text(head + "traits: [saas]\ngate: {stages: [buy]}\nitems: {}\n")
+    old.write_text(head + "traits: [saas]\ngate: {stages: [learn]}\nitems: {}\n")
+    worse = CliRunner().invoke(app, [*args, "--fail-on-regression"])
+    assert worse.exit_code == 1
+    assert "the gate must include learn (new)\n" in worse.output
+
+
 TEAM = "department: team\nname: Team\nitems:\n" + "".join(
     f"  - id: team.i{n}\n    stage: learn\n    title: Thing {n}\n    severity: low\n"
     for n in range(200)
