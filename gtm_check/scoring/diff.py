@@ -123,21 +123,32 @@ class LaunchDiff:
     def regressions(self) -> list[str]:
         """What ``--fail-on-regression`` fails on, in words: a gated stage's score dropped
         or, where it did not, the stage newly fails the gate (an open blocker it did not
-        have); a done item reopened (or no longer counted: its sign-off expired), a
-        blocker's due date slipped, a breach of the policy or a missed milestone the older
-        side did not have."""
+        have), or an open item the gate fails on newly holds it where it failed already; a
+        done item reopened (or no longer counted: its sign-off expired), a blocker's due
+        date slipped, a breach of the policy or a missed milestone the older side did not
+        have (or a milestone missed on a stage more)."""
         found = [
             f"{s.key} dropped {s.old_score} → {s.new_score}"
             for s in self.stages
             if s.gated and s.dropped
         ]
-        found += [
-            f"{s.key} newly fails the gate: {self.new.gate.failed_stages[s.key]}"
+        failed_new = {
+            s.key
             for s in self.stages
             if s.gated
             and s.key in self.new.gate.failed_stages
             and s.key not in self.old.gate.failed_stages
-            and not s.dropped
+        }
+        found += [
+            f"{s.key} newly fails the gate: {self.new.gate.failed_stages[s.key]}"
+            for s in self.stages
+            if s.key in failed_new and not s.dropped
+        ]
+        listed = {s.key for s in self.stages if s.gated and (s.dropped or s.key in failed_new)}
+        found += [
+            f"{i.severity} {i.id} newly fails the gate on {i.stage}"
+            for i in self.newly_failing()
+            if i.stage not in listed
         ]
         found += [f"{c.id} reopened" for c in self.reopened]
         found += [
@@ -148,6 +159,18 @@ class LaunchDiff:
         found += [f"policy: {b.message}" for b in self.policy_added]
         found += [f"milestone {m.reason}" for m in self.missed_added]
         return found
+
+    def newly_failing(self) -> list[ItemResult]:
+        """Open items the newer side's gate fails on that the older side's did not (one that
+        came into scope, lost its waiver or stopped counting), but those reopened: each makes
+        the gate fail further, even on a stage that failed already for its score."""
+        before = {i.id for i in self.old.items if self.old.gate.fails_on(i)}
+        reopened = {c.id for c in self.reopened}
+        return [
+            i
+            for i in self.new.items
+            if self.new.gate.fails_on(i) and i.id not in before and i.id not in reopened
+        ]
 
     @property
     def policy_now(self) -> list[Breach]:
@@ -296,9 +319,14 @@ def _due(written: dt.date | None, day: dt.date) -> str:
 
 def _newly_missed(old: Report, new: Report) -> list[MilestoneResult]:
     """The milestones ``new`` misses that ``old`` does not, by name (both sides are judged on
-    one date, so a milestone missed only on the newer side fell short there, or is new)."""
-    missed = {m.name for m in old.milestones if m.status == "missed"}
-    return [m for m in new.milestones if m.status == "missed" and m.name not in missed]
+    one date, so a milestone missed only on the newer side fell short there, or is new), and
+    those it misses on a stage that ``old`` met it on."""
+    missed = {m.name: set(m.short) for m in old.milestones if m.status == "missed"}
+    return [
+        m
+        for m in new.milestones
+        if m.status == "missed" and (m.name not in missed or not set(m.short) <= missed[m.name])
+    ]
 
 
 def _verdict(stage: StageResult, refused: list[Breach]) -> Verdict:

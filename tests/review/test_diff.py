@@ -902,6 +902,58 @@ def test_a_breach_that_names_fewer_is_not_new_and_one_naming_another_is(tmp_path
     assert "the gate must include learn (new)\n" in worse.output
 
 
+WORSE_CHECKLIST = """\
+department: team
+name: Team
+items:
+  - {id: team.a, stage: learn, title: A, severity: medium}
+  - {id: team.b, stage: learn, title: B, severity: medium}
+  - {id: team.c, stage: learn, title: C, severity: medium}
+  - {id: team.x, stage: learn, title: X, severity: blocker, applies_if: {all: [regulated]}}
+  - {id: team.y, stage: buy, title: Y, severity: medium}
+  - {id: team.z, stage: buy, title: Z, severity: blocker, applies_if: {all: [regulated]}}
+"""
+
+
+def test_a_gate_already_failing_that_fails_further_is_a_regression(tmp_path: Path) -> None:
+    # learn already failed on its score, beta was already missed on learn. The newer side
+    # declares a trait that brings two open blockers into scope and closes one item, so
+    # learn's score rises: audit newly fails learn on a blocker and beta on buy, yet the
+    # diff had no regression and exited 0.
+    (tmp_path / "team.yaml").write_text(WORSE_CHECKLIST, encoding="utf-8")
+    head = (
+        "launch: T\nlaunch_date: 2030-01-01\nchecklists: [./team.yaml]\n"
+        "gate: {stages: [learn], min_score: 90}\n"
+        "milestones: [{name: beta, date: 2026-06-01, stages: [learn, buy], min_score: 60}]\n"
+    )
+    old = tmp_path / "old.yaml"
+    old.write_text(head + "items: {team.a: done, team.b: todo, team.c: todo, team.y: done}\n")
+    new = tmp_path / "new.yaml"
+    new.write_text(
+        head + "traits: [regulated]\n"
+        "items: {team.a: done, team.b: done, team.c: todo, team.y: done}\n"
+    )
+    result = compare(DiffRequest(str(new), old=str(old), as_of=dt.date(2026, 12, 1)))
+    assert result.regressions == [
+        "blocker team.x newly fails the gate on learn",
+        "milestone beta missed by 183 days: learn 36.4 < 60; buy 28.6 < 60",
+    ]
+    args = ["diff", str(old), str(new), "--as-of", "2026-12-01", "--fail-on-regression"]
+    assert CliRunner().invoke(app, args).exit_code == 1
+    # Both sides the same: nothing fails further.
+    same = compare(DiffRequest(str(new), old=str(new), as_of=dt.date(2026, 12, 1)))
+    assert same.regressions == []
+    # The blocker closed on the newer side instead: learn and beta fail no further.
+    new.write_text(
+        head + "traits: [regulated]\n"
+        "items: {team.a: done, team.b: done, team.c: todo, team.y: done, team.x: done,"
+        " team.z: done}\n"
+    )
+    assert (
+        compare(DiffRequest(str(new), old=str(old), as_of=dt.date(2026, 12, 1))).regressions == []
+    )
+
+
 TEAM = "department: team\nname: Team\nitems:\n" + "".join(
     f"  - id: team.i{n}\n    stage: learn\n    title: Thing {n}\n    severity: low\n"
     for n in range(200)
