@@ -245,12 +245,14 @@ def _policy_warnings(
         return found
     plain = replace(options, require_evidence=False, require_verified=False, ignore_waivers=False)
     items = _item_results(launch, checklists, launch.waivers, as_of, {}, plain, checks)
-    stages = [_stage_result(stage, items, gate.min_score) for stage in Stage]
+    stages = [_stage_result(stage, items, gate.min_score, options.fail_on) for stage in Stage]
     return find_warnings(launch, by_id, items, stages, gate, launch.waivers, as_of)
 
 
-def stage_verdict(score: float | None, open_blockers: int, min_score: float) -> Verdict:
-    if open_blockers:
+def stage_verdict(score: float | None, holding: int, min_score: float) -> Verdict:
+    """``holding``: the stage's open items the gate fails on (its open blockers, unless
+    ``--fail-on`` says another severity, or never)."""
+    if holding:
         return Verdict.BLOCKED
     if score is not None and score < min_score:
         return Verdict.AT_RISK
@@ -303,7 +305,7 @@ def score_launch(
     # them count the item open, as diff, plan and owners do.
     credits = allowed_waivers(policy, launch, checklists, as_of) if policy and waivers else waivers
     items = _item_results(launch, checklists, credits, as_of, locations or {}, options, checks)
-    stages = [_stage_result(stage, items, gate.min_score) for stage in Stage]
+    stages = [_stage_result(stage, items, gate.min_score, options.fail_on) for stage in Stage]
     by_id = {item.id: item for checklist in checklists for item in checklist.items}
     found = find_warnings(
         launch,
@@ -491,15 +493,26 @@ def required_scores(
     return {stage: score_percent(i for i in mine if i.stage is stage) for stage in Stage}
 
 
-def _stage_result(stage: Stage, items: Sequence[ItemResult], min_score: float) -> StageResult:
+def _stage_result(
+    stage: Stage, items: Sequence[ItemResult], min_score: float, fail_on: Severity | None
+) -> StageResult:
+    """The stage's score and verdict: ``blocked`` by what the gate's ``fail_on`` fails on,
+    as the gate judges it, so that no stage the gate fails on open items shows ready."""
     in_stage = [i for i in items if i.stage is stage]
     score = score_percent(in_stage)
     open_blockers = sum(i.open and i.severity is Severity.BLOCKER for i in in_stage)
+    holding = (
+        open_blockers
+        if fail_on is Severity.BLOCKER
+        else sum(
+            i.open and fail_on is not None and i.severity.rank <= fail_on.rank for i in in_stage
+        )
+    )
     return StageResult(
         key=stage,
         name=stage.label,
         score=score,
-        verdict=stage_verdict(score, open_blockers, min_score),
+        verdict=stage_verdict(score, holding, min_score),
         open=sum(i.open for i in in_stage),
         open_blockers=open_blockers,
         overdue=sum(i.overdue_days is not None for i in in_stage),

@@ -59,8 +59,30 @@ def test_fail_on_never_lets_blockers_pass_when_scores_do(mini: Mini) -> None:
     assert run("audit", str(path), *AS_OF)[0] == 1  # open blocker
     code, data = audit_json(str(path), "--fail-on", "never")
     assert code == 0
-    assert data["stages"][0]["verdict"] == "blocked"  # the stage is still reported blocked
+    # The verdict follows the gate's rule (a passing gate beside a stage shown "blocked"
+    # said two things); the open blocker is still counted.
+    assert (data["stages"][0]["verdict"], data["stages"][0]["open_blockers"]) == ("ready", 1)
     assert data["gate"]["fail_on"] == "never"
+
+
+def test_fail_on_a_severity_shows_a_stage_it_fails_as_blocked(mini: Mini) -> None:
+    # learn's open blocker is done; its open medium item fails --fail-on medium: the table's
+    # last line said "GATE FAILED  learn ready", JSON, Markdown, HTML and SARIF "ready".
+    path = mini(
+        "gate: {stages: [learn, use], min_score: 0}\n"
+        "items: {legal.trademarks: {status: done, evidence: e}}\n"
+    )
+    code, data = audit_json(str(path), "--fail-on", "medium")
+    assert code == 1
+    assert [(s["key"], s["verdict"]) for s in data["stages"][::2]] == [
+        ("learn", "ready"),
+        ("use", "blocked"),
+    ]
+    code, out, _ = run("audit", str(path), *AS_OF, "--fail-on", "medium")
+    assert code == 1 and out.rstrip().endswith("GATE FAILED  use blocked")
+    markdown = run("audit", str(path), *AS_OF, "--fail-on", "medium", "-f", "markdown")[1]
+    assert "| Use it (and get it fixed) | 0.0 | ⛔ blocked |" in markdown
+    assert audit_json(str(path))[1]["stages"][2]["verdict"] == "ready"  # blockers alone
 
 
 def test_ignore_waivers_audits_as_if_none_existed(mini: Mini) -> None:
