@@ -122,7 +122,9 @@ def _deliver(
     allow_outside: bool,
 ) -> None:
     """Each report file checked before any is written, then written together (a refusal
-    writes none), then the report for standard output, if there is one."""
+    writes none), the report for standard output, if there is one, written before they are
+    put in place: a standard output that fails (full, closed, a reader gone) leaves none of
+    them, so that no file shows a verdict beside an exit code that says the run failed."""
     paths = [path for path, _ in files]
     for path in paths:
         refuse_own_files(path)
@@ -131,5 +133,5 @@ def _deliver(
     with written_together() as writes:
         for path, text in files:
             writes.add(path, text, overwrite=True, allow_outside=allow_outside)
-    if standard_output is not None:
-        write_stdout(standard_output)
+        if standard_output is not None:
+            write_stdout(standard_output)

@@ -118,6 +118,34 @@ def test_also_refuses_before_writing_anything(mini: Mini, tmp_path: Path, second
     assert sorted(p.name for p in tmp_path.iterdir()) == before
 
 
+@pytest.mark.parametrize("stdout", ["full", "closed"])
+def test_also_writes_nothing_when_standard_output_fails(
+    mini: Mini, tmp_path: Path, stdout: str
+) -> None:
+    # The report file was put in place before standard output was written: a full or
+    # closed standard output exited 2 beside an --also file saying "passed".
+    launch = mini("gate: {stages: [learn], min_score: 0}\nitems: {legal.trademarks: done}\n")
+    kept = tmp_path / "kept.json"
+    kept.write_text("yesterday's report", encoding="utf-8")
+    fresh = tmp_path / "fresh.html"
+    args = ["audit", str(launch), *AS_OF, f"--also=json={kept}", f"--also=html={fresh}"]
+    command = [sys.executable, "-m", "gtm_check", *args]
+    with open(os.devnull if stdout == "closed" else "/dev/full", "wb") as sink:
+        child = subprocess.run(
+            command if stdout == "full" else ["sh", "-c", 'exec "$@" >&-', "sh", *command],
+            stdout=sink,
+            stderr=subprocess.PIPE,
+            check=False,
+        )
+    assert child.returncode == 2, child.stderr
+    assert child.stderr.decode().startswith("gtm-check: ")
+    assert kept.read_text(encoding="utf-8") == "yesterday's report"
+    assert not fresh.exists() and leftovers(tmp_path) == []
+    # Standard output that takes the report: both files, and the gate's exit code.
+    assert subprocess.run(command, capture_output=True, check=False).returncode == 0
+    assert kept.read_text(encoding="utf-8").startswith("{") and fresh.exists()
+
+
 @pytest.mark.parametrize(
     ("value", "message"),
     [
