@@ -26,6 +26,7 @@ from gtm_check.cli.params import unknown_choice
 from gtm_check.cli.values import given, path, refuse, text
 from gtm_check.load.checklists import ChecklistReader, builtin_names
 from gtm_check.load.files import STDIN, leads_outside
+from gtm_check.model.inputs import MAX_PERSON
 from gtm_check.model.problems import GtmCheckError, OptionError, quoted
 from gtm_check.model.safetext import visible
 from gtm_check.model.vocabulary import TRAITS
@@ -138,6 +139,9 @@ def init_command(
             "PATH", "'-' means standard input or output, not a file: write ./- for a file named '-'"
         )
     day = given_date(launch_date, "--launch-date")
+    if owner is not None and len(owner) > MAX_PERSON:
+        # The file would be refused by every command that reads it, as set --owner refuses.
+        raise OptionError("--owner", f"is {len(owner):,} characters; the limit is {MAX_PERSON:,}")
     traits, departments = _known(trait or [], department or [])
     checklists = [c.checklist for c in ChecklistReader().builtin(departments or None)]
     text = launch_file(

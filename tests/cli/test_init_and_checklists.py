@@ -621,3 +621,18 @@ def test_init_writes_any_name_and_owner_as_a_file_that_reads_back(
     assert (data["launch"], data["owner"]) == (name, owner)
     first = text.splitlines()[0]
     assert first.isprintable() and "\\x1b]0;title\\x07" in first
+
+
+def test_init_refuses_an_owner_no_command_would_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An owner of 1,001 characters was written, exit 0, and every command reading the file
+    # refused it ("owner: is 1,001 characters; the limit is 1,000"), as set --owner does.
+    monkeypatch.chdir(tmp_path)
+    args = ["init", "a.yaml", "--name", "N", "--launch-date", "2027-06-01", "--no-schema"]
+    code, out, err = run(*args, "--owner", "x" * 1_001)
+    assert (code, out) == (2, "")
+    assert err == "gtm-check init: --owner: is 1,001 characters; the limit is 1,000\n"
+    assert list(tmp_path.iterdir()) == []
+    assert run(*args, "--owner", "x" * 1_000)[0] == 0
+    assert run("validate", "a.yaml")[0] == 0
