@@ -18,6 +18,7 @@ from gtm_check.cli.fast import EXPIRING_WITHIN, Audit, Echo, echo
 from gtm_check.cli.output import (
     STEP_SUMMARY_FULL,
     append_step_summary,
+    refuse_git_folder,
     refuse_own_files,
     refuse_to_overwrite,
     refuse_written_twice,
@@ -83,8 +84,12 @@ def report(
     if also:
         to_file = render_options(file_output=True, limit=limit)
         files += [(x.path, render(AUDIT, x.format, outcome.reports, to_file)) for x in also]
+    summary = _summary_file(format)
+    if summary is not None:
+        _check_summary(summary, [path for path, _ in files], outcome)
     _deliver(files, None if output is not None else text, outcome, request.allow_outside)
-    _step_summary(format, outcome, say)
+    if summary is not None:
+        _step_summary(summary, outcome, say)
     return EXIT_PASSED if outcome.passed or warn_only else EXIT_GATE_FAILED
 
 
@@ -105,14 +110,33 @@ def run(call: Audit) -> int:
     )
 
 
-def _step_summary(format: str, outcome: AuditOutcome, say: Echo) -> None:
-    """With the github format in a workflow step, the Markdown report goes to its summary;
-    standard error says so when the summary has no room left for it."""
+def _summary_file(format: str) -> Path | None:
+    """With the github format in a workflow step, the step summary file it appends to."""
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    if format == "github" and summary:
-        markdown = render(AUDIT, "markdown", outcome.reports, RenderOptions())
-        if not append_step_summary(Path(summary), markdown):
-            say(STEP_SUMMARY_FULL, err=True)
+    return Path(summary) if format == "github" and summary else None
+
+
+def _check_summary(summary: Path, outputs: Sequence[Path], outcome: AuditOutcome) -> None:
+    """The step summary is an output too, checked before anything is written: never an
+    input of the run, gtm-check's own files, git's folder, or another output's file (a
+    runner sets it to a file of its own; a variable set by hand may name anything)."""
+    try:
+        refuse_git_folder(summary)
+        refuse_own_files(summary)
+        refuse_to_overwrite(summary, outcome.inputs)
+        refuse_written_twice([*outputs, summary])
+    except GtmCheckError as exc:
+        raise GtmCheckError(
+            [replace(p, message=f"GITHUB_STEP_SUMMARY {p.message}") for p in exc.problems]
+        ) from None
+
+
+def _step_summary(summary: Path, outcome: AuditOutcome, say: Echo) -> None:
+    """The Markdown report appended to the step summary; standard error says so when the
+    summary has no room left for it."""
+    markdown = render(AUDIT, "markdown", outcome.reports, RenderOptions())
+    if not append_step_summary(summary, markdown):
+        say(STEP_SUMMARY_FULL, err=True)
 
 
 def _deliver(

@@ -346,6 +346,36 @@ def test_a_step_summary_that_fits_is_appended_whole(tmp_path: Path) -> None:
     assert summary.read_text(encoding="utf-8") == run("audit", EXAMPLE, *AS_OF, "-f", "markdown")[1]
 
 
+def test_a_step_summary_naming_an_input_or_gits_folder_is_refused(tmp_path: Path) -> None:
+    # GITHUB_STEP_SUMMARY was appended to whatever it named: the policy file (the next run
+    # exited 2) or a hook in .git, where -o refuses to write.
+    folder = tmp_path / "repo"
+    (folder / ".git" / "hooks").mkdir(parents=True)
+    policy = folder / ".gtm-check.yaml"
+    policy.write_text("policy: {min_score: 80}\n", encoding="utf-8")
+    launch = folder / "launch.yaml"
+    launch.write_text(Path(EXAMPLE).read_text(encoding="utf-8"), encoding="utf-8")
+    hook = folder / ".git" / "hooks" / "post-commit"
+    hook.write_text("#!/bin/sh\n", encoding="utf-8")
+    for target, said in (
+        (policy, "GITHUB_STEP_SUMMARY is one of the input files"),
+        (launch, "GITHUB_STEP_SUMMARY is one of the input files"),
+        (hook, "GITHUB_STEP_SUMMARY is in git's own folder (.git)"),
+    ):
+        before = target.read_bytes()
+        env = {"GITHUB_STEP_SUMMARY": str(target)}
+        code, out, err = run("audit", str(launch), *AS_OF, "-f", "github", env=env)
+        assert (code, out) == (2, "")
+        assert err.startswith(f"{target}:1:1: {said}"), err
+        assert target.read_bytes() == before
+    report = tmp_path / "report.md"
+    env = {"GITHUB_STEP_SUMMARY": str(report)}
+    args = ("audit", str(launch), *AS_OF, "-f", "github", "--also", f"markdown={report}")
+    code, _, err = run(*args, env=env)
+    assert code == 2 and "GITHUB_STEP_SUMMARY is named twice as an output" in err
+    assert not report.exists()
+
+
 def test_a_step_summary_append_that_fails_is_taken_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
