@@ -139,9 +139,7 @@ def init_command(
             "PATH", "'-' means standard input or output, not a file: write ./- for a file named '-'"
         )
     day = given_date(launch_date, "--launch-date")
-    if owner is not None and len(owner) > MAX_PERSON:
-        # The file would be refused by every command that reads it, as set --owner refuses.
-        raise OptionError("--owner", f"is {len(owner):,} characters; the limit is {MAX_PERSON:,}")
+    _check_owner(owner)
     traits, departments = _known(trait or [], department or [])
     checklists = [c.checklist for c in ChecklistReader().builtin(departments or None)]
     text = launch_file(
@@ -173,6 +171,13 @@ def init_command(
             f"run: gtm-check audit {path}"
         )
     )
+
+
+def _check_owner(owner: str | None) -> None:
+    """An owner longer than the launch file takes is refused, as ``set --owner`` refuses it:
+    every command reading the file would refuse it."""
+    if owner is not None and len(owner) > MAX_PERSON:
+        raise OptionError("--owner", f"is {len(owner):,} characters; the limit is {MAX_PERSON:,}")
 
 
 def _inside(target: Path, what: str) -> None:
