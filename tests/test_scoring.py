@@ -123,6 +123,19 @@ def test_the_gate_compares_the_score_the_report_shows(
     assert report.gate.passed is (verdict == Verdict.READY)
 
 
+@pytest.mark.parametrize("weights", [(0.7995, 0.2005), (7.995, 2.005), (1_599, 401)])
+def test_decimal_weights_score_as_written(weights: tuple[float, float]) -> None:
+    # Each pair is exactly 79.95%: 0.7995 as a binary float is just below 0.7995, so that
+    # pair showed 79.9 and failed min_score 80 while 7.995/2.005 showed 80.0 and passed.
+    items = [
+        item("a.x", severity="low", weight=weights[0]),
+        item("a.y", severity="low", weight=weights[1]),
+    ]
+    report = audit(items, {"a.x": "done"}, gate={"stages": ["learn"], "min_score": 80})
+    (stage,) = [s for s in report.stages if s.key == Stage.LEARN]
+    assert (stage.score, stage.verdict, report.gate.passed) == (80.0, Verdict.READY, True)
+
+
 def test_fractional_and_whole_weights_score_together_in_any_order() -> None:
     # 0.5 + 0.25 credited of 0.5 + 0.25 + 1.25 + 2 = 0.75 / 4 = 18.75 exactly: 18.8 half up.
     weights = [0.5, 0.25, 1.25, 2]

@@ -43,6 +43,13 @@ from gtm_check.scoring.policy import allowed_waivers, breaches, counted
 from gtm_check.scoring.warnings import find_warnings, idle
 
 
+def exact_weight(weight: int | float) -> int | Fraction:
+    """A weight as the checklist wrote it: an int as itself, a float as the shortest decimal
+    that reads back as it (``repr``), so 0.7995 counts as 7995/10000, not as the binary
+    float just below it (79.95 then shows 80.0 whether the weights were 7.995 or 0.7995)."""
+    return weight if isinstance(weight, int) else Fraction(repr(weight))
+
+
 def score_percent(items: Iterable[ItemResult]) -> float | None:
     """100 x credited weight / applicable weight, to one decimal (half up); None if none apply."""
     # Exact arithmetic, so the score does not depend on the order weights are added in.
@@ -51,7 +58,7 @@ def score_percent(items: Iterable[ItemResult]) -> float | None:
     credited: int | Fraction = 0
     for item in items:
         if item.applicable:
-            weight = item.weight if isinstance(item.weight, int) else Fraction(item.weight)
+            weight = exact_weight(item.weight)
             applicable += weight
             if item.credited:
                 credited += weight

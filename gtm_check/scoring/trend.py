@@ -24,7 +24,7 @@ from gtm_check.model.inputs import Checklist, Gate, Launch, Policy
 from gtm_check.model.results import Breach, CheckResult, ItemResult, MilestoneResult, Report
 from gtm_check.model.vocabulary import Severity, Stage
 from gtm_check.scoring.policy import REQUIRED_SCORE, counted
-from gtm_check.scoring.score import GateOptions, score_counted, score_launch
+from gtm_check.scoring.score import GateOptions, exact_weight, score_counted, score_launch
 
 SHALLOW_HINT = (
     "this is a shallow clone, so older revisions are missing: fetch the whole history "
@@ -100,7 +100,7 @@ Exact = int | Fraction
 def _total(weights: Iterable[int | float]) -> Exact:
     total: Exact = 0
     for weight in weights:
-        total += weight if isinstance(weight, int) else Fraction(weight)
+        total += exact_weight(weight)
     return total
 
 
@@ -114,7 +114,7 @@ def _weight(exact: Exact) -> float:
 def _passing(floor: float) -> Fraction:
     """The least score whose one-decimal rounding (half up, ``score_percent``) reaches
     ``floor``."""
-    return Fraction(math.ceil(Fraction(floor) * 10), 10) - Fraction(1, 20)
+    return Fraction(math.ceil(exact_weight(floor) * 10), 10) - Fraction(1, 20)
 
 
 METHOD = (
