@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gtm_check.model.filters import Filters
@@ -106,6 +107,9 @@ class CheckResult:
     passed: bool
     why: str
     """What was found, in words: "answered 200", "no such file", "answered 404"."""
+    read: Path | None = None
+    """The file a file check looked at, from the launch's repository: an input of the run,
+    which no report of it may replace."""
 
     @property
     def status(self) -> str:

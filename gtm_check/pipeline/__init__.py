@@ -211,6 +211,8 @@ def audit(request: AuditRequest, extras: Extras | None = None) -> AuditOutcome:
         report = _report(request, path, loaded, policy, options, checker, reader, extras)
         reports.append((apply_filters(report, request.filters), str(path)))
         inputs += loaded.files
+        # A file a check read is an input too: -o CHANGELOG.md must not replace it.
+        inputs += [i.check.read for i in report.items if i.check and i.check.read]
     if problems:
         raise GtmCheckError(problems)
     inputs += policies.files  # inputs too: a report never replaces one

@@ -334,3 +334,17 @@ def test_the_calendar_says_what_a_due_items_check_found(launch: Path) -> None:
     calendar = re.sub(r"\r?\n ", "", audit(launch, "--verify", "-f", "ics").stdout)  # unfolded
     assert "check: verified (the file exists)\\; it passes: mark it done" in calendar
     assert "\\ncheck:" not in audit(launch, "-f", "ics").stdout
+
+
+def test_no_report_replaces_a_file_a_check_read(launch: Path) -> None:
+    # -o named the file a check of the same run had just read: the runbook it verified was
+    # replaced by the report, and the next run's check read the report.
+    runbook = launch.parent / "docs" / "runbook.md"
+    before = runbook.read_bytes()
+    for args in (["-o", str(runbook)], ["-f", "json", f"--also=markdown={runbook}"]):
+        result = audit(launch, "--verify", *args)
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr == (
+            f"{runbook}:1:1: is one of the input files; choose another output file\n"
+        )
+        assert runbook.read_bytes() == before

@@ -105,7 +105,12 @@ class Checker:
         for check in unique[allowed:]:
             outcomes[check] = (False, f"not run: one run runs at most {MAX_CHECKS:,} checks")
         return {
-            item: CheckResult(check.kind, check.target or "", *outcomes[check])
+            item: CheckResult(
+                check.kind,
+                check.target or "",
+                *outcomes[check],
+                read=root / check.path if isinstance(check, FileCheck) and check.path else None,
+            )
             for item, check in checks.items()
         }
 
