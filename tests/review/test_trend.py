@@ -64,6 +64,19 @@ def test_weekly_points_follow_the_rename_and_skip_the_broken_revision(repo: GitR
     assert not result.shallow
 
 
+def test_a_revision_that_is_not_utf8_is_skipped_where_it_is(tmp_path: Path) -> None:
+    # The skip said only "the file is not UTF-8 text", where every other skip, and diff,
+    # give the revision's rev:path:1:1.
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("2027-01-04", {"legal.yaml": CHECKLIST})
+    (repo.root / "launch.yaml").write_bytes(b"\xff\xfe")
+    bad = repo.commit("2027-01-05", {})
+    repo.commit("2027-01-06", {"launch.yaml": TODO})
+    result = trend(repo.root / "launch.yaml", every=Every.commit, today=dt.date(2027, 1, 20))
+    [skipped] = result.skipped
+    assert skipped.why == f"{bad[:7]}:launch.yaml:1:1: the file is not UTF-8 text"
+
+
 def test_projection_from_the_last_four_weeks(repo: GitRepo) -> None:
     # On Sunday 2027-02-07, the end of the last revision's week: the window is 01-10..02-07.
     result = trend(repo.root / "plan.yaml", every=Every.week, today=dt.date(2027, 2, 7))
