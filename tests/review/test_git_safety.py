@@ -1080,6 +1080,19 @@ def test_the_path_read_in_each_revision_is_the_one_named_links_unfollowed(tmp_pa
     ]
 
 
+def parses_seen(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The end of each launch text the history parses, in order, as the run goes."""
+    parsed: list[str] = []
+    parse = load_launch_text
+
+    def spy_parse(source: Any, *args: Any, **kwargs: Any) -> Any:
+        parsed.append(source.text[-3:])
+        return parse(source, *args, **kwargs)
+
+    monkeypatch.setattr(revisions, "load_launch_text", spy_parse)
+    return parsed
+
+
 def test_two_contents_taking_turns_count_each_time_and_are_parsed_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1094,14 +1107,7 @@ def test_two_contents_taking_turns_count_each_time_and_are_parsed_once(
         [{"legal.yaml": CHECKLIST, "launch.yaml": a}]
         + [{"launch.yaml": (a, b)[(n // 7) % 2]} for n in range(1, 70)],
     )
-    parsed: list[str] = []
-    parse = load_launch_text
-
-    def spy_parse(source: Any, *args: Any, **kwargs: Any) -> Any:
-        parsed.append(source.text[-3:])
-        return parse(source, *args, **kwargs)
-
-    monkeypatch.setattr(revisions, "load_launch_text", spy_parse)
+    parsed = parses_seen(monkeypatch)
     monkeypatch.setattr(periods, "MAX_HISTORY_TEXT", 6 * len(a))
     result = review.trend(repo.root / "launch.yaml", today=dt.date(2026, 3, 15))
     assert len(result.points) == 6  # ten weeks; six turns fit
@@ -1121,14 +1127,7 @@ def test_one_content_over_many_periods_counts_in_each(
     for week in range(1, 10):
         (repo.root / "launch.yaml").chmod(0o755 if week % 2 else 0o644)
         repo.commit(str(dt.date(2026, 1, 5) + dt.timedelta(weeks=week)), {})
-    parsed: list[str] = []
-    parse = load_launch_text
-
-    def spy_parse(source: Any, *args: Any, **kwargs: Any) -> Any:
-        parsed.append(source.text[-3:])
-        return parse(source, *args, **kwargs)
-
-    monkeypatch.setattr(revisions, "load_launch_text", spy_parse)
+    parsed = parses_seen(monkeypatch)
     monkeypatch.setattr(periods, "MAX_HISTORY_TEXT", 6 * len(a))
     result = review.trend(repo.root / "launch.yaml", today=dt.date(2026, 3, 15))
     assert len(result.points) == 6
