@@ -136,6 +136,19 @@ def test_decimal_weights_score_as_written(weights: tuple[float, float]) -> None:
     assert (stage.score, stage.verdict, report.gate.passed) == (80.0, Verdict.READY, True)
 
 
+def test_a_score_just_below_a_half_rounds_down_however_small_the_gap() -> None:
+    # 79.95 x (1 - 1e-300): dividing to Decimal's 28 digits first made it 79.95, shown 80.0
+    # and passing an 80 gate, while the trend's exact projection said it did not pass.
+    items = [
+        item("a.x", severity="low", weight=0.7995),
+        item("a.y", severity="low", weight=0.2005),
+        item("a.z", severity="low", weight=1e-300),
+    ]
+    report = audit(items, {"a.x": "done"}, gate={"stages": ["learn"], "min_score": 80})
+    (stage,) = [s for s in report.stages if s.key == Stage.LEARN]
+    assert (stage.score, stage.verdict, report.gate.passed) == (79.9, Verdict.AT_RISK, False)
+
+
 def test_fractional_and_whole_weights_score_together_in_any_order() -> None:
     # 0.5 + 0.25 credited of 0.5 + 0.25 + 1.25 + 2 = 0.75 / 4 = 18.75 exactly: 18.8 half up.
     weights = [0.5, 0.25, 1.25, 2]
