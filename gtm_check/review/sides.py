@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gtm_check.load.checklists import ChecklistReader, LoadedChecklist
-from gtm_check.load.files import ByteBudget, named
+from gtm_check.load.files import STDIN, ByteBudget, named
 from gtm_check.load.history import Commit, Repository
 from gtm_check.load.launch import load_launch, load_launch_text
 from gtm_check.load.yamltree import Source
@@ -72,6 +72,12 @@ class LoadedSide:
 
 
 def repository(path: Path) -> Repository:
+    """The repository whose history holds ``path``; none for standard input, whose launch
+    has no history (a committed file named ``-`` is another file: ``./-`` names it)."""
+    if str(path) == STDIN:
+        raise GtmCheckError(
+            [Problem(STDIN, 1, 1, "the launch file came from standard input, which has no history")]
+        )
     repo = Repository.of(path)
     if repo is None:
         raise GtmCheckError([Problem(str(path), 1, 1, "not in a git repository")])

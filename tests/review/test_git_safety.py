@@ -1148,3 +1148,22 @@ def test_a_file_named_head_in_the_checkout_is_no_revision(tmp_path: Path) -> Non
     diff = invoke("diff", path, "--since", "2027-01-05", "--as-of", "2027-01-20", "-f", "json")
     assert (diff.exit_code, diff.stderr) == (0, "")
     assert json.loads(diff.stdout)["old"]["date"] == "2027-01-04"
+
+
+def test_standard_input_has_no_history_even_beside_a_file_named_dash(tmp_path: Path) -> None:
+    # trend - and diff - read the history of a committed file named "-" as that of the
+    # launch read from standard input: a pull request's "-" became the trend's points and
+    # the diff's older side, where audit --history - says standard input has none.
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("2027-01-04", {"legal.yaml": CHECKLIST, "-": REAL})
+    said = "-:1:1: the launch file came from standard input, which has no history\n"
+    here = os.getcwd()
+    os.chdir(repo.root)
+    try:
+        for args in (["trend", "-"], ["diff", "-", "--since", "HEAD"]):
+            result = CliRunner().invoke(app, [*args, "--as-of", "2027-01-20"], input=REAL)
+            assert (result.exit_code, result.stdout, result.stderr) == (2, "", said), args
+        named = CliRunner().invoke(app, ["trend", "./-", "--as-of", "2027-01-20", "-f", "json"])
+        assert named.exit_code == 0 and len(json.loads(named.stdout)["points"]) == 1
+    finally:
+        os.chdir(here)
