@@ -275,6 +275,8 @@ class MilestoneResult:
     """Days from the as-of date to the milestone: 0 on the day, negative once past."""
     short: list[Stage] = field(default_factory=list)
     """The stages that fall short of it: below its bar, or with an open item due by it."""
+    holding: dict[Stage, int] = field(default_factory=dict)
+    """How many open items the gate fails on are due by it, for each stage that has any."""
 
     @property
     def passed(self) -> bool:

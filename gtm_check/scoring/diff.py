@@ -320,13 +320,25 @@ def _due(written: dt.date | None, day: dt.date) -> str:
 def _newly_missed(old: Report, new: Report) -> list[MilestoneResult]:
     """The milestones ``new`` misses that ``old`` does not, by name (both sides are judged on
     one date, so a milestone missed only on the newer side fell short there, or is new), and
-    those it misses on a stage that ``old`` met it on."""
-    missed = {m.name: set(m.short) for m in old.milestones if m.status == "missed"}
+    those it misses further (``_further``)."""
+    missed = {m.name: m for m in old.milestones if m.status == "missed"}
     return [
         m
         for m in new.milestones
-        if m.status == "missed" and (m.name not in missed or not set(m.short) <= missed[m.name])
+        if m.status == "missed" and (m.name not in missed or _further(missed[m.name], m))
     ]
+
+
+def _further(old: MilestoneResult, new: MilestoneResult) -> bool:
+    """Whether ``new`` misses the milestone further than ``old``: on a stage ``old`` met it
+    on, with more open items due by it, or with a score short of it that dropped."""
+    for stage in new.short:
+        if stage not in old.short or new.holding.get(stage, 0) > old.holding.get(stage, 0):
+            return True
+        was, now = old.scores.get(stage), new.scores.get(stage)
+        if was is not None and now is not None and now < min(was, new.min_score):
+            return True
+    return False
 
 
 def _verdict(stage: StageResult, refused: list[Breach]) -> Verdict:

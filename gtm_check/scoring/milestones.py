@@ -31,10 +31,11 @@ def milestone_results(
     due = _DueDates.of(items, fail_on)
     results = []
     for milestone in sorted(milestones, key=lambda m: (m.date, m.name)):
+        holding = {stage: n for stage in Stage if (n := due.count(milestone, stage))}
         reasons = {
             stage: reason
-            for stage in Stage
-            if (reason := _open_reason(stage, due.count(milestone, stage), fail_on))
+            for stage, n in holding.items()
+            if (reason := _open_reason(stage, n, fail_on))
         }
         below = {
             stage: f"{stage} {score:.1f} < {milestone.min_score:g}"
@@ -53,6 +54,7 @@ def milestone_results(
                 blocking=blocking,
                 days=(milestone.date - as_of).days,
                 short=[stage for stage in Stage if stage in below or stage in reasons],
+                holding={stage: holding[stage] for stage in reasons},
             )
         )
     return results

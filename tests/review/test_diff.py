@@ -954,6 +954,40 @@ def test_a_gate_already_failing_that_fails_further_is_a_regression(tmp_path: Pat
     )
 
 
+def test_a_milestone_missed_further_on_the_same_stage_is_a_regression(tmp_path: Path) -> None:
+    # beta, already missed on buy (not gated), drops the waiver of a second blocker due by
+    # it ("1 open blocker" becomes 2), or its buy score falls further below the bar: diff
+    # exited 0, where the same on a gated stage is a regression.
+    checklist = (
+        "department: team\nname: Team\nitems:\n"
+        "  - {id: team.a, stage: learn, title: A, severity: low}\n"
+        "  - {id: team.b, stage: buy, title: B, severity: blocker}\n"
+        "  - {id: team.c, stage: buy, title: C, severity: blocker}\n"
+        "  - {id: team.d, stage: buy, title: D, severity: low}\n"
+    )
+    (tmp_path / "team.yaml").write_text(checklist, encoding="utf-8")
+    head = (
+        "launch: T\nlaunch_date: 2030-01-01\nchecklists: [./team.yaml]\n"
+        "gate: {stages: [learn], min_score: 10}\n"
+        "milestones: [{name: beta, date: 2026-06-01, stages: [buy], min_score: 10}]\n"
+    )
+    waiver = "waivers: [{item: team.c, reason: r, approved_by: vp, expires: 2027-06-01}]\n"
+    items = "items: {team.a: done, team.b: {status: todo, due: 2026-05-01}, team.d: done, "
+    old = tmp_path / "old.yaml"
+    old.write_text(head + waiver + items + "team.c: {status: todo, due: 2026-05-01}}\n")
+    new = tmp_path / "new.yaml"
+    new.write_text(head + items + "team.c: {status: todo, due: 2026-05-01}}\n")
+    day = dt.date(2026, 12, 1)
+    result = compare(DiffRequest(str(new), old=str(old), as_of=day))
+    assert result.regressions == [
+        "milestone beta missed by 183 days: buy 9.1 < 10; buy blocked by 2 open blockers"
+    ]
+    # Nothing changed on either side: not missed further.
+    assert compare(DiffRequest(str(old), old=str(old), as_of=day)).regressions == []
+    # Fewer open blockers due by it: less far, not a regression.
+    assert compare(DiffRequest(str(old), old=str(new), as_of=day)).regressions == []
+
+
 TEAM = "department: team\nname: Team\nitems:\n" + "".join(
     f"  - id: team.i{n}\n    stage: learn\n    title: Thing {n}\n    severity: low\n"
     for n in range(200)
