@@ -94,10 +94,13 @@ class PolicyReader:
             combined = combined.tightened(policy)
             if combined.allowed_tiers == [] and before and policy.allowed_tiers:
                 raise GtmCheckError(_no_tier_left(self._read[path][1], policy, before))
-        if combined is not None and self.read(outermost_first[0]).verify_hosts is None:
-            # Where the outermost policy (--policy FILE, else the repository root's) lists no
-            # host, none may be fetched: a nearer .gtm-check.yaml (which a pull request can
-            # add) narrows the hosts that file lists, never lists its own.
+        # Hosts are fetched only where a file the pull request cannot have written lists
+        # them. With --policy FILE, that file: a .gtm-check.yaml narrows what it lists, never
+        # lists its own. Without, any .gtm-check.yaml may be the pull request's, the
+        # outermost too (one added above the team's, where the root had none), so each one
+        # that applies must list a host for it to be fetched: one that lists none allows none.
+        deciding = outermost_first[:1] if self._explicit else outermost_first
+        if combined is not None and any(self.read(p).verify_hosts is None for p in deciding):
             combined = combined.model_copy(update={"verify_hosts": None})
         return combined
 

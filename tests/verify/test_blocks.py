@@ -298,6 +298,29 @@ def test_a_nearer_file_cannot_list_hosts_the_repositorys_root_file_does_not(
     assert len(site.requests) == 1
 
 
+def test_a_file_added_above_the_teams_cannot_list_hosts(repo: Path, site: Site) -> None:
+    # The team's .gtm-check.yaml, in launches/, lists no host and the root has none; a pull
+    # request adds one at the root listing the loopback address. As the outermost file it
+    # decided, and audit --verify fetched from 127.0.0.1.
+    nested = repo / "launches"
+    nested.mkdir()
+    (nested / ".gtm-check.yaml").write_text("policy:\n  min_score: 50\n")
+    (repo / ".gtm-check.yaml").write_text("policy:\n  verify_hosts: ['127.0.0.1']\n")
+    moved = launch_with(repo, f"team.plain: {{verify: {{url: '{site.page('/p')}'}}}}\n")
+    (nested / "team.yaml").write_text((repo / "team.yaml").read_text())
+    path = moved.rename(nested / "launch.yaml")
+    args = ["audit", str(path), "--as-of", "2027-01-01", "-f", "json", "--verify"]
+    result = CliRunner().invoke(app, args)
+    assert "the policy's verify_hosts lists no host" in result.stdout
+    assert site.requests == []
+    assert CliRunner().invoke(app, ["validate", str(path)]).exit_code == 2
+    # Each file that applies listing the host lets it be fetched.
+    (nested / ".gtm-check.yaml").write_text("policy:\n  verify_hosts: ['127.0.0.1']\n")
+    allowed = CliRunner().invoke(app, args)
+    assert '"verified"' in allowed.stdout
+    assert len(site.requests) == 1
+
+
 def test_a_url_on_a_host_the_policy_does_not_list_is_a_breach(repo: Path) -> None:
     (repo / ".gtm-check.yaml").write_text("policy:\n  verify_hosts: [docs.acme.example]\n")
     path = launch_with(
