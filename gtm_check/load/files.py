@@ -132,6 +132,13 @@ STDIN = "-"
 STDIN_DISPLAY = "<stdin>"
 
 
+def as_file(path: Path) -> Path:
+    """``path`` as the file it was read from: ``-`` there (a checklist ``./-`` joined to the
+    working folder, ``--policy -``) is the file of that name in the working folder, never
+    standard input, which only a launch file can be."""
+    return Path.cwd() / path if str(path) == STDIN else path
+
+
 def named(text: str) -> Path:
     """The path a command line names: ``-`` alone is standard input or output, but a name
     that means the file ``-`` (``./-``) is taken from the current folder whole, since

@@ -15,7 +15,7 @@ from gtm_check.load.checklists import (
     LoadedChecklist,
 )
 from gtm_check.load.document import parse_model
-from gtm_check.load.files import STDIN, STDIN_DISPLAY
+from gtm_check.load.files import STDIN, STDIN_DISPLAY, as_file
 from gtm_check.load.yamltree import Capped, Finding, PathKey, Positions, Source
 from gtm_check.model.inputs import ChecklistItem, Launch
 from gtm_check.model.problems import GtmCheckError, Problem, Suggestions, clipped, quoted
@@ -39,7 +39,7 @@ class LoadedLaunch:
     @property
     def files(self) -> list[Path]:
         """Every file this launch was read from: the launch file and its checklists."""
-        return [self.path, *(c.path for c in self.checklists)]
+        return [self.path, *(as_file(c.path) for c in self.checklists)]
 
 
 def load_launch(

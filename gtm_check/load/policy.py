@@ -12,6 +12,7 @@ from gtm_check.load.checklists import BUILTIN, builtin_names
 from gtm_check.load.document import parse_model
 from gtm_check.load.files import (
     ByteBudget,
+    as_file,
     confine,
     holds_repository,
     read_text,
@@ -107,7 +108,7 @@ class PolicyReader:
     @property
     def files(self) -> list[Path]:
         """Every policy file read so far (--policy FILE and each .gtm-check.yaml found)."""
-        return list(self._read)
+        return [as_file(path) for path in self._read]
 
     def read(self, path: Path) -> Policy:
         if path not in self._read:

@@ -566,3 +566,29 @@ def test_a_report_written_over_an_executable_drops_the_execute_bits(
     target.chmod(mode)
     assert audit_to(mini(""), target)[0] == 1
     assert stat.S_IMODE(target.stat().st_mode) == mode & 0o666
+
+
+@pytest.mark.parametrize("which", ["checklist", "policy"])
+def test_an_input_file_named_dash_is_never_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, which: str
+) -> None:
+    # A checklist ./- (joined to the working folder: "-") and --policy - (the file "-") were
+    # taken for standard input by the output check, and -o ./- replaced them.
+    monkeypatch.chdir(tmp_path)
+    dash = tmp_path / "-"
+    if which == "checklist":
+        dash.write_text(MINI_CHECKLIST, encoding="utf-8")
+        launch = "launch: X\nlaunch_date: 2027-04-15\nchecklists: [./-]\n"
+        extra: list[str] = []
+    else:
+        dash.write_text("policy:\n  min_score: 90\n", encoding="utf-8")
+        (tmp_path / "legal.yaml").write_text(MINI_CHECKLIST, encoding="utf-8")
+        launch = "launch: X\nlaunch_date: 2027-04-15\nchecklists: [./legal.yaml]\n"
+        extra = ["--policy", "-"]
+    (tmp_path / "launch.yaml").write_text(launch, encoding="utf-8")
+    before = dash.read_bytes()
+    for target in ("./-", str(dash)):
+        code, out, err = run("audit", "launch.yaml", *AS_OF, *extra, "-o", target)
+        assert (code, out) == (2, "")
+        assert err.endswith(": is one of the input files; choose another output file\n"), err
+        assert dash.read_bytes() == before
