@@ -35,7 +35,13 @@ EPOCH = dt.date(1970, 1, 1)
 def render(reports: Sequence[Report], options: RenderOptions) -> str:
     """One calendar for one launch or a portfolio: every launch's events."""
     name = reports[0].launch.name if len(reports) == 1 else f"{len(reports)} launches"
-    events = [event for report in reports for event in _events(report, None)]
+    # Two launches of one name in a portfolio (in its order) would share every UID, and a
+    # calendar keeps one event of each: the later ones are told apart by their number.
+    seen: dict[str, int] = {}
+    events: list[list[str]] = []
+    for report in reports:
+        n = seen[report.launch.name] = seen.get(report.launch.name, 0) + 1
+        events += _events(report, None, "" if n == 1 else f"-{n}")
     return _calendar(f"gtm-check: {name}", events)
 
 
@@ -60,10 +66,11 @@ def _calendar(name: str, events: Sequence[list[str]]) -> str:
     return "".join(fold(line) + "\r\n" for line in lines)
 
 
-def _events(report: Report, plan: Plan | None) -> Iterator[list[str]]:
+def _events(report: Report, plan: Plan | None, again: str = "") -> Iterator[list[str]]:
     """The launch day, each milestone by date, each open item with a due date by date (the
-    gap list's: with a filter, only the items it keeps)."""
-    key = _key(report.launch.name)
+    gap list's: with a filter, only the items it keeps); ``again``: what tells a launch
+    from an earlier one of the same name in the same calendar."""
+    key = _key(report.launch.name) + again
     yield _launch_event(report, plan, key)
     for milestone in report.milestones:
         yield _milestone_event(report, milestone, key)

@@ -244,3 +244,19 @@ def test_written_to_a_file_the_calendar_keeps_its_crlf(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, [*args, "-o", str(target)])
     assert result.exit_code == 1  # the gate's verdict, as for every format
     assert target.read_bytes() == audit_text((EXAMPLES / "launch.yaml",), AS_OF, "ics").encode()
+
+
+def test_two_launches_of_one_name_keep_their_own_events(tmp_path: Path) -> None:
+    # Two launch files with the same launch: name shared every UID in a portfolio's
+    # calendar: one launch day said "gate failed", the other "gate passed", and a calendar
+    # that imports the file keeps one.
+    text_ = (EXAMPLES / "feature.yaml").read_text(encoding="utf-8")
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    first.write_text(text_, encoding="utf-8")
+    second.write_text(text_.replace("launch_date:", "# the same launch\nlaunch_date:"), "utf-8")
+    both = events(audit_text((first, second), AS_OF, "ics"))
+    alone = events(audit_text((first,), AS_OF, "ics"))
+    uids = [str(e["UID"]) for e in both]
+    assert len(set(uids)) == len(uids) == 2 * len(alone)
+    # The first keeps the UIDs it has alone: importing it again updates the same events.
+    assert {str(e["UID"]) for e in alone} <= set(uids)
