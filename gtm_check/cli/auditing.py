@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -60,8 +60,8 @@ def report(
 
     ``also``: more reports of the same run, each in its format to its file (``--also``).
     Every view then shows the verdict the exit code gives: the checks run, and the files
-    and the clock are read, once. The files are written together, all or none, before
-    the report on standard output."""
+    and the clock are read, once. The files are written together, all or none, and put in
+    place only once the report on standard output and the step summary are written."""
     output = None if output is not None and str(output) == "-" else output
     shown = [format, *(extra.format for extra in also)]
     request = replace(
@@ -87,9 +87,8 @@ def report(
     summary = _summary_file(format)
     if summary is not None:
         _check_summary(summary, [path for path, _ in files], outcome)
-    _deliver(files, None if output is not None else text, outcome, request.allow_outside)
-    if summary is not None:
-        _step_summary(summary, outcome, say)
+    then = None if summary is None else (lambda: _step_summary(summary, outcome, say))
+    _deliver(files, None if output is not None else text, outcome, request.allow_outside, then)
     return EXIT_PASSED if outcome.passed or warn_only else EXIT_GATE_FAILED
 
 
@@ -144,11 +143,13 @@ def _deliver(
     standard_output: str | None,
     outcome: AuditOutcome,
     allow_outside: bool,
+    then: Callable[[], None] | None = None,
 ) -> None:
     """Each report file checked before any is written, then written together (a refusal
-    writes none), the report for standard output, if there is one, written before they are
-    put in place: a standard output that fails (full, closed, a reader gone) leaves none of
-    them, so that no file shows a verdict beside an exit code that says the run failed."""
+    writes none), the report for standard output, if there is one, and ``then`` (the step
+    summary) written before they are put in place: a standard output or a summary that
+    fails (full, closed, a reader gone) leaves none of them, so that no file shows a
+    verdict beside an exit code that says the run failed."""
     paths = [path for path, _ in files]
     for path in paths:
         refuse_own_files(path)
@@ -159,3 +160,5 @@ def _deliver(
             writes.add(path, text, overwrite=True, allow_outside=allow_outside)
         if standard_output is not None:
             write_stdout(standard_output)
+        if then is not None:
+            then()

@@ -376,6 +376,31 @@ def test_a_step_summary_naming_an_input_or_gits_folder_is_refused(tmp_path: Path
     assert not report.exists()
 
 
+def test_report_files_are_not_put_in_place_when_the_step_summary_fails(
+    tmp_path: Path,
+) -> None:
+    # The summary was appended after -o and --also were in place: a summary that could not
+    # be written (here /dev/full) exited 2 beside a JSON report saying "passed".
+    report = tmp_path / "r.json"
+    page = tmp_path / "r.html"
+    code, out, err = run(
+        "audit",
+        EXAMPLE,
+        *AS_OF,
+        "-f",
+        "github",
+        "-o",
+        str(page.with_suffix(".txt")),
+        "--also",
+        f"json={report}",
+        env={"GITHUB_STEP_SUMMARY": "/dev/full"},
+    )
+    assert (code, out) == (2, "")
+    assert "cannot write the step summary" in err
+    assert not report.exists() and not page.with_suffix(".txt").exists()
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_step_summary_append_that_fails_is_taken_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
