@@ -73,13 +73,30 @@ AUDITED: dict[str, Callable[[int], str]] = {
         lambda n: f"  - {{name: m{n}, date: 2026-01-01, stages: [use], min_score: 1}}",
         size,
     ).replace(HEAD, HEAD + "checklists: [builtin]\nitems: {}\n"),
+    # more owners than a small cache holds, each long after NFKC, waivers cycling over them
+    "many-owners": lambda size: _many_owners(size),
 }
 """Valid launch files ``audit`` runs on, once in each format, as of 2027-01-01."""
+
+OWNERS = 1_100
+
+
+def _many_owners(size: int) -> str:
+    length = max(1, size // (2 * OWNERS * 3))  # half the bytes in owners (3 bytes a letter)
+    owners = "".join(
+        f'  t.i{n}: {{status: todo, owner: "{chr(0xFDFA) * length}{n}"}}\n' for n in range(OWNERS)
+    )
+    waiver = "  - {{item: t.i{}, reason: r, approved_by: a@b.c, expires: 2027-02-01}}\n"
+    waivers = "".join(waiver.format(k % OWNERS) for k in range(size // 2 // 70))
+    head = HEAD + "checklists: [./many-owners-team.yaml]\ngate: {stages: [use]}\n"
+    return head + "items:\n" + owners + "waivers:\n" + waivers
+
 
 FORMATS = ["table", "json", "markdown", "junit", "github", "html", "sarif", "gitlab", "ics"]
 
 TEAM_SHAPES: dict[str, Callable[[int], str]] = {
     "circles": lambda size: _chain(size),
+    "many-owners": lambda size: _team(OWNERS),
 }
 """The team checklist a shape's launch file loads, written beside it."""
 
