@@ -23,10 +23,10 @@ from gtm_check.authoring.edit import Placement
 from gtm_check.authoring.lock import locked
 from gtm_check.authoring.scaffold import comment_text
 from gtm_check.load.checklists import ChecklistReader
-from gtm_check.load.files import MAX_FILE_BYTES, Kind, Unreachable, confine, examine
+from gtm_check.load.files import MAX_FILE_BYTES, STDIN, Kind, Unreachable, confine, examine
 from gtm_check.load.launch import LoadedLaunch, load_launch
 from gtm_check.load.yamltree import parsed_once
-from gtm_check.model.problems import GtmCheckError, Problem
+from gtm_check.model.problems import GtmCheckError, OptionError, Problem
 
 BOM = "\ufeff"
 
@@ -138,6 +138,12 @@ def editing(path: Path, *, allow_outside: bool = False) -> Iterator[Opened]:
     other, none is lost; waiting longer than ``LOCK_WAIT_SECONDS`` is an error. A file the
     user cannot write is refused before anything else. Each text is parsed once.
     """
+    if str(path) == STDIN:  # standard input to every command: an edit cannot write it back
+        raise OptionError(
+            "LAUNCH",
+            "'-' means standard input, which an edit cannot write back: write ./- for a "
+            "file named '-'",
+        )
     confine(path, str(path), allow_outside=allow_outside)
     # Looked at before a lock file is made beside it: a file that is not there says so.
     also = path if _examined(path).st_nlink > 1 else None

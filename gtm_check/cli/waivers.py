@@ -17,7 +17,7 @@ from gtm_check.cli.help import PlainCommand
 from gtm_check.cli.params import AllowOutside, PolicyOption
 from gtm_check.cli.values import text
 from gtm_check.load.launch import LoadedLaunch
-from gtm_check.model.problems import did_you_mean, quoted
+from gtm_check.model.problems import Suggestions, clipped, quoted
 from gtm_check.model.safetext import visible
 from gtm_check.model.vocabulary import LONG_WAIVER_DAYS
 from gtm_check.scoring.score import score_launch
@@ -126,9 +126,7 @@ def unwaive_command(
         loaded = load_text(opened, opened.text, allow_outside=allow_outside)
         waived = list(dict.fromkeys(w.item for w in loaded.launch.waivers))
         if item not in waived:
-            hint = did_you_mean(item, waived) or (
-                f"waived: {', '.join(waived)}" if waived else "the file has no waivers"
-            )
+            hint = Suggestions().hint(item, waived) or _waived(waived)
             raise typer.BadParameter(f"no waiver for {quoted(item)} ({hint})", param_hint="'ITEM'")
         guard = EditPolicy.of(launch, loaded, policy, today, allow_outside=allow_outside)
         text = unwaive(opened.text, item, str(launch))
@@ -141,6 +139,20 @@ def unwaive_command(
             allow_outside=allow_outside,
             check=guard.check,
         )
+
+
+WAIVED_SHOWN = 5
+"""The waived items a "no waiver" message names before it counts the rest."""
+
+
+def _waived(waived: list[str]) -> str:
+    """The items the file waives, for a message: the first few, each cut short, then how
+    many more (a file may hold 50,000, and an id 100,000 characters)."""
+    if not waived:
+        return "the file has no waivers"
+    shown = ", ".join(clipped(w) for w in waived[:WAIVED_SHOWN])
+    more = len(waived) - WAIVED_SHOWN
+    return f"waived: {shown}" + (f" and {more:,} more" if more > 0 else "")
 
 
 def _expiry(

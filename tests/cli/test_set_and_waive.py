@@ -212,6 +212,63 @@ def test_unwaive_an_item_without_a_waiver(launch: Path) -> None:
     assert code == 2 and "no waiver for 'legal.trademarks'" in err
 
 
+def test_unwaive_names_a_few_waived_items_each_cut_short(launch: Path) -> None:
+    # The hint listed every waived id in full: with 50,000 waivers one 489 KB line, and an
+    # id of 100,000 characters printed whole.
+    long_id = "legal.t" + "x" * 100_000
+    team = MINI_CHECKLIST + "".join(
+        f"  - {{id: {i}, stage: learn, title: T, severity: low}}\n"
+        for i in [long_id, *(f"legal.w{n}" for n in range(400))]
+    )
+    (launch.parent / "legal.yaml").write_text(team, encoding="utf-8")
+    waivers = "".join(
+        f"  - {{item: {i}, reason: r, approved_by: a, expires: 2027-06-01}}\r\n"
+        for i in [long_id, *(f"legal.w{n}" for n in range(400))]
+    )
+    launch.write_bytes(launch.read_bytes() + waivers.encode("utf-8"))
+    code, _, err = run("unwaive", launch, "legal.trademarks", "--as-of", "2027-01-15")
+    assert code == 2
+    assert len(err) < 1_000, len(err)
+    assert f"waived: {long_id[:59]}…, legal.w0, legal.w1, legal.w2, legal.w3 and 396 more)" in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["set", "-", "legal.trademarks", "--status", "done"],
+        ["set", "-", "--launch-date", "2027-06-01"],
+        [
+            "waive",
+            "-",
+            "legal.trademarks",
+            "--reason",
+            "r",
+            "--approved-by",
+            "a",
+            "--expires",
+            "2027-02-28",
+            "--as-of",
+            "2027-01-15",
+        ],
+        ["unwaive", "-", "legal.trademarks"],
+    ],
+)
+def test_an_edit_of_dash_is_refused(
+    launch: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    # "-" is standard input to every command; the edits edited a file named "-" there.
+    monkeypatch.chdir(launch.parent)
+    dash = launch.parent / "-"
+    dash.write_bytes(launch.read_bytes())
+    code, out, err = run(*args)
+    assert (code, out) == (2, "")
+    assert err.endswith(
+        "LAUNCH: '-' means standard input, which an edit cannot write back: write ./- for a "
+        "file named '-'\n"
+    ), err
+    assert dash.read_bytes() == launch.read_bytes()
+
+
 # --- edits under the policy: an edit may not add a breach --------------------------------------
 
 
