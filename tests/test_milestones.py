@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from gtm_check.model.inputs import Checklist, Launch
-from gtm_check.model.problems import GtmCheckError
+from gtm_check.model.problems import GtmCheckError, closest
 from gtm_check.model.results import Report
 from gtm_check.model.vocabulary import Stage
 from gtm_check.report import RenderOptions
@@ -181,6 +181,29 @@ def test_by_without_milestones_says_there_are_none(mini: Mini) -> None:
     assert problems(path) == [
         "launch.yaml:5:26: unknown milestone 'beta' (the launch file has none)"
     ]
+
+
+def test_an_unknown_by_names_the_milestones_each_cut_short(mini: Mini) -> None:
+    # The hint joined every name whole, on each of up to 1,000 problems: 20 names of 50,000
+    # characters made a 1 MB launch print 500 MB of one-megabyte lines.
+    long = "m" + "a" * 5_000
+    milestones = "milestones:\n" + "".join(
+        f"  - {{name: {long}{n}, date: 2027-01-15, stages: [learn], min_score: 70}}\n"
+        for n in range(2)
+    )
+    path = mini(milestones + "items:\n  legal.trademarks: {by: zz}\n")
+    [said] = problems(path)
+    shown = long[:59] + "…"
+    assert said.endswith(f"unknown milestone 'zz' (the milestones: {shown}, {shown})")
+
+
+def test_a_name_too_long_to_mistype_gets_no_did_you_mean() -> None:
+    # Comparing two texts costs the square of their length: 20 hints against names of
+    # 10,000 characters took 82 s. A name that long gets no hint, nor is it one.
+    long = "m" + "a" * 200
+    assert closest(long + "x", [long]) is None
+    assert closest("beta", ["betta" + "a" * 200, "bet"]) == "bet"
+    assert closest("betta", ["beta"]) == "beta"
 
 
 def test_due_and_by_together_are_refused(mini: Mini) -> None:

@@ -623,7 +623,7 @@ def _by_findings(data: dict[str, Any], suggestions: Suggestions) -> list[Finding
     if not names:
         listed = "the launch file has none"
     elif len(names) <= LISTED_MILESTONES:
-        listed = "the milestones: " + ", ".join(names)
+        listed = "the milestones: " + ", ".join(clipped(name) for name in names)
     else:
         listed = f"the launch file has {len(names):,} milestones, none of that name"
     items = data.get("items")

@@ -129,9 +129,18 @@ def quoted(value: object) -> str:
     return f"'{clipped(value)}'"
 
 
+SUGGESTED_LENGTH = 100
+"""The longest word, and choice, a did-you-mean compares: comparing two texts costs the
+square of their length (20 hints against 300 milestone names of 20,000 characters took
+82 s), and nobody mistypes a name that long into one close to another."""
+
+
 def closest(word: str, choices: Iterable[str]) -> str | None:
     """The choice closest to ``word``, or None when nothing is close."""
-    matches = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
+    if len(word) > SUGGESTED_LENGTH:
+        return None
+    near = sorted({c for c in choices if len(c) <= SUGGESTED_LENGTH})
+    matches = difflib.get_close_matches(word, near, n=1, cutoff=0.6)
     return matches[0] if matches else None
 
 
