@@ -23,6 +23,7 @@ from gtm_check.load.verify.http import MAX_BODY_BYTES
 from gtm_check.load.verify.options import CheckOptions
 from gtm_check.load.verify.pattern import MAX_SEARCH_BYTES
 from gtm_check.load.verify.run import Checker, git_of
+from gtm_check.model import verify
 from gtm_check.model.results import CheckResult
 from gtm_check.model.verify import AnyCheck, FileCheck, UrlCheck
 from tests.verify.conftest import commit_all
@@ -488,3 +489,25 @@ def test_a_committed_file_too_large_to_search_is_not_read(
         "a.exists": "the file exists",
     }
     assert len(read) == 1  # the small one only
+
+
+def test_the_hosts_lookups_are_built_once_for_a_runs_checks(
+    site: Site, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each check, and each hop of one, built the lookups of the whole verify_hosts list
+    # again: 1,000 checks against 100,000 entries spent the run's 60 seconds doing so.
+    built: list[int] = []
+    real = verify.AllowedHosts.__init__
+
+    def counted(self: verify.AllowedHosts, entries: Sequence[str]) -> None:
+        built.append(len(entries))
+        real(self, entries)
+
+    monkeypatch.setattr(verify.AllowedHosts, "__init__", counted)
+    hosts = [*LOOPBACK, *(f"h{n}.example" for n in range(1_000))]
+    checks: dict[str, AnyCheck] = {
+        f"a.p{n}": UrlCheck(url=site.page(f"/p{n}", "ok")) for n in range(20)
+    }
+    results = checker().run(checks, repo, hosts)
+    assert all(r.passed for r in results.values())
+    assert built == [len(hosts)]

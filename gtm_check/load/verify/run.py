@@ -26,7 +26,7 @@ from gtm_check.load.verify.options import CheckOptions
 from gtm_check.load.verify.url import check_url
 from gtm_check.model.problems import GtmCheckError
 from gtm_check.model.results import CheckResult
-from gtm_check.model.verify import AnyCheck, FileCheck, UrlCheck
+from gtm_check.model.verify import AnyCheck, FileCheck, HostList, UrlCheck
 
 if TYPE_CHECKING:
     import ssl
@@ -99,8 +99,10 @@ class Checker:
             why = f"git could not say which files it tracks: {exc.problems[0].message}"
             outcomes = {c: (False, why) for c in run if isinstance(c, FileCheck)}
             run = [c for c in run if not isinstance(c, FileCheck)]
+        listed = HostList(hosts)
+        listed.allowed  # noqa: B018 - built once, before the checks' threads share it
         outcomes |= _together(
-            run, lambda check: self._one(check, root, hosts, cache, tracked), self.deadline
+            run, lambda check: self._one(check, root, listed, cache, tracked), self.deadline
         )
         for check in unique[allowed:]:
             outcomes[check] = (False, f"not run: one run runs at most {MAX_CHECKS:,} checks")
