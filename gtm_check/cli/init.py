@@ -26,7 +26,7 @@ from gtm_check.cli.params import unknown_choice
 from gtm_check.cli.values import given, path, refuse, text
 from gtm_check.load.checklists import ChecklistReader, builtin_names
 from gtm_check.load.files import STDIN, leads_outside
-from gtm_check.model.inputs import MAX_PERSON
+from gtm_check.model.inputs import MAX_NAME, MAX_PERSON
 from gtm_check.model.problems import GtmCheckError, OptionError, quoted
 from gtm_check.model.safetext import visible
 from gtm_check.model.vocabulary import TRAITS
@@ -139,7 +139,7 @@ def init_command(
             "PATH", "'-' means standard input or output, not a file: write ./- for a file named '-'"
         )
     day = given_date(launch_date, "--launch-date")
-    _check_owner(owner)
+    _check_lengths(name, owner)
     traits, departments = _known(trait or [], department or [])
     checklists = [c.checklist for c in ChecklistReader().builtin(departments or None)]
     text = launch_file(
@@ -173,11 +173,15 @@ def init_command(
     )
 
 
-def _check_owner(owner: str | None) -> None:
-    """An owner longer than the launch file takes is refused, as ``set --owner`` refuses it:
-    every command reading the file would refuse it."""
-    if owner is not None and len(owner) > MAX_PERSON:
-        raise OptionError("--owner", f"is {len(owner):,} characters; the limit is {MAX_PERSON:,}")
+def _check_lengths(name: str, owner: str | None) -> None:
+    """A name or owner longer than the launch file takes is refused, as ``set --owner``
+    refuses one: every command reading the file would refuse it."""
+    for option, value, limit in (
+        ("--name", name.strip(), MAX_NAME),
+        ("--owner", owner, MAX_PERSON),
+    ):
+        if value is not None and len(value) > limit:
+            raise OptionError(option, f"is {len(value):,} characters; the limit is {limit:,}")
 
 
 def _inside(target: Path, what: str) -> None:

@@ -39,6 +39,13 @@ make one character eighteen), so a longer one could cost gigabytes."""
 
 Person = Annotated[str, StringConstraints(min_length=1, max_length=MAX_PERSON)]
 """An owner or an approver: who is responsible, in at most ``MAX_PERSON`` characters."""
+MAX_NAME = 500
+"""The longest launch name or checklist name, in characters: reports repeat them beside
+every item (SARIF and GitLab the launch's, Markdown and HTML the department's), so a
+name of 200,000 characters over 5,000 items made a 1 GB report."""
+
+Name = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME)]
+"""A launch's or a checklist's name, in at most ``MAX_NAME`` characters."""
 Key = Annotated[str, StringConstraints(pattern=rf"^{KEBAB}$")]
 ItemId = Annotated[str, StringConstraints(pattern=ITEM_ID_PATTERN)]
 
@@ -287,7 +294,7 @@ class ChecklistItem(_Model):
 
 class Checklist(_Model):
     department: Key
-    name: Text
+    name: Name
     description: Text | None = None
     items: list[ChecklistItem] = Field(min_length=1)
 
@@ -368,7 +375,7 @@ class Milestone(_Model):
 
 
 class Launch(_Model):
-    launch: Text
+    launch: Name
     launch_date: Date
     owner: Person | None = None
     tier: Tier = 1

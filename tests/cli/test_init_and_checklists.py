@@ -636,3 +636,30 @@ def test_init_refuses_an_owner_no_command_would_read(
     assert list(tmp_path.iterdir()) == []
     assert run(*args, "--owner", "x" * 1_000)[0] == 0
     assert run("validate", "a.yaml")[0] == 0
+
+
+def test_a_launch_or_checklist_name_past_its_limit_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Reports repeat the launch's name beside every item (SARIF, GitLab) and the
+    # department's (Markdown, HTML): 200,000 characters over 5,000 items made a 1 GB report.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "team.yaml").write_text(
+        f"department: team\nname: {'N' * 501}\n"
+        "items:\n  - {id: team.a, stage: learn, title: T, severity: low}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "a.yaml").write_text(
+        f"launch: {'x' * 501}\nlaunch_date: 2027-03-01\nchecklists: [./team.yaml]\n",
+        encoding="utf-8",
+    )
+    code, _, err = run("validate", "a.yaml")
+    assert code == 2
+    assert "a.yaml:1:9: launch: is 501 characters; the limit is 500\n" in err
+    assert "team.yaml:2:7: name: is 501 characters; the limit is 500\n" in err
+    args = ["init", "i.yaml", "--launch-date", "2027-06-01", "--no-schema", "--name"]
+    code, out, err = run(*args, "n" * 501)
+    assert (code, out) == (2, "")
+    assert err == "gtm-check init: --name: is 501 characters; the limit is 500\n"
+    assert not (tmp_path / "i.yaml").exists()
+    assert run(*args, "n" * 500)[0] == 0
