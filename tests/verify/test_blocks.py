@@ -275,18 +275,25 @@ def test_a_repository_file_cannot_list_hosts_the_policy_file_does_not(
     assert len(site.requests) == 1
 
 
+def nested_launch(repo: Path, site: Site, root_policy: str, nested_policy: str) -> Path:
+    """A launch in launches/ with one url check, a policy at the root and one beside it."""
+    (repo / ".gtm-check.yaml").write_text(root_policy)
+    nested = repo / "launches"
+    nested.mkdir()
+    (nested / ".gtm-check.yaml").write_text(nested_policy)
+    moved = launch_with(repo, f"team.plain: {{verify: {{url: '{site.page('/p')}'}}}}\n")
+    (nested / "team.yaml").write_text((repo / "team.yaml").read_text())
+    return moved.rename(nested / "launch.yaml")
+
+
 def test_a_nearer_file_cannot_list_hosts_the_repositorys_root_file_does_not(
     repo: Path, site: Site
 ) -> None:
     # The root's .gtm-check.yaml (reviewed, protected) lists no host; a pull request adds one
     # beside the launch file listing the loopback network: nothing is fetched.
-    (repo / ".gtm-check.yaml").write_text("policy:\n  min_score: 50\n")
-    nested = repo / "launches"
-    nested.mkdir()
-    (nested / ".gtm-check.yaml").write_text("policy:\n  verify_hosts: ['127.0.0.0/8']\n")
-    moved = launch_with(repo, f"team.plain: {{verify: {{url: '{site.page('/p')}'}}}}\n")
-    (nested / "team.yaml").write_text((repo / "team.yaml").read_text())
-    path = moved.rename(nested / "launch.yaml")
+    path = nested_launch(
+        repo, site, "policy:\n  min_score: 50\n", "policy:\n  verify_hosts: ['127.0.0.0/8']\n"
+    )
     args = ["audit", str(path), "--as-of", "2027-01-01", "-f", "json", "--verify"]
     result = CliRunner().invoke(app, args)
     assert "the policy's verify_hosts lists no host" in result.stdout
@@ -302,13 +309,10 @@ def test_a_file_added_above_the_teams_cannot_list_hosts(repo: Path, site: Site) 
     # The team's .gtm-check.yaml, in launches/, lists no host and the root has none; a pull
     # request adds one at the root listing the loopback address. As the outermost file it
     # decided, and audit --verify fetched from 127.0.0.1.
-    nested = repo / "launches"
-    nested.mkdir()
-    (nested / ".gtm-check.yaml").write_text("policy:\n  min_score: 50\n")
-    (repo / ".gtm-check.yaml").write_text("policy:\n  verify_hosts: ['127.0.0.1']\n")
-    moved = launch_with(repo, f"team.plain: {{verify: {{url: '{site.page('/p')}'}}}}\n")
-    (nested / "team.yaml").write_text((repo / "team.yaml").read_text())
-    path = moved.rename(nested / "launch.yaml")
+    path = nested_launch(
+        repo, site, "policy:\n  verify_hosts: ['127.0.0.1']\n", "policy:\n  min_score: 50\n"
+    )
+    nested = path.parent
     args = ["audit", str(path), "--as-of", "2027-01-01", "-f", "json", "--verify"]
     result = CliRunner().invoke(app, args)
     assert "the policy's verify_hosts lists no host" in result.stdout
