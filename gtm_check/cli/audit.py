@@ -21,7 +21,7 @@ from gtm_check.cli.params import (
     as_of_option,
     format_option,
 )
-from gtm_check.cli.values import Written, count, member, number, path, text, written
+from gtm_check.cli.values import Written, count, member, number, output_path, text, written
 from gtm_check.cli.verify_options import (
     RequireVerified,
     VerifyMaxAge,
@@ -46,7 +46,7 @@ Output = Annotated[
         metavar="FILE",
         help="Write the report to FILE (atomically) instead of standard output; "
         "'-' is standard output.",
-        parser=path("a file to write, or - for standard output"),
+        parser=output_path("a file to write, or - for standard output"),
     ),
 ]
 Also = Annotated[

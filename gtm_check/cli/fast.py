@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -111,6 +112,7 @@ def _audit(
     if (
         format not in formats(AUDIT)
         or (output is None and "--output" in options)
+        or options.get("--output", "").endswith(("/", os.sep))  # refused in Typer's words
         or not _DIGITS.match(limit)
         or int(limit) < 1
     ):

@@ -10,6 +10,7 @@ framework attaches the option, and ``cli/usage.py`` says it as one line.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
@@ -150,6 +151,23 @@ def path(what: str) -> Callable[[Any], Path]:
     return parse
 
 
+def output_path(what: str) -> Callable[[Any], Path]:
+    """A file to write (``path``), refused when it ends in ``/``: that names a folder, and
+    ``Path`` would drop the slash and write the file of that name (through a link the
+    Action's check of the name as written would not see)."""
+    plain = path(what)
+
+    def parse(value: Any) -> Path:
+        if isinstance(value, Path):
+            return value
+        text = str(value)
+        if text.endswith(("/", os.sep)):
+            refuse(f"{quoted(text)} ends in '/', which names a folder: give the report's file")
+        return plain(text)
+
+    return parse
+
+
 class Written(NamedTuple):
     """One more report of the same run (``--also FORMAT=FILE``): its format and its file."""
 
@@ -171,6 +189,6 @@ def written(choices: Sequence[str]) -> Callable[[Any], Written]:
             refuse(f"{quoted(text)} is not FORMAT=FILE (e.g. json=report.json)")
         if file == STDIN:
             refuse("standard output takes the --format report; give --also a file")
-        return Written(pick(format), path(f"the file to write the {format} report to")(file))
+        return Written(pick(format), output_path(f"the file to write the {format} report to")(file))
 
     return parse
