@@ -6,7 +6,9 @@ import os
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from gtm_check.cli.commands import app
 from gtm_check.load import submodules
 from gtm_check.load.submodules import superproject_of
 
@@ -86,3 +88,22 @@ def test_git_folders_of_submodules_and_of_worktrees(tmp_path: Path) -> None:
     (tmp_path / "checkout" / ".git").mkdir()
     (root / ".git").write_text(f"gitdir: {main / '.git' / 'modules' / 'sub'}\n", "utf-8")
     assert superproject_of(root) == tmp_path / "checkout"
+
+
+def test_no_report_replaces_the_gitmodules_that_ends_the_policy_search(nested: Path) -> None:
+    # The policy search reads the outer repository's .gitmodules to tell a submodule, and
+    # it was no input of the run: -o .gitmodules replaced it, and the next run stopped short
+    # of the outer repository's policy (GATE FAILED on a tier became GATE PASSED).
+    outer = nested.parents[1]
+    modules = outer / ".gitmodules"
+    modules.write_text('[submodule "inner"]\n\tpath = deps/inner\n', encoding="utf-8")
+    (outer / ".gtm-check.yaml").write_text("policy:\n  allowed_tiers: [2]\n", encoding="utf-8")
+    launch = nested / "launch.yaml"
+    launch.write_text("launch: X\nlaunch_date: 2027-03-01\nchecklists: [legal]\n", "utf-8")
+    before = modules.read_bytes()
+    for args in (["-o", str(modules)], ["--also", f"html={modules}"]):
+        result = CliRunner().invoke(app, ["audit", str(launch), "--as-of", "2027-01-15", *args])
+        assert result.exit_code == 2, result.output
+        assert "is one of the input files" in result.stderr
+        assert modules.read_bytes() == before
+    assert CliRunner().invoke(app, ["audit", str(launch), "--as-of", "2027-01-15"]).exit_code == 1

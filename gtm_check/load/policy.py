@@ -18,7 +18,7 @@ from gtm_check.load.files import (
     read_text,
     repository_root,
 )
-from gtm_check.load.submodules import superproject_of
+from gtm_check.load.submodules import MODULES_FILE, superproject_of
 from gtm_check.load.yamltree import Capped, Finding, PathKey, Source
 from gtm_check.model.inputs import Policy, RepositoryFile
 from gtm_check.model.problems import GtmCheckError, Problem, Suggestions, quoted
@@ -26,10 +26,13 @@ from gtm_check.model.problems import GtmCheckError, Problem, Suggestions, quoted
 REPOSITORY_FILE = ".gtm-check.yaml"
 
 
-def policy_files(launch: Path) -> list[Path]:
+def policy_files(launch: Path, consulted: list[Path] | None = None) -> list[Path]:
     """``.gtm-check.yaml`` in the launch file's folder and each folder above it, up to the
     repository's root (``files.repository_root``; for a submodule, the root of the
-    repository that holds it) or the file system's root.
+    repository that holds it) or the file system's root. ``consulted`` gets each
+    ``.gitmodules`` on the way, which decides where the search ends: an input of the run
+    too, which no report may replace (one written over made the next run stop short of the
+    outer repository's policy).
 
     Found from where the launch file is named, not from where a link points: a link cannot
     take a launch file out from under its repository's policy, nor lend it another's.
@@ -41,6 +44,8 @@ def policy_files(launch: Path) -> list[Path]:
         candidate = folder / REPOSITORY_FILE
         if os.path.lexists(candidate):
             found.append(candidate)
+        if consulted is not None and os.path.lexists(folder / MODULES_FILE):
+            consulted.append(folder / MODULES_FILE)
         if folder == root and not holds_repository(root):
             # A .git git would not keep (an empty file, a link) ends no search.
             root = repository_root(root.parent) if root.parent != root else None
@@ -70,6 +75,7 @@ class PolicyReader:
         # The run's read budget: policy files count with launch files and checklists.
         self._budget = budget or ByteBudget()
         self._read: dict[Path, tuple[Policy, Source]] = {}
+        self._consulted: list[Path] = []
 
     def for_launch(self, launch: Path) -> Policy | None:
         """The policy that holds for this launch file: all that apply, the strictest of each
@@ -78,7 +84,7 @@ class PolicyReader:
         Policies whose ``allowed_tiers`` share no tier are an error at the file that leaves
         none: no launch could pass them, and the files, not the launch, need changing.
         """
-        found = policy_files(launch)
+        found = policy_files(launch, self._consulted)
         for path in found:
             # The file named with --policy is the user's choice; one found is the tree's.
             confine(path, str(path), "the policy file", allow_outside=self._allow_outside)
@@ -107,8 +113,9 @@ class PolicyReader:
 
     @property
     def files(self) -> list[Path]:
-        """Every policy file read so far (--policy FILE and each .gtm-check.yaml found)."""
-        return [as_file(path) for path in self._read]
+        """Every file read so far to find the policy: --policy FILE, each .gtm-check.yaml
+        found, and each .gitmodules that decided where the search ends."""
+        return [*(as_file(path) for path in self._read), *dict.fromkeys(self._consulted)]
 
     def read(self, path: Path) -> Policy:
         if path not in self._read:
