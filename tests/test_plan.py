@@ -297,6 +297,24 @@ def test_plan_never_says_ready_while_the_gate_fails_on_an_item_due_after_launch(
     assert "nothing is open in the gated stages: ready now" in run(*args)[1]
 
 
+def test_plan_does_not_say_nothing_is_open_beside_an_item_due_after_launch(
+    write: WriteFile,
+) -> None:
+    # The gate passes, and use's open item is due after launch day: the headline said
+    # "nothing is open in the gated stages" above a table listing it, open, in use.
+    path, _ = _mini_plan(
+        write,
+        "gate: {stages: [learn, use], min_score: 0}\n"
+        "items: {legal.trademarks: done, legal.sla-terms: {status: todo, due: 2027-04-01}}\n",
+        "policy: {}\n",
+    )
+    args = ["plan", str(path), "--as-of", "2027-01-15"]
+    assert run("audit", str(path), "--as-of", "2027-01-15")[0] == 0
+    out = run(*args)[1]
+    assert "nothing is on the critical path: ready now (2027-01-15)" in out
+    assert "nothing is open" not in out
+
+
 def test_plan_never_says_ready_while_the_launch_goes_below_its_policy(write: WriteFile) -> None:
     # Nothing open in the gated stage, but learn's other item is n/a past the policy's share
     # and the tier is not allowed: audit fails the gate, so plan names the breaches.

@@ -196,15 +196,15 @@ class Plan:
         if later := self.after_launch:
             ids = CriticalPath.joined([p.item.id for p in later], ", ")
             held.append(f"the gate fails on {open_items(len(later))} due after launch ({ids})")
+        nothing = (
+            "nothing is on the critical path"  # open items due after launch day only
+            if any(p.gated for p in path.items)
+            else "nothing is open in the gated stages"
+        )
         if not path.chain and held:
-            nothing = (
-                "nothing is on the critical path"
-                if any(p.gated for p in path.items)
-                else "nothing is open in the gated stages"
-            )
             return f"{nothing}, but {' and '.join(held)}: not ready"
         if not path.chain:
-            return f"nothing is open in the gated stages: ready now ({path.ready})"
+            return f"{nothing}: ready now ({path.ready})"
         return f"the critical path ends {path.ready}, {relative(path.days_after_launch)}"
 
     @property
