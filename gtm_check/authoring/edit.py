@@ -32,6 +32,10 @@ CANNOT_EDIT = (
     "gtm-check cannot make this change without touching other lines of this file (a form "
     "of YAML it does not edit); nothing was written: edit the file by hand"
 )
+UNEDITABLE = (
+    "gtm-check cannot read the value it would change in the form this file writes it (a "
+    "%TAG directive, a block scalar); nothing was written: edit the file by hand"
+)
 
 
 @dataclass(frozen=True)
@@ -279,7 +283,10 @@ def _set_state(doc: _Doc, node: Node, fields: Mapping[str, Value]) -> list[_Edit
     old = doc.text[node.start : node.end]
     if list(fields) == ["status"]:
         return [_replace_value(doc, node, scalar(fields["status"], quote=node.style))]
-    status = yaml.safe_load(old) if old else None
+    try:  # the value alone, out of its document: a %TAG directive there does not reach it
+        status = yaml.safe_load(old) if old else None
+    except yaml.YAMLError:
+        raise GtmCheckError.single(doc.path, UNEDITABLE) from None
     merged = {"status": status, **fields} if isinstance(status, str) else dict(fields)
     ordered = {k: merged[k] for k in STATE_KEYS if k in merged}
     return [_replace_value(doc, node, _mapping_text(ordered))]
@@ -467,7 +474,8 @@ def unwaive(text: str, item_id: str, path: str = "<text>") -> str:
     doc = _Doc(text, path)
     waivers = _top(doc, "waivers")
     found = _waivers_of(doc, waivers, item_id)
-    assert waivers is not None and found
+    if waivers is None or not found:  # waived, but in a form read here as another item's
+        raise GtmCheckError.single(path, UNEDITABLE)
     index = {id(node): n for n, node in enumerate(waivers.items)}
     edits = [_remove_item(doc, waivers, node, index[id(node)]) for node in found]
     new = doc.apply(edits)

@@ -431,3 +431,54 @@ def test_nothing_to_change_shows_the_file_name_escaped(tmp_path: Path, args: lis
     assert code == 0
     shown = str(launch).replace("\x1b", "\\x1b").replace("\x07", "\\x07").replace("\n", "\\n")
     assert out == f"{shown}: nothing to change\n"
+
+
+WAIVED_AS_BLOCK = """\
+launch: L
+launch_date: 2027-06-01
+checklists: [./legal.yaml]
+waivers:
+  - item: |2-
+      legal.trademarks
+    reason: r
+    approved_by: a@b.c
+    expires: 2027-05-01
+"""
+TAGGED = """\
+%TAG ! tag:yaml.org,2002:
+---
+launch: L
+launch_date: 2027-06-01
+checklists: [./legal.yaml]
+items:
+  legal.trademarks: !str todo
+waivers:
+  - {item: !str legal.sla-terms, reason: r, approved_by: a@b.c, expires: 2027-05-01}
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "args"),
+    [
+        (WAIVED_AS_BLOCK, ["unwaive", "legal.trademarks"]),
+        (TAGGED, ["set", "legal.trademarks", "--owner", "x@y.z"]),
+        (TAGGED, ["set", "legal.trademarks", "--note", "n"]),
+        (TAGGED, ["unwaive", "legal.sla-terms"]),
+    ],
+)
+def test_a_value_an_edit_cannot_read_alone_is_refused_not_a_crash(
+    launch: Path, text: str, args: list[str]
+) -> None:
+    # An edit reads the value it changes on its own, out of its document: a block scalar
+    # with an indentation indicator, or a tag a %TAG directive defines, made unwaive and
+    # set exit 3 (AssertionError, ConstructorError) on files validate accepts.
+    launch.write_text(text, encoding="utf-8")
+    assert run("validate", launch)[0] == 0
+    code, out, err = run(args[0], launch, *args[1:], "--as-of", "2027-01-15")
+    assert (code, out) == (2, "")
+    assert err == (
+        f"{launch}:1:1: gtm-check cannot read the value it would change in the form this file "
+        "writes it (a %TAG directive, a block scalar); nothing was written: edit the file by "
+        "hand\n"
+    )
+    assert launch.read_text(encoding="utf-8") == text
