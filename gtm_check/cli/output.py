@@ -535,7 +535,9 @@ def append_step_summary(path: Path, text: str) -> bool:
 
 def _append(path: Path, data: bytes) -> None:
     """Append ``data`` to ``path`` whole, or leave the file as long as it was."""
+    # Never blocks: a FIFO with no reader there fails at once (ENXIO), where it hung.
     flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
+    flags |= getattr(os, "O_NONBLOCK", 0)
     fd = os.open(path, flags, 0o666)
     try:
         start = os.fstat(fd).st_size

@@ -508,3 +508,19 @@ def test_output_never_overwrites_the_file_standard_input_reads(
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == f"{output}:1:1: is one of the input files; choose another output file\n"
     assert path.read_bytes() == before
+
+
+def test_a_step_summary_that_is_a_fifo_with_no_reader_does_not_hang(tmp_path: Path) -> None:
+    # Opening it to append blocked for ever, where -o refuses the same FIFO.
+    fifo = tmp_path / "summary"
+    os.mkfifo(fifo)
+    child = subprocess.run(
+        [sys.executable, "-m", "gtm_check", "audit", EXAMPLE, *AS_OF, "-f", "github"],
+        env={**os.environ, "GITHUB_STEP_SUMMARY": str(fifo)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert child.returncode == 2
+    assert child.stderr.startswith(f"{fifo}:1:1: cannot write the step summary: "), child.stderr
