@@ -114,3 +114,30 @@ def test_validate_passes_only_weights_audit_can_score(tmp_path: Path, weight: fl
     json.loads(text, parse_constant=lambda c: pytest.fail(f"JSON holds {c}"))
     for fmt in formats(AUDIT):
         assert render(AUDIT, fmt, outcome.reports, RenderOptions())
+
+
+@pytest.mark.parametrize(
+    ("field", "number"),
+    [("valid_for", "0x" + "f" * 4_000), ("lead_days", "0" + "7" * 6_000)],
+    ids=["hex valid_for", "octal lead_days"],
+)
+def test_a_hex_or_octal_number_too_long_to_show_is_refused_where_it_is(
+    tmp_path: Path, field: str, number: str
+) -> None:
+    # Python reads hex and octal of any length; a message that named such a number in
+    # decimal was an internal error (exit 3) in audit, plan and owners, while validate of a
+    # huge valid_for said "valid".
+    (tmp_path / "team.yaml").write_text(
+        "department: team\nname: Team\nitems:\n"
+        f"  - {{id: team.a, stage: learn, title: T, severity: low, {field}: {number}}}\n",
+        encoding="utf-8",
+    )
+    launch = tmp_path / "launch.yaml"
+    launch.write_text(
+        "launch: X\nlaunch_date: 2027-03-01\nchecklists: [./team.yaml]\nitems: {team.a: done}\n",
+        encoding="utf-8",
+    )
+    assert judged(launch) == (2, {2})
+    err = run("validate", str(launch))[2]
+    assert err.startswith(f"{tmp_path / 'team.yaml'}:4:")
+    assert "it has more than 4,300 digits written in decimal" in err

@@ -970,7 +970,15 @@ def _scalar(loader: Any, event: Any) -> tuple[Any, str | None]:
         return None, _unreadable(tag, value)
     node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark)
     try:
-        return loader.construct_object(node), None
+        number = loader.construct_object(node)
+        if isinstance(number, int) and MAX_DIGITS and abs(number) >= _TOO_LONG:
+            # Hex (0x…) and YAML 1.1 octal (0…) of any length are read, but such a number
+            # cannot be shown in decimal: a message naming it was an internal error.
+            return None, (
+                f"invalid whole number {quoted(value)}: it has more than {MAX_DIGITS:,} "
+                "digits written in decimal"
+            )
+        return number, None
     except (ValueError, LookupError, OverflowError, yaml.YAMLError):
         # `!!bool y` (KeyError), an empty `!!int` (IndexError) and a whole number longer
         # than Python reads (ValueError) too: refused in our words, not a crash.
@@ -989,6 +997,8 @@ _KINDS = {
 }
 MAX_DIGITS = sys.get_int_max_str_digits() or None
 """The longest whole number Python reads from text (4,300 digits unless changed)."""
+_TOO_LONG = 10**MAX_DIGITS if MAX_DIGITS else 0
+"""The least whole number of more than MAX_DIGITS decimal digits."""
 
 
 _NUMBERS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"})
