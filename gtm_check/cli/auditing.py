@@ -118,7 +118,9 @@ def _summary_file(format: str) -> Path | None:
 def _check_summary(summary: Path, outputs: Sequence[Path], outcome: AuditOutcome) -> None:
     """The step summary is an output too, checked before anything is written: never an
     input of the run, gtm-check's own files, git's folder, or another output's file (a
-    runner sets it to a file of its own; a variable set by hand may name anything)."""
+    runner sets it to a file of its own; a variable set by hand may name anything). Two
+    report files with one name are said as such first, not blamed on the summary."""
+    refuse_written_twice(outputs)
     try:
         refuse_git_folder(summary)
         refuse_own_files(summary)

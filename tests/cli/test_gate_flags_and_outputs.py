@@ -374,6 +374,13 @@ def test_a_step_summary_naming_an_input_or_gits_folder_is_refused(tmp_path: Path
     code, _, err = run(*args, env=env)
     assert code == 2 and "GITHUB_STEP_SUMMARY is named twice as an output" in err
     assert not report.exists()
+    # two report files of one name are that, not the step summary's fault
+    summary = tmp_path / "summary.md"
+    env = {"GITHUB_STEP_SUMMARY": str(summary)}
+    args = ("audit", str(launch), *AS_OF, "-f", "github", "--also", f"html={report}")
+    code, _, err = run(*args, "--also", f"sarif={report}", env=env)
+    assert code == 2 and err.startswith(f"{report}:1:1: is named twice as an output"), err
+    assert not report.exists() and not summary.exists()
 
 
 def test_report_files_are_not_put_in_place_when_the_step_summary_fails(
