@@ -22,7 +22,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from gtm_check.load.files import why_unreachable
+from gtm_check.load.files import real_path, why_unreachable
 from gtm_check.model.problems import GtmCheckError
 
 if sys.platform == "win32":  # pragma: no cover - the suite runs on POSIX systems
@@ -62,7 +62,7 @@ _PAUSES = (0.005, 0.01, 0.02, 0.05)
 
 def lock_path(path: Path) -> Path:
     """The lock file of the launch file ``path``: beside its real path."""
-    real = Path(os.path.realpath(path))
+    real = Path(real_path(path))
     return real.parent / f".{real.name}.lock"
 
 
@@ -109,7 +109,7 @@ def _file_lock(
     path: Path, display: str, deadline: float, wait: float, lock: Path
 ) -> Iterator[None]:
     try:
-        fd = os.open(os.path.realpath(path), os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        fd = os.open(real_path(path), os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         raise GtmCheckError.single(display, f"cannot read: {why_unreachable(exc)}") from None
     try:

@@ -26,6 +26,7 @@ from gtm_check.load.files import (
     in_git_folder,
     kind_of_path,
     leads_outside,
+    real_path,
     why_unreachable,
 )
 from gtm_check.model.problems import GtmCheckError
@@ -237,7 +238,7 @@ class WrittenTogether:
         )
         # The rename replaces the file at the real path: replacing ``path`` itself would
         # turn a link into a file.
-        target = Path(os.path.realpath(path))
+        target = Path(real_path(path))
         mode = stat.S_IMODE(status.st_mode) & 0o666 if status is not None else 0o666 & ~_umask()
         try:
             handle, temporary = tempfile.mkstemp(
@@ -306,7 +307,7 @@ def check_writable(
     if kind is Kind.MISSING and path.is_symlink():
         raise GtmCheckError.single(display, "is a symbolic link to a file that does not exist")
     refuse_outside(path, allow_outside=allow_outside)
-    if kind_of_path(Path(os.path.realpath(path)).parent) is not Kind.DIRECTORY:
+    if kind_of_path(Path(real_path(path)).parent) is not Kind.DIRECTORY:
         raise GtmCheckError.single(display, f"folder '{path.parent}' does not exist")
     return status
 
@@ -377,7 +378,7 @@ def write_in_place(path: Path, text: str, original: bytes, *, allow_outside: boo
     refuse_outside(path, allow_outside=allow_outside)
     data = text.encode("utf-8")
     try:
-        fd = os.open(os.path.realpath(path), os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(real_path(path), os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
     except (OSError, ValueError) as exc:
         raise GtmCheckError.single(display, f"cannot write: {why_unreachable(exc)}") from None
     try:
@@ -439,9 +440,9 @@ def refuse_own_files(path: Path) -> None:
     """gtm-check never writes into its own package (its code, its built-in checklists and
     schemas): every later run would load what it wrote there (as root, or wherever the
     package can be written)."""
-    real = Path(os.path.realpath(path))
+    real = Path(real_path(path))
     for folder in (builtin_dir(), Path(__file__).resolve().parent.parent):
-        if real.is_relative_to(os.path.realpath(folder)):
+        if real.is_relative_to(real_path(folder)):
             raise GtmCheckError.single(
                 str(path),
                 "is in gtm-check's own files (its package or its built-in "
@@ -473,7 +474,7 @@ def same_file(path: Path, other: Path) -> bool:
     or by another name of the same file (a hard link); ``other`` read from standard input
     is the file standard input is (``-o`` a link to ``/dev/stdin``, with ``- < launch.yaml``)."""
     stdin = str(other) == STDIN
-    if not stdin and os.path.realpath(other) == os.path.realpath(path):
+    if not stdin and real_path(other) == real_path(path):
         return True
     status = _status(path)
     status_of_other = _standard_input() if stdin else _status(other)

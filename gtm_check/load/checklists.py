@@ -20,6 +20,7 @@ from gtm_check.load.files import (
     examine,
     read_stdin,
     read_text,
+    real_path,
     under_dot_git,
 )
 from gtm_check.load.yamltree import Finding, Parsed, PathKey, Source
@@ -174,7 +175,7 @@ class ChecklistReader:
         budget has left, before any item is validated."""
         try:
             status = path.stat()
-            key = (os.path.realpath(path), status.st_size, status.st_mtime_ns)
+            key = (real_path(path), status.st_size, status.st_mtime_ns)
         except (OSError, ValueError):
             return _read_checklist(path, display, self.budget, self.items, builtin=builtin)
         if key not in self._read:
@@ -205,7 +206,7 @@ class ChecklistReader:
                     Finding(target.reference, f"checklist {quoted(named)} {kind.value}")
                 )
                 continue
-            real = os.path.realpath(target.path)
+            real = real_path(target.path)
             if real in seen:
                 continue  # `builtin` and `legal` together name legal.yaml once
             seen.add(real)

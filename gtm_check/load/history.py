@@ -53,6 +53,7 @@ from gtm_check.load.files import (
     git_folder_of,
     gitdir_of,
     inside_git_folder,
+    real_path,
     why_unreachable,
 )
 from gtm_check.load.submodules import superproject_of
@@ -391,8 +392,8 @@ class Repository:
         named = Path(os.path.abspath(path))
         top = Path(os.path.abspath(self.root))
         if not named.is_relative_to(top):
-            named = Path(os.path.realpath(named.parent), named.name)
-            top = Path(os.path.realpath(top))
+            named = Path(real_path(named.parent), named.name)
+            top = Path(real_path(top))
         if not named.is_relative_to(top) or named == top:
             raise _problem(self.where, f"the file is not in the working tree of {self.root}")
         return named.relative_to(top).as_posix()
@@ -843,11 +844,11 @@ def _program(where: str, checkout: Path | None = None) -> str:
     """git, found on PATH by its absolute entries only, and none inside ``checkout`` (the
     working tree read): a relative entry, or a workflow's ``$PWD/bin`` or
     ``node_modules/.bin``, would find a program the pull request checked in."""
-    inside = Path(os.path.realpath(checkout)) if checkout is not None else None
+    inside = Path(real_path(checkout)) if checkout is not None else None
     for folder in os.get_exec_path():
         if not os.path.isabs(folder):
             continue
-        if inside is not None and Path(os.path.realpath(folder)).is_relative_to(inside):
+        if inside is not None and Path(real_path(folder)).is_relative_to(inside):
             continue
         candidate = os.path.join(folder, "git")
         if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
@@ -949,9 +950,9 @@ def _safe_directory(top: Path, where: str) -> bool:
         done = _complete(command, env, None, b"", where)
         for raw in done.stdout.split(b"\0")[:-1] if done.returncode == 0 else []:
             values = [*values, os.fsdecode(raw)] if raw else []
-    here = os.path.realpath(top)
+    here = real_path(top)
     for value in values:
-        folder = os.path.realpath(os.path.expanduser(value.removesuffix("/*")))
+        folder = real_path(os.path.expanduser(value.removesuffix("/*")))
         if value == "*" or here == folder or (value.endswith("/*") and here.startswith(folder)):
             return True
     return False
@@ -966,7 +967,7 @@ def _linked(dot: Path, where: str, *, named: bool) -> Path:
         raise _problem(where, f"{dot} cannot be read: {why_unreachable(exc)}") from None
     if written is None:
         raise _problem(where, f"{dot} is a file that does not name a git folder ('gitdir: ')")
-    target = Path(os.path.realpath(dot.parent / written))
+    target = Path(real_path(dot.parent / written))
     if not named and not inside_git_folder(target):
         raise _problem(
             where,

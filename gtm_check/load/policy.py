@@ -17,6 +17,7 @@ from gtm_check.load.files import (
     holds_repository,
     read_text,
     repository_root,
+    repository_roots,
 )
 from gtm_check.load.submodules import MODULES_FILE, superproject_of
 from gtm_check.load.yamltree import Capped, Finding, PathKey, Source
@@ -85,9 +86,22 @@ class PolicyReader:
         none: no launch could pass them, and the files, not the launch, need changing.
         """
         found = policy_files(launch, self._consulted)
+        roots = repository_roots(Path(os.path.abspath(launch)).parent)
+
+        def root_of(folder: Path) -> Path | None:
+            return roots[folder] if folder in roots else repository_root(folder)
+
         for path in found:
             # The file named with --policy is the user's choice; one found is the tree's.
-            confine(path, str(path), "the policy file", allow_outside=self._allow_outside)
+            confine(
+                path,
+                str(path),
+                "the policy file",
+                allow_outside=self._allow_outside,
+                root_of=lambda folder: (
+                    roots[folder] if folder in roots else repository_root(folder)
+                ),
+            )
         # From the outermost in: --policy FILE, then the repository's root down to the
         # launch file's folder, so that a conflict is reported at the nearer file.
         outermost_first = [*([self._explicit] if self._explicit else []), *reversed(found)]

@@ -14,7 +14,7 @@ import os
 import re
 from pathlib import Path, PurePosixPath
 
-from gtm_check.load.files import gitdir_of, regular_head, repository_root
+from gtm_check.load.files import gitdir_of, real_path, regular_head, repository_root
 
 MODULES_FILE = ".gitmodules"
 
@@ -61,7 +61,7 @@ def _modules_owner(root: Path) -> Path | None:
         return None
     if named is None:
         return None
-    for target in (os.path.normpath(root / named), os.path.realpath(root / named)):
+    for target in (os.path.normpath(root / named), real_path(root / named)):
         parts = Path(target).parts
         if ".git" in parts:
             start = parts.index(".git")

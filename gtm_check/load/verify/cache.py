@@ -27,6 +27,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from gtm_check.load.files import real_path
+
 CACHE_ENV = "GTM_CHECK_CACHE_DIR"
 FORMAT = 1
 """Bumped when an entry's meaning changes: older entries then name no check."""
@@ -124,8 +126,8 @@ def _usable(folder: Path, repositories: Sequence[Path]) -> bool:
         return False
     if status.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
         return False
-    real = Path(os.path.realpath(folder))
-    return not any(real.is_relative_to(os.path.realpath(repo)) for repo in repositories)
+    real = Path(real_path(folder))
+    return not any(real.is_relative_to(real_path(repo)) for repo in repositories)
 
 
 def _read_entry(path: Path) -> dict[str, Any] | None:

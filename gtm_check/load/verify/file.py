@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gtm_check.load.files import Kind, Unreachable, examine, why_unreachable
+from gtm_check.load.files import Kind, Unreachable, examine, real_path, why_unreachable
 from gtm_check.load.verify.pattern import MAX_SEARCH_BYTES, search
 from gtm_check.model.problems import GtmCheckError, quoted
 from gtm_check.model.verify import FileCheck
@@ -55,8 +55,8 @@ pack to 207 KiB, and eight checks on it took 3 GB."""
 def real_relative(root: Path, path: str) -> str | None:
     """Where ``path`` really is, from the repository's top (links followed), with forward
     slashes; None when that is outside it."""
-    base = Path(os.path.realpath(root))
-    real = Path(os.path.realpath(root / path))
+    base = Path(real_path(root))
+    real = Path(real_path(root / path))
     return real.relative_to(base).as_posix() if real.is_relative_to(base) else None
 
 
@@ -79,7 +79,7 @@ def check_file(
     # Git's own folder (where a checkout keeps the token it fetched with) and a file of the
     # repository that HEAD does not hold are never asked about, --allow-outside or not: it
     # lets a check read outside the repository, not around these.
-    real = Path(os.path.realpath(path))
+    real = Path(real_path(path))
     if any(part.casefold() == ".git" for part in real.parts):
         return False, "it leads into git's own folder, which a check may not read"
     if relative is not None and committed is not None:

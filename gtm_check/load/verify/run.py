@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gtm_check.load.files import STDIN, repository_root
+from gtm_check.load.files import STDIN, real_path, repository_root
 from gtm_check.load.history import Repository
 from gtm_check.load.verify.cache import Cache, cache_folder
 from gtm_check.load.verify.file import Committed, check_file
@@ -153,19 +153,19 @@ def _tracked(
     git = find()
     if git is None:
         return None
-    top = Path(os.path.realpath(git.root))
+    top = Path(real_path(git.root))
     wanted = []
     seeking = set()
     for check in checks:
         if isinstance(check, FileCheck) and check.path is not None:
-            real = Path(os.path.realpath(root / check.path))
+            real = Path(real_path(root / check.path))
             if real.is_relative_to(top) and real != top:
                 wanted.append(real.relative_to(top).as_posix())
                 if check.contains is not None or check.matches is not None:
                     seeking.add(wanted[-1])
     found = git.tracked(wanted)
     # Paths as check_file sees them: from ``root``, which is normally git's top.
-    base = Path(os.path.realpath(root))
+    base = Path(real_path(root))
     paths = {
         (top / name).relative_to(base).as_posix(): blob
         for name, blob in found.items()
