@@ -245,7 +245,7 @@ class WrittenTogether:
                 dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
             )
             self._waiting.append((str(path), temporary, target))
-            _write_temporary(handle, text, mode, status)
+            _write_temporary(handle, text, mode, status, target)
         except OSError as exc:
             raise _cannot_write(str(path), exc) from None
 
@@ -342,14 +342,36 @@ def _cannot_write(display: str, error: OSError) -> GtmCheckError:
     return GtmCheckError.single(display, f"cannot write: {error.strerror or error}")
 
 
-def _write_temporary(handle: int, text: str, mode: int, old: os.stat_result | None) -> None:
+def _write_temporary(
+    handle: int, text: str, mode: int, old: os.stat_result | None, target: Path
+) -> None:
     with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
         if old is not None:
             _keep_owner(handle, old)
+            _no_acl_it_lacked(handle, target)
         os.fchmod(handle, mode)
         stream.write(text)
         stream.flush()
         os.fsync(stream.fileno())
+
+
+_ACCESS_ACL = "system.posix_acl_access"
+
+
+def _no_acl_it_lacked(handle: int, target: Path) -> None:
+    """A new file made in a folder with a default access control list gets that list; one
+    that replaces a file without one (the file ``target``) keeps none, so that no one the
+    folder's list names gains access the old file never gave (the mode's group bits
+    would become the list's mask)."""
+    listxattr = getattr(os, "listxattr", None)
+    if listxattr is None:  # pragma: no cover - a system without extended attributes
+        return
+    try:
+        if _ACCESS_ACL in listxattr(handle) and _ACCESS_ACL not in listxattr(target):
+            os.removexattr(handle, _ACCESS_ACL)
+    except OSError as exc:
+        if exc.errno not in (errno.ENOTSUP, errno.EOPNOTSUPP):
+            raise
 
 
 def _keep_owner(handle: int, old: os.stat_result) -> None:

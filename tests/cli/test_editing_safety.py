@@ -272,6 +272,29 @@ def test_a_file_with_an_acl_or_attributes_keeps_them(launch: Path, command: str)
     )
 
 
+@pytest.mark.parametrize("command", ["set", "audit -o"])
+def test_a_file_without_an_acl_gets_none_from_its_folder(launch: Path, command: str) -> None:
+    # The new file renamed over the old one took the folder's default ACL: a launch file
+    # of mode 640 that user nobody could not read became readable by nobody.
+    target = launch if command == "set" else launch.parent / "report.md"
+    target.write_text(LAUNCH if command == "set" else "old report\n", encoding="utf-8")
+    target.chmod(0o640)
+    try:
+        os.setxattr(launch.parent, "system.posix_acl_default", ACL)
+    except OSError as exc:
+        pytest.skip(f"this file system keeps no access control lists: {exc.strerror}")
+    if command == "set":
+        code, _, err = run("set", launch, "team.task-1", "--status", "done")
+    else:
+        code, _, err = run("audit", launch, "-o", str(target), "-f", "markdown")
+    assert code in (0, 1) and err == "", err
+    assert "system.posix_acl_access" not in os.listxattr(target)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    fresh = launch.parent / "fresh.md"  # a new file gets the folder's list, as any would
+    run("audit", launch, "-o", str(fresh), "-f", "markdown")
+    assert "system.posix_acl_access" in os.listxattr(fresh)
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
 def test_a_lock_file_of_another_user_is_refused_at_once(launch: Path) -> None:
     lock = launch.parent / ".launch.yaml.lock"
