@@ -71,6 +71,12 @@ class _Doc:
                 path, "the launch file is not a block mapping at the top; edit it by hand"
             )
 
+    def refusal(self, offset: int, message: str) -> GtmCheckError:
+        """An edit refused at the value that makes it so (``offset`` into the text)."""
+        line = self.lines.line_of(offset)
+        column = offset - self.lines.starts[line] + 1
+        return GtmCheckError.single(self.path, message, line=line + 1, column=column)
+
     def apply(self, edits: Sequence[_Edit]) -> str:
         """The text with every edit made; edits at the same place land in the order given.
         One pass over the text, however many edits (each edit copying the whole text made
@@ -279,7 +285,7 @@ def _set_state(doc: _Doc, node: Node, fields: Mapping[str, Value]) -> list[_Edit
     if node.kind == "map":
         return _set_in_mapping(doc, node, fields)
     if node.kind != "scalar":
-        raise GtmCheckError.single(doc.path, "an item's state is a list; edit it by hand")
+        raise doc.refusal(node.start, "an item's state is a list; edit it by hand")
     old = doc.text[node.start : node.end]
     if list(fields) == ["status"]:
         return [_replace_value(doc, node, scalar(fields["status"], quote=node.style))]
@@ -414,8 +420,9 @@ def waive(text: str, fields: Mapping[str, Value], path: str = "<text>") -> str:
     waivers = _top(doc, "waivers")
     existing = _waivers_of(doc, waivers, item_id)
     if len(existing) > 1:
-        raise GtmCheckError.single(
-            path, f"{quoted(item_id)} has {len(existing)} waivers; edit the file by hand"
+        raise doc.refusal(
+            existing[1].start,
+            f"{quoted(item_id)} has {len(existing)} waivers; edit the file by hand",
         )
     ordered = {k: fields[k] for k in WAIVER_KEYS}
     if existing:
@@ -425,7 +432,7 @@ def waive(text: str, fields: Mapping[str, Value], path: str = "<text>") -> str:
     elif _is_none(doc, waivers):
         edits = _first_entries(doc, "waivers", waivers, _waiver_lines(ordered, INDENT))
     elif waivers.kind != "seq":
-        raise GtmCheckError.single(path, "waivers: is not a list; edit it by hand")
+        raise doc.refusal(waivers.start, "waivers: is not a list; edit it by hand")
     elif waivers.flow:
         end = waivers.items[-1].end
         edits = [_Edit(end, end, ", " + _mapping_text(ordered))]
@@ -503,11 +510,21 @@ def _remove_item(doc: _Doc, sequence: Node, node: Node, index: int) -> _Edit:
         return _Edit(node.start, node.end, "")
     start = doc.lines.start_of_line(node.start)
     before = doc.text[start : node.start]
-    if before.strip() != "-":
-        raise GtmCheckError.single(
-            doc.path, "this waiver is not written as `- item: ...`; edit it by hand"
+    line = doc.lines.line_of(node.start)
+    if not before.strip() and line > 0 and _dash_alone(doc.lines.line_text(line - 1)):
+        # `-` on a line of its own, the waiver's keys below it
+        start = doc.lines.starts[line - 1]
+    elif before.strip() != "-":
+        raise doc.refusal(
+            node.start, "this waiver is not written as `- item: ...`; edit it by hand"
         )
     return _Edit(start, doc.lines.after_line(node.end), "")
+
+
+def _dash_alone(line: str) -> bool:
+    """Whether ``line`` is a list entry's dash with nothing after it but a comment."""
+    dash, _, rest = line.strip().partition(" ")
+    return dash == "-" and (not rest.strip() or rest.lstrip().startswith("#"))
 
 
 def set_launch_date(text: str, date: dt.date, path: str = "<text>") -> str:
@@ -553,8 +570,8 @@ def _without_due(doc: _Doc, node: Node) -> _Edit:
     rest = [e for e in node.entries if e.key != "due"]
     if not node.flow:
         if not rest:
-            raise GtmCheckError.single(
-                doc.path, "an item's state holds only its due date; edit it by hand"
+            raise doc.refusal(
+                due.key_start, "an item's state holds only its due date; edit it by hand"
             )
         start = doc.lines.start_of_line(due.key_start)
         return _Edit(start, doc.lines.after_line(due.value.end), "")

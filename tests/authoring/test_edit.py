@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from collections.abc import Callable
 
 import pytest
 
@@ -224,6 +225,51 @@ def test_unwaive_in_a_flow_list() -> None:
     assert unwaive(unwaive(text, "c.d"), "a.b").endswith("waivers: []\n")
 
 
+def test_unwaive_takes_out_a_waiver_whose_dash_is_on_a_line_of_its_own() -> None:
+    # validate accepts it and waive renews it; unwaive refused it, at 1:1.
+    head = "launch: X\nlaunch_date: 2027-03-01\nwaivers:\n"
+    other = "  - {item: c.d, reason: r, approved_by: a, expires: 2027-06-30}\n"
+    lone = "  -   # the dash alone\n    item: a.b\n    reason: r\n    approved_by: a\n"
+    assert unwaive(head + lone + other, "a.b") == head + other
+    assert unwaive(head + other + lone, "a.b") == head + other
+
+
+def test_an_edit_refused_is_placed_at_the_value_that_refuses_it() -> None:
+    # Each of these used to be at 1:1, whatever line the value was on.
+    head = "launch: X\nlaunch_date: 2027-03-01\n"
+    waiver = "  - item: a.b\n    reason: r\n    approved_by: a\n    expires: 2027-06-30\n"
+    fields: dict[str, Value] = {
+        "item": "a.b",
+        "reason": "r",
+        "approved_by": "a",
+        "expires": dt.date(2027, 5, 1),
+    }
+    cases: list[tuple[Callable[[], str], str, tuple[int, int]]] = [
+        (lambda: waive(f"{head}waivers:\n{waiver}{waiver}", fields), "has 2 waivers", (8, 5)),
+        (lambda: waive(f"{head}waivers: nope\n", fields), "waivers: is not a list", (3, 10)),
+        (
+            lambda: unwaive(f"{head}waivers:\n  -\n\n    item: a.b\n", "a.b"),
+            "is not written as `- item: ...`",
+            (6, 5),
+        ),
+        (
+            lambda: set_item(f"{head}items:\n  a.b: [todo]\n", "a.b", {"owner": "x"}, RANKS),
+            "an item's state is a list",
+            (4, 8),
+        ),
+        (
+            lambda: drop_due(f"{head}items:\n  a.b:\n    due: 2027-01-01\n", ["a.b"]),
+            "holds only its due date",
+            (5, 5),
+        ),
+    ]
+    for edit, message, where in cases:
+        with pytest.raises(GtmCheckError, match=message) as refused:
+            edit()
+        problem = refused.value.problems[0]
+        assert (problem.line, problem.column) == where, message
+
+
 def test_a_waiver_into_a_file_without_one() -> None:
     text = "launch: X\nlaunch_date: 2027-03-01\nwaivers: []  # none\n"
     fields: dict[str, Value] = {
@@ -286,9 +332,10 @@ def test_a_comment_one_space_after_a_status_stays(gap: str) -> None:
 
 
 def test_an_edit_it_cannot_make_cleanly_is_refused_not_written() -> None:
-    # A waiver written with its dash alone on a line: removing it would leave the dash.
-    text = "launch: X\nlaunch_date: 2027-03-01\nwaivers:\n  -\n    item: a.b\n    reason: r\n    approved_by: a\n    expires: 2027-06-30\n"  # noqa: E501
-    with pytest.raises(GtmCheckError):
+    # A waiver whose dash is apart from its keys, a comment between: removing the keys
+    # would leave the dash.
+    text = "launch: X\nlaunch_date: 2027-03-01\nwaivers:\n  -\n    # why\n    item: a.b\n    reason: r\n    approved_by: a\n    expires: 2027-06-30\n"  # noqa: E501
+    with pytest.raises(GtmCheckError, match="not written as `- item: ...`"):
         unwaive(text, "a.b")
 
 
