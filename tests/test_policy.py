@@ -376,6 +376,21 @@ def test_a_broken_policy_file_is_a_located_error(repo: Path) -> None:
     )
 
 
+def test_a_policy_file_without_its_policy_key_says_the_rules_go_under_it(repo: Path) -> None:
+    # It used to say verify_hosts belongs in a policy file, "never a launch file's", of a
+    # policy file.
+    write(repo / ".gtm-check.yaml", "min_score: 80\nverify_hosts: [docs.example.com]\nx: 1\n")
+    code, _, err = run("validate", str(repo / "launches" / "launch.yaml"))
+    assert code == 2
+    assert [line.split(".gtm-check.yaml:", 1)[1] for line in err.splitlines()] == [
+        "1:1: unknown key 'min_score' (a policy's rules go under policy:, as in policy: "
+        "{min_score: ...})",
+        "2:1: unknown key 'verify_hosts' (a policy's rules go under policy:, as in policy: "
+        "{verify_hosts: ...})",
+        "3:1: unknown key 'x' (allowed keys: policy)",
+    ]
+
+
 def test_a_policy_inside_a_launch_file_is_refused(repo: Path) -> None:
     path = repo / "launches" / "launch.yaml"
     path.write_text(path.read_text() + "policy: {min_score: 0}\n", encoding="utf-8")

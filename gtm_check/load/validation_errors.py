@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from gtm_check.load.yamltree import Capped, Finding, Parsed, PathKey
+from gtm_check.model.inputs import Policy, RepositoryFile
 from gtm_check.model.problems import clipped, did_you_mean, quoted
 from gtm_check.model.verify import KINDS
 
@@ -92,10 +93,20 @@ _MISPLACED: dict[PathKey, str] = {
 }
 
 
+def _misplaced(error: _Error) -> str | None:
+    """Where a key found at the wrong place belongs: a policy file's rules go under
+    ``policy:``; a launch file holds no policy."""
+    if error.model is RepositoryFile:
+        if len(error.loc) == 1 and str(error.loc[0]) in Policy.model_fields:
+            return f"a policy's rules go under policy:, as in policy: {{{error.loc[0]}: ...}}"
+        return None
+    return _MISPLACED.get(error.loc)
+
+
 def _unknown_key(error: _Error) -> Finding:
     allowed = _fields_at(error.model, error.model_loc[:-1])
     hint = (
-        _MISPLACED.get(error.loc)
+        _misplaced(error)
         or did_you_mean(str(error.loc[-1]), allowed)
         or ("allowed keys: " + ", ".join(allowed) if allowed else None)
     )
