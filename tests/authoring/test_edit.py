@@ -34,6 +34,14 @@ RANKS = Placement(
     "high: A new thing",
 )
 
+A_B_WAIVER: dict[str, Value] = {
+    "item": "a.b",
+    "reason": "r",
+    "approved_by": "a",
+    "expires": dt.date(2027, 5, 1),
+}
+"""A waiver of item a.b, as ``waive`` takes it."""
+
 ODD = """\
 # Launch file, hand-written
 launch: 'Mini'      # the name, quoted
@@ -238,15 +246,9 @@ def test_an_edit_refused_is_placed_at_the_value_that_refuses_it() -> None:
     # Each of these used to be at 1:1, whatever line the value was on.
     head = "launch: X\nlaunch_date: 2027-03-01\n"
     waiver = "  - item: a.b\n    reason: r\n    approved_by: a\n    expires: 2027-06-30\n"
-    fields: dict[str, Value] = {
-        "item": "a.b",
-        "reason": "r",
-        "approved_by": "a",
-        "expires": dt.date(2027, 5, 1),
-    }
     cases: list[tuple[Callable[[], str], str, tuple[int, int]]] = [
-        (lambda: waive(f"{head}waivers:\n{waiver}{waiver}", fields), "has 2 waivers", (8, 5)),
-        (lambda: waive(f"{head}waivers: nope\n", fields), "waivers: is not a list", (3, 10)),
+        (lambda: waive(f"{head}waivers:\n{waiver}{waiver}", A_B_WAIVER), "has 2 waivers", (8, 5)),
+        (lambda: waive(f"{head}waivers: nope\n", A_B_WAIVER), "waivers: is not a list", (3, 10)),
         (
             lambda: unwaive(f"{head}waivers:\n  -\n\n    item: a.b\n", "a.b"),
             "is not written as `- item: ...`",
@@ -272,17 +274,11 @@ def test_an_edit_refused_is_placed_at_the_value_that_refuses_it() -> None:
 
 def test_a_waiver_into_a_file_without_one() -> None:
     text = "launch: X\nlaunch_date: 2027-03-01\nwaivers: []  # none\n"
-    fields: dict[str, Value] = {
-        "item": "a.b",
-        "reason": "r",
-        "approved_by": "a",
-        "expires": dt.date(2027, 5, 1),
-    }
-    assert waive(text, fields) == (
+    assert waive(text, A_B_WAIVER) == (
         "launch: X\nlaunch_date: 2027-03-01\nwaivers:  # none\n  - item: a.b\n    reason: r\n"
         "    approved_by: a\n    expires: 2027-05-01\n"
     )
-    assert waive("launch: X\nlaunch_date: 2027-03-01", fields).endswith(
+    assert waive("launch: X\nlaunch_date: 2027-03-01", A_B_WAIVER).endswith(
         "2027-03-01\nwaivers:\n  - item: a.b\n    reason: r\n    approved_by: a\n    expires: 2027-05-01\n"  # noqa: E501
     )
 
