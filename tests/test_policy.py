@@ -391,6 +391,21 @@ def test_a_policy_file_without_its_policy_key_says_the_rules_go_under_it(repo: P
     ]
 
 
+def test_a_policy_that_is_a_folder_gets_no_hint_to_name_its_files(repo: Path) -> None:
+    # "to name every YAML file in it, write DIR/*.yaml" fits launch files, not a policy:
+    # --policy takes one file, and .gtm-check.yaml is found, not named.
+    folder = repo / "policies"
+    write(folder / "a.yaml", "policy: {}\n")
+    launch = str(repo / "launches" / "launch.yaml")
+    code, _, err = run("validate", launch, "--policy", str(folder))
+    assert (code, err) == (2, f"{folder}:1:1: is a directory, not a file\n")
+    (repo / ".gtm-check.yaml").unlink()
+    (repo / ".gtm-check.yaml").mkdir()
+    write(repo / ".gtm-check.yaml" / "b.yaml", "policy: {}\n")
+    code, _, err = run("validate", launch)
+    assert (code, err) == (2, f"{repo / '.gtm-check.yaml'}:1:1: is a directory, not a file\n")
+
+
 def test_a_policy_inside_a_launch_file_is_refused(repo: Path) -> None:
     path = repo / "launches" / "launch.yaml"
     path.write_text(path.read_text() + "policy: {min_score: 0}\n", encoding="utf-8")

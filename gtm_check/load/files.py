@@ -140,13 +140,17 @@ def _folder_hint(folder: Path, display: str) -> str | None:
     return f"to name every YAML file in it, write {display.rstrip('/')}/*.yaml" if found else None
 
 
-def read_text(path: Path, display: str, budget: ByteBudget | None = None) -> str:
+def read_text(
+    path: Path, display: str, budget: ByteBudget | None = None, *, one_of_many: bool = True
+) -> str:
     """The file's text, or a located error saying why it cannot be read.
 
     With a ``budget``, the file's size is counted against it before a byte is read.
+    ``one_of_many``: the file is one of several that could be named in its place (launch
+    files), so a folder named instead gets a hint how to name the YAML files in it.
     """
     try:
-        raw = _read_bytes(path, display, budget)
+        raw = _read_bytes(path, display, budget, one_of_many)
     except FileNotFoundError:
         raise GtmCheckError.single(display, "no such file") from None
     except PermissionError:
@@ -205,7 +209,9 @@ def _decode(raw: bytes, display: str) -> str:
         ) from None
 
 
-def _read_bytes(path: Path, display: str, budget: ByteBudget | None) -> bytes:
+def _read_bytes(
+    path: Path, display: str, budget: ByteBudget | None, one_of_many: bool = True
+) -> bytes:
     # Opened without blocking and checked on the open file, so that a FIFO cannot hang the
     # run and what is checked is what is read.
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
@@ -213,7 +219,8 @@ def _read_bytes(path: Path, display: str, budget: ByteBudget | None) -> bytes:
         status = os.fstat(fd)
         kind = _kind(status.st_mode)
         if kind is Kind.DIRECTORY:
-            raise GtmCheckError.single(display, kind.value, hint=_folder_hint(path, display))
+            hint = _folder_hint(path, display) if one_of_many else None
+            raise GtmCheckError.single(display, kind.value, hint=hint)
         if kind is not Kind.FILE:
             raise GtmCheckError.single(display, kind.value)
         if status.st_size > MAX_FILE_BYTES:

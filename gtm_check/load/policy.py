@@ -138,7 +138,8 @@ class PolicyReader:
 
 
 def _read_policy(path: Path, budget: ByteBudget) -> tuple[Policy, Source]:
-    source = Source(str(path), read_text(path, str(path), budget), values=budget.values)
+    text = read_text(path, str(path), budget, one_of_many=False)  # --policy takes one file
+    source = Source(str(path), text, values=budget.values)
     repository, _, problems = parse_model(source, RepositoryFile)
     if problems or repository is None:
         raise GtmCheckError(problems)
