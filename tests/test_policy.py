@@ -921,6 +921,22 @@ def test_a_team_checklist_cannot_lift_the_required_ones_past_the_floor(repo: Pat
     assert run("validate", str(path))[0] == 0
 
 
+def test_without_a_policy_min_score_the_gate_is_the_required_items_floor(repo: Path) -> None:
+    # SECURITY.md says so; no floor at all was held: done items of a team checklist lifted
+    # learn and buy past the gate's 80 while the required legal items stayed open.
+    write(repo / ".gtm-check.yaml", "policy:\n  required_checklists: [legal]\n")
+    path = padded(repo)
+    code, out, err = run("audit", str(path), "--as-of", "2027-01-15", "-f", "json")
+    assert code == 1, err
+    policy = [f for f in json.loads(out)["gate"]["failures"] if f.startswith("policy:")]
+    assert policy == [
+        f"policy: {stage}: the items of the required checklists score 0.0 on their own, below "
+        "the gate's min_score 80 (items of other checklists do not count toward it)"
+        for stage in ("learn", "buy")
+    ]
+    assert run("validate", str(path))[0] == 2
+
+
 def test_a_team_checklist_cannot_widen_the_share_of_required_items_marked_na(
     repo: Path,
 ) -> None:

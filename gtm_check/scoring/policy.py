@@ -307,6 +307,14 @@ def _waiver_breaches(
             )
 
 
+def required_floor(policy: Policy, gate_min_score: float) -> float:
+    """The score the required checklists' items must reach on their own in each gated
+    stage: the policy's ``min_score``, or where it sets none, the gate's (which the launch
+    file may set as it likes, in the open, where done items of its own checklists would
+    lift a stage unseen)."""
+    return policy.min_score if policy.min_score is not None else gate_min_score
+
+
 def _diluted(
     policy: Policy,
     launch: Launch,
@@ -322,15 +330,16 @@ def _diluted(
     the policy while the other is not, and each can grow."""
     if not required or len(required) == len(items):
         return
-    floor = policy.min_score
+    floor = required_floor(policy, gate.min_score)
+    whose = "the gate's" if policy.min_score is None else "the policy's"
     for stage in Stage:
         score = scores.get(stage)
         gated = stage in gate.stages or stage in policy.gate_stages
-        if floor is not None and gated and score is not None and score < floor:
+        if gated and score is not None and score < floor:
             yield Breach(
                 ("checklists",),
                 f"{stage.value}: the items of the required checklists score {score:.1f} on "
-                f"their own, below the policy's min_score {floor:g} (items of other "
+                f"their own, below {whose} min_score {floor:g} (items of other "
                 "checklists do not count toward it)",
                 key=f"{REQUIRED_SCORE} {stage.value}",
                 degree=floor - score,

@@ -23,7 +23,7 @@ from gtm_check.model.history import (
 from gtm_check.model.inputs import Checklist, Gate, Launch, Policy
 from gtm_check.model.results import Breach, CheckResult, ItemResult, MilestoneResult, Report
 from gtm_check.model.vocabulary import Severity, Stage
-from gtm_check.scoring.policy import REQUIRED_SCORE, counted
+from gtm_check.scoring.policy import REQUIRED_SCORE, counted, required_floor
 from gtm_check.scoring.score import GateOptions, exact_weight, score_counted, score_launch
 
 SHALLOW_HINT = (
@@ -54,12 +54,17 @@ PERIODS = 4
 """How many periods back the projection measures the closing rate over."""
 
 
+def _floor(policy: Policy | None, report: Report) -> float | None:
+    """What the required checklists' items must score on their own (``required_floor``)."""
+    return None if policy is None else required_floor(policy, report.gate.min_score)
+
+
 def trend_point(
     report: Report, commit: str, required: frozenset[str] = frozenset(), floor: float | None = None
 ) -> TrendPoint:
     """One point: each stage's score and the weight still open and still needed. With
-    ``required`` (the items of the checklists a policy requires) and its ``floor`` (the
-    policy's ``min_score``), the same of those items alone, as ``audit`` judges them
+    ``required`` (the items of the checklists a policy requires) and its ``floor``
+    (``scoring.policy.required_floor``), the same of those items alone, as ``audit`` judges them
     (``scoring.policy.breaches``): the projection follows them too, so that done items of a
     launch's own checklists do not make a stage look on track."""
     stages = {}
@@ -272,7 +277,7 @@ def trend(
     refused = judged.gate.refused if policy else []
     missed = [m for m in judged.milestones if m.status == "missed"]
     # The launch file as audit judges it today: the point the projection starts from.
-    standing = trend_point(judged, "", judging.required, policy.min_score if policy else None)
+    standing = trend_point(judged, "", judging.required, _floor(policy, judged))
     return TrendResult(
         current.launch,
         current.launch_date,
@@ -303,7 +308,6 @@ def _points(
     points: list[TrendPoint] = []
     skipped: list[Skipped] = []
     scored: dict[tuple[str, dt.date], TrendPoint] = {}
-    floor = policy.min_score if policy else None
     for past in revisions.launches:
         if isinstance(past, Skipped):
             skipped.append(past)
@@ -315,7 +319,7 @@ def _points(
             report = score_launch(
                 launch, checklists, day, options=judging.options, checks=judging.checks
             )
-            point = trend_point(report, past.commit, judging.required, floor)
+            point = trend_point(report, past.commit, judging.required, _floor(policy, report))
             if past.blob:
                 scored[past.blob, day] = point
         else:

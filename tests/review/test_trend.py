@@ -337,6 +337,13 @@ def test_items_of_a_checklist_of_its_own_do_not_put_the_required_ones_on_track(
     assert result.exit_code == 1  # audit fails the same launch, and --history agrees
     projected = json.loads(result.stdout)["history"]["projection"]["learn"]
     assert projected["verdict"] == "no progress in 2 weeks"
+    # A policy that sets no min_score holds the required items to the gate's: they were
+    # held to nothing, and the padding put learn "ready now".
+    repo.write(".gtm-check.yaml", "policy:\n  required_checklists: [builtin]\n")
+    gated = "gate: {stages: [learn], min_score: 90}"
+    repo.write("launch.yaml", (before + padded).replace("gate: {stages: [learn]}", gated))
+    [projection] = trend(path, today=dt.date(2027, 1, 20)).projections
+    assert (projection.verdict, projection.rate) == ("no progress in 2 weeks", 0.0)
 
 
 def test_a_commit_dated_ahead_does_not_move_the_date_a_waiver_is_judged_on(
