@@ -200,9 +200,11 @@ def _written(command: Sequence[str]) -> list[str]:
 
 
 def _not_a_file(name: str) -> bool:
-    # A name ending in "/" names a folder, and lexists() of "link/" follows the link: the
-    # check would not see a link that gtm-check, dropping the slash, would write through.
-    return name.endswith(("/", os.sep)) or (os.path.lexists(name) and not os.path.isfile(name))
+    # A name ending in "/" or "/." names a folder, and lexists() of "link/" follows the link
+    # ("link/." fails): the check would not see a link that gtm-check, dropping the ending,
+    # would write through.
+    last = name.replace(os.sep, "/").rpartition("/")[2]
+    return last in ("", ".", "..") or (os.path.lexists(name) and not os.path.isfile(name))
 
 
 def _command_text(text: str) -> str:

@@ -933,28 +933,34 @@ def test_every_spelling_of_a_report_file_in_args_is_checked_for_links(
     assert (runner.workspace / "NOTES.md").read_text("utf-8") == "keep me\n"
 
 
+@pytest.mark.parametrize("ending", ["/", "/."])
 @pytest.mark.parametrize("report", ["html", "sarif"])
 def test_a_report_name_ending_in_a_slash_is_no_way_through_a_link(
-    runner: Runner, report: str
+    runner: Runner, report: str, ending: str
 ) -> None:
-    # "readiness.html/" made the link check (lexists, islink) see no link at the committed
-    # link readiness.html -> build.sh, and gtm-check, dropping the slash, wrote the report
-    # over build.sh.
+    # "readiness.html/" (and then "readiness.html/.") made the link check (lexists, islink)
+    # see no link at the committed link readiness.html -> build.sh, and gtm-check, dropping
+    # the ending, wrote the report over build.sh.
     runner.example()
     victim = runner.workspace / "build.sh"
     victim.write_text("echo trusted\n", encoding="utf-8")
     (runner.workspace / f"readiness.{report}").symlink_to("build.sh")
     runner.inputs |= {"launch": "launch.yaml", "args": "--as-of 2027-01-15",
-                      report: f"readiness.{report}/"}  # fmt: skip
+                      report: f"readiness.{report}{ending}"}  # fmt: skip
     code, out = runner.run("Audit launch readiness")
     assert code == 2 and runner.outputs["verdict"] == "invalid", out
     assert f"{report}-file" not in runner.outputs
     assert victim.read_text("utf-8") == "echo trusted\n"
 
 
-@pytest.mark.parametrize("args", [["-o", "r.html/"], ["--also", "html=r.html/"]])
-def test_gtm_check_refuses_a_report_file_ending_in_a_slash(tmp_path: Path, args: list[str]) -> None:
-    # Path() drops the slash: the file "r.html" was written, through a link if one was there.
+@pytest.mark.parametrize("ending", ["/", "/."])
+@pytest.mark.parametrize("option", ["-o", "--also"])
+def test_gtm_check_refuses_a_report_file_ending_in_a_slash(
+    tmp_path: Path, option: str, ending: str
+) -> None:
+    # Path() drops the slash (and "/."): the file "r.html" was written, through a link if
+    # one was there.
+    args = [option, ("" if option == "-o" else "html=") + f"r.html{ending}"]
     (tmp_path / "build.sh").write_text("echo trusted\n", encoding="utf-8")
     (tmp_path / "r.html").symlink_to("build.sh")
     result = subprocess.run(
@@ -965,5 +971,6 @@ def test_gtm_check_refuses_a_report_file_ending_in_a_slash(tmp_path: Path, args:
         check=False,
     )
     assert (result.returncode, result.stdout) == (2, "")
-    assert "'r.html/' ends in '/', which names a folder: give the report's file" in result.stderr
+    said = f"'r.html{ending}' ends in '{ending}', which names a folder: give the report's file"
+    assert said in result.stderr
     assert (tmp_path / "build.sh").read_text("utf-8") == "echo trusted\n"

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
-import os
 import re
 import sys
 from collections.abc import Callable
@@ -23,7 +22,7 @@ from typing import Any, NamedTuple
 from gtm_check.cli.exits import EXIT_INTERNAL, EXIT_INVALID
 from gtm_check.cli.main_help import completing, program_name
 from gtm_check.cli.output import StandardOutputFailed
-from gtm_check.load.files import named
+from gtm_check.load.files import folder_ending, named
 from gtm_check.load.yamltree import C_PARSER, SLOW_PARSER_WARNING
 from gtm_check.model.problems import GtmCheckError, OptionError, parse_date
 from gtm_check.model.safetext import visible
@@ -112,7 +111,7 @@ def _audit(
     if (
         format not in formats(AUDIT)
         or (output is None and "--output" in options)
-        or options.get("--output", "").endswith(("/", os.sep))  # refused in Typer's words
+        or folder_ending(options.get("--output", "x")) is not None  # refused in Typer's words
         or not _DIGITS.match(limit)
         or int(limit) < 1
     ):

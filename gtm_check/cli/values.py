@@ -10,7 +10,6 @@ framework attaches the option, and ``cli/usage.py`` says it as one line.
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Any, NamedTuple, NoReturn, TypeVar
 
 import typer
 
-from gtm_check.load.files import STDIN, named
+from gtm_check.load.files import STDIN, folder_ending, named
 from gtm_check.model.problems import did_you_mean, parse_date, quoted
 
 E = TypeVar("E", bound=Enum)
@@ -152,8 +151,8 @@ def path(what: str) -> Callable[[Any], Path]:
 
 
 def output_path(what: str) -> Callable[[Any], Path]:
-    """A file to write (``path``), refused when it ends in ``/``: that names a folder, and
-    ``Path`` would drop the slash and write the file of that name (through a link the
+    """A file to write (``path``), refused when its name ends in a folder (``/``, ``/.``):
+    ``Path`` would drop the ending and write the file before it (through a link the
     Action's check of the name as written would not see)."""
     plain = path(what)
 
@@ -161,8 +160,12 @@ def output_path(what: str) -> Callable[[Any], Path]:
         if isinstance(value, Path):
             return value
         text = str(value)
-        if text.endswith(("/", os.sep)):
-            refuse(f"{quoted(text)} ends in '/', which names a folder: give the report's file")
+        ending = folder_ending(text)
+        if ending is not None:
+            refuse(
+                f"{quoted(text)} ends in {quoted(ending)}, which names a folder: give the "
+                "report's file"
+            )
         return plain(text)
 
     return parse

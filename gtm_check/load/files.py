@@ -180,6 +180,13 @@ def named(text: str) -> Path:
     return Path.cwd() / found if text != STDIN and str(found) == STDIN else found
 
 
+def folder_ending(text: str) -> str | None:
+    """How ``text`` ends when that names a folder (``/``, ``/.``, ``/..``, or it is ``.`` or
+    ``..``); None when it can name a file."""
+    _, slash, last = text.replace(os.sep, "/").rpartition("/")
+    return slash + last if last in ("", ".", "..") else None
+
+
 def read_stdin(budget: ByteBudget | None = None) -> str:
     """Standard input's text, with the same limits as a file's."""
     if sys.stdin is None:  # started with standard input closed (`<&-`)
