@@ -143,7 +143,7 @@ def _checked(fd: int, lock: Path, display: str, *, made: bool = False) -> int:
     if planted is not None:
         os.close(fd)
         raise GtmCheckError.single(
-            display, f"cannot take the lock file {lock}: {planted}; nothing was written"
+            display, f"cannot take the lock file {_shown(lock)}: {planted}; nothing was written"
         )
     if made:
         with contextlib.suppress(OSError):  # unmarked (a full disk): its maker removes it
@@ -160,8 +160,19 @@ def _untaken(lock: Path, display: str, exc: OSError) -> GtmCheckError:
     else:
         why = why_unreachable(exc)
     return GtmCheckError.single(
-        display, f"cannot take the lock file {lock}: {why}; nothing was written"
+        display, f"cannot take the lock file {_shown(lock)}: {why}; nothing was written"
     )
+
+
+def _shown(lock: Path) -> str:
+    """The lock file's path for a message: its end, where it is too long to read (a folder
+    thousands of characters deep), since its name says which file to remove."""
+    text = str(lock)
+    return text if len(text) <= SHOWN_PATH else "…" + text[-(SHOWN_PATH - 1) :]
+
+
+SHOWN_PATH = 200
+"""The longest lock file path a message shows whole."""
 
 
 def _marked(fd: int) -> bool:

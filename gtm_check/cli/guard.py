@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import traceback
 from typing import Any, NoReturn
 
 import typer
@@ -38,7 +40,9 @@ class GuardedGroup(PlainGroup):
                 raise
             settings = ctx.obj if isinstance(ctx.obj, Settings) else Settings()
             if settings.debug:
-                raise
+                # The traceback, and still exit 3: re-raised, it left the interpreter with
+                # exit 1, which a pipeline reads as a failed gate.
+                traceback.print_exception(exc, file=sys.stderr)
             internal_error(exc)
 
 

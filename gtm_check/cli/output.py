@@ -307,7 +307,11 @@ def check_writable(
     if kind is Kind.MISSING and path.is_symlink():
         raise GtmCheckError.single(display, "is a symbolic link to a file that does not exist")
     refuse_outside(path, allow_outside=allow_outside)
-    if kind_of_path(Path(real_path(path)).parent) is not Kind.DIRECTORY:
+    try:
+        folder = kind_of_path(Path(real_path(path)).parent)
+    except Unreachable as exc:  # a folder deeper than the system can name (ENAMETOOLONG)
+        raise GtmCheckError.single(display, f"cannot write: {exc.reason}") from None
+    if folder is not Kind.DIRECTORY:
         raise GtmCheckError.single(display, f"folder '{path.parent}' does not exist")
     return status
 

@@ -220,8 +220,10 @@ def test_debug_shows_the_traceback_of_an_internal_error(monkeypatch: pytest.Monk
 
     monkeypatch.setattr("gtm_check.pipeline.score_launch", broken)
     result = CliRunner(env={"NO_COLOR": "1"}).invoke(app, ["--debug", "audit", EXAMPLE])
-    assert isinstance(result.exception, RuntimeError)  # re-raised for the traceback
-    assert "please report" not in result.stderr
+    assert result.stderr.startswith("Traceback (most recent call last):")
+    assert "RuntimeError: boom\n" in result.stderr
+    # and still exit 3: re-raised, it left Python with 1, the code of a failed gate
+    assert result.exit_code == 3 and "internal error (RuntimeError)" in result.stderr
 
 
 def test_a_slow_yaml_parser_is_named_not_silent(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -592,3 +592,48 @@ def test_an_input_file_named_dash_is_never_replaced(
         assert (code, out) == (2, "")
         assert err.endswith(": is one of the input files; choose another output file\n"), err
         assert dash.read_bytes() == before
+
+
+def deeper_than_the_system_names(top: Path) -> str:
+    """A folder under ``top`` whose path is longer than the system's limit (4,096 bytes),
+    made one folder at a time; its path relative to ``top``, under that limit."""
+    part, parts = "d" * 9, 409
+    fd = os.open(top, os.O_RDONLY)
+    try:
+        for _ in range(parts):
+            os.mkdir(part, dir_fd=fd)
+            inner = os.open(part, os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+    finally:
+        os.close(fd)
+    return "/".join([part] * parts)
+
+
+def test_an_output_folder_deeper_than_the_system_names_is_exit_2(tmp_path: Path) -> None:
+    # A link in the checkout to a folder past PATH_MAX made -o, --also and init exit 3.
+    (tmp_path / "legal.yaml").write_text(MINI_CHECKLIST, encoding="utf-8")
+    launch = tmp_path / "launch.yaml"
+    launch.write_text("launch: M\nlaunch_date: 2027-03-01\nchecklists: [./legal.yaml]\n")
+    (tmp_path / "out").symlink_to(deeper_than_the_system_names(tmp_path))
+    report = tmp_path / "out" / "r.json"
+    for args in (
+        ["audit", str(launch), "-f", "json", "-o", str(report)],
+        ["audit", str(launch), "--also", f"json={report}"],
+        ["init", str(tmp_path / "out" / "new.yaml"), "--name", "N", "--launch-date", "2027-03-01"],
+    ):
+        code, out, err = run(*args)
+        said = f"{tmp_path / 'out'}/"
+        assert (code, out) == (2, ""), (args, err)
+        assert err.startswith(said) and err.endswith(
+            ":1:1: cannot write: its name is too long for the file system\n"
+        ), err
+    # An edit there says so too, naming the lock file by its end, not its 4,100 characters.
+    edited = tmp_path / "out" / "l.yaml"
+    edited.write_text(launch.read_text(encoding="utf-8"), encoding="utf-8")
+    code, _, err = run("set", str(edited), "legal.trademarks", "--status", "done")
+    assert code == 2 and len(err) < 400, err
+    assert err.startswith(f"{edited}:1:1: cannot take the lock file …")
+    assert err.endswith(
+        "/.l.yaml.lock: its name is too long for the file system; nothing was written\n"
+    )
