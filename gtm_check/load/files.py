@@ -182,9 +182,9 @@ def named(text: str) -> Path:
 
 def folder_ending(text: str) -> str | None:
     """How ``text`` ends when that names a folder (``/``, ``/.``, ``/..``, or it is ``.`` or
-    ``..``); None when it can name a file."""
+    ``..``); None when it can name a file (or is empty: said as such where it is read)."""
     _, slash, last = text.replace(os.sep, "/").rpartition("/")
-    return slash + last if last in ("", ".", "..") else None
+    return slash + last if text and last in ("", ".", "..") else None
 
 
 def read_stdin(budget: ByteBudget | None = None) -> str:
