@@ -24,6 +24,7 @@ from gtm_check.load.files import (
     under_dot_git,
 )
 from gtm_check.load.yamltree import Finding, Parsed, PathKey, Source
+from gtm_check.model.history import ItemPeriods
 from gtm_check.model.inputs import Checklist
 from gtm_check.model.problems import GtmCheckError, Problem, Suggestions, quoted
 from gtm_check.model.vocabulary import department_rank
@@ -143,6 +144,8 @@ class ChecklistReader:
         self.budget = budget or ByteBudget()
         self.suggestions = Suggestions()
         self.items = ItemBudget()
+        self.scores = ItemPeriods()
+        """The item scores the run's histories (``audit --history``) may take together."""
 
     def text(self, path: Path, display: str, *, allow_outside: bool = False) -> str:
         """A launch file's text (``-``: standard input), counted against the run's budget;

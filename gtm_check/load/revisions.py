@@ -27,9 +27,11 @@ def read_revisions(
     since: dt.date | None,
     until: dt.date | None,
     now: dt.date | None = None,
+    scores: history.ItemPeriods | None = None,
 ) -> Revisions:
     """The revisions of ``path`` committed from ``since`` to ``until``, by period: of the
-    newest periods (``most_periods`` of today's checklist items), each one's newest that
+    newest periods (as many as ``scores``, the run's item scores left, allows for today's
+    checklist items; a budget of its own without it), each one's newest that
     reads as a launch file with today's checklists. Texts are read lazily, one at a time,
     as the launches are iterated, each counted against ``budget``, and only as many parsed
     as it takes. Commits git gives no usable date are skipped and named.
@@ -41,6 +43,28 @@ def read_revisions(
     revisions.reverse()  # oldest first
     dated = [r for r in revisions if r.commit.date is not None]
     undated = [Skipped(r.commit.id, None, r.commit.undated) for r in revisions if not r.commit.date]
+    periods = _by_period(dated, every, now)
+    items = sum(len(c.checklist.items) for c in checklists)
+    scores = scores or history.ItemPeriods()
+    most = scores.most(items)
+    why = history.items_limit(most) if most < history.MAX_PERIODS else None
+    latest = [(key, periods[key]) for key in sorted(periods)[-most:]]
+    sizes = repo.sizes(list(dict.fromkeys(r.blob for _, found in latest for r in found if r.blob)))
+    newest, cut = _within_text(latest, sizes)
+    if cut:
+        why = history.text_limit(len(newest))
+    scores.take(len(newest), items)
+    kept = [newest[key][::-1] for key in periods if key in newest]  # newest first
+    launches = _read(repo, kept, checklists, suggestions, budget, sizes)
+    left_out = len(periods) - len(newest)
+    return Revisions(launches, undated, repo.is_shallow(), left_out, why)
+
+
+def _by_period(
+    dated: Sequence[Revision], every: Every, now: dt.date | None
+) -> dict[tuple[dt.date, int], list[Revision]]:
+    """The revisions by the period each is in (oldest first, as given); each its own with
+    ``Every.commit``."""
     periods: dict[tuple[dt.date, int], list[Revision]] = {}
     for index, revision in enumerate(dated):
         key = (
@@ -52,17 +76,7 @@ def read_revisions(
             )
         )
         periods.setdefault(key, []).append(revision)
-    most = history.most_periods(sum(len(c.checklist.items) for c in checklists))
-    why = history.items_limit(most) if most < history.MAX_PERIODS else None
-    latest = [(key, periods[key]) for key in sorted(periods)[-most:]]
-    sizes = repo.sizes(list(dict.fromkeys(r.blob for _, found in latest for r in found if r.blob)))
-    newest, cut = _within_text(latest, sizes)
-    if cut:
-        why = history.text_limit(len(newest))
-    kept = [newest[key][::-1] for key in periods if key in newest]  # newest first
-    launches = _read(repo, kept, checklists, suggestions, budget, sizes)
-    left_out = len(periods) - len(newest)
-    return Revisions(launches, undated, repo.is_shallow(), left_out, why)
+    return periods
 
 
 def _within_text(

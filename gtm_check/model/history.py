@@ -29,10 +29,22 @@ took over five minutes; a launch of the built-in checklists (a few hundred items
 366 periods whatever this is."""
 
 
-def most_periods(items: int) -> int:
-    """How many of the newest periods a launch of ``items`` checklist items has scored:
-    MAX_PERIODS, or fewer where their item scores would pass MAX_ITEM_PERIODS (1 at least)."""
-    return max(1, min(MAX_PERIODS, MAX_ITEM_PERIODS // max(items, 1)))
+class ItemPeriods:
+    """The item scores one run's histories may still take, all its launch files together
+    (``MAX_ITEM_PERIODS``): each launch file's history had a budget of its own, so 100
+    launch files of 1,000 items each scored 366 weeks, 73 times the bound."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.left = MAX_ITEM_PERIODS if limit is None else limit
+
+    def most(self, items: int) -> int:
+        """How many of the newest periods a launch of ``items`` checklist items has
+        scored: MAX_PERIODS, or fewer where their item scores would pass what is left
+        (1 at least: the newest is always scored)."""
+        return max(1, min(MAX_PERIODS, self.left // max(items, 1)))
+
+    def take(self, periods: int, items: int) -> None:
+        self.left = max(0, self.left - periods * items)
 
 
 MAX_HISTORY_TEXT = 32 * 1024 * 1024
@@ -53,7 +65,8 @@ def items_limit(most: int) -> str:
     """Why only ``most`` periods are scored: the launch's checklist items."""
     return (
         f"at most {most:,} are for a launch of this many checklist items: gtm-check scores "
-        f"at most {MAX_ITEM_PERIODS:,} items over all periods"
+        f"at most {MAX_ITEM_PERIODS:,} items over all periods of all the launch files of "
+        "a run"
     )
 
 

@@ -120,6 +120,7 @@ def launch_history(
             Every.week,
             None,
             as_of,
+            scores=reader.scores,
         )
         checklists = [c.checklist for c in loaded.checklists]
         # The revisions are read as they are scored: a problem reading one stops it here.

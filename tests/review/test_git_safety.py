@@ -911,7 +911,7 @@ def test_a_launch_of_many_items_has_fewer_periods_scored(
     assert data["left_out"] == 2
     said = (
         "2 older weeks not scored (at most 2 are for a launch of this many checklist items: "
-        "gtm-check scores at most 10 items over all periods)"
+        "gtm-check scores at most 10 items over all periods of all the launch files of a run)"
     )
     assert f"{said}\n" in invoke("trend", str(path), "--as-of", "2026-02-01").stdout
     audit = invoke("audit", str(path), "--history", "--as-of", "2026-02-01", "-f", "json")
@@ -920,6 +920,27 @@ def test_a_launch_of_many_items_has_fewer_periods_scored(
     monkeypatch.setattr(periods, "MAX_ITEM_PERIODS", 1)
     data = json.loads(invoke("trend", str(path), "--as-of", "2026-02-01", "-f", "json").stdout)
     assert [p["date"] for p in data["points"]] == ["2026-02-01"]
+
+
+def test_the_histories_of_a_run_share_one_bound_on_item_scores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each launch file's history had a bound of its own: audit --history over 100 launch
+    # files of 1,000 items each scored 366 weeks of each, 73 times the bound. Here 20 item
+    # scores leave room for 4 weeks of the first launch (5 items), and the newest of the next.
+    first = daily_history(tmp_path / "one", 28)
+    second = daily_history(tmp_path / "two", 28)
+    monkeypatch.setattr(periods, "MAX_ITEM_PERIODS", 20)
+    args = ("audit", str(first), str(second), "--history", "--as-of", "2026-02-01", "-f", "json")
+    reports = json.loads(invoke(*args).stdout)["launches"]
+    notes = [report["history"]["note"] for report in reports]
+    assert notes == [
+        None,
+        "history: too little to project from (1 weekly point up to the as-of date; 2 are "
+        "needed); 3 older weeks not scored (at most 1 are for a launch of this many checklist "
+        "items: gtm-check scores at most 20 items over all periods of all the launch files of "
+        "a run)",
+    ]
 
 
 def test_a_history_reads_at_most_so_many_bytes_of_revisions_newest_first(
