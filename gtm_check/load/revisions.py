@@ -15,6 +15,7 @@ from gtm_check.model import history
 from gtm_check.model.history import Every, PastLaunch, Revisions, Skipped, period_end
 from gtm_check.model.inputs import Launch
 from gtm_check.model.problems import GtmCheckError, Suggestions
+from gtm_check.model.safetext import visible
 
 
 def read_revisions(
@@ -182,9 +183,12 @@ class _Kept:
 
 
 def _relocated(known: tuple[str, str], revision: Revision) -> str:
-    """Why contents met before could not be read, located in ``revision`` instead."""
+    """Why contents met before could not be read, located in ``revision`` instead. The
+    reason is a line as shown, its place escaped (``tab\\there.yaml``): the place is
+    compared and replaced as shown."""
     where, why = known
-    return revision.where + why.removeprefix(where) if why.startswith(where) else why
+    shown = visible(where)
+    return visible(revision.where) + why.removeprefix(shown) if why.startswith(shown) else why
 
 
 def _date(revision: Revision) -> dt.date:

@@ -726,3 +726,22 @@ def test_trend_lists_a_missed_milestone_of_a_stage_the_gate_does_not_check(
     assert data["missed_milestones"] == [missed]
     markdown = CliRunner().invoke(app, [*args, "-f", "markdown"]).stdout
     assert f"- {missed.replace('<', '&lt;')}" in markdown
+
+
+def test_contents_met_again_are_skipped_at_their_own_commit_whatever_the_first_name(
+    tmp_path: Path,
+) -> None:
+    # The reason remembered for contents that do not read named the first revision's commit
+    # and path whenever that path held a character messages escape (a tab): the later
+    # revision of the same contents was said to be at the earlier one.
+    repo = GitRepo(tmp_path / "repo")
+    first = repo.commit("2026-12-01", {"tab\there.yaml": "launch: [\n"})
+    repo.git("mv", "tab\there.yaml", "launch.yaml")
+    repo.git("commit", "-q", "-m", "rename", date="2026-12-02")
+    moved = repo.git("rev-parse", "HEAD").strip()
+    repo.commit("2026-12-20", {"launch.yaml": "launch: A\nlaunch_date: 2027-03-01\n"})
+    result = trend(repo.root / "launch.yaml", today=dt.date(2027, 1, 1), every=Every.commit)
+    assert [s.why.split(":")[:2] for s in result.skipped] == [
+        [first[:7], "tab\\there.yaml"],
+        [moved[:7], "launch.yaml"],
+    ]
