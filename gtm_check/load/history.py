@@ -403,9 +403,15 @@ class Repository:
         commit HEAD: what git tracks, not what a build step wrote into the working tree.
         Each with the blob it holds there (None: a folder, a link or a submodule)."""
         found: dict[str, str | None] = {}
-        for batch in _nesting_levels(paths):
-            if not batch:  # never: an ls-tree without a path would list the whole top
-                continue
+        for level in _nesting_levels(paths):
+            for batch in _within_arguments(level):
+                found |= self._listed(batch)
+        return found
+
+    def _listed(self, batch: Sequence[str]) -> dict[str, str | None]:
+        """``tracked`` of one batch of paths, at one nesting level."""
+        found: dict[str, str | None] = {}
+        if batch:  # always: an ls-tree without a path would list the whole top
             asked = set(batch)
             listed = self._git(["ls-tree", "-z", "--full-tree", "HEAD", "--", *batch])
             for entry in listed.split(b"\0"):
@@ -999,6 +1005,27 @@ def _nesting_levels(paths: Sequence[str]) -> list[list[str]]:
         levels.extend([] for _ in range(level + 1 - len(levels)))
         levels[level].append(path)
     return levels
+
+
+ARGUMENT_BYTES = 64 * 1024
+"""Most bytes of paths given to one git command: the system refuses a command line past
+its limit (2 MiB on Linux, 32 KiB on Windows), and 1,000 file checks of 1,020 characters
+in a script of three bytes a character are 3 MB."""
+
+
+def _within_arguments(paths: Sequence[str]) -> Iterator[list[str]]:
+    """``paths`` in batches of at most ARGUMENT_BYTES (one path at least)."""
+    batch: list[str] = []
+    size = 0
+    for path in paths:
+        length = len(os.fsencode(path)) + 1
+        if batch and size + length > ARGUMENT_BYTES:
+            yield batch
+            batch, size = [], 0
+        batch.append(path)
+        size += length
+    if batch:
+        yield batch
 
 
 def _fields(stream: IO[bytes]) -> Iterator[bytes]:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from gtm_check.load import history as history_module
 from gtm_check.load.history import Repository
 from gtm_check.load.verify import file as file_checks
 from gtm_check.load.verify import run as runner
@@ -370,6 +371,36 @@ def test_a_tracked_folder_passes_with_paths_inside_it_in_the_same_run(
     git = git_of(repo / "launch.yaml")
     alone = checker().run({"a.docs": FileCheck(path="docs")}, repo, LOOPBACK, git)
     assert (alone["a.docs"].passed, alone["a.docs"].why) == (True, "the folder exists")
+
+
+def test_file_checks_ask_git_in_batches_the_system_can_take(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 1,000 file checks of 1,020 characters in a script of three bytes a character made one
+    # ls-tree command line of 3 MB, past the system's limit: every check failed with
+    # "Argument list too long". The paths go in batches of at most ARGUMENT_BYTES.
+    shutil.rmtree(repo / ".git")
+    (repo / "docs").mkdir()
+    for n in range(40):
+        (repo / "docs" / f"page-{n:02}-{'é' * 40}.md").write_text(f"{n}\n")
+    commit_all(repo)
+    calls: list[list[str]] = []
+    real = Repository._git
+
+    def counted(self: Repository, args: Sequence[str], request: bytes = b"") -> bytes:
+        calls.append(list(args))
+        return real(self, args, request)
+
+    monkeypatch.setattr(Repository, "_git", counted)
+    monkeypatch.setattr(history_module, "ARGUMENT_BYTES", 1_000)
+    checks: dict[str, AnyCheck] = {
+        f"a.p{n}": FileCheck(path=f"docs/page-{n:02}-{'é' * 40}.md") for n in range(40)
+    }
+    results = checker().run(checks, repo, LOOPBACK, git_of(repo / "launch.yaml"))
+    assert all(r.passed for r in results.values()), {i: r.why for i, r in results.items()}
+    asked = [args[args.index("--") + 1 :] for args in calls if args[0] == "ls-tree"]
+    assert len(asked) == 4  # 40 paths of 96 bytes and a NUL, 10 to a batch of 1,000 bytes
+    assert all(sum(len(os.fsencode(p)) + 1 for p in batch) <= 1_000 for batch in asked)
 
 
 def test_a_file_check_reads_the_file_as_committed_not_as_a_build_step_left_it(
