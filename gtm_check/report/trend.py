@@ -35,6 +35,21 @@ def _stage_scores(result: TrendResult, stage: Stage) -> list[float | None]:
     return [p.stages[stage].score for p in result.points]
 
 
+def _now(result: TrendResult, stage: Stage) -> str:
+    """`` · now 37.5`` where the launch file as audit reads it today scores the stage other
+    than the last point (an edit not committed yet); nothing where they agree."""
+    if stage not in result.now or not result.points:
+        return ""
+    now = result.now[stage]
+    return "" if now == result.points[-1].stages[stage].score else f" · now {score_text(now)}"
+
+
+def _now_line(result: TrendResult) -> list[str]:
+    """The stages whose score today differs from the last point, for Markdown."""
+    differ = [f"{stage} {score_text(result.now[stage])}" for stage in Stage if _now(result, stage)]
+    return [f"Now, in the launch file as audit reads it: {', '.join(differ)}"] if differ else []
+
+
 def _notes(result: TrendResult) -> list[str]:
     lines = [f"skipped {s.commit[:7]} ({s.date or 'no date'}): {s.why}" for s in result.skipped]
     if result.left_out:
@@ -72,7 +87,7 @@ def render_table(result: TrendResult, options: RenderOptions) -> str:
         scores = _stage_scores(result, stage)
         latest = score_text(scores[-1]) if scores else "—"
         gated = "" if stage in result.gated else " (not gated)"
-        lines.append(f"{stage:<6} {sparkline(scores)} {latest}{gated}")
+        lines.append(f"{stage:<6} {sparkline(scores)} {latest}{_now(result, stage)}{gated}")
     lines += ["", *_projection_lines(result)]
     for heading, held in ((POLICY_HEADING, _policy_lines(result)), (MISSED_HEADING, result.missed)):
         if held:
@@ -106,6 +121,9 @@ def render_markdown(result: TrendResult, options: RenderOptions) -> str:
             lines.append(f"  line [{values}]")
         lines += ["```", "", "Lines, in order: " + ", ".join(str(s) for s in drawn) + "."]
     projection = _projection_lines(result)
+    now = _now_line(result)
+    if now:
+        lines += ["", *(text(line) for line in now)]
     if projection:
         lines += ["", *(f"- {text(line)}" for line in projection[:-1]), "", f"_{projection[-1]}_"]
     for heading, held in ((POLICY_HEADING, _policy_lines(result)), (MISSED_HEADING, result.missed)):
@@ -136,6 +154,7 @@ def to_dict(result: TrendResult) -> dict[str, Any]:
             for s in result.skipped
         ],
         "shallow": result.shallow,
+        "now": {stage.value: score for stage, score in result.now.items()},
         "projection": {
             p.stage.value: {
                 "verdict": p.verdict,

@@ -220,6 +220,9 @@ class TrendResult:
     missed: list[str] = field(default_factory=list)
     """Each milestone the launch file has missed today, as ``audit`` fails its gate on it
     (its stages need not be gated, so no projection need show it)."""
+    now: dict[Stage, float | None] = field(default_factory=dict)
+    """Each stage's score in the launch file as ``audit`` reads it on the as-of date, where
+    the projection starts: an edit not committed yet differs from the last point."""
 
     @property
     def method(self) -> str:
@@ -293,6 +296,7 @@ def trend(
         why=revisions.why,
         policy=refused,
         missed=judged.gate.missed,
+        now={stage: point.score for stage, point in standing.stages.items()},
     )
 
 

@@ -745,3 +745,36 @@ def test_contents_met_again_are_skipped_at_their_own_commit_whatever_the_first_n
         [first[:7], "tab\\there.yaml"],
         [moved[:7], "launch.yaml"],
     ]
+
+
+def test_a_stage_scored_otherwise_today_than_in_the_last_commit_says_so(tmp_path: Path) -> None:
+    # The score beside the sparkline was the last commit's (100.0) while audit, reading the
+    # file as edited since, said 37.5 and blocked, and the projection started from 37.5.
+    team = (
+        "department: ops\nname: Ops\nitems:\n"
+        "  - {id: ops.a, stage: learn, title: A, severity: blocker}\n"
+        "  - {id: ops.b, stage: learn, title: B, severity: high}\n"
+    )
+
+    def state(a: str) -> str:
+        return (
+            "launch: T\nlaunch_date: 2027-06-01\nchecklists: [./team.yaml]\n"
+            f"gate: {{stages: [learn]}}\nitems:\n  ops.a: {a}\n  ops.b: done\n"
+        )
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("2026-10-01", {"team.yaml": team, "launch.yaml": state("todo")})
+    repo.commit("2026-10-08", {"launch.yaml": state("done")})
+    path = repo.write("launch.yaml", state("todo"))  # not committed
+    runner = CliRunner(env={"NO_COLOR": "1"})
+    args = ["trend", str(path), "--as-of", "2027-01-15"]
+    table = runner.invoke(app, args).stdout
+    assert "learn  ▄█ 100.0 · now 37.5\n" in table
+    assert "buy    " in table and "· now" not in table.split("buy    ", 1)[1].split("\n")[0]
+    data = json.loads(runner.invoke(app, [*args, "-f", "json"]).stdout)
+    assert data["now"]["learn"] == 37.5 and data["points"][-1]["stages"]["learn"] == 100.0
+    markdown = runner.invoke(app, [*args, "-f", "markdown"]).stdout
+    assert "Now, in the launch file as audit reads it: learn 37.5\n" in markdown
+    # committed as it stands: nothing more to say
+    repo.commit("2026-10-15", {"launch.yaml": state("todo")})
+    assert "· now" not in runner.invoke(app, args).stdout
