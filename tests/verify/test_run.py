@@ -326,6 +326,19 @@ def test_a_file_check_reads_only_what_git_tracks(repo: Path, allow_outside: bool
     }
 
 
+def git_calls(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The arguments of each git command the run gives, in order."""
+    calls: list[list[str]] = []
+    real = Repository._git
+
+    def counted(self: Repository, args: Sequence[str], request: bytes = b"") -> bytes:
+        calls.append(list(args))
+        return real(self, args, request)
+
+    monkeypatch.setattr(Repository, "_git", counted)
+    return calls
+
+
 def test_a_tracked_folder_passes_with_paths_inside_it_in_the_same_run(
     repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -338,14 +351,7 @@ def test_a_tracked_folder_passes_with_paths_inside_it_in_the_same_run(
     for n in range(50):
         (repo / "docs" / f"page{n}.md").write_text(f"{n}\n")
     commit_all(repo)
-    calls: list[list[str]] = []
-    real = Repository._git
-
-    def counted(self: Repository, args: Sequence[str], request: bytes = b"") -> bytes:
-        calls.append(list(args))
-        return real(self, args, request)
-
-    monkeypatch.setattr(Repository, "_git", counted)
+    calls = git_calls(monkeypatch)
     checks: dict[str, AnyCheck] = {
         "a.docs": FileCheck(path="docs"),
         "a.guide": FileCheck(path="docs/guide.md", contains="v2"),
@@ -384,14 +390,7 @@ def test_file_checks_ask_git_in_batches_the_system_can_take(
     for n in range(40):
         (repo / "docs" / f"page-{n:02}-{'é' * 40}.md").write_text(f"{n}\n")
     commit_all(repo)
-    calls: list[list[str]] = []
-    real = Repository._git
-
-    def counted(self: Repository, args: Sequence[str], request: bytes = b"") -> bytes:
-        calls.append(list(args))
-        return real(self, args, request)
-
-    monkeypatch.setattr(Repository, "_git", counted)
+    calls = git_calls(monkeypatch)
     monkeypatch.setattr(history_module, "ARGUMENT_BYTES", 1_000)
     checks: dict[str, AnyCheck] = {
         f"a.p{n}": FileCheck(path=f"docs/page-{n:02}-{'é' * 40}.md") for n in range(40)
