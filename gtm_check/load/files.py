@@ -273,7 +273,7 @@ def repository_root(folder: Path) -> Path | None:
     """
     here = Path(os.path.abspath(folder))
     while True:
-        if not os.path.islink(here) and os.path.lexists(here / ".git"):
+        if _has_dot_git(here):
             return here
         if here.parent == here:
             return None
@@ -290,10 +290,15 @@ def repository_roots(folder: Path) -> dict[Path, Path | None]:
     roots: dict[Path, Path | None] = {}
     nearest: Path | None = None
     for above in reversed(chain):
-        if not os.path.islink(above) and os.path.lexists(above / ".git"):
+        if _has_dot_git(above):
             nearest = above
         roots[above] = nearest
     return roots
+
+
+def _has_dot_git(folder: Path) -> bool:
+    """Whether ``folder``, not itself a link, holds a ``.git`` of any kind."""
+    return not os.path.islink(folder) and os.path.lexists(folder / GIT_FOLDER)
 
 
 def holds_repository(folder: Path) -> bool:
