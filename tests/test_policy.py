@@ -937,6 +937,25 @@ def test_without_a_policy_min_score_the_gate_is_the_required_items_floor(repo: P
     assert run("validate", str(path))[0] == 2
 
 
+def test_the_built_in_file_named_by_a_path_is_still_a_required_checklist(repo: Path) -> None:
+    # Named by its path before its name, the built-in legal.yaml loaded as a team checklist
+    # (the name, the same file, was then passed over): its items were no longer the
+    # required ones, and the padding passed the gate.
+    write(repo / ".gtm-check.yaml", "policy:\n  min_score: 80\n  required_checklists: [legal]\n")
+    path = padded(repo)
+    by_path = str(builtin_dir() / "legal.yaml")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("checklists: [legal,", f"checklists: ['{by_path}', legal,"))
+    code, out, err = run(
+        "audit", str(path), "--as-of", "2027-01-15", "-f", "json", "--allow-outside"
+    )
+    assert code == 1, err
+    policy = [f for f in json.loads(out)["gate"]["failures"] if f.startswith("policy:")]
+    assert [f.split(":")[1].strip() for f in policy] == ["learn", "buy"]
+    assert all("the items of the required checklists score 0.0" in f for f in policy)
+    assert run("validate", str(path), "--allow-outside")[0] == 2
+
+
 def test_a_team_checklist_cannot_widen_the_share_of_required_items_marked_na(
     repo: Path,
 ) -> None:

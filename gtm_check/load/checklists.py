@@ -295,19 +295,11 @@ def _resolve(
         elif ref == BUILTIN:
             targets += [_builtin_target(name, loc) for name in names]
         elif "/" in ref or "\\" in ref or ref.endswith((".yaml", ".yml")):
-            try:
-                target = confined(folder, ref, allow_outside=allow_outside)
-            except ValueError as exc:
-                findings.append(Finding(loc, str(exc)))
-                continue
-            if under_dot_git(target):
-                # Git's own files (config, hooks) are not checklists; nothing of them is read.
-                # (A folder that merely looks like a bare repository is not refused here: a
-                # pull request could plant one beside every checklist.)
-                message = f"checklist {quoted(ref)} leads into git's own folder, which is not read"
-                findings.append(Finding(loc, message))
-                continue
-            targets.append(_Target(target, os.path.normpath(target), False, loc))
+            found = _path_target(ref, folder, loc, allow_outside=allow_outside)
+            if isinstance(found, Finding):
+                findings.append(found)
+            else:
+                targets.append(found)
         elif ref in names:
             targets.append(_builtin_target(ref, loc))
         else:
@@ -320,6 +312,29 @@ def _resolve(
                 )
             )
     return targets, findings
+
+
+def _path_target(ref: str, folder: Path, loc: PathKey, *, allow_outside: bool) -> _Target | Finding:
+    """The file a path in ``checklists:`` names, or why it is not read."""
+    try:
+        target = confined(folder, ref, allow_outside=allow_outside)
+    except ValueError as exc:
+        return Finding(loc, str(exc))
+    if under_dot_git(target):
+        # Git's own files (config, hooks) are not checklists; nothing of them is read.
+        # (A folder that merely looks like a bare repository is not refused here: a
+        # pull request could plant one beside every checklist.)
+        return Finding(
+            loc, f"checklist {quoted(ref)} leads into git's own folder, which is not read"
+        )
+    real = Path(real_path(target))
+    if real.parent == Path(real_path(builtin_dir())) and real.suffix == ".yaml":
+        # The built-in file named by a path (a checkout's .venv, --allow-outside): built-in
+        # all the same, so that the policy's rules on the required checklists' items hold
+        # whichever way it is named first.
+        if real.stem in builtin_names():
+            return _builtin_target(real.stem, loc)
+    return _Target(target, os.path.normpath(target), False, loc)
 
 
 def _builtin_target(name: str, loc: PathKey) -> _Target:
