@@ -146,6 +146,10 @@ class ChecklistReader:
         self.items = ItemBudget()
         self.scores = ItemPeriods()
         """The item scores the run's histories (``audit --history``) may take together."""
+        self.revisions = ByteBudget()
+        """The bytes the run's histories may read together, apart from the files': the
+        histories of the launch files named first used up the run's budget, and a valid
+        launch file named after them was refused."""
 
     def text(self, path: Path, display: str, *, allow_outside: bool = False) -> str:
         """A launch file's text (``-``: standard input), counted against the run's budget;

@@ -103,8 +103,8 @@ def launch_history(
     """The launch file's weekly trend up to the as-of date and the projection, scored with
     the checklists already loaded, under the audit's policy and judged as the audit is
     (``judging``: its gate, options and checks); or a note saying why there is none.
-    Never an error: the audit stands without it. Revisions count against the audit's read
-    budget."""
+    Never an error: the audit stands without it. Revisions count against the read budget
+    of the run's histories, apart from its files'."""
     if str(path) == STDIN:
         return History(note="history: the launch file came from standard input")
     try:
@@ -116,7 +116,7 @@ def launch_history(
             path,
             loaded.checklists,
             reader.suggestions,
-            reader.budget,
+            reader.revisions,
             Every.week,
             None,
             as_of,

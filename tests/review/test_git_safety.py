@@ -714,9 +714,10 @@ def test_commit_days_are_those_git_shows(tmp_path: Path) -> None:
 def test_history_counts_against_the_run_read_budget(
     checkout: Checkout, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for n in range(3):
+    for n in range(3):  # a week apart: each is read
         padding = f"# {'x' * 2000}\n" * (n + 1)
-        checkout.repo.commit(f"2027-01-2{n}", {"launches/launch.yaml": REAL_LATER + padding})
+        day = f"2027-01-{6 + 7 * n:02}"
+        checkout.repo.commit(day, {"launches/launch.yaml": REAL_LATER + padding})
     on_disk = sum(
         p.stat().st_size for p in (checkout.launch, checkout.launch.parent / "legal.yaml")
     )
@@ -725,6 +726,9 @@ def test_history_counts_against_the_run_read_budget(
     assert result.exit_code == 2
     assert "would take the run past its limit of" in result.stderr
     assert result.stderr.count("\n") == 1 and ":launches/launch.yaml:1:1: reading" in result.stderr
+    # audit --history reads the revisions within a budget of the run's histories, apart
+    # from its files' (test_histories_read_no_launch_file_out_of_the_run); a revision past
+    # it is a note, never an error.
     result = invoke("audit", str(checkout.launch), "--history", "--as-of", "2027-02-28")
     assert result.exit_code in (0, 1) and "history: not read" in result.stdout
     monkeypatch.setattr(files, "MAX_RUN_BYTES", on_disk * 10 + 20_000)
@@ -941,6 +945,26 @@ def test_the_histories_of_a_run_share_one_bound_on_item_scores(
         "items: gtm-check scores at most 20 items over all periods of all the launch files of "
         "a run)",
     ]
+
+
+def test_histories_read_no_launch_file_out_of_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The revisions a history read counted against the budget of the run's files: the
+    # first launch file's history used it up, and the second, valid, launch file was
+    # refused (exit 2, the Action's "invalid"); named first, it passed. Histories have a
+    # budget of their own.
+    first = daily_history(tmp_path / "one", 28, padding=2_000)
+    second = daily_history(tmp_path / "two", 1)
+    files_alone = sum(p.stat().st_size for p in (first, second))
+    files_alone += 2 * len(CHECKLIST.encode())
+    monkeypatch.setattr(files, "MAX_RUN_BYTES", files_alone + 10_000)  # not 4 weeks of 2 KB
+    args = ("audit", str(first), str(second), "--history", "--as-of", "2026-02-01", "-f", "json")
+    result = invoke(*args)
+    assert result.exit_code in (0, 1), result.stderr
+    reports = json.loads(result.stdout)["launches"]
+    assert len(reports) == 2 and all("history" in r for r in reports)
+    assert "not read" not in (reports[1]["history"]["note"] or "")
 
 
 def test_a_history_reads_at_most_so_many_bytes_of_revisions_newest_first(
