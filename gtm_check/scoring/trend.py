@@ -170,11 +170,11 @@ def project(
 ) -> list[Projection]:
     """For each gated stage, the date it passes at the rate of the last ``PERIODS`` periods.
 
-    Needs two points at least; the window is the last ``PERIODS + 1`` of them (four
-    intervals), measured in days between their dates. ``current``: the launch file as it stands
-    on the as-of date, as ``audit`` judges it, which ends the window: the projection starts
-    from the file the gate reads, not from the newest revision git gave (one a link, a
-    commit date or a skip kept out), and counts the days since that revision.
+    Needs two points at least; the window is ``_window``'s, measured in days. ``current``:
+    the launch file as it stands on the as-of date, as ``audit`` judges it, which ends the
+    window: the projection starts from the file the gate reads, not from the newest
+    revision git gave (one a link, a commit date or a skip kept out), and counts the days
+    since that revision.
     """
     if len(points) < 2:
         return []
@@ -183,10 +183,7 @@ def project(
         # revision that ends that period if there is one.
         newest = points[-1].date >= current.date
         points = [*points[:-1], current] if newest else [*points, current]
-    window = points[-(PERIODS + 1) :]
-    first, last = window[0], window[-1]
-    days = (last.date - first.date).days
-    n = len(window) - 1
+    first, last, days, n = _window(points, unit)
     wait = _Window(days, last.date, launch_date, f"{n} {unit}{'' if n == 1 else 's'}")
     found = []
     for stage in stages:
@@ -197,6 +194,31 @@ def project(
             projection = max(projection, own, key=_lateness)
         found.append(projection)
     return found
+
+
+_PERIOD_DAYS = {"week": 7, "day": 1}
+"""The days of a period that has them (a commit has none)."""
+
+
+def _window(points: Sequence[TrendPoint], unit: str) -> tuple[TrendPoint, TrendPoint, int, int]:
+    """The window the pace is measured over: the point it starts from, the last point, its
+    days and its periods. A calendar window is the last ``PERIODS`` weeks (or days) up to
+    the last point: from its oldest point in them; or, with none, from the state before
+    them, carried over the whole window (periods with no commit are periods of no
+    progress). It was the last ``PERIODS`` points, which months apart made a launch that
+    had closed nothing for ten weeks "on track". ``every commit``: the last ``PERIODS``
+    commits."""
+    last = points[-1]
+    length = _PERIOD_DAYS.get(unit)
+    if length is None:
+        window = points[-(PERIODS + 1) :]
+        return window[0], last, (last.date - window[0].date).days, len(window) - 1
+    start = last.date - dt.timedelta(days=PERIODS * length)
+    inside = [p for p in points[:-1] if p.date >= start]
+    if not inside:
+        return points[-2], last, PERIODS * length, PERIODS
+    days = (last.date - inside[0].date).days
+    return inside[0], last, days, max(1, math.ceil(days / length))
 
 
 @dataclass(frozen=True)

@@ -778,3 +778,34 @@ def test_a_stage_scored_otherwise_today_than_in_the_last_commit_says_so(tmp_path
     # committed as it stands: nothing more to say
     repo.commit("2026-10-15", {"launch.yaml": state("todo")})
     assert "· now" not in runner.invoke(app, args).stdout
+
+
+def test_the_pace_is_that_of_the_last_four_periods_however_far_apart_the_commits(
+    tmp_path: Path,
+) -> None:
+    # Four monthly commits, the last ten weeks before the as-of date: the pace was taken
+    # over the last four points (February to July), and a launch that had closed nothing
+    # since May was "on track".
+    team = "department: team\nname: Team\nitems:\n" + "".join(
+        f"  - {{id: team.i{n}, stage: learn, title: Item {n}, severity: medium}}\n"
+        for n in range(10)
+    )
+
+    def state(done: int) -> str:
+        items = "".join(f"  team.i{n}: {'done' if n < done else 'todo'}\n" for n in range(10))
+        return (
+            "launch: Demo\nlaunch_date: 2026-12-01\nchecklists: [./team.yaml]\n"
+            f"gate: {{stages: [learn], min_score: 80}}\nitems:\n{items}"
+        )
+
+    repo = GitRepo(tmp_path / "repo")
+    for day, done in (("2026-02-02", 0), ("2026-03-02", 2), ("2026-04-06", 4), ("2026-05-04", 6)):
+        repo.commit(day, {"team.yaml": team, "launch.yaml": state(done)})
+    path = repo.root / "launch.yaml"
+    [learn] = trend(path, every=Every.week, today=dt.date(2026, 7, 15)).projections
+    assert (learn.rate, learn.date, learn.verdict) == (0.0, None, "no progress in 4 weeks")
+    # An item closed in the last week is the pace of the four weeks that end today.
+    repo.commit("2026-07-13", {"launch.yaml": state(7)})
+    [learn] = trend(path, every=Every.week, today=dt.date(2026, 7, 15)).projections
+    assert learn.rate == pytest.approx(2 / 28)  # one medium item (weight 2) in 28 days
+    assert learn.verdict == "on track"
