@@ -221,6 +221,10 @@ class WrittenTogether:
         self._waiting: list[tuple[str, str, Path]] = []
         """Each file written to its temporary file and not yet renamed: as shown, the
         temporary file, the real path it replaces."""
+        self._new: set[Path] = set()
+        """The real paths of files that did not exist before: taken away again when a
+        later rename fails, so that a refused write leaves none of the files it made."""
+        self._placed: list[Path] = []
 
     def add(
         self,
@@ -245,24 +249,35 @@ class WrittenTogether:
                 dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
             )
             self._waiting.append((str(path), temporary, target))
+            if status is None:
+                self._new.add(target)
             _write_temporary(handle, text, mode, status, target)
         except OSError as exc:
             raise _cannot_write(str(path), exc) from None
 
     def rename(self) -> None:
-        """Put every file in place, the last added first."""
+        """Put every file in place, the last added first. A rename that fails (a folder
+        that takes no renames, as an append-only one) takes away the files this write
+        made new, so that none of them stays without the others."""
         while self._waiting:
             display, temporary, target = self._waiting[-1]
             try:
                 os.replace(temporary, target)
             except OSError as exc:
+                for placed in self._placed:
+                    if placed in self._new:
+                        with contextlib.suppress(OSError):
+                            placed.unlink()
                 raise _cannot_write(display, exc) from None
+            self._placed.append(target)
             self._waiting.pop()
 
     def discard(self) -> None:
-        """Remove every temporary file not renamed."""
+        """Remove every temporary file not renamed, as far as the folder lets it: one that
+        cannot be removed (an append-only folder) must not hide why the write failed."""
         for _, temporary, _ in self._waiting:
-            Path(temporary).unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                Path(temporary).unlink(missing_ok=True)
         self._waiting.clear()
 
 

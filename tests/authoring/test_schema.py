@@ -4,7 +4,9 @@ loader is strict."""
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -203,3 +205,34 @@ def test_every_key_has_a_description_and_no_generated_title(kind: Kind) -> None:
     assert len(found) >= (9 if kind.value == "policy" else 15)  # the walk finds every key
     assert [path for path, sub in found if not sub.get("description")] == []
     assert [path for path, sub in found if "title" in sub] == []
+
+
+def test_init_into_a_folder_that_takes_no_renames_leaves_nothing_and_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An append-only folder (chattr +a) takes new files but lets none be renamed or
+    # removed: the launch file's rename failed, the temporary file could not be removed,
+    # and that error was an internal one (exit 3), with the schema left in place.
+    path = tmp_path / "launch.yaml"
+    replace, unlink = os.replace, Path.unlink
+
+    def no_rename_here(source: str, target: str | Path) -> None:
+        if Path(target) == path:
+            raise PermissionError(errno.EPERM, "Operation not permitted")
+        replace(source, target)
+
+    def no_removal_here(self: Path, missing_ok: bool = False) -> None:
+        if self.parent == tmp_path:
+            raise PermissionError(errno.EPERM, "Operation not permitted")
+        unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(os, "replace", no_rename_here)
+    monkeypatch.setattr(Path, "unlink", no_removal_here)
+    result = CliRunner().invoke(
+        app, ["init", str(path), "--name", "X", "--launch-date", "2027-06-01"]
+    )
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"{path}:1:1: cannot write: Operation not permitted\n",
+    )
+    assert not path.exists() and not (tmp_path / ".gtm-check").exists()
