@@ -971,3 +971,25 @@ def test_a_policy_in_each_of_many_nested_folders_is_confined_in_work_linear_in_t
     assert (code, err) == (0, ""), err
     assert f"{launch}: valid" in out
     assert len(seen) < 20 * depth  # it was about 5 x depth x depth
+
+
+def test_a_name_longer_than_the_system_opens_is_refused_before_it_is_walked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Named through a link to its own folder 60,000 times (l/l/…/launch.yaml), a launch
+    # file took a minute to be refused: each folder up the name was built again and
+    # looked at to find its repository and its policy. -o and init the same.
+    (tmp_path / "launch.yaml").write_text("launch: L\nlaunch_date: 2027-03-01\n")
+    (tmp_path / "l").symlink_to(".")
+    long = str(tmp_path / ("l/" * 3_000))
+    seen = lstats_seen(monkeypatch)
+    for args, doing in (
+        (["validate", f"{long}launch.yaml"], "read"),
+        (["audit", f"{long}launch.yaml"], "read"),
+        (["init", f"{long}new.yaml", "--name", "N", "--launch-date", "2027-03-01"], "write"),
+    ):
+        code, _, err = run_cli(*args)
+        assert code == 2 and err.endswith(
+            f":1:1: cannot {doing}: its name is too long for the file system\n"
+        ), err
+    assert len(seen) < 100  # it was 57,045 for the three

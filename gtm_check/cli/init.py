@@ -25,7 +25,7 @@ from gtm_check.cli.output import (
 from gtm_check.cli.params import unknown_choice
 from gtm_check.cli.values import given, path, refuse, text
 from gtm_check.load.checklists import ChecklistReader, builtin_names
-from gtm_check.load.files import STDIN, leads_outside
+from gtm_check.load.files import STDIN, leads_outside, refuse_too_long
 from gtm_check.model.inputs import MAX_NAME, MAX_PERSON
 from gtm_check.model.problems import GtmCheckError, OptionError, quoted
 from gtm_check.model.safetext import visible
@@ -203,6 +203,7 @@ INSTEAD = "init writes only a regular file: name another path"
 def _check_places(path: Path, schema: Path | None, force: bool) -> None:
     """Every check of where init writes, the launch file's and the schema's, before it
     writes either: a refusal leaves nothing written."""
+    refuse_too_long(path, str(path), "write")
     _inside(path, "the launch file")
     refuse_own_files(path)
     check_writable(path, overwrite=force, instead=INSTEAD)

@@ -27,6 +27,7 @@ from gtm_check.load.files import (
     kind_of_path,
     leads_outside,
     real_path,
+    refuse_too_long,
     why_unreachable,
 )
 from gtm_check.model.problems import GtmCheckError
@@ -306,6 +307,7 @@ def check_writable(
     written. The status of the file there, if there is one; ``instead``: what to do rather
     than write to a device, a FIFO or a socket."""
     display = str(path)
+    refuse_too_long(path, display, "write")
     refuse_git_folder(path)
     try:
         kind, status = examine(path)  # one stat, following links

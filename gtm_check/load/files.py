@@ -443,6 +443,18 @@ def _holds_git_data(folder: Path) -> bool:
     )
 
 
+PATH_MAX = 4096
+"""The longest name the system opens (Linux; the terminating NUL counts)."""
+
+
+def refuse_too_long(path: Path, display: str, doing: str = "read") -> None:
+    """Refuse a name the system cannot open before anything walks it: the walks up a name
+    (its repository, its policy) build each folder's name again, and a name of 60,000
+    links to the folder itself (``l/l/…/launch.yaml``) took a minute to be refused."""
+    if str(path) != STDIN and len(os.fsencode(os.path.abspath(path))) >= PATH_MAX:
+        raise GtmCheckError.single(display, f"cannot {doing}: {_REASONS[errno.ENAMETOOLONG]}")
+
+
 def confine(
     path: Path,
     display: str,
@@ -459,6 +471,7 @@ def confine(
     search that confines many files passes the roots it found once)."""
     if str(path) == STDIN:
         return
+    refuse_too_long(path, display)
     named_into_git = GIT_FOLDER in Path(os.path.abspath(path)).parts
     if not named_into_git and under_dot_git(path):
         raise GtmCheckError.single(

@@ -16,6 +16,7 @@ from gtm_check.load.files import (
     confine,
     holds_repository,
     read_text,
+    refuse_too_long,
     repository_root,
     repository_roots,
 )
@@ -85,6 +86,7 @@ class PolicyReader:
         Policies whose ``allowed_tiers`` share no tier are an error at the file that leaves
         none: no launch could pass them, and the files, not the launch, need changing.
         """
+        refuse_too_long(launch, str(launch))
         found = policy_files(launch, self._consulted)
         roots = repository_roots(Path(os.path.abspath(launch)).parent)
 
