@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -328,3 +329,26 @@ def test_the_policy_is_the_one_where_the_launch_file_is_named(outside: Path) -> 
     (outside / "secret" / ".gtm-check.yaml").write_text("policy: {min_score: 99}\n")
     code, out, err = invoke(["validate", str(link), "--allow-outside"])
     assert code == 0, err
+
+
+def test_allow_outside_reads_no_launch_file_or_checklist_in_a_bare_repository(
+    tmp_path: Path,
+) -> None:
+    # --allow-outside refused only links into a folder named .git: a checklist or launch
+    # file linked to a bare repository's config was read, its keys shown in messages.
+    bare = tmp_path / "secret.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
+    (bare / "config").write_text("[http]\n\textraheader = AUTHORIZATION: basic c2VjcmV0\n")
+    work = tmp_path / "work"
+    (work / ".git").mkdir(parents=True)
+    (work / "c.yaml").symlink_to(bare / "config")
+    (work / "l.yaml").symlink_to(bare / "config")
+    launch = work / "launch.yaml"
+    launch.write_text("launch: X\nlaunch_date: 2027-02-10\nchecklists: [./c.yaml]\n")
+    for path, said in (
+        (launch, "launch.yaml:3:14: checklist './c.yaml' leads into git's own folder"),
+        (work / "l.yaml", "l.yaml:1:1: the launch file leads into git's own folder"),
+    ):
+        result = CliRunner().invoke(app, ["validate", str(path), "--allow-outside"])
+        assert result.exit_code == 2 and said in result.stderr, result.stderr
+        assert "extraheader" not in result.stderr and "AUTHORIZATION" not in result.stderr

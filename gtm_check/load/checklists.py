@@ -18,6 +18,7 @@ from gtm_check.load.files import (
     confine,
     confined,
     examine,
+    out_of_bounds,
     read_stdin,
     read_text,
     real_path,
@@ -331,6 +332,9 @@ def _path_target(ref: str, folder: Path, loc: PathKey, *, allow_outside: bool) -
         return Finding(
             loc, f"checklist {quoted(ref)} leads into git's own folder, which is not read"
         )
+    barred = out_of_bounds(target) if allow_outside else None
+    if barred is not None:  # a bare repository's config or hooks, /proc
+        return Finding(loc, f"checklist {quoted(ref)} leads into {barred}, which is not read")
     real = Path(real_path(target))
     if real.parent == Path(real_path(builtin_dir())) and real.suffix == ".yaml":
         # The built-in file named by a path (a checkout's .venv, --allow-outside): built-in

@@ -478,6 +478,9 @@ def confine(
             display, f"{what} leads into git's own folder through a symbolic link; it is not read"
         )
     if allow_outside:
+        barred = out_of_bounds(path)
+        if barred is not None:
+            raise GtmCheckError.single(display, f"{what} leads into {barred}; it is not read")
         return
     where = leads_outside(path, root_of)
     if where is not None:
@@ -486,3 +489,21 @@ def confine(
             f"{what} leads outside {where} through a symbolic link "
             "(pass --allow-outside to read it anyway)",
         )
+
+
+SYSTEM_FOLDERS = (Path("/proc"), Path("/sys"), Path("/dev"))
+"""The system's own files: ``/proc/self/environ`` holds the run's environment."""
+
+
+def out_of_bounds(path: Path) -> str | None:
+    """Why a file that ``--allow-outside`` lets a run read is read all the same never: it
+    is in git's own folder under any name (a bare repository, a separate git folder,
+    whose ``config`` keeps a checkout's token: ``in_git_folder``), or among the system's
+    own files. None: it may be read. ``--allow-outside`` lets a run read outside the
+    repository, never around these."""
+    real = Path(real_path(path))
+    if in_git_folder(real):
+        return "git's own folder"
+    if any(real.is_relative_to(folder) for folder in SYSTEM_FOLDERS):
+        return "the system's own files (/proc, /sys, /dev)"
+    return None

@@ -339,6 +339,35 @@ def git_calls(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     return calls
 
 
+def test_allow_outside_lets_no_check_read_a_bare_repository_or_the_systems_files(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With --allow-outside a check refused only a path through a folder named .git: a
+    # link to a bare repository's config (where a checkout keeps its token) and
+    # /proc/self/environ were oracles, a bit a check, for what they held.
+    shutil.rmtree(repo / ".git")
+    bare = tmp_path / "secret.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
+    (bare / "config").write_text("[http]\n\textraheader = AUTHORIZATION: basic c2VjcmV0\n")
+    (repo / "cfg").symlink_to(bare / "config")
+    (repo / "notes.md").write_text("## 2.0.0\n")
+    commit_all(repo)
+    monkeypatch.setenv("SECRET_TOKEN", "hunter2")
+    checks: dict[str, AnyCheck] = {
+        "a.cfg": FileCheck(path="cfg", contains="AUTHORIZATION"),
+        "a.env": FileCheck(path="/proc/self/environ", contains="SECRET_TOKEN=hunter2"),
+        "a.notes": FileCheck(path="notes.md", contains="2.0.0"),
+    }
+    run = checker(allow_outside=True).run
+    results = run(checks, repo, LOOPBACK, git_of(repo / "launch.yaml"))
+    assert {item: r.why for item, r in results.items()} == {
+        "a.cfg": "it leads into git's own folder, which a check may not read",
+        "a.env": "it leads into the system's own files (/proc, /sys, /dev), which a check "
+        "may not read",
+        "a.notes": "the file holds '2.0.0'",
+    }
+
+
 def test_a_tracked_folder_passes_with_paths_inside_it_in_the_same_run(
     repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -20,7 +20,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gtm_check.load.files import Kind, Unreachable, examine, real_path, why_unreachable
+from gtm_check.load.files import (
+    Kind,
+    Unreachable,
+    examine,
+    out_of_bounds,
+    real_path,
+    why_unreachable,
+)
 from gtm_check.load.verify.pattern import MAX_SEARCH_BYTES, search
 from gtm_check.model.problems import GtmCheckError, quoted
 from gtm_check.model.verify import FileCheck
@@ -82,6 +89,9 @@ def check_file(
     real = Path(real_path(path))
     if any(part.casefold() == ".git" for part in real.parts):
         return False, "it leads into git's own folder, which a check may not read"
+    barred = out_of_bounds(path) if relative is None else None
+    if barred is not None:  # a bare repository's config, /proc/self/environ
+        return False, f"it leads into {barred}, which a check may not read"
     if relative is not None and committed is not None:
         if relative not in committed.paths:
             return False, NOT_TRACKED
