@@ -993,3 +993,36 @@ def test_a_name_longer_than_the_system_opens_is_refused_before_it_is_walked(
             f":1:1: cannot {doing}: its name is too long for the file system\n"
         ), err
     assert len(seen) < 100  # it was 57,045 for the three
+
+
+def test_a_pattern_shared_by_many_launch_files_is_parsed_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each launch file parsed every matches: pattern of a team checklist it loads again: one
+    # checklist of 1,000 patterns of 1,000 characters cost 1.2 s of each of 100 launches.
+    from re import _parser as re_parser  # type: ignore[attr-defined]
+
+    tag = tmp_path.name  # patterns no other test has parsed in this process
+    rows = "".join(
+        f"  - {{id: team.i{n}, stage: learn, title: T, severity: low, "
+        f"verify: {{path: CHANGELOG.md, matches: 'v{n}-{tag}-[0-9]+'}}}}\n"
+        for n in range(20)
+    )
+    (tmp_path / "team.yaml").write_text(f"department: team\nname: Team\nitems:\n{rows}")
+    launches = []
+    for n in range(5):
+        launch = tmp_path / f"launch{n}.yaml"
+        launch.write_text("launch: L\nlaunch_date: 2027-03-01\nchecklists: [./team.yaml]\n")
+        launches.append(str(launch))
+    parsed: list[str] = []
+    parse = re_parser.parse
+
+    def counted(pattern: str, *args: Any) -> Any:
+        if tag in pattern:
+            parsed.append(pattern)
+        return parse(pattern, *args)
+
+    monkeypatch.setattr(re_parser, "parse", counted)
+    code, _, err = run_cli("validate", *launches)
+    assert (code, err) == (0, ""), err
+    assert sorted(parsed) == sorted(f"v{n}-{tag}-[0-9]+" for n in range(20))  # was 5 times
