@@ -3,18 +3,28 @@ where one helps; the template and the launch file's fill; the policy's verify_ho
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from gtm_check.cli.commands import app
 from gtm_check.load import launch as launch_module
 from gtm_check.model.inputs import Policy
-from gtm_check.model.verify import FileCheck, UrlCheck, host_allowed, merged
+from gtm_check.model.verify import (
+    FileCheck,
+    HostList,
+    UrlCheck,
+    address_allowed,
+    host_allowed,
+    merged,
+)
 from tests.verify.server import Site
 
 TEAM = """\
@@ -475,4 +485,39 @@ def test_allow_outside_never_lets_a_check_into_git_s_own_folder(repo: Path) -> N
     assert (code, problems) == (
         2,
         ["6:20: path '.git/config' leads into git's own folder, which a check may not read"],
+    )
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(
+    networks=st.lists(
+        st.ip_addresses().flatmap(
+            lambda a: st.integers(0, a.max_prefixlen).map(
+                lambda p: ipaddress.ip_network(f"{a}/{p}", strict=False)
+            )
+        ),
+        max_size=12,
+    ),
+    address=st.ip_addresses(),
+)
+def test_an_address_is_allowed_by_a_listed_network_as_ipaddress_says(
+    networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network],
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address,
+) -> None:
+    # Networks are looked up by prefix length (200,000 of them were each asked about every
+    # url check's host): the answer is the one a walk of the list gives.
+    entries = HostList(str(n) for n in networks)
+    assert host_allowed(entries, str(address)) == any(address in n for n in networks)
+    assert address_allowed(entries, address) == any(address in n for n in networks)
+
+
+def test_many_listed_networks_are_kept_by_prefix_length() -> None:
+    networks = [f"10.{n // 256}.{n % 256}.0/24" for n in range(20_000)] + ["fd00::/8"]
+    allowed = HostList(networks).allowed
+    assert {key: len(starts) for key, starts in allowed.networks.starts.items()} == {
+        (4, 24): 20_000,
+        (6, 8): 1,
+    }
+    assert host_allowed(HostList(networks), "10.78.31.9") and not host_allowed(
+        HostList(networks), "10.200.0.1"
     )
