@@ -247,7 +247,7 @@ class WrittenTogether:
         mode = stat.S_IMODE(status.st_mode) & 0o666 if status is not None else 0o666 & ~_umask()
         try:
             handle, temporary = tempfile.mkstemp(
-                dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+                dir=target.parent, prefix=_temporary_prefix(target.name), suffix=".tmp"
             )
             self._waiting.append((str(path), temporary, target))
             if status is None:
@@ -297,6 +297,19 @@ def written_together() -> Iterator[WrittenTogether]:
             writes.rename()
         finally:
             writes.discard()
+
+
+def _temporary_prefix(name: str) -> str:
+    """The start of a temporary file's name beside ``name``: ``.NAME.``, or where that
+    would take the name past what a folder holds (255 bytes, with the random part and
+    ``.tmp``), ``.gtm-check.``: a report named with 241 to 255 bytes was refused as too
+    long."""
+    prefix = f".{name}."
+    return prefix if len(os.fsencode(prefix)) <= NAME_ROOM else ".gtm-check."
+
+
+NAME_ROOM = 200
+"""The longest ``.NAME.`` a temporary file's name starts with (it adds 12 bytes)."""
 
 
 def check_writable(

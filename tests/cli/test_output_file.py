@@ -637,3 +637,19 @@ def test_an_output_folder_deeper_than_the_system_names_is_exit_2(tmp_path: Path)
     assert err.endswith(
         "/.l.yaml.lock: its name is too long for the file system; nothing was written\n"
     )
+
+
+@pytest.mark.parametrize("length", [200, 250, 255])
+def test_a_report_name_as_long_as_a_folder_holds_is_written(tmp_path: Path, length: int) -> None:
+    # The temporary file beside it, ".NAME.random.tmp", was too long for the folder: a
+    # name of 241 to 255 bytes was refused, "cannot write: File name too long".
+    report = tmp_path / ("r" * (length - 5) + ".json")
+    (tmp_path / "legal.yaml").write_text(MINI_CHECKLIST, encoding="utf-8")
+    launch = tmp_path / "launch.yaml"
+    launch.write_text("launch: M\nlaunch_date: 2027-03-01\nchecklists: [./legal.yaml]\n")
+    code, _, err = run("audit", str(launch), "-f", "json", "-o", str(report))
+    assert code in (0, 1) and err == "", err
+    assert report.read_text(encoding="utf-8").startswith("{")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["legal.yaml", "launch.yaml", report.name]
+    )
