@@ -55,7 +55,9 @@ def read_revisions(
     if cut:
         why = history.text_limit(len(newest))
     scores.take(len(newest), items)
-    kept = [newest[key][::-1] for key in periods if key in newest]  # newest first
+    # By period, oldest first (a commit dated before its parent comes in its own period's
+    # place, not in the order of history); each period's revisions newest first.
+    kept = [newest[key][::-1] for key in sorted(newest)]
     launches = _read(repo, kept, checklists, suggestions, budget, sizes)
     left_out = len(periods) - len(newest)
     return Revisions(launches, undated, repo.is_shallow(), left_out, why)

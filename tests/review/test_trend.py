@@ -809,3 +809,26 @@ def test_the_pace_is_that_of_the_last_four_periods_however_far_apart_the_commits
     [learn] = trend(path, every=Every.week, today=dt.date(2026, 7, 15)).projections
     assert learn.rate == pytest.approx(2 / 28)  # one medium item (weight 2) in 28 days
     assert learn.verdict == "on track"
+
+
+def test_points_are_in_date_order_when_a_commit_is_dated_before_its_parent(
+    tmp_path: Path,
+) -> None:
+    # A newest commit dated before its parents (back-dated, or a clock behind) came last:
+    # "2026-11-22 → 2026-10-25", and the last point, its value beside the sparkline, was
+    # the oldest week's.
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("2026-11-02", {"legal.yaml": CHECKLIST, "launch.yaml": launch("")})
+    repo.commit("2026-11-16", {"launch.yaml": launch("legal.trademarks: done\n")})
+    repo.commit("2026-10-20", {"launch.yaml": launch("legal.privacy: done\n")})
+    result = trend(repo.root / "launch.yaml", every=Every.week, today=dt.date(2026, 12, 1))
+    dates = [p.date for p in result.points]
+    assert (
+        dates
+        == sorted(dates)
+        == [
+            dt.date(2026, 10, 25),
+            dt.date(2026, 11, 8),
+            dt.date(2026, 11, 22),
+        ]
+    )
