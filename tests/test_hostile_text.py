@@ -253,3 +253,21 @@ def test_no_line_break_starts_a_workflow_command(tmp_path: Path, width: int) -> 
         path = write_case(tmp_path, [bait] * 6)
         for fmt, output in wrapped_outputs(path, width).items():
             check_line_starts(output, fmt.split()[-1])
+
+
+def test_gitlab_and_sarif_name_a_launch_file_by_its_name_not_as_shown(tmp_path: Path) -> None:
+    # The launch file's path in GitLab's report and SARIF's run properties was the text a
+    # terminal shows ("a\\nb.yaml", two characters for the line break): no such file, so
+    # GitLab could not place the findings. JSON keeps the exact value.
+    from typer.testing import CliRunner
+
+    from gtm_check.cli.commands import app
+
+    (tmp_path / ".git").mkdir()
+    launch = tmp_path / "a\nb.yaml"
+    launch.write_text("launch: L\nlaunch_date: 2027-03-01\nchecklists: [legal]\n")
+    args = ["audit", str(launch), "--as-of", "2027-01-15", "-f"]
+    gitlab = json.loads(CliRunner().invoke(app, [*args, "gitlab"]).stdout)
+    assert {Path(issue["location"]["path"]).name for issue in gitlab} == {"a\nb.yaml"}
+    sarif = json.loads(CliRunner().invoke(app, [*args, "sarif"]).stdout)
+    assert Path(sarif["runs"][0]["properties"]["launches"][0]["file"]).name == "a\nb.yaml"

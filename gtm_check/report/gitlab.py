@@ -57,5 +57,5 @@ def _issue(finding: Finding) -> dict[str, Any]:
         "check_name": CHECK_PREFIX + finding.check,
         "fingerprint": finding.fingerprint,
         "severity": severity(finding),
-        "location": {"path": visible(path), "lines": {"begin": line}},
+        "location": {"path": path, "lines": {"begin": line}},  # the name itself: GitLab finds it
     }

@@ -252,7 +252,7 @@ def _verdicts(reports: Sequence[Report]) -> dict[str, Any]:
         "launches": [
             {
                 "name": visible(r.launch.name),
-                "file": None if r.gate_locations is None else visible(launch_path(r)),
+                "file": None if r.gate_locations is None else launch_path(r),
                 "asOf": r.launch.as_of.isoformat(),
                 "passed": r.gate.passed,
                 "failures": [visible(f) for f in r.gate.failures],
