@@ -30,6 +30,7 @@ from gtm_check.load.files import (
     refuse_too_long,
     why_unreachable,
 )
+from gtm_check.load.policy import REPOSITORY_FILE
 from gtm_check.model.problems import GtmCheckError
 from gtm_check.model.safetext import visible
 
@@ -321,6 +322,12 @@ def check_writable(
     than write to a device, a FIFO or a socket."""
     display = str(path)
     refuse_too_long(path, display, "write")
+    if path.name == REPOSITORY_FILE:
+        raise GtmCheckError.single(
+            display,
+            f"is a policy file's name ({REPOSITORY_FILE}, read for every launch file in its "
+            "folder and below); nothing was written: name the file otherwise",
+        )
     refuse_git_folder(path)
     try:
         kind, status = examine(path)  # one stat, following links

@@ -653,3 +653,22 @@ def test_a_report_name_as_long_as_a_folder_holds_is_written(tmp_path: Path, leng
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         ["legal.yaml", "launch.yaml", report.name]
     )
+
+
+def test_no_file_is_written_under_a_policy_files_name(tmp_path: Path) -> None:
+    # init wrote a launch file named .gtm-check.yaml (with --force over the policy in
+    # force), where every later run in and below its folder reads it as a policy.
+    (tmp_path / "legal.yaml").write_text(MINI_CHECKLIST, encoding="utf-8")
+    launch = tmp_path / "launch.yaml"
+    launch.write_text("launch: M\nlaunch_date: 2027-03-01\nchecklists: [./legal.yaml]\n")
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    target = sub / ".gtm-check.yaml"
+    for args in (
+        ["init", str(target), "--name", "N", "--launch-date", "2027-03-01", "--force"],
+        ["audit", str(launch), "-f", "markdown", "-o", str(target)],
+    ):
+        code, out, err = run(*args)
+        assert (code, out) == (2, ""), err
+        assert err.startswith(f"{target}:1:1: is a policy file's name (.gtm-check.yaml"), err
+        assert not target.exists()
