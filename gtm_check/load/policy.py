@@ -78,6 +78,7 @@ class PolicyReader:
         self._budget = budget or ByteBudget()
         self._read: dict[Path, tuple[Policy, Source]] = {}
         self._consulted: list[Path] = []
+        self._combined: dict[tuple[Path, ...], Policy | None] = {}
 
     def for_launch(self, launch: Path) -> Policy | None:
         """The policy that holds for this launch file: all that apply, the strictest of each
@@ -100,13 +101,20 @@ class PolicyReader:
                 str(path),
                 "the policy file",
                 allow_outside=self._allow_outside,
-                root_of=lambda folder: (
-                    roots[folder] if folder in roots else repository_root(folder)
-                ),
+                root_of=root_of,
             )
         # From the outermost in: --policy FILE, then the repository's root down to the
         # launch file's folder, so that a conflict is reported at the nearer file.
         outermost_first = [*([self._explicit] if self._explicit else []), *reversed(found)]
+        key = tuple(outermost_first)
+        if key not in self._combined:
+            self._combined[key] = self._combine(outermost_first)
+        return self._combined[key]
+
+    def _combine(self, outermost_first: list[Path]) -> Policy | None:
+        """The policy the files hold together, from the outermost in (``for_launch``); the
+        same files combine once a run: combining compares their approvers and hosts, and
+        was done again for each launch file."""
         combined: Policy | None = None
         for path in dict.fromkeys(outermost_first):
             policy = self.read(path)
