@@ -1035,10 +1035,11 @@ def test_a_policys_approvers_are_read_once_however_many_launch_files_it_holds(
     # 100,000 approvers over 200 launch files took 21 s to audit. With a --policy file
     # beside the .gtm-check.yaml, the two were combined again for each launch file too.
     from gtm_check.model import inputs
+    from gtm_check.model.addresses import Approvers
 
     built: list[int] = []
 
-    class Counted(inputs.Approvers):
+    class Counted(Approvers):
         def __init__(self, entries: list[str]) -> None:
             built.append(len(entries))
             super().__init__(entries)
