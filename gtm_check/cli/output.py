@@ -31,7 +31,7 @@ from gtm_check.load.files import (
     why_unreachable,
 )
 from gtm_check.load.policy import REPOSITORY_FILE
-from gtm_check.model.problems import GtmCheckError
+from gtm_check.model.problems import GtmCheckError, quoted
 from gtm_check.model.safetext import visible
 
 
@@ -329,6 +329,7 @@ def check_writable(
             "folder and below); nothing was written: name the file otherwise",
         )
     refuse_git_folder(path)
+    refuse_edit_lock(path)
     try:
         kind, status = examine(path)  # one stat, following links
     except Unreachable as exc:
@@ -351,6 +352,22 @@ def check_writable(
     if folder is not Kind.DIRECTORY:
         raise GtmCheckError.single(display, f"folder '{path.parent}' does not exist")
     return status
+
+
+def refuse_edit_lock(path: Path) -> None:
+    """Refuse to write ``.NAME.lock`` beside a file ``NAME``: the lock an edit of ``NAME``
+    holds. Written through a new file and a rename, it would be another file while an edit
+    holds the old one, and the next edit would lock that one and run beside the first
+    (an edit of it as a launch file lost edits of ``NAME`` made at once)."""
+    real = Path(real_path(path))
+    name = real.name
+    if name.startswith(".") and name.endswith(".lock") and len(name) > len("..lock"):
+        if os.path.lexists(real.parent / name[1 : -len(".lock")]):
+            raise GtmCheckError.single(
+                str(path),
+                f"is where edits of {quoted(name[1 : -len('.lock')])} keep their lock; nothing "
+                "was written: name the file otherwise",
+            )
 
 
 def refuse_git_folder(path: Path) -> None:

@@ -417,3 +417,24 @@ def test_set_with_two_items_parses_each_file_once(
     assert parsed.pop("new") == 1  # and as it will be written
     assert parsed and all(path.startswith("builtin:") for path in parsed)
     assert set(parsed.values()) == {1}  # each built-in checklist once
+
+
+def test_no_write_replaces_the_lock_file_of_another_files_edits(launch: Path) -> None:
+    # A launch file named .launch.yaml.lock, edited at the same time as launch.yaml, was
+    # replaced through a rename while an edit of launch.yaml held it: the next edit locked
+    # the new file and ran beside the first, and edits that exited 0 were lost.
+    lock = launch.parent / ".launch.yaml.lock"
+    lock.write_text(LAUNCH, encoding="utf-8")
+    before = lock.read_bytes()
+    commands: list[list[str | Path]] = [
+        ["set", lock, "team.task-1", "--status", "done"],
+        ["audit", launch, "-f", "json", "-o", lock],
+    ]
+    for args in commands:
+        code, _, err = run(*args)
+        assert code == 2, err
+        assert err == (
+            f"{lock}:1:1: is where edits of 'launch.yaml' keep their lock; nothing was "
+            "written: name the file otherwise\n"
+        )
+        assert lock.read_bytes() == before
