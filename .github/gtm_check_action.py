@@ -26,6 +26,7 @@ of text from input reaches the comment through ``text``, and nowhere else.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -182,9 +183,22 @@ def run(options: Sequence[str]) -> int:
                 flush=True,
             )
             return 2
+        if any(c in name for c in GLOB):
+            print(
+                f"::error title=gtm-check::{_command_text(name)} holds a pattern character "
+                "(*, ?, [); the upload would take it as a pattern and upload what else it "
+                "matches: name the report plainly",
+                flush=True,
+            )
+            return 2
     sys.stdout.flush()
     return subprocess.run(command, check=False).returncode
 
+
+GLOB = "*?["
+"""Characters upload-artifact reads as a pattern in a report's name (the html-file and
+sarif-file outputs): a pattern would upload what else it matches, a link the pull request
+committed too."""
 
 WRITERS = {"--output": "--output", "-o": "--output", "--also": "--also"}
 """The options of ``gtm-check audit`` that name a file to write."""
@@ -246,7 +260,12 @@ def _launches(report: dict[str, Any]) -> list[dict[str, Any]]:
 def marker(launches: Sequence[str]) -> str:
     """The hidden first line that finds this comment again: the launch files, reduced to
     characters that cannot end an HTML comment or reach a Markdown reader."""
-    key = re.sub(r"[^A-Za-z0-9._/ +-]", "_", " ".join(launches)).replace("--", "-_")
+    named = " ".join(launches)
+    key = re.sub(r"[^A-Za-z0-9._/ +-]", "_", named).replace("--", "-_")
+    if key != named:
+        # Reduced, two names could meet (a:b.yaml, a_b.yaml): their own digest keeps them
+        # apart, and two steps' comments from overwriting each other.
+        key += " " + hashlib.sha256(named.encode("utf-8", "surrogateescape")).hexdigest()[:16]
     return f"<!-- gtm-check: {key} -->"
 
 

@@ -799,6 +799,9 @@ def test_the_marker_cannot_close_its_comment() -> None:
     assert marker(["a.yaml", "b/c.yaml"]) == "<!-- gtm-check: a.yaml b/c.yaml -->"
     hostile = marker(["x-->.yaml", "<b>\n@all"])
     assert hostile.count("-->") == 1 and hostile.endswith(" -->") and "\n" not in hostile
+    # Reduced to the same characters, two launch inputs kept one comment between them.
+    assert marker(["launches/a:b.yaml"]) != marker(["launches/a_b.yaml"])
+    assert marker(["launches/a_b.yaml"]) == "<!-- gtm-check: launches/a_b.yaml -->"
 
 
 def test_outputs_of_a_portfolio_take_each_stages_lowest_score() -> None:
@@ -931,6 +934,20 @@ def test_every_spelling_of_a_report_file_in_args_is_checked_for_links(
     assert code == 2 and runner.outputs["verdict"] == "invalid", out
     assert "report.md is already in the checkout as a link" in out
     assert (runner.workspace / "NOTES.md").read_text("utf-8") == "keep me\n"
+
+
+@pytest.mark.parametrize("report", ["html", "sarif"])
+def test_a_report_name_holding_a_pattern_is_refused(runner: Runner, report: str) -> None:
+    # upload-artifact reads the html-file output as a pattern: "readiness*.html" would
+    # upload a link the pull request committed beside the report, and follow it.
+    runner.example()
+    (runner.workspace / f"readiness-planted.{report}").symlink_to("/etc/hostname")
+    runner.inputs |= {"launch": "launch.yaml", "args": "--as-of 2027-01-15",
+                      report: f"readiness*.{report}"}  # fmt: skip
+    code, out = runner.run("Audit launch readiness")
+    assert code == 2 and runner.outputs["verdict"] == "invalid", out
+    assert "holds a pattern character" in out
+    assert f"{report}-file" not in runner.outputs
 
 
 @pytest.mark.parametrize("ending", ["/", "/."])
