@@ -322,7 +322,7 @@ def check_writable(
     than write to a device, a FIFO or a socket."""
     display = str(path)
     refuse_too_long(path, display, "write")
-    if path.name == REPOSITORY_FILE:
+    if REPOSITORY_FILE in (path.name, Path(real_path(path)).name):  # as named, or linked to
         raise GtmCheckError.single(
             display,
             f"is a policy file's name ({REPOSITORY_FILE}, read for every launch file in its "

@@ -672,3 +672,10 @@ def test_no_file_is_written_under_a_policy_files_name(tmp_path: Path) -> None:
         assert (code, out) == (2, ""), err
         assert err.startswith(f"{target}:1:1: is a policy file's name (.gtm-check.yaml"), err
         assert not target.exists()
+    # nor through a link of another name
+    policy = sub / ".gtm-check.yaml"
+    policy.write_text("policy: {min_score: 50}\n", encoding="utf-8")
+    (tmp_path / "report.md").symlink_to(policy)
+    code, _, err = run("audit", str(launch), "-f", "markdown", "-o", str(tmp_path / "report.md"))
+    assert code == 2 and "is a policy file's name" in err, err
+    assert policy.read_text(encoding="utf-8") == "policy: {min_score: 50}\n"
