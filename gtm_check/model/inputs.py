@@ -477,7 +477,10 @@ class Policy(_Model):
         """The stricter of the two on every rule: policies only ever add up."""
         approvers = _approvers_of_both(self.waiver_approvers, other.waiver_approvers)
         tiers = _narrowed(self.allowed_tiers, other.allowed_tiers)
-        combined = Policy(
+        # Built without validating again what both files' models validated: a root policy
+        # of 100,000 approvers combined with a small one in each of 80 launch folders took
+        # 74 s and 940 MB, each approver checked again for every folder.
+        return Policy.model_construct(
             min_score=_max(self.min_score, other.min_score),
             gate_stages=[s for s in Stage if s in self.gate_stages or s in other.gate_stages],
             waiver_approvers=approvers,
@@ -489,13 +492,12 @@ class Policy(_Model):
             ),
             max_na_share=_min(self.max_na_share, other.max_na_share),
             required_traits=list(dict.fromkeys([*self.required_traits, *other.required_traits])),
+            # Two policies may share no tier, which no single file may say (the loader
+            # reports it where it happens); every launch then goes below the policy.
+            allowed_tiers=tiers,
+            verify_hosts=_narrowed(self.verify_hosts, other.verify_hosts),
+            allowed_traits=_narrowed(self.allowed_traits, other.allowed_traits),
         )
-        hosts = _narrowed(self.verify_hosts, other.verify_hosts)
-        traits = _narrowed(self.allowed_traits, other.allowed_traits)
-        # Not validated: two policies may share no tier, which no single file may say (the
-        # loader reports it where it happens); every launch then goes below the policy.
-        update = {"allowed_tiers": tiers, "verify_hosts": hosts, "allowed_traits": traits}
-        return combined.model_copy(update=update)
 
     def approvers(self) -> Approvers | None:
         """Who may approve waivers, for lookups; None: anyone. Built once for each list
