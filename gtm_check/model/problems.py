@@ -115,6 +115,19 @@ def left_out(at: Problem, count: int) -> Problem:
 QUOTE_LIMIT = 60
 
 
+NAMED_AT_MOST = 5
+"""Names a message lists before it counts the rest (``some_of``)."""
+
+
+def some_of(names: Sequence[str], empty: str = "none") -> str:
+    """The first NAMED_AT_MOST of ``names``, each ``clipped``, then how many more: a
+    message that listed every name a policy holds was megabytes long, once for each launch
+    file of a run."""
+    shown = ", ".join(clipped(name) for name in names[:NAMED_AT_MOST]) or empty
+    more = len(names) - NAMED_AT_MOST
+    return shown if more <= 0 else f"{shown} and {more:,} more"
+
+
 def clipped(value: object) -> str:
     """A user's value for a message, on one line and cut short when long: an id or key in a
     model has no length limit, and a message names it as often as it needs to."""

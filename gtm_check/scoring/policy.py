@@ -16,7 +16,7 @@ from gtm_check.model.inputs import (
     Policy,
     Waiver,
 )
-from gtm_check.model.problems import quoted
+from gtm_check.model.problems import quoted, some_of
 from gtm_check.model.results import Breach, Warning
 from gtm_check.model.verify import AllowedHosts, host_of
 from gtm_check.model.vocabulary import Severity, Stage, Status
@@ -158,7 +158,7 @@ def _launch_breaches(policy: Policy, launch: Launch) -> Iterator[Breach]:
         plural = "s" if len(missing) > 1 else ""
         yield Breach(
             ("checklists",),
-            f"the launch file must load the built-in checklist{plural} {', '.join(missing)}",
+            f"the launch file must load the built-in checklist{plural} {some_of(missing)}",
             key="required_checklists",
             names=frozenset(missing),
         )
@@ -168,7 +168,7 @@ def _launch_breaches(policy: Policy, launch: Launch) -> Iterator[Breach]:
         plural = "s" if len(lacking) > 1 else ""
         yield Breach(
             ("traits",) if "traits" in launch.model_fields_set else (),
-            f"the launch must declare the trait{plural} {', '.join(lacking)}",
+            f"the launch must declare the trait{plural} {some_of(lacking)}",
             key="required_traits",
             names=frozenset(lacking),
         )
@@ -177,11 +177,10 @@ def _launch_breaches(policy: Policy, launch: Launch) -> Iterator[Breach]:
         extra = [t for t in launch.traits if t not in permitted]
         if extra:
             plural = "s" if len(extra) > 1 else ""
-            listed = ", ".join(policy.allowed_traits) or "none"
             yield Breach(
                 ("traits",),
-                f"the launch may not declare the trait{plural} {', '.join(extra)}; the policy "
-                f"allows {listed}",
+                f"the launch may not declare the trait{plural} {some_of(extra)}; the policy "
+                f"allows {some_of(policy.allowed_traits)}",
                 key="allowed_traits",
                 names=frozenset(extra),
             )
