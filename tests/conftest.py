@@ -124,6 +124,17 @@ def mini(write: WriteFile) -> Callable[[str], Path]:
     return _mini
 
 
+def git_folder(root: Path) -> Path:
+    """``root/.git`` shaped as git reads a repository's folder (``HEAD``, ``objects/``,
+    ``refs/``), without running git: a repository's root for the policy search, which a
+    ``.git`` folder without them does not end (git itself refuses one)."""
+    dot = root / ".git"
+    (dot / "objects").mkdir(parents=True, exist_ok=True)
+    (dot / "refs").mkdir(exist_ok=True)
+    (dot / "HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
+    return dot
+
+
 def load(path: Path, *, allow_outside: bool = False) -> LoadedLaunch:
     """Load a launch file as one run of gtm-check does, with a reader of its own."""
     return load_launch(path, ChecklistReader(), allow_outside=allow_outside)

@@ -44,7 +44,7 @@ from gtm_check.pipeline import AuditRequest, audit
 from gtm_check.report import RenderOptions, registry
 from gtm_check.scoring import score as score_module
 from gtm_check.scoring.policy import breaches
-from tests.conftest import MINI_CHECKLIST, WriteFile
+from tests.conftest import MINI_CHECKLIST, WriteFile, git_folder
 
 TEAM_ITEMS = 1_000
 
@@ -958,7 +958,7 @@ def test_a_policy_in_each_of_many_nested_folders_is_confined_in_work_linear_in_t
     # from its own folder up, and by real paths found a folder at a time: 1,200 folders
     # with a policy each took 112 s to audit, 1,600 took 290 s to validate.
     depth = 60
-    (tmp_path / ".git").mkdir()
+    git_folder(tmp_path)
     folder = tmp_path
     for _ in range(depth):
         (folder / ".gtm-check.yaml").write_text("policy: {min_score: 0}\n")
@@ -1045,7 +1045,7 @@ def test_a_policys_approvers_are_read_once_however_many_launch_files_it_holds(
             super().__init__(entries)
 
     monkeypatch.setattr(inputs, "Approvers", Counted)
-    (tmp_path / ".git").mkdir()
+    git_folder(tmp_path)
     approvers = "".join(f"    - a{n}@example.com\n" for n in range(50))
     (tmp_path / ".gtm-check.yaml").write_text(f"policy:\n  waiver_approvers:\n{approvers}")
     explicit = tmp_path / "ci-policy.yaml"
@@ -1077,7 +1077,7 @@ def test_combining_policies_validates_no_rule_again(
         init(self, **data)
 
     monkeypatch.setattr(inputs.Policy, "__init__", counted)
-    (tmp_path / ".git").mkdir()
+    git_folder(tmp_path)
     approvers = "".join(f"    - a{n}@example.com\n" for n in range(50))
     (tmp_path / ".gtm-check.yaml").write_text(f"policy:\n  waiver_approvers:\n{approvers}")
     launches = []

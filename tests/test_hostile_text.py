@@ -29,6 +29,7 @@ from gtm_check.report import RenderOptions
 from gtm_check.report.registry import OWNERS, PLAN, formats
 from gtm_check.report.registry import render as registry_render
 from gtm_check.review.owners import owners
+from tests.conftest import git_folder
 from tests.report.audits import FORMATS, audit_text, plan_text
 from tests.report.htmlscan import check_inert
 
@@ -263,7 +264,7 @@ def test_gitlab_and_sarif_name_a_launch_file_by_its_name_not_as_shown(tmp_path: 
 
     from gtm_check.cli.commands import app
 
-    (tmp_path / ".git").mkdir()
+    git_folder(tmp_path)
     launch = tmp_path / "a\nb.yaml"
     launch.write_text("launch: L\nlaunch_date: 2027-03-01\nchecklists: [legal]\n")
     args = ["audit", str(launch), "--as-of", "2027-01-15", "-f"]

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from gtm_check.cli.commands import app
-from tests.conftest import MINI_CHECKLIST, WriteFile
+from tests.conftest import MINI_CHECKLIST, WriteFile, git_folder
 
 ALLOW = [pytest.param([], id="confined"), pytest.param(["--allow-outside"], id="allow-outside")]
 
@@ -128,7 +128,7 @@ REFUSED = "leads outside its repository through a symbolic link (pass --allow-ou
 @pytest.fixture
 def outside(tmp_path: Path) -> Path:
     """A repository (``repo``, holding ``.git``) and, beside it, a secret launch file."""
-    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    git_folder(tmp_path / "repo")
     (tmp_path / "repo" / "legal.yaml").write_text(MINI_CHECKLIST, encoding="utf-8")
     (tmp_path / "secret").mkdir()
     (tmp_path / "secret" / "legal.yaml").write_text(MINI_CHECKLIST, encoding="utf-8")
@@ -340,7 +340,7 @@ def test_allow_outside_reads_no_launch_file_or_checklist_in_a_bare_repository(
     subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
     (bare / "config").write_text("[http]\n\textraheader = AUTHORIZATION: basic c2VjcmV0\n")
     work = tmp_path / "work"
-    (work / ".git").mkdir(parents=True)
+    git_folder(work)
     (work / "c.yaml").symlink_to(bare / "config")
     (work / "l.yaml").symlink_to(bare / "config")
     launch = work / "launch.yaml"

@@ -20,7 +20,7 @@ from gtm_check.model.inputs import Checklist, Gate, Launch, Policy
 from gtm_check.model.vocabulary import Stage
 from gtm_check.scoring.policy import breaches, counted
 from gtm_check.scoring.score import score_launch
-from tests.conftest import MINI_CHECKLIST
+from tests.conftest import MINI_CHECKLIST, git_folder
 
 AS_OF = dt.date(2027, 1, 15)
 CHECKLIST = Checklist.model_validate(
@@ -214,7 +214,7 @@ def repo(tmp_path: Path) -> Path:
     the repository that must not be read."""
     write(tmp_path / ".gtm-check.yaml", "policy: {min_score: 99}\n")  # outside the repository
     root = tmp_path / "repo"
-    (root / ".git").mkdir(parents=True)
+    git_folder(root)
     write(root / ".gtm-check.yaml", "policy:\n  min_score: 80\n  gate_stages: [learn]\n")
     write(root / "launches" / "legal.yaml", MINI_CHECKLIST)
     write(
@@ -321,7 +321,7 @@ def test_a_submodule_in_a_linked_worktree_or_with_its_own_git_folder_is_under_th
         modules.mkdir(parents=True)
         (launches / ".git").write_text(f"gitdir: {modules}\n", encoding="utf-8")
     else:
-        (launches / ".git").mkdir()
+        git_folder(launches)
         write(repo / ".gitmodules", '[submodule "launches"]\n\tpath = launches\n')
     launch_file = launches / "launch.yaml"
     assert policy_files(launch_file) == [repo / ".gtm-check.yaml"]
@@ -331,7 +331,7 @@ def test_a_submodule_in_a_linked_worktree_or_with_its_own_git_folder_is_under_th
 
 def test_a_repository_nested_in_an_unrelated_one_ends_the_search(repo: Path) -> None:
     launches = repo / "launches"
-    (launches / ".git").mkdir()
+    git_folder(launches)
     assert policy_files(launches / "launch.yaml") == []
     write(repo / ".gitmodules", '[submodule "other"]\n\tpath = other\n')
     assert policy_files(launches / "launch.yaml") == []
@@ -365,6 +365,21 @@ def test_validate_locates_each_breach_in_the_launch_file(repo: Path) -> None:
         "4:16: policy: the gate must include learn",
         "4:34: policy: the gate's min_score 50 is below the policy's 80",
     ]
+
+
+@pytest.mark.parametrize("holds", [[], ["HEAD"], ["HEAD", "config"]])
+def test_a_git_folder_git_would_not_read_ends_no_policy_search(
+    repo: Path, holds: list[str]
+) -> None:
+    # An empty .git folder (or one holding a HEAD alone) in the launch folder, as a build
+    # step could leave it, ended the search: audit and validate passed without the
+    # repository's policy. git itself refuses such a folder.
+    dot = repo / "launches" / ".git"
+    dot.mkdir()
+    for name in holds:
+        (dot / name).write_text("ref: refs/heads/main\n", encoding="utf-8")
+    code, _, err = run("validate", str(repo / "launches" / "launch.yaml"))
+    assert code == 2 and "policy: the gate must include learn" in err, err
 
 
 def test_a_broken_policy_file_is_a_located_error(repo: Path) -> None:
@@ -441,7 +456,7 @@ def test_a_repository_reached_through_a_linked_folder_does_not_end_the_search(
     repo: Path, tmp_path: Path
 ) -> None:
     other = tmp_path / "other"
-    (other / ".git").mkdir(parents=True)
+    git_folder(other)
     write(other / "launch.yaml", "launch: L\nlaunch_date: 2027-03-01\n")
     (repo / "launches" / "elsewhere").symlink_to(other)
     found = policy_files(repo / "launches" / "elsewhere" / "launch.yaml")

@@ -11,14 +11,15 @@ from typer.testing import CliRunner
 from gtm_check.cli.commands import app
 from gtm_check.load import submodules
 from gtm_check.load.submodules import superproject_of
+from tests.conftest import git_folder
 
 
 @pytest.fixture
 def nested(tmp_path: Path) -> Path:
     """A repository ``outer`` holding a folder ``deps/inner`` with a .git folder of its own."""
-    (tmp_path / "outer" / ".git").mkdir(parents=True)
+    git_folder(tmp_path / "outer")
     inner = tmp_path / "outer" / "deps" / "inner"
-    (inner / ".git").mkdir(parents=True)
+    git_folder(inner)
     return inner
 
 
@@ -85,7 +86,7 @@ def test_git_folders_of_submodules_and_of_worktrees(tmp_path: Path) -> None:
         (root / ".git").write_text(f"gitdir: {gitdir}\n", encoding="utf-8")
         assert superproject_of(root) == holder, gitdir
     # With a repository above, that is the working tree that holds it.
-    (tmp_path / "checkout" / ".git").mkdir()
+    git_folder(tmp_path / "checkout")
     (root / ".git").write_text(f"gitdir: {main / '.git' / 'modules' / 'sub'}\n", "utf-8")
     assert superproject_of(root) == tmp_path / "checkout"
 

@@ -302,7 +302,7 @@ def _has_dot_git(folder: Path) -> bool:
 
 
 def holds_repository(folder: Path) -> bool:
-    """Whether ``folder``'s ``.git`` is one git would keep: a folder, or a file naming a git
+    """Whether ``folder``'s ``.git`` is one git would keep: a git folder, or a file naming a git
     folder inside a ``.git`` folder (a linked worktree's, a submodule's). git never checks
     out a path named ``.git``, but a build step can leave one (an empty file, a link, a file
     leading to the checkout's own ``.git``): such a ``.git`` makes no repository."""
@@ -310,7 +310,14 @@ def holds_repository(folder: Path) -> bool:
     if os.path.islink(dot):
         return False
     if os.path.isdir(dot):
-        return True
+        # Only a folder git reads as one (its HEAD, objects and refs): an empty .git
+        # folder, or one holding a HEAD alone, that a build step left ended the search,
+        # and the repository's policy did not hold (git itself refuses such a folder).
+        return (
+            os.path.isfile(dot / "HEAD")
+            and os.path.isdir(dot / "objects")
+            and os.path.isdir(dot / "refs")
+        )
     try:
         named = gitdir_of(dot)
     except (OSError, ValueError):

@@ -21,7 +21,7 @@ from gtm_check.cli import init as init_module
 from gtm_check.cli.commands import app
 from gtm_check.load.checklists import ChecklistReader
 from gtm_check.model.vocabulary import DEPARTMENTS
-from tests.conftest import ROOT
+from tests.conftest import ROOT, git_folder
 
 BUILTIN = [c.checklist for c in ChecklistReader().builtin()]
 
@@ -325,7 +325,7 @@ def test_init_never_writes_its_schema_through_a_link(tmp_path: Path) -> None:
     """A branch commits `.gtm-check/launch.schema.json` (or the folder) as a link to a file
     of the repository, a workflow say: init refuses before writing anything, the target
     untouched."""
-    (tmp_path / ".git").mkdir()
+    git_folder(tmp_path)
     workflow = tmp_path / "release.yml"
     workflow.write_text("name: release\n", encoding="utf-8")
     folder = tmp_path / "launches"
@@ -368,7 +368,7 @@ def test_init_refuses_a_schema_folder_that_is_a_file_and_writes_nothing(
 ) -> None:
     """A pull request commits a file named `.gtm-check`: init refuses before writing the
     launch file (or replacing one with --force), saying what is there."""
-    (tmp_path / ".git").mkdir()
+    git_folder(tmp_path)
     (tmp_path / ".gtm-check").write_text("hi\n", encoding="utf-8")
     path = tmp_path / "launch.yaml"
     if force:

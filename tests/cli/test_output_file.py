@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from gtm_check.cli import output as output_module
 from gtm_check.cli.commands import app
 from gtm_check.model.problems import GtmCheckError
-from tests.conftest import MINI_CHECKLIST, ROOT
+from tests.conftest import MINI_CHECKLIST, ROOT, git_folder
 
 Mini = Callable[[str], Path]
 AS_OF = ("--as-of", "2027-01-15")
@@ -294,7 +294,7 @@ def checkout(tmp_path: Path) -> Path:
     """A repository (``repo``, holding ``.git`` and a launch file) and, beside it, a folder
     ``home`` holding a file of the CI user's that a pull request would like overwritten."""
     repo = tmp_path / "repo"
-    (repo / ".git").mkdir(parents=True)
+    git_folder(repo)
     (repo / "legal.yaml").write_text(MINI_CHECKLIST, encoding="utf-8")
     header = "launch: Mini\nlaunch_date: 2027-03-01\nchecklists: [./legal.yaml]\n"
     (repo / "launch.yaml").write_text(header, encoding="utf-8")

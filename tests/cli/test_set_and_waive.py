@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 import gtm_check.cli.editing as editing
 from gtm_check.authoring import launchfile
 from gtm_check.cli.commands import app
-from tests.conftest import MINI_CHECKLIST, load
+from tests.conftest import MINI_CHECKLIST, git_folder, load
 
 LAUNCH = (
     "\ufeff# Mini launch\r\n"
@@ -274,7 +274,7 @@ def test_an_edit_of_dash_is_refused(
 
 def policed(launch: Path, policy: str) -> Path:
     """The launch's folder made a repository whose .gtm-check.yaml holds ``policy``."""
-    (launch.parent / ".git").mkdir(exist_ok=True)
+    git_folder(launch.parent)
     found = launch.parent / ".gtm-check.yaml"
     found.write_text(f"policy:\n{policy}", encoding="utf-8")
     return found

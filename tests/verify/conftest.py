@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import git_folder
 from tests.verify.server import Site, serve
 
 
@@ -22,7 +23,7 @@ def site() -> Iterator[Site]:
 def repo(tmp_path: Path) -> Path:
     """A folder that is a repository's root (it holds ``.git``), found without git."""
     root = tmp_path / "repo"
-    (root / ".git").mkdir(parents=True)
+    git_folder(root)
     return root
 
 
