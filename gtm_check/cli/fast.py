@@ -111,7 +111,7 @@ def _audit(
     if (
         format not in formats(AUDIT)
         or (output is None and "--output" in options)
-        or folder_ending(options.get("--output", "x")) is not None  # refused in Typer's words
+        or folder_ending(options.get("--output", "")) is not None  # refused in Typer's words
         or not _DIGITS.match(limit)
         or int(limit) < 1
     ):

@@ -17,6 +17,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, BinaryIO, TextIO
 
+from gtm_check.authoring.lock import locked_by
 from gtm_check.load.checklists import builtin_dir
 from gtm_check.load.files import (
     STDIN,
@@ -220,13 +221,12 @@ class WrittenTogether:
     it is added, all renamed into place once every one is written, the first added last."""
 
     def __init__(self) -> None:
-        self._waiting: list[tuple[str, str, Path]] = []
+        self._waiting: list[tuple[str, str, Path, bool]] = []
         """Each file written to its temporary file and not yet renamed: as shown, the
-        temporary file, the real path it replaces."""
-        self._new: set[Path] = set()
-        """The real paths of files that did not exist before: taken away again when a
-        later rename fails, so that a refused write leaves none of the files it made."""
-        self._placed: list[Path] = []
+        temporary file, the real path it replaces, and whether no file was there."""
+        self._made: list[Path] = []
+        """The files renamed into place where none was: taken away again when a later
+        rename fails, so that a refused write leaves none of the files it made."""
 
     def add(
         self,
@@ -250,9 +250,7 @@ class WrittenTogether:
             handle, temporary = tempfile.mkstemp(
                 dir=target.parent, prefix=_temporary_prefix(target.name), suffix=".tmp"
             )
-            self._waiting.append((str(path), temporary, target))
-            if status is None:
-                self._new.add(target)
+            self._waiting.append((str(path), temporary, target, status is None))
             _write_temporary(handle, text, mode, status, target)
         except OSError as exc:
             raise _cannot_write(str(path), exc) from None
@@ -262,22 +260,22 @@ class WrittenTogether:
         that takes no renames, as an append-only one) takes away the files this write
         made new, so that none of them stays without the others."""
         while self._waiting:
-            display, temporary, target = self._waiting[-1]
+            display, temporary, target, new = self._waiting[-1]
             try:
                 os.replace(temporary, target)
             except OSError as exc:
-                for placed in self._placed:
-                    if placed in self._new:
-                        with contextlib.suppress(OSError):
-                            placed.unlink()
+                for made in self._made:
+                    with contextlib.suppress(OSError):
+                        made.unlink()
                 raise _cannot_write(display, exc) from None
-            self._placed.append(target)
+            if new:
+                self._made.append(target)
             self._waiting.pop()
 
     def discard(self) -> None:
         """Remove every temporary file not renamed, as far as the folder lets it: one that
         cannot be removed (an append-only folder) must not hide why the write failed."""
-        for _, temporary, _ in self._waiting:
+        for _, temporary, _, _ in self._waiting:
             with contextlib.suppress(OSError):
                 Path(temporary).unlink(missing_ok=True)
         self._waiting.clear()
@@ -322,14 +320,15 @@ def check_writable(
     than write to a device, a FIFO or a socket."""
     display = str(path)
     refuse_too_long(path, display, "write")
-    if REPOSITORY_FILE in (path.name, Path(real_path(path)).name):  # as named, or linked to
+    real = Path(real_path(path))
+    if REPOSITORY_FILE in (path.name, real.name):  # as named, or linked to
         raise GtmCheckError.single(
             display,
             f"is a policy file's name ({REPOSITORY_FILE}, read for every launch file in its "
             "folder and below); nothing was written: name the file otherwise",
         )
     refuse_git_folder(path)
-    refuse_edit_lock(path)
+    refuse_edit_lock(path, real)
     try:
         kind, status = examine(path)  # one stat, following links
     except Unreachable as exc:
@@ -346,7 +345,7 @@ def check_writable(
         raise GtmCheckError.single(display, "is a symbolic link to a file that does not exist")
     refuse_outside(path, allow_outside=allow_outside)
     try:
-        folder = kind_of_path(Path(real_path(path)).parent)
+        folder = kind_of_path(real.parent)
     except Unreachable as exc:  # a folder deeper than the system can name (ENAMETOOLONG)
         raise GtmCheckError.single(display, f"cannot write: {exc.reason}") from None
     if folder is not Kind.DIRECTORY:
@@ -354,20 +353,19 @@ def check_writable(
     return status
 
 
-def refuse_edit_lock(path: Path) -> None:
-    """Refuse to write ``.NAME.lock`` beside a file ``NAME``: the lock an edit of ``NAME``
-    holds. Written through a new file and a rename, it would be another file while an edit
-    holds the old one, and the next edit would lock that one and run beside the first
-    (an edit of it as a launch file lost edits of ``NAME`` made at once)."""
-    real = Path(real_path(path))
-    name = real.name
-    if name.startswith(".") and name.endswith(".lock") and len(name) > len("..lock"):
-        if os.path.lexists(real.parent / name[1 : -len(".lock")]):
-            raise GtmCheckError.single(
-                str(path),
-                f"is where edits of {quoted(name[1 : -len('.lock')])} keep their lock; nothing "
-                "was written: name the file otherwise",
-            )
+def refuse_edit_lock(path: Path, real: Path) -> None:
+    """Refuse to write ``.NAME.lock`` beside a file ``NAME`` (``real``: where ``path``
+    leads): the lock an edit of ``NAME`` holds. Written through a new file and a rename, it
+    would be another file while an edit holds the old one, and the next edit would lock
+    that one and run beside the first (an edit of it as a launch file lost edits of
+    ``NAME`` made at once)."""
+    locked = locked_by(real)
+    if locked is not None:
+        raise GtmCheckError.single(
+            str(path),
+            f"is where edits of {quoted(locked.name)} keep their lock; nothing was written: "
+            "name the file otherwise",
+        )
 
 
 def refuse_git_folder(path: Path) -> None:
