@@ -13,6 +13,7 @@ from gtm_check.cli.output import edit_written, write_atomic, write_in_place
 from gtm_check.cli.params import as_of_option
 from gtm_check.cli.terminal import can_show
 from gtm_check.cli.values import path
+from gtm_check.load.files import MAX_FILE_BYTES
 from gtm_check.load.launch import LoadedLaunch
 from gtm_check.model.problems import GtmCheckError, did_you_mean, quoted
 from gtm_check.model.safetext import visible
@@ -57,6 +58,7 @@ def commit(
     """Write ``new_text`` over the launch file if it validates, ``check`` (the policy,
     ``cli/edit_policy.py``) accepts it and nobody changed the file since it was read; then
     print what changed. Nothing is written otherwise (exit 2)."""
+    refuse_too_large(opened, new_text)
     loaded = load_text(opened, new_text, allow_outside=allow_outside)
     if check is not None:
         check(loaded)
@@ -77,3 +79,15 @@ def commit(
     edit_written(opened.path)
     for change in changes:
         typer.echo(visible(change))
+
+
+def refuse_too_large(opened: Opened, new_text: str) -> None:
+    """An edit never makes the file larger than any command reads (``MAX_FILE_BYTES``): it
+    would exit 0 and leave a file that every later run, its own undo included, refuses."""
+    size = len(opened.encoded(new_text).encode("utf-8"))
+    if size > MAX_FILE_BYTES:
+        raise GtmCheckError.single(
+            str(opened.path),
+            f"the edit would make the file {size:,} bytes; the limit is {MAX_FILE_BYTES:,}; "
+            "nothing was written",
+        )

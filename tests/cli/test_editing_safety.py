@@ -438,3 +438,36 @@ def test_no_write_replaces_the_lock_file_of_another_files_edits(launch: Path) ->
             "written: name the file otherwise\n"
         )
         assert lock.read_bytes() == before
+
+
+# --- limits ----------------------------------------------------------------------------------
+
+LIMIT = 64 * 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["set", "team.task-1", "--note", "n" * 300],
+        [
+            "waive", "team.task-1", "--reason", "r" * 300, "--approved-by", "vp@example.com",
+            "--expires", "2027-02-01", "--as-of", "2027-01-15",
+        ],
+    ],
+    ids=["set", "waive"],
+)  # fmt: skip
+def test_an_edit_never_makes_the_file_larger_than_any_command_reads(
+    launch: Path, command: list[str]
+) -> None:
+    # 200 bytes under the limit, in comments: valid, and the edit adds more than 200.
+    with launch.open("a", encoding="utf-8") as file:
+        line = "#" + "x" * 1022 + "\n"
+        room = LIMIT - 200 - file.tell()
+        file.write(line * (room // len(line)) + "#" * (room % len(line) - 1) + "\n")
+    before = launch.read_bytes()
+    assert len(before) == LIMIT - 200
+    code, _, err = run(command[0], launch, *command[1:])
+    assert code == 2, err
+    assert f"{launch}:1:1: the edit would make the file 67,10" in err
+    assert "the limit is 67,108,864; nothing was written" in err
+    assert launch.read_bytes() == before
