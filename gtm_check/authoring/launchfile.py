@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from gtm_check.authoring.edit import Placement
+from gtm_check.authoring.interrupts import signals_end_the_block
 from gtm_check.authoring.lock import locked
 from gtm_check.authoring.scaffold import comment_text
 from gtm_check.load.checklists import ChecklistReader
@@ -147,7 +148,13 @@ def editing(path: Path, *, allow_outside: bool = False) -> Iterator[Opened]:
     confine(path, str(path), allow_outside=allow_outside)
     # Looked at before a lock file is made beside it: a file that is not there says so.
     also = path if _examined(path).st_nlink > 1 else None
-    with locked(path, str(path), LOCK_WAIT_SECONDS, also=also), parsed_once():
+    # SIGTERM or SIGHUP while the lock is held (reading and checking take most of an edit)
+    # ends the edit through the lock's clean-up: no lock file is left in the user's folder.
+    with (
+        signals_end_the_block(),
+        locked(path, str(path), LOCK_WAIT_SECONDS, also=also),
+        parsed_once(),
+    ):
         opened = open_launch(path, allow_outside=True)  # confined above
         _refuse_unwritable(opened)
         yield opened

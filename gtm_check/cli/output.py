@@ -7,16 +7,15 @@ import errno
 import io
 import os
 import select
-import signal
 import stat
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from types import FrameType
 from typing import Any, BinaryIO, TextIO
 
+from gtm_check.authoring.interrupts import signals_end_the_block
 from gtm_check.authoring.lock import locked_by
 from gtm_check.load.checklists import builtin_dir
 from gtm_check.load.files import (
@@ -290,7 +289,7 @@ def written_together() -> Iterator[WrittenTogether]:
     leaves the files renamed before it in place, so the first file added, the one the
     others serve, is renamed last."""
     writes = WrittenTogether()
-    with _signals_end_the_write():
+    with signals_end_the_block():
         try:
             yield writes
             writes.rename()
@@ -460,7 +459,7 @@ def write_in_place(path: Path, text: str, original: bytes, *, allow_outside: boo
     except (OSError, ValueError) as exc:
         raise GtmCheckError.single(display, f"cannot write: {why_unreachable(exc)}") from None
     try:
-        with _signals_end_the_write():
+        with signals_end_the_block():
             try:
                 _overwrite(fd, data)
             except BaseException:
@@ -487,31 +486,6 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
-
-
-ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
-"""Signals that end gtm-check while it writes a file (CI cancellation, docker stop, a
-closed terminal): the temporary file is removed first."""
-
-
-class Interrupted(SystemExit):
-    """SIGTERM or SIGHUP arrived while a file was being written: exit 128 + the signal."""
-
-
-def _end_the_write(signum: int, _frame: FrameType | None) -> None:
-    raise Interrupted(128 + signum)
-
-
-@contextmanager
-def _signals_end_the_write() -> Iterator[None]:
-    """Turn SIGTERM and SIGHUP into an exception while the block runs, so that the write's
-    clean-up runs before gtm-check exits; the previous handlers come back afterwards."""
-    previous = {signum: signal.signal(signum, _end_the_write) for signum in ENDING_SIGNALS}
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
 
 
 def refuse_own_files(path: Path) -> None:
@@ -620,7 +594,7 @@ def _append(path: Path, data: bytes) -> None:
     fd = os.open(path, flags, 0o666)
     try:
         start = os.fstat(fd).st_size
-        with _signals_end_the_write():
+        with signals_end_the_block():
             try:
                 view = memoryview(data)
                 while view:

@@ -11,11 +11,13 @@ from __future__ import annotations
 import collections
 import fcntl
 import os
+import signal
 import socket
 import stat
 import struct
 import subprocess
 import sys
+import textwrap
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -438,6 +440,52 @@ def test_no_write_replaces_the_lock_file_of_another_files_edits(launch: Path) ->
             "written: name the file otherwise\n"
         )
         assert lock.read_bytes() == before
+
+
+# --- signals ---------------------------------------------------------------------------------
+
+CHECKING_CHILD = textwrap.dedent(
+    """
+    import sys, time
+    import gtm_check.authoring.launchfile as launchfile
+    def stalled(opened):
+        sys.stderr.write("checking\\n")
+        sys.stderr.flush()
+        time.sleep(60)
+    launchfile._refuse_unwritable = stalled
+    from gtm_check.main import main
+    sys.argv = ["gtm-check", *sys.argv[1:]]
+    main()
+    """
+)
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+def test_a_signal_while_an_edit_reads_and_checks_leaves_no_lock_file(
+    launch: Path, signum: int, code: int
+) -> None:
+    # Reading and checking take most of an edit: a CI job cancelled there left
+    # .launch.yaml.lock in the user's folder, for the next `git add -A` to commit.
+    before = launch.read_bytes()
+    command = [
+        sys.executable,
+        "-c",
+        CHECKING_CHILD,
+        "set",
+        str(launch),
+        "team.task-1",
+        "--status",
+        "done",
+    ]
+    with subprocess.Popen(command, stderr=subprocess.PIPE, text=True, cwd=ROOT) as child:
+        assert child.stderr is not None
+        assert child.stderr.readline() == "checking\n"
+        assert (launch.parent / ".launch.yaml.lock").exists()  # caught holding it
+        child.send_signal(signum)
+        assert child.wait(timeout=30) == code
+        assert child.stderr.read() == ""  # no traceback
+    assert sorted(p.name for p in launch.parent.iterdir()) == ["launch.yaml", "team.yaml"]
+    assert launch.read_bytes() == before
 
 
 # --- limits ----------------------------------------------------------------------------------
