@@ -296,6 +296,10 @@ def _waiver_breaches(
                 ("waivers", index, "expires"),
                 f"the waiver for {waiver.item} runs {days} days; the longest allowed is "
                 f"{policy.max_waiver_days}",
+                # Known by its item, however renewed: a shorter one lessens the breach (an
+                # edit may make it), a longer one adds to it (an edit may not).
+                key=f"max_waiver_days {waiver.item}",
+                degree=days,
                 stage=stage,
             )
         if not policy.waive_blockers and item is not None and item.severity is Severity.BLOCKER:

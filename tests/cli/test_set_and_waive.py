@@ -380,6 +380,29 @@ def test_renewing_a_waiver_the_policy_does_not_allow_is_refused(launch: Path) ->
     assert code == 0, err  # renewed by someone allowed: the breach is gone
 
 
+def test_shortening_a_waiver_longer_than_the_policy_allows_is_an_edit_it_takes(
+    launch: Path,
+) -> None:
+    # An edit that lessens a breach is never refused: the waiver's breach was known by its
+    # whole text, expiry included, so a renewal to 91 days of a 120-day waiver "added" one.
+    launch.write_bytes(
+        LAUNCH.replace("waivers:\r\n", "waivers:\r\n  - {item: legal.sla-terms, reason: r, "
+                       "approved_by: vp@acme.example, expires: 2027-05-15}\r\n").encode("utf-8")
+    )  # fmt: skip
+    policed(launch, "  max_waiver_days: 60\n")
+    as_of = ["--reason", "r", "--approved-by", "vp@acme.example", "--as-of", "2027-01-15"]
+    before = launch.read_bytes()
+    code, _, err = run("waive", launch, "legal.sla-terms", "--expires", "2027-06-01", *as_of)
+    assert code == 2, err  # longer still: adds to the breach
+    assert "runs 137 days; the longest allowed is 60; the edit would add this" in err
+    assert launch.read_bytes() == before
+    code, _, err = run("waive", launch, "legal.sla-terms", "--expires", "2027-04-16", *as_of)
+    assert code == 0, err  # 120 days to 91: less far past the rule
+    assert "expires: 2027-04-16}" in launch.read_text(encoding="utf-8")
+    code, _, err = run("waive", launch, "legal.sla-terms", "--expires", "2027-03-01", *as_of)
+    assert code == 0, err  # within it: the breach is gone
+
+
 def test_control_characters_in_a_value_or_a_title_are_written_as_escapes(tmp_path: Path) -> None:
     # DEL and C1 controls, which JSON leaves raw and YAML does not read, made the edit
     # refused as "a form of YAML it does not edit"; a control character in a checklist
