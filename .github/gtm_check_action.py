@@ -172,9 +172,11 @@ def run(options: Sequence[str]) -> int:
     inputs) the pull request already put there as a link or as anything but a regular file
     is refused first, exit 2: gtm-check writes through a link that stays in the repository,
     and the upload would follow it. So is a name with a line break, which would end the
-    output line that names it."""
+    output line that names it. A run that exits 0 or 1 without writing each report (`--help`
+    in ARGS) is exit 2 too: it gave no verdict."""
     command = audit_command(options, os.environ)
-    for name in _written(command):
+    written = _written(command)
+    for name in written:
         if os.path.islink(name) or _not_a_file(name) or "\n" in name or "\r" in name:
             print(
                 f"::error title=gtm-check::{_command_text(name)} is already in the checkout as "
@@ -191,8 +193,31 @@ def run(options: Sequence[str]) -> int:
                 flush=True,
             )
             return 2
+    before = {name: _version(name) for name in written}
     sys.stdout.flush()
-    return subprocess.run(command, check=False).returncode
+    code = subprocess.run(command, check=False).returncode
+    unwritten = [n for n in written if _version(n) in (None, before[n])]
+    if code in (0, 1) and unwritten:
+        # `--help` in ARGS exits 0 and audits nothing: no verdict, and a report name would
+        # point the upload at a file the pull request committed there.
+        print(
+            f"::error title=gtm-check::gtm-check exited {code} without writing "
+            f"{_command_text(unwritten[0])}: an option in ARGS (such as --help) ends it "
+            "before the audit",
+            flush=True,
+        )
+        return 2
+    return code
+
+
+def _version(name: str) -> tuple[int, int, int] | None:
+    """What tells a file gtm-check wrote from the one there before: a write gives it a new
+    inode (a rename) or a new modification time. None: no such file."""
+    try:
+        status = os.stat(name)
+    except OSError:
+        return None
+    return status.st_ino, status.st_mtime_ns, status.st_size
 
 
 GLOB = "*?["
@@ -233,6 +258,8 @@ def outputs(
     lowest across a portfolio's launches; empty when no launch has one), the report, and
     each report file the run wrote (``html-file``, ``sarif-file``: only when the run got
     to a verdict, so gtm-check wrote them; never a name a pull request planted)."""
+    if report is None and status in (0, 1):
+        status = 2  # no report, no verdict: the run did not audit (`--help` in ARGS)
     launches = _launches(report) if report is not None else []
     failed = any((launch.get("gate") or {}).get("passed") is False for launch in launches)
     # --warn-only in ARGS exits 0 on a failed gate: the verdict is still the gate's.
@@ -451,8 +478,13 @@ def _diff(launch: str) -> Diff:
 
 def comment(report_path: str, launches: Sequence[str]) -> int:
     repo, number = os.environ["REPO"], os.environ["PR"]
+    try:
+        report = json.loads(Path(report_path).read_text("utf-8")) if report_path else None
+    except (OSError, ValueError):
+        report = None
+    if not isinstance(report, dict):
+        return _warn("the audit wrote no report to comment on")
     author = _login() or DEFAULT_AUTHOR
-    report = json.loads(Path(report_path).read_text("utf-8"))
     mark = marker(launches)
     diffs = [(launch, _diff(launch)) for launch in launches]
     written = body(mark, report, diffs, unapplied(os.environ))

@@ -339,6 +339,32 @@ def test_args_are_words_never_patterns_nor_options_from_the_checkout(runner: Run
     assert "html-file" not in runner.outputs and "sarif-file" not in runner.outputs
 
 
+@pytest.mark.parametrize("args", ["--help", "-h"])
+def test_a_run_that_audits_nothing_gives_no_verdict(runner: Runner, args: str) -> None:
+    # `--help` in ARGS exits 0 and writes no report: the Action said `passed`, named as its
+    # html-file a page the pull request committed (for the upload to publish) and the
+    # comment step ended in a traceback.
+    runner.example()
+    planted = runner.workspace / "readiness.html"
+    planted.write_text("<h1>not a gtm-check report</h1>", encoding="utf-8")
+    runner.inputs |= {"launch": "launch.yaml", "args": args, "html": "readiness.html"}
+    code, out = runner.run("Audit launch readiness")
+    assert code == 2, out
+    assert "gtm-check exited 0 without writing" in out and "(such as --help)" in out
+    assert runner.outputs["verdict"] == "invalid" and runner.outputs["report"] == ""
+    assert "html-file" not in runner.outputs
+    assert planted.read_text("utf-8") == "<h1>not a gtm-check report</h1>"
+    # Outputs and the comment on their own: no report is no verdict and no comment.
+    assert glue().outputs(0, None, "", {"HTML": "readiness.html"})[0] == "verdict=invalid"
+    assert "html-file=readiness.html" not in glue().outputs(0, None, "", {"HTML": "x.html"})
+    env = fake_gh(runner, []) | {"REPORT": ""}
+    runner.inputs["comment"] = "true"
+    code, out = runner.run("Comment on the pull request", env)
+    assert code == 0 and "Traceback" not in out, out
+    assert "::warning title=gtm-check comment::the audit wrote no report to comment on" in out
+    assert not Path(env["GH_LOG"]).exists()  # gh was never asked
+
+
 def test_args_still_carry_several_flags(runner: Runner) -> None:
     runner.example()
     runner.inputs |= {"launch": "launch.yaml", "sarif": "out.sarif",
