@@ -85,7 +85,7 @@ class _Doc:
         pieces, at = [], 0
         for _, edit in ordered:
             if edit.start < at:
-                raise GtmCheckError.single(self.path, CANNOT_EDIT)
+                raise self.refusal(edit.start, CANNOT_EDIT)
             pieces += [self.text[at : edit.start], edit.text]
             at = edit.end
         pieces.append(self.text[at:])
@@ -176,6 +176,12 @@ def _replace_value(doc: _Doc, old: Node, text: str) -> _Edit:
         return _Edit(
             old.start, old.end, text if doc.text[old.start - 1 : old.start] == " " else f" {text}"
         )
+    if old.style in ("|", ">"):
+        # A block scalar's comment is on its header line (`note: >-  # ...`), inside the
+        # span replaced: it follows the new value, as a plain value's would.
+        header = doc.text[old.start : doc.lines.after_line(old.start)].rstrip("\r\n")
+        comment = _HEADER_COMMENT.search(header)
+        return _Edit(old.start, old.end, text + (comment.group() if comment else ""))
     # Keep a comment after the value where it was, as far as the spaces before it allow
     # (two are kept; one, as YAML allows, is kept as it is).
     spaces = _SPACES.match(doc.text, old.end)
@@ -187,6 +193,7 @@ def _replace_value(doc: _Doc, old: Node, text: str) -> _Edit:
 
 
 _SPACES = re.compile(" *")
+_HEADER_COMMENT = re.compile(r"[ \t]+#.*$")
 
 
 def _top(doc: _Doc, key: str) -> Node | None:
@@ -267,7 +274,7 @@ def set_items(
             states[item_id] = {**_state(states.get(item_id)), **fields}
         data["items"] = states
 
-    _check(text, new, expected, path)
+    _check(doc, text, new, expected)
     return new
 
 
@@ -292,7 +299,7 @@ def _set_state(doc: _Doc, node: Node, fields: Mapping[str, Value]) -> list[_Edit
     try:  # the value alone, out of its document: a %TAG directive there does not reach it
         status = yaml.safe_load(old) if old else None
     except yaml.YAMLError:
-        raise GtmCheckError.single(doc.path, UNEDITABLE) from None
+        raise doc.refusal(node.start, UNEDITABLE) from None
     merged = {"status": status, **fields} if isinstance(status, str) else dict(fields)
     ordered = {k: merged[k] for k in STATE_KEYS if k in merged}
     return [_replace_value(doc, node, _mapping_text(ordered))]
@@ -387,18 +394,32 @@ def _state(value: Any) -> dict[str, Any]:
     return dict(value) if isinstance(value, dict) else {"status": value}
 
 
-def _check(old: str, new: str, change: Callable[[dict[str, Any]], None], path: str) -> None:
-    """Refuse an edit whose result does not read back as the data it meant to write."""
-    expected = Source(path, old).parse().data
+def _check(doc: _Doc, old: str, new: str, change: Callable[[dict[str, Any]], None]) -> None:
+    """Refuse an edit of ``old`` (``doc``'s text) whose result does not read back as the
+    data it meant to write, at the first character it changed: the form of YAML it met is
+    there."""
+    expected = Source(doc.path, old).parse().data
     if isinstance(expected, dict):
         expected = dict(expected)  # the parsed data may be shared (parsed_once): a copy
     change(expected)
     try:
-        actual = Source(path, new).parse().data
+        actual = Source(doc.path, new).parse().data
     except GtmCheckError:
         actual = None
     if _normal(actual) != _normal(expected):
-        raise GtmCheckError.single(path, CANNOT_EDIT)
+        raise doc.refusal(_first_difference(old, new), CANNOT_EDIT)
+
+
+def _first_difference(old: str, new: str) -> int:
+    """The offset of the first character where ``new`` differs from ``old``."""
+    low, high = 0, min(len(old), len(new))
+    while low < high:  # halving: comparing slices is done in C, a loop over characters is not
+        middle = (low + high + 1) // 2
+        if old[:middle] == new[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def _normal(data: Any) -> Any:
@@ -450,7 +471,7 @@ def waive(text: str, fields: Mapping[str, Value], path: str = "<text>") -> str:
             listed.append(dict(ordered))
         data["waivers"] = listed
 
-    _check(text, new, expected, path)
+    _check(doc, text, new, expected)
     return new
 
 
@@ -482,9 +503,9 @@ def unwaive(text: str, item_id: str, path: str = "<text>") -> str:
     waivers = _top(doc, "waivers")
     found = _waivers_of(doc, waivers, item_id)
     if waivers is None or not found:  # waived, but in a form read here as another item's
-        raise GtmCheckError.single(path, UNEDITABLE)
+        raise doc.refusal(waivers.start if waivers else 0, UNEDITABLE)
     index = {id(node): n for n, node in enumerate(waivers.items)}
-    edits = [_remove_item(doc, waivers, node, index[id(node)]) for node in found]
+    edits = [e for node in found for e in _remove_item(doc, waivers, node, index[id(node)])]
     new = doc.apply(edits)
 
     def expected(data: dict[str, Any]) -> None:
@@ -494,20 +515,16 @@ def unwaive(text: str, item_id: str, path: str = "<text>") -> str:
             if not (isinstance(w, dict) and w.get("item") == item_id)
         ]
 
-    _check(text, new, expected, path)
+    _check(doc, text, new, expected)
     return new
 
 
-def _remove_item(doc: _Doc, sequence: Node, node: Node, index: int) -> _Edit:
+def _remove_item(doc: _Doc, sequence: Node, node: Node, index: int) -> list[_Edit]:
     """``node``, the ``index``-th item of ``sequence``, taken out with its line (or its
     comma, in flow style)."""
     items = sequence.items
     if sequence.flow:
-        if index + 1 < len(items):
-            return _Edit(node.start, items[index + 1].start, "")
-        if index > 0:
-            return _Edit(items[index - 1].end, node.end, "")
-        return _Edit(node.start, node.end, "")
+        return _out_of_flow(doc, [(n.start, n.end) for n in items], index)
     start = doc.lines.start_of_line(node.start)
     before = doc.text[start : node.start]
     line = doc.lines.line_of(node.start)
@@ -518,7 +535,37 @@ def _remove_item(doc: _Doc, sequence: Node, node: Node, index: int) -> _Edit:
         raise doc.refusal(
             node.start, "this waiver is not written as `- item: ...`; edit it by hand"
         )
-    return _Edit(start, doc.lines.after_line(node.end), "")
+    return [_Edit(start, doc.lines.after_line(node.end), "")]
+
+
+def _out_of_flow(doc: _Doc, entries: Sequence[tuple[int, int]], index: int) -> list[_Edit]:
+    """The ``index``-th of a flow collection's ``entries`` (where each starts and ends)
+    taken out with one comma beside it, and nothing else: the comments and line breaks
+    around it stay (taking the text between two entries took the comments there, and one
+    that headed the next entry). An entry alone on its lines goes with those lines, the
+    comment after it too: it is that entry's."""
+    start, end = entries[index]
+    comma = _COMMA.match(doc.text, end)
+    stop = comma.end() if comma else end
+    first = doc.lines.start_of_line(start)
+    after = doc.lines.after_line(stop)
+    rest = doc.text[stop:after].strip()
+    if not doc.text[first:start].strip() and (not rest or rest.startswith("#")):
+        return [_Edit(first, after, "")]
+    if comma:  # `a, b`: `a, ` goes; before a comment, the spaces stay (they make it one)
+        return [_Edit(start, stop if not rest.startswith("#") else comma.end(1), "")]
+    if index == 0:
+        return [_Edit(start, end, "")]
+    before = _COMMA.match(doc.text, entries[index - 1][1])
+    if before is None:
+        raise doc.refusal(start, CANNOT_EDIT)  # `a\n, b`: a form not edited here
+    if "#" in doc.text[before.end() : start]:  # `a,  # c\n b`: the comma and b go
+        return [_Edit(before.start(1), before.end(1), ""), _Edit(start, end, "")]
+    return [_Edit(before.start(), end, "")]
+
+
+_COMMA = re.compile(r"[ \t]*(,)[ \t]*")
+"""A flow entry's comma, with the spaces around it on its line."""
 
 
 def _dash_alone(line: str) -> bool:
@@ -535,7 +582,7 @@ def set_launch_date(text: str, date: dt.date, path: str = "<text>") -> str:
     def expected(data: dict[str, Any]) -> None:
         data["launch_date"] = date
 
-    _check(text, new, expected, path)
+    _check(doc, text, new, expected)
     return new
 
 
@@ -549,7 +596,7 @@ def drop_due(text: str, item_ids: Sequence[str], path: str = "<text>") -> str:
     for item_id in item_ids:
         entry = items.get(item_id) if items is not None else None
         if entry is not None and entry.value.kind == "map" and entry.value.get("due"):
-            edits.append(_without_due(doc, entry.value))
+            edits += _without_due(doc, entry.value)
     new = doc.apply(edits)
 
     def expected(data: dict[str, Any]) -> None:
@@ -560,11 +607,11 @@ def drop_due(text: str, item_ids: Sequence[str], path: str = "<text>") -> str:
             states[item_id] = state
         data["items"] = states
 
-    _check(text, new, expected, path)
+    _check(doc, text, new, expected)
     return new
 
 
-def _without_due(doc: _Doc, node: Node) -> _Edit:
+def _without_due(doc: _Doc, node: Node) -> list[_Edit]:
     due = node.get("due")
     assert due is not None
     rest = [e for e in node.entries if e.key != "due"]
@@ -574,13 +621,17 @@ def _without_due(doc: _Doc, node: Node) -> _Edit:
                 due.key_start, "an item's state holds only its due date; edit it by hand"
             )
         start = doc.lines.start_of_line(due.key_start)
-        return _Edit(start, doc.lines.after_line(due.value.end), "")
+        return [_Edit(start, doc.lines.after_line(due.value.end), "")]
+    if "#" in doc.text[node.start : node.end]:
+        # A comment inside the braces stays: only `due: …` and a comma beside it go.
+        spans = [(e.key_start, e.value.end) for e in node.entries]
+        return _out_of_flow(doc, spans, node.entries.index(due))
     if [e.key for e in rest] == ["status"]:
         written = doc.text[rest[0].value.start : rest[0].value.end]
     else:
         pairs = [doc.text[e.key_start : e.value.end] for e in rest]
         written = "{" + ", ".join(pairs) + "}"
-    return _padded(doc, node, written)
+    return [_padded(doc, node, written)]
 
 
 def _padded(doc: _Doc, node: Node, written: str) -> _Edit:

@@ -233,6 +233,35 @@ def test_unwaive_in_a_flow_list() -> None:
     assert unwaive(unwaive(text, "c.d"), "a.b").endswith("waivers: []\n")
 
 
+FLOW_HEAD = "launch: X\nlaunch_date: 2027-03-01\nwaivers: [\n"
+A_FLOW = "{item: a.b, reason: r, approved_by: a, expires: 2027-06-30}"
+C_FLOW = "{item: c.d, reason: r, approved_by: a, expires: 2027-06-30}"
+
+
+@pytest.mark.parametrize(
+    ("body", "item", "left"),
+    [
+        # The last waiver: the comment beside the one before it went, and its own stayed
+        # there, beside a waiver it was not about.
+        (f"  {A_FLOW},  # a.b: VP approved\n  {C_FLOW}  # c.d: TEMPORARY\n]\n", "c.d",
+         f"  {A_FLOW},  # a.b: VP approved\n]\n"),
+        # Not the last: a comment line heading the next waiver went with it.
+        (f"  {A_FLOW},\n  # c.d below: approved by the CFO\n  {C_FLOW},\n]\n", "a.b",
+         f"  # c.d below: approved by the CFO\n  {C_FLOW},\n]\n"),
+        # The closing bracket on the last waiver's line: its comma goes, the comment stays.
+        (f"  {A_FLOW},  # about a.b\n  {C_FLOW}]\n", "c.d", f"  {A_FLOW}  # about a.b\n  ]\n"),
+        # Alone on its line: the comment after it is its own, and goes with it.
+        (f"{A_FLOW}, # about a.b\n  {C_FLOW}]\n", "a.b", f"  {C_FLOW}]\n"),
+    ],
+    ids=["last", "first", "bracket after", "its own comment"],
+)  # fmt: skip
+def test_unwaive_in_a_flow_list_keeps_the_other_waivers_comments(
+    body: str, item: str, left: str
+) -> None:
+    text = FLOW_HEAD + body
+    assert unwaive(text, item) == FLOW_HEAD + left
+
+
 def test_unwaive_takes_out_a_waiver_whose_dash_is_on_a_line_of_its_own() -> None:
     # validate accepts it and waive renews it; unwaive refused it, at 1:1.
     head = "launch: X\nlaunch_date: 2027-03-01\nwaivers:\n"
@@ -263,6 +292,13 @@ def test_an_edit_refused_is_placed_at_the_value_that_refuses_it() -> None:
             lambda: drop_due(f"{head}items:\n  a.b:\n    due: 2027-01-01\n", ["a.b"]),
             "holds only its due date",
             (5, 5),
+        ),
+        (  # where the edit would write: the form it cannot edit is what came before
+            lambda: set_item(
+                f"{head}items:\n  a.b:\n    ? status\n    : todo\n", "a.b", {"owner": "x"}, RANKS
+            ),
+            "cannot make this change without touching other lines",
+            (7, 1),
         ),
     ]
     for edit, message, where in cases:
@@ -365,6 +401,39 @@ def test_a_flow_mapping_keeps_its_other_keys_and_a_comment_its_column() -> None:
     after = drop_due(text, ["a.b"])
     assert after.endswith("  a.b: {owner: 'x', status: done}                   # c\n")
     assert after.index("# c") == text.index("# c")
+
+
+@pytest.mark.parametrize(
+    ("state", "left"),
+    [
+        ("{status: todo,   # blocked on the vendor, LEGAL-12\n        due: 2027-05-02}",
+         "{status: todo   # blocked on the vendor, LEGAL-12\n        }"),
+        ("{status: todo, due: 2027-05-02,  # blocked\n        owner: x}",
+         "{status: todo,   # blocked\n        owner: x}"),
+    ],
+)  # fmt: skip
+def test_dropping_a_due_date_keeps_a_comment_inside_the_braces(state: str, left: str) -> None:
+    # The state was written again from its entries, and a comment about the item went.
+    head = "launch: M\nlaunch_date: 2027-03-01\nitems:\n  a.b: "
+    assert drop_due(head + state + "\n", ["a.b"]) == head + left + "\n"
+
+
+@pytest.mark.parametrize("style", ["|", ">-", "|-"])
+def test_a_block_scalar_replaced_keeps_the_comment_on_its_header(style: str) -> None:
+    # A plain value kept its comment; a block scalar's went with the text it replaced.
+    head = "launch: M\nlaunch_date: 2027-03-01\n"
+    note = f"items:\n  a.b:\n    status: todo\n    note: {style}   # legal's words\n      Old.\n"
+    after = set_item(head + note, "a.b", {"note": "New"}, RANKS)
+    assert after.endswith("    note: New   # legal's words\n")
+    waiver = f"waivers:\n  - item: a.b\n    reason: {style}  # steering, 30 Nov\n      Old.\n"
+    waiver += "    approved_by: a\n    expires: 2027-06-30\n"
+    after = waive(head + waiver, A_B_WAIVER)
+    assert "    reason: r  # steering, 30 Nov\n    approved_by: a\n" in after
+    if not style.endswith("-"):
+        return  # a status of "todo\n": no status at all
+    status = f"items:\n  a.b: {style}  # the status\n    todo\n"
+    after = set_item(head + status, "a.b", {"owner": "x"}, RANKS)
+    assert after.endswith("  a.b: {status: todo, owner: x}  # the status\n")
 
 
 def test_a_state_of_its_due_date_alone_is_left_to_the_user() -> None:

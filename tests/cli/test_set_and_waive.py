@@ -481,26 +481,27 @@ waivers:
 
 
 @pytest.mark.parametrize(
-    ("text", "args"),
+    ("text", "args", "where"),
     [
-        (WAIVED_AS_BLOCK, ["unwaive", "legal.trademarks"]),
-        (TAGGED, ["set", "legal.trademarks", "--owner", "x@y.z"]),
-        (TAGGED, ["set", "legal.trademarks", "--note", "n"]),
-        (TAGGED, ["unwaive", "legal.sla-terms"]),
+        (WAIVED_AS_BLOCK, ["unwaive", "legal.trademarks"], "5:3"),  # the waivers
+        (TAGGED, ["set", "legal.trademarks", "--owner", "x@y.z"], "7:21"),  # the value
+        (TAGGED, ["set", "legal.trademarks", "--note", "n"], "7:21"),
+        (TAGGED, ["unwaive", "legal.sla-terms"], "9:3"),
     ],
 )
 def test_a_value_an_edit_cannot_read_alone_is_refused_not_a_crash(
-    launch: Path, text: str, args: list[str]
+    launch: Path, text: str, args: list[str], where: str
 ) -> None:
     # An edit reads the value it changes on its own, out of its document: a block scalar
     # with an indentation indicator, or a tag a %TAG directive defines, made unwaive and
-    # set exit 3 (AssertionError, ConstructorError) on files validate accepts.
+    # set exit 3 (AssertionError, ConstructorError) on files validate accepts. The refusal
+    # is placed where that value is (it was at 1:1).
     launch.write_text(text, encoding="utf-8")
     assert run("validate", launch)[0] == 0
     code, out, err = run(args[0], launch, *args[1:], "--as-of", "2027-01-15")
     assert (code, out) == (2, "")
     assert err == (
-        f"{launch}:1:1: gtm-check cannot read the value it would change in the form this file "
+        f"{launch}:{where}: gtm-check cannot read the value it would change in the form this file "
         "writes it (a %TAG directive, a block scalar); nothing was written: edit the file by "
         "hand\n"
     )
