@@ -31,11 +31,16 @@ class LaunchSummary:
     traits: list[str]
     owner: str | None = None
     tier: int = 1
+    file: str | None = None
+    """The launch file, as named: only where another launch of the run has the same name
+    and tier, for the title to tell them apart."""
 
     @property
     def title(self) -> str:
-        """The launch's name with its tier, as every report heads it."""
-        return f"{self.name} (tier {self.tier})"
+        """The launch's name with its tier, as every report heads it (and its file, when
+        another launch of the run has both)."""
+        title = f"{self.name} (tier {self.tier})"
+        return title if self.file is None else f"{title} · {self.file}"
 
     @property
     def when(self) -> str:

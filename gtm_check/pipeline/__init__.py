@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -218,7 +219,7 @@ def audit(request: AuditRequest, extras: Extras | None = None) -> AuditOutcome:
     inputs += policies.files  # inputs too: a report never replaces one
     # A portfolio lists its launches in one order in every format: by launch date, then
     # name, then the path given (the same launch twice in two files).
-    ordered = [r for r, _ in sorted(reports, key=lambda pair: (*_launch_order(pair[0]), pair[1]))]
+    ordered = _told_apart(sorted(reports, key=lambda pair: (*_launch_order(pair[0]), pair[1])))
     check_filters(request.filters, ordered)
     return AuditOutcome(ordered, all(r.gate.passed for r in ordered), inputs)
 
@@ -280,6 +281,19 @@ def _counted_report(
     checklists = [c.checklist for c in loaded.checklists]
     launch = counted(policy, gated, checklists, as_of)
     return score_launch(launch, checklists, as_of, options=options, checks=checks)
+
+
+def _told_apart(reports: Sequence[tuple[Report, str]]) -> list[Report]:
+    """The reports, each launch whose name and tier another of the run shares named with
+    its file as well: a pull request adding a failing launch under a passing one's name
+    left a reader no way to tell which failed."""
+    titles = Counter(report.launch.title for report, _ in reports)
+    return [
+        report
+        if titles[report.launch.title] == 1
+        else dataclasses.replace(report, launch=dataclasses.replace(report.launch, file=path))
+        for report, path in reports
+    ]
 
 
 def _launch_order(report: Report) -> tuple[dt.date, str]:

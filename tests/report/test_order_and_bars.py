@@ -39,6 +39,23 @@ def test_the_same_launch_date_and_name_are_ordered_by_path(tmp_path: Path) -> No
     assert out.index(f"file={tmp_path / 'a.yaml'}") < out.index(f"file={tmp_path / 'b.yaml'}")
 
 
+@pytest.mark.parametrize("fmt", [f for f in FORMATS if f != "json"])  # JSON has each "file"
+def test_two_launches_of_one_name_are_told_apart_by_their_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    # A pull request adding a failing launch under a passing one's name: every format showed
+    # "Scheduled exports (tier 3)" twice, one failed and one passed, and no file.
+    text = (EXAMPLES / "feature.yaml").read_text(encoding="utf-8")
+    (tmp_path / "a.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(text.replace("status: done", "status: todo"), "utf-8")
+    monkeypatch.chdir(tmp_path)
+    unique = EXAMPLES / "launch.yaml"
+    out = audit_text([Path("b.yaml"), Path("a.yaml"), unique], AS_OF, fmt)
+    title = "Scheduled exports (Acme Insights) (tier 3)"
+    assert f"{title} · a.yaml" in out and f"{title} · b.yaml" in out
+    assert f"(tier 1) · {unique}" not in out  # a name no other launch has stays as it is
+
+
 @pytest.mark.parametrize(
     ("score", "cells"),
     [(0.0, 0), (9.9, 0), (10.0, 1), (69.9, 6), (70.0, 7), (95.1, 9), (99.9, 9), (100.0, 10)],
