@@ -23,7 +23,13 @@ from gtm_check.model.history import (
 from gtm_check.model.inputs import Checklist, Gate, Launch, Policy
 from gtm_check.model.results import Breach, CheckResult, ItemResult, MilestoneResult, Report
 from gtm_check.model.vocabulary import Severity, Stage
-from gtm_check.scoring.policy import REQUIRED_SCORE, counted, required_floor
+from gtm_check.scoring.policy import (
+    GATE_FLOOR,
+    GATE_STAGES,
+    REQUIRED_SCORE,
+    counted,
+    required_floor,
+)
 from gtm_check.scoring.score import GateOptions, exact_weight, score_counted, score_launch
 
 SHALLOW_HINT = (
@@ -371,12 +377,16 @@ def held_back(
     ``audit`` fails the gate on it until the rule is met. The required checklists' own score
     is projected instead (``trend_point``): closing items mends it. Nor is a stage "ready
     now" while it falls short of a milestone already missed (a bar above the gate's, an
-    open item due by it): ``audit`` fails the gate on that milestone."""
-    held = {
-        b.stage
-        for b in refused
-        if b.stage is not None and not (b.key or "").startswith(REQUIRED_SCORE)
-    }
+    open item due by it): ``audit`` fails the gate on that milestone.
+
+    A breach that holds back no stage projected here (a tier not allowed, a missing required
+    checklist, a warning on an item of an ungated stage) holds back every one: ``audit``
+    fails the gate on it whatever the stages' pace, so none is ready now or on track. The
+    gate's own breaches (its ``min_score``, its stages) are not: the projection already
+    holds the gate to the policy's floors (``scoring.policy.counted``)."""
+    projected = {p.stage for p in projections}
+    stages = {b.stage for b in refused if not _projected_already(b)}
+    held = projected if stages - projected else stages
     short = {stage: m.name for m in reversed(missed) for stage in m.short}
     return [
         dataclasses.replace(p, date=None, verdict=HELD_BACK)
@@ -386,6 +396,13 @@ def held_back(
         else p
         for p in projections
     ]
+
+
+def _projected_already(breach: Breach) -> bool:
+    """A breach the projection mends by itself: the required checklists' own score (projected
+    in ``trend_point``) and the gate's floors (the gate raised to them)."""
+    key = breach.key or ""
+    return key.startswith(REQUIRED_SCORE) or key == GATE_STAGES or breach.loc == GATE_FLOOR
 
 
 def history_of(result: TrendResult) -> History:

@@ -325,7 +325,10 @@ def test_items_of_a_checklist_of_its_own_do_not_put_the_required_ones_on_track(
     path = repo.root / "launch.yaml"
     loose = trend(path, today=dt.date(2027, 1, 20))
     assert loose.projections[0].verdict == "ready now"  # no policy: the padding counts
-    repo.write(".gtm-check.yaml", "policy:\n  min_score: 90\n  required_checklists: [builtin]\n")
+    # (the checklist the launch loads: `builtin` would ask for every built-in, a breach of
+    # its own that holds the stage back whatever its pace)
+    policy = "  required_checklists: [product-management]\n"
+    repo.write(".gtm-check.yaml", f"policy:\n  min_score: 90\n{policy}")
     strict = trend(path, today=dt.date(2027, 1, 20))
     [projection] = strict.projections
     assert (projection.verdict, projection.date, projection.rate) == (
@@ -339,7 +342,7 @@ def test_items_of_a_checklist_of_its_own_do_not_put_the_required_ones_on_track(
     assert projected["verdict"] == "no progress in 2 weeks"
     # A policy that sets no min_score holds the required items to the gate's: they were
     # held to nothing, and the padding put learn "ready now".
-    repo.write(".gtm-check.yaml", "policy:\n  required_checklists: [builtin]\n")
+    repo.write(".gtm-check.yaml", f"policy:\n{policy}")
     gated = "gate: {stages: [learn], min_score: 90}"
     repo.write("launch.yaml", (before + padded).replace("gate: {stages: [learn]}", gated))
     [projection] = trend(path, today=dt.date(2027, 1, 20)).projections
@@ -669,6 +672,40 @@ def test_the_projection_judges_the_score_to_one_decimal_as_the_gate_does(
     repo.commit("2027-01-11", {"launch.yaml": head + "  team.a: done\n"})
     said, projection = _history_says(repo.root / "launch.yaml")
     assert (said, projection["learn"]["verdict"]) == (failure, verdict)
+
+
+@pytest.mark.parametrize(
+    ("policy", "said"),
+    [
+        ("fail_on_warnings: [done-without-evidence]",
+         "policy: warning done-without-evidence: high team.c is done, no evidence"),
+        ("allowed_tiers: [1]", "policy: tier 2 is not allowed; the policy allows 1"),
+    ],
+    ids=["a warning on an ungated stage's item", "a tier not allowed"],
+)  # fmt: skip
+def test_a_breach_of_no_projected_stage_holds_back_every_one(
+    tmp_path: Path, policy: str, said: str
+) -> None:
+    # audit fails the gate on a breach whatever the stages' pace: trend and audit --history
+    # said "learn: ready now" beside it, as the breach named buy, which is not gated, or no
+    # stage at all.
+    team = (
+        "department: team\nname: Team\nitems:\n"
+        "  - {id: team.a, stage: learn, title: A, severity: high}\n"
+        "  - {id: team.c, stage: buy, title: C, severity: high}\n"
+    )
+    head = "launch: T\nlaunch_date: 2027-03-01\ntier: 2\nchecklists: [./team.yaml]\n"
+    head += "gate: {stages: [learn]}\nitems:\n"
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("2027-01-04", {"team.yaml": team, "launch.yaml": head + "  team.a: todo\n"})
+    done = "  team.a: {status: done, evidence: https://x.example/a}\n  team.c: done\n"
+    repo.commit(
+        "2027-01-11", {"launch.yaml": head + done, ".gtm-check.yaml": f"policy:\n  {policy}\n"}
+    )
+    assert _history_says(repo.root / "launch.yaml") == (
+        said, {"learn": {"verdict": "held back by the policy", "date": None, "needed": 0.0,
+                         "rate_per_day": 0.3}},
+    )  # fmt: skip
 
 
 def test_a_gated_stage_with_nothing_to_judge_is_held_back_under_fail_on_warnings(
