@@ -58,7 +58,7 @@ def commit(
     """Write ``new_text`` over the launch file if it validates, ``check`` (the policy,
     ``cli/edit_policy.py``) accepts it and nobody changed the file since it was read; then
     print what changed. Nothing is written otherwise (exit 2)."""
-    refuse_too_large(opened, new_text)
+    _refuse_too_large(opened, new_text)
     loaded = load_text(opened, new_text, allow_outside=allow_outside)
     if check is not None:
         check(loaded)
@@ -81,7 +81,7 @@ def commit(
         typer.echo(visible(change))
 
 
-def refuse_too_large(opened: Opened, new_text: str) -> None:
+def _refuse_too_large(opened: Opened, new_text: str) -> None:
     """An edit never makes the file larger than any command reads (``MAX_FILE_BYTES``): it
     would exit 0 and leave a file that every later run, its own undo included, refuses."""
     size = len(opened.encoded(new_text).encode("utf-8"))
