@@ -214,3 +214,23 @@ def _messages_speak_plainly(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 def speaks(message: str, wording: Sequence[str]) -> bool:
     return any(words.casefold() in message.casefold() for words in wording)
+
+
+def stalled_child(target: str, says: str) -> str:
+    """A ``python -c`` script that runs gtm-check with its arguments, ``target`` (a module's
+    function, ``"os.fsync"``) replaced by one that writes ``says`` and a line break to
+    standard error and then waits a minute: a test sends a signal at that moment."""
+    module, _, name = target.rpartition(".")
+    return textwrap.dedent(
+        f"""
+        import importlib, sys, time
+        def stalled(*args):
+            sys.stderr.write({says!r} + "\\n")
+            sys.stderr.flush()
+            time.sleep(60)
+        setattr(importlib.import_module({module!r}), {name!r}, stalled)
+        from gtm_check.main import main
+        sys.argv = ["gtm-check", *sys.argv[1:]]
+        main()
+        """
+    )

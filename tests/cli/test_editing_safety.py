@@ -17,7 +17,6 @@ import stat
 import struct
 import subprocess
 import sys
-import textwrap
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,7 +28,7 @@ import gtm_check.authoring.launchfile as launchfile
 from gtm_check.authoring.lock import MARK
 from gtm_check.cli.commands import app
 from gtm_check.load import yamltree
-from tests.conftest import EXAMPLES, ROOT, load
+from tests.conftest import EXAMPLES, ROOT, load, stalled_child
 
 EDITORS = 20
 TEAM = "department: team\nname: Team\nitems:\n" + "".join(
@@ -444,20 +443,7 @@ def test_no_write_replaces_the_lock_file_of_another_files_edits(launch: Path) ->
 
 # --- signals ---------------------------------------------------------------------------------
 
-CHECKING_CHILD = textwrap.dedent(
-    """
-    import sys, time
-    import gtm_check.authoring.launchfile as launchfile
-    def stalled(opened):
-        sys.stderr.write("checking\\n")
-        sys.stderr.flush()
-        time.sleep(60)
-    launchfile._refuse_unwritable = stalled
-    from gtm_check.main import main
-    sys.argv = ["gtm-check", *sys.argv[1:]]
-    main()
-    """
-)
+CHECKING_CHILD = stalled_child("gtm_check.authoring.launchfile._refuse_unwritable", "checking")
 
 
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])

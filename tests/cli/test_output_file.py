@@ -9,7 +9,6 @@ import socket
 import stat
 import subprocess
 import sys
-import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from typer.testing import CliRunner
 from gtm_check.cli import output as output_module
 from gtm_check.cli.commands import app
 from gtm_check.model.problems import GtmCheckError
-from tests.conftest import MINI_CHECKLIST, ROOT, git_folder
+from tests.conftest import MINI_CHECKLIST, ROOT, git_folder, stalled_child
 
 Mini = Callable[[str], Path]
 AS_OF = ("--as-of", "2027-01-15")
@@ -444,19 +443,7 @@ def test_the_signal_handlers_are_restored_after_a_write(tmp_path: Path) -> None:
 
 # The child stalls inside the write (after the temporary file is made and filled), says
 # so on stderr, and waits to be signalled; the test signals it at once.
-STALLING_CHILD = textwrap.dedent(
-    """
-    import os, sys, time
-    def stalled(fd):
-        sys.stderr.write("writing\\n")
-        sys.stderr.flush()
-        time.sleep(60)
-    os.fsync = stalled
-    from gtm_check.main import main
-    sys.argv = ["gtm-check", *sys.argv[1:]]
-    main()
-    """
-)
+STALLING_CHILD = stalled_child("os.fsync", "writing")
 
 
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
