@@ -270,7 +270,8 @@ def test_launch_files_are_file_names_never_options_nor_patterns(runner: Runner) 
     runner.inputs["launch"] = "-o.yaml\n  launch.yaml"
     code, out = runner.run("Audit launch readiness")
     assert code == 1, out  # both audited: the example fails its gate
-    assert out.count("gtm-check: Acme Insights 2.0 (tier 1): gate failed") == 2
+    for name in ("-o.yaml", "launch.yaml"):  # one name: each told apart by its file
+        assert f"gtm-check: Acme Insights 2.0 (tier 1) · {name}: gate failed" in out
     assert sorted(p.name for p in runner.workspace.iterdir()) == ["-o.yaml", "launch.yaml"]
     runner.inputs["launch"] = "*.yaml"  # a pattern stays a name: no such file
     code, out = runner.run("Audit launch readiness")
