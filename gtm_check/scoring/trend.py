@@ -381,18 +381,23 @@ def held_back(
 
     A breach that holds back no stage projected here (a tier not allowed, a missing required
     checklist, a warning on an item of an ungated stage) holds back every one: ``audit``
-    fails the gate on it whatever the stages' pace, so none is ready now or on track. The
+    fails the gate on it whatever the stages' pace, so none is ready now or on track; and a
+    milestone missed on none of them keeps every one from being ready now. The
     gate's own breaches (its ``min_score``, its stages) are not: the projection already
     holds the gate to the policy's floors (``scoring.policy.counted``)."""
     projected = {p.stage for p in projections}
     stages = {b.stage for b in refused if not _projected_already(b)}
     held = projected if stages - projected else stages
     short = {stage: m.name for m in reversed(missed) for stage in m.short}
+    # A milestone missed on stages none projected here (ungated): every one falls short.
+    elsewhere = next((m.name for m in missed if not set(m.short) & projected), None)
     return [
         dataclasses.replace(p, date=None, verdict=HELD_BACK)
         if p.stage in held
-        else dataclasses.replace(p, date=None, verdict=f"{SHORT_OF} {short[p.stage]}")
-        if p.verdict == READY_NOW and p.stage in short
+        else dataclasses.replace(
+            p, date=None, verdict=f"{SHORT_OF} {short.get(p.stage, elsewhere)}"
+        )
+        if p.verdict == READY_NOW and (p.stage in short or elsewhere)
         else p
         for p in projections
     ]

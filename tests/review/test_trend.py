@@ -744,8 +744,9 @@ def test_a_gated_stage_with_nothing_to_judge_is_held_back_under_fail_on_warnings
 def test_trend_lists_a_missed_milestone_of_a_stage_the_gate_does_not_check(
     tmp_path: Path,
 ) -> None:
-    # beta wanted use, which the gate does not check: every gated stage is ready now, while
-    # audit fails the gate on beta. trend lists it, as it lists breaches of the policy.
+    # beta wanted use, which the gate does not check, while audit fails the gate on it: trend
+    # lists it, as it lists breaches of the policy, and no gated stage is "ready now" beside
+    # it (trend, audit --history and plan --history said so of each).
     repo = GitRepo(tmp_path / "repo")
     beta = "milestones: [{name: beta, date: 2027-01-15, stages: [use], min_score: 50}]\n"
     done = "legal.trademarks: done\nlegal.privacy: done\nlegal.contracts: done\n"
@@ -754,8 +755,15 @@ def test_trend_lists_a_missed_milestone_of_a_stage_the_gate_does_not_check(
     path = repo.root / "launch.yaml"
     missed = "beta missed by 5 days: use 0.0 < 50"
     result = trend(path, today=dt.date(2027, 1, 20))
-    assert [p.verdict for p in result.projections] == ["ready now", "ready now"]
+    assert [p.verdict for p in result.projections] == ["short of missed milestone beta"] * 2
+    assert [p.date for p in result.projections] == [None, None]
     assert result.missed == [missed]
+    plan = ["plan", str(path), "--history", "--as-of", "2027-01-20", "-f", "json"]
+    planned = json.loads(CliRunner().invoke(app, plan).stdout)
+    assert planned["critical_path"]["ready"] is None
+    assert {p["verdict"] for p in planned["history"]["projection"].values()} == {
+        "short of missed milestone beta"
+    }
     args = ["trend", str(path), "--as-of", "2027-01-20"]
     out = CliRunner().invoke(app, args).stdout
     assert f"\nMissed milestones (audit fails the gate on these):\n  {missed}\n" in out
