@@ -231,11 +231,16 @@ WRITERS = {"--output": "--output", "-o": "--output", "--also": "--also"}
 
 def _written(command: Sequence[str]) -> list[str]:
     """The files an audit command line writes: every ``--output``/``-o`` and ``--also``
-    (``FORMAT=NAME``) in any spelling, before ``--``."""
-    return [
+    (``FORMAT=NAME``) in any spelling, before ``--``; not ``-``, standard output."""
+    names = [
         value if name == "--output" else value.partition("=")[2]
         for name, value in _options(command, WRITERS)
     ]
+    return [name for name in names if name != STDOUT]
+
+
+STDOUT = "-"
+"""The report name that means standard output (``-o -``): no file is written."""
 
 
 def _not_a_file(name: str) -> bool:
@@ -260,6 +265,8 @@ def outputs(
     to a verdict, so gtm-check wrote them; never a name a pull request planted)."""
     if report is None and status in (0, 1):
         status = 2  # no report, no verdict: the run did not audit (`--help` in ARGS)
+    if status not in (0, 1):
+        report = None  # no verdict: no scores nor report beside `invalid`
     launches = _launches(report) if report is not None else []
     failed = any((launch.get("gate") or {}).get("passed") is False for launch in launches)
     # --warn-only in ARGS exits 0 on a failed gate: the verdict is still the gate's.

@@ -366,6 +366,23 @@ def test_a_run_that_audits_nothing_gives_no_verdict(runner: Runner, args: str) -
     assert not Path(env["GH_LOG"]).exists()  # gh was never asked
 
 
+@pytest.mark.parametrize("args", ["-o -", "--output=-", "-o-"])
+def test_a_report_to_standard_output_in_args_is_no_file_to_check(runner: Runner, args: str) -> None:
+    # `-o -` writes the report to standard output: the Action looked for a file `-` after
+    # the run and, finding none, called a finished audit `invalid` "(such as --help)".
+    runner.example()
+    runner.inputs |= {"launch": "launch.yaml", "args": f"--as-of 2027-01-15 {args}"}
+    code, out = runner.run("Audit launch readiness")
+    assert code == 1, out  # the example fails its gate, and says so
+    assert "without writing" not in out and "Acme Insights 2.0" in out
+    assert runner.outputs["verdict"] == "failed" and runner.outputs["score-use"] == "78.6"
+    assert sorted(p.name for p in runner.workspace.iterdir()) == ["launch.yaml"]
+    # `invalid` has no scores and no report beside it, whatever the run left.
+    report = json.loads(Path(runner.outputs["report"]).read_text("utf-8"))
+    lines = glue().outputs(2, report, runner.outputs["report"], {})
+    assert lines == ["verdict=invalid", *[f"score-{s}=" for s in glue().STAGES], "report="]
+
+
 def test_args_still_carry_several_flags(runner: Runner) -> None:
     runner.example()
     runner.inputs |= {"launch": "launch.yaml", "sarif": "out.sarif",
