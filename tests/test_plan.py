@@ -292,6 +292,14 @@ def test_plan_never_says_ready_while_the_gate_fails_on_an_item_due_after_launch(
         ["legal.sla-terms"],
         None,
     )
+    # ... and the table, Markdown and calendar say so too: they gave the chain's end alone,
+    # which reads as ready early, and never named the item the gate fails on.
+    chained = "the critical path ends 2027-01-15, 45 days before launch, but " + held
+    assert chained in " ".join(run(*args)[1].split())
+    markdown = " ".join(run(*args, "-f", "markdown")[1].split()).replace("\\", "")
+    assert f"**T{chained[1:]}**" in markdown
+    calendar = run(*args, "-f", "ics")[1].replace("\r\n ", "").replace("\n ", "")
+    assert chained.replace(",", "\\,") in calendar
     # Done, it holds nothing back: ready now again.
     path.write_text(text.replace("{status: todo, due: 2027-04-01}", "done"), encoding="utf-8")
     assert "nothing is open in the gated stages: ready now" in run(*args)[1]

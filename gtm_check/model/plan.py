@@ -201,11 +201,12 @@ class Plan:
             if any(p.gated for p in path.items)
             else "nothing is open in the gated stages"
         )
-        if not path.chain and held:
-            return f"{nothing}, but {' and '.join(held)}: not ready"
+        ends = f"the critical path ends {path.ready}, {relative(path.days_after_launch)}"
+        if held:  # the chain's end is no date the launch can be ready on
+            return f"{ends if path.chain else nothing}, but {' and '.join(held)}: not ready"
         if not path.chain:
             return f"{nothing}: ready now ({path.ready})"
-        return f"the critical path ends {path.ready}, {relative(path.days_after_launch)}"
+        return ends
 
     @property
     def ready(self) -> dt.date | None:

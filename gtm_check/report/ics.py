@@ -113,9 +113,8 @@ def _launch_event(report: Report, plan: Plan | None, key: str) -> list[str]:
         f"as of {launch.as_of}: {verdict}",
         f"open items: {report.overall.open}, overdue: {report.overall.overdue}",
     ]
-    if plan is not None:
-        held = plan.ready is None and not plan.path.chain  # "ready" would be wrong: say why
-        description.append(plan.headline if held else plan.path.summary)
+    if plan is not None:  # "ready" would be wrong while anything holds it back: say why
+        description.append(plan.path.summary if plan.ready is not None else plan.headline)
     return _event(
         f"launch-{key}",
         launch.launch_date,
