@@ -364,15 +364,21 @@ def body(
     diffs: Sequence[tuple[str, Diff]],
     unapplied: Sequence[str] = (),
 ) -> str:
-    """The comment: the marker, each launch's verdict and stage scores, then what changed
-    since the base branch (``gtm-check diff``), cut to stay under GitHub's limit. Every
+    """The comment: the marker, each launch's verdict and stage scores (a portfolio's
+    counted first, its failing launches before the others), then what changed since the
+    base branch (``gtm-check diff``), cut to stay under GitHub's limit. Every
     piece of input text goes through ``text``; each line the comment starts is the
     Action's own words, so no title can start a line of its own. ``unapplied``: the
     audit's flags the diff does not take (``JUDGING``); the diff's scores and
     regressions, judged without them, are left out, so that no score there contradicts
     the verdict above (a check that failed, a waiver the audit ignored)."""
     parts = [mark, "## Launch readiness (gtm-check)", ""]
-    for launch in _launches(report):
+    launches = _launches(report)
+    passed = [(launch.get("gate") or {}).get("passed") is True for launch in launches]
+    if len(launches) > 1:  # the run's verdict first, whatever the cut leaves of the rest
+        parts += [_portfolio_verdict(passed.count(False), len(launches)), ""]
+    # Failing launches first: a cut for length never leaves only passing ones.
+    for _, launch in sorted(zip(passed, launches, strict=True), key=lambda pair: pair[0]):
         parts += [_verdict(launch), ""]
     parts += ["## Since the base branch", ""]
     if unapplied:
@@ -394,15 +400,24 @@ def body(
     return joined
 
 
+def _portfolio_verdict(failing: int, launches: int) -> str:
+    """A portfolio's verdict, counted: "❌ 1 of 61 launches fail their gate"."""
+    if failing:
+        return f"❌ {failing} of {launches} launches fail their gate"
+    return f"✅ all {launches} launches pass their gate"
+
+
 def _verdict(launch: dict[str, Any]) -> str:
     """The verdict first on its line, then whose it is: "❌ gate failed: **NAME** (tier 1),
-    overall 69.5", each reason the gate failed and the stage scores below."""
+    overall 69.5" (in a portfolio, "… (tier 1) in FILE, …": names can repeat), each reason
+    the gate failed and the stage scores below."""
     info = launch.get("launch") or {}
     gate = launch.get("gate") or {}
     verdict = "✅ gate passed" if gate.get("passed") is True else "❌ gate failed"
+    where = f" in {text(info['file'])}" if info.get("file") else ""
     lines = [
-        f"{verdict}: **{text(info.get('name', '?'))}** (tier {text(info.get('tier', '?'))}), "
-        f"overall {_score((launch.get('overall') or {}).get('score'))}"
+        f"{verdict}: **{text(info.get('name', '?'))}** (tier {text(info.get('tier', '?'))})"
+        f"{where}, overall {_score((launch.get('overall') or {}).get('score'))}"
     ]
     lines += [f"- reason: {text(reason)}" for reason in gate.get("failures") or []]
     stages = " · ".join(

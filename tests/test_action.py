@@ -887,6 +887,32 @@ def test_the_comment_body_escapes_names_and_stays_under_githubs_limit() -> None:
     assert "x" * 199 + "…" in text and "x" * 200 not in text  # each title cut at 200
 
 
+def test_a_portfolios_comment_counts_first_and_puts_failing_launches_before_the_cut() -> None:
+    # 60 passing launches with names that escape to ~1,100 characters each and one failing
+    # launch dated later (so sorted last): the comment was cut after 54 "gate passed" lines,
+    # none failed, while the audit failed; and two launches of one name were told apart by
+    # nothing.
+    def launch(name: str, passed: bool, file: str) -> dict[str, Any]:
+        return {
+            "launch": {"name": name, "tier": 2, "file": file},
+            "overall": {"score": 100.0 if passed else 0.0},
+            "gate": {"passed": passed, "failures": [] if passed else ["learn: blocked"]},
+            "stages": [{"key": "learn", "score": 100.0 if passed else 0.0}],
+        }
+
+    launches = [launch("&" * 200, True, f"p{n}.yaml") for n in range(60)]
+    report = {"passed": False, "launches": [*launches, launch("New", False, "new.yaml")]}
+    text = glue().body("<!-- gtm-check: x -->", report, [])
+    head = "<!-- gtm-check: x -->\n## Launch readiness (gtm-check)\n\n"
+    head += "❌ 1 of 61 launches fail their gate\n\n"
+    assert text.startswith(head + "❌ gate failed: **New** (tier 2) in new\\.yaml, overall 0.0\n")
+    assert len(text) < 65_536 and "cut short" in text
+    two = {"launches": [launch("Same", True, "b/l.yaml"), launch("Same", True, "a/l.yaml")]}
+    text = glue().body("<!-- gtm-check: x -->", two, [])
+    assert "✅ all 2 launches pass their gate" in text
+    assert text.index("**Same** (tier 2) in b/l\\.yaml") < text.index("**Same** (tier 2) in a/l")
+
+
 def test_every_test_security_md_names_for_the_action_exists() -> None:
     text = (ROOT / "SECURITY.md").read_text(encoding="utf-8")
     section = text.split("## The GitHub Action\n", 1)[1].split("\n## ", 1)[0]

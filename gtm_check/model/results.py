@@ -32,15 +32,25 @@ class LaunchSummary:
     owner: str | None = None
     tier: int = 1
     file: str | None = None
-    """The launch file, as named: only where another launch of the run has the same name
-    and tier, for the title to tell them apart."""
+    """The launch file, as named on the command line (the pipeline sets it)."""
+    same_title: bool = False
+    """Whether another launch of the run has a title that reads the same (its name and
+    tier, as a reader sees them): reports then name this one's file beside its name."""
 
     @property
     def title(self) -> str:
         """The launch's name with its tier, as every report heads it (and its file, when
-        another launch of the run has both)."""
-        title = f"{self.name} (tier {self.tier})"
-        return title if self.file is None else f"{title} · {self.file}"
+        another launch of the run reads the same)."""
+        return self._told_apart(f"{self.name} (tier {self.tier})")
+
+    @property
+    def label(self) -> str:
+        """The launch's name where a portfolio's reports name the launch a line belongs to
+        (and its file, when another launch of the run reads the same)."""
+        return self._told_apart(self.name)
+
+    def _told_apart(self, shown: str) -> str:
+        return f"{shown} · {self.file}" if self.same_title and self.file else shown
 
     @property
     def when(self) -> str:

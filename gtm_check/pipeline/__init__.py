@@ -21,6 +21,7 @@ from gtm_check.load.launch import LoadedLaunch, load_launch
 from gtm_check.load.locations import gate_locations, locations
 from gtm_check.load.policy import PolicyReader
 from gtm_check.load.verify.options import CheckOptions
+from gtm_check.model.addresses import same_person_key
 from gtm_check.model.filters import Filters
 from gtm_check.model.inputs import Checklist, Gate, Policy
 from gtm_check.model.problems import (
@@ -284,16 +285,24 @@ def _counted_report(
 
 
 def _told_apart(reports: Sequence[tuple[Report, str]]) -> list[Report]:
-    """The reports, each launch whose name and tier another of the run shares named with
-    its file as well: a pull request adding a failing launch under a passing one's name
-    left a reader no way to tell which failed."""
-    titles = Counter(report.launch.title for report, _ in reports)
+    """The reports, each knowing its launch file, and each launch whose title reads the same
+    as another's of the run (compared as a reader sees them: invisible characters, spacing,
+    case and compatibility forms aside) named with its file as well: a pull request adding a
+    failing launch under a passing one's name left a reader no way to tell which failed."""
+    titles = Counter(_as_seen(report.launch.title) for report, _ in reports)
     return [
-        report
-        if titles[report.launch.title] == 1
-        else dataclasses.replace(report, launch=dataclasses.replace(report.launch, file=path))
+        dataclasses.replace(
+            report,
+            launch=dataclasses.replace(
+                report.launch, file=path, same_title=titles[_as_seen(report.launch.title)] > 1
+            ),
+        )
         for report, path in reports
     ]
+
+
+def _as_seen(title: str) -> str:
+    return " ".join(same_person_key(title).split())
 
 
 def _launch_order(report: Report) -> tuple[dt.date, str]:

@@ -227,7 +227,7 @@ def annotation(gap: ItemResult, report: Report, command: str) -> str:
             else "no due date"
         )
     message = (
-        f"{gap.title} [{report.launch.name}, {gap.stage.value}, "
+        f"{gap.title} [{report.launch.label}, {gap.stage.value}, "
         f"owner {gap.owner or 'none'}, {status_text(gap)}, {due}]"
     )
     return f"::{command} {','.join(properties)}::{escape_data(visible(message))}"

@@ -119,7 +119,7 @@ def _launch_event(report: Report, plan: Plan | None, key: str) -> list[str]:
         f"launch-{key}",
         launch.launch_date,
         launch.as_of,
-        f"Launch: {launch.name}",
+        f"Launch: {launch.label}",
         "\n".join(description),
     )
 
@@ -137,7 +137,7 @@ def _milestone_event(report: Report, milestone: MilestoneResult, key: str) -> li
         f"milestone-{milestone.name}-{key}",
         milestone.date,
         report.launch.as_of,
-        f"Milestone {milestone.name}: {report.launch.name}",
+        f"Milestone {milestone.name}: {report.launch.label}",
         "\n".join(description),
     )
 

@@ -26,7 +26,9 @@ def render(reports: Sequence[Report], options: RenderOptions) -> str:
     parts = [f'{{\n  "schema_version": {SCHEMA_VERSION},\n  "passed": {passed},\n  "launches": [']
     for index, report in enumerate(reports):
         separator = ",\n    " if index else "\n    "
-        parts.append(separator + dumps(to_dict(report)).replace("\n", "\n    "))
+        data = to_dict(report)
+        data["launch"]["file"] = report.launch.file  # which launch file: names can repeat
+        parts.append(separator + dumps(data).replace("\n", "\n    "))
     parts.append("\n  ]\n}\n")
     return "".join(parts)  # one copy of the text: a portfolio's can be hundreds of MB
 

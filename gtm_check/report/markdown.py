@@ -124,24 +124,24 @@ def _portfolio(reports: Sequence[Report]) -> list[str]:
     lines.append("")
     for report in reports:
         if report.gate.failures:
-            lines.append(f"- **{text(report.launch.name)}**: " + "; ".join(
+            lines.append(f"- **{text(report.launch.label)}**: " + "; ".join(
                 text(f) for f in report.gate.failures
             ))  # fmt: skip
     for report in reports:
         if (upcoming := next_milestone(report.milestones)) is not None:
-            lines.append(f"- **{text(report.launch.name)}**: ⏳ {text(upcoming.countdown)}")
+            lines.append(f"- **{text(report.launch.label)}**: ⏳ {text(upcoming.countdown)}")
         lines += [
-            f"- **{text(report.launch.name)}**: 📅 {text(line)}" for line in plan_lines(report)
+            f"- **{text(report.launch.label)}**: 📅 {text(line)}" for line in plan_lines(report)
         ]
     lines += ["", *_chart(reports), ""]
     gaps = combined_gaps(reports)
     lines += _this_week(gaps, reports[0].launch.as_of, reports)
     lines += _gap_sections(gaps, reports[0], reports)
     for report in reports:
-        lines += _checks(report, f" — {text(report.launch.name)}")
+        lines += _checks(report, f" — {text(report.launch.label)}")
     for report in reports:
         if report.waivers:
-            lines += _waivers(report.waivers, f" — {text(report.launch.name)}")
+            lines += _waivers(report.waivers, f" — {text(report.launch.label)}")
     return lines
 
 
@@ -176,7 +176,7 @@ def _chart(reports: Sequence[Report]) -> list[str]:
         values = [s.score for s in reports[0].stages]
     else:
         title = "Overall readiness by launch (%)"
-        labels = [_chart_label(r.launch.name) for r in reports]
+        labels = [_chart_label(r.launch.label) for r in reports]
         values = [r.overall.score for r in reports]
     return [
         "```mermaid",

@@ -30,7 +30,7 @@ def combined_gaps(reports: Sequence[Report]) -> list[ItemResult]:
 
 def launch_names(reports: Sequence[Report]) -> dict[int, str]:
     """The launch each gap belongs to, by the gap's identity, for portfolio views."""
-    return {id(g): r.launch.name for r in reports for g in r.gaps}
+    return {id(g): r.launch.label for r in reports for g in r.gaps}
 
 
 def warning_groups(warnings: Sequence[Warning]) -> list[tuple[str, list[Warning]]]:

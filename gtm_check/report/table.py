@@ -81,7 +81,7 @@ def _history(reports: Sequence[Report], width: int) -> list[str]:
     lines = []
     for report in reports:
         if report.history is not None:
-            name = f" of {visible(report.launch.name)}" if len(reports) > 1 else ""
+            name = f" of {visible(report.launch.label)}" if len(reports) > 1 else ""
             lines.append(f"Projection{name} (from the launch file's git history)")
             for line in history_lines(report.history):
                 lines += textwrap.wrap(line, width, subsequent_indent="  ") or [""]
@@ -585,7 +585,7 @@ def _suggestions(reports: Sequence[Report], width: int, paint: _Painter) -> list
     them = "them" if len(suggested) > 1 else "it"
     lines = ["", paint(f"Verified but not done ({len(suggested)}): mark {them} done?", "bold")]
     for report, item in suggested:
-        launch = f"{visible(report.launch.name)}: " if len(reports) > 1 else ""
+        launch = f"{visible(report.launch.label)}: " if len(reports) > 1 else ""
         check = item.check
         assert check is not None
         text = f"  {launch}{item.id} ({visible(check.target)}: {visible(check.why)})"

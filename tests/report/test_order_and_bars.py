@@ -56,6 +56,29 @@ def test_two_launches_of_one_name_are_told_apart_by_their_files(
     assert f"(tier 1) · {unique}" not in out  # a name no other launch has stays as it is
 
 
+def test_launches_whose_names_only_look_alike_are_told_apart_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A no-break space (or a trailing one) after the name made another title, so neither
+    # launch was named with its file, though they read the same; and Markdown's reasons, its
+    # gap table and JSON named a launch by its name alone.
+    text = (EXAMPLES / "feature.yaml").read_text(encoding="utf-8")
+    (tmp_path / "a.yaml").write_text(text, encoding="utf-8")
+    name = 'launch: "Scheduled exports (Acme Insights)"'
+    assert name in text
+    look_alike = text.replace(name, 'launch: "Scheduled exports (Acme Insights)\\u00a0"')
+    (tmp_path / "b.yaml").write_text(look_alike.replace("status: done", "status: todo"), "utf-8")
+    monkeypatch.chdir(tmp_path)
+    launches = [Path("b.yaml"), Path("a.yaml")]
+    assert "(tier 3) · a.yaml" in audit_text(launches, AS_OF, "table")
+    markdown = audit_text(launches, AS_OF, "markdown")
+    # (Markdown shows the no-break space and the space after it as one)
+    assert "- **Scheduled exports (Acme Insights) · b.yaml**: " in markdown  # a reason
+    assert "| Scheduled exports (Acme Insights) · b.yaml | " in markdown  # a gap's launch
+    data = json.loads(audit_text(launches, AS_OF, "json"))
+    assert sorted(launch["launch"]["file"] for launch in data["launches"]) == ["a.yaml", "b.yaml"]
+
+
 @pytest.mark.parametrize(
     ("score", "cells"),
     [(0.0, 0), (9.9, 0), (10.0, 1), (69.9, 6), (70.0, 7), (95.1, 9), (99.9, 9), (100.0, 10)],
