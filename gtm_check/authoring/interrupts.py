@@ -4,7 +4,9 @@ SIGTERM and SIGHUP (CI cancellation, ``docker stop``, a closed terminal) would e
 process where it stands, leaving a temporary file, a half-appended step summary or an
 edit's lock file in the user's folder. While ``signals_end_the_block`` holds, each becomes
 an exception (``Interrupted``, exit 128 + the signal), so every ``finally`` on the way out
-runs: SIGINT does this already (KeyboardInterrupt).
+runs: SIGINT does this already (KeyboardInterrupt). A clean-up that must not itself be cut
+short (the old bytes written back, files renamed into place together) runs inside
+``signals_held``: a signal then waits until it is done.
 """
 
 from __future__ import annotations
@@ -36,3 +38,30 @@ def signals_end_the_block() -> Iterator[None]:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+HELD_SIGNALS = (signal.SIGINT, *ENDING_SIGNALS)
+"""What ``signals_held`` keeps waiting: Ctrl-C too, whose second press cut a write-back."""
+
+
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold SIGINT, SIGTERM and SIGHUP back while the block runs: the first that arrives is
+    raised again when it ends, to the handler it had before. For what must not stop
+    halfway: a file's old bytes written back after a first signal (a second one left it
+    half old, half new), several files renamed into place together. (Handlers rather than
+    a signal mask: a mask holds a signal back from one thread only, and any thread of the
+    process may take it.)"""
+    caught: list[int] = []
+
+    def later(signum: int, _frame: FrameType | None) -> None:
+        caught.append(signum)
+
+    previous = {signum: signal.signal(signum, later) for signum in HELD_SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if caught:
+            signal.raise_signal(caught[0])

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
-from gtm_check.authoring.interrupts import signals_end_the_block
+from gtm_check.authoring.interrupts import signals_end_the_block, signals_held
 from gtm_check.authoring.lock import locked_by
 from gtm_check.load.checklists import builtin_dir
 from gtm_check.load.files import (
@@ -292,7 +292,8 @@ def written_together() -> Iterator[WrittenTogether]:
     with signals_end_the_block():
         try:
             yield writes
-            writes.rename()
+            with signals_held():  # all renamed or none: a signal waits for the last
+                writes.rename()
         finally:
             writes.discard()
 
@@ -463,7 +464,7 @@ def write_in_place(path: Path, text: str, original: bytes, *, allow_outside: boo
             try:
                 _overwrite(fd, data)
             except BaseException:
-                with contextlib.suppress(OSError):
+                with signals_held(), contextlib.suppress(OSError):
                     _overwrite(fd, original)
                 raise
     except OSError as exc:
@@ -600,7 +601,7 @@ def _append(path: Path, data: bytes) -> None:
                 while view:
                     view = view[os.write(fd, view) :]
             except BaseException:
-                with contextlib.suppress(OSError):
+                with signals_held(), contextlib.suppress(OSError):
                     os.ftruncate(fd, start)
                 raise
     finally:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from gtm_check.authoring.interrupts import Interrupted
 from gtm_check.cli import output as output_module
 from gtm_check.cli.commands import app
 from gtm_check.model.problems import GtmCheckError
@@ -473,6 +474,55 @@ def test_a_signal_during_the_write_removes_the_temporary_file(
     assert target.exists() is existing
     if existing:
         assert target.read_text(encoding="utf-8") == "old"
+
+
+def test_a_second_signal_waits_until_the_old_bytes_are_written_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A file edited in place gets its old bytes back after a first signal; a second one
+    # during that (Ctrl-C twice) cut the write-back, and the file was left half new.
+    path = tmp_path / "launch.yaml"
+    path.write_text("old text, longer than the new one\n", encoding="utf-8")
+    overwrite = output_module._overwrite
+    calls: list[bytes] = []
+
+    def interrupted(fd: int, data: bytes) -> None:
+        calls.append(data)
+        if len(calls) == 1:  # the new text written whole, then the first signal
+            overwrite(fd, data)
+            raise Interrupted(143)
+        os.kill(os.getpid(), signal.SIGTERM)  # the second, as the old bytes go back
+        overwrite(fd, data)
+
+    monkeypatch.setattr(output_module, "_overwrite", interrupted)
+    with pytest.raises(Interrupted):
+        output_module.write_in_place(path, "new\n", path.read_bytes())
+    assert path.read_text(encoding="utf-8") == "old text, longer than the new one\n"
+    assert len(calls) == 2
+
+
+def test_a_signal_while_files_go_in_place_together_waits_for_the_last(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # init puts the schema and the launch file in place together; SIGTERM between the two
+    # renames left the schema alone. The signal now waits: both are in place, then it ends.
+    replace = os.replace
+    renamed: list[str] = []
+
+    def then_a_signal(source: str, target: str) -> None:
+        replace(source, target)
+        renamed.append(Path(target).name)
+        if len(renamed) == 1:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(os, "replace", then_a_signal)
+    with pytest.raises(Interrupted) as ended:
+        with output_module.written_together() as writes:
+            writes.add(tmp_path / "schema.json", "{}\n")
+            writes.add(tmp_path / "launch.yaml", "launch: X\n")
+    assert ended.value.code == 143
+    assert sorted(renamed) == ["launch.yaml", "schema.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["launch.yaml", "schema.json"]
 
 
 # --- Git's own folder -------------------------------------------------------------------------
