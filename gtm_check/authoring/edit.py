@@ -66,10 +66,21 @@ class _Doc:
         self.newline = "\r\n" if "\r\n" in text else "\n"
         self.above: dict[int, int] = {}
         """Where the comment lines above each line start begin (``_above_comments``)."""
+        self._read = (text, None)
         if self.root.kind != "map" or self.root.flow:
             raise GtmCheckError.single(
                 path, "the launch file is not a block mapping at the top; edit it by hand"
             )
+
+    @property
+    def data(self) -> Any:
+        """The text's data, as the loader reads it (parsed once for an edit: ``parsed_once``
+        shares it with the check of the result)."""
+        text, data = self._read
+        if data is None:
+            data = Source(self.path, text).parse().data
+            self._read = (text, data)
+        return data
 
     def refusal(self, offset: int, message: str) -> GtmCheckError:
         """An edit refused at the value that makes it so (``offset`` into the text)."""
@@ -439,7 +450,7 @@ def waive(text: str, fields: Mapping[str, Value], path: str = "<text>") -> str:
     item_id = str(fields["item"])
     doc = _Doc(text, path)
     waivers = _top(doc, "waivers")
-    existing = _waivers_of(doc, waivers, item_id)
+    existing = [waivers.items[i] for i in _waivers_of(doc, waivers, item_id)] if waivers else []
     if len(existing) > 1:
         raise doc.refusal(
             existing[1].start,
@@ -480,21 +491,20 @@ def _waiver_lines(fields: Mapping[str, Value], indent: str) -> list[str]:
     return lines + [f"{indent}  {k}: {scalar(v)}" for k, v in list(fields.items())[1:]]
 
 
-def _waivers_of(doc: _Doc, waivers: Node | None, item_id: str) -> list[Node]:
+def _waivers_of(doc: _Doc, waivers: Node | None, item_id: str) -> list[int]:
+    """Where the waivers of ``item_id`` are among ``waivers``' items, by the item each
+    names as the whole document reads it (read alone, a value a %TAG directive tags was
+    invalid YAML, and every waive and unwaive of the file failed)."""
     if waivers is None or waivers.kind != "seq":
         return []
-    found = []
-    for node in waivers.items:
-        entry = node.get("item") if node.kind == "map" else None
-        if entry is not None and _scalar_value(doc, entry.value) == item_id:
-            found.append(node)
-    return found
-
-
-def _scalar_value(doc: _Doc, node: Node) -> Any:
-    if node.kind != "scalar":
-        return None
-    return Source(doc.path, "v: " + doc.text[node.start : node.end]).parse().data.get("v")
+    listed = doc.data.get("waivers") if isinstance(doc.data, dict) else None
+    if not isinstance(listed, list) or len(listed) != len(waivers.items):
+        raise doc.refusal(waivers.start, UNEDITABLE)
+    return [
+        index
+        for index, (node, waiver) in enumerate(zip(waivers.items, listed, strict=True))
+        if node.kind == "map" and isinstance(waiver, dict) and waiver.get("item") == item_id
+    ]
 
 
 def unwaive(text: str, item_id: str, path: str = "<text>") -> str:
@@ -504,8 +514,11 @@ def unwaive(text: str, item_id: str, path: str = "<text>") -> str:
     found = _waivers_of(doc, waivers, item_id)
     if waivers is None or not found:  # waived, but in a form read here as another item's
         raise doc.refusal(waivers.start if waivers else 0, UNEDITABLE)
-    index = {id(node): n for n, node in enumerate(waivers.items)}
-    edits = [e for node in found for e in _remove_item(doc, waivers, node, index[id(node)])]
+    if waivers.flow:  # each run of neighbours taken out at once: their edits would meet
+        spans = [(node.start, node.end) for node in waivers.items]
+        edits = [e for run in _runs(found) for e in _out_of_flow(doc, spans, run, waivers)]
+    else:
+        edits = [_without_block_item(doc, waivers.items[index]) for index in found]
     new = doc.apply(edits)
 
     def expected(data: dict[str, Any]) -> None:
@@ -519,12 +532,8 @@ def unwaive(text: str, item_id: str, path: str = "<text>") -> str:
     return new
 
 
-def _remove_item(doc: _Doc, sequence: Node, node: Node, index: int) -> list[_Edit]:
-    """``node``, the ``index``-th item of ``sequence``, taken out with its line (or its
-    comma, in flow style)."""
-    items = sequence.items
-    if sequence.flow:
-        return _out_of_flow(doc, [(n.start, n.end) for n in items], index)
+def _without_block_item(doc: _Doc, node: Node) -> _Edit:
+    """``node``, an item of a block sequence, taken out with its line."""
     start = doc.lines.start_of_line(node.start)
     before = doc.text[start : node.start]
     line = doc.lines.line_of(node.start)
@@ -535,33 +544,54 @@ def _remove_item(doc: _Doc, sequence: Node, node: Node, index: int) -> list[_Edi
         raise doc.refusal(
             node.start, "this waiver is not written as `- item: ...`; edit it by hand"
         )
-    return [_Edit(start, doc.lines.after_line(node.end), "")]
+    return _Edit(start, doc.lines.after_line(node.end), "")
 
 
-def _out_of_flow(doc: _Doc, entries: Sequence[tuple[int, int]], index: int) -> list[_Edit]:
-    """The ``index``-th of a flow collection's ``entries`` (where each starts and ends)
-    taken out with one comma beside it, and nothing else: the comments and line breaks
-    around it stay (taking the text between two entries took the comments there, and one
-    that headed the next entry). An entry alone on its lines goes with those lines, the
-    comment after it too: it is that entry's."""
-    start, end = entries[index]
+def _runs(indices: Sequence[int]) -> list[range]:
+    """Ascending ``indices`` as runs of neighbours: [1, 2, 5] is 1..2 and 5."""
+    runs: list[range] = []
+    for index in indices:
+        if runs and runs[-1].stop == index:
+            runs[-1] = range(runs[-1].start, index + 1)
+        else:
+            runs.append(range(index, index + 1))
+    return runs
+
+
+def _out_of_flow(
+    doc: _Doc, entries: Sequence[tuple[int, int]], run: range, collection: Node
+) -> list[_Edit]:
+    """The ``run`` of neighbours among a flow ``collection``'s ``entries`` (where each
+    starts and ends) taken out with one comma beside them, and nothing else: the comments
+    and line breaks around them stay (taking the text between two entries took the comments
+    there, and one that headed the next entry). Entries alone on their lines go with those
+    lines, the comment after them too: it is theirs. Only the text between the run and its
+    neighbours is read, never the rest of a line (a list of 20,000 waivers on one line was
+    read again for each one taken out)."""
+    first, last = run.start, run.stop - 1
+    start, end = entries[first][0], entries[last][1]
+    lines = doc.lines
     comma = _COMMA.match(doc.text, end)
     stop = comma.end() if comma else end
-    first = doc.lines.start_of_line(start)
-    after = doc.lines.after_line(stop)
-    rest = doc.text[stop:after].strip()
-    if not doc.text[first:start].strip() and (not rest or rest.startswith("#")):
-        return [_Edit(first, after, "")]
+    before = entries[first - 1][1] if first else collection.start + 1  # after `[` or `{`
+    after = entries[last + 1][0] if last + 1 < len(entries) else collection.end - 1
+    own_line = lines.line_of(before) != lines.line_of(start)
+    own_line = own_line and not doc.text[lines.start_of_line(start) : start].strip()
+    rest = "…"  # something else on the line after the run
+    if lines.line_of(stop) != lines.line_of(after):
+        rest = doc.text[stop : lines.after_line(stop)].strip()
+    if own_line and (not rest or rest.startswith("#")):
+        return [_Edit(lines.start_of_line(start), lines.after_line(stop), "")]
     if comma:  # `a, b`: `a, ` goes; before a comment, the spaces stay (they make it one)
-        return [_Edit(start, stop if not rest.startswith("#") else comma.end(1), "")]
-    if index == 0:
+        return [_Edit(start, comma.end(1) if rest.startswith("#") else stop, "")]
+    if not first:
         return [_Edit(start, end, "")]
-    before = _COMMA.match(doc.text, entries[index - 1][1])
-    if before is None:
+    previous = _COMMA.match(doc.text, entries[first - 1][1])
+    if previous is None:
         raise doc.refusal(start, CANNOT_EDIT)  # `a\n, b`: a form not edited here
-    if "#" in doc.text[before.end() : start]:  # `a,  # c\n b`: the comma and b go
-        return [_Edit(before.start(1), before.end(1), ""), _Edit(start, end, "")]
-    return [_Edit(before.start(), end, "")]
+    if "#" in doc.text[previous.end() : start]:  # `a,  # c\n b`: the comma and b go
+        return [_Edit(previous.start(1), previous.end(1), ""), _Edit(start, end, "")]
+    return [_Edit(previous.start(), end, "")]
 
 
 _COMMA = re.compile(r"[ \t]*(,)[ \t]*")
@@ -625,7 +655,8 @@ def _without_due(doc: _Doc, node: Node) -> list[_Edit]:
     if "#" in doc.text[node.start : node.end]:
         # A comment inside the braces stays: only `due: …` and a comma beside it go.
         spans = [(e.key_start, e.value.end) for e in node.entries]
-        return _out_of_flow(doc, spans, node.entries.index(due))
+        index = node.entries.index(due)
+        return _out_of_flow(doc, spans, range(index, index + 1), node)
     if [e.key for e in rest] == ["status"]:
         written = doc.text[rest[0].value.start : rest[0].value.end]
     else:

@@ -262,6 +262,27 @@ def test_unwaive_in_a_flow_list_keeps_the_other_waivers_comments(
     assert unwaive(text, item) == FLOW_HEAD + left
 
 
+@pytest.mark.parametrize(
+    ("items", "left"),
+    [
+        (["a.b", "a.b"], []),
+        (["c.d", "a.b", "a.b"], ["c.d"]),
+        (["a.b", "a.b", "c.d"], ["c.d"]),
+        (["a.b", "c.d", "a.b", "a.b"], ["c.d"]),
+    ],
+)
+def test_unwaive_takes_out_neighbours_in_a_one_line_flow_list(
+    items: list[str], left: list[str]
+) -> None:
+    # Two waivers of one item side by side on one line: the two edits met, and the change
+    # was refused as one that touched "other lines".
+    def listed(names: list[str]) -> str:
+        waivers = ", ".join(A_FLOW.replace("a.b", name) for name in names)
+        return f"launch: X\nlaunch_date: 2027-03-01\nwaivers: [{waivers}]  # all\n"
+
+    assert unwaive(listed(items), "a.b") == listed(left)
+
+
 def test_unwaive_takes_out_a_waiver_whose_dash_is_on_a_line_of_its_own() -> None:
     # validate accepts it and waive renews it; unwaive refused it, at 1:1.
     head = "launch: X\nlaunch_date: 2027-03-01\nwaivers:\n"
@@ -511,8 +532,11 @@ HEAD = "launch: L\nlaunch_date: 2027-03-01\nchecklists: [./t.yaml]\n"
 
 @pytest.mark.parametrize(
     "what",
-    ["set listed", "set new", "set new under comments", "drop due", "drop due flow", "unwaive"],
-)
+    [
+        "set listed", "set new", "set new under comments", "drop due", "drop due flow",
+        "unwaive", "unwaive flow", "unwaive flow on one line",
+    ],
+)  # fmt: skip
 def test_an_edit_of_many_items_is_not_items_times_entries(
     monkeypatch: pytest.MonkeyPatch, what: str
 ) -> None:
@@ -520,9 +544,16 @@ def test_an_edit_of_many_items_is_not_items_times_entries(
     # among the entries by rank, a waiver's index) or a copy of the rest of the text: 77 s
     # for 64,000 items. Now each entry is passed a few times, and the text copied a few.
     ranks = {f"t.i{n}": (0, n) for n in range(2 * COUNT)}
+    waiver = "{item: t.iN, reason: r, approved_by: a@b.c, expires: 2027-02-01}"
+    kept = [waiver.replace("N", "1")] * (COUNT // 2)  # a waiver of another item beside each
     if what == "unwaive":
-        waiver = "  - {item: t.i0, reason: r, approved_by: a@b.c, expires: 2027-02-01}  # w\n"
-        text = HEAD + "waivers:\n" + waiver * COUNT
+        text = HEAD + "waivers:\n" + f"  - {waiver.replace('N', '0')}  # w\n" * COUNT
+    elif what == "unwaive flow":  # 20,000 waivers of a flow list took 60 s to unwaive
+        pair = f"  {waiver.replace('N', '0')},  # w\n  {waiver.replace('N', '1')},\n"
+        text = HEAD + "waivers: [\n" + pair * (COUNT // 2) + "]\n"
+    elif what == "unwaive flow on one line":
+        pair = f"{waiver.replace('N', '0')}, {waiver.replace('N', '1')}"
+        text = HEAD + "waivers: [" + ", ".join([pair] * (COUNT // 2)) + "]\n"
     elif what == "set new under comments":  # new items go above a heading of comment lines
         ranks = {f"t.i{n}": (0, n) for n in range(COUNT)} | {"u.x": (1, 0)}
         text = HEAD + "items:\n" + "  # ---\n" * COUNT + "  u.x: todo\n"
@@ -563,9 +594,15 @@ def test_an_edit_of_many_items_is_not_items_times_entries(
     elif what == "drop due flow":
         new = drop_due(text, [f"t.i{n}" for n in range(COUNT)])
         assert "due:" not in new and "{t.i0: todo, t.i1: todo," in new
-    else:
+    elif what == "unwaive":
         new = unwaive(text, "t.i0")
         assert new == HEAD + "waivers:\n"
+    elif what == "unwaive flow":
+        new = unwaive(text, "t.i0")
+        assert new == HEAD + "waivers: [\n" + "".join(f"  {w},\n" for w in kept) + "]\n"
+    else:
+        new = unwaive(text, "t.i0")
+        assert new == HEAD + "waivers: [" + ", ".join(kept) + "]\n"
     assert _Walked.walks < 20 * COUNT, _Walked.walks
     assert _Copied.copied < 10 * len(text), (_Copied.copied, len(text))
     assert _Read.lines < 10 * COUNT, _Read.lines
