@@ -67,6 +67,8 @@ class _Doc:
         self.above: dict[int, int] = {}
         """Where the comment lines above each line start begin (``_above_comments``)."""
         self._read = (text, None)
+        self.inner: dict[tuple[int, int], int] = {}
+        """Where the comment lines inside the entry above a place end (``new_lines``)."""
         if self.root.kind != "map" or self.root.flow:
             raise GtmCheckError.single(
                 path, "the launch file is not a block mapping at the top; edit it by hand"
@@ -103,12 +105,31 @@ class _Doc:
         return "".join(pieces)
 
     def new_lines(self, after: int, lines: Sequence[str]) -> _Edit:
-        """Whole lines inserted after the line holding offset ``after``."""
+        """Whole lines inserted after the line holding offset ``after``, and after the
+        comment lines right below it indented deeper than the first new line: written
+        inside the entry above, they stay with it rather than go into the new one."""
         at = self.lines.after_line(after)
+        if lines and at < len(self.text):
+            at = self._past_inner_comments(at, len(lines[0]) - len(lines[0].lstrip(" ")))
         block = "".join(line + self.newline for line in lines)
         if at == len(self.text) and self.text and not self.text.endswith(("\n", "\r")):
             block = self.newline + block
         return _Edit(at, at, block)
+
+    def _past_inner_comments(self, at: int, indent: int) -> int:
+        """The start of the first line from ``at`` on that is not a comment indented deeper
+        than ``indent``: walked once for each place and indentation."""
+        if (at, indent) not in self.inner:
+            line = self.lines.line_of(at)
+            while line < len(self.lines.starts):
+                text = self.lines.line_text(line)
+                content = text.lstrip(" ")
+                if not content.startswith("#") or len(text) - len(content) <= indent:
+                    break
+                line += 1
+            end = self.lines.starts[line] if line < len(self.lines.starts) else len(self.text)
+            self.inner[(at, indent)] = end
+        return self.inner[(at, indent)]
 
     def at_end(self, lines: Sequence[str]) -> _Edit:
         return self.new_lines(len(self.text), lines)

@@ -457,6 +457,21 @@ def test_a_block_scalar_replaced_keeps_the_comment_on_its_header(style: str) -> 
     assert after.endswith("  a.b: {status: todo, owner: x}  # the status\n")
 
 
+def test_a_comment_written_inside_an_entry_stays_with_it_when_one_is_added_below() -> None:
+    # A new item or waiver went right after the last value of the entry before it, above
+    # the comment lines written inside that entry, which then sat inside the new one.
+    head = "launch: M\nlaunch_date: 2027-03-01\n"
+    inner = "    # TODO(ana): ask legal before marking this done\n"
+    text = f"{head}items:\n  legal.trademarks:\n    status: todo\n{inner}  support.sla: done\n"
+    after = set_item(text, "legal.new-thing", {"status": "done"}, RANKS)
+    assert f"    status: todo\n{inner}  legal.new-thing: done  # high: A new thing\n" in after
+    waiver = "  - item: c.d\n    reason: r\n    approved_by: a\n    expires: 2027-06-30\n"
+    text = f"{head}waivers:\n{waiver}    # the CFO reviews this one in January\n"
+    after = waive(text, A_B_WAIVER)
+    assert after.startswith(text)  # the comment stays where it was, the new waiver below
+    assert after[len(text) :].startswith("  - item: a.b\n")
+
+
 def test_a_state_of_its_due_date_alone_is_left_to_the_user() -> None:
     text = "launch: M\nlaunch_date: 2027-03-01\nitems:\n  a.b:\n    due: 2027-01-01\n"
     with pytest.raises(GtmCheckError, match="holds only its due date; edit it by hand"):
