@@ -22,7 +22,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from gtm_check.load.files import real_path, why_unreachable
+from gtm_check.load.files import lock_path, real_path, why_unreachable
 from gtm_check.model.problems import GtmCheckError
 
 if sys.platform == "win32":  # pragma: no cover - the suite runs on POSIX systems
@@ -58,26 +58,6 @@ maker may have given up waiting). A file of that name without it is not removed.
 
 _PAUSES = (0.005, 0.01, 0.02, 0.05)
 """Seconds between tries while another edit holds the lock: short at first, then 50 ms."""
-
-
-def lock_path(path: Path) -> Path:
-    """The lock file of the launch file ``path``: beside its real path."""
-    real = Path(real_path(path))
-    return real.parent / f".{real.name}{LOCK_SUFFIX}"
-
-
-LOCK_SUFFIX = ".lock"
-
-
-def locked_by(real: Path) -> Path | None:
-    """The file beside ``real`` whose edits would hold ``real`` as their lock (``lock_path``
-    read backwards: ``.NAME.lock`` beside an existing ``NAME``), or None."""
-    name = real.name
-    stem = name[1 : -len(LOCK_SUFFIX)]
-    if not (name.startswith(".") and name.endswith(LOCK_SUFFIX) and stem):
-        return None
-    locked = real.parent / stem
-    return locked if os.path.lexists(locked) else None
 
 
 @contextlib.contextmanager

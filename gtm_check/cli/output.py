@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from gtm_check.authoring.interrupts import signals_end_the_block, signals_held
-from gtm_check.authoring.lock import locked_by
 from gtm_check.load.checklists import builtin_dir
 from gtm_check.load.files import (
     STDIN,
@@ -26,6 +25,7 @@ from gtm_check.load.files import (
     in_git_folder,
     kind_of_path,
     leads_outside,
+    locked_by,
     real_path,
     refuse_too_long,
     why_unreachable,

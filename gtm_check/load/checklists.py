@@ -18,6 +18,7 @@ from gtm_check.load.files import (
     confine,
     confined,
     examine,
+    locked_by,
     out_of_bounds,
     read_stdin,
     read_text,
@@ -336,6 +337,13 @@ def _path_target(ref: str, folder: Path, loc: PathKey, *, allow_outside: bool) -
     if barred is not None:  # a bare repository's config or hooks, /proc
         return Finding(loc, f"checklist {quoted(ref)} leads into {barred}, which is not read")
     real = Path(real_path(target))
+    locked = locked_by(real)
+    if locked is not None:  # an edit of that file makes it, then would read it back
+        return Finding(
+            loc,
+            f"checklist {quoted(ref)} is the lock file gtm-check's edits of "
+            f"{quoted(locked.name)} make; name the checklist another way",
+        )
     if real.parent == Path(real_path(builtin_dir())) and real.suffix == ".yaml":
         # The built-in file named by a path (a checkout's .venv, --allow-outside): built-in
         # all the same, so that the policy's rules on the required checklists' items hold

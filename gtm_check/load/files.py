@@ -514,3 +514,26 @@ def out_of_bounds(path: Path) -> str | None:
     if any(real.is_relative_to(folder) for folder in SYSTEM_FOLDERS):
         return "the system's own files (/proc, /sys, /dev)"
     return None
+
+
+# --- edit locks' names ------------------------------------------------------------------
+
+
+def lock_path(path: Path) -> Path:
+    """The lock file of the launch file ``path``: beside its real path."""
+    real = Path(real_path(path))
+    return real.parent / f".{real.name}{LOCK_SUFFIX}"
+
+
+LOCK_SUFFIX = ".lock"
+
+
+def locked_by(real: Path) -> Path | None:
+    """The file beside ``real`` whose edits would hold ``real`` as their lock (``lock_path``
+    read backwards: ``.NAME.lock`` beside an existing ``NAME``), or None."""
+    name = real.name
+    stem = name[1 : -len(LOCK_SUFFIX)]
+    if not (name.startswith(".") and name.endswith(LOCK_SUFFIX) and stem):
+        return None
+    locked = real.parent / stem
+    return locked if os.path.lexists(locked) else None

@@ -441,6 +441,23 @@ def test_no_write_replaces_the_lock_file_of_another_files_edits(launch: Path) ->
         assert lock.read_bytes() == before
 
 
+def test_the_lock_file_is_never_read_as_a_checklist(launch: Path) -> None:
+    # set made its lock file, then loaded the launch's checklists, one of them named like
+    # that lock: it said the lock's mark was a broken checklist, where validate said the
+    # checklist did not exist. Every command now says what that name is.
+    text = launch.read_text(encoding="utf-8")
+    launch.write_text(text.replace("[./team.yaml]", "[./team.yaml, ./.launch.yaml.lock]"), "utf-8")
+    before = launch.read_bytes()
+    said = (
+        f"{launch}:3:27: checklist './.launch.yaml.lock' is the lock file gtm-check's edits "
+        "of 'launch.yaml' make; name the checklist another way\n"
+    )
+    assert run("validate", launch)[::2] == (2, said)
+    assert run("set", launch, "team.task-1", "--status", "done")[::2] == (2, said)
+    assert launch.read_bytes() == before
+    assert sorted(p.name for p in launch.parent.iterdir()) == ["launch.yaml", "team.yaml"]
+
+
 # --- signals ---------------------------------------------------------------------------------
 
 CHECKING_CHILD = stalled_child("gtm_check.authoring.launchfile._refuse_unwritable", "checking")
