@@ -12,7 +12,7 @@ short (the old bytes written back, files renamed into place together) runs insid
 from __future__ import annotations
 
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from types import FrameType
 
@@ -32,12 +32,21 @@ def _end_the_block(signum: int, _frame: FrameType | None) -> None:
 def signals_end_the_block() -> Iterator[None]:
     """Turn SIGTERM and SIGHUP into an exception while the block runs, so that its clean-up
     runs before gtm-check exits; the previous handlers come back afterwards."""
-    previous = {signum: signal.signal(signum, _end_the_block) for signum in ENDING_SIGNALS}
+    with _handled(ENDING_SIGNALS, _end_the_block):
+        yield
+
+
+@contextmanager
+def _handled(
+    signums: Sequence[int], handler: Callable[[int, FrameType | None], None]
+) -> Iterator[None]:
+    """``handler`` for each of ``signums`` while the block runs, the previous ones after."""
+    previous = {signum: signal.signal(signum, handler) for signum in signums}
     try:
         yield
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        for signum, before in previous.items():
+            signal.signal(signum, before)
 
 
 HELD_SIGNALS = (signal.SIGINT, *ENDING_SIGNALS)
@@ -57,11 +66,9 @@ def signals_held() -> Iterator[None]:
     def later(signum: int, _frame: FrameType | None) -> None:
         caught.append(signum)
 
-    previous = {signum: signal.signal(signum, later) for signum in HELD_SIGNALS}
     try:
-        yield
+        with _handled(HELD_SIGNALS, later):
+            yield
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
         if caught:
             signal.raise_signal(caught[0])
