@@ -108,3 +108,31 @@ def test_no_report_replaces_the_gitmodules_that_ends_the_policy_search(nested: P
         assert "is one of the input files" in result.stderr
         assert modules.read_bytes() == before
     assert CliRunner().invoke(app, ["audit", str(launch), "--as-of", "2027-01-15"]).exit_code == 1
+
+
+def test_no_report_replaces_the_gitmodules_that_says_a_repository_is_no_submodule(
+    nested: Path,
+) -> None:
+    # The outer .gitmodules lists vendor/, not deps/inner: a run on deps/inner read it, and
+    # it ended the search there, but it was no input of that run. -o .gitmodules replaced
+    # it, and the next run on vendor/ no longer found the outer repository's policy.
+    outer = nested.parents[1]
+    vendor = outer / "vendor"
+    git_folder(vendor)
+    modules = outer / ".gitmodules"
+    modules.write_text('[submodule "vendor"]\n\tpath = vendor\n', encoding="utf-8")
+    (outer / ".gtm-check.yaml").write_text("policy:\n  allowed_tiers: [2]\n", encoding="utf-8")
+    text = "launch: X\nlaunch_date: 2027-03-01\nchecklists: [legal]\n"
+    for folder in (nested, vendor):
+        (folder / "launch.yaml").write_text(text, encoding="utf-8")
+    before = modules.read_bytes()
+    audit = ["audit", str(nested / "launch.yaml"), "--as-of", "2027-01-15"]
+    for args in (["-o", str(modules)], ["--also", f"html={modules}"]):
+        result = CliRunner().invoke(app, [*audit, *args])
+        assert result.exit_code == 2, result.output
+        assert "is one of the input files" in result.stderr
+        assert modules.read_bytes() == before
+    assert (
+        CliRunner().invoke(app, [*audit[:1], str(vendor / "launch.yaml"), *audit[2:]]).exit_code
+        == 1
+    )

@@ -54,7 +54,9 @@ def policy_files(launch: Path, consulted: list[Path] | None = None) -> list[Path
         elif folder == root:
             # A submodule is part of the repository that holds it: a pull request that
             # makes the launch file's folder one cannot leave the repository's policy.
-            root = superproject_of(root)
+            # The .gitmodules that says no ends the search: an input too (written over, it
+            # could say so where it said yes).
+            root = superproject_of(root, consulted)
             if root is None:
                 return found
         if folder.parent == folder:

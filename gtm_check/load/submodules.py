@@ -26,8 +26,9 @@ _PATH_KEY = re.compile(rb"(?:^|\])[ \t]*path[ \t]*=[ \t]*(.*)$", re.IGNORECASE |
 """A ``path = VALUE`` line of git's config syntax, alone or after a section's header."""
 
 
-def superproject_of(root: Path) -> Path | None:
-    """The working tree whose submodule ``root`` (a folder holding ``.git``) is, or None.
+def superproject_of(root: Path, consulted: list[Path] | None = None) -> Path | None:
+    """The working tree whose submodule ``root`` (a folder holding ``.git``) is, or None;
+    ``consulted`` gets the ``.gitmodules`` read to decide it, whatever it answered.
 
     ``root`` is a submodule when its ``.git`` file leads into a ``modules`` folder under a
     ``.git`` folder, as git lays out a submodule's repository (``.git/modules/NAME``, and
@@ -43,7 +44,7 @@ def superproject_of(root: Path) -> Path | None:
     owner = _modules_owner(root)
     if owner is not None:
         return outer or owner
-    if outer is not None and _lists(outer, root):
+    if outer is not None and _lists(outer, root, consulted):
         return outer
     return None
 
@@ -72,12 +73,14 @@ def _modules_owner(root: Path) -> Path | None:
     return None
 
 
-def _lists(outer: Path, root: Path) -> bool:
+def _lists(outer: Path, root: Path, consulted: list[Path] | None) -> bool:
     """Whether ``outer``'s ``.gitmodules`` names ``root`` as a submodule's path; True too
     when there is one that cannot be read whole."""
     path = outer / MODULES_FILE
     if not os.path.lexists(path):
         return False
+    if consulted is not None:
+        consulted.append(path)
     text = _whole(path)
     if text is None:
         return True
