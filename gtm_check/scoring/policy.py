@@ -249,16 +249,10 @@ def _host_breaches(
         yield Breach(loc, f"{item_id} is checked at {host}, and verify_hosts {listed}")
 
 
-GATE_FLOOR = ("gate", "min_score")
-"""Where a gate's ``min_score`` below the policy's is a breach (which has no key)."""
-GATE_STAGES = "gate_stages"
-"""The key of a gate's breach of the policy's ``gate_stages``."""
-
-
 def _gate_breaches(policy: Policy, gate: Gate) -> Iterator[Breach]:
     if policy.min_score is not None and gate.min_score < policy.min_score:
         yield Breach(
-            GATE_FLOOR,
+            ("gate", "min_score"),
             f"the gate's min_score {gate.min_score:g} is below the policy's {policy.min_score:g}",
         )
     missing = [stage.value for stage in policy.gate_stages if stage not in gate.stages]
@@ -266,7 +260,7 @@ def _gate_breaches(policy: Policy, gate: Gate) -> Iterator[Breach]:
         yield Breach(
             ("gate", "stages"),
             f"the gate must include {', '.join(missing)}",
-            key=GATE_STAGES,
+            key="gate_stages",
             names=frozenset(missing),
         )
 

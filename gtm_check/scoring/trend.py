@@ -23,13 +23,7 @@ from gtm_check.model.history import (
 from gtm_check.model.inputs import Checklist, Gate, Launch, Policy
 from gtm_check.model.results import Breach, CheckResult, ItemResult, MilestoneResult, Report
 from gtm_check.model.vocabulary import Severity, Stage
-from gtm_check.scoring.policy import (
-    GATE_FLOOR,
-    GATE_STAGES,
-    REQUIRED_SCORE,
-    counted,
-    required_floor,
-)
+from gtm_check.scoring.policy import REQUIRED_SCORE, counted, required_floor
 from gtm_check.scoring.score import GateOptions, exact_weight, score_counted, score_launch
 
 SHALLOW_HINT = (
@@ -382,9 +376,10 @@ def held_back(
     A breach that holds back no stage projected here (a tier not allowed, a missing required
     checklist, a warning on an item of an ungated stage) holds back every one: ``audit``
     fails the gate on it whatever the stages' pace, so none is ready now or on track; and a
-    milestone missed on none of them keeps every one from being ready now. The
-    gate's own breaches (its ``min_score``, its stages) are not: the projection already
-    holds the gate to the policy's floors (``scoring.policy.counted``)."""
+    milestone missed on none of them keeps every one from being ready now. So does a gate
+    the launch file sets below the policy's floors (its ``min_score``, its stages): the
+    projection holds the stages to those floors, but ``audit`` fails the gate until the file
+    says so."""
     projected = {p.stage for p in projections}
     stages = {b.stage for b in refused if not _projected_already(b)}
     held = projected if stages - projected else stages
@@ -404,10 +399,9 @@ def held_back(
 
 
 def _projected_already(breach: Breach) -> bool:
-    """A breach the projection mends by itself: the required checklists' own score (projected
-    in ``trend_point``) and the gate's floors (the gate raised to them)."""
-    key = breach.key or ""
-    return key.startswith(REQUIRED_SCORE) or key == GATE_STAGES or breach.loc == GATE_FLOOR
+    """A breach the projection mends by itself: the required checklists' own score, which it
+    projects (``trend_point``)."""
+    return (breach.key or "").startswith(REQUIRED_SCORE)
 
 
 def history_of(result: TrendResult) -> History:
