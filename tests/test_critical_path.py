@@ -127,7 +127,17 @@ def test_nothing_open_in_the_gated_stages_is_ready_on_the_as_of_date() -> None:
     path = plan({f"a.{k}": "done" for k in done})
     assert (path.ready, path.chain) == (AS_OF, [])
     assert [p.item.id for p in path.items] == ["a.grow"]  # still open, still has a slack
-    assert path.summary == "critical path: nothing open in the gated stages; ready 2027-01-31"
+    assert path.summary == "nothing is open in the gated stages: ready 2027-01-31"
+
+
+def test_a_path_left_empty_by_items_due_after_launch_does_not_say_nothing_is_open() -> None:
+    # The calendar said "nothing open in the gated stages" beside an open gated item due
+    # after launch day (which the chain leaves out), one line after counting it open.
+    done = ("legal", "contracts", "undated", "kit", "train", "site")
+    path = plan({**{f"a.{k}": "done" for k in done}, "a.post": {"due": dt.date(2027, 3, 10)}})
+    assert (path.ready, path.chain) == (AS_OF, [])
+    assert [p.item.id for p in path.items if p.gated] == ["a.post"]
+    assert path.summary == "nothing is on the critical path: ready 2027-01-31"
 
 
 def test_after_launch_day_the_path_ends_no_earlier_than_today() -> None:

@@ -94,10 +94,18 @@ class CriticalPath:
         return between.join(ids)
 
     @property
+    def empty(self) -> str:
+        """Why the chain is empty: no open gated item, or only ones due after launch day
+        (which the chain leaves out)."""
+        if any(p.gated for p in self.items):
+            return "nothing is on the critical path"
+        return "nothing is open in the gated stages"
+
+    @property
     def summary(self) -> str:
         """One line: "critical path ends 2027-03-12, 11 days after launch: a → b"."""
         if not self.chain:
-            return f"critical path: nothing open in the gated stages; ready {self.ready}"
+            return f"{self.empty}: ready {self.ready}"
         return f"critical path ends {self.ready}, {relative(self.days_after_launch)}: {self.ids()}"
 
 
@@ -196,11 +204,7 @@ class Plan:
         if later := self.after_launch:
             ids = CriticalPath.joined([p.item.id for p in later], ", ")
             held.append(f"the gate fails on {open_items(len(later))} due after launch ({ids})")
-        nothing = (
-            "nothing is on the critical path"  # open items due after launch day only
-            if any(p.gated for p in path.items)
-            else "nothing is open in the gated stages"
-        )
+        nothing = path.empty
         ends = f"the critical path ends {path.ready}, {relative(path.days_after_launch)}"
         if held:  # the chain's end is no date the launch can be ready on
             return f"{ends if path.chain else nothing}, but {' and '.join(held)}: not ready"
