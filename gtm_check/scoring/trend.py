@@ -69,9 +69,10 @@ def trend_point(
     launch's own checklists do not make a stage look on track."""
     stages = {}
     fail_on = report.gate.fail_on
+    bars = _bars(report)
     for stage in report.stages:
         mine = [i for i in report.items if i.stage is stage.key and i.applicable]
-        open_weight, to_score = _shortfall(mine, report.gate.min_score)
+        open_weight, to_score = _shortfall(mine, bars.get(stage.key, report.gate.min_score))
         blockers = _total(i.weight for i in mine if _failing(i, fail_on))
         own = None
         if required and floor is not None:
@@ -80,6 +81,17 @@ def trend_point(
         needed = _weight(max(0, blockers, to_score))
         stages[stage.key] = StagePoint(stage.score, _weight(open_weight), needed, own)
     return TrendPoint(report.launch.as_of, commit, stages, report.overall.score)
+
+
+def _bars(report: Report) -> dict[Stage, float]:
+    """The score each stage must reach to pass the gate and stay past it: the gate's, or a
+    milestone's higher bar on the stage (missed, or falling before the day the gate's would
+    be reached, ``audit`` fails the gate on it there)."""
+    bars: dict[Stage, float] = {}
+    for milestone in report.milestones:
+        for stage in milestone.stages:
+            bars[stage] = max(bars.get(stage, report.gate.min_score), milestone.min_score)
+    return bars
 
 
 def _failing(item: ItemResult, fail_on: Severity | None) -> bool:
@@ -125,7 +137,7 @@ def _passing(floor: float) -> Fraction:
 METHOD = (
     "projection: the open weight each gated stage closed per day over the last {n} {unit}s, "
     "carried forward until the stage has no open item that fails the gate (a blocker, unless "
-    "--fail-on says otherwise) and reaches the minimum score"
+    "--fail-on says otherwise) and reaches the minimum score (a milestone's, where it is higher)"
 )
 
 
