@@ -233,10 +233,12 @@ def _top(doc: _Doc, key: str) -> Node | None:
     return None if entry is None else entry.value
 
 
-def _is_none(doc: _Doc, node: Node) -> bool:
-    """``key:``, ``key: ~``, ``key: null``, ``key: {}`` or ``key: []``: nothing in it."""
+def _is_none(doc: _Doc, key: str, node: Node) -> bool:
+    """Whether the top-level ``key``'s value ``node`` holds nothing: ``key:``, ``key: ~``,
+    ``key: null``, ``key: {}``, ``key: []``; a null as the document reads it, with a tag
+    or an anchor too (``key: !!null``, ``key: &none``)."""
     if node.kind == "scalar":
-        return doc.text[node.start : node.end] in ("", "~", "null", "Null", "NULL")
+        return isinstance(doc.data, dict) and doc.data.get(key) is None
     return not node.entries and not node.items
 
 
@@ -277,7 +279,7 @@ def set_items(
     stage and department order, each with its ``placements`` comment."""
     doc = _Doc(text, path)
     items = _top(doc, "items")
-    empty = items is None or _is_none(doc, items)
+    empty = items is None or _is_none(doc, "items", items)
     known = {} if empty or items is None else {e.key: e for e in items.entries}
     added = sorted(
         (item_id for item_id in changes if item_id not in known),
@@ -482,7 +484,7 @@ def waive(text: str, fields: Mapping[str, Value], path: str = "<text>") -> str:
         edits = _set_in_mapping(doc, existing[0], {k: v for k, v in ordered.items() if k != "item"})
     elif waivers is None:
         edits = [doc.at_end(["waivers:", *_waiver_lines(ordered, INDENT)])]
-    elif _is_none(doc, waivers):
+    elif _is_none(doc, "waivers", waivers):
         edits = _first_entries(doc, "waivers", waivers, _waiver_lines(ordered, INDENT))
     elif waivers.kind != "seq":
         raise doc.refusal(waivers.start, "waivers: is not a list; edit it by hand")

@@ -457,6 +457,21 @@ def test_a_block_scalar_replaced_keeps_the_comment_on_its_header(style: str) -> 
     assert after.endswith("  a.b: {status: todo, owner: x}  # the status\n")
 
 
+@pytest.mark.parametrize("written", ["!!null", "&none", "&none ~", "!!null ~", "! ~"])
+def test_a_null_with_a_tag_or_an_anchor_takes_the_first_entries(written: str) -> None:
+    # validate reads `items: !!null` as no items; set took it for a mapping with entries and
+    # ended in an IndexError (exit 3), and waive refused `waivers: !!null` as no list.
+    text = f"launch: M\nlaunch_date: 2027-03-01\nitems: {written}\nwaivers: {written}\n"
+    after = set_item(text, "legal.trademarks", {"status": "done"}, RANKS)
+    assert after == text.replace(
+        f"items: {written}\n", "items:\n  legal.trademarks: done  # high: A new thing\n"
+    )
+    after = waive(text, A_B_WAIVER)
+    assert after.endswith(
+        "waivers:\n  - item: a.b\n    reason: r\n    approved_by: a\n    expires: 2027-05-01\n"
+    )
+
+
 def test_a_comment_written_inside_an_entry_stays_with_it_when_one_is_added_below() -> None:
     # A new item or waiver went right after the last value of the entry before it, above
     # the comment lines written inside that entry, which then sat inside the new one.
