@@ -296,11 +296,18 @@ def marker(launches: Sequence[str]) -> str:
     characters that cannot end an HTML comment or reach a Markdown reader."""
     named = " ".join(launches)
     key = re.sub(r"[^A-Za-z0-9._/ +-]", "_", named).replace("--", "-_")
-    if key != named:
+    if key != named or len(key) > MARKER_NAMES:
         # Reduced, two names could meet (a:b.yaml, a_b.yaml): their own digest keeps them
-        # apart, and two steps' comments from overwriting each other.
-        key += " " + hashlib.sha256(named.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+        # apart, and two steps' comments from overwriting each other. Cut, the marker stays
+        # a line the comment's own cut never reaches (names past 60,000 characters left a
+        # comment of half a marker: nothing shown, and a new one posted on every push).
+        digest = hashlib.sha256(named.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+        key = f"{key[:MARKER_NAMES]}{'...' if len(key) > MARKER_NAMES else ''} {digest}"
     return f"<!-- gtm-check: {key} -->"
+
+
+MARKER_NAMES = 200
+"""The most characters of the launch files' names the marker holds."""
 
 
 def pick_comment(comments: Iterable[dict[str, Any]], mark: str, author: str) -> int | None:
@@ -337,11 +344,12 @@ address, a GitHub advisory id, and the first character of what could be a commit
 40 hexadecimal characters, which GitHub links to the commit)."""
 
 
-def text(value: object, limit: int = TEXT_LIMIT) -> str:
+def text(value: object, limit: int = TEXT_LIMIT, *, end: bool = False) -> str:
     """Any text that came from input (a launch's name, an item's title, owner or state, a
     reason, a file name, a message) as Markdown for the comment, the one way it gets there:
     one line (controls and line breaks become spaces, invisible characters go), cut to
-    ``limit`` characters, no mention, issue reference or link (a word joiner after "@" and
+    ``limit`` characters (keeping its ``end``, for a file name: two files of one long
+    folder differ there), no mention, issue reference or link (a word joiner after "@" and
     "#", inside "://" and "www.", after the first character of a commit id), every Markdown
     character escaped and the HTML ones as
     entities. The reader sees the text as written; GitHub acts on none of it."""
@@ -352,7 +360,7 @@ def text(value: object, limit: int = TEXT_LIMIT) -> str:
     )
     flat = re.sub(" +", " ", kept).strip()
     if len(flat) > limit:
-        flat = flat[: limit - 1] + "…"
+        flat = "…" + flat[1 - limit :] if end else flat[: limit - 1] + "…"
     flat = _LINKS.sub(lambda m: m.group(0) + _JOINER, flat)
     flat = _MARKDOWN.sub(lambda m: "\\" + m.group(0), flat)
     return "".join(_HTML.get(c, c) for c in flat)
@@ -414,7 +422,7 @@ def _verdict(launch: dict[str, Any]) -> str:
     info = launch.get("launch") or {}
     gate = launch.get("gate") or {}
     verdict = "✅ gate passed" if gate.get("passed") is True else "❌ gate failed"
-    where = f" in {text(info['file'])}" if info.get("file") else ""
+    where = f" in {text(info['file'], end=True)}" if info.get("file") else ""
     lines = [
         f"{verdict}: **{text(info.get('name', '?'))}** (tier {text(info.get('tier', '?'))})"
         f"{where}, overall {_score((launch.get('overall') or {}).get('score'))}"
@@ -430,9 +438,9 @@ def _diff_lines(name: str, diff: Diff, *, scores: bool = True) -> list[str]:
     """One launch file's changes since the base branch, from the diff's JSON; without
     ``scores``, only what changed in the file."""
     if isinstance(diff, str):
-        return [f"File {text(name)}: no comparison with the base branch ({text(diff)})."]
+        return [f"File {text(name, end=True)}: no comparison with the base branch ({text(diff)})."]
     overall = diff.get("overall") or {}
-    heading = f"File {text(name)}, **{text(diff.get('launch', '?'))}**"
+    heading = f"File {text(name, end=True)}, **{text(diff.get('launch', '?'))}**"
     if not scores:
         lines = [heading]
     else:

@@ -913,6 +913,33 @@ def test_a_portfolios_comment_counts_first_and_puts_failing_launches_before_the_
     assert text.index("**Same** (tier 2) in b/l\\.yaml") < text.index("**Same** (tier 2) in a/l")
 
 
+def test_a_long_launch_input_keeps_the_marker_short_and_each_file_told_apart() -> None:
+    # The marker held every launch file's name: past the comment's 60,000 characters it was
+    # all the comment held (no verdict, and no marker to find it again: a new comment on
+    # every push). And a file name cut at its start showed two files of one long folder
+    # the same.
+    folder = "launches/" + "deep/" * 60
+    files = [f"{folder}eu-{n}.yaml" for n in range(300)]
+    mark = glue().marker(files)
+    assert len(mark) < 300 and mark.startswith("<!-- gtm-check: launches/deep/")
+    assert mark == glue().marker(files) and mark != glue().marker(files[:-1])
+    assert "--" not in mark[4:-3]
+
+    def launch(file: str, passed: bool) -> dict[str, Any]:
+        return {
+            "launch": {"name": "Same", "tier": 2, "file": file},
+            "overall": {"score": 100.0},
+            "gate": {"passed": passed},
+            "stages": [],
+        }
+
+    report = {"launches": [launch(f"{folder}us.yaml", False), launch(f"{folder}eu.yaml", True)]}
+    text = glue().body(mark, report, [(f, "base not fetched") for f in files])
+    assert text.startswith(mark + "\n## Launch readiness (gtm-check)\n\n❌ 1 of 2 launches")
+    assert "❌ gate failed: **Same** (tier 2) in …" in text and "/us\\.yaml, overall" in text
+    assert "/eu\\.yaml, overall" in text and len(text) < 65_536
+
+
 def test_every_test_security_md_names_for_the_action_exists() -> None:
     text = (ROOT / "SECURITY.md").read_text(encoding="utf-8")
     section = text.split("## The GitHub Action\n", 1)[1].split("\n## ", 1)[0]
