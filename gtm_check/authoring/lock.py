@@ -22,6 +22,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from gtm_check.authoring.interrupts import signals_held
 from gtm_check.load.files import lock_path, real_path, why_unreachable
 from gtm_check.model.problems import GtmCheckError
 
@@ -67,19 +68,21 @@ def locked(path: Path, display: str, wait: float, *, also: Path | None = None) -
     names has a lock file beside each name, and only the file is common to them)."""
     lock = lock_path(path)
     deadline = time.monotonic() + wait
-    fd, made = _take(lock, display, deadline, wait)
-    try:
+    fd, made = -1, False
+    try:  # taken inside: a signal as it is taken still removes it
+        fd, made = _take(lock, display, deadline, wait)
         if also is None:
             yield
         else:
             with _file_lock(also, display, deadline, wait, lock):
                 yield
     finally:
-        if (made or _marked(fd)) and _still_named(fd, lock):
-            # Still held: whoever waits on it sees it gone and retries.
-            with contextlib.suppress(OSError):
-                os.unlink(lock)
-        os.close(fd)
+        if fd >= 0:
+            if (made or _marked(fd)) and _still_named(fd, lock):
+                # Still held: whoever waits on it sees it gone and retries.
+                with contextlib.suppress(OSError):
+                    os.unlink(lock)
+            os.close(fd)
 
 
 def _take(lock: Path, display: str, deadline: float, wait: float) -> tuple[int, bool]:
@@ -93,6 +96,10 @@ def _take(lock: Path, display: str, deadline: float, wait: float) -> tuple[int, 
             if _still_named(fd, lock):
                 return fd, made
         except BaseException:
+            # Made here and held by no one (a signal as it waited): not left behind.
+            if made and _try_lock(fd) and _still_named(fd, lock):
+                with contextlib.suppress(OSError):
+                    os.unlink(lock)
             os.close(fd)
             raise
         os.close(fd)  # removed by the edit that held it: take the lock file there now
@@ -117,12 +124,25 @@ def _file_lock(
 def _open(lock: Path, display: str) -> tuple[int, bool]:
     """``lock`` opened, made with ``MARK`` if there was none; whether this call made it."""
     while True:
+        made: list[int] = []
         try:
-            return _checked(os.open(lock, _CREATE, 0o600), lock, display, made=True), True
+            # Made and marked as one step: one left unmarked would be taken for the user's
+            # own and never removed. A signal held back meanwhile takes it away again.
+            with signals_held():
+                made.append(os.open(lock, _CREATE, 0o600))
+                fd = _checked(made[0], lock, display, made=True)
+            return fd, True
         except FileExistsError:
             pass
         except OSError as exc:
             raise _untaken(lock, display, exc) from None
+        except (KeyboardInterrupt, SystemExit):
+            if made:
+                if _still_named(made[0], lock):
+                    with contextlib.suppress(OSError):
+                        os.unlink(lock)
+                os.close(made[0])
+            raise
         try:
             return _checked(os.open(lock, os.O_RDONLY | _FLAGS), lock, display), False
         except FileNotFoundError:

@@ -25,6 +25,8 @@ import pytest
 from typer.testing import CliRunner
 
 import gtm_check.authoring.launchfile as launchfile
+from gtm_check.authoring import lock as lock_module
+from gtm_check.authoring.interrupts import Interrupted, signals_end_the_block
 from gtm_check.authoring.lock import MARK
 from gtm_check.cli.commands import app
 from gtm_check.load import yamltree
@@ -489,6 +491,32 @@ def test_a_signal_while_an_edit_reads_and_checks_leaves_no_lock_file(
         assert child.stderr.read() == ""  # no traceback
     assert sorted(p.name for p in launch.parent.iterdir()) == ["launch.yaml", "team.yaml"]
     assert launch.read_bytes() == before
+
+
+@pytest.mark.parametrize("when", ["as it is made", "as it waits for it"])
+def test_a_signal_as_the_lock_is_taken_leaves_no_lock_file(
+    launch: Path, monkeypatch: pytest.MonkeyPatch, when: str
+) -> None:
+    # The lock file was made before the clean-up that removes it began: SIGTERM then left
+    # it, empty (taken for the user's own, never removed) when it came before its mark.
+    if when == "as it is made":
+        checked = lock_module._checked
+
+        def signalled(fd: int, lock: Path, display: str, *, made: bool = False) -> int:
+            os.kill(os.getpid(), signal.SIGTERM)  # before the mark is written
+            return checked(fd, lock, display, made=made)
+
+        monkeypatch.setattr(lock_module, "_checked", signalled)
+    else:
+
+        def interrupted(fd: int, deadline: float) -> bool:
+            raise Interrupted(143)
+
+        monkeypatch.setattr(lock_module, "_wait_for", interrupted)
+    with pytest.raises(Interrupted), signals_end_the_block():
+        with lock_module.locked(launch, str(launch), 1.0):
+            pytest.fail("the block ran")
+    assert sorted(p.name for p in launch.parent.iterdir()) == ["launch.yaml", "team.yaml"]
 
 
 # --- limits ----------------------------------------------------------------------------------
