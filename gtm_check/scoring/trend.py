@@ -396,15 +396,16 @@ def held_back(
     stages = {b.stage for b in refused if not _projected_already(b)}
     held = projected if stages - projected else stages
     short = {stage: m.name for m in reversed(missed) for stage in m.short}
-    # A milestone missed on stages none projected here (ungated): every one falls short.
+    # A milestone missed on stages none projected here (ungated): every one falls short, on
+    # track or not, as audit fails the gate on it until those stages meet its bar.
     elsewhere = next((m.name for m in missed if not set(m.short) & projected), None)
     return [
         dataclasses.replace(p, date=None, verdict=HELD_BACK)
         if p.stage in held
-        else dataclasses.replace(
-            p, date=None, verdict=f"{SHORT_OF} {short.get(p.stage, elsewhere)}"
-        )
-        if p.verdict == READY_NOW and (p.stage in short or elsewhere)
+        else dataclasses.replace(p, date=None, verdict=f"{SHORT_OF} {elsewhere}")
+        if elsewhere  # its stages are not projected: no date here can be the launch's
+        else dataclasses.replace(p, date=None, verdict=f"{SHORT_OF} {short[p.stage]}")
+        if p.verdict == READY_NOW and p.stage in short
         else p
         for p in projections
     ]

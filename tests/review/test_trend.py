@@ -787,6 +787,29 @@ def test_trend_lists_a_missed_milestone_of_a_stage_the_gate_does_not_check(
     assert f"- {missed.replace('<', '&lt;')}" in markdown
 
 
+def test_a_stage_on_track_beside_a_milestone_missed_on_an_ungated_stage_gets_no_date(
+    tmp_path: Path,
+) -> None:
+    # learn closes an item a week and is on track to the gate's 50 (2026-06-23); beta,
+    # missed on grow (not gated), fails the gate until grow meets its bar, which nothing
+    # projects: "on track (passes 2026-06-23)" named a day audit still failed on.
+    team = "department: team\nname: Team\nitems:\n" + "".join(
+        f"  - {{id: team.l{n}, stage: learn, title: L{n}, severity: medium}}\n" for n in range(10)
+    )
+    team += "  - {id: team.g, stage: grow, title: G, severity: medium}\n"
+    head = "launch: D\nlaunch_date: 2026-09-01\nchecklists: [./team.yaml]\n"
+    head += "gate: {stages: [learn], min_score: 50}\n"
+    head += "milestones: [{name: beta, date: 2026-05-15, stages: [grow], min_score: 50}]\n"
+    repo = GitRepo(tmp_path / "repo")
+    for done, day in enumerate(["2026-04-27", "2026-05-04", "2026-05-11", "2026-05-18"]):
+        items = "".join(f"  team.l{n}: done\n" for n in range(done))
+        repo.commit(day, {"team.yaml": team, "launch.yaml": head + "items:\n" + items})
+    path = repo.root / "launch.yaml"
+    [learn] = trend(path, today=dt.date(2026, 6, 1)).projections
+    assert (learn.verdict, learn.date) == ("short of missed milestone beta", None)
+    assert learn.rate > 0  # the pace is still there: it names no day
+
+
 def test_contents_met_again_are_skipped_at_their_own_commit_whatever_the_first_name(
     tmp_path: Path,
 ) -> None:
