@@ -43,9 +43,6 @@ SEPARATORS = re.compile(r"[ \t\r\n]+")
 """What separates the words of an input: the white space a shell's default IFS splits on
 (and the carriage return of a Windows line break), nothing else: no quotes, no patterns."""
 VERDICTS = {0: "passed", 1: "failed", 2: "invalid"}
-DEFAULT_AUTHOR = "github-actions[bot]"
-"""Who writes the comment with the job's own token, which may not ask who it is; a personal
-token's account is asked for."""
 LIMIT = 60_000
 """GitHub refuses a comment over 65,536 characters: the body stays under it."""
 TEXT_LIMIT = 200
@@ -129,7 +126,8 @@ def diff_command(launch: str, env: Mapping[str, str]) -> list[str]:
         *([f"--as-of={dates[-1]}"] if dates else []),
         *(["--allow-outside"] if "--allow-outside" in _before_dashes(args) else []),
         "--",
-        launch,
+        # A name with ":" would read as REV:PATH, and diff refuses what could be either.
+        f"./{launch}" if ":" in launch and not os.path.isabs(launch) else launch,
     ]
 
 
@@ -310,14 +308,17 @@ MARKER_NAMES = 200
 """The most characters of the launch files' names the marker holds."""
 
 
-def pick_comment(comments: Iterable[dict[str, Any]], mark: str, author: str) -> int | None:
+def pick_comment(comments: Iterable[dict[str, Any]], mark: str, author: str | None) -> int | None:
     """The id of the comment to edit: the oldest whose first line is the marker and whose
     author is the account that posts it (anyone can write a marker; only that account's
-    comment may be taken over). None: post a new one."""
+    comment may be taken over). ``author`` None: the token cannot say whose it is (the
+    job's own, a GitHub App's), and it is a bot's: only a bot's comment may be taken over,
+    which no person can write. None: post a new one."""
     for comment in sorted(comments, key=lambda c: (str(c.get("created_at", "")), c.get("id", 0))):
         body = comment.get("body") or ""
-        login = (comment.get("user") or {}).get("login")
-        if body.split("\n", 1)[0].strip() == mark and login == author:
+        user = comment.get("user") or {}
+        ours = user.get("login") == author if author else user.get("type") == "Bot"
+        if body.split("\n", 1)[0].strip() == mark and ours:
             return int(comment["id"])
     return None
 
@@ -364,6 +365,17 @@ def text(value: object, limit: int = TEXT_LIMIT, *, end: bool = False) -> str:
     flat = _LINKS.sub(lambda m: m.group(0) + _JOINER, flat)
     flat = _MARKDOWN.sub(lambda m: "\\" + m.group(0), flat)
     return "".join(_HTML.get(c, c) for c in flat)
+
+
+def file_text(name: str) -> str:
+    """A file's name for the comment (``text``, keeping its end), with each character
+    ``text`` would drop or turn into a space written as an escape (``\\u200b``): two
+    names that differ only there (``x.yaml``, ``x\\u200b.yaml``) still differ."""
+    shown = "".join(
+        f"\\u{ord(c):04x}" if c != " " and unicodedata.category(c) in _REMOVED | _SPACE else c
+        for c in name
+    )
+    return text(shown, end=True)
 
 
 def body(
@@ -422,7 +434,7 @@ def _verdict(launch: dict[str, Any]) -> str:
     info = launch.get("launch") or {}
     gate = launch.get("gate") or {}
     verdict = "✅ gate passed" if gate.get("passed") is True else "❌ gate failed"
-    where = f" in {text(info['file'], end=True)}" if info.get("file") else ""
+    where = f" in {file_text(str(info['file']))}" if info.get("file") else ""
     lines = [
         f"{verdict}: **{text(info.get('name', '?'))}** (tier {text(info.get('tier', '?'))})"
         f"{where}, overall {_score((launch.get('overall') or {}).get('score'))}"
@@ -438,9 +450,9 @@ def _diff_lines(name: str, diff: Diff, *, scores: bool = True) -> list[str]:
     """One launch file's changes since the base branch, from the diff's JSON; without
     ``scores``, only what changed in the file."""
     if isinstance(diff, str):
-        return [f"File {text(name, end=True)}: no comparison with the base branch ({text(diff)})."]
+        return [f"File {file_text(name)}: no comparison with the base branch ({text(diff)})."]
     overall = diff.get("overall") or {}
-    heading = f"File {text(name, end=True)}, **{text(diff.get('launch', '?'))}**"
+    heading = f"File {file_text(name)}, **{text(diff.get('launch', '?'))}**"
     if not scores:
         lines = [heading]
     else:
@@ -514,7 +526,7 @@ def comment(report_path: str, launches: Sequence[str]) -> int:
         report = None
     if not isinstance(report, dict):
         return _warn("the audit wrote no report to comment on")
-    author = _login() or DEFAULT_AUTHOR
+    author = _login()  # None: a bot's token (the job's own, a GitHub App's)
     mark = marker(launches)
     diffs = [(launch, _diff(launch)) for launch in launches]
     written = body(mark, report, diffs, unapplied(os.environ))

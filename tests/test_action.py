@@ -556,7 +556,8 @@ method, url = args[args.index("-X") + 1], args[args.index("-X") + 2]
 if method == "POST":
     comments.append({{"id": 100 + len(comments), "body": body,
                      "created_at": "2027-01-0" + str(len(comments) + 1),
-                     "user": {{"login": "github-actions[bot]"}}}})
+                     "user": {{"login": os.environ.get("GH_BOT", "github-actions[bot]"),
+                              "type": "Bot"}}}})  # as GitHub gives a bot's comments
 else:
     number = int(url.rsplit("/", 1)[1])
     for comment in comments:
@@ -712,8 +713,43 @@ def test_the_comment_leaves_out_scores_the_diff_judged_without_the_audits_flags(
     assert "- stages: " in glue().body("m", {}, [("l.yaml", {"stages": {"buy": {"new": 1}}})])
 
 
+def test_a_github_apps_token_edits_its_own_comment(runner: Runner) -> None:
+    # A GitHub App's token cannot ask who it is either, and its comments are its app's
+    # bot's: the step looked for github-actions[bot]'s, found none, and posted another
+    # comment on every run. A person's comment with the marker is never taken over.
+    forged = {"id": 5, "body": "<!-- gtm-check: launch.yaml -->\nmine", "created_at": "2027-01-01",
+              "user": {"login": "mallory", "type": "User"}}  # fmt: skip
+    env = fake_gh(runner, [forged]) | {"GH_BOT": "launch-bot[bot]"}
+    pull_request(runner, {"legal.trademarks: done": "legal.trademarks: todo"})
+    for _ in range(3):
+        assert runner.run("Audit launch readiness")[0] == 1
+        code, out = runner.run("Comment on the pull request", env)
+        assert code == 0, out
+    comments = json.loads(Path(env["GH_STATE"]).read_text())
+    assert [(c["id"], c["user"]["login"]) for c in comments] == [
+        (5, "mallory"), (101, "launch-bot[bot]"),
+    ]  # fmt: skip
+
+
+def test_file_names_that_differ_only_in_invisible_characters_differ_in_the_comment() -> None:
+    # The comment's escaper drops a zero-width space and folds a no-break space: x.yaml and
+    # x<ZWSP>.yaml, one failed and one passed, were both "in x.yaml".
+    shown = [glue().file_text(n) for n in ("x.yaml", "x\u200b.yaml", "x\u00a0.yaml", "x .yaml")]
+    assert shown == ["x\\.yaml", "x\\\\u200b\\.yaml", "x\\\\u00a0\\.yaml", "x \\.yaml"]
+    assert len(set(shown)) == 4
+
+
+def test_a_launch_file_with_a_colon_in_its_name_gets_its_diff() -> None:
+    # `gtm-check diff v2:final.yaml` refuses a name that could be a revision's file: the
+    # comment never showed what changed in it.
+    command = glue().diff_command("v2:final.yaml", {})
+    assert command[-2:] == ["--", "./v2:final.yaml"]
+    assert glue().diff_command("launch.yaml", {})[-1] == "launch.yaml"
+
+
 def test_a_comment_holding_any_line_separator_is_read_not_a_traceback(runner: Runner) -> None:
-    ours = {"id": 7, "created_at": "2027-01-01", "user": {"login": "github-actions[bot]"},
+    ours = {"id": 7, "created_at": "2027-01-01",
+            "user": {"login": "github-actions[bot]", "type": "Bot"},
             "body": "<!-- gtm-check: launch.yaml -->\n✅ gate passed"}  # fmt: skip
     other = {"id": 8, "created_at": "2027-01-02", "user": {"login": "drive-by"},
              "body": "looks good\u0085{x}\u2028\u2029\x1c\x0b\x0c"}  # fmt: skip
