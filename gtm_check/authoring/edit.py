@@ -247,6 +247,8 @@ def _first_entries(doc: _Doc, key: str, node: Node, lines: Sequence[str]) -> lis
     after its key, with whatever was written as its value (``{}``, ``~``) removed."""
     entry = doc.root.get(key)
     assert entry is not None
+    if "#" in doc.text[node.start : node.end]:  # `{ # none yet\n}`: the comment would go
+        raise doc.refusal(node.start, CANNOT_EDIT)
     edits = [doc.new_lines(entry.key_start, lines)]
     if not node.empty:
         start = node.start

@@ -472,6 +472,22 @@ def test_a_null_with_a_tag_or_an_anchor_takes_the_first_entries(written: str) ->
     )
 
 
+@pytest.mark.parametrize(
+    "written", ["\n  { # none yet\n  }", "\n  [\n    # none yet\n  ]", " !!map { # none\n  }"]
+)
+def test_an_empty_collection_holding_a_comment_is_refused_not_emptied(written: str) -> None:
+    # The first entries replaced the brackets and the comment inside them, exit 0.
+    head = "launch: M\nlaunch_date: 2027-03-01\n"
+    key = "waivers" if "[" in written else "items"
+    text = f"{head}{key}:{written}\n"
+    with pytest.raises(GtmCheckError, match="cannot make this change") as refused:
+        if key == "items":
+            set_item(text, "legal.trademarks", {"status": "done"}, RANKS)
+        else:
+            waive(text, A_B_WAIVER)
+    assert (refused.value.problems[0].line, refused.value.problems[0].column) in {(4, 3), (3, 8)}
+
+
 def test_a_comment_written_inside_an_entry_stays_with_it_when_one_is_added_below() -> None:
     # A new item or waiver went right after the last value of the entry before it, above
     # the comment lines written inside that entry, which then sat inside the new one.
