@@ -4,12 +4,14 @@ never read."""
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from gtm_check.load.verify import pattern as pattern_module
 from gtm_check.load.verify.file import check_file
 from gtm_check.load.verify.pattern import MAX_SEARCH_BYTES, SEARCH_MEMORY, search
 from gtm_check.model.verify import FileCheck
@@ -66,6 +68,19 @@ def test_a_pattern_that_backtracks_without_end_is_stopped(repo: Path) -> None:
     assert not found
     assert why == "searching for '^(a+)+$' did not finish in the time a check has"
     assert time.monotonic() - started < 5  # stopped, not left to run for years
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no RLIMIT_CPU")
+def test_the_search_child_ends_by_itself_when_nobody_is_left_to_stop_it() -> None:
+    # gtm-check ended by a signal sent to it alone cannot kill its search: the child ran on,
+    # a child of init, for as long as the pattern took. It bounds its own CPU time.
+    encoded = b"^(a|a)*$"
+    payload = len(encoded).to_bytes(4, "big") + encoded + b"a" * 40 + b"!"
+    command = [sys.executable, "-I", "-S", "-c", pattern_module._CHILD, "1"]
+    started = time.monotonic()
+    child = subprocess.run(command, input=payload, capture_output=True, timeout=60, check=False)
+    assert child.returncode < 0  # ended by the system (SIGXCPU, then SIGKILL), not finished
+    assert time.monotonic() - started < 30
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="no RLIMIT_DATA")

@@ -3,11 +3,13 @@
 Python's regular expressions backtrack, and some patterns (``(a+)+$``) take time exponential
 in the text; the search cannot be stopped from inside the process, and it holds the
 interpreter while it runs. So it runs in a child Python (isolated: no site packages, no
-environment) that is killed at the deadline, on at most ``MAX_SEARCH_BYTES`` of text.
+environment) that is killed at the deadline, on at most ``MAX_SEARCH_BYTES`` of text; it
+also limits its own CPU time, so that it ends by itself if gtm-check is gone.
 """
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 
@@ -27,6 +29,8 @@ _CHILD = (
     "try:\n"
     "    import resource\n"
     f"    resource.setrlimit(resource.RLIMIT_DATA, ({SEARCH_MEMORY}, {SEARCH_MEMORY}))\n"
+    "    cpu = int(sys.argv[1])\n"
+    "    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))\n"
     "except (ImportError, ValueError, OSError):\n"
     "    pass\n"
     "warnings.simplefilter('ignore')\n"
@@ -52,8 +56,12 @@ def search(pattern: str, data: bytes, seconds: float) -> bool | str:
     if not sys.executable or seconds <= 0:
         return late
     try:
+        # The child's own bound on its CPU time, a second past the deadline: it ends by
+        # itself even when gtm-check, ended by a signal, cannot kill it (it ran on, a
+        # child of init, for as long as the pattern took).
+        cpu = math.ceil(seconds) + 1
         child = subprocess.run(
-            [sys.executable, "-I", "-S", "-c", _CHILD],
+            [sys.executable, "-I", "-S", "-c", _CHILD, str(cpu)],
             input=payload,
             capture_output=True,
             timeout=seconds,
