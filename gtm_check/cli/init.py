@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from gtm_check.authoring.interrupts import signals_end_the_block, signals_held
 from gtm_check.authoring.scaffold import applicable_items, launch_file
 from gtm_check.authoring.schema import LAUNCH_SCHEMA_FILE, SCHEMA_FOLDER, schema_text
 from gtm_check.authoring.schema_place import check_schema_place, schema_path, written_text
@@ -227,17 +228,22 @@ def _write(path: Path, text: str, schema: Path | None, *, force: bool) -> bool:
     neither written, and a ``.gtm-check`` folder made for the schema is removed. The schema
     is put in place first. Whether it was written."""
     due = _schema_due(schema)
-    made = due is not None and _make_folder(due[0].parent)
-    try:
-        with written_together() as writes:
-            writes.add(path, text, overwrite=force, instead=INSTEAD)
-            if due is not None:
-                writes.add(due[0], due[1], overwrite=True, instead=INSTEAD)
-    except BaseException:
-        if made and due is not None:
-            with contextlib.suppress(OSError):
-                due[0].parent.rmdir()
-        raise
+    made = False
+    # From the folder on, SIGTERM or SIGHUP ends init through the clean-up below: a signal
+    # just after the folder was made left it, empty, without the launch file.
+    with signals_end_the_block():
+        try:
+            with signals_held():  # made and known to be made as one step
+                made = due is not None and _make_folder(due[0].parent)
+            with written_together() as writes:
+                writes.add(path, text, overwrite=force, instead=INSTEAD)
+                if due is not None:
+                    writes.add(due[0], due[1], overwrite=True, instead=INSTEAD)
+        except BaseException:
+            if made and due is not None:
+                with contextlib.suppress(OSError):
+                    due[0].parent.rmdir()
+            raise
     return due is not None
 
 

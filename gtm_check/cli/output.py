@@ -246,10 +246,11 @@ class WrittenTogether:
         target = Path(real_path(path))
         mode = stat.S_IMODE(status.st_mode) & 0o666 if status is not None else 0o666 & ~_umask()
         try:
-            handle, temporary = tempfile.mkstemp(
-                dir=target.parent, prefix=_temporary_prefix(target.name), suffix=".tmp"
-            )
-            self._waiting.append((str(path), temporary, target, status is None))
+            with signals_held():  # made and recorded as one step: discard() finds it
+                handle, temporary = tempfile.mkstemp(
+                    dir=target.parent, prefix=_temporary_prefix(target.name), suffix=".tmp"
+                )
+                self._waiting.append((str(path), temporary, target, status is None))
             _write_temporary(handle, text, mode, status, target)
         except OSError as exc:
             raise _cannot_write(str(path), exc) from None

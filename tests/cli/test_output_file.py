@@ -9,13 +9,16 @@ import socket
 import stat
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
-from gtm_check.authoring.interrupts import Interrupted
+from gtm_check.authoring.interrupts import Interrupted, signals_end_the_block
+from gtm_check.cli import init as init_module
 from gtm_check.cli import output as output_module
 from gtm_check.cli.commands import app
 from gtm_check.model.problems import GtmCheckError
@@ -523,6 +526,47 @@ def test_a_signal_while_files_go_in_place_together_waits_for_the_last(
     assert ended.value.code == 143
     assert sorted(renamed) == ["launch.yaml", "schema.json"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["launch.yaml", "schema.json"]
+
+
+def test_a_signal_as_a_temporary_file_is_made_leaves_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The temporary file was there once mkstemp returned, but recorded for its clean-up only
+    # on the next line: SIGTERM between the two left an empty .NAME.XXXX.tmp.
+    made = tempfile.mkstemp
+
+    def then_a_signal(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        handle, name = made(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGTERM)
+        return handle, str(name)
+
+    monkeypatch.setattr(tempfile, "mkstemp", then_a_signal)
+    with pytest.raises(Interrupted):
+        output_module.write_atomic(tmp_path / "report.md", "report\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_signal_as_init_makes_its_schema_folder_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # .gtm-check/ was made before the clean-up that removes it began: SIGTERM then left it,
+    # empty, and no launch file.
+    make = init_module._make_folder
+
+    def then_a_signal(folder: Path) -> bool:
+        made = make(folder)
+        os.kill(os.getpid(), signal.SIGTERM)
+        return made
+
+    monkeypatch.setattr(init_module, "_make_folder", then_a_signal)
+    git_folder(tmp_path)
+    launch = tmp_path / "launch.yaml"
+    with signals_end_the_block():  # as gtm-check's own handlers would (never the default)
+        result = CliRunner().invoke(
+            app, ["init", "--name", "X", "--launch-date", "2027-03-01", str(launch)]
+        )
+    assert result.exit_code == 143, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".git"]
 
 
 # --- Git's own folder -------------------------------------------------------------------------
