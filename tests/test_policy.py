@@ -452,6 +452,23 @@ def test_a_policy_file_linked_out_of_the_repository_is_refused_unread(
     assert code == 2 and "unknown key 's3cr3t-key'" in err  # read, when the user says so
 
 
+@pytest.mark.parametrize("into", ["out of the repository", "into .git"])
+def test_a_policy_file_named_with_policy_through_a_link_is_refused_unread(
+    repo: Path, tmp_path: Path, into: str
+) -> None:
+    # --policy (and the Action's `policy` input) read its file wherever a link the checkout
+    # holds led: out of the repository, into .git, and its keys showed in messages.
+    secret = write(tmp_path / "secret.yaml", "s3cr3t-key: t0ken\n")
+    target = secret if into == "out of the repository" else repo / ".git" / "HEAD"
+    (repo / "policy.yaml").symlink_to(target)
+    path = str(repo / "launches" / "launch.yaml")
+    for command in (["validate", path], ["audit", path, "--as-of", "2027-01-15"]):
+        code, out, err = run(*command, "--policy", str(repo / "policy.yaml"))
+        assert code == 2, err
+        assert err.startswith(f"{repo / 'policy.yaml'}:1:1: the policy file leads ")
+        assert "s3cr3t" not in out + err and "ref" not in err
+
+
 def test_a_repository_reached_through_a_linked_folder_does_not_end_the_search(
     repo: Path, tmp_path: Path
 ) -> None:

@@ -96,8 +96,10 @@ class PolicyReader:
         def root_of(folder: Path) -> Path | None:
             return roots[folder] if folder in roots else repository_root(folder)
 
-        for path in found:
-            # The file named with --policy is the user's choice; one found is the tree's.
+        # Each is read only where it is named: the file named with --policy too (a link the
+        # checkout holds there, as the Action's `policy` input may name, was followed out of
+        # the repository and into .git, and its keys shown in messages).
+        for path in [*([self._explicit] if self._explicit else []), *found]:
             confine(
                 path,
                 str(path),
