@@ -92,6 +92,10 @@ _CONFIG = (
     "core.fsmonitor=false",
     f"core.hooksPath={os.devnull}",
     "log.showSignature=false",
+    # Commit ids and dates as gtm-check reads them: a repository's UTF-16 made them hold
+    # NUL bytes (exit 3), its UTF-7 dropped the dates of commits ahead of UTC (diff chose
+    # an older base and let a regression through).
+    "i18n.logOutputEncoding=UTF-8",
     "core.pager=cat",
     "color.ui=never",
     "protocol.allow=never",

@@ -441,6 +441,23 @@ def test_a_repository_config_that_names_programs_starts_none(checkout: Checkout)
     assert checkout.first in commits_in(results)
 
 
+@pytest.mark.parametrize("encoding", ["UTF-16", "UTF-7"])
+def test_a_repository_config_cannot_change_how_commits_read(
+    checkout: Checkout, encoding: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # i18n.logOutputEncoding re-encodes what git prints of a commit: UTF-16 put NUL bytes in
+    # the ids gtm-check read (diff REV:PATH ended in an internal error, exit 3), UTF-7 lost
+    # the dates of commits ahead of UTC (diff --since chose an older base).
+    before = commits_read(checkout.launch)
+    checkout.repo.git("config", "i18n.logOutputEncoding", encoding)
+    assert commits_read(checkout.launch) == before == {checkout.first, checkout.second}
+    monkeypatch.chdir(checkout.repo.root)
+    launch = str(checkout.launch.relative_to(checkout.repo.root))
+    result = invoke("diff", f"HEAD~1:{launch}", launch, "--as-of", "2027-01-15", "-f", "json")
+    assert result.exit_code in (0, 1), result.output
+    assert json.loads(result.stdout)["old"]["commit"] == checkout.first
+
+
 def test_inherited_git_variables_are_dropped(
     checkout: Checkout, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
