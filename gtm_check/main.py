@@ -53,6 +53,7 @@ def main() -> None:
     # the freeze below, `audit -f json` takes 229 ms instead of 264 ms.
     gc.disable()
     _without_plugin_scan()
+    from gtm_check.authoring.interrupts import signals_end_the_block
     from gtm_check.cli import fast
     from gtm_check.cli.output import guard_standard_streams
     from gtm_check.cli.terminal import replace_what_cannot_be_shown
@@ -67,7 +68,11 @@ def main() -> None:
     gc.freeze()
     gc.enable()
     try:
-        _to_the_end(run)
+        # SIGTERM and SIGHUP end the run as an exception, not where it stands: every clean-up
+        # runs, and the git processes gtm-check started (each in a session of its own, which
+        # a signal to gtm-check's group does not reach) are stopped with it.
+        with signals_end_the_block():
+            _to_the_end(run)
     finally:
         # The process is about to end and give all of its memory back at once; frozen
         # objects are left out of the full collection Python runs at shutdown, which at

@@ -831,6 +831,11 @@ def _complete(
             _kill(process)
             process.communicate()
             raise _problem(where, _timed_out()) from None
+        except BaseException:
+            # A signal that ends gtm-check (SIGTERM in an edit, Ctrl-C): git goes too, before
+            # the wait on leaving this block, which a hung git would make endless.
+            _kill(process)
+            raise
     return subprocess.CompletedProcess(command, process.returncode, out, err)
 
 

@@ -8,7 +8,9 @@ import datetime as dt
 import json
 import os
 import shutil
+import signal
 import subprocess
+import threading
 import time
 import tracemalloc
 from collections.abc import Sequence
@@ -18,6 +20,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
+from gtm_check.authoring.interrupts import Interrupted, signals_end_the_block
 from gtm_check.cli.commands import app
 from gtm_check.load import files, revisions
 from gtm_check.load import history as git
@@ -456,6 +459,21 @@ def test_a_repository_config_cannot_change_how_commits_read(
     result = invoke("diff", f"HEAD~1:{launch}", launch, "--as-of", "2027-01-15", "-f", "json")
     assert result.exit_code in (0, 1), result.output
     assert json.loads(result.stdout)["old"]["commit"] == checkout.first
+
+
+def test_a_signal_stops_the_git_it_is_waiting_for(tmp_path: Path) -> None:
+    # SIGTERM during an edit raised while gtm-check waited for git; leaving, it then waited
+    # for git to end, with no bound (a hung file system: never), holding the edit's lock.
+    # (A stand-in for git that sleeps: `_complete` runs any command the same way.)
+    marker = tmp_path / "ended"
+    timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGTERM))
+    started = time.monotonic()
+    with pytest.raises(Interrupted), signals_end_the_block():
+        timer.start()
+        git._complete(["sh", "-c", f"sleep 20; touch {marker}"], {}, None, b"", "x")
+    assert time.monotonic() - started < 10
+    time.sleep(0.5)
+    assert not marker.exists()  # stopped, not left to run on
 
 
 def test_inherited_git_variables_are_dropped(
