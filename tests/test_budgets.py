@@ -1091,3 +1091,23 @@ def test_combining_policies_validates_no_rule_again(
     code, _, err = run_cli("audit", *launches, "--as-of", "2027-01-15")
     assert code == 1 and err == "", err
     assert validated == []  # was one for each launch folder, its 50 approvers again
+
+
+@pytest.mark.parametrize("count", [100, 101])
+def test_a_file_holds_at_most_so_many_tag_directives(tmp_path: Path, count: int) -> None:
+    # The parser compares each %TAG directive with every one before it: 160,000 in a 4 MB
+    # launch file took 51 s to read, and the file was then valid.
+    directives = "".join(f"%TAG !t{n}! tag:example.com,2027:{n}:\n" for n in range(count))
+    launch = tmp_path / "launch.yaml"
+    launch.write_text(
+        directives + "---\nlaunch: X\nlaunch_date: 2027-03-01\nchecklists: [legal]\n", "utf-8"
+    )
+    result = CliRunner().invoke(app, ["validate", str(launch)])
+    if count == 100:
+        assert result.exit_code == 0, result.output
+    else:
+        assert result.exit_code == 2
+        assert result.stderr == (
+            f"{launch}:101:1: more than 100 %TAG directives; gtm-check reads at most 100 in a "
+            "file\n"
+        )
