@@ -28,6 +28,7 @@ def nested(tmp_path: Path) -> Path:
     [
         '[submodule "inner"]\n\tpath = deps/inner\n\turl = ../inner.git\n',
         '[submodule "inner"]\r\n\tPATH=deps/inner ; a note\r\n',
+        '[submodule "inner"]\r\tpath = deps/inner\r',  # a carriage return alone: git's too
         '[submodule "inner"]\n  path = "./deps/inner/"  # a note\n',
         '[submodule "inner"] path = deps/inner\n',
         '[submodule "inner"]\n\tpath = "deps\\/inner"\n',

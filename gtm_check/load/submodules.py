@@ -85,7 +85,10 @@ def _lists(outer: Path, root: Path, consulted: list[Path] | None) -> bool:
     if text is None:
         return True
     wanted = os.fsencode(root.relative_to(outer).as_posix())
-    return any(_path_value(found) == wanted for found in _PATH_KEY.findall(text))
+    # A carriage return ends a line as git's config reader takes it too (`]\r\tpath = sub`
+    # hid a submodule git saw, and with it the outer repository's policy).
+    lines = text.replace(b"\r", b"\n")
+    return any(_path_value(found) == wanted for found in _PATH_KEY.findall(lines))
 
 
 def _whole(path: Path) -> bytes | None:
