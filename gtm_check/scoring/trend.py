@@ -78,9 +78,19 @@ def trend_point(
         if required and floor is not None:
             own_open, own_to_score = _shortfall([i for i in mine if i.id in required], floor)
             own = (_weight(own_open), _weight(max(0, own_to_score)))
-        needed = _weight(max(0, blockers, to_score))
+        needed = _weight(max(0, blockers, _whole_items(mine, to_score)))
         stages[stage.key] = StagePoint(stage.score, _weight(open_weight), needed, own)
     return TrendPoint(report.launch.as_of, commit, stages, report.overall.score)
+
+
+def _whole_items(items: Sequence[ItemResult], to_score: Exact) -> Exact:
+    """The weight still to credit, as items are closed whole: at least the lightest open
+    item's (0.0035 of weight to close, where the one open item weighs 2, was "passes
+    tomorrow" at a pace that closes it in 80 days)."""
+    if to_score <= 0:
+        return to_score
+    open_weights = [exact_weight(i.weight) for i in items if not i.credited]
+    return max(to_score, min(open_weights)) if open_weights else to_score
 
 
 def _bars(report: Report) -> dict[Stage, float]:
