@@ -220,6 +220,16 @@ def test_a_line_break_only_yaml_sees_is_refused_where_it_is(hidden: str, named: 
     assert problems[0].startswith("f.yaml:2:29: "), problems[0]
 
 
+def test_a_byte_order_mark_starting_a_line_is_refused_where_it_is() -> None:
+    # The parser skips it: the line after a key with no value read as nested under that
+    # key (a blocker's state inside another's) while every reviewer sees it at the top.
+    text = "items:\n  a: todo\n  b:\n\ufeff  release-gate: done\n"
+    problems = messages(text)
+    assert len(problems) == 1 and "byte-order mark (U+FEFF) starts this line" in problems[0]
+    assert problems[0].startswith("f.yaml:4:1: "), problems[0]
+    assert parse('a: "x\\ufeffy"\n', "t.yaml").data == {"a": "x\ufeffy"}  # as an escape
+
+
 def test_crlf_files_and_escaped_separators_are_read() -> None:
     assert parse("a: 1\r\nb: two\r\n", "t.yaml").data == {"a": 1, "b": "two"}
     assert parse('a: "x\\u2028y\\ry"\n', "t.yaml").data == {"a": "x\u2028y\ry"}

@@ -440,15 +440,29 @@ def _hidden_break(source: Source) -> Problem | None:
             found.append((at, name, escape))
     if "\r" in text and (match := _LONE_CR.search(text)) is not None:
         found.append((match.start(), "a carriage return not followed by a line feed", "\\r"))
+    if (bom := text.find("\n\ufeff")) >= 0:
+        found.append((bom + 1, _LINE_BOM, "\\ufeff"))
     if not found:
         return None
     at, name, escape = min(found)
-    message = (
-        f"{name} is a line break to YAML but not to editors, diffs or grep, so what is read "
-        "here is not the line a reviewer sees; remove it, or write it as an escape in a "
-        f'double-quoted string ("{escape}")'
-    )
+    if name == _LINE_BOM:
+        # The parser skips it: a line after a key with no value then reads as nested
+        # under that key while every reviewer sees it at the top level.
+        message = (
+            "a byte-order mark (U+FEFF) starts this line: YAML skips it, editors show "
+            "nothing, so the line is not read as a reviewer sees it; remove it, or write it as "
+            'an escape in a double-quoted string ("\\ufeff")'
+        )
+    else:
+        message = (
+            f"{name} is a line break to YAML but not to editors, diffs or grep, so what is "
+            "read here is not the line a reviewer sees; remove it, or write it as an escape "
+            f'in a double-quoted string ("{escape}")'
+        )
     return Problem.at_offset(source.path, text, at, message)
+
+
+_LINE_BOM = "a byte-order mark at the start of a line"
 
 
 def _events(source: Source, problems: list[Problem], walk: Callable[[Any], None]) -> None:
