@@ -66,7 +66,9 @@ class _Doc:
         self.newline = "\r\n" if "\r\n" in text else "\n"
         self.above: dict[int, int] = {}
         """Where the comment lines above each line start begin (``_above_comments``)."""
-        self._read = (text, None)
+        self.given = text
+        """The text as given (``text`` is what the edits read)."""
+        self._data: Any = None
         self.inner: dict[tuple[int, int], int] = {}
         """Where the comment lines inside the entry above a place end (``new_lines``)."""
         if self.root.kind != "map" or self.root.flow:
@@ -76,13 +78,11 @@ class _Doc:
 
     @property
     def data(self) -> Any:
-        """The text's data, as the loader reads it (parsed once for an edit: ``parsed_once``
-        shares it with the check of the result)."""
-        text, data = self._read
-        if data is None:
-            data = Source(self.path, text).parse().data
-            self._read = (text, data)
-        return data
+        """The text's data, as the loader reads it: parsed once, for the waivers' items and
+        for the check of the result (shared: a caller that changes it works on a copy)."""
+        if self._data is None:
+            self._data = Source(self.path, self.given).parse().data
+        return self._data
 
     def refusal(self, offset: int, message: str) -> GtmCheckError:
         """An edit refused at the value that makes it so (``offset`` into the text)."""
@@ -310,7 +310,7 @@ def set_items(
             states[item_id] = {**_state(states.get(item_id)), **fields}
         data["items"] = states
 
-    _check(doc, text, new, expected)
+    _check(doc, new, expected)
     return new
 
 
@@ -430,11 +430,10 @@ def _state(value: Any) -> dict[str, Any]:
     return dict(value) if isinstance(value, dict) else {"status": value}
 
 
-def _check(doc: _Doc, old: str, new: str, change: Callable[[dict[str, Any]], None]) -> None:
-    """Refuse an edit of ``old`` (``doc``'s text) whose result does not read back as the
-    data it meant to write, at the first character it changed: the form of YAML it met is
-    there."""
-    expected = Source(doc.path, old).parse().data
+def _check(doc: _Doc, new: str, change: Callable[[dict[str, Any]], None]) -> None:
+    """Refuse an edit of ``doc`` whose result does not read back as the data it meant to
+    write, at the first character it changed: the form of YAML it met is there."""
+    expected = doc.data
     if isinstance(expected, dict):
         expected = dict(expected)  # the parsed data may be shared (parsed_once): a copy
     change(expected)
@@ -443,7 +442,7 @@ def _check(doc: _Doc, old: str, new: str, change: Callable[[dict[str, Any]], Non
     except GtmCheckError:
         actual = None
     if _normal(actual) != _normal(expected):
-        raise doc.refusal(_first_difference(old, new), CANNOT_EDIT)
+        raise doc.refusal(_first_difference(doc.given, new), CANNOT_EDIT)
 
 
 def _first_difference(old: str, new: str) -> int:
@@ -507,7 +506,7 @@ def waive(text: str, fields: Mapping[str, Value], path: str = "<text>") -> str:
             listed.append(dict(ordered))
         data["waivers"] = listed
 
-    _check(doc, text, new, expected)
+    _check(doc, new, expected)
     return new
 
 
@@ -553,7 +552,7 @@ def unwaive(text: str, item_id: str, path: str = "<text>") -> str:
             if not (isinstance(w, dict) and w.get("item") == item_id)
         ]
 
-    _check(doc, text, new, expected)
+    _check(doc, new, expected)
     return new
 
 
@@ -637,7 +636,7 @@ def set_launch_date(text: str, date: dt.date, path: str = "<text>") -> str:
     def expected(data: dict[str, Any]) -> None:
         data["launch_date"] = date
 
-    _check(doc, text, new, expected)
+    _check(doc, new, expected)
     return new
 
 
@@ -655,14 +654,14 @@ def drop_due(text: str, item_ids: Sequence[str], path: str = "<text>") -> str:
     new = doc.apply(edits)
 
     def expected(data: dict[str, Any]) -> None:
-        states = data.get("items") or {}
+        states = dict(data.get("items") or {})  # the parsed data is shared: a copy
         for item_id in item_ids:
             state = _state(states.get(item_id))
             state.pop("due", None)
             states[item_id] = state
         data["items"] = states
 
-    _check(doc, text, new, expected)
+    _check(doc, new, expected)
     return new
 
 
