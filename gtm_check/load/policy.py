@@ -96,10 +96,11 @@ class PolicyReader:
         def root_of(folder: Path) -> Path | None:
             return roots[folder] if folder in roots else repository_root(folder)
 
+        explicit = [self._explicit] if self._explicit else []
         # Each is read only where it is named: the file named with --policy too (a link the
         # checkout holds there, as the Action's `policy` input may name, was followed out of
         # the repository and into .git, and its keys shown in messages).
-        for path in [*([self._explicit] if self._explicit else []), *found]:
+        for path in [*explicit, *found]:
             confine(
                 path,
                 str(path),
@@ -109,7 +110,7 @@ class PolicyReader:
             )
         # From the outermost in: --policy FILE, then the repository's root down to the
         # launch file's folder, so that a conflict is reported at the nearer file.
-        outermost_first = [*([self._explicit] if self._explicit else []), *reversed(found)]
+        outermost_first = [*explicit, *reversed(found)]
         key = tuple(outermost_first)
         if key not in self._combined:
             self._combined[key] = self._combine(outermost_first)
